@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+#include "app.hpp"
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "suggest.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/interrupt.hpp>
+#include <mlops/log.hpp>
+#include <mlops/version.hpp>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+namespace mlops::cli {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+bool has_upward(const stdfs::path& start, const char* name) {
+  std::error_code ec;
+  for (stdfs::path p = stdfs::absolute(start, ec); !p.empty(); p = p.parent_path()) {
+    if (stdfs::exists(p / name, ec)) return true;
+    if (p == p.parent_path()) break;
+  }
+  return false;
+}
+
+// The table-driven setup every command gets before it runs (git's RUN_SETUP idea).
+void prepare(const Command& cmd) {
+  if ((cmd.needs & k_needs_git_repo) && !has_upward(".", ".git")) {
+    throw Error(ErrorKind::usage, "not a git repository (or any parent directory)", "run it inside a git repository, or use -C DIR");
+  }
+  if ((cmd.needs & k_needs_project) && !has_upward(".", "mlops.yaml")) {
+    throw Error(ErrorKind::usage, "not an mlops project: no mlops.yaml here or above", "create one with 'mlops init', or use -C DIR");
+  }
+}
+
+ColorMode color_mode(const std::string& s) {
+  if (s == "always") return ColorMode::always;
+  if (s == "never") return ColorMode::never;
+  return ColorMode::auto_;
+}
+
+int parse_error(Context& ctx, CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  // --help and --version are "errors" to CLI11 that print and succeed.
+  if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+  std::string message = e.what();
+  std::string hint = "run 'mlops --help'";
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    // The first word that is neither an option nor a known command is most likely a typo.
+    for (int i = 1; i < argc; ++i) {
+      const std::string word = argv[i];
+      if (word.empty() || word[0] == '-') continue;
+      bool known = false;
+      for (const auto& c : commands()) known = known || c.name == word;
+      if (known) break;
+      message = "unknown command '" + word + "'";
+      std::vector<std::string> names;
+      for (const auto& c : commands()) names.emplace_back(c.name);
+      const std::string guess = closest(word, names);
+      if (!guess.empty()) hint = "did you mean '" + guess + "'?";
+      break;
+    }
+  }
+  const auto parsed = app.get_subcommands();
+  if (hint == "run 'mlops --help'" && !parsed.empty()) hint = "run 'mlops " + parsed.front()->get_name() + " --help'";
+  ctx.out.error(message, hint);
+  return k_exit_usage;
+}
+
+int dispatch(int argc, char** argv) {
+  Context ctx;
+  CLI::App app{"", "mlops"};
+  build_app(app, ctx);
+  app.set_version_flag("--version", std::string("mlops ") + std::string(version()), "Print the version and exit");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    ctx.out.configure(false, false, color_mode(ctx.global.color));
+    return parse_error(ctx, app, e, argc, argv);
+  }
+
+  ctx.out.configure(ctx.global.json, ctx.global.quiet, color_mode(ctx.global.color));
+  const auto level = ctx.global.verbose >= 2 ? spdlog::level::debug
+                     : ctx.global.verbose == 1 ? spdlog::level::info
+                     : ctx.global.quiet         ? spdlog::level::err
+                                                : spdlog::level::warn;
+  log::configure(level, ctx.out.stderr_color());
+
+  if (!ctx.global.directory.empty() && ::chdir(ctx.global.directory.c_str()) != 0) {
+    throw_errno("cannot change to directory " + ctx.global.directory);
+  }
+  if (!ctx.action) {
+    std::cerr << app.help();
+    ctx.out.error("no command given", "run 'mlops init DIR' to start a project, or 'mlops --help'");
+    return k_exit_usage;
+  }
+  for (const auto& c : commands()) {
+    if (app.got_subcommand(std::string(c.name))) prepare(c);
+  }
+  const int code = ctx.action(ctx);
+  ctx.out.finish();
+  return code;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  // A closed pipe must surface as EPIPE from write(), not kill us mid-way.
+  std::signal(SIGPIPE, SIG_IGN);
+  install_interrupt_handlers();
+  Output fallback;
+  fallback.configure(false, false, ColorMode::auto_);
+  try {
+    return dispatch(argc, argv);
+  } catch (const BrokenPipe&) {
+    return k_exit_ok;  // the reader went away: not an error (as `rg | head` does)
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::interrupted) fallback.error(e.what(), e.hint());
+    return exit_code_for(e.kind());
+  } catch (const std::exception& e) {
+    fallback.error(std::string("internal error: ") + e.what(), "this is a bug; please report it with the command you ran");
+    return k_exit_internal;
+  } catch (...) {
+    fallback.error("internal error", "this is a bug; please report it with the command you ran");
+    return k_exit_internal;
+  }
+}
+
+}  // namespace mlops::cli

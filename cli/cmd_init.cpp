@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+// mlops init: scaffold a project from a template.
+#include "commands.hpp"
+#include "prompt.hpp"
+
+#include <mlops/scaffold.hpp>
+
+#include <memory>
+
+namespace mlops::cli {
+namespace {
+
+struct InitOptions {
+  std::string dir = ".";
+  std::string template_spec = "ml-project";
+  std::vector<std::string> set;
+  std::string answers_file;
+  bool defaults = false;
+  bool no_git = false;
+  bool force = false;
+  bool trust = false;
+};
+
+nlohmann::json value_json(const scaffold::Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (const auto* b = std::get_if<bool>(&v)) return *b;
+  return std::get<std::vector<std::string>>(v);
+}
+
+int run_init(const InitOptions& o, Context& ctx) {
+  scaffold::check_target(o.dir, o.force);  // before any question is asked
+  const scaffold::Template tpl = scaffold::load_template(o.template_spec);
+
+  scaffold::AnswerSources sources;
+  for (const auto& s : o.set) {
+    auto [k, v] = scaffold::parse_assignment(s);
+    sources.set[k] = {v};
+  }
+  if (!o.answers_file.empty()) sources.file = scaffold::read_answers_file(o.answers_file);
+  sources.use_defaults = o.defaults;
+  TerminalPrompter prompter(ctx.out);
+  if (TerminalPrompter::available()) sources.prompter = &prompter;
+
+  const scaffold::Builtins builtins = scaffold::make_builtins(o.dir);
+  const scaffold::Answers answers = scaffold::resolve_answers(tpl, builtins, sources);
+
+  scaffold::GenerateOptions gen;
+  gen.target = o.dir;
+  gen.force = o.force;
+  gen.git = !o.no_git;
+  gen.trust = o.trust;
+  const scaffold::GenerateResult r = scaffold::generate(tpl, answers, builtins, gen);
+
+  if (!r.hooks_skipped.empty()) {
+    std::string list;
+    for (const auto& h : r.hooks_skipped) list += "\n  " + h;
+    ctx.out.warn("the template's hooks were not run (pass --trust to run them):" + list);
+  }
+  if (r.git_identity_fallback) {
+    ctx.out.warn("no git identity configured; committed as " + r.git_author +
+                 ". Set it with: git config --global user.name NAME; git config --global user.email EMAIL");
+  }
+
+  if (ctx.out.json()) {
+    nlohmann::json j;
+    j["target"] = r.target.string();
+    j["template"] = {{"name", tpl.manifest.name},
+                     {"version", tpl.manifest.version},
+                     {"source", scaffold::to_string(tpl.origin.kind)},
+                     {"location", tpl.origin.location},
+                     {"ref", tpl.origin.ref},
+                     {"commit", tpl.origin.commit}};
+    nlohmann::json a = nlohmann::json::object();
+    for (const auto& [name, value] : answers.values) {
+      const bool secret = std::find(answers.secrets.begin(), answers.secrets.end(), name) != answers.secrets.end();
+      if (!secret) a[name] = value_json(value);
+    }
+    j["answers"] = a;
+    j["files"] = r.files;
+    j["overwritten"] = r.overwritten;
+    j["git"] = {{"mode", r.git_mode}, {"commit", r.git_commit}, {"author", r.git_author}};
+    j["hooks_skipped"] = r.hooks_skipped;
+    j["message"] = r.message_after;
+    ctx.out.print_json(j);
+    return 0;
+  }
+  std::string text = "Created " + ctx.out.bold(r.target.string()) + " from " + tpl.manifest.name +
+                     (tpl.manifest.version.empty() ? "" : " " + tpl.manifest.version) + " (" + std::to_string(r.files.size()) +
+                     " files";
+  if (!r.overwritten.empty()) text += ", " + std::to_string(r.overwritten.size()) + " replaced";
+  text += ")\n";
+  if (!r.git_commit.empty()) {
+    text += (r.git_mode == "new" ? "Initialized a git repository; first commit " : "Committed to the enclosing repository: ") +
+            r.git_commit.substr(0, 12) + "\n";
+  }
+  if (!r.message_after.empty() && !ctx.out.quiet()) text += "\n" + r.message_after + (r.message_after.back() == '\n' ? "" : "\n");
+  ctx.out.print(text);
+  return 0;
+}
+
+}  // namespace
+
+void setup_init(CLI::App& cmd, Context& ctx) {
+  auto o = std::make_shared<InitOptions>();
+  cmd.add_option("DIR", o->dir, "Directory to create the project in (default: the current directory)");
+  cmd.add_option("-t,--template", o->template_spec,
+                 "Built-in template NAME, a local directory, or a git URL with an optional @REF (default: ml-project)")
+      ->type_name("TEMPLATE");
+  cmd.add_option("-s,--set", o->set, "Answer a question: KEY=VALUE; comma-separate multichoice values (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  cmd.add_option("--answers", o->answers_file, "Read answers from a YAML file (e.g. another project's .mlops/answers.yaml)")
+      ->type_name("FILE");
+  cmd.add_flag("-d,--defaults", o->defaults, "Accept every default without asking");
+  cmd.add_flag("--no-git", o->no_git, "Do not create a git repository or commit");
+  cmd.add_flag("-f,--force", o->force, "Write into a non-empty directory, replacing files the template produces");
+  cmd.add_flag("--trust", o->trust, "Run the template's hooks (they are arbitrary programs)");
+  cmd.footer(R"(
+Questions are asked on a terminal; without one, defaults are used and any question
+without a default must be answered with --set or --answers (all missing ones are listed).
+The project is rendered beside DIR and moved into place only when complete.
+
+Examples:
+  mlops init churn-model                      # ask, then create ./churn-model
+  mlops init demo --defaults                  # no questions: all defaults
+  mlops init demo -s framework=pytorch -s ci=github,gitlab
+  mlops init svc --template ./my-template --answers answers.yaml
+  mlops init svc --template https://github.com/org/tpl.git@v2 --trust
+  mlops template list                         # what templates exist)");
+  cmd.callback([o, &ctx] { ctx.action = [o](Context& c) { return run_init(*o, c); }; });
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+// mlops template list|show
+#include "commands.hpp"
+
+#include <mlops/scaffold.hpp>
+
+#include <memory>
+
+namespace mlops::cli {
+namespace {
+
+int run_list(Context& ctx) {
+  const auto all = scaffold::list_templates();
+  if (ctx.out.json()) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& t : all) j.push_back({{"name", t.name}, {"version", t.version}, {"summary", t.summary}, {"location", t.location}});
+    ctx.out.print_json(j);
+    return 0;
+  }
+  if (ctx.out.quiet()) {  // names only, for scripts and shell completion
+    std::string names;
+    for (const auto& t : all) names += t.name + "\n";
+    ctx.out.print(names);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows{{"NAME", "VERSION", "SOURCE", "SUMMARY"}};
+  for (const auto& t : all) rows.push_back({t.name, t.version, t.location, t.summary});
+  ctx.out.print(format_table(rows, ctx.out));
+  return 0;
+}
+
+std::string default_text(const scaffold::Question& q) {
+  if (!q.has_default) return "";
+  std::string s;
+  for (const auto& d : q.default_values) s += (s.empty() ? "" : ",") + d;
+  return s;
+}
+
+int run_show(const std::string& spec, Context& ctx) {
+  const scaffold::Template t = scaffold::load_template(spec);
+  const auto& m = t.manifest;
+  if (ctx.out.json()) {
+    nlohmann::json qs = nlohmann::json::array();
+    for (const auto& q : m.questions) {
+      nlohmann::json jq{{"name", q.name}, {"type", scaffold::to_string(q.type)}, {"prompt", q.prompt}, {"help", q.help},
+                        {"secret", q.secret}, {"when", q.when}};
+      if (q.has_default) jq["default"] = q.type == scaffold::QuestionType::multichoice ? nlohmann::json(q.default_values) : nlohmann::json(q.default_values.at(0));
+      if (!q.choices.empty()) {
+        jq["choices"] = nlohmann::json::array();
+        for (const auto& c : q.choices) jq["choices"].push_back({{"value", c.value}, {"label", c.label}});
+      }
+      if (!q.regex.empty()) jq["regex"] = q.regex;
+      if (q.min) jq["min"] = *q.min;
+      if (q.max) jq["max"] = *q.max;
+      qs.push_back(jq);
+    }
+    size_t files = 0;
+    for (const auto& f : t.files) files += f.path.rfind(m.files_dir + "/", 0) == 0 ? 1 : 0;
+    ctx.out.print_json({{"name", m.name},
+                        {"version", m.version},
+                        {"summary", m.summary},
+                        {"description", m.description},
+                        {"source", scaffold::to_string(t.origin.kind)},
+                        {"location", t.origin.location},
+                        {"commit", t.origin.commit},
+                        {"delimiters", {m.open_delimiter, m.close_delimiter}},
+                        {"files", files},
+                        {"questions", qs},
+                        {"hooks", {{"pre_generate", m.pre_generate.size()}, {"post_generate", m.post_generate.size()}}}});
+    return 0;
+  }
+  std::string text = ctx.out.bold(m.name) + (m.version.empty() ? "" : " " + m.version) + "  " + ctx.out.dim(t.origin.location) + "\n";
+  if (!m.summary.empty()) text += m.summary + "\n";
+  if (!m.description.empty()) text += "\n" + m.description + (m.description.back() == '\n' ? "" : "\n");
+  text += "\nQuestions:\n";
+  std::vector<std::vector<std::string>> rows{{"NAME", "TYPE", "DEFAULT", "CHOICES / RULE", "ASKED WHEN"}};
+  for (const auto& q : m.questions) {
+    std::string rule;
+    for (const auto& c : q.choices) rule += (rule.empty() ? "" : "|") + c.value;
+    if (!q.regex.empty()) rule = q.regex;
+    if (q.min || q.max) rule = (q.min ? std::to_string(*q.min) : "") + ".." + (q.max ? std::to_string(*q.max) : "");
+    rows.push_back({q.name + (q.secret ? " (secret)" : ""), scaffold::to_string(q.type), default_text(q), rule, q.when.empty() ? "always" : q.when});
+  }
+  text += format_table(rows, ctx.out);
+  if (!m.pre_generate.empty() || !m.post_generate.empty()) {
+    text += "\nHooks (run only with --trust): " + std::to_string(m.pre_generate.size()) + " pre_generate, " +
+            std::to_string(m.post_generate.size()) + " post_generate\n";
+  }
+  ctx.out.print(text);
+  return 0;
+}
+
+}  // namespace
+
+void setup_template(CLI::App& cmd, Context& ctx) {
+  cmd.require_subcommand(1);
+  cmd.footer(R"(
+Examples:
+  mlops template list
+  mlops template list -q                 # names only
+  mlops template show ml-project --json)");
+
+  auto* list = cmd.add_subcommand("list", "List built-in templates and those in $MLOPS_TEMPLATES_DIR");
+  list->fallthrough();
+  list->footer(R"(
+Examples:
+  mlops template list
+  mlops template list --json | jq -r '.[].name')");
+  list->callback([&ctx] { ctx.action = [](Context& c) { return run_list(c); }; });
+
+  auto* show = cmd.add_subcommand("show", "Show a template's questions, defaults and hooks");
+  show->fallthrough();
+  auto spec = std::make_shared<std::string>();
+  show->add_option("TEMPLATE", *spec, "Template name, directory or git URL[@REF]")->required();
+  show->footer(R"(
+Examples:
+  mlops template show ml-project
+  mlops template show ./my-template --json)");
+  show->callback([&ctx, spec] { ctx.action = [spec](Context& c) { return run_show(*spec, c); }; });
+}
+
+}  // namespace mlops::cli

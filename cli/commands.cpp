@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#include "commands.hpp"
+
+#include "exit_codes.hpp"
+
+#include <array>
+
+namespace mlops::cli {
+namespace {
+
+constexpr std::array k_commands = {
+    Command{"init", "Create a new ML project from a template", k_needs_nothing, setup_init},
+    Command{"template", "List and inspect project templates", k_needs_nothing, setup_template},
+    Command{"completion", "Print a shell completion script (bash, zsh, fish)", k_needs_nothing, setup_completion},
+    Command{"version", "Show version and build information", k_needs_nothing, setup_version},
+};
+
+}  // namespace
+
+std::span<const Command> commands() { return k_commands; }
+
+void build_app(CLI::App& app, Context& ctx) {
+  app.description("mlops: scaffold ML projects, track experiments in git, package and ship models.");
+  app.footer(std::string("\nRun 'mlops COMMAND --help' for a command's options and examples.\n\n") + exit_codes_help() +
+             "\nEnvironment:\n"
+             "  NO_COLOR             disable colour\n"
+             "  MLOPS_TEMPLATES_DIR  extra templates (default $XDG_DATA_HOME/mlops/templates)\n");
+  app.fallthrough();
+  app.require_subcommand(0, 1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  app.add_flag("--json", ctx.global.json, "Print results as JSON on stdout");
+  app.add_flag("-q,--quiet", ctx.global.quiet, "Print only results and errors");
+  app.add_flag("-v,--verbose", ctx.global.verbose, "More log output on stderr (-vv for debug)");
+  app.add_option("--color", ctx.global.color, "Colour: auto, always or never (NO_COLOR disables auto)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("-C", ctx.global.directory, "Run as if started in DIR")->type_name("DIR");
+  for (const auto& c : commands()) {
+    CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.summary));
+    sub->fallthrough();
+    c.setup(*sub, ctx);
+  }
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// The command table: one row per top-level command. To add a command, write cli/cmd_<name>.cpp
+// with a setup function, add its row here and in commands.cpp, add tests (tests/e2e/), and
+// regenerate completions (`make completions`). docs/architecture.md has the whole checklist.
+#pragma once
+
+#include "context.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <span>
+#include <string_view>
+
+namespace mlops::cli {
+
+// What the dispatcher must prepare before the command runs (like git's RUN_SETUP).
+enum Needs : unsigned {
+  k_needs_nothing = 0,
+  k_needs_project = 1u << 0,  // an mlops.yaml in the directory or above
+  k_needs_git_repo = 1u << 1, // a git repository
+  k_needs_network = 1u << 2,  // talks to remotes
+};
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  unsigned needs;
+  void (*setup)(CLI::App& command, Context& ctx);
+};
+
+std::span<const Command> commands();
+
+void setup_init(CLI::App& cmd, Context& ctx);
+void setup_template(CLI::App& cmd, Context& ctx);
+void setup_completion(CLI::App& cmd, Context& ctx);
+void setup_version(CLI::App& cmd, Context& ctx);
+
+// Builds the whole command tree (also used to generate completions).
+void build_app(CLI::App& app, Context& ctx);
+
+}  // namespace mlops::cli

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "output.hpp"
+
+#include <functional>
+#include <string>
+
+namespace mlops::cli {
+
+struct GlobalOptions {
+  bool json = false;
+  bool quiet = false;
+  int verbose = 0;
+  std::string color = "auto";
+  std::string directory;  // -C
+};
+
+// What every command receives: the global options, the output channel and, set by the
+// command's parse callback, the action to run once parsing is done.
+struct Context {
+  GlobalOptions global;
+  Output out;
+  std::function<int(Context&)> action;
+  std::string command_path;  // "template list", for messages
+};
+
+}  // namespace mlops::cli

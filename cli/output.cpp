@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#include "output.hpp"
+
+#include <mlops/error.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace mlops::cli {
+namespace {
+
+bool no_color_env() {
+  const char* nc = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return (nc != nullptr && *nc != '\0') || (term != nullptr && std::strcmp(term, "dumb") == 0);
+}
+
+void write_stdout(std::string_view text) {
+  if (text.empty()) return;
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
+    if (errno == EPIPE) throw BrokenPipe{};
+    throw Error(ErrorKind::io, std::string("cannot write to standard output: ") + std::strerror(errno));
+  }
+}
+
+void write_stderr(std::string_view text) {
+  // stderr is unbuffered; a failure here has nowhere to be reported.
+  (void)!std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
+std::string style(bool on, const char* code, std::string_view s) {
+  if (!on) return std::string(s);
+  return std::string("\033[") + code + "m" + std::string(s) + "\033[0m";
+}
+
+}  // namespace
+
+void Output::configure(bool json, bool quiet, ColorMode color) {
+  m_json = json;
+  m_quiet = quiet;
+  m_err_tty = ::isatty(STDERR_FILENO) == 1;
+  const bool allowed = color == ColorMode::always || (color == ColorMode::auto_ && !no_color_env());
+  m_out_color = allowed && (color == ColorMode::always || ::isatty(STDOUT_FILENO) == 1);
+  m_err_color = allowed && (color == ColorMode::always || m_err_tty);
+}
+
+void Output::print(std::string_view text) { write_stdout(text); }
+
+void Output::print_json(const nlohmann::json& doc) {
+  write_stdout(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  write_stdout("\n");
+}
+
+void Output::status(std::string_view line) {
+  if (m_quiet) return;
+  write_stderr(std::string(line) + "\n");
+}
+
+void Output::warn(std::string_view line) {
+  write_stderr(style(m_err_color, "33", "warning:") + " " + std::string(line) + "\n");
+}
+
+void Output::error(std::string_view message, std::string_view hint) {
+  std::string text = "mlops: " + style(m_err_color, "1;31", "error:") + " " + std::string(message) + "\n";
+  if (!hint.empty()) text += style(m_err_color, "2", "hint:") + " " + std::string(hint) + "\n";
+  write_stderr(text);
+}
+
+std::string Output::bold(std::string_view s) const { return style(m_out_color, "1", s); }
+std::string Output::dim(std::string_view s) const { return style(m_out_color, "2", s); }
+std::string Output::green(std::string_view s) const { return style(m_out_color, "32", s); }
+
+void Output::finish() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    if (errno == EPIPE) throw BrokenPipe{};
+    throw Error(ErrorKind::io, std::string("cannot write to standard output: ") + std::strerror(errno));
+  }
+}
+
+std::string format_table(const std::vector<std::vector<std::string>>& rows, const Output& out, bool header) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string text;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::string line;
+    for (size_t i = 0; i < rows[r].size(); ++i) {
+      std::string cell = rows[r][i];
+      if (i + 1 < rows[r].size()) cell += std::string(widths[i] - cell.size() + 2, ' ');
+      line += cell;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    text += (header && r == 0 ? out.bold(line) : line) + "\n";
+  }
+  return text;
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,23 @@
+# Every dependency comes from a Debian 12 package; docs/architecture.md lists them.
+find_package(CLI11 2.1 CONFIG REQUIRED)
+find_package(nlohmann_json 3.11 CONFIG REQUIRED)
+find_package(fmt 9 CONFIG REQUIRED)
+find_package(spdlog 1.10 CONFIG REQUIRED)
+find_package(yaml-cpp CONFIG REQUIRED)
+if(NOT TARGET yaml-cpp::yaml-cpp)
+  add_library(yaml-cpp::yaml-cpp ALIAS yaml-cpp)   # yaml-cpp 0.7 exports no namespaced target
+endif()
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
+
+find_path(KAINJOW_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
+add_library(kainjow_mustache INTERFACE)
+target_include_directories(kainjow_mustache SYSTEM INTERFACE ${KAINJOW_MUSTACHE_INCLUDE_DIR})
+
+# libgit2 pulls in 22 shared objects (mbedTLS, libssh2, Kerberos, ...); loading them costs
+# ~4 ms per process, more than twice `git --version`. libmlops therefore compiles against the
+# headers only and dlopen()s the library by its SONAME on first use (lib/core/dynlib.hpp).
+include(Soname)
+mlops_soname(MLOPS_LIBGIT2_SONAME "${LIBGIT2_LINK_LIBRARIES}")
+add_library(libgit2_headers INTERFACE)
+target_include_directories(libgit2_headers SYSTEM INTERFACE ${LIBGIT2_INCLUDE_DIRS})

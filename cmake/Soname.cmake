@@ -1,0 +1,15 @@
+# mlops_soname(OUT LIBS): the SONAME of the first shared library in LIBS (full paths), read
+# with readelf so the dlopen() name always matches the package installed at build time.
+function(mlops_soname out libs)
+  find_program(MLOPS_READELF NAMES readelf REQUIRED)
+  foreach(lib IN LISTS libs)
+    if(lib MATCHES "\\.so")
+      execute_process(COMMAND ${MLOPS_READELF} -d ${lib} OUTPUT_VARIABLE dyn RESULT_VARIABLE rc)
+      if(rc EQUAL 0 AND dyn MATCHES "Library soname: \\[([^]]+)\\]")
+        set(${out} "${CMAKE_MATCH_1}" PARENT_SCOPE)
+        return()
+      endif()
+    endif()
+  endforeach()
+  message(FATAL_ERROR "cannot find the SONAME of any of: ${libs}")
+endfunction()

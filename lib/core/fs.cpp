@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace mlops::fs {
+namespace {
+
+class Fd {
+ public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return m_fd; }
+  int release() {
+    int fd = m_fd;
+    m_fd = -1;
+    return fd;
+  }
+
+ private:
+  int m_fd;
+};
+
+void write_all(int fd, std::string_view data, const stdfs::path& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot write " + path.string());
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+void fsync_dir(const stdfs::path& dir) {
+  Fd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) throw_errno("cannot open directory " + dir.string());
+  if (::fsync(fd.get()) != 0 && errno != EINVAL) throw_errno("cannot sync directory " + dir.string());
+}
+
+void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::perms mode) {
+  const stdfs::path dir = path.has_parent_path() ? path.parent_path() : stdfs::path(".");
+  std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  Fd fd(::mkostemp(buf.data(), O_CLOEXEC));
+  if (fd.get() < 0) throw_errno("cannot create a temporary file in " + dir.string());
+  const stdfs::path tmp(buf.data());
+  try {
+    if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) throw_errno("cannot chmod " + tmp.string());
+    write_all(fd.get(), data, tmp);
+    if (::fsync(fd.get()) != 0) throw_errno("cannot sync " + tmp.string());
+    if (::close(fd.release()) != 0) throw_errno("cannot close " + tmp.string());
+    if (::rename(tmp.c_str(), path.c_str()) != 0) throw_errno("cannot rename into " + path.string());
+  } catch (...) {
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  fsync_dir(dir);
+}
+
+std::string read_file(const stdfs::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) throw_errno("cannot read " + path.string());
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot read " + path.string());
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+TempDir::TempDir(const stdfs::path& parent, std::string_view prefix) {
+  stdfs::path base = parent;
+  if (base.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    base = (tmp && *tmp) ? tmp : "/tmp";
+  }
+  std::string tmpl = (base / (std::string(prefix) + "XXXXXX")).string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr) throw_errno("cannot create a temporary directory in " + base.string());
+  m_path = buf.data();
+}
+
+TempDir::TempDir(TempDir&& other) noexcept : m_path(std::move(other.m_path)) { other.m_path.clear(); }
+
+TempDir::~TempDir() {
+  if (m_path.empty()) return;
+  std::error_code ec;
+  stdfs::remove_all(m_path, ec);  // best effort: a destructor must not throw
+}
+
+bool is_within(const stdfs::path& base, const stdfs::path& p) {
+  const stdfs::path b = base.lexically_normal();
+  const stdfs::path q = p.lexically_normal();
+  auto bi = b.begin(), qi = q.begin();
+  for (; bi != b.end(); ++bi, ++qi) {
+    if (bi->empty() && std::next(bi) == b.end()) return true;  // base ends with '/'
+    if (qi == q.end() || *bi != *qi) return false;
+  }
+  for (; qi != q.end(); ++qi) {
+    if (*qi == "..") return false;
+  }
+  return true;
+}
+
+}  // namespace mlops::fs

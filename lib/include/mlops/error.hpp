@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <mlops/api.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace mlops {
+
+// What went wrong, from the caller's point of view. cli/exit_codes.cpp maps each kind to
+// the documented exit code; the library never decides exit codes itself.
+enum class ErrorKind {
+  usage,        // the request itself is malformed: bad flag value, missing answers
+  not_found,    // a named thing does not exist: template, run, file, ref
+  invalid_input,// input data is malformed or unsafe: manifest, answers, archive, path escape
+  conflict,     // doing it would overwrite or lose existing work (non-empty target, dirty tree)
+  io,           // the local filesystem refused: permission, disk full
+  remote,       // network or remote server failure
+  interrupted,  // SIGINT/SIGTERM arrived
+  internal,     // a bug or an environment problem we cannot describe better
+};
+
+// The one error type of libmlops: a kind, a one-line message and an optional hint that says
+// what to do about it.
+class MLOPS_API Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, std::string message, std::string hint = {})
+      : std::runtime_error(std::move(message)), m_kind(kind), m_hint(std::move(hint)) {}
+
+  ErrorKind kind() const noexcept { return m_kind; }
+  const std::string& hint() const noexcept { return m_hint; }
+
+ private:
+  ErrorKind m_kind;
+  std::string m_hint;
+};
+
+MLOPS_API const char* to_string(ErrorKind kind) noexcept;
+
+// Throws Error{io} with "<what>: <strerror(errno)>".
+[[noreturn]] MLOPS_API void throw_errno(const std::string& what);
+
+}  // namespace mlops

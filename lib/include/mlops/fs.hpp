@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <mlops/api.hpp>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace mlops::fs {
+
+namespace stdfs = std::filesystem;
+
+// Writes `data` to a temporary file in the same directory, fsyncs it, renames it over
+// `path` and fsyncs the directory: readers see the old file or the new one, never a torn one.
+MLOPS_API void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::perms mode = stdfs::perms(0644));
+
+// Whole file into memory; Error{not_found} or Error{io}.
+MLOPS_API std::string read_file(const stdfs::path& path);
+
+// A directory that is removed with everything in it when the object dies, unless released.
+class MLOPS_API TempDir {
+ public:
+  // Creates `<parent>/<prefix>XXXXXX`. With an empty parent, under $TMPDIR or /tmp.
+  explicit TempDir(const stdfs::path& parent = {}, std::string_view prefix = "mlops-");
+  ~TempDir();
+  TempDir(TempDir&& other) noexcept;
+  TempDir& operator=(TempDir&&) = delete;
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const stdfs::path& path() const noexcept { return m_path; }
+  void release() noexcept { m_path.clear(); }  // keep the directory
+
+ private:
+  stdfs::path m_path;
+};
+
+// fsync a directory so a rename inside it survives a crash.
+MLOPS_API void fsync_dir(const stdfs::path& dir);
+
+// True if the lexically normalised `p` is `base` or lies below it.
+MLOPS_API bool is_within(const stdfs::path& base, const stdfs::path& p);
+
+}  // namespace mlops::fs

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+// Project scaffolding: templates with typed questions, rendered with Mustache into a new
+// project directory that appears atomically. docs/formats.md describes the manifest and the
+// answers file.
+#pragma once
+
+#include <mlops/api.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace mlops::scaffold {
+
+enum class QuestionType { string, integer, boolean, choice, multichoice };
+MLOPS_API const char* to_string(QuestionType t) noexcept;
+
+struct Choice {
+  std::string value;
+  std::string label;  // shown when prompting; the value when not given
+};
+
+struct Question {
+  std::string name;
+  QuestionType type = QuestionType::string;
+  std::string prompt;  // short question text; the name when not given
+  std::string help;
+  bool has_default = false;
+  std::vector<std::string> default_values;  // Mustache; one element except for multichoice
+  std::vector<Choice> choices;
+  std::string regex;  // whole-value match (ECMAScript)
+  std::string regex_message;
+  std::optional<std::int64_t> min, max;
+  std::string when;  // "" = always; a name, "!name", or a Mustache string tested for truthiness
+  bool secret = false;
+  int line = 0;  // in the manifest, for error messages
+};
+
+struct Hook {
+  std::vector<std::string> argv;  // run without a shell, in the new project directory
+};
+
+struct Manifest {
+  int schema = 1;
+  std::string name;
+  std::string version;
+  std::string summary;
+  std::string description;
+  std::string open_delimiter = "{{";
+  std::string close_delimiter = "}}";
+  std::string files_dir = "files";
+  std::vector<std::string> copy_without_render;
+  std::vector<std::string> exclude;
+  std::vector<Question> questions;
+  std::string message_after;
+  std::vector<Hook> pre_generate;
+  std::vector<Hook> post_generate;
+};
+
+// Parses a template manifest; Error{invalid_input} "<origin>:<line>: <problem>".
+MLOPS_API Manifest parse_manifest(const std::string& yaml, const std::string& origin);
+
+struct TemplateFile {
+  enum class Kind { file, symlink };
+  std::string path;  // relative to the files directory, '/'-separated, unrendered
+  Kind kind = Kind::file;
+  bool executable = false;
+  std::string content;  // bytes, or the link target
+};
+
+struct TemplateOrigin {
+  enum class Kind { builtin, path, git };
+  Kind kind = Kind::builtin;
+  std::string spec;      // what the user gave, credentials stripped
+  std::string location;  // builtin name, absolute path or URL without credentials
+  std::string ref;       // git ref asked for
+  std::string commit;    // git commit it resolved to
+};
+MLOPS_API const char* to_string(TemplateOrigin::Kind k) noexcept;
+
+struct Template {
+  Manifest manifest;
+  TemplateOrigin origin;
+  std::vector<TemplateFile> files;  // sorted by path
+};
+
+// NAME of a built-in template, a local directory (anything with a '/' or that exists), or a
+// git URL with an optional @REF: https://host/repo.git@v1, git@host:org/repo@main, file:///x.
+MLOPS_API Template load_template(const std::string& spec);
+
+struct TemplateSummary {
+  std::string name;
+  std::string version;
+  std::string summary;
+  std::string location;  // "builtin" or a directory
+};
+// Built-in templates, then those in $MLOPS_TEMPLATES_DIR (default $XDG_DATA_HOME/mlops/templates).
+MLOPS_API std::vector<TemplateSummary> list_templates();
+
+// ---- answers ----
+
+using Value = std::variant<std::string, std::int64_t, bool, std::vector<std::string>>;
+MLOPS_API std::string to_display(const Value& v);
+
+struct MLOPS_API Answers {
+  std::vector<std::pair<std::string, Value>> values;  // in question order; asked or defaulted
+  std::vector<std::string> secrets;                   // names whose values are never written
+  std::vector<std::string> skipped;                   // names whose `when` was false (default used)
+  const Value* find(const std::string& name) const;
+};
+
+// Values that every template can use without asking.
+struct Builtins {
+  std::string dir_name;
+  std::string year;
+  std::string git_user_name;
+  std::string git_user_email;
+};
+MLOPS_API Builtins make_builtins(const std::filesystem::path& target);
+
+// Interactive input; the CLI implements it on a TTY. The library validates and asks again.
+class MLOPS_API Prompter {
+ public:
+  virtual ~Prompter() = default;
+  // Returns what the user typed ("" keeps the default). `problem` is non-empty when the
+  // previous answer was rejected and says why.
+  virtual std::string ask(const Question& q, const std::string& default_text, const std::string& problem) = 0;
+};
+
+struct AnswerSources {
+  // Raw answers, lists for multichoice. `set` (from --set) wins over `file` (--answers); an
+  // unknown name in `set` is an error, in `file` only a warning (templates change).
+  std::map<std::string, std::vector<std::string>> set;
+  std::map<std::string, std::vector<std::string>> file;
+  bool use_defaults = false;                               // never ask when a default exists
+  Prompter* prompter = nullptr;                            // nullptr: no TTY, never ask
+};
+
+// Parses "KEY=VALUE" (VALUE may be a comma list for multichoice); Error{usage} when malformed.
+MLOPS_API std::pair<std::string, std::string> parse_assignment(const std::string& text);
+// Reads an answers file: a YAML mapping, or an .mlops/answers.yaml with an `answers:` key.
+MLOPS_API std::map<std::string, std::vector<std::string>> read_answers_file(const std::filesystem::path& path);
+
+// Resolves every question in order: given answer, else prompt, else default. Without a
+// prompter, all unanswerable questions are reported together in one Error{usage}.
+MLOPS_API Answers resolve_answers(const Template& tpl, const Builtins& builtins, const AnswerSources& sources);
+
+// ---- generation ----
+
+struct GenerateOptions {
+  std::filesystem::path target;
+  bool force = false;   // allow a non-empty target; files the template writes are replaced
+  bool git = true;      // git init (or the enclosing repository) and a commit
+  bool trust = false;   // run the template's hooks
+};
+
+struct GenerateResult {
+  std::filesystem::path target;
+  std::vector<std::string> files;        // written, relative to target
+  std::vector<std::string> overwritten;  // subset of files that replaced existing ones (--force)
+  std::vector<std::string> hooks_skipped;
+  std::string git_commit;                // empty without git
+  std::string git_mode;                  // "new", "enclosing", "none"
+  std::string git_author;
+  bool git_identity_fallback = false;
+  std::string message_after;             // rendered
+};
+
+// The checks generate() makes on the target before writing anything, for callers that want
+// to fail before asking questions: Error{conflict} when it exists and is not an empty
+// directory (a directory holding only .git counts as empty) unless `force`.
+MLOPS_API void check_target(const std::filesystem::path& target, bool force);
+
+MLOPS_API GenerateResult generate(const Template& tpl, const Answers& answers, const Builtins& builtins,
+                        const GenerateOptions& options);
+
+// Where generate() records the template and answers, relative to the project.
+inline constexpr const char* k_answers_file = ".mlops/answers.yaml";
+
+}  // namespace mlops::scaffold

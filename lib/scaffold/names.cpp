@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#include "scaffold/names.hpp"
+
+#include <array>
+
+namespace mlops::scaffold {
+namespace {
+
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+constexpr std::array<std::string_view, 12> k_reserved = {
+    "dir_name", "year", "mlops_version", "template_name", "template_version", "git_user_name", "git_user_email",
+    "lower",    "upper", "snake",         "kebab",         "camel"};
+
+}  // namespace
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || !is_alpha(s[0])) return false;
+  for (char c : s) {
+    if (!is_alpha(c) && !is_digit(c)) return false;
+  }
+  return true;
+}
+
+bool is_template_name(std::string_view s) {
+  if (s.empty() || !((s[0] >= 'a' && s[0] <= 'z') || is_digit(s[0]))) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '.' || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+bool is_reserved_name(std::string_view s) {
+  for (auto r : k_reserved) {
+    if (r == s) return true;
+  }
+  return false;
+}
+
+std::string name_fragment(std::string_view value) {
+  std::string out;
+  for (char c : value) out += (is_alpha(c) || is_digit(c)) ? c : '_';
+  return out;
+}
+
+std::vector<std::string> derived_names(const Question& q) {
+  std::vector<std::string> out;
+  const char* infix = q.type == QuestionType::choice ? "_is_" : q.type == QuestionType::multichoice ? "_has_" : nullptr;
+  if (infix == nullptr) return out;
+  for (const auto& c : q.choices) out.push_back(q.name + infix + name_fragment(c.value));
+  return out;
+}
+
+bool is_safe_relative_path(std::string_view p) {
+  if (p.empty() || p.front() == '/') return false;
+  if (p.find('\0') != std::string_view::npos || p.find('\\') != std::string_view::npos) return false;
+  size_t start = 0;
+  while (start <= p.size()) {
+    size_t end = p.find('/', start);
+    if (end == std::string_view::npos) end = p.size();
+    const std::string_view part = p.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") {
+      // a single trailing slash is fine ("files/")
+      if (!(part.empty() && end == p.size() && start > 0)) return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+}  // namespace mlops::scaffold

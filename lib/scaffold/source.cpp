@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+// Where templates come from: compiled in, a local directory, or a git repository.
+#include "core/url.hpp"
+#include "git/repo.hpp"
+#include "scaffold/embedded.hpp"
+#include "scaffold/names.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+#include <mlops/log.hpp>
+#include <mlops/scaffold.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace mlops::scaffold {
+namespace {
+
+namespace stdfs = std::filesystem;
+constexpr const char* k_manifest = "mlops-template.yaml";
+
+stdfs::path user_templates_dir() {
+  if (const char* d = std::getenv("MLOPS_TEMPLATES_DIR"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return stdfs::path(x) / "mlops" / "templates";
+  if (const char* h = std::getenv("HOME"); h && *h) return stdfs::path(h) / ".local" / "share" / "mlops" / "templates";
+  return {};
+}
+
+bool is_builtin(const std::string& name) {
+  for (size_t i = 0; i < embedded::k_catalog_count; ++i) {
+    if (embedded::k_catalog[i].name == name) return true;
+  }
+  return false;
+}
+
+// Splits the manifest from the files and keeps only what lies under the files directory.
+Template assemble(std::vector<TemplateFile> all, const std::string& origin) {
+  Template t;
+  auto mf = std::find_if(all.begin(), all.end(), [](const TemplateFile& f) { return f.path == k_manifest; });
+  if (mf == all.end() || mf->kind != TemplateFile::Kind::file) {
+    throw Error(ErrorKind::invalid_input, origin + ": not a template (no " + k_manifest + ")",
+                "a template is a directory with mlops-template.yaml and a files/ directory");
+  }
+  t.manifest = parse_manifest(mf->content, origin + "/" + k_manifest);
+  t.files = std::move(all);
+  std::sort(t.files.begin(), t.files.end(), [](const TemplateFile& a, const TemplateFile& b) { return a.path < b.path; });
+  return t;
+}
+
+Template load_builtin(const std::string& name) {
+  std::vector<TemplateFile> files;
+  const std::string prefix = name + "/";
+  for (size_t i = 0; i < embedded::k_count; ++i) {
+    const auto& e = embedded::k_entries[i];
+    if (e.path.substr(0, prefix.size()) != prefix) continue;
+    TemplateFile f;
+    f.path = std::string(e.path.substr(prefix.size()));
+    f.kind = e.symlink ? TemplateFile::Kind::symlink : TemplateFile::Kind::file;
+    f.executable = e.executable;
+    f.content = std::string(e.data);
+    files.push_back(std::move(f));
+  }
+  Template t = assemble(std::move(files), name);
+  t.origin = {TemplateOrigin::Kind::builtin, name, name, "", ""};
+  return t;
+}
+
+void read_dir(const stdfs::path& root, const stdfs::path& dir, std::vector<TemplateFile>& out) {
+  std::vector<stdfs::directory_entry> entries;
+  std::error_code ec;
+  for (const auto& e : stdfs::directory_iterator(dir, ec)) entries.push_back(e);
+  if (ec) throw Error(ErrorKind::io, "cannot list " + dir.string() + ": " + ec.message());
+  for (const auto& e : entries) {
+    const auto st = e.symlink_status();
+    const std::string rel = e.path().lexically_relative(root).generic_string();
+    if (rel == ".git" || rel.rfind(".git/", 0) == 0) continue;
+    if (stdfs::is_symlink(st)) {
+      // Copied as a link, never followed: a template must not smuggle in files from outside.
+      out.push_back({rel, TemplateFile::Kind::symlink, false, stdfs::read_symlink(e.path()).string()});
+    } else if (stdfs::is_directory(st)) {
+      read_dir(root, e.path(), out);
+    } else if (stdfs::is_regular_file(st)) {
+      const bool exec = (st.permissions() & stdfs::perms::owner_exec) != stdfs::perms::none;
+      out.push_back({rel, TemplateFile::Kind::file, exec, fs::read_file(e.path())});
+    } else {
+      throw Error(ErrorKind::invalid_input, "template file " + e.path().string() + " is not a regular file, directory or symlink");
+    }
+  }
+}
+
+Template load_path(const std::string& spec, const stdfs::path& dir) {
+  std::error_code ec;
+  const stdfs::path abs = stdfs::canonical(dir, ec);
+  if (ec) throw Error(ErrorKind::not_found, "template directory " + dir.string() + " does not exist");
+  if (!stdfs::exists(abs / k_manifest)) {
+    throw Error(ErrorKind::invalid_input, abs.string() + " is not a template (no " + k_manifest + ")",
+                "a template is a directory with mlops-template.yaml and a files/ directory");
+  }
+  std::vector<TemplateFile> files;
+  read_dir(abs, abs, files);
+  Template t = assemble(std::move(files), abs.string());
+  t.origin = {TemplateOrigin::Kind::path, spec, abs.string(), "", ""};
+  return t;
+}
+
+// "URL@REF": the ref follows the last '@' that comes after the last '/', so user@host and
+// git@host:org/repo keep their '@'.
+std::pair<std::string, std::string> split_ref(const std::string& spec) {
+  const size_t at = spec.rfind('@');
+  const size_t slash = spec.rfind('/');
+  if (at == std::string::npos || (slash != std::string::npos && at < slash) || at + 1 == spec.size()) return {spec, ""};
+  // scp-like "git@host:repo" with no slash after '@': the '@' is the user's, not a ref.
+  if (slash == std::string::npos && spec.find(':', at) != std::string::npos) return {spec, ""};
+  return {spec.substr(0, at), spec.substr(at + 1)};
+}
+
+bool looks_like_git_url(const std::string& spec) {
+  if (spec.find("://") != std::string::npos) return true;
+  // scp-like syntax: user@host:path, with no '/' before the ':'
+  const size_t colon = spec.find(':');
+  const size_t at = spec.find('@');
+  return colon != std::string::npos && at != std::string::npos && at < colon && spec.find('/') > colon;
+}
+
+Template load_git(const std::string& spec) {
+  auto [url, ref] = split_ref(spec);
+  if (url.rfind("file://", 0) != 0 && url.find("://") == std::string::npos && !looks_like_git_url(url)) {
+    throw Error(ErrorKind::usage, "'" + redact_url(spec) + "' is not a git URL");
+  }
+  log::info("fetching template {}{}", redact_url(url), ref.empty() ? "" : " at " + ref);
+  git::FetchedTree tree = git::fetch_tree(url, ref);
+  std::vector<TemplateFile> files;
+  files.reserve(tree.files.size());
+  for (auto& f : tree.files) {
+    files.push_back({std::move(f.path), f.kind == git::TreeFile::Kind::symlink ? TemplateFile::Kind::symlink : TemplateFile::Kind::file,
+                     f.executable, std::move(f.content)});
+  }
+  Template t = assemble(std::move(files), redact_url(url) + (ref.empty() ? "" : "@" + ref));
+  t.origin = {TemplateOrigin::Kind::git, strip_url_credentials(spec), strip_url_credentials(url), ref, tree.commit};
+  return t;
+}
+
+std::string available_list() {
+  std::string out;
+  for (const auto& s : list_templates()) out += (out.empty() ? "" : ", ") + s.name;
+  return out;
+}
+
+}  // namespace
+
+const char* to_string(TemplateOrigin::Kind k) noexcept {
+  switch (k) {
+    case TemplateOrigin::Kind::builtin: return "builtin";
+    case TemplateOrigin::Kind::path: return "path";
+    case TemplateOrigin::Kind::git: return "git";
+  }
+  return "builtin";
+}
+
+std::vector<TemplateSummary> list_templates() {
+  std::vector<TemplateSummary> out;
+  for (size_t i = 0; i < embedded::k_catalog_count; ++i) {
+    const auto& c = embedded::k_catalog[i];
+    out.push_back({std::string(c.name), std::string(c.version), std::string(c.summary), "builtin"});
+  }
+  const stdfs::path user = user_templates_dir();
+  std::error_code ec;
+  if (!user.empty() && stdfs::is_directory(user, ec)) {
+    std::vector<stdfs::path> dirs;
+    for (const auto& e : stdfs::directory_iterator(user, ec)) {
+      if (e.is_directory() && stdfs::exists(e.path() / k_manifest)) dirs.push_back(e.path());
+    }
+    std::sort(dirs.begin(), dirs.end());
+    for (const auto& d : dirs) {
+      try {
+        const Manifest m = parse_manifest(fs::read_file(d / k_manifest), (d / k_manifest).string());
+        if (is_builtin(m.name)) continue;  // a built-in name always means the built-in
+        out.push_back({d.filename().string(), m.version, m.summary, d.string()});
+      } catch (const Error& e) {
+        log::warn("skipping template {}: {}", d.string(), e.what());
+      }
+    }
+  }
+  return out;
+}
+
+Template load_template(const std::string& spec_in) {
+  const std::string spec = spec_in.empty() ? "ml-project" : spec_in;
+  if (is_builtin(spec)) return load_builtin(spec);
+  if (looks_like_git_url(spec)) return load_git(spec);
+  std::error_code ec;
+  if (spec.find('/') != std::string::npos || spec[0] == '.' || stdfs::exists(spec, ec)) return load_path(spec, spec);
+  const stdfs::path user = user_templates_dir();
+  if (!user.empty() && is_template_name(spec) && stdfs::exists(user / spec / k_manifest, ec)) {
+    return load_path(spec, user / spec);
+  }
+  throw Error(ErrorKind::not_found, "unknown template '" + spec + "'",
+              "available: " + available_list() + "; or give a directory or a git URL");
+}
+
+}  // namespace mlops::scaffold
