@@ -290,6 +290,10 @@ Answers resolve_answers(const Template& tpl, const Builtins& builtins, const Ans
           problem = "a value is required";
           continue;
         }
+        if (input == "-" && q.type == QuestionType::multichoice) {  // explicitly none
+          value = Value(std::vector<std::string>{});
+          break;
+        }
         value = parse_value(q, q.type == QuestionType::multichoice ? split_list(input) : std::vector<std::string>{input}, problem, true);
         if (value) break;
       }

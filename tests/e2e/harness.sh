@@ -1,0 +1,87 @@
+# Shared harness for end-to-end scenarios: one behaviour per file, run against the real
+# binary ($MLOPS) in a fresh temporary directory. Source it first:
+#   . "$(dirname "$0")/harness.sh"
+# Exit 0 = pass, 77 = skipped (with the reason printed), anything else = fail.
+set -euo pipefail
+
+: "${MLOPS:?set MLOPS to the mlops binary (ctest does)}"
+MLOPS_SOURCE_DIR=${MLOPS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mlops-e2e-$TEST_NAME.XXXXXX")
+export HOME="$TEST_DIR/home" XDG_CONFIG_HOME="$TEST_DIR/home/.config" XDG_DATA_HOME="$TEST_DIR/home/.local/share"
+export MLOPS_HOME="$TEST_DIR/home/.local/share/mlops"
+mkdir -p "$HOME"
+# A known git identity; scenarios about the fallback unset these.
+export GIT_AUTHOR_NAME="Test User" GIT_AUTHOR_EMAIL="test@example.com"
+export GIT_COMMITTER_NAME="Test User" GIT_COMMITTER_EMAIL="test@example.com"
+export GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 LC_ALL=C.UTF-8
+unset MLOPS_TEMPLATES_DIR CI
+cd "$TEST_DIR"
+
+on_exit() {
+  local rc=$?
+  if [ "$rc" = 0 ] || [ "$rc" = 77 ]; then
+    rm -rf "$TEST_DIR"
+  else
+    echo "FAILED: $TEST_NAME (exit $rc); files kept in $TEST_DIR" >&2
+  fi
+}
+trap on_exit EXIT
+trap 'echo "command failed at $0:$LINENO: $BASH_COMMAND" >&2' ERR
+
+mlops() { "$MLOPS" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "skipped: $*"; exit 77; }
+
+# expect_exit CODE CMD...: run CMD (stdout to $TEST_DIR/out, stderr to $TEST_DIR/err)
+# and check its exit code.
+expect_exit() {
+  local want=$1; shift
+  local got=0
+  "$@" >"$TEST_DIR/out" 2>"$TEST_DIR/err" || got=$?
+  if [ "$got" != "$want" ]; then
+    echo "--- stdout:" >&2; cat "$TEST_DIR/out" >&2
+    echo "--- stderr:" >&2; cat "$TEST_DIR/err" >&2
+    fail "expected exit $want, got $got: $*"
+  fi
+}
+expect_file() { [ -f "$1" ] || fail "expected file $1"; }
+expect_no_path() { [ ! -e "$1" ] && [ ! -L "$1" ] || fail "expected $1 not to exist"; }
+expect_contains() { # FILE TEXT
+  grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2; fail "expected $1 to contain: $2"; }
+}
+expect_not_contains() {
+  ! grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2; fail "expected $1 not to contain: $2"; }
+}
+expect_eq() { [ "$1" = "$2" ] || fail "expected '$2', got '$1'${3:+ ($3)}"; }
+# expect_json FILE JQ-EXPR VALUE
+expect_json() {
+  local got
+  got=$(jq -r "$2" "$1") || fail "invalid JSON in $1"
+  [ "$got" = "$3" ] || { cat "$1" >&2; fail "expected $2 = '$3', got '$got'"; }
+}
+# One line on stderr, no stack trace, no sanitizer report.
+expect_clean_error() {
+  local lines
+  lines=$(grep -cv '^hint:' "$TEST_DIR/err" || true)
+  [ "$lines" -le 1 ] || { cat "$TEST_DIR/err" >&2; fail "expected a one-line error, got $lines lines"; }
+  expect_contains "$TEST_DIR/err" "mlops: error:"
+  expect_not_contains "$TEST_DIR/err" "Sanitizer"
+  expect_not_contains "$TEST_DIR/err" "terminate called"
+}
+# Snapshot of everything under a directory (paths, types, sizes, modes, content hashes).
+tree_digest() {
+  (cd "$1" && find . -printf '%p %y %s %m %l\n' | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum) | sha256sum | cut -d' ' -f1
+}
+# A minimal template in DIR with the given manifest body (stdin) and files from FILE=CONTENT args.
+make_template() {
+  local dir=$1; shift
+  mkdir -p "$dir/files"
+  cat >"$dir/mlops-template.yaml"
+  local kv
+  for kv in "$@"; do
+    mkdir -p "$(dirname "$dir/files/${kv%%=*}")"
+    printf '%s\n' "${kv#*=}" >"$dir/files/${kv%%=*}"
+  done
+}
+PYTHON=/usr/bin/python3
