@@ -1,0 +1,71 @@
+# The two commands in README.md. Both install missing Debian packages themselves (as root, or
+# through sudo), so they work on a fresh Debian 12 machine.
+#   make demo   build, then scaffold a project with the built-in defaults and run it
+#   make test   install what the tests need, build (release, ASan+UBSan, fuzz) and run every test
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -euo pipefail -c
+
+JOBS ?= $(shell nproc)
+BUILD_PACKAGES := cmake ninja-build pkg-config g++ make git ca-certificates \
+  libcli11-dev libgit2-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev \
+  libkainjow-mustache-dev catch2
+DEMO_PACKAGES := python3 python3-sklearn python3-pytest python3-yaml python3-joblib
+TEST_PACKAGES := $(DEMO_PACKAGES) python3-torch jq tmux curl clang libclang-rt-14-dev \
+  docker-registry skopeo apache2-utils nginx fcgiwrap hyperfine shellcheck
+
+.PHONY: all build demo test test-release test-asan test-fuzz deps deps-test completions bench clean
+
+all: build
+
+deps:
+	@tools/install-packages $(BUILD_PACKAGES) $(DEMO_PACKAGES)
+
+deps-test:
+	@tools/install-packages $(BUILD_PACKAGES) $(TEST_PACKAGES)
+	command -v npm >/dev/null || tools/install-packages npm
+	[ -d tests/servers/node_modules/s3rver ] || (cd tests/servers && npm ci --no-fund --no-audit --loglevel=error)
+
+build: deps
+	cmake --preset default >/dev/null
+	cmake --build --preset default -j $(JOBS)
+
+demo: build
+	DEMO=$$(mktemp -d /tmp/mlops-demo.XXXXXX)
+	echo "+ mlops init $$DEMO/churn-model --defaults"
+	build/cli/mlops init "$$DEMO/churn-model" --defaults
+	cd "$$DEMO/churn-model"
+	echo; echo "+ git log --stat"; git --no-pager log --stat | head -40
+	echo; echo "+ make train"; make --no-print-directory train PYTHON=/usr/bin/python3
+	echo; echo "+ python3 -m pytest -q"; /usr/bin/python3 -m pytest -q
+	echo; echo "The project is in $$DEMO/churn-model"
+
+test: deps-test
+	$(MAKE) --no-print-directory test-release test-asan test-fuzz
+
+test-release:
+	cmake --preset default >/dev/null
+	cmake --build --preset default -j $(JOBS)
+	ctest --preset default
+
+test-asan:
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan
+
+test-fuzz:
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	ctest --test-dir build-fuzz --output-on-failure
+
+completions: build
+	for shell in bash zsh fish; do
+	  case $$shell in bash) f=completions/mlops.bash ;; zsh) f=completions/_mlops ;; fish) f=completions/mlops.fish ;; esac
+	  build/cli/mlops completion $$shell > $$f.tmp && mv $$f.tmp $$f
+	done
+
+bench: build
+	bench/startup
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#include "core/url.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+using namespace mlops;
+
+TEST_CASE("URLs lose their credentials", "[core]") {
+  CHECK(redact_url("https://user:tok@host/repo.git") == "https://***@host/repo.git");
+  CHECK(strip_url_credentials("https://user:tok@host/repo.git@v1") == "https://host/repo.git@v1");
+  CHECK(strip_url_credentials("http://host/a@b") == "http://host/a@b");
+  CHECK(redact_url("git@github.com:org/repo.git") == "git@github.com:org/repo.git");
+  CHECK(strip_url_credentials("ssh://git@host:22/x") == "ssh://host:22/x");
+}
+
+TEST_CASE("atomic writes replace content and keep no temporary file", "[core]") {
+  fs::TempDir tmp;
+  const auto p = tmp.path() / "f.txt";
+  fs::write_file_atomic(p, "one");
+  fs::write_file_atomic(p, "two", std::filesystem::perms(0600));
+  CHECK(fs::read_file(p) == "two");
+  struct stat st {};
+  REQUIRE(::stat(p.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(tmp.path())) ++n;
+  CHECK(n == 1);
+  CHECK_THROWS_AS(fs::write_file_atomic(tmp.path() / "no/such/dir/f", "x"), Error);
+}
+
+TEST_CASE("read_file distinguishes missing files", "[core]") {
+  try {
+    fs::read_file("/nonexistent/x");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::not_found);
+  }
+}
+
+TEST_CASE("TempDir removes its tree unless released", "[core]") {
+  std::filesystem::path kept;
+  {
+    fs::TempDir t;
+    kept = t.path();
+    fs::write_file_atomic(kept / "x", "y");
+  }
+  CHECK_FALSE(std::filesystem::exists(kept));
+}
+
+TEST_CASE("is_within is lexical and refuses ..", "[core]") {
+  CHECK(fs::is_within("/a/b", "/a/b/c"));
+  CHECK(fs::is_within("/a/b", "/a/b"));
+  CHECK(fs::is_within("/a/b", "/a/b/c/../d"));
+  CHECK_FALSE(fs::is_within("/a/b", "/a/b/../c"));
+  CHECK_FALSE(fs::is_within("/a/b", "/a/bc"));
+  CHECK_FALSE(fs::is_within("/a/b", "/x"));
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#include "git/repo.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+
+using namespace mlops;
+namespace stdfs = std::filesystem;
+
+namespace {
+
+std::string sh(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  REQUIRE(::pclose(p) == 0);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+struct Identity {
+  Identity() {
+    ::setenv("GIT_AUTHOR_NAME", "Unit Test", 1);
+    ::setenv("GIT_AUTHOR_EMAIL", "unit@example.com", 1);
+    ::setenv("GIT_COMMITTER_NAME", "Unit Test", 1);
+    ::setenv("GIT_COMMITTER_EMAIL", "unit@example.com", 1);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("init_and_commit_all commits everything not ignored", "[git]") {
+  Identity id;
+  fs::TempDir tmp;
+  const auto dir = tmp.path() / "p";
+  stdfs::create_directories(dir / "data");
+  fs::write_file_atomic(dir / ".gitignore", "data/*\n");
+  fs::write_file_atomic(dir / "a.txt", "a\n");
+  fs::write_file_atomic(dir / "data" / "big.csv", "x\n");
+  const git::Commit c = git::init_and_commit_all(dir, "first\n");
+  CHECK(c.id.size() == 40);
+  CHECK(sh("git -C " + dir.string() + " rev-parse HEAD") == c.id);
+  CHECK(sh("git -C " + dir.string() + " ls-files") == ".gitignore\na.txt");
+  CHECK(sh("git -C " + dir.string() + " status --porcelain").empty());
+}
+
+TEST_CASE("commit_paths adds only the given paths and keeps other staged work staged", "[git]") {
+  Identity id;
+  fs::TempDir tmp;
+  const std::string r = tmp.path().string();
+  sh("git init -q " + r + " && cd " + r + " && echo one > keep.txt && git add keep.txt && git commit -qm base");
+  const std::string base = sh("git -C " + r + " rev-parse HEAD");
+  sh("cd " + r + " && echo two >> keep.txt && git add keep.txt");  // staged, not ours
+  stdfs::create_directories(tmp.path() / "sub");
+  fs::write_file_atomic(tmp.path() / "sub" / "new.txt", "new\n");
+  const auto c = git::commit_paths(tmp.path(), {"sub/new.txt"}, "add sub\n");
+  REQUIRE(c.has_value());
+  CHECK(sh("git -C " + r + " rev-parse HEAD~1") == base);
+  CHECK(sh("git -C " + r + " show --name-only --format= HEAD") == "sub/new.txt");
+  CHECK(sh("git -C " + r + " diff --cached --name-only") == "keep.txt");  // still staged
+  CHECK(sh("git -C " + r + " show HEAD:keep.txt") == "one");
+}
+
+TEST_CASE("commit_paths declines on a detached HEAD", "[git]") {
+  Identity id;
+  fs::TempDir tmp;
+  const std::string r = tmp.path().string();
+  sh("git init -q " + r + " && cd " + r + " && git commit -q --allow-empty -m a && git checkout -q --detach");
+  fs::write_file_atomic(tmp.path() / "f", "x");
+  CHECK_FALSE(git::commit_paths(tmp.path(), {"f"}, "m").has_value());
+}
+
+TEST_CASE("fetch_tree reads a ref from a local repository without checkout", "[git]") {
+  Identity id;
+  fs::TempDir tmp;
+  const std::string r = (tmp.path() / "src").string();
+  sh("git init -q " + r + " && cd " + r + " && printf 'x' > f && chmod +x f && ln -s f l && git add . && git commit -qm a && git tag v1 && "
+     "echo y > g && git add g && git commit -qm b");
+  const auto t = git::fetch_tree("file://" + r, "v1");
+  CHECK(t.commit == sh("git -C " + r + " rev-parse v1"));
+  REQUIRE(t.files.size() == 2);
+  CHECK(t.files[0].path == "f");
+  CHECK(t.files[0].executable);
+  CHECK(t.files[1].kind == git::TreeFile::Kind::symlink);
+  CHECK(t.files[1].content == "f");
+  CHECK_THROWS_AS(git::fetch_tree("file://" + r, "no-such-ref"), Error);
+}
+
+TEST_CASE("pathspecs follow git's wildmatch", "[git]") {
+  git::Pathspec p({"*.png", "data/**"});
+  CHECK(p.matches("a.png"));
+  CHECK(p.matches("img/b.png"));
+  CHECK(p.matches("data/x/y.csv"));
+  CHECK_FALSE(p.matches("a.txt"));
+  git::Pathspec none({});
+  CHECK_FALSE(none.matches("a"));
+}
