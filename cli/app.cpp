@@ -73,7 +73,7 @@ int parse_error(Context& ctx, CLI::App& app, const CLI::ParseError& e, int argc,
   return k_exit_usage;
 }
 
-int dispatch(int argc, char** argv) {
+int dispatch(int argc, char** argv, Output& errors) {
   Context ctx;
   CLI::App app{"", "mlops"};
   build_app(app, ctx);
@@ -87,6 +87,7 @@ int dispatch(int argc, char** argv) {
   }
 
   ctx.out.configure(ctx.global.json, ctx.global.quiet, color_mode(ctx.global.color));
+  errors.configure(false, false, color_mode(ctx.global.color));  // errors thrown from here on honour --color
   const auto level = ctx.global.verbose >= 2 ? spdlog::level::debug
                      : ctx.global.verbose == 1 ? spdlog::level::info
                      : ctx.global.quiet         ? spdlog::level::err
@@ -118,7 +119,7 @@ int run(int argc, char** argv) {
   Output fallback;
   fallback.configure(false, false, ColorMode::auto_);
   try {
-    return dispatch(argc, argv);
+    return dispatch(argc, argv, fallback);
   } catch (const BrokenPipe&) {
     return k_exit_ok;  // the reader went away: not an error (as `rg | head` does)
   } catch (const Error& e) {

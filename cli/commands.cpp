@@ -21,7 +21,12 @@ std::span<const Command> commands() { return k_commands; }
 
 void build_app(CLI::App& app, Context& ctx) {
   app.description("mlops: scaffold ML projects, track experiments in git, package and ship models.");
-  app.footer(std::string("\nRun 'mlops COMMAND --help' for a command's options and examples.\n\n") + exit_codes_help() +
+  app.footer(std::string("\nExamples:\n"
+                         "  mlops init churn-model                 # ask, then create ./churn-model\n"
+                         "  mlops init demo --defaults             # no questions: all defaults\n"
+                         "  mlops template list                    # what templates exist\n"
+                         "\nRun 'mlops COMMAND --help' for a command's options and examples.\n\n") +
+             exit_codes_help() +
              "\nEnvironment:\n"
              "  NO_COLOR             disable colour\n"
              "  MLOPS_TEMPLATES_DIR  extra templates (default $XDG_DATA_HOME/mlops/templates)\n");

@@ -61,7 +61,7 @@ void collect(const CLI::App& app, const std::string& path, std::vector<Node>& ou
     for (const auto& l : o->get_lnames()) opt.names.push_back("--" + l);
     for (const auto& s : o->get_snames()) opt.names.push_back("-" + s);
     opt.description = o->get_description();
-    opt.takes_value = o->get_type_size() > 0;
+    opt.takes_value = o->get_expected_max() > 0;  // flags have a type size of 1 but expect 0 values
     opt.value = spec_for(opt.names, opt.takes_value);
     n.options.push_back(std::move(opt));
   }

@@ -2,7 +2,9 @@
 #include "core/process.hpp"
 
 #include <mlops/error.hpp>
+#include <mlops/interrupt.hpp>
 
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,7 +48,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
   if (rc != 0) throw Error(ErrorKind::not_found, "cannot run " + argv[0] + ": " + std::strerror(rc));
 
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
+  bool forwarded = false;
+  for (;;) {
+    // A signal sent to mlops alone (kill -INT, a CI runner's cancel) must not leave us
+    // waiting for the child: pass it on once, then wait for the child to exit.
+    if (interrupted() && !forwarded) {
+      ::kill(pid, interrupt_signal());
+      forwarded = true;
+    }
+    if (::waitpid(pid, &status, 0) == pid) break;
     if (errno != EINTR) throw_errno("waiting for " + argv[0]);
   }
   ProcessResult r;

@@ -271,7 +271,14 @@ FetchedTree fetch_tree(const std::string& url, const std::string& ref) {
       check(rc, "cannot clone " + redact_url(url));
     } catch (const Error& e) {
       // Anything that is not a local problem is the remote's: unreachable, refused, not a repo.
-      throw Error(e.kind() == ErrorKind::io ? ErrorKind::io : ErrorKind::remote, e.what(),
+      // libgit2 reports a refused connection as an OS error, so only a file:// URL keeps `io`.
+      const bool local = url.rfind("file://", 0) == 0;
+      const std::string what = e.what();
+      if (rc == GIT_EAUTH || what.find("authentication") != std::string::npos) {
+        throw Error(ErrorKind::remote, "authentication failed for " + redact_url(url),
+                    "check the user name and password or token in the URL, or your ssh agent");
+      }
+      throw Error(e.kind() == ErrorKind::io && local ? ErrorKind::io : ErrorKind::remote, what,
                   "check the URL and that you can `git clone` it");
     }
   }

@@ -225,7 +225,8 @@ std::map<std::string, std::vector<std::string>> read_answers_file(const std::fil
 Answers resolve_answers(const Template& tpl, const Builtins& builtins, const AnswerSources& sources) {
   const Manifest& m = tpl.manifest;
   const std::string origin = tpl.origin.location + "/mlops-template.yaml";
-  for (const auto& [name, _] : sources.set) {
+  for (const auto& entry : sources.set) {
+    const std::string& name = entry.first;  // clang < 16 cannot capture a structured binding
     const bool known = std::any_of(m.questions.begin(), m.questions.end(), [&](const Question& q) { return q.name == name; });
     if (!known) {
       std::vector<std::string> names;
@@ -234,7 +235,8 @@ Answers resolve_answers(const Template& tpl, const Builtins& builtins, const Ans
                   names.empty() ? "it asks nothing" : "it asks: " + join(names, ", "));
     }
   }
-  for (const auto& [name, _] : sources.file) {
+  for (const auto& entry : sources.file) {
+    const std::string& name = entry.first;  // clang < 16 cannot capture a structured binding
     const bool known = std::any_of(m.questions.begin(), m.questions.end(), [&](const Question& q) { return q.name == name; });
     if (!known) log::warn("ignoring answer '{}': template '{}' has no such question", name, m.name);
   }

@@ -144,6 +144,14 @@ stdfs::path materialize(const Template& tpl, std::optional<fs::TempDir>& holder)
   return holder->path();
 }
 
+// How a hook is shown to the user: the command of a string hook, else the whole argv.
+std::string describe_hook(const Hook& h) {
+  if (h.argv.size() == 3 && h.argv[0] == "/bin/sh" && h.argv[1] == "-c") return h.argv[2];
+  std::string s;
+  for (const auto& a : h.argv) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
 void run_hooks(const std::vector<Hook>& hooks, const char* phase, const stdfs::path& cwd, const stdfs::path& template_dir,
                const std::map<std::string, std::string>& env) {
   for (const auto& h : hooks) {
@@ -154,7 +162,7 @@ void run_hooks(const std::vector<Hook>& hooks, const char* phase, const stdfs::p
     const ProcessResult r = run_process(argv, cwd, env);
     check_interrupted();
     if (!r.ok()) {
-      throw Error(ErrorKind::invalid_input, std::string(phase) + " hook '" + h.argv[0] + "' failed with " + r.describe(),
+      throw Error(ErrorKind::invalid_input, std::string(phase) + " hook '" + describe_hook(h) + "' failed with " + r.describe(),
                   "nothing was written; fix the template or run without --trust");
     }
   }
@@ -344,8 +352,8 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
     env = hook_env(answers, template_dir, target);
     run_hooks(m.pre_generate, "pre_generate", staging, template_dir, env);
   } else if (has_hooks) {
-    for (const auto& h : m.pre_generate) result.hooks_skipped.push_back("pre_generate: " + h.argv.back());
-    for (const auto& h : m.post_generate) result.hooks_skipped.push_back("post_generate: " + h.argv.back());
+    for (const auto& h : m.pre_generate) result.hooks_skipped.push_back("pre_generate: " + describe_hook(h));
+    for (const auto& h : m.post_generate) result.hooks_skipped.push_back("post_generate: " + describe_hook(h));
   }
 
   // ---- render ----
@@ -364,6 +372,21 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
     stdfs::create_directories(dst.parent_path(), ec);
     if (::symlink(p.file->content.c_str(), dst.c_str()) != 0) throw_errno("cannot create symlink " + p.out_path);
     result.files.push_back(p.out_path);
+  }
+  // check_symlink() judges each link alone, lexically; together they can still leave the
+  // project ("up" -> "." and "out" -> "up/.."). Now that all are in place, resolve them for
+  // real. (A link the system cannot resolve, such as a loop, leads nowhere.)
+  if (std::any_of(plan.begin(), plan.end(), [](const Planned& p) { return p.file->kind == TemplateFile::Kind::symlink; })) {
+    const stdfs::path root = stdfs::canonical(staging);
+    for (const auto& p : plan) {
+      if (p.file->kind != TemplateFile::Kind::symlink) continue;
+      std::error_code ec;
+      const stdfs::path resolved = stdfs::weakly_canonical(staging / p.out_path, ec);
+      if (!ec && !fs::is_within(root, resolved)) {
+        throw Error(ErrorKind::invalid_input, p.template_path + ": symlink to '" + p.file->content +
+                                                  "' points outside the project through another symlink");
+      }
+    }
   }
   std::error_code mkdir_ec;
   stdfs::create_directories((staging / k_answers_file).parent_path(), mkdir_ec);

@@ -109,6 +109,11 @@ std::pair<std::string, std::string> split_ref(const std::string& spec) {
   const size_t at = spec.rfind('@');
   const size_t slash = spec.rfind('/');
   if (at == std::string::npos || (slash != std::string::npos && at < slash) || at + 1 == spec.size()) return {spec, ""};
+  // scheme://user:password@host without a path: that '@' ends the credentials, and taking
+  // what follows as a ref would leave the password in the URL that is logged and recorded.
+  if (const size_t scheme = spec.find("://"); scheme != std::string::npos && spec.find('/', scheme + 3) == std::string::npos) {
+    return {spec, ""};
+  }
   // scp-like "git@host:repo" with no slash after '@': the '@' is the user's, not a ref.
   if (slash == std::string::npos && spec.find(':', at) != std::string::npos) return {spec, ""};
   return {spec.substr(0, at), spec.substr(at + 1)};

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On a terminal, init asks each question, re-asks after an invalid answer, and uses the typed answers.
-# shellcheck source=harness.sh
+# shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 command -v tmux >/dev/null || skip "tmux is not installed"
 
