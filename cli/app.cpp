@@ -6,6 +6,7 @@
 #include "suggest.hpp"
 
 #include <mlops/error.hpp>
+#include <mlops/exp.hpp>
 #include <mlops/interrupt.hpp>
 #include <mlops/log.hpp>
 #include <mlops/version.hpp>
@@ -31,9 +32,13 @@ bool has_upward(const stdfs::path& start, const char* name) {
 }
 
 // The table-driven setup every command gets before it runs (git's RUN_SETUP idea).
-void prepare(const Command& cmd) {
+void prepare(const Command& cmd, Context& ctx) {
   if ((cmd.needs & k_needs_git_repo) && !has_upward(".", ".git")) {
     throw Error(ErrorKind::usage, "not a git repository (or any parent directory)", "run it inside a git repository, or use -C DIR");
+  }
+  if ((cmd.needs & k_needs_git_repo) && !ctx.hot_path) {
+    // A run killed while it had params overridden left a backup; put the files back first.
+    for (const auto& note : exp::recover_workspace(std::filesystem::current_path())) ctx.out.warn("after an interrupted run: " + note);
   }
   if ((cmd.needs & k_needs_project) && !has_upward(".", "mlops.yaml")) {
     throw Error(ErrorKind::usage, "not an mlops project: no mlops.yaml here or above", "create one with 'mlops init', or use -C DIR");
@@ -103,7 +108,7 @@ int dispatch(int argc, char** argv, Output& errors) {
     return k_exit_usage;
   }
   for (const auto& c : commands()) {
-    if (app.got_subcommand(std::string(c.name))) prepare(c);
+    if (app.got_subcommand(std::string(c.name))) prepare(c, ctx);
   }
   const int code = ctx.action(ctx);
   ctx.out.finish();

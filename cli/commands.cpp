@@ -11,6 +11,9 @@ namespace {
 constexpr std::array k_commands = {
     Command{"init", "Create a new ML project from a template", k_needs_nothing, setup_init},
     Command{"template", "List and inspect project templates", k_needs_nothing, setup_template},
+    Command{"exp", "Run, list, compare and share experiments recorded in git", k_needs_git_repo, setup_exp},
+    Command{"params", "Compare parameters with a commit", k_needs_git_repo, setup_params},
+    Command{"metrics", "Show metrics, or compare them with a commit", k_needs_git_repo, setup_metrics},
     Command{"completion", "Print a shell completion script (bash, zsh, fish)", k_needs_nothing, setup_completion},
     Command{"version", "Show version and build information", k_needs_nothing, setup_version},
 };

@@ -34,6 +34,9 @@ void setup_init(CLI::App& cmd, Context& ctx);
 void setup_template(CLI::App& cmd, Context& ctx);
 void setup_completion(CLI::App& cmd, Context& ctx);
 void setup_version(CLI::App& cmd, Context& ctx);
+void setup_exp(CLI::App& cmd, Context& ctx);
+void setup_params(CLI::App& cmd, Context& ctx);
+void setup_metrics(CLI::App& cmd, Context& ctx);
 
 // Builds the whole command tree (also used to generate completions).
 void build_app(CLI::App& app, Context& ctx);

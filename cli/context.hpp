@@ -23,6 +23,7 @@ struct Context {
   Output out;
   std::function<int(Context&)> action;
   std::string command_path;  // "template list", for messages
+  bool hot_path = false;     // called in tight loops (exp log): skip the optional setup
 };
 
 }  // namespace mlops::cli

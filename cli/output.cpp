@@ -103,3 +103,58 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows, cons
 }
 
 }  // namespace mlops::cli
+
+namespace mlops::cli {
+
+std::string format_csv(const std::vector<std::vector<std::string>>& rows) {
+  std::string out;
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      const std::string& c = row[i];
+      if (i > 0) out += ',';
+      if (c.find_first_of(",\"\r\n") != std::string::npos) {
+        out += '"';
+        for (char ch : c) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        out += '"';
+      } else {
+        out += c;
+      }
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string format_markdown(const std::vector<std::vector<std::string>>& rows) {
+  std::string out;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    out += "|";
+    for (const auto& c : rows[r]) {
+      std::string esc;
+      for (char ch : c) esc += ch == '|' ? std::string("\\|") : ch == '\n' ? std::string(" ") : std::string(1, ch);
+      out += " " + esc + " |";
+    }
+    out += "\n";
+    if (r == 0) {
+      out += "|";
+      for (size_t i = 0; i < rows[0].size(); ++i) out += "---|";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string cell(const nlohmann::json& v) {
+  if (v.is_null()) return "-";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  if (v.is_number_float()) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", v.get<double>());
+    return buf;
+  }
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  return v.dump();
+}
+
+}  // namespace mlops::cli

@@ -48,5 +48,10 @@ class Output {
 
 // Left-aligned columns; the last column is not padded.
 std::string format_table(const std::vector<std::vector<std::string>>& rows, const Output& out, bool header = true);
+// RFC 4180 CSV and GitHub-flavoured Markdown tables; the first row is the header.
+std::string format_csv(const std::vector<std::vector<std::string>>& rows);
+std::string format_markdown(const std::vector<std::vector<std::string>>& rows);
+// A value for a table cell: numbers with up to 6 significant digits, JSON for the rest.
+std::string cell(const nlohmann::json& v);
 
 }  // namespace mlops::cli

@@ -21,3 +21,9 @@ include(Soname)
 mlops_soname(MLOPS_LIBGIT2_SONAME "${LIBGIT2_LINK_LIBRARIES}")
 add_library(libgit2_headers INTERFACE)
 target_include_directories(libgit2_headers SYSTEM INTERFACE ${LIBGIT2_INCLUDE_DIRS})
+
+# OpenSSL libcrypto (SHA-256), loaded on first use for the same reason as libgit2.
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
+mlops_soname(MLOPS_LIBCRYPTO_SONAME "${OPENSSL_CRYPTO_LIBRARY}")
+add_library(openssl_headers INTERFACE)
+target_include_directories(openssl_headers SYSTEM INTERFACE ${OPENSSL_INCLUDE_DIR})

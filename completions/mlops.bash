@@ -8,29 +8,65 @@ _mlops() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w="${COMP_WORDS[i]}"
         case "$w" in
-            --color|-C|--template|-t|--set|-s|--answers) ((i++)); continue ;;
+            --color|-C|--template|-t|--set|-s|--answers|--name|-n|-S|--jobs|-j|--tag|--message|-m|--step|--param|--artifact|--filter|-f|--sort|--limit|-l|--columns|-c) ((i++)); continue ;;
             -*) continue ;;
         esac
         case "$path/$w" in
-            /init|/template|/template/list|/template/show|/completion|/version) path="$path/$w" ;;
+            /init|/template|/template/list|/template/show|/exp|/exp/run|/exp/log|/exp/list|/exp/show|/exp/diff|/exp/rm|/exp/tag|/exp/apply|/exp/branch|/exp/push|/exp/pull|/exp/gc|/params|/params/diff|/metrics|/metrics/show|/metrics/diff|/completion|/version) path="$path/$w" ;;
         esac
     done
     case "$prev" in
         --answers) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --artifact) COMPREPLY=(); return ;;
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+        --columns) COMPREPLY=(); return ;;
+        --filter) COMPREPLY=(); return ;;
+        --jobs) COMPREPLY=(); return ;;
+        --limit) COMPREPLY=(); return ;;
+        --message) COMPREPLY=(); return ;;
+        --name) COMPREPLY=(); return ;;
+        --param) COMPREPLY=(); return ;;
         --set) COMPREPLY=(); return ;;
+        --sort) COMPREPLY=(); return ;;
+        --step) COMPREPLY=(); return ;;
+        --tag) COMPREPLY=(); return ;;
         --template) COMPREPLY=($(compgen -W "$(mlops template list -q 2>/dev/null)" -- "$cur") $(compgen -d -- "$cur")); return ;;
         -C) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        -S) COMPREPLY=(); return ;;
+        -c) COMPREPLY=(); return ;;
+        -f) COMPREPLY=(); return ;;
+        -j) COMPREPLY=(); return ;;
+        -l) COMPREPLY=(); return ;;
+        -m) COMPREPLY=(); return ;;
+        -n) COMPREPLY=(); return ;;
         -s) COMPREPLY=(); return ;;
         -t) COMPREPLY=($(compgen -W "$(mlops template list -q 2>/dev/null)" -- "$cur") $(compgen -d -- "$cur")); return ;;
     esac
     local opts='' cmds='' pos=''
     case "$path" in
-        '') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='init template completion version'; pos='' ;;
+        '') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='init template exp params metrics completion version'; pos='' ;;
         '/init') opts='--help -h --help-all --template -t --set -s --answers --defaults -d --no-git --force -f --trust --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
         '/template') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='list show'; pos='' ;;
         '/template/list') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/template/show') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='templates' ;;
+        '/exp') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='run log list show diff rm tag apply branch push pull gc'; pos='' ;;
+        '/exp/run') opts='--help -h --help-all --name -n --set -S --jobs -j --isolated --include-untracked -u --new-keys --tag -t --message -m --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/log') opts='--help -h --help-all --step --param --artifact --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/list') opts='--help -h --help-all --all -a --filter -f --sort -s --limit -l --columns -c --csv --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/show') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/diff') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/rm') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/tag') opts='--help -h --help-all --remove --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/apply') opts='--help -h --help-all --force -f --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/branch') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/push') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/pull') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/gc') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/params') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='diff'; pos='' ;;
+        '/params/diff') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/metrics') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='show diff'; pos='' ;;
+        '/metrics/show') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/metrics/diff') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/completion') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='words:bash zsh fish' ;;
         '/version') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
     esac

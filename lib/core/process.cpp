@@ -53,7 +53,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
     // A signal sent to mlops alone (kill -INT, a CI runner's cancel) must not leave us
     // waiting for the child: pass it on once, then wait for the child to exit.
     if (interrupted() && !forwarded) {
-      ::kill(pid, interrupt_signal());
+      if (interrupt_from_process()) ::kill(pid, interrupt_signal());
       forwarded = true;
     }
     if (::waitpid(pid, &status, 0) == pid) break;

@@ -34,7 +34,21 @@ inline constinit dynlib::Library libgit2{MLOPS_LIBGIT2_SONAME, "libgit2", &init_
   X(git_signature_now) X(git_tree_entry_byindex) X(git_tree_entry_filemode) X(git_tree_entry_id)           \
   X(git_tree_entry_name) X(git_tree_entry_type) X(git_tree_entrycount) X(git_tree_free) X(git_tree_lookup) \
   X(git_object_id) X(git_repository_head) X(git_reference_target) X(git_reference_resolve)    \
-  X(git_credential_ssh_key_from_agent)
+  X(git_credential_ssh_key_from_agent) X(git_blob_create_from_buffer) X(git_branch_create)                    \
+  X(git_checkout_options_init) X(git_commit_message) X(git_commit_parent_id) X(git_commit_parentcount)       \
+  X(git_commit_tree_id) X(git_diff_free) X(git_diff_options_init) X(git_diff_to_buf)                         \
+  X(git_diff_tree_to_tree) X(git_diff_tree_to_workdir_with_index) X(git_fetch_options_init)                  \
+  X(git_index_entrycount) X(git_index_get_byindex) X(git_index_remove) X(git_oid_equal) X(git_oid_fromstr)    \
+  X(git_push_options_init) X(git_refdb_compress) X(git_refdb_free) X(git_reference_delete)                   \
+  X(git_reference_create) X(git_reference_iterator_free) X(git_reference_iterator_glob_new)                  \
+  X(git_reference_name) X(git_reference_next) X(git_reference_shorthand) X(git_remote_create_anonymous)      \
+  X(git_remote_fetch) X(git_remote_free) X(git_remote_lookup) X(git_remote_push) X(git_remote_url)           \
+  X(git_repository_commondir) X(git_repository_path) X(git_repository_refdb) X(git_revwalk_free)             \
+  X(git_revwalk_new) X(git_revwalk_next) X(git_revwalk_push) X(git_revwalk_simplify_first_parent)            \
+  X(git_status_byindex) X(git_status_list_entrycount) X(git_status_list_free) X(git_status_list_new)         \
+  X(git_status_options_init) X(git_tree_entry_bypath) X(git_tree_entry_free) X(git_tree_id)                  \
+  X(git_treebuilder_free) X(git_treebuilder_insert) X(git_treebuilder_new) X(git_treebuilder_write)          \
+  X(git_tree_entry_byname) X(git_blob_create_from_workdir) X(git_reference_foreach_glob) X(git_reference_peel) X(git_object_lookup) X(git_graph_descendant_of) X(git_remote_connect) X(git_remote_ls) X(git_remote_disconnect) X(git_remote_init_callbacks)
 MLOPS_GIT_FUNCTIONS(MLOPS_GIT_FUNCTION)
 #undef MLOPS_GIT_FUNCTION
 
@@ -55,6 +69,14 @@ using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference_free>>
 using SignaturePtr = std::unique_ptr<git_signature, Deleter<git_signature_free>>;
 using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config_free>>;
 using PathspecPtr = std::unique_ptr<git_pathspec, Deleter<git_pathspec_free>>;
+using TreebuilderPtr = std::unique_ptr<git_treebuilder, Deleter<git_treebuilder_free>>;
+using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free>>;
+using StatusListPtr = std::unique_ptr<git_status_list, Deleter<git_status_list_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff_free>>;
+using RemotePtr = std::unique_ptr<git_remote, Deleter<git_remote_free>>;
+using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk_free>>;
+using RefdbPtr = std::unique_ptr<git_refdb, Deleter<git_refdb_free>>;
+using ReferenceIteratorPtr = std::unique_ptr<git_reference_iterator, Deleter<git_reference_iterator_free>>;
 
 // git_buf that is always disposed.
 struct Buf {

@@ -312,6 +312,11 @@ FetchedTree fetch_tree(const std::string& url, const std::string& ref) {
   return out;
 }
 
+void set_remote_callbacks(git_remote_callbacks& cb) {
+  cb.credentials = on_credentials;
+  cb.transfer_progress = on_transfer;
+}
+
 Pathspec::Pathspec(const std::vector<std::string>& patterns) {
   if (patterns.empty()) return;
   std::vector<char*> ptrs;

@@ -9,6 +9,7 @@
 #include <vector>
 
 struct git_pathspec;
+struct git_remote_callbacks;
 
 namespace mlops::git {
 
@@ -63,6 +64,10 @@ struct FetchedTree {
 // temporary bare repository and reads the tree of `ref` (branch, tag or commit; the remote's
 // HEAD when empty). Nothing is checked out.
 FetchedTree fetch_tree(const std::string& url, const std::string& ref);
+
+// Credentials and interrupt handling for fetch/push: ssh agent for ssh, user:password from
+// the URL for http(s) (libgit2 applies those itself), cancel on SIGINT.
+void set_remote_callbacks(::git_remote_callbacks& cb);
 
 // git's wildmatch pathspecs ("*.png", "data/**", "!x" is not special here).
 class Pathspec {

@@ -10,6 +10,9 @@ namespace mlops {
 MLOPS_API void install_interrupt_handlers();
 MLOPS_API bool interrupted() noexcept;
 MLOPS_API int interrupt_signal() noexcept;  // the signal that arrived, 0 if none
+// True when the signal was sent by a process (kill), false when the terminal sent it to the
+// whole foreground process group, in which case our children received it too.
+MLOPS_API bool interrupt_from_process() noexcept;
 // Throws Error{interrupted} if a signal arrived.
 MLOPS_API void check_interrupted();
 

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: MIT
+// mlops exp: run, log, list, show, diff, rm, tag, apply, branch, push, pull, gc.
+#include "commands.hpp"
+#include "exp_format.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/exp.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+
+namespace mlops::cli {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+struct RunOpts {
+  exp::RunOptions o;
+};
+
+int run_run(RunOpts& ro, Context& ctx) {
+  exp::RunEvents ev;
+  const bool json = ctx.out.json();
+  if (json) {
+    // stdout carries the JSON document; the command's own stdout goes to stderr.
+    ev.output = [](const exp::Run&, int, std::string_view bytes) {
+      (void)!::write(STDERR_FILENO, bytes.data(), bytes.size());
+    };
+  }
+  ev.started = [&ctx](const exp::Run& r) { ctx.out.status("mlops: run " + r.name + " (" + r.id + ") started" + (r.dirty ? " on a modified workspace" : "")); };
+  ev.finished = [&ctx](const exp::Run& r) { ctx.out.status("mlops: " + run_summary(r)); };
+  const exp::RunResult res = exp::run(stdfs::current_path(), ro.o, ev);
+  if (json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& r : res.runs) arr.push_back(exp::to_json(r));
+    ctx.out.print_json(arr);
+  }
+  for (const auto& r : res.runs) {
+    for (const auto& w : r.warnings) ctx.out.warn(r.name + ": " + w);
+  }
+  return res.exit_code;
+}
+
+struct LogOpts {
+  std::vector<std::string> values, params, artifacts;
+  std::optional<std::int64_t> step;
+};
+
+int run_log(LogOpts& lo) {
+  exp::LogEntry e;
+  for (const auto& kv : lo.values) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw Error(ErrorKind::usage, "expected KEY=NUMBER, got '" + kv + "'", "for example: mlops exp log loss=0.31 acc=0.9 --step 3");
+    const std::string v = kv.substr(eq + 1);
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0') throw Error(ErrorKind::usage, "metric '" + kv.substr(0, eq) + "' needs a number, got '" + v + "'");
+    e.metrics[kv.substr(0, eq)] = x;
+  }
+  for (const auto& kv : lo.params) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw Error(ErrorKind::usage, "expected --param KEY=VALUE, got '" + kv + "'");
+    e.params[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  e.artifacts = lo.artifacts;
+  e.step = lo.step;
+  if (e.metrics.empty() && e.params.empty() && e.artifacts.empty()) {
+    throw Error(ErrorKind::usage, "nothing to log", "give KEY=VALUE metrics, --param KEY=VALUE or --artifact PATH");
+  }
+  exp::log(e);
+  return 0;
+}
+
+struct ListOpts {
+  exp::ListOptions o;
+  std::string columns;
+  bool csv = false, md = false;
+};
+
+int run_list(ListOpts& lo, Context& ctx) {
+  if (ctx.out.json() && lo.columns.empty()) {
+    ctx.out.print(exp::list_json(stdfs::current_path(), lo.o));
+    ctx.out.print("\n");
+    return 0;
+  }
+  const auto runs = exp::list(stdfs::current_path(), lo.o);
+  const auto cols = list_columns(runs, lo.columns);
+  if (ctx.out.json()) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& r : runs) {
+      nlohmann::json row = nlohmann::json::object();
+      for (const auto& c : cols) {
+        const auto v = exp::field(r, c);
+        row[c] = v ? *v : nlohmann::json(nullptr);
+      }
+      arr.push_back(row);
+    }
+    ctx.out.print_json(arr);
+    return 0;
+  }
+  const auto rows = list_rows(runs, cols);
+  if (lo.csv) ctx.out.print(format_csv(rows));
+  else if (lo.md) ctx.out.print(format_markdown(rows));
+  else if (runs.empty()) ctx.out.status(lo.o.all ? "no runs yet: record one with 'mlops exp run -- COMMAND'" : "no runs based on HEAD's recent history (--all shows every run)");
+  else ctx.out.print(format_table(rows, ctx.out));
+  return 0;
+}
+
+int run_show(const std::string& spec, Context& ctx) {
+  const exp::Run r = exp::show(stdfs::current_path(), spec);
+  if (ctx.out.json()) {
+    ctx.out.print_json(exp::to_json(r));
+    return 0;
+  }
+  ctx.out.print(show_text(r, ctx.out, exp::log_tail(stdfs::current_path(), r, 1, 2000), exp::log_tail(stdfs::current_path(), r, 2, 2000)));
+  return 0;
+}
+
+int run_diff(const std::vector<std::string>& runs, bool md, Context& ctx) {
+  if (runs.empty() || runs.size() > 2) throw Error(ErrorKind::usage, "exp diff takes one run (against the workspace) or two");
+  const exp::RunDiff d = exp::diff(stdfs::current_path(), runs[0], runs.size() > 1 ? runs[1] : "");
+  print_diff(d, ctx, md, true);
+  return 0;
+}
+
+}  // namespace
+
+void setup_exp(CLI::App& cmd, Context& ctx) {
+  cmd.require_subcommand(1);
+  cmd.footer(R"(
+Runs are commits under refs/mlops/exps/<ULID>; your HEAD, index and branches are never touched.
+
+Examples:
+  mlops exp run -- python train.py
+  mlops exp run -S lr=0.1,0.01 -S depth=3,5 --jobs 2 -- make train
+  mlops exp list --filter 'metrics.acc > 0.9' --sort -metrics.acc
+  mlops exp diff brave-otter calm-heron
+  mlops exp push origin)");
+  auto sub = [&](const char* name, const char* help) {
+    CLI::App* s = cmd.add_subcommand(name, help);
+    s->fallthrough();
+    return s;
+  };
+
+  {
+    auto ro = std::make_shared<RunOpts>();
+    CLI::App* s = sub("run", "Run a command and record it: params, metrics, logs, code snapshot");
+    s->add_option("-n,--name", ro->o.name, "Name of the run (default: generated, e.g. brave-otter)");
+    s->add_option("-S,--set", ro->o.sets, "Override a parameter: [FILE:]KEY=VALUE; VALUE,VALUE... sweeps a grid")->type_name("KEY=VALUE");
+    s->add_option("-j,--jobs", ro->o.jobs, "Sweep points run at once (default 1)")->check(CLI::Range(1, 256));
+    s->add_flag("--isolated", ro->o.isolated, "Run in a temporary worktree instead of the workspace");
+    s->add_flag("-u,--include-untracked", ro->o.include_untracked, "Also snapshot untracked, non-ignored files");
+    s->add_flag("--new-keys", ro->o.new_keys, "Allow -S to add parameters the params file does not have");
+    s->add_option("-t,--tag", ro->o.tags, "Tag the run (repeatable)");
+    s->add_option("-m,--message", ro->o.note, "A note to keep with the run");
+    s->add_option("COMMAND", ro->o.argv, "The command and its arguments, after --")->required();
+    s->footer(R"(
+The exit code is the command's. Params come from the files in mlops.yaml's `params:`
+(default params.yaml), metrics from `metrics:` (default metrics.json) and from
+`mlops exp log` calls during the run. A single run happens in the workspace; -S values
+are written into the params file for the run and the original is put back afterwards.
+A comma list in -S (or --isolated) runs each point in its own temporary worktree.
+
+Examples:
+  mlops exp run -- python train.py
+  mlops exp run -n baseline -t baseline -- make train
+  mlops exp run -S model.lr=0.01 -- python train.py
+  mlops exp run -S lr=0.1,0.01,0.001 -S depth=3,5 --jobs 3 -- python train.py)");
+    s->callback([ro, &ctx] { ctx.action = [ro](Context& c) { return run_run(*ro, c); }; });
+  }
+  {
+    auto lo = std::make_shared<LogOpts>();
+    CLI::App* s = sub("log", "Log metrics (and params or artifacts) from inside a running command");
+    s->add_option("METRICS", lo->values, "KEY=NUMBER pairs");
+    s->add_option("--step", lo->step, "Step of these values (default: one more than the last, per metric)");
+    s->add_option("--param", lo->params, "A parameter KEY=VALUE (repeatable)")->type_name("KEY=VALUE");
+    s->add_option("--artifact", lo->artifacts, "A file or directory to record as an output (repeatable)")->type_name("PATH");
+    s->footer(R"(
+Works inside a command started by `mlops exp run` (it finds the run through $MLOPS_RUN_DIR).
+
+Examples:
+  mlops exp log loss=0.31 acc=0.88 --step 10
+  mlops exp log --param optimizer=adam --artifact models/best.pt)");
+    s->callback([lo, &ctx] {
+      ctx.hot_path = true;
+      ctx.action = [lo](Context&) { return run_log(*lo); };
+    });
+  }
+  {
+    auto lo = std::make_shared<ListOpts>();
+    CLI::App* s = sub("list", "List runs with the params and metrics that differ between them");
+    s->alias("ls");
+    s->add_flag("-a,--all", lo->o.all, "Every run, not only those based on HEAD's recent history");
+    s->add_option("-f,--filter", lo->o.filter, "Keep runs matching EXPR, e.g. 'metrics.acc > 0.9 and tag:best'")->type_name("EXPR");
+    s->add_option("-s,--sort", lo->o.sort, "Sort by a field, '-' for descending, e.g. -metrics.acc")->type_name("[-]FIELD");
+    s->add_option("-l,--limit", lo->o.limit, "Show at most N runs")->type_name("N");
+    s->add_option("-c,--columns", lo->columns, "Comma-separated fields to show instead of the defaults")->type_name("FIELDS");
+    s->add_flag("--csv", lo->csv, "Print CSV");
+    s->add_flag("--md", lo->md, "Print a Markdown table");
+    s->footer(R"(
+Fields: id, name, status, started, ended, duration, exit_code, baseline, dirty, host,
+user, sweep, note, command, params.KEY, metrics.KEY (its last value; .min .max .step .count).
+Filters: comparisons = != < <= > >= ~ (contains), and/or/not, parentheses, tag:NAME.
+
+Examples:
+  mlops exp list
+  mlops exp list --all --filter 'metrics.acc > 0.9 and (params.lr <= 0.01 or tag:baseline)'
+  mlops exp list --sort -metrics.acc --limit 5 --md
+  mlops exp list --json | jq '.[].name')");
+    s->callback([lo, &ctx] { ctx.action = [lo](Context& c) { return run_list(*lo, c); }; });
+  }
+  {
+    auto spec = std::make_shared<std::string>();
+    CLI::App* s = sub("show", "Show one run: record, params, metrics and the tail of its logs");
+    s->add_option("RUN", *spec, "Id, id prefix or name")->required();
+    s->footer("\nExamples:\n  mlops exp show brave-otter\n  mlops exp show 01JD3Q --json");
+    s->callback([spec, &ctx] { ctx.action = [spec](Context& c) { return run_show(*spec, c); }; });
+  }
+  {
+    auto runs = std::make_shared<std::vector<std::string>>();
+    auto md = std::make_shared<bool>(false);
+    CLI::App* s = sub("diff", "Compare two runs (or one with the workspace): params, metrics, code");
+    s->add_option("RUNS", *runs, "One or two runs")->required();
+    s->add_flag("--md", *md, "Print Markdown tables");
+    s->footer("\nExamples:\n  mlops exp diff brave-otter calm-heron\n  mlops exp diff brave-otter          # against the workspace");
+    s->callback([runs, md, &ctx] { ctx.action = [runs, md](Context& c) { return run_diff(*runs, *md, c); }; });
+  }
+  {
+    auto runs = std::make_shared<std::vector<std::string>>();
+    CLI::App* s = sub("rm", "Remove runs (their refs; objects go with git gc)");
+    s->alias("remove");
+    s->add_option("RUNS", *runs, "Runs to remove")->required();
+    s->footer("\nExamples:\n  mlops exp rm brave-otter calm-heron");
+    s->callback([runs, &ctx] {
+      ctx.action = [runs](Context& c) {
+        const auto removed = exp::remove(stdfs::current_path(), *runs);
+        if (c.out.json()) c.out.print_json({{"removed", removed}});
+        else for (const auto& id : removed) c.out.status("removed " + id);
+        return 0;
+      };
+    });
+  }
+  {
+    auto spec = std::make_shared<std::string>();
+    auto tags = std::make_shared<std::vector<std::string>>();
+    auto remove = std::make_shared<bool>(false);
+    CLI::App* s = sub("tag", "Add (or --remove) tags on a run");
+    s->add_option("RUN", *spec, "Id, id prefix or name")->required();
+    s->add_option("TAGS", *tags, "Tags")->required();
+    s->add_flag("--remove", *remove, "Remove the tags instead");
+    s->footer("\nExamples:\n  mlops exp tag brave-otter best\n  mlops exp tag brave-otter best --remove");
+    s->callback([spec, tags, remove, &ctx] {
+      ctx.action = [spec, tags, remove](Context& c) {
+        const exp::Run r = *remove ? exp::tag(stdfs::current_path(), *spec, {}, *tags) : exp::tag(stdfs::current_path(), *spec, *tags, {});
+        if (c.out.json()) c.out.print_json(exp::to_json(r));
+        else c.out.status(r.name + ": tags " + (r.tags.empty() ? std::string("(none)") : nlohmann::json(r.tags).dump()));
+        return 0;
+      };
+    });
+  }
+  {
+    auto spec = std::make_shared<std::string>();
+    auto force = std::make_shared<bool>(false);
+    CLI::App* s = sub("apply", "Write a run's code (and kept outputs) into the workspace");
+    s->add_option("RUN", *spec, "Id, id prefix or name")->required();
+    s->add_flag("-f,--force", *force, "Apply over uncommitted changes, after saving them under refs/mlops/backup/");
+    s->footer("\nHEAD does not move; the changes show up as uncommitted.\n\nExamples:\n  mlops exp apply brave-otter\n  mlops exp apply brave-otter --force");
+    s->callback([spec, force, &ctx] {
+      ctx.action = [spec, force](Context& c) {
+        const exp::ApplyResult r = exp::apply(stdfs::current_path(), *spec, *force);
+        if (c.out.json()) {
+          c.out.print_json({{"written", r.written}, {"removed", r.removed}, {"outputs", r.outputs}, {"backup", r.backup_ref}});
+          return 0;
+        }
+        if (!r.backup_ref.empty()) c.out.status("saved your uncommitted work as " + r.backup_ref + " (git checkout " + r.backup_ref + " -- . brings it back)");
+        c.out.status("applied: " + std::to_string(r.written.size()) + " written, " + std::to_string(r.removed.size()) + " removed, " +
+                     std::to_string(r.outputs.size()) + " outputs restored");
+        return 0;
+      };
+    });
+  }
+  {
+    auto spec = std::make_shared<std::string>();
+    auto name = std::make_shared<std::string>();
+    CLI::App* s = sub("branch", "Create a git branch at a run's code snapshot");
+    s->add_option("RUN", *spec, "Id, id prefix or name")->required();
+    s->add_option("BRANCH", *name, "Name of the new branch")->required();
+    s->footer("\nExamples:\n  mlops exp branch brave-otter try-lower-lr");
+    s->callback([spec, name, &ctx] {
+      ctx.action = [spec, name](Context& c) {
+        const std::string at = exp::branch(stdfs::current_path(), *spec, *name);
+        if (c.out.json()) c.out.print_json({{"branch", *name}, {"commit", at}});
+        else c.out.status("created branch " + *name + " at " + at.substr(0, 12));
+        return 0;
+      };
+    });
+  }
+  for (const bool is_push : {true, false}) {
+    auto remote = std::make_shared<std::string>();
+    CLI::App* s = sub(is_push ? "push" : "pull", is_push ? "Send runs to a git remote (refs/mlops/exps/*)" : "Fetch runs from a git remote, merging tags");
+    s->add_option("REMOTE", *remote, "Remote name or URL (default: origin)");
+    s->footer(is_push ? "\nExamples:\n  mlops exp push\n  mlops exp push git@github.com:org/repo.git"
+                      : "\nExamples:\n  mlops exp pull\n  mlops exp pull https://github.com/org/repo.git");
+    s->callback([remote, is_push, &ctx] {
+      ctx.action = [remote, is_push](Context& c) {
+        const exp::SyncResult r = is_push ? exp::push(stdfs::current_path(), *remote) : exp::pull(stdfs::current_path(), *remote);
+        if (c.out.json()) {
+          c.out.print_json({{"updated", r.updated}, {"rejected", r.rejected}, {"unchanged", r.unchanged}});
+        } else {
+          c.out.status(std::string(is_push ? "pushed " : "pulled ") + std::to_string(r.updated.size()) + " runs (" +
+                       std::to_string(r.unchanged) + " already up to date)");
+          for (const auto& rej : r.rejected) c.out.warn("not " + std::string(is_push ? "pushed: " : "pulled: ") + rej);
+          if (!r.rejected.empty() && is_push) c.out.warn("run 'mlops exp pull' to merge them, then push again");
+        }
+        return r.rejected.empty() ? 0 : 1;
+      };
+    });
+  }
+  {
+    CLI::App* s = sub("gc", "Clean up after crashed runs, drop unreferenced kept outputs, pack refs");
+    s->footer("\nExamples:\n  mlops exp gc");
+    s->callback([&ctx] {
+      ctx.action = [](Context& c) {
+        const exp::GcResult g = exp::gc(stdfs::current_path());
+        if (c.out.json()) {
+          c.out.print_json({{"live_dirs", g.live_dirs}, {"worktrees", g.worktrees}, {"outputs", g.outputs}, {"packed", g.packed}});
+        } else {
+          c.out.status("removed " + std::to_string(g.live_dirs) + " stale run directories, " + std::to_string(g.worktrees) +
+                       " worktrees, " + std::to_string(g.outputs) + " unreferenced outputs" + (g.packed ? "; refs packed" : ""));
+        }
+        return 0;
+      };
+    });
+  }
+}
+
+}  // namespace mlops::cli

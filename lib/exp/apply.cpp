@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+// exp apply: the run's code (and, for isolated runs, its kept outputs) into the workspace,
+// never over uncommitted work unless --force, and then only after saving it.
+#include "exp/query.hpp"
+#include "exp/store.hpp"
+#include "exp/ulid.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/exp.hpp>
+#include <mlops/fs.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace mlops::exp {
+
+using namespace mlops::git;
+
+namespace {
+
+std::vector<std::string> uncommitted(Repo& r) {
+  git_status_options so;
+  check(git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION), "libgit2");
+  so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  git_status_list* sl = nullptr;
+  check(git_status_list_new(&sl, r.get(), &so), "cannot compute the working tree status");
+  StatusListPtr owner(sl);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < git_status_list_entrycount(sl); ++i) {
+    const git_status_entry* e = git_status_byindex(sl, i);
+    if (e->status == GIT_STATUS_CURRENT || (e->status & GIT_STATUS_IGNORED)) continue;
+    const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+    if (d) out.push_back(d->new_file.path ? d->new_file.path : d->old_file.path);
+  }
+  return out;
+}
+
+struct Notified {
+  std::vector<std::string> written, removed, conflicts;
+};
+
+int on_notify(git_checkout_notify_t why, const char* path, const git_diff_file*, const git_diff_file* target, const git_diff_file*,
+              void* payload) {
+  auto* n = static_cast<Notified*>(payload);
+  if (why == GIT_CHECKOUT_NOTIFY_CONFLICT) {
+    n->conflicts.push_back(path);
+  } else {
+    (target != nullptr && target->mode != 0 ? n->written : n->removed).push_back(path);
+  }
+  return 0;
+}
+
+bool same_content(const stdfs::path& a, const stdfs::path& b) {
+  std::error_code ec;
+  if (stdfs::file_size(a, ec) != stdfs::file_size(b, ec) || ec) return false;
+  return fs::read_file(a) == fs::read_file(b);
+}
+
+}  // namespace
+
+ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
+  Repo r = open_repo(cwd);
+  std::string commit;
+  resolve_run(r, spec, &commit);
+  const Run run = read_run(r, commit);
+  ApplyResult res;
+
+  // Everything that could be lost is checked (and saved) before anything is written.
+  const auto dirty = uncommitted(r);
+  std::vector<std::pair<stdfs::path, stdfs::path>> outputs;  // stored copy -> workspace path
+  std::vector<std::string> clobbered;
+  for (const auto& a : run.artifacts) {
+    if (!a.kept) continue;
+    const stdfs::path stored = r.mlops_dir / "outputs" / "sha256" / a.sha256.substr(0, 2) / a.sha256;
+    std::error_code ec;
+    if (!stdfs::exists(stored, ec)) throw Error(ErrorKind::not_found, "the kept output " + a.path + " of run " + run.name + " is gone (was 'exp gc' run?)");
+    const stdfs::path dst = r.project / a.path;
+    if (stdfs::exists(dst, ec) && !same_content(stored, dst)) clobbered.push_back(a.path);
+    outputs.emplace_back(stored, dst);
+  }
+  if ((!dirty.empty() || !clobbered.empty()) && !force) {
+    std::string list;
+    for (const auto& p : dirty) list += (list.empty() ? "" : ", ") + p;
+    for (const auto& p : clobbered) list += (list.empty() ? "" : ", ") + p;
+    throw Error(ErrorKind::conflict, "uncommitted changes would be overwritten: " + list,
+                "commit or stash them, or pass --force to save them under refs/mlops/backup/ first");
+  }
+  if (!dirty.empty() || !clobbered.empty()) {
+    const std::string id = new_ulid();
+    std::map<std::string, std::string> extra;
+    for (const auto& p : clobbered) {
+      const std::string rel = r.project_rel.empty() ? p : r.project_rel + "/" + p;
+      extra[rel] = fs::read_file(r.project / p);
+    }
+    const Snapshot s = snapshot(r, true, "mlops backup before applying run " + run.name + "\n", extra);
+    const git_oid oid = parse_oid(s.commit);
+    git_reference* ref = nullptr;
+    res.backup_ref = "refs/mlops/backup/" + id;
+    check(git_reference_create(&ref, r.get(), res.backup_ref.c_str(), &oid, 0, "mlops: backup before exp apply"), "cannot save the backup");
+    git_reference_free(ref);
+  }
+
+  git_object* obj = nullptr;
+  const git_oid sid = parse_oid(run.snapshot);
+  check(git_object_lookup(&obj, r.get(), &sid, GIT_OBJECT_COMMIT), "cannot read snapshot " + run.snapshot);
+  ObjectPtr owner(obj);
+  git_checkout_options co;
+  check(git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION), "libgit2");
+  // Without --force, SAFE: an untracked file in the way is a conflict, found before any write.
+  co.checkout_strategy = (force ? GIT_CHECKOUT_FORCE : GIT_CHECKOUT_SAFE) | GIT_CHECKOUT_DONT_UPDATE_INDEX;
+  Notified n;
+  co.notify_flags = GIT_CHECKOUT_NOTIFY_UPDATED | GIT_CHECKOUT_NOTIFY_CONFLICT;
+  co.notify_cb = on_notify;
+  co.notify_payload = &n;
+  const int rc = git_checkout_tree(r.get(), obj, &co);
+  if (rc == GIT_ECONFLICT || (!n.conflicts.empty() && rc < 0)) {
+    std::string list;
+    for (const auto& p : n.conflicts) list += (list.empty() ? "" : ", ") + p;
+    throw Error(ErrorKind::conflict, "files in the way would be overwritten: " + list,
+                "move them, or pass --force to save them under refs/mlops/backup/ first");
+  }
+  check(rc, "cannot write the run's files");
+  res.written = n.written;
+  res.removed = n.removed;
+
+  for (const auto& [stored, dst] : outputs) {
+    std::error_code ec;
+    stdfs::create_directories(dst.parent_path(), ec);
+    fs::write_file_atomic(dst, fs::read_file(stored));
+    res.outputs.push_back(dst.lexically_relative(r.project).generic_string());
+  }
+  return res;
+}
+
+}  // namespace mlops::exp

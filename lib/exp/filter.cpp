@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+// A recursive-descent parser: the grammar is small and the error messages must point at a
+// column, which no packaged expression library gives us for this syntax.
+#include "exp/filter.hpp"
+
+#include <mlops/error.hpp>
+
+#include <cctype>
+#include <cmath>
+#include <vector>
+
+namespace mlops::exp {
+
+struct FilterNode {
+  enum class Kind { and_, or_, not_, compare, tag, truthy } kind = Kind::compare;
+  std::unique_ptr<FilterNode> left, right;
+  std::string field, op;
+  nlohmann::json value;
+};
+
+namespace {
+
+struct Token {
+  enum class Kind { word, string, number, op, lparen, rparen, end } kind = Kind::end;
+  std::string text;
+  size_t column = 0;  // 1-based
+};
+
+[[noreturn]] void fail(std::string_view text, size_t column, const std::string& what) {
+  std::string hint = "  " + std::string(text) + "\n  " + std::string(column > 0 ? column - 1 : 0, ' ') + "^";
+  throw Error(ErrorKind::usage, "invalid filter at column " + std::to_string(column) + ": " + what, hint);
+}
+
+std::vector<Token> tokenize(std::string_view s) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
+    Token t;
+    t.column = i + 1;
+    if (c == '(' || c == ')') {
+      t.kind = c == '(' ? Token::Kind::lparen : Token::Kind::rparen;
+      t.text = std::string(1, c);
+      ++i;
+    } else if (c == '\'' || c == '"') {
+      const size_t end = s.find(c, i + 1);
+      if (end == std::string_view::npos) fail(s, i + 1, "unterminated string");
+      t.kind = Token::Kind::string;
+      t.text = std::string(s.substr(i + 1, end - i - 1));
+      i = end + 1;
+    } else if (std::string_view("=!<>~").find(c) != std::string_view::npos) {
+      t.kind = Token::Kind::op;
+      t.text = std::string(1, c);
+      ++i;
+      if (i < s.size() && s[i] == '=' && c != '~') {
+        t.text += '=';
+        ++i;
+      }
+      if (t.text == "!") fail(s, t.column, "'!' must be followed by '='; use 'not' to negate");
+    } else {
+      size_t j = i;
+      while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j])) && std::string_view("()=!<>~'\"").find(s[j]) == std::string_view::npos) {
+        ++j;
+      }
+      t.text = std::string(s.substr(i, j - i));
+      char* endp = nullptr;
+      std::strtod(t.text.c_str(), &endp);
+      t.kind = (endp != nullptr && *endp == '\0' && !t.text.empty() && (std::isdigit(static_cast<unsigned char>(t.text[0])) || t.text[0] == '-' || t.text[0] == '+' || t.text[0] == '.'))
+                   ? Token::Kind::number
+                   : Token::Kind::word;
+      i = j;
+    }
+    out.push_back(std::move(t));
+  }
+  Token end;
+  end.kind = Token::Kind::end;
+  end.column = s.size() + 1;
+  out.push_back(end);
+  return out;
+}
+
+bool is_keyword(const Token& t, const char* kw) {
+  if (t.kind != Token::Kind::word) return false;
+  if (t.text.size() != std::char_traits<char>::length(kw)) return false;
+  for (size_t i = 0; i < t.text.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(t.text[i])) != kw[i]) return false;
+  }
+  return true;
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view text) : m_text(text), m_tokens(tokenize(text)) {}
+
+  std::unique_ptr<FilterNode> parse() {
+    auto n = parse_or();
+    if (peek().kind != Token::Kind::end) fail(m_text, peek().column, "unexpected '" + peek().text + "'");
+    return n;
+  }
+
+ private:
+  const Token& peek() const { return m_tokens[m_pos]; }
+  const Token& next() { return m_tokens[m_pos++]; }
+
+  std::unique_ptr<FilterNode> binary(FilterNode::Kind k, std::unique_ptr<FilterNode> l, std::unique_ptr<FilterNode> r) {
+    auto n = std::make_unique<FilterNode>();
+    n->kind = k;
+    n->left = std::move(l);
+    n->right = std::move(r);
+    return n;
+  }
+
+  std::unique_ptr<FilterNode> parse_or() {
+    auto l = parse_and();
+    while (is_keyword(peek(), "or")) {
+      next();
+      l = binary(FilterNode::Kind::or_, std::move(l), parse_and());
+    }
+    return l;
+  }
+
+  std::unique_ptr<FilterNode> parse_and() {
+    auto l = parse_not();
+    while (is_keyword(peek(), "and")) {
+      next();
+      l = binary(FilterNode::Kind::and_, std::move(l), parse_not());
+    }
+    return l;
+  }
+
+  std::unique_ptr<FilterNode> parse_not() {
+    if (is_keyword(peek(), "not")) {
+      next();
+      auto n = std::make_unique<FilterNode>();
+      n->kind = FilterNode::Kind::not_;
+      n->left = parse_not();
+      return n;
+    }
+    return parse_primary();
+  }
+
+  std::unique_ptr<FilterNode> parse_primary() {
+    const Token t = next();
+    if (t.kind == Token::Kind::lparen) {
+      auto n = parse_or();
+      if (peek().kind != Token::Kind::rparen) fail(m_text, peek().column, "expected ')'");
+      next();
+      return n;
+    }
+    if (t.kind == Token::Kind::end) fail(m_text, t.column, "expected a condition");
+    if (t.kind != Token::Kind::word || is_keyword(t, "and") || is_keyword(t, "or")) {
+      fail(m_text, t.column, "expected a field name, got '" + t.text + "'");
+    }
+    auto n = std::make_unique<FilterNode>();
+    if (t.text.rfind("tag:", 0) == 0) {
+      if (t.text.size() == 4) fail(m_text, t.column + 4, "expected a tag name after 'tag:'");
+      n->kind = FilterNode::Kind::tag;
+      n->field = t.text.substr(4);
+      return n;
+    }
+    n->field = t.text;
+    if (peek().kind != Token::Kind::op) {
+      n->kind = FilterNode::Kind::truthy;
+      return n;
+    }
+    n->op = next().text;
+    const Token v = next();
+    if (v.kind == Token::Kind::number) {
+      n->value = std::strtod(v.text.c_str(), nullptr);
+    } else if (v.kind == Token::Kind::string) {
+      n->value = v.text;
+    } else if (v.kind == Token::Kind::word && !is_keyword(v, "and") && !is_keyword(v, "or") && !is_keyword(v, "not")) {
+      if (v.text == "true" || v.text == "false") n->value = v.text == "true";
+      else n->value = v.text;
+    } else {
+      fail(m_text, v.column, "expected a value after '" + n->op + "'");
+    }
+    return n;
+  }
+
+  std::string_view m_text;
+  std::vector<Token> m_tokens;
+  size_t m_pos = 0;
+};
+
+bool compare(const nlohmann::json& a, const std::string& op, const nlohmann::json& b) {
+  if (op == "~") {
+    const std::string hay = a.is_string() ? a.get<std::string>() : a.dump();
+    const std::string needle = b.is_string() ? b.get<std::string>() : b.dump();
+    return hay.find(needle) != std::string::npos;
+  }
+  int cmp = 0;
+  if (a.is_number() && b.is_number()) {
+    const double x = a.get<double>(), y = b.get<double>();
+    if (std::isnan(x) || std::isnan(y)) return op == "!=";
+    cmp = x < y ? -1 : x > y ? 1 : 0;
+  } else if (a.is_boolean() && b.is_boolean()) {
+    cmp = static_cast<int>(a.get<bool>()) - static_cast<int>(b.get<bool>());
+  } else if (a.is_string() && b.is_string()) {
+    const int c = a.get_ref<const std::string&>().compare(b.get_ref<const std::string&>());
+    cmp = c < 0 ? -1 : c > 0 ? 1 : 0;
+  } else if (a.is_string() && b.is_number()) {
+    // A word the user typed may look like a number ("3" for a string param "3").
+    const std::string& s = a.get_ref<const std::string&>();
+    char* end = nullptr;
+    const double x = std::strtod(s.c_str(), &end);
+    if (s.empty() || *end != '\0') return op == "!=";
+    const double y = b.get<double>();
+    cmp = x < y ? -1 : x > y ? 1 : 0;
+  } else {
+    return op == "!=";
+  }
+  if (op == "=" || op == "==") return cmp == 0;
+  if (op == "!=") return cmp != 0;
+  if (op == "<") return cmp < 0;
+  if (op == "<=") return cmp <= 0;
+  if (op == ">") return cmp > 0;
+  if (op == ">=") return cmp >= 0;
+  return false;
+}
+
+bool eval(const FilterNode& n, const Filter::Lookup& field, const Filter::HasTag& has_tag) {
+  switch (n.kind) {
+    case FilterNode::Kind::and_: return eval(*n.left, field, has_tag) && eval(*n.right, field, has_tag);
+    case FilterNode::Kind::or_: return eval(*n.left, field, has_tag) || eval(*n.right, field, has_tag);
+    case FilterNode::Kind::not_: return !eval(*n.left, field, has_tag);
+    case FilterNode::Kind::tag: return has_tag(n.field);
+    case FilterNode::Kind::truthy: {
+      const auto v = field(n.field);
+      if (!v || v->is_null()) return false;
+      if (v->is_boolean()) return v->get<bool>();
+      if (v->is_number()) return v->get<double>() != 0;
+      if (v->is_string()) return !v->get_ref<const std::string&>().empty();
+      return !v->empty();
+    }
+    case FilterNode::Kind::compare: {
+      const auto v = field(n.field);
+      if (!v || v->is_null()) return false;
+      return compare(*v, n.op, n.value);
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Filter::Filter() = default;
+Filter::~Filter() = default;
+Filter::Filter(Filter&&) noexcept = default;
+Filter& Filter::operator=(Filter&&) noexcept = default;
+
+Filter Filter::parse(std::string_view text) {
+  Filter f;
+  bool blank = true;
+  for (char c : text) blank = blank && std::isspace(static_cast<unsigned char>(c));
+  if (!blank) f.m_root = Parser(text).parse();
+  return f;
+}
+
+bool Filter::matches(const Lookup& field, const HasTag& has_tag) const {
+  return m_root == nullptr || eval(*m_root, field, has_tag);
+}
+
+}  // namespace mlops::exp

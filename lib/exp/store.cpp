@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: MIT
+#include "exp/store.hpp"
+
+#include "exp/record.hpp"
+#include "git/repo.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+#include <mlops/log.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+namespace mlops::exp {
+
+using namespace mlops::git;
+
+std::string oid_hex(const git_oid& id) { return git_oid_tostr_s(&id); }
+
+git_oid parse_oid(const std::string& hex) {
+  git_oid id;
+  if (git_oid_fromstr(&id, hex.c_str()) != 0) throw Error(ErrorKind::invalid_input, "not an object id: '" + hex + "'");
+  return id;
+}
+
+ProjectConfig read_config(const stdfs::path& project) {
+  ProjectConfig c;
+  const stdfs::path file = project / "mlops.yaml";
+  std::error_code ec;
+  if (!stdfs::exists(file, ec)) return c;
+  YAML::Node root;
+  try {
+    root = YAML::Load(fs::read_file(file));
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+  auto list = [&](const char* key, std::vector<std::string>& out) {
+    const YAML::Node n = root[key];
+    if (!n) return;
+    out.clear();
+    if (n.IsScalar()) {
+      out.push_back(n.Scalar());
+    } else if (n.IsSequence()) {
+      for (const auto& item : n) {
+        if (!item.IsScalar()) throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(item.Mark().line + 1) + ": '" + key + "' must list file names");
+        out.push_back(item.Scalar());
+      }
+    } else {
+      throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(n.Mark().line + 1) + ": '" + key + "' must be a list of file names");
+    }
+    for (const auto& p : out) {
+      if (p.empty() || p[0] == '/' || stdfs::path(p).lexically_normal().string().rfind("..", 0) == 0) {
+        throw Error(ErrorKind::invalid_input, file.string() + ": '" + p + "' in '" + key + "' must be a path inside the project");
+      }
+    }
+  };
+  if (root.IsMap()) {
+    list("params", c.params);
+    list("metrics", c.metrics);
+    list("outputs", c.outputs);
+  }
+  return c;
+}
+
+Repo open_repo(const stdfs::path& cwd, bool need_head) {
+  Repo r;
+  git_repository* raw = nullptr;
+  const int rc = git_repository_open_ext(&raw, cwd.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND) {
+    throw Error(ErrorKind::usage, "not a git repository (or any parent directory): " + cwd.string(),
+                "experiments are stored in git; run 'git init' (or 'mlops init') first");
+  }
+  check(rc, "cannot open the git repository at " + cwd.string());
+  r.repo.reset(raw);
+  const char* wd = git_repository_workdir(raw);
+  if (wd == nullptr) throw Error(ErrorKind::usage, "the repository at " + cwd.string() + " is bare; run experiments in a working tree");
+  r.workdir = stdfs::path(wd).lexically_normal();
+  if (!r.workdir.has_filename()) r.workdir = r.workdir.parent_path();
+  r.gitdir = stdfs::path(git_repository_commondir(raw)).lexically_normal();
+  if (!r.gitdir.has_filename()) r.gitdir = r.gitdir.parent_path();
+  r.mlops_dir = r.gitdir / "mlops";
+  if (need_head && git_repository_head_unborn(raw) == 1) {
+    throw Error(ErrorKind::usage, "the repository has no commits yet", "commit your code first: experiments are snapshots on top of HEAD");
+  }
+  // The project is the nearest directory with an mlops.yaml, up to the worktree root.
+  std::error_code ec;
+  stdfs::path dir = stdfs::weakly_canonical(stdfs::absolute(cwd), ec);
+  const stdfs::path root = stdfs::weakly_canonical(r.workdir, ec);
+  r.project = r.workdir;
+  for (stdfs::path p = dir; fs::is_within(root, p); p = p.parent_path()) {
+    if (stdfs::exists(p / "mlops.yaml", ec)) {
+      r.project = p;
+      break;
+    }
+    if (p == root || p == p.parent_path()) break;
+  }
+  r.project_rel = stdfs::weakly_canonical(r.project, ec).lexically_relative(root).generic_string();
+  if (r.project_rel == ".") r.project_rel.clear();
+  r.config = read_config(r.project);
+  return r;
+}
+
+std::optional<std::string> read_blob_at(Repo& r, const std::string& rev, const std::string& path) {
+  git_object* obj = nullptr;
+  if (git_revparse_single(&obj, r.get(), rev.c_str()) != 0) throw Error(ErrorKind::not_found, "unknown revision '" + rev + "'");
+  ObjectPtr owner(obj);
+  git_object* peeled = nullptr;
+  check(git_object_peel(&peeled, obj, GIT_OBJECT_TREE), "'" + rev + "' has no tree");
+  ObjectPtr tree(peeled);
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, reinterpret_cast<git_tree*>(peeled), path.c_str()) != 0) return std::nullopt;
+  TreeEntryPtr entry(e);
+  if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return std::nullopt;
+  git_blob* b = nullptr;
+  check(git_blob_lookup(&b, r.get(), git_tree_entry_id(e)), "cannot read " + path);
+  BlobPtr blob(b);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
+}
+
+Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, const std::map<std::string, std::string>& replace) {
+  Snapshot s;
+  git_reference* head_ref = nullptr;
+  check(git_repository_head(&head_ref, r.get()), "cannot read HEAD");
+  ReferencePtr head(head_ref);
+  git_object* head_commit_obj = nullptr;
+  check(git_reference_peel(&head_commit_obj, head_ref, GIT_OBJECT_COMMIT), "cannot read the HEAD commit");
+  ObjectPtr head_commit(head_commit_obj);
+  const git_oid head_id = *git_object_id(head_commit_obj);
+  s.baseline = oid_hex(head_id);
+  git_tree* head_tree_raw = nullptr;
+  check(git_commit_tree(&head_tree_raw, reinterpret_cast<git_commit*>(head_commit_obj)), "cannot read the HEAD tree");
+  TreePtr head_tree(head_tree_raw);
+
+  git_status_options so;
+  check(git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION), "libgit2");
+  so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;  // staged or not, what differs from HEAD
+  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
+  if (include_untracked) so.flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+  git_status_list* sl = nullptr;
+  check(git_status_list_new(&sl, r.get(), &so), "cannot compute the working tree status");
+  StatusListPtr status(sl);
+
+  git_index* idx_raw = nullptr;
+  check(git_index_new(&idx_raw), "cannot create an in-memory index");
+  IndexPtr idx(idx_raw);
+  check(git_index_read_tree(idx_raw, head_tree_raw), "cannot load HEAD into an index");
+
+  auto stage_file = [&](const std::string& path) {
+    const stdfs::path abs = r.workdir / path;
+    std::error_code ec;
+    const auto st = stdfs::symlink_status(abs, ec);
+    if (ec || !stdfs::exists(st)) {
+      git_index_remove(idx_raw, path.c_str(), 0);
+      return;
+    }
+    git_index_entry e{};
+    git_oid id;
+    if (stdfs::is_symlink(st)) {
+      check(git_blob_create_from_disk(&id, r.get(), abs.c_str()), "cannot store " + path);
+      e.mode = GIT_FILEMODE_LINK;
+    } else if (stdfs::is_regular_file(st)) {
+      // Through the workdir so git's filters (autocrlf, clean) apply, as `git add` would.
+      check(git_blob_create_from_workdir(&id, r.get(), path.c_str()), "cannot store " + path);
+      e.mode = (st.permissions() & stdfs::perms::owner_exec) != stdfs::perms::none ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+    } else {
+      return;  // sockets, fifos: not content
+    }
+    e.id = id;
+    e.path = path.c_str();
+    check(git_index_add(idx_raw, &e), "cannot stage " + path);
+  };
+
+  const size_t n = git_status_list_entrycount(sl);
+  for (size_t i = 0; i < n; ++i) {
+    const git_status_entry* e = git_status_byindex(sl, i);
+    const unsigned wt = e->status & (GIT_STATUS_WT_NEW | GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
+                                     GIT_STATUS_WT_RENAMED);
+    const unsigned ix = e->status & (GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
+                                     GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE);
+    if (wt == 0 && ix == 0) continue;
+    if ((e->status & GIT_STATUS_WT_NEW) && !(e->status & GIT_STATUS_INDEX_NEW) && !include_untracked) continue;
+    // The working tree is the truth for what ran: take the file as it is on disk.
+    const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+    if (d == nullptr) continue;
+    const std::string path = d->new_file.path ? d->new_file.path : d->old_file.path;
+    if (d->old_file.path && std::string(d->old_file.path) != path) stage_file(d->old_file.path);
+    if (e->head_to_index && e->head_to_index->old_file.path && std::string(e->head_to_index->old_file.path) != path) {
+      stage_file(e->head_to_index->old_file.path);
+    }
+    stage_file(path);
+  }
+  for (const auto& [path, content] : replace) {
+    git_oid id;
+    check(git_blob_create_from_buffer(&id, r.get(), content.data(), content.size()), "cannot store " + path);
+    git_index_entry e{};
+    e.id = id;
+    e.path = path.c_str();
+    e.mode = GIT_FILEMODE_BLOB;
+    check(git_index_add(idx_raw, &e), "cannot stage " + path);
+  }
+
+  git_oid tree_id;
+  check(git_index_write_tree_to(&tree_id, idx_raw, r.get()), "cannot write the snapshot tree");
+  if (git_oid_equal(&tree_id, git_tree_id(head_tree_raw))) {
+    s.commit = s.baseline;
+    return s;
+  }
+  s.dirty = true;
+  git_tree* tree_raw = nullptr;
+  check(git_tree_lookup(&tree_raw, r.get(), &tree_id), "cannot read the snapshot tree");
+  TreePtr tree(tree_raw);
+  const auto who = commit_identity(r.workdir);
+  git_signature* sig = nullptr;
+  check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
+  SignaturePtr sig_owner(sig);
+  const git_commit* parents[1] = {reinterpret_cast<git_commit*>(head_commit_obj)};
+  git_oid commit_id;
+  check(git_commit_create(&commit_id, r.get(), nullptr, sig, sig, "UTF-8", message.c_str(), tree_raw, 1, parents),
+        "cannot write the snapshot commit");
+  s.commit = oid_hex(commit_id);
+  return s;
+}
+
+namespace {
+
+void insert_blob(Repo& r, git_treebuilder* tb, const std::string& name, const std::string& content) {
+  git_oid id;
+  check(git_blob_create_from_buffer(&id, r.get(), content.data(), content.size()), "cannot store " + name);
+  check(git_treebuilder_insert(nullptr, tb, name.c_str(), &id, GIT_FILEMODE_BLOB), "cannot add " + name);
+}
+
+git_oid write_subtree(Repo& r, const std::map<std::string, std::string>& files) {
+  git_treebuilder* raw = nullptr;
+  check(git_treebuilder_new(&raw, r.get(), nullptr), "cannot build a tree");
+  TreebuilderPtr tb(raw);
+  for (const auto& [name, content] : files) insert_blob(r, raw, name, content);
+  git_oid id;
+  check(git_treebuilder_write(&id, raw), "cannot write a tree");
+  return id;
+}
+
+std::string dump(const nlohmann::json& j) { return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; }
+
+}  // namespace
+
+std::string write_run_commit(Repo& r, const Run& run, const RunFiles& files, const std::string& previous) {
+  git_treebuilder* raw = nullptr;
+  check(git_treebuilder_new(&raw, r.get(), nullptr), "cannot build a tree");
+  TreebuilderPtr tb(raw);
+  insert_blob(r, raw, "run.json", dump(run_json(run)));
+  insert_blob(r, raw, "params.json", dump(run.params));
+  insert_blob(r, raw, "metrics.json", dump(metrics_json(run)));
+  insert_blob(r, raw, "artifacts.json", dump(artifacts_json(run)));
+  if (!files.series.empty()) {
+    std::map<std::string, std::string> series;
+    for (const auto& [metric, tsv] : files.series) series[series_file_name(metric)] = tsv;
+    const git_oid sub = write_subtree(r, series);
+    check(git_treebuilder_insert(nullptr, raw, "series", &sub, GIT_FILEMODE_TREE), "cannot add series/");
+  }
+  const git_oid logs = write_subtree(r, {{"stdout", files.stdout_log}, {"stderr", files.stderr_log}});
+  check(git_treebuilder_insert(nullptr, raw, "logs", &logs, GIT_FILEMODE_TREE), "cannot add logs/");
+  git_oid tree_id;
+  check(git_treebuilder_write(&tree_id, raw), "cannot write the run tree");
+  git_tree* tree = nullptr;
+  check(git_tree_lookup(&tree, r.get(), &tree_id), "cannot read the run tree");
+  TreePtr tree_owner(tree);
+
+  const git_oid parent_id = parse_oid(run.snapshot);
+  git_commit* parent = nullptr;
+  check(git_commit_lookup(&parent, r.get(), &parent_id), "cannot read the snapshot commit");
+  CommitPtr parent_owner(parent);
+  const auto who = commit_identity(r.workdir);
+  git_signature* sig = nullptr;
+  check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
+  SignaturePtr sig_owner(sig);
+  const std::string message = "mlops run " + run.name + ": " + run.status + "\n\nRun-Id: " + run.id + "\n";
+  CommitPtr previous_owner;
+  const git_commit* parents[2] = {parent, nullptr};
+  size_t nparents = 1;
+  if (!previous.empty()) {
+    const git_oid pid = parse_oid(previous);
+    git_commit* pc = nullptr;
+    check(git_commit_lookup(&pc, r.get(), &pid), "cannot read the run's previous record");
+    previous_owner.reset(pc);
+    parents[nparents++] = pc;
+  }
+  git_oid id;
+  check(git_commit_create(&id, r.get(), nullptr, sig, sig, "UTF-8", message.c_str(), tree, nparents, parents), "cannot write the run commit");
+  return oid_hex(id);
+}
+
+std::string rewrite_run_json(Repo& r, const std::string& commit, const Run& run) {
+  const git_oid id = parse_oid(commit);
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, r.get(), &id), "cannot read run commit " + commit);
+  CommitPtr owner(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, c), "cannot read run tree " + commit);
+  TreePtr tree_owner(t);
+  git_treebuilder* raw = nullptr;
+  check(git_treebuilder_new(&raw, r.get(), t), "cannot build a tree");
+  TreebuilderPtr tb(raw);
+  insert_blob(r, raw, "run.json", dump(run_json(run)));
+  git_oid tree_id;
+  check(git_treebuilder_write(&tree_id, raw), "cannot write the run tree");
+  git_tree* nt = nullptr;
+  check(git_tree_lookup(&nt, r.get(), &tree_id), "cannot read the run tree");
+  TreePtr new_tree(nt);
+  const auto who = commit_identity(r.workdir);
+  git_signature* sig = nullptr;
+  check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
+  SignaturePtr sig_owner(sig);
+  const git_commit* cparents[1] = {c};
+  const std::string message = "mlops: annotate run " + run.name + "\n\nRun-Id: " + run.id + "\n";
+  git_oid out;
+  check(git_commit_create(&out, r.get(), nullptr, sig, sig, "UTF-8", message.c_str(), nt, 1, cparents),
+        "cannot write the run commit");
+  return oid_hex(out);
+}
+
+std::string make_merge_commit(Repo& r, const std::string& source, const std::vector<std::string>& parent_ids) {
+  const git_oid sid = parse_oid(source);
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, r.get(), &sid), "cannot read " + source);
+  CommitPtr owner(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, c), "cannot read the tree of " + source);
+  TreePtr tree(t);
+  std::vector<CommitPtr> owners;
+  std::vector<const git_commit*> parents;
+  for (const auto& p : parent_ids) {
+    const git_oid pid = parse_oid(p);
+    git_commit* pc = nullptr;
+    check(git_commit_lookup(&pc, r.get(), &pid), "cannot read " + p);
+    owners.emplace_back(pc);
+    parents.push_back(pc);
+  }
+  const auto who = commit_identity(r.workdir);
+  git_signature* sig = nullptr;
+  check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
+  SignaturePtr sig_owner(sig);
+  git_oid out;
+  check(git_commit_create(&out, r.get(), nullptr, sig, sig, "UTF-8", git_commit_message(c), t, parents.size(), parents.data()),
+        "cannot write a merge commit");
+  return oid_hex(out);
+}
+
+void create_run_ref(Repo& r, const std::string& id, const std::string& commit) {
+  const git_oid oid = parse_oid(commit);
+  git_reference* ref = nullptr;
+  const std::string name = k_ref_prefix + id;
+  const int rc = git_reference_create(&ref, r.get(), name.c_str(), &oid, 0, "mlops: record run");
+  if (rc == GIT_EEXISTS) throw Error(ErrorKind::conflict, "run " + id + " already exists");
+  check(rc, "cannot create " + name);
+  git_reference_free(ref);
+}
+
+bool move_run_ref(Repo& r, const std::string& id, const std::string& commit, const std::string& expected) {
+  const git_oid oid = parse_oid(commit);
+  const git_oid old = parse_oid(expected);
+  git_reference* ref = nullptr;
+  const std::string name = k_ref_prefix + id;
+  const int rc = git_reference_create_matching(&ref, r.get(), name.c_str(), &oid, 1, &old, "mlops: update run");
+  if (rc == GIT_EMODIFIED) return false;
+  check(rc, "cannot update " + name);
+  git_reference_free(ref);
+  return true;
+}
+
+bool delete_run_ref(Repo& r, const std::string& id, const std::string& expected) {
+  git_reference* ref = nullptr;
+  const std::string name = k_ref_prefix + id;
+  if (git_reference_lookup(&ref, r.get(), name.c_str()) != 0) return false;
+  ReferencePtr owner(ref);
+  if (git_reference_target(ref) == nullptr || oid_hex(*git_reference_target(ref)) != expected) return false;
+  const int rc = git_reference_delete(ref);  // fails with GIT_EMODIFIED if it moved since the lookup
+  if (rc == GIT_EMODIFIED) return false;
+  check(rc, "cannot delete " + name);
+  return true;
+}
+
+std::vector<RefEntry> list_run_refs(Repo& r) {
+  std::vector<RefEntry> out;
+  git_reference_iterator* it_raw = nullptr;
+  const std::string glob = std::string(k_ref_prefix) + "*";
+  check(git_reference_iterator_glob_new(&it_raw, r.get(), glob.c_str()), "cannot list runs");
+  ReferenceIteratorPtr it(it_raw);
+  git_reference* ref = nullptr;
+  const size_t prefix = std::char_traits<char>::length(k_ref_prefix);
+  while (git_reference_next(&ref, it_raw) == 0) {
+    ReferencePtr owner(ref);
+    const git_oid* target = git_reference_target(ref);
+    if (target == nullptr) continue;
+    const std::string name = git_reference_name(ref);
+    out.push_back({name.substr(prefix), oid_hex(*target)});
+  }
+  std::sort(out.begin(), out.end(), [](const RefEntry& a, const RefEntry& b) { return a.id < b.id; });
+  return out;
+}
+
+std::optional<std::string> read_run_file(Repo& r, const std::string& commit, const std::string& path) {
+  return read_blob_at(r, commit, path);
+}
+
+Run read_run(Repo& r, const std::string& commit) {
+  const git_oid id = parse_oid(commit);
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, r.get(), &id), "cannot read run commit " + commit);
+  CommitPtr owner(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, c), "cannot read run tree " + commit);
+  TreePtr tree(t);
+  auto blob = [&](const char* name) -> std::optional<nlohmann::json> {
+    const git_tree_entry* e = git_tree_entry_byname(t, name);
+    if (e == nullptr) return std::nullopt;
+    git_blob* b = nullptr;
+    check(git_blob_lookup(&b, r.get(), git_tree_entry_id(e)), std::string("cannot read ") + name);
+    BlobPtr bo(b);
+    try {
+      return nlohmann::json::parse(static_cast<const char*>(git_blob_rawcontent(b)),
+                                   static_cast<const char*>(git_blob_rawcontent(b)) + git_blob_rawsize(b));
+    } catch (const nlohmann::json::exception&) {
+      throw Error(ErrorKind::invalid_input, "run commit " + commit + ": " + name + " is not valid JSON");
+    }
+  };
+  Run run;
+  const auto rj = blob("run.json");
+  if (!rj) throw Error(ErrorKind::invalid_input, "commit " + commit + " is not a run (no run.json)");
+  read_run_json(run, *rj, "run commit " + commit);
+  if (auto p = blob("params.json"); p && p->is_object()) run.params = *p;
+  if (auto m = blob("metrics.json")) read_metrics_json(run, *m);
+  if (auto a = blob("artifacts.json")) read_artifacts_json(run, *a);
+  run.commit = commit;
+  return run;
+}
+
+void maybe_pack_refs(Repo& r) {
+  std::error_code ec;
+  const stdfs::path loose = r.gitdir / "refs" / "mlops" / "exps";
+  size_t n = 0;
+  for (auto it = stdfs::directory_iterator(loose, ec); !ec && it != stdfs::directory_iterator(); ++it) {
+    if (++n > 256) break;
+  }
+  if (n <= 256) return;
+  git_refdb* db = nullptr;
+  if (git_repository_refdb(&db, r.get()) != 0) return;
+  RefdbPtr owner(db);
+  if (git_refdb_compress(db) != 0) log::debug("packing refs failed (another process may be packing)");
+}
+
+}  // namespace mlops::exp

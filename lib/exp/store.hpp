@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// The git side of experiments: opening the repository, building snapshot commits, writing
+// run commits and moving refs/mlops/exps/<ULID> (create once, then compare-and-swap only).
+#pragma once
+
+#include "exp/values.hpp"
+#include "git/libgit2.hpp"
+
+#include <mlops/exp.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlops::exp {
+
+inline constexpr const char* k_ref_prefix = "refs/mlops/exps/";
+
+struct ProjectConfig {
+  std::vector<std::string> params{"params.yaml"};
+  std::vector<std::string> metrics{"metrics.json"};
+  std::vector<std::string> outputs;  // files or directories kept for isolated runs
+};
+
+// An opened repository and where everything is.
+struct Repo {
+  git::RepositoryPtr repo;
+  stdfs::path workdir;        // worktree root
+  stdfs::path gitdir;         // the common .git directory
+  stdfs::path mlops_dir;      // <gitdir>/mlops: live runs, cache, outputs, restore records
+  stdfs::path project;        // the directory holding mlops.yaml (else the worktree root)
+  std::string project_rel;    // project relative to workdir ("" or "sub/dir")
+  ProjectConfig config;
+
+  git_repository* get() const { return repo.get(); }
+};
+
+// Error{usage} outside a git repository or with no commit yet.
+Repo open_repo(const stdfs::path& cwd, bool need_head = true);
+ProjectConfig read_config(const stdfs::path& project);
+
+std::string oid_hex(const git_oid& id);
+git_oid parse_oid(const std::string& hex);
+
+struct Snapshot {
+  std::string commit;    // S
+  std::string baseline;  // HEAD
+  bool dirty = false;
+  std::vector<std::string> changed;  // paths that differ from HEAD
+};
+// S = HEAD's tree plus the tracked files that differ in the working tree (and untracked,
+// non-ignored files when asked), built in a private in-memory index. The user's index is
+// never written. `replace` swaps in blobs (path relative to workdir -> content).
+Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message,
+                  const std::map<std::string, std::string>& replace = {});
+
+// Content of `path` (relative to the workdir) in commit `rev`, if it exists.
+std::optional<std::string> read_blob_at(Repo& r, const std::string& rev, const std::string& path);
+
+// Files of the run commit besides the records: series/<key>.tsv and logs/.
+struct RunFiles {
+  std::map<std::string, std::string> series;  // metric -> TSV text
+  std::string stdout_log, stderr_log;
+};
+
+// Writes a run commit and returns its id; objects only. Its first parent is the snapshot;
+// `previous` (the "running" record it replaces) becomes a second parent, so the final
+// record is a fast-forward of anything pushed while the run was going.
+std::string write_run_commit(Repo& r, const Run& run, const RunFiles& files, const std::string& previous = {});
+// An annotation: a child of `commit` with the same tree except run.json, so that remotes
+// that have `commit` take it as a fast-forward.
+std::string rewrite_run_json(Repo& r, const std::string& commit, const Run& run);
+// A commit with the tree and message of `source` and the given parents.
+std::string make_merge_commit(Repo& r, const std::string& source, const std::vector<std::string>& parents);
+// Creates refs/mlops/exps/<id>; Error{conflict} if it exists.
+void create_run_ref(Repo& r, const std::string& id, const std::string& commit);
+// Moves the ref from `expected` to `commit`; false if someone else moved it first.
+bool move_run_ref(Repo& r, const std::string& id, const std::string& commit, const std::string& expected);
+// Deletes the ref if it still points at `expected`.
+bool delete_run_ref(Repo& r, const std::string& id, const std::string& expected);
+
+struct RefEntry {
+  std::string id;
+  std::string commit;
+};
+std::vector<RefEntry> list_run_refs(Repo& r);
+
+// Reads run.json, params.json, metrics.json and artifacts.json of a run commit.
+Run read_run(Repo& r, const std::string& commit);
+// A whole file of a run commit (logs/stdout, series/x.tsv), if present.
+std::optional<std::string> read_run_file(Repo& r, const std::string& commit, const std::string& path);
+
+// git pack-refs --all once there are many loose refs under refs/mlops/exps.
+void maybe_pack_refs(Repo& r);
+
+}  // namespace mlops::exp

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+// exp push / exp pull: refs/mlops/exps/* through any remote libgit2 speaks. Runs are
+// append-only; the one thing two copies can disagree on is annotation (tags, note), and
+// pull merges that instead of picking a side.
+#include "core/url.hpp"
+#include "exp/query.hpp"
+#include "exp/store.hpp"
+#include "git/repo.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/exp.hpp>
+#include <mlops/interrupt.hpp>
+#include <mlops/log.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace mlops::exp {
+
+using namespace mlops::git;
+
+namespace {
+
+struct Remote {
+  RemotePtr remote;
+  std::string label;  // name or redacted URL
+  std::string tracking_prefix;
+};
+
+Remote open_remote(Repo& r, const std::string& name_or_url) {
+  Remote out;
+  git_remote* raw = nullptr;
+  const std::string name = name_or_url.empty() ? "origin" : name_or_url;
+  if (git_remote_lookup(&raw, r.get(), name.c_str()) == 0) {
+    out.label = name;
+    out.tracking_prefix = "refs/mlops/remotes/" + name + "/exps/";
+  } else {
+    const bool looks_like_url = name.find("://") != std::string::npos || name.find('/') != std::string::npos ||
+                                name.find(':') != std::string::npos;
+    if (!looks_like_url) {
+      throw Error(ErrorKind::not_found, "no git remote named '" + name + "'", "add one with 'git remote add " + name + " URL', or give a URL");
+    }
+    check(git_remote_create_anonymous(&raw, r.get(), name.c_str()), "invalid remote URL " + redact_url(name));
+    out.label = redact_url(name);
+    out.tracking_prefix = "refs/mlops/remotes/_url/exps/";
+  }
+  out.remote.reset(raw);
+  return out;
+}
+
+[[noreturn]] void remote_failure(const Error& e, const std::string& label) {
+  if (e.kind() == ErrorKind::interrupted) throw e;
+  throw Error(ErrorKind::remote, std::string("cannot reach ") + label + ": " + e.what(),
+              "check the remote's URL and your access (git ls-remote works the same way)");
+}
+
+std::map<std::string, std::string> remote_runs(Remote& rem) {
+  git_remote_callbacks cb;
+  git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+  set_remote_callbacks(cb);
+  try {
+    check(git_remote_connect(rem.remote.get(), GIT_DIRECTION_PUSH, &cb, nullptr, nullptr), "connect");
+  } catch (const Error& e) {
+    check_interrupted();
+    remote_failure(e, rem.label);
+  }
+  const git_remote_head** heads = nullptr;
+  size_t n = 0;
+  check(git_remote_ls(&heads, &n, rem.remote.get()), "cannot list the remote's refs");
+  std::map<std::string, std::string> out;
+  const std::string prefix = k_ref_prefix;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string name = heads[i]->name;
+    if (name.rfind(prefix, 0) == 0) out[name.substr(prefix.size())] = oid_hex(heads[i]->oid);
+  }
+  git_remote_disconnect(rem.remote.get());
+  return out;
+}
+
+struct PushState {
+  std::vector<std::string> rejected;
+  size_t accepted = 0;
+};
+
+int on_push_update(const char* ref, const char* status, void* payload) {
+  auto* st = static_cast<PushState*>(payload);
+  if (status != nullptr) {
+    std::string id = ref;
+    const std::string prefix = k_ref_prefix;
+    if (id.rfind(prefix, 0) == 0) id = id.substr(prefix.size());
+    st->rejected.push_back(id + ": " + status);
+  } else {
+    ++st->accepted;
+  }
+  return 0;
+}
+
+bool has_object(Repo& r, const std::string& commit) {
+  const git_oid id = parse_oid(commit);
+  git_object* obj = nullptr;
+  if (git_object_lookup(&obj, r.get(), &id, GIT_OBJECT_COMMIT) != 0) return false;
+  git_object_free(obj);
+  return true;
+}
+
+bool descendant_of(Repo& r, const std::string& commit, const std::string& ancestor) {
+  const git_oid a = parse_oid(commit), b = parse_oid(ancestor);
+  return git_graph_descendant_of(r.get(), &a, &b) == 1;
+}
+
+// Local and remote copies of one run diverged (each annotated separately): a merge commit
+// whose run.json has both sides' tags, the furthest status and both notes.
+std::string merge_runs(Repo& r, const std::string& local, const std::string& remote) {
+  Run a = read_run(r, local);
+  const Run b = read_run(r, remote);
+  for (const auto& t : b.tags) {
+    if (std::find(a.tags.begin(), a.tags.end(), t) == a.tags.end()) a.tags.push_back(t);
+  }
+  if (!b.note.empty() && a.note.find(b.note) == std::string::npos) a.note = a.note.empty() ? b.note : a.note + "\n" + b.note;
+  if (a.status == "running" && b.status != "running") return remote;  // theirs is the finished record
+  const std::string rewritten = rewrite_run_json(r, local, a);
+  // Re-parent onto both sides so each is an ancestor and pushes fast-forward.
+  return make_merge_commit(r, rewritten, {local, remote});
+}
+
+}  // namespace
+
+SyncResult push(const stdfs::path& cwd, const std::string& remote_name) {
+  Repo r = open_repo(cwd, false);
+  Remote rem = open_remote(r, remote_name);
+  const auto theirs = remote_runs(rem);
+  std::vector<std::string> specs;
+  SyncResult res;
+  for (const auto& e : list_run_refs(r)) {
+    auto it = theirs.find(e.id);
+    if (it != theirs.end() && it->second == e.commit) {
+      ++res.unchanged;
+      continue;
+    }
+    // Only fast-forwards: a run annotated on both sides is merged by `exp pull` first.
+    if (it != theirs.end() && !has_object(r, it->second)) {
+      res.rejected.push_back(e.id + ": the remote has a newer record; run 'mlops exp pull' first");
+      continue;
+    }
+    if (it != theirs.end() && !descendant_of(r, e.commit, it->second)) {
+      res.rejected.push_back(e.id + ": diverged from the remote; run 'mlops exp pull' first");
+      continue;
+    }
+    specs.push_back(std::string(k_ref_prefix) + e.id + ":" + k_ref_prefix + e.id);
+    res.updated.push_back(e.id);
+  }
+  if (specs.empty()) return res;
+  std::vector<char*> ptrs;
+  for (auto& s : specs) ptrs.push_back(s.data());
+  git_strarray arr{ptrs.data(), ptrs.size()};
+  git_push_options po;
+  check(git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION), "libgit2");
+  set_remote_callbacks(po.callbacks);
+  PushState st;
+  po.callbacks.push_update_reference = on_push_update;
+  po.callbacks.payload = &st;
+  try {
+    check(git_remote_push(rem.remote.get(), &arr, &po), "push");
+  } catch (const Error& e) {
+    check_interrupted();
+    remote_failure(e, rem.label);
+  }
+  for (const auto& rej : st.rejected) {
+    res.rejected.push_back(rej);  // refused by the server
+    const std::string id = rej.substr(0, rej.find(':'));
+    res.updated.erase(std::remove(res.updated.begin(), res.updated.end(), id), res.updated.end());
+  }
+  return res;
+}
+
+SyncResult pull(const stdfs::path& cwd, const std::string& remote_name) {
+  Repo r = open_repo(cwd, false);
+  Remote rem = open_remote(r, remote_name);
+  std::string spec = std::string("+") + k_ref_prefix + "*:" + rem.tracking_prefix + "*";
+  char* ptr = spec.data();
+  git_strarray arr{&ptr, 1};
+  git_fetch_options fo;
+  check(git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION), "libgit2");
+  set_remote_callbacks(fo.callbacks);
+  fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+  fo.prune = GIT_FETCH_PRUNE;
+  try {
+    check(git_remote_fetch(rem.remote.get(), &arr, &fo, "mlops: pull runs"), "fetch");
+  } catch (const Error& e) {
+    check_interrupted();
+    remote_failure(e, rem.label);
+  }
+  std::map<std::string, std::string> local;
+  for (const auto& e : list_run_refs(r)) local[e.id] = e.commit;
+
+  SyncResult res;
+  git_reference_iterator* it_raw = nullptr;
+  const std::string glob = rem.tracking_prefix + "*";
+  check(git_reference_iterator_glob_new(&it_raw, r.get(), glob.c_str()), "cannot list fetched runs");
+  ReferenceIteratorPtr it(it_raw);
+  git_reference* ref = nullptr;
+  std::vector<std::pair<std::string, std::string>> fetched;
+  while (git_reference_next(&ref, it_raw) == 0) {
+    ReferencePtr owner(ref);
+    if (git_reference_target(ref) == nullptr) continue;
+    fetched.emplace_back(std::string(git_reference_name(ref)).substr(rem.tracking_prefix.size()), oid_hex(*git_reference_target(ref)));
+  }
+  for (const auto& [id, theirs] : fetched) {
+    auto l = local.find(id);
+    if (l == local.end()) {
+      create_run_ref(r, id, theirs);
+      res.updated.push_back(id);
+    } else if (l->second == theirs || descendant_of(r, l->second, theirs)) {
+      ++res.unchanged;  // ours is the same or newer: push sends it
+    } else if (descendant_of(r, theirs, l->second)) {
+      if (move_run_ref(r, id, theirs, l->second)) res.updated.push_back(id);
+      else res.rejected.push_back(id + ": changed locally during the pull");
+    } else {
+      const std::string merged = merge_runs(r, l->second, theirs);
+      if (move_run_ref(r, id, merged, l->second)) res.updated.push_back(id);
+      else res.rejected.push_back(id + ": changed locally during the pull");
+    }
+  }
+  maybe_pack_refs(r);
+  return res;
+}
+
+}  // namespace mlops::exp

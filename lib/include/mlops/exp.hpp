@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+// Experiments tracked as git objects: every run is a commit under refs/mlops/exps/<ULID>
+// whose parent is a snapshot of the code it ran. docs/formats.md describes the layout.
+#pragma once
+
+#include <mlops/api.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlops::exp {
+
+namespace stdfs = std::filesystem;
+
+struct Metric {
+  double last = 0, min = 0, max = 0;
+  std::int64_t step = 0;   // step of the last value
+  std::int64_t count = 0;  // number of values logged
+};
+
+struct Artifact {
+  std::string path;  // relative to the project root
+  std::uint64_t size = 0;
+  std::string sha256;
+  bool kept = false;  // stored under .git/mlops/outputs so `exp apply` can bring it back
+};
+
+struct Run {
+  std::string id;      // ULID
+  std::string name;
+  std::string status;  // running, completed, failed, interrupted, crashed
+  std::vector<std::string> argv;
+  std::optional<int> exit_code;
+  int signal = 0;
+  std::string baseline;  // HEAD when the run started
+  std::string snapshot;  // commit S with the code that ran (== baseline when clean)
+  std::string commit;    // run commit R (what the ref points at)
+  bool dirty = false;
+  std::string started, ended;  // RFC 3339 UTC
+  double duration = 0;         // seconds
+  std::string host, user, os, tool_version, cwd;
+  std::vector<std::string> tags;
+  std::string note, sweep;
+  nlohmann::json params = nlohmann::json::object();  // flat, typed
+  std::map<std::string, Metric> metrics;
+  std::vector<Artifact> artifacts;
+  std::vector<std::string> warnings;  // e.g. a metrics file that did not parse
+  bool stdout_truncated = false, stderr_truncated = false;
+  int pid = 0;  // of the recording process, while running
+  std::string boot_id;
+  std::uint64_t pid_start = 0;
+};
+
+MLOPS_API nlohmann::json to_json(const Run& r);
+
+// ---- recording ----
+
+struct RunOptions {
+  std::vector<std::string> argv;  // the command
+  std::string name;               // -n; generated when empty
+  std::vector<std::string> sets;  // -S [FILE:]KEY=VALUE[,VALUE...]
+  int jobs = 1;
+  bool isolated = false;
+  bool include_untracked = false;
+  bool new_keys = false;
+  std::vector<std::string> tags;
+  std::string note;
+};
+
+// What the library reports while runs happen; the CLI prints it.
+struct RunEvents {
+  std::function<void(const Run&)> started;
+  std::function<void(const Run&)> finished;
+  // Output of the command: fd 1 or 2, bytes. Default: written through to our stdout/stderr.
+  std::function<void(const Run&, int fd, std::string_view bytes)> output;
+};
+
+struct RunResult {
+  std::vector<Run> runs;
+  int exit_code = 0;  // the command's (first failing one's, for a sweep)
+};
+
+MLOPS_API RunResult run(const stdfs::path& cwd, const RunOptions& options, const RunEvents& events);
+
+// `mlops exp log` from inside a running command (found through $MLOPS_RUN_DIR).
+struct LogEntry {
+  std::map<std::string, double> metrics;
+  std::optional<std::int64_t> step;
+  std::map<std::string, std::string> params;  // raw text, typed like -S values
+  std::vector<std::string> artifacts;
+};
+MLOPS_API void log(const LogEntry& entry);
+
+// ---- reading ----
+
+struct ListOptions {
+  bool all = false;         // every run, not just those based on HEAD's recent history
+  std::string filter;       // the filter language (filter.hpp)
+  std::string sort;         // [-]FIELD; default: newest first
+  std::size_t limit = 0;    // 0 = no limit
+};
+
+MLOPS_API std::vector<Run> list(const stdfs::path& cwd, const ListOptions& options);
+// The same as a JSON array; without a filter or sort it streams the cached records as they
+// are, which keeps `exp list --json` fast on tens of thousands of runs.
+MLOPS_API std::string list_json(const stdfs::path& cwd, const ListOptions& options);
+// RUN is an id, an unambiguous id prefix or a name. Error{not_found} / Error{usage} listing
+// the candidates when ambiguous.
+MLOPS_API Run show(const stdfs::path& cwd, const std::string& run);
+// The tail (at most `max_bytes`) of a run's captured stdout (fd 1) or stderr (fd 2).
+MLOPS_API std::string log_tail(const stdfs::path& cwd, const Run& run, int fd, std::size_t max_bytes);
+
+// Value of FIELD for a run: params.X, metrics.X (last; .min/.max/.step/.count), id, name,
+// status, exit_code, baseline, dirty, started, ended, duration, host, user, sweep, note.
+MLOPS_API std::optional<nlohmann::json> field(const Run& r, const std::string& name);
+
+// ---- changing ----
+
+MLOPS_API std::vector<std::string> remove(const stdfs::path& cwd, const std::vector<std::string>& runs);
+MLOPS_API Run tag(const stdfs::path& cwd, const std::string& run, const std::vector<std::string>& add,
+                  const std::vector<std::string>& remove);
+
+struct ApplyResult {
+  std::vector<std::string> written, removed, outputs;
+  std::string backup_ref;  // refs/mlops/backup/<ULID> when uncommitted work was saved first
+};
+MLOPS_API ApplyResult apply(const stdfs::path& cwd, const std::string& run, bool force);
+MLOPS_API std::string branch(const stdfs::path& cwd, const std::string& run, const std::string& name);
+
+struct SyncResult {
+  std::vector<std::string> updated;   // run ids created or changed on the other side
+  std::vector<std::string> rejected;  // "id: reason"
+  std::size_t unchanged = 0;
+};
+MLOPS_API SyncResult push(const stdfs::path& cwd, const std::string& remote);
+MLOPS_API SyncResult pull(const stdfs::path& cwd, const std::string& remote);
+
+struct GcResult {
+  std::size_t live_dirs = 0, worktrees = 0, outputs = 0, cache_entries = 0;
+  bool packed = false;
+};
+MLOPS_API GcResult gc(const stdfs::path& cwd);
+
+// ---- comparing ----
+
+struct ValueDelta {
+  std::string key;
+  std::optional<nlohmann::json> old_value, new_value;
+};
+struct RunDiff {
+  std::string old_label, new_label;
+  std::vector<ValueDelta> params, metrics;  // only keys that differ
+  std::string code_patch;                    // unified diff between the snapshots
+};
+// Two runs, or one run against the workspace (run_b empty).
+MLOPS_API RunDiff diff(const stdfs::path& cwd, const std::string& run_a, const std::string& run_b);
+
+// `mlops params diff` / `mlops metrics show|diff`: the declared files in the workspace
+// against REV (default HEAD).
+MLOPS_API RunDiff diff_workspace_values(const stdfs::path& cwd, const std::string& rev, bool params, bool metrics);
+MLOPS_API nlohmann::json show_workspace_metrics(const stdfs::path& cwd);
+
+// Puts back params files that a killed `exp run` left overridden (called before commands
+// that work in a repository). Returns what it restored, for a message.
+MLOPS_API std::vector<std::string> recover_workspace(const stdfs::path& cwd);
+
+}  // namespace mlops::exp
