@@ -148,12 +148,14 @@ Examples:
     auto ro = std::make_shared<RunOpts>();
     CLI::App* s = sub("run", "Run a command and record it: params, metrics, logs, code snapshot");
     s->add_option("-n,--name", ro->o.name, "Name of the run (default: generated, e.g. brave-otter)");
-    s->add_option("-S,--set", ro->o.sets, "Override a parameter: [FILE:]KEY=VALUE; VALUE,VALUE... sweeps a grid")->type_name("KEY=VALUE");
+    s->add_option("-S,--set", ro->o.sets, "Override a parameter: [FILE:]KEY=VALUE; VALUE,VALUE... sweeps a grid")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);  // one value per -S: a vector option would otherwise eat the `--`
     s->add_option("-j,--jobs", ro->o.jobs, "Sweep points run at once (default 1)")->check(CLI::Range(1, 256));
     s->add_flag("--isolated", ro->o.isolated, "Run in a temporary worktree instead of the workspace");
     s->add_flag("-u,--include-untracked", ro->o.include_untracked, "Also snapshot untracked, non-ignored files");
     s->add_flag("--new-keys", ro->o.new_keys, "Allow -S to add parameters the params file does not have");
-    s->add_option("-t,--tag", ro->o.tags, "Tag the run (repeatable)");
+    s->add_option("-t,--tag", ro->o.tags, "Tag the run (repeatable)")->allow_extra_args(false);
     s->add_option("-m,--message", ro->o.note, "A note to keep with the run");
     s->add_option("COMMAND", ro->o.argv, "The command and its arguments, after --")->required();
     s->footer(R"(
@@ -175,8 +177,8 @@ Examples:
     CLI::App* s = sub("log", "Log metrics (and params or artifacts) from inside a running command");
     s->add_option("METRICS", lo->values, "KEY=NUMBER pairs");
     s->add_option("--step", lo->step, "Step of these values (default: one more than the last, per metric)");
-    s->add_option("--param", lo->params, "A parameter KEY=VALUE (repeatable)")->type_name("KEY=VALUE");
-    s->add_option("--artifact", lo->artifacts, "A file or directory to record as an output (repeatable)")->type_name("PATH");
+    s->add_option("--param", lo->params, "A parameter KEY=VALUE (repeatable)")->type_name("KEY=VALUE")->allow_extra_args(false);
+    s->add_option("--artifact", lo->artifacts, "A file or directory to record as an output (repeatable)")->type_name("PATH")->allow_extra_args(false);
     s->footer(R"(
 Works inside a command started by `mlops exp run` (it finds the run through $MLOPS_RUN_DIR).
 
@@ -255,7 +257,7 @@ Examples:
       ctx.action = [spec, tags, remove](Context& c) {
         const exp::Run r = *remove ? exp::tag(stdfs::current_path(), *spec, {}, *tags) : exp::tag(stdfs::current_path(), *spec, *tags, {});
         if (c.out.json()) c.out.print_json(exp::to_json(r));
-        else c.out.status(r.name + ": tags " + (r.tags.empty() ? std::string("(none)") : nlohmann::json(r.tags).dump()));
+        else c.out.status(r.name + ": tags " + (r.tags.empty() ? std::string("(none)") : nlohmann::json(r.tags).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
         return 0;
       };
     });

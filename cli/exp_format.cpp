@@ -122,7 +122,7 @@ std::string show_text(const exp::Run& r, const Output& out, const std::string& s
       {"host", r.user + "@" + r.host + "  " + r.os},
       {"commit", r.commit},
   };
-  if (!r.tags.empty()) info.push_back({"tags", nlohmann::json(r.tags).dump()});
+  if (!r.tags.empty()) info.push_back({"tags", nlohmann::json(r.tags).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   if (!r.note.empty()) info.push_back({"note", r.note});
   if (!r.sweep.empty()) info.push_back({"sweep", r.sweep});
   s += format_table(info, out, false);

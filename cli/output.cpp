@@ -147,14 +147,14 @@ std::string format_markdown(const std::vector<std::vector<std::string>>& rows) {
 std::string cell(const nlohmann::json& v) {
   if (v.is_null()) return "-";
   if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (v.is_number_float()) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.6g", v.get<double>());
     return buf;
   }
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  return v.dump();
+  return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace mlops::cli

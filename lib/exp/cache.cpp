@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exp/cache.hpp"
 
+#include "core/json.hpp"
 #include "exp/record.hpp"
 
 #include <mlops/error.hpp>
@@ -8,6 +9,9 @@
 #include <mlops/log.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <thread>
 
 namespace mlops::exp {
@@ -16,6 +20,27 @@ namespace {
 constexpr const char* k_magic = "mlops-exp-cache 1\n";
 
 stdfs::path cache_path(const Repo& r) { return r.mlops_dir / "cache" / "exps-v1"; }
+
+// The last line is "#check <hex>", a checksum of everything before it. The file is written
+// atomically, but can still be damaged in place (a disk, a stray write): then it is rebuilt,
+// never believed. FNV-1a over 8-byte words: a few milliseconds for tens of thousands of runs;
+// a change within one word always changes the result. (Readers before this line existed
+// skip it as a record with too few fields.)
+constexpr const char* k_check = "#check ";
+
+std::string checksum(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+  }
+  for (; i < s.size(); ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 0x100000001b3ULL;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
 
 std::unordered_map<std::string, CachedRun> read_cache(const Repo& r) {
   std::unordered_map<std::string, CachedRun> out;
@@ -26,6 +51,13 @@ std::unordered_map<std::string, CachedRun> read_cache(const Repo& r) {
     return out;
   }
   if (text.rfind(k_magic, 0) != 0) return out;  // another version: rebuild
+  if (text.size() < 2 || text.back() != '\n') return out;
+  const size_t last = text.rfind('\n', text.size() - 2);  // the line before the checksum ends here
+  if (last == std::string::npos ||
+      std::string_view(text).substr(last + 1, text.size() - last - 2) != k_check + checksum(std::string_view(text).substr(0, last + 1))) {
+    return out;  // damaged, or written without a checksum: rebuild
+  }
+  text.resize(last + 1);
   size_t pos = std::char_traits<char>::length(k_magic);
   while (pos < text.size()) {
     const size_t nl = text.find('\n', pos);
@@ -51,6 +83,7 @@ void write_cache(const Repo& r, const std::vector<CachedRun>& runs) {
   for (const auto& e : runs) {
     text += e.commit + " " + e.status + " " + (e.baseline.empty() ? "-" : e.baseline) + " " + e.json + "\n";
   }
+  text += k_check + checksum(text) + "\n";
   try {
     std::error_code ec;
     stdfs::create_directories(cache_path(r).parent_path(), ec);
@@ -67,7 +100,7 @@ CachedRun from_git(Repo& r, const RefEntry& ref) {
   c.commit = ref.commit;
   c.status = run.status;
   c.baseline = run.baseline;
-  c.json = to_json(run).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  c.json = json_text(to_json(run));
   return c;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The listing cache, .git/mlops/cache/exps-v1: one line per run commit,
 //   <commit> <status> <baseline> <JSON of the run>
+// and a last line "#check <hex>" (a checksum of the lines before it; no match: rebuilt),
 // keyed by the immutable commit id, so an entry is never wrong, only missing or unused.
 // It is derived data: rebuilt when missing, and the refs always decide what exists.
 #pragma once

@@ -56,9 +56,24 @@ TreePtr tree_of(Repo& r, const std::string& rev) {
 }
 
 std::string patch_text(git_diff* d) {
-  Buf buf;
-  check(git_diff_to_buf(&buf.buf, d, GIT_DIFF_FORMAT_PATCH), "cannot format the diff");
-  return buf.str();
+  std::string out;
+  for (size_t i = 0; i < git_diff_num_deltas(d); ++i) {
+    git_patch* raw = nullptr;
+    check(git_patch_from_diff(&raw, d, i), "cannot format the diff");
+    if (raw == nullptr) continue;
+    PatchPtr patch(raw);
+    // Against the workspace, a file whose index entry is stale comes back "modified" even
+    // when its content is the snapshot's: no hunks, same mode, nothing to show.
+    const git_diff_delta* delta = git_patch_get_delta(raw);
+    if (delta->status == GIT_DELTA_MODIFIED && git_patch_num_hunks(raw) == 0 && delta->old_file.mode == delta->new_file.mode &&
+        (delta->flags & GIT_DIFF_FLAG_BINARY) == 0) {
+      continue;
+    }
+    Buf buf;
+    check(git_patch_to_buf(&buf.buf, raw), "cannot format the diff");
+    out += buf.str();
+  }
+  return out;
 }
 
 // The values of the declared files: from the workspace (rev empty) or from a commit.

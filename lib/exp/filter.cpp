@@ -3,6 +3,8 @@
 // column, which no packaged expression library gives us for this syntax.
 #include "exp/filter.hpp"
 
+#include "core/json.hpp"
+
 #include <mlops/error.hpp>
 
 #include <cctype>
@@ -170,7 +172,8 @@ class Parser {
     n->op = next().text;
     const Token v = next();
     if (v.kind == Token::Kind::number) {
-      n->value = std::strtod(v.text.c_str(), nullptr);
+      // `~` looks for text: the number as typed ("3", not 3.0's "3.0").
+      n->value = n->op == "~" ? nlohmann::json(v.text) : nlohmann::json(std::strtod(v.text.c_str(), nullptr));
     } else if (v.kind == Token::Kind::string) {
       n->value = v.text;
     } else if (v.kind == Token::Kind::word && !is_keyword(v, "and") && !is_keyword(v, "or") && !is_keyword(v, "not")) {
@@ -189,8 +192,8 @@ class Parser {
 
 bool compare(const nlohmann::json& a, const std::string& op, const nlohmann::json& b) {
   if (op == "~") {
-    const std::string hay = a.is_string() ? a.get<std::string>() : a.dump();
-    const std::string needle = b.is_string() ? b.get<std::string>() : b.dump();
+    const std::string hay = a.is_string() ? a.get<std::string>() : json_text(a);
+    const std::string needle = b.is_string() ? b.get<std::string>() : json_text(b);
     return hay.find(needle) != std::string::npos;
   }
   int cmp = 0;

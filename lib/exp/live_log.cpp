@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "exp/live_log.hpp"
 
+#include "core/json.hpp"
+
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
@@ -25,13 +27,13 @@ void log(const LogEntry& entry) {
   if (!entry.metrics.empty()) {
     nlohmann::json j{{"t", now}, {"metrics", entry.metrics}};
     j["step"] = entry.step ? nlohmann::json(*entry.step) : nlohmann::json(nullptr);
-    lines += j.dump() + "\n";
+    lines += json_text(j) + "\n";
   }
-  if (!entry.params.empty()) lines += nlohmann::json{{"t", now}, {"params", entry.params}}.dump() + "\n";
+  if (!entry.params.empty()) lines += json_text({{"t", now}, {"params", entry.params}}) + "\n";
   if (!entry.artifacts.empty()) {
     std::vector<std::string> abs;
     for (const auto& a : entry.artifacts) abs.push_back(stdfs::absolute(a).lexically_normal().string());
-    lines += nlohmann::json{{"t", now}, {"artifacts", abs}}.dump() + "\n";
+    lines += json_text({{"t", now}, {"artifacts", abs}}) + "\n";
   }
   if (lines.empty()) return;
   const stdfs::path file = stdfs::path(dir) / "log.jsonl";
@@ -70,7 +72,11 @@ LiveData read_live(const stdfs::path& live_dir) {
       d.warnings.push_back("exp log line " + std::to_string(line_no) + " is not valid JSON; skipped");
       continue;
     }
-    const double t = j.value("t", 0.0);
+    if (!j.is_object()) {
+      d.warnings.push_back("exp log line " + std::to_string(line_no) + " is not a JSON object; skipped");
+      continue;
+    }
+    const double t = j.contains("t") && j["t"].is_number() ? j["t"].get<double>() : 0.0;
     if (auto m = j.find("metrics"); m != j.end() && m->is_object()) {
       const bool has_step = j.contains("step") && j["step"].is_number_integer();
       for (const auto& [k, v] : m->items()) {

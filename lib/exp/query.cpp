@@ -7,6 +7,8 @@
 #include "exp/store.hpp"
 #include "exp/ulid.hpp"
 
+#include "core/json.hpp"
+
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
 
@@ -42,9 +44,16 @@ Run from_json(const nlohmann::json& j) {
   return r;
 }
 
-// Recorded "running" but its process is gone: it crashed.
-void settle_status(Run& r) {
+// Recorded "running" but its process is gone: it crashed. A cached record has no process
+// details (to_json drops them): they come from the run commit.
+void settle_status(Repo& repo, Run& r) {
   if (r.status != "running") return;
+  if (r.pid == 0 && !r.commit.empty()) {
+    const Run full = read_run(repo, r.commit);
+    r.pid = full.pid;
+    r.boot_id = full.boot_id;
+    r.pid_start = full.pid_start;
+  }
   ProcessIdentity p{r.pid, r.boot_id, r.pid_start, r.host};
   if (!still_running(p)) r.status = "crashed";
 }
@@ -132,7 +141,7 @@ std::vector<Run> list(const stdfs::path& cwd, const ListOptions& o) {
     Run run = from_json(nlohmann::json::parse(it->json));
     run.id = it->id;
     run.commit = it->commit;
-    settle_status(run);
+    settle_status(r, run);
     const bool keep = filter.matches([&](std::string_view f) { return field(run, std::string(f)); },
                                      [&](std::string_view t) { return std::find(run.tags.begin(), run.tags.end(), t) != run.tags.end(); });
     if (keep) runs.push_back(std::move(run));
@@ -147,8 +156,8 @@ std::vector<Run> list(const stdfs::path& cwd, const ListOptions& o) {
       if (ha != hb) return ha;
       if (!ha) return false;
       if (fa->is_number() && fb->is_number()) return desc ? fa->get<double>() > fb->get<double>() : fa->get<double>() < fb->get<double>();
-      const std::string sa = fa->is_string() ? fa->get<std::string>() : fa->dump();
-      const std::string sb = fb->is_string() ? fb->get<std::string>() : fb->dump();
+      const std::string sa = fa->is_string() ? fa->get<std::string>() : json_text(*fa);
+      const std::string sb = fb->is_string() ? fb->get<std::string>() : json_text(*fb);
       return desc ? sa > sb : sa < sb;
     });
   }
@@ -160,7 +169,7 @@ std::string list_json(const stdfs::path& cwd, const ListOptions& o) {
   if (!o.filter.empty() || !o.sort.empty()) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& run : list(cwd, o)) arr.push_back(to_json(run));
-    return arr.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return json_text(arr);
   }
   // The common case streams the cached records as they are: no parsing, no re-encoding.
   Repo r = open_repo(cwd, false);
@@ -177,8 +186,8 @@ std::string list_json(const stdfs::path& cwd, const ListOptions& o) {
       Run run = from_json(nlohmann::json::parse(it->json));
       run.id = it->id;
       run.commit = it->commit;
-      settle_status(run);
-      out += to_json(run).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      settle_status(r, run);
+      out += json_text(to_json(run));
     } else {
       out += it->json;
     }
@@ -198,7 +207,7 @@ std::string resolve_run(Repo& r, const std::string& spec, std::string* commit_ou
       return c.id;
     }
     // The name sits in the JSON; this scan stays cheap and avoids parsing every record.
-    if (c.json.find("\"name\":" + nlohmann::json(spec).dump()) != std::string::npos) by_name.push_back(&c);
+    if (c.json.find("\"name\":" + json_text(spec)) != std::string::npos) by_name.push_back(&c);
     if (upper.size() >= 4 && c.id.rfind(upper, 0) == 0) by_prefix.push_back(&c);
   }
   const auto& matches = !by_name.empty() ? by_name : by_prefix;
@@ -222,7 +231,7 @@ Run show(const stdfs::path& cwd, const std::string& spec) {
   std::string commit;
   resolve_run(r, spec, &commit);
   Run run = read_run(r, commit);
-  settle_status(run);
+  settle_status(r, run);
   return run;
 }
 

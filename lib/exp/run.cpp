@@ -16,7 +16,12 @@
 #include <mlops/log.hpp>
 #include <mlops/version.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <memory>
 #include <set>
 
 namespace mlops::exp {
@@ -161,10 +166,27 @@ Run new_run(const Repo& r, const RunOptions& o, const stdfs::path& cwd, const st
   return run;
 }
 
-void start_record(Repo& r, Job& job) {
+// Names are picked when `exp run` starts; another `exp run` may have recorded the same name
+// since. Under a lock, check again against the recorded runs, then create the ref.
+void start_record(Repo& r, Job& job, std::set<std::string>& names, bool fixed_name) {
   std::error_code ec;
   stdfs::create_directories(job.live_dir, ec);
   if (ec) throw Error(ErrorKind::io, "cannot create " + job.live_dir.string() + ": " + ec.message());
+  const int fd = ::open((r.mlops_dir / "names.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw_errno("cannot open " + (r.mlops_dir / "names.lock").string());
+  const std::unique_ptr<int, void (*)(int*)> closer(new int(fd), [](int* p) {
+    ::close(*p);  // drops the lock
+    delete p;
+  });
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) throw_errno("cannot lock " + (r.mlops_dir / "names.lock").string());
+  }
+  const std::set<std::string> recorded = existing_names(r);
+  if (recorded.count(job.run.name)) {
+    if (fixed_name) throw Error(ErrorKind::conflict, "a run named '" + job.run.name + "' exists", "choose another name with -n");
+    job.run.name = generate_name([&](const std::string& c) { return recorded.count(c) > 0 || names.count(c) > 0; });
+    names.insert(job.run.name);
+  }
   job.first_commit = write_run_commit(r, job.run, {});
   create_run_ref(r, job.run.id, job.first_commit);
   job.run.commit = job.first_commit;
@@ -308,7 +330,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
       job.run.params = nlohmann::json::object();
       for (auto& [k, v] : read_params(job.project, r.config.params, job.run.warnings)) job.run.params[k] = v;
     }
-    start_record(r, job);
+    start_record(r, job, names, !o.name.empty() && points.size() == 1);
   };
   auto done = [&](Job& job) {
     if (job.keep_outputs) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exp/store.hpp"
 
+#include "core/json.hpp"
 #include "exp/record.hpp"
 #include "git/repo.hpp"
 
@@ -240,7 +241,7 @@ git_oid write_subtree(Repo& r, const std::map<std::string, std::string>& files) 
   return id;
 }
 
-std::string dump(const nlohmann::json& j) { return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; }
+std::string dump(const nlohmann::json& j) { return json_text(j, 2) + "\n"; }
 
 }  // namespace
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "exp/values.hpp"
 
+#include "core/json.hpp"
+
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
@@ -8,7 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
+#include <cctype>
 
 namespace mlops::exp {
 namespace {
@@ -32,18 +34,26 @@ nlohmann::json yaml_scalar(const YAML::Node& n) {
   return parse_scalar(n.Scalar());
 }
 
-nlohmann::json yaml_to_json(const YAML::Node& n) {
+// YAML forbids duplicate keys, and parsers disagree on which one wins (yaml-cpp the first,
+// PyYAML the last): refuse them rather than record one value while training reads another.
+nlohmann::json yaml_to_json(const YAML::Node& n, const std::string& path) {
   switch (n.Type()) {
     case YAML::NodeType::Null: return nullptr;
     case YAML::NodeType::Scalar: return yaml_scalar(n);
     case YAML::NodeType::Sequence: {
       nlohmann::json a = nlohmann::json::array();
-      for (const auto& item : n) a.push_back(yaml_to_json(item));
+      for (const auto& item : n) a.push_back(yaml_to_json(item, path));
       return a;
     }
     case YAML::NodeType::Map: {
       nlohmann::json o = nlohmann::json::object();
-      for (const auto& kv : n) o[kv.first.Scalar()] = yaml_to_json(kv.second);
+      for (const auto& kv : n) {
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : json_text(yaml_to_json(kv.first, path));
+        if (o.contains(key)) {
+          throw Error(ErrorKind::invalid_input, path + ":" + std::to_string(kv.first.Mark().line + 1) + ": duplicate key '" + key + "'");
+        }
+        o[key] = yaml_to_json(kv.second, path);
+      }
       return o;
     }
     default: return nullptr;
@@ -54,17 +64,48 @@ nlohmann::json yaml_to_json(const YAML::Node& n) {
 std::string yaml_text(const nlohmann::json& v) {
   if (v.is_string()) {
     const std::string& s = v.get_ref<const std::string&>();
-    if (parse_scalar(s) == v && !s.empty() && s.find_first_of(":#{}[],&*!|>'\"%@`\n") == std::string::npos &&
+    const bool control = std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    if (!control && parse_scalar(s) == v && !s.empty() && s.find_first_of(":#{}[],&*!|>'\"%@`\\") == std::string::npos &&
         s.front() != ' ' && s.back() != ' ' && s.front() != '-' && s.front() != '?') {
       return s;
     }
-    return nlohmann::json(s).dump();  // JSON string syntax is valid double-quoted YAML
+    return json_text(s);  // JSON string syntax is valid double-quoted YAML
   }
-  return v.dump();
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::isnan(d)) return ".nan";
+    if (std::isinf(d)) return d > 0 ? ".inf" : "-.inf";
+  }
+  return json_text(v);
+}
+
+// A whole document in YAML flow style (JSON layout, YAML scalars so .inf and .nan survive).
+std::string yaml_flow(const nlohmann::json& v, int indent) {
+  const std::string pad(static_cast<size_t>(indent + 2), ' '), end_pad(static_cast<size_t>(indent), ' ');
+  if (v.is_object()) {
+    if (v.empty()) return "{}";
+    std::string out = "{\n";
+    size_t i = 0;
+    for (const auto& [k, x] : v.items()) {
+      // YAML limits implicit keys to 1024 characters (escapes included).
+      if (json_text(k).size() > 1000 || !is_valid_utf8(k)) {
+        throw Error(ErrorKind::invalid_input, "a key in the params file is too long or not UTF-8; cannot rewrite it");
+      }
+      out += pad + json_text(k) + ": " + yaml_flow(x, indent + 2) + (++i < v.size() ? ",\n" : "\n");
+    }
+    return out + end_pad + "}";
+  }
+  if (v.is_array()) {
+    std::string out = "[";
+    for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + yaml_flow(v[i], indent + 2);
+    return out + "]";
+  }
+  if (v.is_string()) return json_text(v);  // flow context forbids more in plain scalars: always quote
+  return yaml_text(v);
 }
 
 // [begin, end) byte range of a scalar node's text in `text`, from its mark.
-std::pair<size_t, size_t> scalar_span(const std::string& text, const YAML::Node& n) {
+std::pair<size_t, size_t> scalar_span(const std::string& text, const YAML::Node& n, bool in_flow) {
   const size_t b = static_cast<size_t>(n.Mark().pos);
   if (b >= text.size()) return {b, b};
   const char q = text[b];
@@ -90,9 +131,11 @@ std::pair<size_t, size_t> scalar_span(const std::string& text, const YAML::Node&
   if (e == std::string::npos) e = text.size();
   const size_t comment = text.find(" #", b);
   if (comment != std::string::npos && comment < e) e = comment;
-  for (const char stop : {',', '}', ']'}) {  // inside a flow collection
-    const size_t p = text.find(stop, b);
-    if (p != std::string::npos && p < e) e = p;
+  if (in_flow) {
+    for (const char stop : {',', '}', ']'}) {
+      const size_t p = text.find(stop, b);
+      if (p != std::string::npos && p < e) e = p;
+    }
   }
   while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r')) --e;
   return {b, e};
@@ -121,16 +164,31 @@ nlohmann::json parse_scalar(const std::string& s) {
   if (l == ".inf" || l == "+.inf") return INFINITY;
   if (l == "-.inf") return -INFINITY;
   if (l == ".nan") return NAN;
-  static const std::regex k_int("[-+]?[0-9]+");
-  static const std::regex k_float("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
-  if (std::regex_match(s, k_int)) {
+  // Hand-rolled rather than std::regex, which recurses per character and can overflow the
+  // stack on a long value.
+  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  size_t digits = 0, frac_digits = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+  if (i == s.size() && digits > 0) {
     try {
       return std::stoll(s);
     } catch (const std::out_of_range&) {
-      return std::stod(s);
+      return std::strtod(s.c_str(), nullptr);
     }
   }
-  if (std::regex_match(s, k_float)) return std::stod(s);
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++frac_digits;
+  }
+  if (digits + frac_digits == 0) return s;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t exp_digits = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++exp_digits;
+    if (exp_digits == 0) return s;
+  }
+  if (i == s.size()) return std::strtod(s.c_str(), nullptr);  // overflow gives inf, like Python's float()
   return s;
 }
 
@@ -140,7 +198,7 @@ FlatValues read_values(const std::string& text, const std::string& path) {
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
       throw Error(ErrorKind::invalid_input, path + ": invalid JSON: " + e.what());
     }
     if (!j.is_object()) throw Error(ErrorKind::invalid_input, path + ": expected a JSON object");
@@ -155,21 +213,34 @@ FlatValues read_values(const std::string& text, const std::string& path) {
   }
   if (root.IsNull()) return out;
   if (!root.IsMap()) throw Error(ErrorKind::invalid_input, path + ": expected a mapping at the top level");
-  flatten_json(yaml_to_json(root), "", out);
+  flatten_json(yaml_to_json(root, path), "", out);
   return out;
 }
 
 FlatValues read_values_file(const std::filesystem::path& path) { return read_values(fs::read_file(path), path.string()); }
 
 std::string apply_overrides(const std::string& text, const std::string& path, const FlatValues& overrides, bool allow_new) {
+  for (const auto& [key, value] : overrides) {
+    if (!is_valid_utf8(key) || (value.is_string() && !is_valid_utf8(value.get_ref<const std::string&>()))) {
+      throw Error(ErrorKind::usage, "the override of '" + key + "' is not valid UTF-8");
+    }
+    const bool control = std::any_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    if (control || key.size() > 256) throw Error(ErrorKind::usage, "'" + key.substr(0, 64) + "' is not a parameter name");
+    for (const auto& part : split_key(key)) {
+      if (part.empty()) throw Error(ErrorKind::usage, "'" + key + "' is not a parameter name", "nested keys are joined with single dots: model.lr");
+    }
+  }
   if (looks_json(text, path)) {
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
       throw Error(ErrorKind::invalid_input, path + ": invalid JSON: " + e.what());
     }
     for (const auto& [key, value] : overrides) {
+      if (value.is_number_float() && !std::isfinite(value.get<double>())) {
+        throw Error(ErrorKind::usage, "JSON cannot hold '" + key + "' = " + yaml_text(value), "use a finite number");
+      }
       nlohmann::json* cur = &j;
       const auto parts = split_key(key);
       for (size_t i = 0; i < parts.size(); ++i) {
@@ -182,7 +253,7 @@ std::string apply_overrides(const std::string& text, const std::string& path, co
         if (last) *cur = value;
       }
     }
-    return j.dump(2) + "\n";
+    return json_text(j, 2) + "\n";
   }
 
   YAML::Node root;
@@ -192,6 +263,7 @@ std::string apply_overrides(const std::string& text, const std::string& path, co
     throw Error(ErrorKind::invalid_input, path + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
   if (!root.IsMap() && !root.IsNull()) throw Error(ErrorKind::invalid_input, path + ": expected a mapping at the top level");
+  (void)yaml_to_json(root, path);  // refuses duplicate keys before anything is edited
   // Replace existing scalars right to left in the text so earlier offsets stay valid.
   std::vector<std::pair<std::pair<size_t, size_t>, std::string>> edits;
   std::vector<std::pair<std::string, nlohmann::json>> added;
@@ -199,18 +271,20 @@ std::string apply_overrides(const std::string& text, const std::string& path, co
     YAML::Node cur = root;
     const auto parts = split_key(key);
     bool found = root.IsMap();
+    bool in_flow = false;
     for (size_t i = 0; found && i < parts.size(); ++i) {
       if (!cur.IsMap() || !cur[parts[i]]) {
         found = false;
         break;
       }
+      in_flow = in_flow || cur.Style() == YAML::EmitterStyle::Flow;
       cur.reset(cur[parts[i]]);  // not `cur = ...`: Node assignment writes through to the document
     }
     if (found && !cur.IsScalar() && !cur.IsNull()) {
       throw Error(ErrorKind::usage, path + ": '" + key + "' is a " + (cur.IsMap() ? "mapping" : "list") + ", not a single value");
     }
     if (found && cur.IsScalar()) {
-      edits.push_back({scalar_span(text, cur), yaml_text(value)});
+      edits.push_back({scalar_span(text, cur, in_flow), yaml_text(value)});
     } else if (!allow_new) {
       throw Error(ErrorKind::usage, path + " has no parameter '" + key + "'", "check the name, or pass --new-keys to add it");
     } else {
@@ -220,25 +294,48 @@ std::string apply_overrides(const std::string& text, const std::string& path, co
   std::sort(edits.begin(), edits.end(), [](const auto& a, const auto& b) { return a.first.first > b.first.first; });
   std::string out = text;
   for (const auto& [span, replacement] : edits) out.replace(span.first, span.second - span.first, replacement);
-  if (added.empty()) return out;
-
-  // New keys: re-emit the document (comments are lost, but only in the run's copy).
-  YAML::Node doc = out.empty() ? YAML::Node(YAML::NodeType::Map) : YAML::Load(out);
-  for (const auto& [key, value] : added) {
-    const auto parts = split_key(key);
-    std::vector<YAML::Node> chain{doc};
-    for (size_t i = 0; i + 1 < parts.size(); ++i) {
-      YAML::Node next = chain.back()[parts[i]];
-      if (next.IsDefined() && !next.IsMap() && !next.IsNull()) {
-        throw Error(ErrorKind::usage, path + ": '" + key + "' goes through a value that is not a mapping");
+  // Editing in place keeps the user's comments and layout, but YAML has corners (multi-line
+  // plain scalars, odd quoting) where a textual edit is wrong: check that the file now reads
+  // as intended, and rewrite it whole when it does not.
+  if (added.empty()) {
+    bool ok = true;
+    try {
+      FlatValues expect = read_values(text, path);
+      for (const auto& [k, v] : overrides) expect[k] = v;
+      const FlatValues got = read_values(out, path);
+      ok = got.size() == expect.size();
+      for (auto it = got.begin(); ok && it != got.end(); ++it) {
+        auto e = expect.find(it->first);
+        ok = e != expect.end() && (e->second == it->second || (e->second.is_number() && it->second.is_number() &&
+                                                                e->second.get<double>() == it->second.get<double>()));
       }
-      chain.push_back(next);
+    } catch (const Error&) {
+      ok = false;
     }
-    chain.back()[parts.back()] = YAML::Load(yaml_text(value));
+    if (ok) return out;
+    for (const auto& [key, value] : overrides) added.emplace_back(key, value);
+    out = text;
   }
-  YAML::Emitter e;
-  e << doc;
-  return std::string(e.c_str()) + "\n";
+
+  // New keys: rewrite the document as JSON, which YAML parsers read as flow style. The run's
+  // copy loses comments and layout, but every value keeps exactly the type it is read with.
+  nlohmann::json doc = nlohmann::json::object();
+  if (!out.empty()) {
+    const YAML::Node parsed = YAML::Load(out);
+    if (parsed.IsMap()) doc = yaml_to_json(parsed, path);
+  }
+  for (const auto& [key, value] : added) {
+    nlohmann::json* cur = &doc;
+    const auto parts = split_key(key);
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+      nlohmann::json& next = (*cur)[parts[i]];
+      if (next.is_null()) next = nlohmann::json::object();
+      if (!next.is_object()) throw Error(ErrorKind::usage, path + ": '" + key + "' goes through a value that is not a mapping");
+      cur = &next;
+    }
+    (*cur)[parts.back()] = value;
+  }
+  return "# rewritten by mlops exp run\n" + yaml_flow(doc, 0) + "\n";
 }
 
 }  // namespace mlops::exp

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exp/workspace.hpp"
 
+#include "core/json.hpp"
 #include "exp/live.hpp"
 
 #include <mlops/error.hpp>
@@ -89,7 +90,7 @@ ParamsOverride::ParamsOverride(Repo& r, const std::string& run_id, const std::ma
     ++n;
   }
   m_record = dir / (run_id + ".json");
-  fs::write_file_atomic(m_record, rec.dump(2) + "\n");  // the record last: it commits the backup
+  fs::write_file_atomic(m_record, json_text(rec, 2) + "\n");  // the record last: it commits the backup
   for (const auto& [path, content] : files) fs::write_file_atomic(path, content, stdfs::status(path).permissions());
 }
 

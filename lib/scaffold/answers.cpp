@@ -19,6 +19,8 @@
 namespace mlops::scaffold {
 namespace {
 
+constexpr size_t k_max_answer = 10000;
+
 std::string lowercase(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
@@ -51,6 +53,10 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
     case QuestionType::string: {
       auto s = single();
       if (!s) return std::nullopt;
+      if (s->size() > k_max_answer) {  // also keeps std::regex's recursion off a huge input
+        problem = "longer than " + std::to_string(k_max_answer) + " characters";
+        return std::nullopt;
+      }
       if (!q.regex.empty() && !std::regex_match(*s, std::regex(q.regex, std::regex::ECMAScript))) {
         problem = q.regex_message.empty() ? "'" + *s + "' does not match " + q.regex : q.regex_message;
         return std::nullopt;

@@ -12,6 +12,8 @@
 namespace mlops::scaffold {
 namespace {
 
+constexpr size_t k_max_regex = 1000;
+
 class Parser {
  public:
   explicit Parser(std::string origin) : m_origin(std::move(origin)) {}
@@ -124,6 +126,8 @@ class Parser {
       only_keys(v, {"regex", "message", "min", "max"}, "'validate'");
       if (v["regex"]) {
         q.regex = scalar(v["regex"], "regex");
+        // std::regex compiles and matches recursively: a huge pattern overflows the stack.
+        if (q.regex.size() > k_max_regex) fail(v["regex"], "the regex is longer than " + std::to_string(k_max_regex) + " characters");
         try {
           std::regex re(q.regex, std::regex::ECMAScript);
         } catch (const std::regex_error& e) {

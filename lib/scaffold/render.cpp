@@ -158,6 +158,23 @@ bool is_standalone_tag(std::string_view line, const std::string& open, const std
   return s != std::string_view::npos && std::string_view("#^/!>=").find(inner[s]) != std::string_view::npos;
 }
 
+constexpr int k_max_depth = 64;
+
+int section_depth(const std::string& text, const std::string& open, const std::string& close) {
+  int depth = 0, max_depth = 0;
+  size_t pos = 0;
+  while ((pos = text.find(open, pos)) != std::string::npos) {
+    size_t i = pos + open.size();
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i < text.size() && (text[i] == '#' || text[i] == '^')) max_depth = std::max(max_depth, ++depth);
+    if (i < text.size() && text[i] == '/') --depth;
+    const size_t end = text.find(close, pos + open.size());
+    if (end == std::string::npos) break;
+    pos = end + close.size();
+  }
+  return max_depth;
+}
+
 Standalone strip_standalone_lines(const std::string& text, const std::string& open, const std::string& close) {
   Standalone out;
   out.text.reserve(text.size());
@@ -255,6 +272,12 @@ std::string Renderer::render(const std::string& text, const std::string& origin)
   // Cheap path: most files in a template contain no tag at all.
   if (text.find(m_open) == std::string::npos) return text;
 
+  // The engine copies each section's text for every level of nesting: deep nesting costs
+  // quadratic memory (a 20 KB file can take gigabytes). Real templates nest a few levels.
+  if (const int depth = section_depth(text, m_open, m_close); depth > k_max_depth) {
+    throw Error(ErrorKind::invalid_input, origin + ": sections nested " + std::to_string(depth) + " deep (at most " +
+                                              std::to_string(k_max_depth) + ")");
+  }
   const Standalone pre = strip_standalone_lines(text, m_open, m_close);
   const bool default_delims = m_open == "{{" && m_close == "}}";
   const std::string prefix = default_delims ? "" : "{{=" + m_open + " " + m_close + "=}}";

@@ -4,6 +4,7 @@
 #include "git/repo.hpp"
 #include "scaffold/embedded.hpp"
 #include "scaffold/names.hpp"
+#include "scaffold/source.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -103,6 +104,8 @@ Template load_path(const std::string& spec, const stdfs::path& dir) {
   return t;
 }
 
+}  // namespace
+
 // "URL@REF": the ref follows the last '@' that comes after the last '/', so user@host and
 // git@host:org/repo keep their '@'.
 std::pair<std::string, std::string> split_ref(const std::string& spec) {
@@ -126,6 +129,8 @@ bool looks_like_git_url(const std::string& spec) {
   const size_t at = spec.find('@');
   return colon != std::string::npos && at != std::string::npos && at < colon && spec.find('/') > colon;
 }
+
+namespace {
 
 Template load_git(const std::string& spec) {
   auto [url, ref] = split_ref(spec);

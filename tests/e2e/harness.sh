@@ -18,8 +18,12 @@ export GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 LC_ALL=C.UTF-8
 unset MLOPS_TEMPLATES_DIR CI
 cd "$TEST_DIR"
 
+# Processes (PID, or -PGID for a group) to SIGKILL when the scenario ends, e.g. background
+# runs a failing scenario would otherwise leave behind.
+KILL_ON_EXIT=()
 on_exit() {
-  local rc=$?
+  local rc=$? p
+  for p in "${KILL_ON_EXIT[@]}"; do kill -KILL -- "$p" 2>/dev/null || true; done
   if [ "$rc" = 0 ] || [ "$rc" = 77 ]; then
     rm -rf "$TEST_DIR"
   else
@@ -85,3 +89,29 @@ make_template() {
   done
 }
 PYTHON=/usr/bin/python3
+
+# ---- for the `mlops exp` scenarios ----
+# A git repository DIR (branch main) with one commit: params.yaml (lr, depth, optimizer),
+# mlops.yaml declaring params.yaml and metrics.json, and train.sh.
+exp_repo() {
+  local dir=$1
+  git init -q -b main "$dir"
+  printf 'lr: 0.1\ndepth: 3\noptimizer: sgd\n' >"$dir/params.yaml"
+  printf 'params: [params.yaml]\nmetrics: [metrics.json]\n' >"$dir/mlops.yaml"
+  printf '#!/bin/sh\necho training\n' >"$dir/train.sh"
+  chmod 755 "$dir/train.sh"
+  git -C "$dir" add -A
+  git -C "$dir" commit -q -m base
+}
+# tree_digest of a working tree, leaving out its .git.
+worktree_digest() {
+  (cd "$1" && find . -path ./.git -prune -o -printf '%p %y %s %m %l\n' | LC_ALL=C sort &&
+    find . -path ./.git -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum) | sha256sum | cut -d' ' -f1
+}
+# exp_field RUN JQ-EXPR: a field of `mlops --json exp show RUN`.
+exp_field() { "$MLOPS" --json exp show "$1" | jq -r "$2"; }
+# git fsck --strict in the current repository: exit 0 and nothing to say.
+expect_fsck_clean() {
+  git fsck --strict --no-dangling --no-progress >"$TEST_DIR/fsck" 2>&1 || { cat "$TEST_DIR/fsck" >&2; fail "git fsck failed"; }
+  [ ! -s "$TEST_DIR/fsck" ] || { cat "$TEST_DIR/fsck" >&2; fail "git fsck complains"; }
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#include "exp/filter.hpp"
+
+#include <mlops/error.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace mlops;
+using namespace mlops::exp;
+
+namespace {
+
+bool eval(const std::string& expr, const nlohmann::json& fields, std::vector<std::string> tags = {}) {
+  const Filter f = Filter::parse(expr);
+  return f.matches(
+      [&](std::string_view name) -> std::optional<nlohmann::json> {
+        auto it = fields.find(std::string(name));
+        if (it == fields.end()) return std::nullopt;
+        return *it;
+      },
+      [&](std::string_view t) { return std::find(tags.begin(), tags.end(), t) != tags.end(); });
+}
+
+}  // namespace
+
+TEST_CASE("filters compare numbers as numbers", "[filter]") {
+  const nlohmann::json run{{"metrics.acc", 0.93}, {"params.lr", 0.001}, {"status", "completed"}};
+  CHECK(eval("metrics.acc > 0.9", run));
+  CHECK_FALSE(eval("metrics.acc > 0.95", run));
+  CHECK(eval("params.lr <= 0.01", run));  // "0.001" <= "0.01" would be false as strings
+  CHECK(eval("params.lr = 1e-3", run));
+  CHECK(eval("status = completed", run));
+  CHECK(eval("status != failed", run));
+}
+
+TEST_CASE("and, or, not, parentheses and tags", "[filter]") {
+  const nlohmann::json run{{"metrics.acc", 0.93}, {"params.lr", 0.1}, {"status", "failed"}};
+  CHECK(eval("metrics.acc > 0.9 and (params.lr <= 0.01 or tag:baseline) and status = failed", run, {"baseline"}));
+  CHECK_FALSE(eval("metrics.acc > 0.9 and (params.lr <= 0.01 or tag:baseline) and status = failed", run));
+  CHECK(eval("not status = completed", run));
+  CHECK(eval("NOT tag:x OR metrics.acc < 0", run));
+}
+
+TEST_CASE("missing fields and mismatched types never match", "[filter]") {
+  const nlohmann::json run{{"params.model", "rf"}};
+  CHECK_FALSE(eval("metrics.acc > 0", run));
+  CHECK_FALSE(eval("metrics.acc < 0", run));
+  CHECK_FALSE(eval("params.model > 3", run));
+  CHECK(eval("params.model ~ r", run));
+  CHECK(eval("params.model = 'rf'", run));
+}
+
+TEST_CASE("invalid filters point at the column", "[filter]") {
+  auto message = [](const std::string& expr) {
+    try {
+      Filter::parse(expr);
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::usage);
+      return std::string(e.what()) + "|" + e.hint();
+    }
+    return std::string("no error");
+  };
+  CHECK(message("metrics.acc >").rfind("invalid filter at column 14: expected a value after '>'", 0) == 0);
+  CHECK(message("(a = 1").rfind("invalid filter at column 7: expected ')'", 0) == 0);
+  CHECK(message("a = 1 b = 2").rfind("invalid filter at column 7: unexpected 'b'", 0) == 0);
+  CHECK(message("a ! 1").find("use 'not'") != std::string::npos);
+  CHECK(message("a = 'x").find("unterminated string") != std::string::npos);
+  CHECK(message("metrics.acc >").find("\n" + std::string(2 + 13, ' ') + "^") != std::string::npos);  // caret under column 14
+}
+
+TEST_CASE("an empty filter matches everything", "[filter]") {
+  CHECK(eval("", nlohmann::json::object()));
+  CHECK(eval("   ", nlohmann::json::object()));
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#include "exp/live_log.hpp"
+#include "exp/names.hpp"
+#include "exp/record.hpp"
+#include "exp/ulid.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace mlops;
+using namespace mlops::exp;
+
+TEST_CASE("ULIDs sort by time and round-trip their timestamp", "[exp]") {
+  const unsigned char zero[10] = {};
+  const unsigned char ones[10] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  const std::string a = make_ulid(1469918176385, zero);
+  CHECK(a == "01ARYZ6S41" + std::string(16, '0'));  // the ULID spec's example timestamp
+  CHECK(make_ulid(1469918176385, ones).substr(10) == "ZZZZZZZZZZZZZZZZ");
+  CHECK(ulid_time_ms(a) == 1469918176385u);
+  CHECK(make_ulid(1469918176386, zero) > make_ulid(1469918176385, ones));
+  const std::string fresh = new_ulid();
+  CHECK(is_ulid(fresh));
+  CHECK_FALSE(is_ulid("8ZZZZZZZZZZZZZZZZZZZZZZZZZ"));  // overflows 128 bits
+  CHECK_FALSE(is_ulid("01ARYZ6S41"));
+  CHECK_FALSE(is_ulid("01ARYZ6S41IIIIIIIIIIIIIIII"));  // I is not in the alphabet
+}
+
+TEST_CASE("generated names avoid taken ones", "[exp]") {
+  std::set<std::string> taken;
+  for (int i = 0; i < 200; ++i) {
+    const std::string n = generate_name([&](const std::string& c) { return taken.count(c) > 0; });
+    CHECK(is_valid_run_name(n));
+    CHECK(taken.insert(n).second);
+  }
+  CHECK_FALSE(is_valid_run_name("-x"));
+  CHECK_FALSE(is_valid_run_name("a b"));
+  CHECK_FALSE(is_valid_run_name(new_ulid()));
+}
+
+TEST_CASE("series: steps numbered per metric, summaries", "[exp]") {
+  fs::TempDir tmp;
+  fs::write_file_atomic(tmp.path() / "log.jsonl",
+                        "{\"t\":1,\"metrics\":{\"loss\":0.5,\"acc\":0.1},\"step\":null}\n"
+                        "{\"t\":2,\"metrics\":{\"loss\":0.3},\"step\":null}\n"
+                        "not json\n"
+                        "{\"t\":3,\"metrics\":{\"loss\":0.4},\"step\":10}\n"
+                        "{\"t\":4,\"params\":{\"opt\":\"adam\",\"lr\":\"0.1\"}}\n"
+                        "{\"t\":5,\"artifacts\":[\"/x/y\"]}\n");
+  const LiveData d = read_live(tmp.path());
+  REQUIRE(d.series.at("loss").size() == 3);
+  CHECK(d.series.at("loss")[0].step == 0);
+  CHECK(d.series.at("loss")[1].step == 1);
+  CHECK(d.series.at("loss")[2].step == 10);
+  CHECK(d.series.at("acc")[0].step == 0);
+  CHECK(d.params.at("lr") == 0.1);
+  CHECK(d.params.at("opt") == "adam");
+  CHECK(d.artifacts == std::vector<std::string>{"/x/y"});
+  CHECK(d.warnings.size() == 1);
+  const Metric m = summarize(d.series.at("loss"));
+  CHECK(m.last == 0.4);
+  CHECK(m.min == 0.3);
+  CHECK(m.max == 0.5);
+  CHECK(m.step == 10);
+  CHECK(m.count == 3);
+  CHECK(series_tsv(d.series.at("acc")) == "step\ttime\tvalue\n0\t1.000\t0.10000000000000001\n");
+}
+
+TEST_CASE("series file names are safe", "[exp]") {
+  CHECK(series_file_name("loss") == "loss.tsv");
+  CHECK(series_file_name("train/loss") == "train%2Floss.tsv");
+  CHECK(series_file_name("..") == "%2E..tsv");
+}
+
+TEST_CASE("run records round-trip through JSON", "[exp]") {
+  Run r;
+  r.id = new_ulid();
+  r.name = "brave-otter";
+  r.status = "completed";
+  r.argv = {"python", "train.py"};
+  r.exit_code = 0;
+  r.tags = {"best"};
+  r.metrics["acc"] = Metric{0.9, 0.1, 0.9, 3, 4};
+  r.artifacts.push_back({"models/m.pt", 10, "ab", true});
+  Run back;
+  read_run_json(back, run_json(r), "test");
+  read_metrics_json(back, metrics_json(r));
+  read_artifacts_json(back, artifacts_json(r));
+  CHECK(back.id == r.id);
+  CHECK(back.argv == r.argv);
+  CHECK(*back.exit_code == 0);
+  CHECK(back.tags == r.tags);
+  CHECK(back.metrics.at("acc").count == 4);
+  CHECK(back.artifacts.at(0).kept);
+  nlohmann::json future = run_json(r);
+  future["schema"] = 2;
+  CHECK_THROWS_AS(read_run_json(back, future, "test"), Error);
+}
