@@ -52,7 +52,7 @@ void fsync_dir(const stdfs::path& dir) {
   if (::fsync(fd.get()) != 0 && errno != EINVAL) throw_errno("cannot sync directory " + dir.string());
 }
 
-void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::perms mode) {
+void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::perms mode, bool durable) {
   const stdfs::path dir = path.has_parent_path() ? path.parent_path() : stdfs::path(".");
   std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
   std::vector<char> buf(tmpl.begin(), tmpl.end());
@@ -63,14 +63,14 @@ void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::pe
   try {
     if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) throw_errno("cannot chmod " + tmp.string());
     write_all(fd.get(), data, tmp);
-    if (::fsync(fd.get()) != 0) throw_errno("cannot sync " + tmp.string());
+    if (durable && ::fsync(fd.get()) != 0) throw_errno("cannot sync " + tmp.string());
     if (::close(fd.release()) != 0) throw_errno("cannot close " + tmp.string());
     if (::rename(tmp.c_str(), path.c_str()) != 0) throw_errno("cannot rename into " + path.string());
   } catch (...) {
     ::unlink(tmp.c_str());
     throw;
   }
-  fsync_dir(dir);
+  if (durable) fsync_dir(dir);
 }
 
 std::string read_file(const stdfs::path& path) {

@@ -1,29 +1,45 @@
 // SPDX-License-Identifier: MIT
 // The listing cache, .git/mlops/cache/exps-v1: one line per run commit,
 //   <commit> <status> <baseline> <JSON of the run>
-// and a last line "#check <hex>" (a checksum of the lines before it; no match: rebuilt),
-// keyed by the immutable commit id, so an entry is never wrong, only missing or unused.
-// It is derived data: rebuilt when missing, and the refs always decide what exists.
+// keyed by the immutable commit id, so an entry is never wrong, only missing or unused, and
+// ending in a checksum line. It is derived data: rebuilt when missing or damaged, and the
+// refs always decide which runs exist.
 #pragma once
 
 #include "exp/store.hpp"
 
+#include <deque>
+#include <functional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 namespace mlops::exp {
 
 struct CachedRun {
-  std::string id;      // from the ref
+  std::string id;
   std::string commit;
-  std::string status;  // as recorded (a "running" one may have crashed since)
-  std::string baseline;
-  std::string json;    // to_json(run), compact
+  std::string_view status;  // as recorded (a "running" one may have crashed since)
+  std::string_view baseline;
+  std::string_view json;    // the run as `exp list --json` prints it, compact
 };
 
-// Every run the refs name, from the cache where possible and from git otherwise (then the
-// cache is rewritten). Sorted by id, newest last.
-std::vector<CachedRun> load_runs(Repo& r);
+// Every run the refs name, newest last. The views point into this object.
+struct RunIndex {
+  std::vector<CachedRun> runs;
+  std::string cache_text;         // the cache file as read
+  std::deque<std::string> fresh;  // records read from git this time
+};
+
+// Where to look, and how to open the repository with libgit2 when the cache and the ref
+// files are not enough (missing entries, unusual refs). A warm listing never calls it.
+struct IndexSource {
+  stdfs::path gitdir;
+  stdfs::path mlops_dir;
+  std::function<Repo&()> repo;
+};
+
+RunIndex load_runs(const IndexSource& src);
+RunIndex load_runs(Repo& r);
 
 }  // namespace mlops::exp

@@ -83,7 +83,8 @@ GcResult gc(const stdfs::path& cwd) {
   Repo r = open_repo(cwd, false);
   GcResult g;
   std::error_code ec;
-  const auto runs = load_runs(r);
+  const RunIndex index = load_runs(r);
+  const auto& runs = index.runs;
   std::set<std::string> kept_outputs;
   for (const auto& c : runs) {
     const nlohmann::json j = nlohmann::json::parse(c.json);

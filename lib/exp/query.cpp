@@ -6,6 +6,7 @@
 #include "exp/record.hpp"
 #include "exp/store.hpp"
 #include "exp/ulid.hpp"
+#include "git/refs_files.hpp"
 
 #include "core/json.hpp"
 
@@ -13,6 +14,7 @@
 #include <mlops/exp.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace mlops::exp {
@@ -58,8 +60,8 @@ void settle_status(Repo& repo, Run& r) {
   if (!still_running(p)) r.status = "crashed";
 }
 
-std::set<std::string> recent_history(Repo& r, size_t depth) {
-  std::set<std::string> out;
+std::set<std::string, std::less<>> recent_history(Repo& r, size_t depth) {
+  std::set<std::string, std::less<>> out;
   git_revwalk* w = nullptr;
   if (git_revwalk_new(&w, r.get()) != 0) return out;
   RevwalkPtr walk(w);
@@ -131,8 +133,9 @@ std::optional<nlohmann::json> field(const Run& r, const std::string& name) {
 std::vector<Run> list(const stdfs::path& cwd, const ListOptions& o) {
   Repo r = open_repo(cwd, false);
   const Filter filter = Filter::parse(o.filter);  // parse before any work: errors come first
-  std::vector<CachedRun> all = load_runs(r);
-  std::set<std::string> scope;
+  const RunIndex index = load_runs(r);
+  const auto& all = index.runs;
+  std::set<std::string, std::less<>> scope;
   if (!o.all) scope = recent_history(r, k_recent_depth);
 
   std::vector<Run> runs;
@@ -171,14 +174,26 @@ std::string list_json(const stdfs::path& cwd, const ListOptions& o) {
     for (const auto& run : list(cwd, o)) arr.push_back(to_json(run));
     return json_text(arr);
   }
-  // The common case streams the cached records as they are: no parsing, no re-encoding.
-  Repo r = open_repo(cwd, false);
-  std::vector<CachedRun> all = load_runs(r);
-  std::set<std::string> scope;
-  if (!o.all) scope = recent_history(r, k_recent_depth);
-  std::string out = "[";
+  // The common case streams the cached records as they are: no parsing, no re-encoding,
+  // and, with a warm cache and --all, no libgit2 at all.
+  const auto dirs = git::find_repo_dirs(cwd);
+  std::optional<Repo> repo;
+  auto open = [&]() -> Repo& {
+    if (!repo) repo.emplace(open_repo(cwd, false));
+    return *repo;
+  };
+  if (!dirs) open();  // reports "not a git repository" properly
+  const stdfs::path gitdir = dirs ? dirs->gitdir : open().gitdir;
+  const RunIndex index = load_runs(IndexSource{gitdir, gitdir / "mlops", open});
+  std::set<std::string, std::less<>> scope;
+  if (!o.all) scope = recent_history(open(), k_recent_depth);
+  std::string out;
+  size_t size = 2;
+  for (const auto& c : index.runs) size += c.json.size() + 1;
+  out.reserve(size);
+  out += "[";
   size_t n = 0;
-  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+  for (auto it = index.runs.rbegin(); it != index.runs.rend(); ++it) {
     if (!o.all && scope.count(it->baseline) == 0) continue;
     if (o.limit > 0 && n == o.limit) break;
     if (n++ > 0) out += ',';
@@ -186,7 +201,7 @@ std::string list_json(const stdfs::path& cwd, const ListOptions& o) {
       Run run = from_json(nlohmann::json::parse(it->json));
       run.id = it->id;
       run.commit = it->commit;
-      settle_status(r, run);
+      settle_status(open(), run);
       out += json_text(to_json(run));
     } else {
       out += it->json;
@@ -197,7 +212,8 @@ std::string list_json(const stdfs::path& cwd, const ListOptions& o) {
 }
 
 std::string resolve_run(Repo& r, const std::string& spec, std::string* commit_out) {
-  const std::vector<CachedRun> all = load_runs(r);
+  const RunIndex index = load_runs(r);
+  const auto& all = index.runs;
   std::string upper = spec;
   std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
   std::vector<const CachedRun*> by_name, by_prefix;
@@ -207,7 +223,7 @@ std::string resolve_run(Repo& r, const std::string& spec, std::string* commit_ou
       return c.id;
     }
     // The name sits in the JSON; this scan stays cheap and avoids parsing every record.
-    if (c.json.find("\"name\":" + json_text(spec)) != std::string::npos) by_name.push_back(&c);
+    if (c.json.find("\"name\":" + json_text(spec)) != std::string_view::npos) by_name.push_back(&c);
     if (upper.size() >= 4 && c.id.rfind(upper, 0) == 0) by_prefix.push_back(&c);
   }
   const auto& matches = !by_name.empty() ? by_name : by_prefix;

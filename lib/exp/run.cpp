@@ -117,11 +117,12 @@ std::vector<std::vector<std::pair<const Override*, nlohmann::json>>> grid(const 
 
 std::set<std::string> existing_names(Repo& r) {
   std::set<std::string> names;
-  for (const auto& c : load_runs(r)) {
+  const RunIndex index = load_runs(r);
+  for (const auto& c : index.runs) {
     const size_t k = c.json.find("\"name\":\"");
     if (k == std::string::npos) continue;
     const size_t b = k + 8, e = c.json.find('"', b);
-    if (e != std::string::npos) names.insert(c.json.substr(b, e - b));
+    if (e != std::string_view::npos) names.insert(std::string(c.json.substr(b, e - b)));
   }
   return names;
 }

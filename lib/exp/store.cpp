@@ -243,6 +243,17 @@ git_oid write_subtree(Repo& r, const std::map<std::string, std::string>& files) 
 
 std::string dump(const nlohmann::json& j) { return json_text(j, 2) + "\n"; }
 
+// The subject, the Run-Id trailer, and the Mlops-Run trailer: run.json, params.json,
+// metrics.json and artifacts.json as one line of compact JSON, so that a listing reads one object per run
+// instead of five (the tree stays the full record).
+std::string run_commit_message(const std::string& subject, const Run& run) {
+  nlohmann::json summary = run_json(run);
+  summary["params"] = run.params;
+  summary["metrics"] = metrics_json(run);
+  summary["artifacts"] = artifacts_json(run);
+  return subject + "\n\nRun-Id: " + run.id + "\n" + k_summary_trailer + json_text(summary) + "\n";
+}
+
 }  // namespace
 
 std::string write_run_commit(Repo& r, const Run& run, const RunFiles& files, const std::string& previous) {
@@ -275,7 +286,7 @@ std::string write_run_commit(Repo& r, const Run& run, const RunFiles& files, con
   git_signature* sig = nullptr;
   check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
   SignaturePtr sig_owner(sig);
-  const std::string message = "mlops run " + run.name + ": " + run.status + "\n\nRun-Id: " + run.id + "\n";
+  const std::string message = run_commit_message("mlops run " + run.name + ": " + run.status, run);
   CommitPtr previous_owner;
   const git_commit* parents[2] = {parent, nullptr};
   size_t nparents = 1;
@@ -313,7 +324,7 @@ std::string rewrite_run_json(Repo& r, const std::string& commit, const Run& run)
   check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
   SignaturePtr sig_owner(sig);
   const git_commit* cparents[1] = {c};
-  const std::string message = "mlops: annotate run " + run.name + "\n\nRun-Id: " + run.id + "\n";
+  const std::string message = run_commit_message("mlops: annotate run " + run.name, run);
   git_oid out;
   check(git_commit_create(&out, r.get(), nullptr, sig, sig, "UTF-8", message.c_str(), nt, 1, cparents),
         "cannot write the run commit");

@@ -16,6 +16,8 @@
 namespace mlops::exp {
 
 inline constexpr const char* k_ref_prefix = "refs/mlops/exps/";
+// Trailer of a run commit's message holding its listing summary (docs/formats.md).
+inline constexpr const char* k_summary_trailer = "Mlops-Run: ";
 
 struct ProjectConfig {
   std::vector<std::string> params{"params.yaml"};

@@ -13,7 +13,9 @@ namespace stdfs = std::filesystem;
 
 // Writes `data` to a temporary file in the same directory, fsyncs it, renames it over
 // `path` and fsyncs the directory: readers see the old file or the new one, never a torn one.
-MLOPS_API void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::perms mode = stdfs::perms(0644));
+// `durable` false skips the fsyncs, for derived files that are checked when read.
+MLOPS_API void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::perms mode = stdfs::perms(0644),
+                                 bool durable = true);
 
 // Whole file into memory; Error{not_found} or Error{io}.
 MLOPS_API std::string read_file(const stdfs::path& path);
