@@ -317,6 +317,7 @@ void execute(Repo& r, std::vector<Job>& jobs, size_t parallel, const RunEvents& 
       auto a = std::make_unique<Active>();
       a->job = &jobs[next++];
       prepare(*a->job);
+      log::debug("run {}: recorded as running", a->job->run.name);
       if (events.started) events.started(a->job->run);
       spawn(*a);
       if (a->exited) a->exited_at = a->started;
@@ -384,7 +385,9 @@ void execute(Repo& r, std::vector<Job>& jobs, size_t parallel, const RunEvents& 
           a.fds[s] = -1;
           emit(events, a, s, "", true);
         }
+        log::debug("run {}: command ended", a.job->run.name);
         finalize(r, a, interrupted());
+        log::debug("run {}: final record written", a.job->run.name);
         if (on_done) on_done(*a.job);
         if (events.finished) events.finished(a.job->run);
         it = active.erase(it);

@@ -218,11 +218,13 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
   if (o.argv.empty()) throw Error(ErrorKind::usage, "no command to run", "for example: mlops exp run -- python train.py");
   const stdfs::path cwd = stdfs::absolute(cwd_in);
   Repo r = open_repo(cwd);
+  log::debug("exp run: repository open");
   const std::vector<Override> overrides = parse_overrides(r, o);
   const auto points = grid(overrides);
   const bool isolated = o.isolated || points.size() > 1;
 
   std::set<std::string> names = existing_names(r);
+  log::debug("exp run: {} existing names read", names.size());
   if (!o.name.empty()) {
     if (!is_valid_run_name(o.name)) {
       throw Error(ErrorKind::usage, "invalid run name '" + o.name + "'", "use letters, digits, '.', '_' and '-' (not an id)");
@@ -269,6 +271,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     job.run = new_run(r, o, cwd, pick_name(0));
     if (!new_files.empty()) workspace_override.emplace(r, job.run.id, new_files);
     const Snapshot s = snapshot(r, o.include_untracked, "mlops snapshot for run " + job.run.name + "\n\nRun-Id: " + job.run.id + "\n");
+    log::debug("exp run: snapshot {} ({} changed files)", s.commit, s.changed.size());
     job.run.baseline = s.baseline;
     job.run.snapshot = s.commit;
     job.run.dirty = s.dirty;

@@ -12,6 +12,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <thread>
+
+#include <sys/stat.h>
 
 namespace mlops::exp {
 
@@ -119,6 +122,53 @@ std::optional<std::string> read_blob_at(Repo& r, const std::string& rev, const s
   return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
 }
 
+namespace {
+
+// One tracked file as the index knows it, and what the working tree says about it.
+struct Tracked {
+  std::string path;
+  git_oid id;
+  std::uint32_t mode, size;
+  git_index_time mtime, ctime;
+  std::uint32_t ino;
+  enum class State { same, changed, deleted, racy } state = State::same;
+};
+
+bool after(const git_index_time& t, const struct timespec& index_mtime) {
+  return static_cast<std::int64_t>(t.seconds) > index_mtime.tv_sec ||
+         (static_cast<std::int64_t>(t.seconds) == index_mtime.tv_sec && static_cast<long>(t.nanoseconds) >= index_mtime.tv_nsec);
+}
+
+// git's stat check: an entry whose recorded stat data still matches the file is unchanged,
+// unless it was written in the same instant as the index ("racily clean"): then only the
+// content can tell.
+void classify(std::string& path_buf, size_t prefix, Tracked& t, const struct timespec& index_mtime) {
+  if (t.mode == GIT_FILEMODE_COMMIT) return;  // submodules are snapshotted at the recorded commit
+  struct stat st {};
+  path_buf.resize(prefix);
+  path_buf += t.path;
+  if (::lstat(path_buf.c_str(), &st) != 0) {
+    t.state = Tracked::State::deleted;
+    return;
+  }
+  const bool link = S_ISLNK(st.st_mode);
+  const bool exec = (st.st_mode & S_IXUSR) != 0;
+  const std::uint32_t mode = link ? GIT_FILEMODE_LINK : exec ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+  if (!link && !S_ISREG(st.st_mode)) {
+    t.state = Tracked::State::deleted;  // a directory or device where a file was: not content we can snapshot
+    return;
+  }
+  const bool same = mode == t.mode && static_cast<std::uint32_t>(st.st_size) == t.size &&
+                    static_cast<std::uint32_t>(st.st_mtim.tv_sec) == static_cast<std::uint32_t>(t.mtime.seconds) &&
+                    static_cast<std::uint32_t>(st.st_mtim.tv_nsec) == t.mtime.nanoseconds &&
+                    static_cast<std::uint32_t>(st.st_ctim.tv_sec) == static_cast<std::uint32_t>(t.ctime.seconds) &&
+                    static_cast<std::uint32_t>(st.st_ino) == t.ino;
+  if (!same) t.state = Tracked::State::changed;
+  else if (after(t.mtime, index_mtime)) t.state = Tracked::State::racy;
+}
+
+}  // namespace
+
 Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, const std::map<std::string, std::string>& replace) {
   Snapshot s;
   git_reference* head_ref = nullptr;
@@ -127,69 +177,101 @@ Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, c
   git_object* head_commit_obj = nullptr;
   check(git_reference_peel(&head_commit_obj, head_ref, GIT_OBJECT_COMMIT), "cannot read the HEAD commit");
   ObjectPtr head_commit(head_commit_obj);
-  const git_oid head_id = *git_object_id(head_commit_obj);
-  s.baseline = oid_hex(head_id);
-  git_tree* head_tree_raw = nullptr;
-  check(git_commit_tree(&head_tree_raw, reinterpret_cast<git_commit*>(head_commit_obj)), "cannot read the HEAD tree");
-  TreePtr head_tree(head_tree_raw);
+  s.baseline = oid_hex(*git_object_id(head_commit_obj));
+  const git_oid head_tree_id = *git_commit_tree_id(reinterpret_cast<git_commit*>(head_commit_obj));
 
-  git_status_options so;
-  check(git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION), "libgit2");
-  so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;  // staged or not, what differs from HEAD
-  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
-  if (include_untracked) so.flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-  git_status_list* sl = nullptr;
-  check(git_status_list_new(&sl, r.get(), &so), "cannot compute the working tree status");
-  StatusListPtr status(sl);
+  // S is built in a private, in-memory copy of the index, read from the index file: its
+  // cached trees make the tree write cheap, and it is never written back, so the user's
+  // index is untouched.
+  git_index* idx = nullptr;
+  const int open_rc = git_index_open(&idx, (r.gitdir / "index").c_str());
+  if (open_rc < 0) {
+    check(git_index_new(&idx), "cannot create an in-memory index");  // no index file yet
+  }
+  IndexPtr index(idx);
+  log::debug("snapshot: index read, {} entries", git_index_entrycount(idx));
+  if (git_index_has_conflicts(idx)) {
+    throw Error(ErrorKind::conflict, "the index has unresolved merge conflicts", "resolve them (git add) before recording a run");
+  }
 
-  git_index* idx_raw = nullptr;
-  check(git_index_new(&idx_raw), "cannot create an in-memory index");
-  IndexPtr idx(idx_raw);
-  check(git_index_read_tree(idx_raw, head_tree_raw), "cannot load HEAD into an index");
+  struct stat index_st {};
+  const struct timespec index_mtime = ::stat((r.gitdir / "index").c_str(), &index_st) == 0 ? index_st.st_mtim : timespec{0, 0};
+  std::vector<Tracked> tracked(git_index_entrycount(idx));
+  for (size_t i = 0; i < tracked.size(); ++i) {
+    const git_index_entry* e = git_index_get_byindex(idx, i);
+    tracked[i] = Tracked{e->path, e->id, e->mode, e->file_size, e->mtime, e->ctime, e->ino};
+  }
+  // Stat every tracked file on all cores, as git's preload-index does.
+  const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), tracked.size() / 2048 + 1);
+  std::vector<std::thread> pool;
+  const std::string root = r.workdir.string() + "/";
+  auto stat_share = [&](size_t part) {
+    std::string buf = root;
+    const size_t begin = tracked.size() * part / threads, end = tracked.size() * (part + 1) / threads;
+    for (size_t i = begin; i < end; ++i) classify(buf, root.size(), tracked[i], index_mtime);
+  };
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(stat_share, t);
+  stat_share(0);
+  for (auto& th : pool) th.join();
+  log::debug("snapshot: working tree compared with the index");
 
-  auto stage_file = [&](const std::string& path) {
-    const stdfs::path abs = r.workdir / path;
-    std::error_code ec;
-    const auto st = stdfs::symlink_status(abs, ec);
-    if (ec || !stdfs::exists(st)) {
-      git_index_remove(idx_raw, path.c_str(), 0);
-      return;
+  git_odb* odb_raw = nullptr;
+  check(git_repository_odb(&odb_raw, r.get()), "cannot open the object database");
+  OdbPtr odb(odb_raw);
+  for (const auto& t : tracked) {
+    if (t.state == Tracked::State::same) continue;
+    if (t.state == Tracked::State::deleted) {
+      check(git_index_remove(idx, t.path.c_str(), 0), "cannot leave out " + t.path);
+      s.changed.push_back(t.path);
+      continue;
     }
+    // Through the workdir so git's filters (autocrlf, clean) apply, as `git add` would.
     git_index_entry e{};
     git_oid id;
+    const stdfs::path abs = r.workdir / t.path;
+    std::error_code ec;
+    const auto st = stdfs::symlink_status(abs, ec);
     if (stdfs::is_symlink(st)) {
-      check(git_blob_create_from_disk(&id, r.get(), abs.c_str()), "cannot store " + path);
+      check(git_blob_create_from_disk(&id, r.get(), abs.c_str()), "cannot store " + t.path);
       e.mode = GIT_FILEMODE_LINK;
-    } else if (stdfs::is_regular_file(st)) {
-      // Through the workdir so git's filters (autocrlf, clean) apply, as `git add` would.
-      check(git_blob_create_from_workdir(&id, r.get(), path.c_str()), "cannot store " + path);
-      e.mode = (st.permissions() & stdfs::perms::owner_exec) != stdfs::perms::none ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
     } else {
-      return;  // sockets, fifos: not content
+      // Hash first (with git's filters): writing a blob goes through a temporary file even
+      // when the object exists, and most "changed" files turn out to be already stored.
+      check(git_repository_hashfile(&id, r.get(), t.path.c_str(), GIT_OBJECT_BLOB, nullptr), "cannot hash " + t.path);
+      if (!git_odb_exists(odb.get(), &id)) {
+        check(git_blob_create_from_workdir(&id, r.get(), t.path.c_str()), "cannot store " + t.path);
+      }
+      e.mode = (st.permissions() & stdfs::perms::owner_exec) != stdfs::perms::none ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
     }
+    if (git_oid_equal(&id, &t.id) && e.mode == t.mode) continue;  // touched, not changed
     e.id = id;
-    e.path = path.c_str();
-    check(git_index_add(idx_raw, &e), "cannot stage " + path);
-  };
-
-  const size_t n = git_status_list_entrycount(sl);
-  for (size_t i = 0; i < n; ++i) {
-    const git_status_entry* e = git_status_byindex(sl, i);
-    const unsigned wt = e->status & (GIT_STATUS_WT_NEW | GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
-                                     GIT_STATUS_WT_RENAMED);
-    const unsigned ix = e->status & (GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
-                                     GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE);
-    if (wt == 0 && ix == 0) continue;
-    if ((e->status & GIT_STATUS_WT_NEW) && !(e->status & GIT_STATUS_INDEX_NEW) && !include_untracked) continue;
-    // The working tree is the truth for what ran: take the file as it is on disk.
-    const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
-    if (d == nullptr) continue;
-    const std::string path = d->new_file.path ? d->new_file.path : d->old_file.path;
-    if (d->old_file.path && std::string(d->old_file.path) != path) stage_file(d->old_file.path);
-    if (e->head_to_index && e->head_to_index->old_file.path && std::string(e->head_to_index->old_file.path) != path) {
-      stage_file(e->head_to_index->old_file.path);
+    e.path = t.path.c_str();
+    check(git_index_add(idx, &e), "cannot stage " + t.path);
+    s.changed.push_back(t.path);
+  }
+  if (include_untracked) {
+    git_status_options so;
+    check(git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION), "libgit2");
+    so.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+    so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    git_status_list* sl = nullptr;
+    check(git_status_list_new(&sl, r.get(), &so), "cannot list untracked files");
+    StatusListPtr status(sl);
+    for (size_t i = 0; i < git_status_list_entrycount(sl); ++i) {
+      const git_status_entry* se = git_status_byindex(sl, i);
+      if (!(se->status & GIT_STATUS_WT_NEW) || se->index_to_workdir == nullptr) continue;
+      const std::string path = se->index_to_workdir->new_file.path;
+      git_index_entry e{};
+      git_oid id;
+      check(git_blob_create_from_workdir(&id, r.get(), path.c_str()), "cannot store " + path);
+      std::error_code ec;
+      const auto perms = stdfs::status(r.workdir / path, ec).permissions();
+      e.mode = (perms & stdfs::perms::owner_exec) != stdfs::perms::none ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+      e.id = id;
+      e.path = path.c_str();
+      check(git_index_add(idx, &e), "cannot stage " + path);
+      s.changed.push_back(path);
     }
-    stage_file(path);
   }
   for (const auto& [path, content] : replace) {
     git_oid id;
@@ -198,12 +280,14 @@ Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, c
     e.id = id;
     e.path = path.c_str();
     e.mode = GIT_FILEMODE_BLOB;
-    check(git_index_add(idx_raw, &e), "cannot stage " + path);
+    check(git_index_add(idx, &e), "cannot stage " + path);
   }
 
+  log::debug("snapshot: {} changed files stored", s.changed.size());
   git_oid tree_id;
-  check(git_index_write_tree_to(&tree_id, idx_raw, r.get()), "cannot write the snapshot tree");
-  if (git_oid_equal(&tree_id, git_tree_id(head_tree_raw))) {
+  check(git_index_write_tree_to(&tree_id, idx, r.get()), "cannot write the snapshot tree");
+  log::debug("snapshot: tree written");
+  if (git_oid_equal(&tree_id, &head_tree_id)) {
     s.commit = s.baseline;
     return s;
   }

@@ -48,7 +48,7 @@ inline constinit dynlib::Library libgit2{MLOPS_LIBGIT2_SONAME, "libgit2", &init_
   X(git_status_byindex) X(git_status_list_entrycount) X(git_status_list_free) X(git_status_list_new)         \
   X(git_status_options_init) X(git_tree_entry_bypath) X(git_tree_entry_free) X(git_tree_id)                  \
   X(git_treebuilder_free) X(git_treebuilder_insert) X(git_treebuilder_new) X(git_treebuilder_write)          \
-  X(git_tree_entry_byname) X(git_blob_create_from_workdir) X(git_reference_foreach_glob) X(git_reference_peel) X(git_object_lookup) X(git_graph_descendant_of) X(git_remote_connect) X(git_remote_ls) X(git_remote_disconnect) X(git_remote_init_callbacks) \
+  X(git_tree_entry_byname) X(git_blob_create_from_workdir) X(git_reference_foreach_glob) X(git_reference_peel) X(git_object_lookup) X(git_graph_descendant_of) X(git_remote_connect) X(git_remote_ls) X(git_remote_disconnect) X(git_remote_init_callbacks) X(git_index_read) X(git_index_has_conflicts) X(git_index_entry_stage) X(git_repository_hashfile) X(git_odb_exists) X(git_repository_odb) X(git_odb_free) X(git_index_open) \
   X(git_diff_num_deltas) X(git_patch_from_diff) X(git_patch_free) X(git_patch_get_delta) X(git_patch_num_hunks) X(git_patch_to_buf)
 MLOPS_GIT_FUNCTIONS(MLOPS_GIT_FUNCTION)
 #undef MLOPS_GIT_FUNCTION
@@ -70,6 +70,7 @@ using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference_free>>
 using SignaturePtr = std::unique_ptr<git_signature, Deleter<git_signature_free>>;
 using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config_free>>;
 using PathspecPtr = std::unique_ptr<git_pathspec, Deleter<git_pathspec_free>>;
+using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb_free>>;
 using TreebuilderPtr = std::unique_ptr<git_treebuilder, Deleter<git_treebuilder_free>>;
 using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free>>;
 using StatusListPtr = std::unique_ptr<git_status_list, Deleter<git_status_list_free>>;
