@@ -3,6 +3,7 @@
 
 #include "core/json.hpp"
 #include "exp/live.hpp"
+#include "git/refs_files.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
@@ -117,8 +118,10 @@ ParamsOverride::~ParamsOverride() {
 
 std::vector<std::string> recover_workspace(const stdfs::path& cwd) {
   std::vector<std::string> notes;
-  Repo r = open_repo(cwd, false);
-  const stdfs::path dir = restore_dir(r.mlops_dir);
+  // Runs before most commands: find the repository without starting libgit2.
+  const auto dirs = git::find_repo_dirs(cwd);
+  if (!dirs) return notes;
+  const stdfs::path dir = restore_dir(dirs->gitdir / "mlops");
   std::error_code ec;
   if (!stdfs::is_directory(dir, ec)) return notes;
   for (const auto& e : stdfs::directory_iterator(dir, ec)) {
