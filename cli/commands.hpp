@@ -37,6 +37,8 @@ void setup_version(CLI::App& cmd, Context& ctx);
 void setup_exp(CLI::App& cmd, Context& ctx);
 void setup_params(CLI::App& cmd, Context& ctx);
 void setup_metrics(CLI::App& cmd, Context& ctx);
+void setup_package(CLI::App& cmd, Context& ctx);
+void setup_key(CLI::App& cmd, Context& ctx);
 
 // Builds the whole command tree (also used to generate completions).
 void build_app(CLI::App& app, Context& ctx);

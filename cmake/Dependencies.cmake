@@ -27,3 +27,20 @@ find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 mlops_soname(MLOPS_LIBCRYPTO_SONAME "${OPENSSL_CRYPTO_LIBRARY}")
 add_library(openssl_headers INTERFACE)
 target_include_directories(openssl_headers SYSTEM INTERFACE ${OPENSSL_INCLUDE_DIR})
+
+# Packaging libraries, loaded on first use like libgit2: only `mlops package` and `mlops key`
+# need them, and libarchive alone maps a dozen shared objects (lib/package/c_libs.hpp).
+pkg_check_modules(LIBARCHIVE REQUIRED libarchive>=3.6)
+pkg_check_modules(SODIUM REQUIRED libsodium>=1.0.18)
+pkg_check_modules(ZSTD REQUIRED libzstd>=1.5)
+pkg_check_modules(ZLIB REQUIRED zlib)
+mlops_soname(MLOPS_LIBARCHIVE_SONAME "${LIBARCHIVE_LINK_LIBRARIES}")
+mlops_soname(MLOPS_LIBSODIUM_SONAME "${SODIUM_LINK_LIBRARIES}")
+mlops_soname(MLOPS_LIBZSTD_SONAME "${ZSTD_LINK_LIBRARIES}")
+mlops_soname(MLOPS_LIBZ_SONAME "${ZLIB_LINK_LIBRARIES}")
+add_library(package_headers INTERFACE)
+target_include_directories(package_headers SYSTEM INTERFACE
+  ${LIBARCHIVE_INCLUDE_DIRS} ${SODIUM_INCLUDE_DIRS} ${ZSTD_INCLUDE_DIRS} ${ZLIB_INCLUDE_DIRS})
+target_compile_definitions(package_headers INTERFACE
+  MLOPS_LIBARCHIVE_SONAME="${MLOPS_LIBARCHIVE_SONAME}" MLOPS_LIBSODIUM_SONAME="${MLOPS_LIBSODIUM_SONAME}"
+  MLOPS_LIBZSTD_SONAME="${MLOPS_LIBZSTD_SONAME}" MLOPS_LIBZ_SONAME="${MLOPS_LIBZ_SONAME}")

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+// Models packaged as OCI artifacts in the CNCF ModelPack format, kept in a local OCI image
+// layout shared by every project (docs/formats.md, "Packages").
+#pragma once
+
+#include <mlops/api.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlops::package {
+
+namespace stdfs = std::filesystem;
+
+// $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store, else ~/.local/share/mlops/store.
+MLOPS_API stdfs::path default_store();
+
+// ---- build ----
+
+struct BuildOptions {
+  std::string tag;          // NAME[:TAG]; default package.name:package.version from mlops.yaml
+  std::string from_exp;     // RUN: lineage (run id, name, params, metrics) from that experiment
+  std::string compression;  // none|gzip|zstd for tar layers; default from mlops.yaml, else none
+  std::string created;      // RFC 3339; default: SOURCE_DATE_EPOCH, else the HEAD commit's time
+  int jobs = 0;             // hashing threads; 0 = one per core
+};
+
+struct LayerResult {
+  std::string path;        // org.cncf.model.filepath
+  std::string media_type;
+  std::string digest;
+  std::uint64_t size = 0;
+  bool reused = false;     // the store had the blob already
+  bool cached = false;     // the digest came from the cache: the file was not read
+};
+
+struct BuildResult {
+  std::string ref;     // NAME:TAG
+  std::string digest;  // of the manifest
+  std::uint64_t size = 0;  // all blobs
+  std::vector<LayerResult> layers;
+  std::uint64_t bytes_read = 0;
+  std::size_t new_blobs = 0;
+};
+
+struct BuildEvents {
+  std::function<void(const std::string& line)> status;  // progress lines for stderr
+};
+
+// Reads the `package:` section of mlops.yaml under `project` (or above it).
+MLOPS_API BuildResult build(const stdfs::path& cwd, const stdfs::path& store, const BuildOptions& options,
+                            const BuildEvents& events = {});
+
+// ---- the store ----
+
+struct PackageInfo {
+  std::string ref;     // NAME:TAG, or "" for an untagged manifest
+  std::string digest;
+  std::uint64_t size = 0;  // manifest + config + layers
+  std::string created;
+  std::string title;
+  bool signed_ = false;
+};
+MLOPS_API std::vector<PackageInfo> list(const stdfs::path& store);
+
+// Manifest, config, layers, lineage and referrers of REF (NAME[:TAG], digest or digest prefix).
+MLOPS_API nlohmann::json inspect(const stdfs::path& store, const std::string& ref);
+
+MLOPS_API void tag(const stdfs::path& store, const std::string& source, const std::string& target);
+// Untags each REF; a manifest left without tags leaves the index with its signatures.
+// Blobs stay until gc.
+MLOPS_API std::vector<std::string> remove(const stdfs::path& store, const std::vector<std::string>& refs);
+
+struct GcResult {
+  std::size_t blobs_removed = 0;
+  std::uint64_t bytes_freed = 0;
+};
+MLOPS_API GcResult gc(const stdfs::path& store);
+
+// ---- verification and signing ----
+
+struct VerifyResult {
+  bool ok = true;
+  std::vector<std::string> problems;  // one line each: "blob sha256:… (weights.bin): digest mismatch"
+  std::size_t blobs_checked = 0;
+  std::uint64_t bytes_checked = 0;
+  bool signature_checked = false;
+  std::string key_id;  // of the key that verified the signature
+};
+// Re-hashes every blob of REF; with `public_key`, also checks its signature and that the
+// signed file digests match the package. Problems are reported, not thrown.
+MLOPS_API VerifyResult verify(const stdfs::path& store, const std::string& ref, const std::optional<stdfs::path>& public_key = {});
+
+struct KeyPair {
+  stdfs::path private_key, public_key;
+  std::string key_id;  // hex sha256 of the raw Ed25519 public key
+};
+// Writes an Ed25519 key pair: `path` (PKCS#8 PEM, mode 0600) and `path`.pub (SPKI PEM).
+// Error{conflict} if either exists.
+MLOPS_API KeyPair generate_key(const stdfs::path& path);
+
+struct SignResult {
+  std::string digest;      // of the referrer manifest holding the signature
+  std::string key_id;
+  std::size_t files = 0;   // resources in the signed statement
+};
+// Signs an in-toto statement (OpenSSF model-signing predicate) listing every file's sha256,
+// in a DSSE envelope inside a Sigstore bundle, stored as a referrer of REF.
+MLOPS_API SignResult sign(const stdfs::path& store, const std::string& ref, const stdfs::path& private_key);
+
+// ---- unpack, export, import ----
+
+struct UnpackOptions {
+  std::vector<std::string> filters;  // model, datasets, code, docs, or a glob on file paths; any match
+  bool overwrite = false;            // replace existing files
+};
+struct UnpackResult {
+  std::size_t files = 0;
+  std::uint64_t bytes = 0;
+  std::vector<std::string> paths;
+};
+// Writes REF's files into `dir`. Only regular files, directories and symlinks that stay
+// inside the package; every blob's digest is checked before a file is moved into place.
+MLOPS_API UnpackResult unpack(const stdfs::path& store, const std::string& ref, const stdfs::path& dir,
+                              const UnpackOptions& options);
+
+// An OCI image layout tarball holding REF, its blobs and its signatures.
+MLOPS_API void export_tar(const stdfs::path& store, const std::string& ref, const stdfs::path& file);
+// Adds an OCI layout tarball's manifests and tags to the store; every blob is verified.
+// Returns the refs (or digests, for untagged manifests) imported.
+MLOPS_API std::vector<std::string> import_tar(const stdfs::path& store, const stdfs::path& file);
+
+}  // namespace mlops::package

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+#include "package/store.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <random>
+
+namespace mlops::package {
+
+FileLock::FileLock(const stdfs::path& file, bool exclusive) {
+  m_fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (m_fd < 0) throw_errno("cannot open lock " + file.string());
+  while (::flock(m_fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
+    if (errno != EINTR) {
+      ::close(m_fd);
+      m_fd = -1;
+      throw_errno("cannot lock " + file.string());
+    }
+  }
+}
+
+FileLock::~FileLock() {
+  if (m_fd >= 0) ::close(m_fd);  // closing releases the lock
+}
+
+namespace {
+
+// Dirty pages are pushed to disk every this many bytes while a blob is written, so the
+// fsync at commit has little left to do and a big blob never fills the page cache.
+constexpr std::uint64_t k_flush_every = 32u << 20;
+
+std::string random_suffix() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string s;
+  for (int i = 0; i < 12; ++i) s += digits[rng() % 36];
+  return s;
+}
+
+void write_all(int fd, const void* data, std::size_t size, const stdfs::path& what) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot write " + what.string());
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+BlobWriter::BlobWriter(Store& store) : m_store(store) {
+  m_temp = store.ingest_dir() / ("blob-" + random_suffix());
+  m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (m_fd < 0) throw_errno("cannot create " + m_temp.string());
+}
+
+BlobWriter::~BlobWriter() {
+  if (m_fd >= 0) ::close(m_fd);
+  if (!m_committed) ::unlink(m_temp.c_str());
+}
+
+void BlobWriter::write(const void* data, std::size_t size) {
+  m_hash.update(data, size);
+  write_all(m_fd, data, size, m_temp);
+  m_size += size;
+  if (m_size - m_flushed >= k_flush_every) {
+    // Start writeback of this stretch; wait for the one before it, which bounds dirty memory.
+    ::sync_file_range(m_fd, static_cast<off_t>(m_flushed), static_cast<off_t>(m_size - m_flushed), SYNC_FILE_RANGE_WRITE);
+    if (m_flushed >= k_flush_every) {
+      ::sync_file_range(m_fd, static_cast<off_t>(m_flushed - k_flush_every), static_cast<off_t>(k_flush_every),
+                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    }
+    m_flushed = m_size;
+  }
+}
+
+std::string BlobWriter::commit(std::string_view expected) {
+  const std::string digest = "sha256:" + m_hash.hex();
+  if (!expected.empty() && expected != digest) {
+    throw Error(ErrorKind::invalid_input, "blob " + std::string(expected) + " does not match its content (" + digest + ")");
+  }
+  const stdfs::path target = m_store.blob_path(digest);
+  struct stat st{};
+  if (::stat(target.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) == m_size) {
+    m_existed = true;
+    return digest;  // stored before (or by a concurrent build); the temp file goes with the destructor
+  }
+  if (::fdatasync(m_fd) != 0) throw_errno("cannot write " + m_temp.string());
+  ::close(m_fd);
+  m_fd = -1;
+  if (::rename(m_temp.c_str(), target.c_str()) != 0) throw_errno("cannot store blob " + digest);
+  m_committed = true;
+  fs::fsync_dir(target.parent_path());
+  return digest;
+}
+
+Store::Store(stdfs::path root) : m_root(std::move(root)) {
+  std::error_code ec;
+  const stdfs::path layout = m_root / "oci-layout";
+  if (!stdfs::exists(layout, ec)) {
+    if (stdfs::exists(m_root, ec) && !stdfs::is_directory(m_root, ec)) {
+      throw Error(ErrorKind::invalid_input, m_root.string() + " is not a directory", "set MLOPS_HOME to a directory for the package store");
+    }
+    stdfs::create_directories(m_root / "blobs" / "sha256", ec);
+    if (ec) throw Error(ErrorKind::io, "cannot create the package store " + m_root.string() + ": " + ec.message());
+    if (!stdfs::exists(m_root / "index.json", ec)) {
+      fs::write_file_atomic(m_root / "index.json", R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})");
+    }
+    fs::write_file_atomic(layout, R"({"imageLayoutVersion":"1.0.0"})");
+  } else {
+    std::string text;
+    try {
+      text = fs::read_file(layout);
+    } catch (const Error&) {
+      throw;
+    }
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object() || !j.contains("imageLayoutVersion")) {
+      throw Error(ErrorKind::invalid_input, layout.string() + " is not an OCI layout header");
+    }
+  }
+  for (const auto& dir : {m_root / "blobs" / "sha256", state_dir(), ingest_dir()}) {
+    stdfs::create_directories(dir, ec);
+    if (ec) throw Error(ErrorKind::io, "cannot create " + dir.string() + ": " + ec.message());
+  }
+}
+
+stdfs::path Store::blob_path(std::string_view digest) const {
+  if (!is_digest(digest)) throw Error(ErrorKind::invalid_input, "invalid digest '" + std::string(digest) + "'");
+  return m_root / "blobs" / "sha256" / std::string(digest_hex(digest));
+}
+
+bool Store::has_blob(std::string_view digest) const {
+  struct stat st{};
+  return ::stat(blob_path(digest).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string Store::put_blob(std::string_view data) {
+  const std::string digest = "sha256:" + sha256_hex(data);
+  if (has_blob(digest)) return digest;
+  BlobWriter w(*this);
+  w.write(data.data(), data.size());
+  return w.commit(digest);
+}
+
+std::string Store::read_blob(std::string_view digest, std::uint64_t max_size) const {
+  const stdfs::path p = blob_path(digest);
+  std::error_code ec;
+  const auto size = stdfs::file_size(p, ec);
+  if (ec) throw Error(ErrorKind::not_found, "blob " + std::string(digest) + " is not in the store " + m_root.string());
+  if (size > max_size) throw Error(ErrorKind::invalid_input, "blob " + std::string(digest) + " is too large to be a manifest (" + std::to_string(size) + " bytes)");
+  std::string data = fs::read_file(p);
+  if ("sha256:" + sha256_hex(data) != digest) {
+    throw Error(ErrorKind::invalid_input, "blob " + std::string(digest) + " is corrupt: its content has another digest",
+                "run 'mlops package verify' and rebuild or re-import the package");
+  }
+  return data;
+}
+
+std::vector<IndexEntry> Store::index() const {
+  const stdfs::path p = m_root / "index.json";
+  const std::string text = fs::read_file(p);
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) throw Error(ErrorKind::invalid_input, p.string() + " is not valid JSON");
+  std::vector<IndexEntry> out;
+  const auto m = j.find("manifests");
+  if (m == j.end() || m->is_null()) return out;
+  if (!m->is_array()) throw Error(ErrorKind::invalid_input, p.string() + ": 'manifests' is not an array");
+  for (const auto& item : *m) {
+    IndexEntry e;
+    e.descriptor = parse_descriptor(item, p.string());
+    if (const auto r = e.descriptor.annotations.find(annotation::ref_name); r != e.descriptor.annotations.end()) e.ref = *r;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void Store::update_index(const std::function<void(std::vector<IndexEntry>&)>& change) {
+  FileLock lock(state_dir() / "index.lock", true);
+  std::vector<IndexEntry> entries = index();
+  change(entries);
+  nlohmann::json manifests = nlohmann::json::array();
+  for (const auto& e : entries) manifests.push_back(to_json(e.descriptor));
+  const nlohmann::json doc{{"schemaVersion", 2}, {"mediaType", media::index}, {"manifests", manifests}};
+  fs::write_file_atomic(m_root / "index.json", doc.dump(2) + "\n");
+}
+
+void set_index_entry(std::vector<IndexEntry>& entries, const IndexEntry& entry) {
+  if (!entry.ref.empty()) {
+    std::erase_if(entries, [&](const IndexEntry& e) { return e.ref == entry.ref; });
+  } else {
+    for (const auto& e : entries) {
+      if (e.descriptor.digest == entry.descriptor.digest && e.ref.empty()) return;
+    }
+  }
+  IndexEntry copy = entry;
+  if (!entry.ref.empty()) copy.descriptor.annotations[annotation::ref_name] = entry.ref;
+  entries.push_back(std::move(copy));
+}
+
+namespace {
+
+bool is_hex(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+IndexEntry Store::resolve(std::string_view ref) const {
+  const auto entries = index();
+  if (ref.empty()) throw Error(ErrorKind::usage, "empty package reference");
+  std::string_view hex = ref;
+  const bool digest_form = ref.substr(0, 7) == "sha256:";
+  if (digest_form) hex = ref.substr(7);
+  if (!digest_form) {
+    // A tag first: NAME:TAG or NAME meaning NAME:latest.
+    const Reference r = [&] {
+      try {
+        return parse_reference(ref);
+      } catch (const Error&) {
+        return Reference{};
+      }
+    }();
+    if (!r.name.empty()) {
+      for (const auto& e : entries) {
+        if (e.ref == r.str()) return e;
+      }
+    }
+  }
+  if (is_hex(hex) && (hex.size() >= 6 || digest_form)) {
+    std::vector<const IndexEntry*> hits;
+    for (const auto& e : entries) {
+      if (e.descriptor.annotations.contains(annotation::subject)) continue;  // signatures are not packages
+      if (digest_hex(e.descriptor.digest).substr(0, hex.size()) == hex) {
+        if (std::none_of(hits.begin(), hits.end(), [&](const IndexEntry* h) { return h->descriptor.digest == e.descriptor.digest; })) {
+          hits.push_back(&e);
+        }
+      }
+    }
+    if (hits.size() == 1) return *hits[0];
+    if (hits.size() > 1) {
+      std::string names;
+      for (const auto* h : hits) names += (names.empty() ? "" : ", ") + h->descriptor.digest.substr(0, 19);
+      throw Error(ErrorKind::usage, "'" + std::string(ref) + "' matches several packages: " + names, "give more digits");
+    }
+  }
+  std::string known;
+  std::size_t n = 0;
+  for (const auto& e : entries) {
+    if (e.ref.empty()) continue;
+    if (n++ < 8) known += (known.empty() ? "" : ", ") + e.ref;
+  }
+  throw Error(ErrorKind::not_found, "no package '" + std::string(ref) + "' in " + m_root.string(),
+              known.empty() ? "build one with 'mlops package build'" : "packages: " + known + (n > 8 ? ", ..." : ""));
+}
+
+std::vector<IndexEntry> Store::referrers(std::string_view digest) const {
+  std::vector<IndexEntry> out;
+  for (auto& e : index()) {
+    const auto s = e.descriptor.annotations.find(annotation::subject);
+    if (s != e.descriptor.annotations.end() && *s == digest) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace mlops::package

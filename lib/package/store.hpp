@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+// The local store: a standard OCI image layout (oci-layout, index.json, blobs/sha256/) that
+// skopeo, oras and containerd read as is. Our own state lives beside it in mlops/ (locks,
+// digest cache) and ingest/ (blobs being written), which the layout spec lets readers ignore.
+//
+// Concurrency: blobs are written under a unique temp name and renamed into place, so writers
+// never see each other's halves; index.json is rewritten under an exclusive lock; builds hold
+// the gc lock shared from their first blob to their index update, and gc takes it exclusive.
+#pragma once
+
+#include "core/sha256.hpp"
+#include "package/oci.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlops::package {
+
+namespace stdfs = std::filesystem;
+
+// An flock(2) held for the object's lifetime.
+class FileLock {
+ public:
+  FileLock(const stdfs::path& file, bool exclusive);
+  ~FileLock();
+  FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  FileLock& operator=(FileLock&&) = delete;
+
+ private:
+  int m_fd = -1;
+};
+
+// One entry of index.json.
+struct IndexEntry {
+  Descriptor descriptor;
+  std::string ref;  // org.opencontainers.image.ref.name, "" when untagged
+};
+
+class Store;
+
+// A blob being written: bytes are hashed as they are written; commit() makes it visible
+// under its digest. Dropped without commit(), the temp file is removed.
+class BlobWriter {
+ public:
+  explicit BlobWriter(Store& store);
+  ~BlobWriter();
+  BlobWriter(const BlobWriter&) = delete;
+  BlobWriter& operator=(const BlobWriter&) = delete;
+
+  void write(const void* data, std::size_t size);
+  std::uint64_t size() const noexcept { return m_size; }
+  // fsyncs, renames into blobs/sha256/ (keeping an existing copy) and returns the digest.
+  // With `expected`, Error{invalid_input} when the bytes hash differently.
+  std::string commit(std::string_view expected = {});
+  bool existed() const noexcept { return m_existed; }  // the store had the blob already
+
+ private:
+  Store& m_store;
+  int m_fd = -1;
+  stdfs::path m_temp;
+  std::uint64_t m_size = 0, m_flushed = 0;
+  Sha256 m_hash;
+  bool m_committed = false, m_existed = false;
+};
+
+class Store {
+ public:
+  // Opens the layout at `root`, creating it (and the directories above) when missing.
+  // Error{invalid_input} when `root` holds something that is not an OCI layout.
+  explicit Store(stdfs::path root);
+
+  const stdfs::path& root() const noexcept { return m_root; }
+  stdfs::path blob_path(std::string_view digest) const;
+  stdfs::path state_dir() const { return m_root / "mlops"; }
+  stdfs::path ingest_dir() const { return m_root / "ingest"; }
+
+  bool has_blob(std::string_view digest) const;
+  // Stores `data`, verified, and returns its digest.
+  std::string put_blob(std::string_view data);
+  // A small blob (manifest, config, signature) read whole and checked against its digest.
+  // Error{not_found} when absent, Error{invalid_input} when corrupt or over `max_size`.
+  std::string read_blob(std::string_view digest, std::uint64_t max_size = 16u << 20) const;
+
+  std::vector<IndexEntry> index() const;
+  // Read-modify-write of index.json's "manifests" under the index lock, written atomically.
+  void update_index(const std::function<void(std::vector<IndexEntry>&)>& change);
+
+  // REF is NAME[:TAG], a digest, or a unique prefix of one (at least 6 hex digits, with or
+  // without "sha256:"). Error{not_found} listing what exists; Error{usage} when ambiguous.
+  IndexEntry resolve(std::string_view ref) const;
+  // Signature manifests whose subject is `digest`.
+  std::vector<IndexEntry> referrers(std::string_view digest) const;
+
+  FileLock gc_lock(bool exclusive) const { return FileLock(state_dir() / "gc.lock", exclusive); }
+
+ private:
+  stdfs::path m_root;
+};
+
+// Adds `entry` to the index (replacing the tag's previous target, if any).
+void set_index_entry(std::vector<IndexEntry>& entries, const IndexEntry& entry);
+
+}  // namespace mlops::package
