@@ -115,3 +115,37 @@ expect_fsck_clean() {
   git fsck --strict --no-dangling --no-progress >"$TEST_DIR/fsck" 2>&1 || { cat "$TEST_DIR/fsck" >&2; fail "git fsck failed"; }
   [ ! -s "$TEST_DIR/fsck" ] || { cat "$TEST_DIR/fsck" >&2; fail "git fsck complains"; }
 }
+
+# ---- for the `mlops package` scenarios ----
+# A git repository DIR (one commit) whose mlops.yaml packages models/model.bin (raw layer),
+# src/ (a tar with a symlink inside) and README.md; `mlops package build` tags it demo:1.0.
+make_package_project() {
+  local dir=$1
+  git init -q -b main "$dir"
+  mkdir -p "$dir/models" "$dir/src/pkg"
+  head -c 2000000 /dev/urandom >"$dir/models/model.bin"
+  printf 'print("hi")\n' >"$dir/src/pkg/__init__.py"
+  printf '#!/bin/sh\necho run\n' >"$dir/src/run.sh"
+  chmod 755 "$dir/src/run.sh"
+  ln -s pkg/__init__.py "$dir/src/alias.py"
+  printf '# demo\n' >"$dir/README.md"
+  cat >"$dir/mlops.yaml" <<'YAML'
+schema: 1
+package:
+  name: demo
+  version: "1.0"
+  description: A demo model
+  license: MIT
+  authors: ["Test User <test@example.com>"]
+  model:
+    - path: models/model.bin
+      framework: sklearn
+      format: joblib
+  code: [src/]
+  docs: [README.md]
+YAML
+  git -C "$dir" add -A
+  git -C "$dir" commit -q -m base
+}
+# Path of a blob in the store.
+store_blob() { echo "$MLOPS_HOME/blobs/sha256/${1#sha256:}"; }
