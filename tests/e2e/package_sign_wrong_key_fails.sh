@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# A package signed with one key fails `package verify --key` with another key (exit 1, "no signature by key <id>"), and so does an unsigned package; the right key still verifies.
+# shellcheck source-path=SCRIPTDIR source=harness.sh
+. "$(dirname "$0")/harness.sh"
+
+# demo:1.0 built from the harness's package project; the digests of its manifest and of its
+# signature manifest (the referrer in index.json).
+package_project() {
+  make_package_project proj
+  (cd proj && "$MLOPS" package build >"$TEST_DIR/build.out" 2>&1) || { cat "$TEST_DIR/build.out" >&2; fail "package build failed"; }
+}
+package_digest() { jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "demo:1.0") | .digest' "$MLOPS_HOME/index.json"; }
+signature_digest() { jq -r --arg d "$(package_digest)" '.manifests[] | select(.annotations["ai.mlops.subject"] == $d) | .digest' "$MLOPS_HOME/index.json"; }
+
+package_project
+expect_exit 0 mlops key generate alice.key
+expect_exit 0 mlops --json key generate mallory.key
+mallory=$(jq -r .key_id "$TEST_DIR/out")
+
+expect_exit 1 mlops package verify demo:1.0 --key alice.key.pub
+expect_contains "$TEST_DIR/err" "no signature by key"
+
+expect_exit 0 mlops package sign demo:1.0 --key alice.key
+expect_exit 1 mlops package verify demo:1.0 --key mallory.key.pub
+expect_contains "$TEST_DIR/err" "no signature by key $mallory"
+expect_not_contains "$TEST_DIR/out" valid
+expect_exit 0 mlops package verify demo:1.0 --key alice.key.pub
+
+# A private key where the public one belongs is a usage mistake, said in one line.
+expect_exit 4 mlops package verify demo:1.0 --key alice.key
+expect_clean_error
+expect_contains "$TEST_DIR/err" "private key"
