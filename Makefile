@@ -36,9 +36,18 @@ demo: build
 	build/cli/mlops init "$$DEMO/churn-model" --defaults
 	cd "$$DEMO/churn-model"
 	echo; echo "+ git log --stat"; git --no-pager log --stat | head -40
-	echo; echo "+ make train"; make --no-print-directory train PYTHON=/usr/bin/python3
 	echo; echo "+ python3 -m pytest -q"; /usr/bin/python3 -m pytest -q
-	echo; echo "The project is in $$DEMO/churn-model"
+	export MLOPS_HOME=$$DEMO/store
+	echo; echo "+ mlops exp run -n baseline -- make train"; $(CURDIR)/build/cli/mlops exp run -n baseline -- make --no-print-directory train PYTHON=/usr/bin/python3
+	echo; echo "+ mlops exp run -n deeper -S model.max_depth=12 -- make train"; $(CURDIR)/build/cli/mlops exp run -n deeper -S model.max_depth=12 -- make --no-print-directory train PYTHON=/usr/bin/python3 >/dev/null
+	echo; echo "+ mlops exp list"; $(CURDIR)/build/cli/mlops exp list
+	echo; echo "+ mlops package build --from-exp deeper"; $(CURDIR)/build/cli/mlops package build --from-exp deeper
+	echo; echo "+ mlops key generate && mlops package sign && mlops package verify"
+	$(CURDIR)/build/cli/mlops -q key generate $$DEMO/demo.key >/dev/null
+	$(CURDIR)/build/cli/mlops package sign churn_model:0.1.0 --key $$DEMO/demo.key
+	$(CURDIR)/build/cli/mlops package verify churn_model:0.1.0 --key $$DEMO/demo.key.pub
+	echo; echo "+ mlops package inspect churn_model:0.1.0"; $(CURDIR)/build/cli/mlops package inspect churn_model:0.1.0
+	echo; echo "The project is in $$DEMO/churn-model, its package store in $$DEMO/store (an OCI image layout)"
 
 test: deps-test
 	$(MAKE) --no-print-directory test-release test-asan test-fuzz

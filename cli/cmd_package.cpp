@@ -43,6 +43,7 @@ int run_build(Opts& o, Context& ctx) {
   package::BuildEvents ev;
   if (ctx.global.verbose > 0) ev.status = [&ctx](const std::string& line) { ctx.out.status(line); };
   const auto r = package::build(stdfs::current_path(), o.store_path(), o.build, ev);
+  for (const auto& w : r.warnings) ctx.out.warn(w);
   if (ctx.out.json()) {
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& l : r.layers) {

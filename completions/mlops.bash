@@ -8,11 +8,11 @@ _mlops() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w="${COMP_WORDS[i]}"
         case "$w" in
-            --color|-C|--template|-t|--set|-s|--answers|--name|-n|-S|--jobs|-j|--tag|--message|-m|--step|--param|--artifact|--filter|-f|--sort|--limit|-l|--columns|-c) ((i++)); continue ;;
+            --color|-C|--template|-t|--set|-s|--answers|--name|-n|-S|--jobs|-j|--tag|--message|-m|--step|--param|--artifact|--filter|-f|--sort|--limit|-l|--columns|-c|--store|--from-exp|--compression|--created|--key) ((i++)); continue ;;
             -*) continue ;;
         esac
         case "$path/$w" in
-            /init|/template|/template/list|/template/show|/exp|/exp/run|/exp/log|/exp/list|/exp/show|/exp/diff|/exp/rm|/exp/tag|/exp/apply|/exp/branch|/exp/push|/exp/pull|/exp/gc|/params|/params/diff|/metrics|/metrics/show|/metrics/diff|/completion|/version) path="$path/$w" ;;
+            /init|/template|/template/list|/template/show|/exp|/exp/run|/exp/log|/exp/list|/exp/show|/exp/diff|/exp/rm|/exp/tag|/exp/apply|/exp/branch|/exp/push|/exp/pull|/exp/gc|/params|/params/diff|/metrics|/metrics/show|/metrics/diff|/package|/package/build|/package/list|/package/inspect|/package/verify|/package/sign|/package/unpack|/package/tag|/package/rm|/package/gc|/package/export|/package/import|/key|/key/generate|/completion|/version) path="$path/$w" ;;
         esac
     done
     case "$prev" in
@@ -20,8 +20,12 @@ _mlops() {
         --artifact) COMPREPLY=(); return ;;
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
         --columns) COMPREPLY=(); return ;;
+        --compression) COMPREPLY=(); return ;;
+        --created) COMPREPLY=(); return ;;
         --filter) COMPREPLY=(); return ;;
+        --from-exp) COMPREPLY=(); return ;;
         --jobs) COMPREPLY=(); return ;;
+        --key) COMPREPLY=(); return ;;
         --limit) COMPREPLY=(); return ;;
         --message) COMPREPLY=(); return ;;
         --name) COMPREPLY=(); return ;;
@@ -29,6 +33,7 @@ _mlops() {
         --set) COMPREPLY=(); return ;;
         --sort) COMPREPLY=(); return ;;
         --step) COMPREPLY=(); return ;;
+        --store) COMPREPLY=(); return ;;
         --tag) COMPREPLY=(); return ;;
         --template) COMPREPLY=($(compgen -W "$(mlops template list -q 2>/dev/null)" -- "$cur") $(compgen -d -- "$cur")); return ;;
         -C) COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -44,7 +49,7 @@ _mlops() {
     esac
     local opts='' cmds='' pos=''
     case "$path" in
-        '') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='init template exp params metrics completion version'; pos='' ;;
+        '') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='init template exp params metrics package key completion version'; pos='' ;;
         '/init') opts='--help -h --help-all --template -t --set -s --answers --defaults -d --no-git --force -f --trust --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
         '/template') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='list show'; pos='' ;;
         '/template/list') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
@@ -67,6 +72,20 @@ _mlops() {
         '/metrics') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='show diff'; pos='' ;;
         '/metrics/show') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/metrics/diff') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='build list inspect verify sign unpack tag rm gc export import'; pos='' ;;
+        '/package/build') opts='--help -h --help-all --store --tag -t --from-exp --compression --created --jobs -j --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/list') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/inspect') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/verify') opts='--help -h --help-all --store --key --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/sign') opts='--help -h --help-all --store --key --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/unpack') opts='--help -h --help-all --store --filter --force -f --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
+        '/package/tag') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/rm') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/gc') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/export') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/import') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/key') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='generate'; pos='' ;;
+        '/key/generate') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/completion') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='words:bash zsh fish' ;;
         '/version') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
     esac

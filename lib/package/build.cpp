@@ -308,6 +308,11 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
     if (!p.reused) ++result.new_blobs;
   };
   for (const Job* j : ordered) {
+    // Lineage is only worth something if the file is the one the run wrote.
+    if (const auto a = lineage.artifacts.find(j->path); !j->tar && a != lineage.artifacts.end() && a->is_string() &&
+        "sha256:" + a->get<std::string>() != j->result.digest) {
+      result.warnings.push_back(j->path + " is not the file run '" + lineage.run_name + "' produced (it has changed since)");
+    }
     add_layer(j->kind, j->path, j->tar, j->result, j->executable);
     card_files.push_back({j->path + (j->tar ? "/" : ""), j->kind, j->result.digest, j->result.size});
   }

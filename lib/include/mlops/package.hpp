@@ -47,6 +47,7 @@ struct BuildResult {
   std::vector<LayerResult> layers;
   std::uint64_t bytes_read = 0;
   std::size_t new_blobs = 0;
+  std::vector<std::string> warnings;  // e.g. a model file that is not what --from-exp's run produced
 };
 
 struct BuildEvents {
