@@ -44,7 +44,9 @@ nlohmann::json to_json(const YAML::Node& n, int depth = 0) {
 
 }  // namespace
 
-Spec parse_spec(const std::string& yaml_text, const std::string& file, const stdfs::path& project) {
+namespace {
+
+Spec parse_spec_unchecked(const std::string& yaml_text, const std::string& file, const stdfs::path& project) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -173,6 +175,16 @@ Spec parse_spec(const std::string& yaml_text, const std::string& file, const std
     throw Error(ErrorKind::invalid_input, at(pkg) + "the package lists no files", "add at least 'model:' with the path of the model file");
   }
   return s;
+}
+
+}  // namespace
+
+Spec parse_spec(const std::string& yaml_text, const std::string& file, const stdfs::path& project) {
+  try {
+    return parse_spec_unchecked(yaml_text, file, project);
+  } catch (const YAML::Exception& e) {  // e.g. a key that is a list: yaml-cpp's conversions throw
+    throw Error(ErrorKind::invalid_input, file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
 }
 
 Spec read_spec(const stdfs::path& cwd) {

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// index.json, manifests and package references come from imported tarballs, other tools
+// writing the store and the command line: descriptors and references must be accepted only
+// when valid, and refused with mlops::Error otherwise.
+#include "package/oci.hpp"
+
+#include <mlops/error.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+using namespace mlops;
+using namespace mlops::package;
+
+namespace {
+
+[[noreturn]] void violated(const char* what) {
+  std::fprintf(stderr, "fuzz_oci_descriptor: invariant violated: %s\n", what);
+  std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+    const Reference r = parse_reference(text);
+    if (r.name.empty() || !valid_tag(r.tag)) violated("invalid reference accepted");
+    if (r.str().find("..") != std::string::npos || r.name.find("//") != std::string::npos) violated("odd name accepted");
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::usage) violated("reference error is not a usage error");
+  }
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return 0;
+  try {
+    const Descriptor d = parse_descriptor(j, "fuzz");
+    if (!is_digest(d.digest)) violated("invalid digest accepted");
+    if (digest_hex(d.digest).size() != 64) violated("digest hex length");
+    (void)canonical(to_json(d));
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::invalid_input) violated("descriptor error is not invalid_input");
+  }
+  return 0;
+}
