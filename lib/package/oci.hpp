@@ -29,6 +29,8 @@ inline constexpr const char* filepath = "org.cncf.model.filepath";
 inline constexpr const char* file_metadata = "org.cncf.model.file.metadata+json";
 // Set on index.json entries of signatures, so finding a package's referrers reads no blob.
 inline constexpr const char* subject = "ai.mlops.subject";
+// The signing key's id, on signature manifests and their index.json entries.
+inline constexpr const char* key_id = "ai.mlops.key.id";
 }  // namespace annotation
 
 // The empty JSON object blob `{}` used as the config of signature manifests.

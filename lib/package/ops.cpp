@@ -99,7 +99,7 @@ nlohmann::json inspect(const stdfs::path& store_root, const std::string& ref) {
   nlohmann::json referrers = nlohmann::json::array();
   for (const auto& r : store.referrers(e.descriptor.digest)) {
     nlohmann::json j{{"digest", r.descriptor.digest}, {"artifactType", r.descriptor.artifact_type}};
-    if (const auto k = r.descriptor.annotations.find("ai.mlops.key.id"); k != r.descriptor.annotations.end()) j["key_id"] = *k;
+    if (const auto k = r.descriptor.annotations.find(annotation::key_id); k != r.descriptor.annotations.end()) j["key_id"] = *k;
     referrers.push_back(j);
   }
   out["referrers"] = referrers;

@@ -31,7 +31,7 @@ namespace {
 constexpr const char* k_statement_type = "https://in-toto.io/Statement/v1";
 constexpr const char* k_predicate_type = "https://model_signing/signature/v1.0";
 constexpr const char* k_manifest_subject = "oci-manifest";
-constexpr const char* k_key_id_annotation = "ai.mlops.key.id";
+constexpr const char* k_key_id_annotation = annotation::key_id;
 constexpr const char* k_bundle_title = "signature.sigstore.json";
 // A verification lists this many file problems of each kind, then counts the rest.
 constexpr std::size_t k_max_file_problems = 20;
