@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// Reading tar streams that come from anywhere (package layers on unpack, OCI layout tarballs
+// on import): entry names checked before they are used as paths, and blobs hashed in the
+// same pass that extracts them, so each byte is read once.
+#pragma once
+
+#include "core/sha256.hpp"
+
+#include <archive.h>
+
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlops::package {
+
+// An owned file descriptor.
+class OwnedFd {
+ public:
+  OwnedFd() = default;
+  explicit OwnedFd(int fd) noexcept : m_fd(fd) {}
+  ~OwnedFd() { reset(); }
+  OwnedFd(OwnedFd&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+  OwnedFd& operator=(OwnedFd&& other) noexcept {
+    if (this != &other) {
+      reset();
+      m_fd = other.m_fd;
+      other.m_fd = -1;
+    }
+    return *this;
+  }
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+
+  int get() const noexcept { return m_fd; }
+  explicit operator bool() const noexcept { return m_fd >= 0; }
+  void reset() noexcept;
+  // close(2) with its error checked: the last chance to hear about a failed write.
+  void close(const std::string& what);
+
+ private:
+  int m_fd = -1;
+};
+
+// `s` with control characters and backslashes escaped, safe to put in a message that ends up
+// on a terminal.
+std::string printable(std::string_view s);
+
+// The package-relative path an archive entry name stands for: '/'-separated components,
+// "." components and one trailing '/' dropped, so "./src/" gives "src" and "." gives "".
+// Error{invalid_input} "<what>: '<name>' <why>" for an absolute path, an empty component,
+// "..", a control character or a ".git" component (any case: case-insensitive filesystems).
+std::string safe_entry_path(std::string_view name, const std::string& what);
+
+// A symlink target must be relative and free of control characters; where it leads is the
+// caller's business (it needs the whole tree). Error{invalid_input} otherwise.
+void check_link_target(std::string_view entry, std::string_view target, const std::string& what);
+
+void write_all(int fd, const void* data, std::size_t size, const std::string& what);
+// read(2) retried on EINTR; Error{io} naming `what`.
+std::size_t read_some(int fd, void* buf, std::size_t size, const std::string& what);
+
+// Hands a file descriptor to libarchive and hashes every byte it takes. Exceptions never
+// cross libarchive: a failure (a read error, an interrupt) is kept in `error` and libarchive
+// is told the stream failed; callers rethrow it with rethrow_if_failed().
+class HashingSource {
+ public:
+  HashingSource(int fd, std::string what);
+  HashingSource(const HashingSource&) = delete;
+  HashingSource& operator=(const HashingSource&) = delete;
+
+  // archive_read_open2 with this as the client; no skip callback, so skipped data is read
+  // (and hashed) too.
+  void open(archive* a);
+  void rethrow_if_failed() const {
+    if (m_error) std::rethrow_exception(m_error);
+  }
+  // Reads what libarchive left (the padding after the end-of-archive blocks, or everything
+  // after a parse error) and returns "sha256:<hex>" of the whole stream.
+  std::string finish();
+  std::uint64_t size() const noexcept { return m_size; }
+
+ private:
+  static la_ssize_t on_read(archive* a, void* client, const void** buffer);
+
+  int m_fd;
+  std::string m_what;
+  Sha256 m_hash;
+  std::vector<char> m_buf;
+  std::uint64_t m_size = 0;
+  std::exception_ptr m_error;
+};
+
+// libarchive's last message for `a`, or a generic one.
+std::string archive_message(archive* a);
+
+}  // namespace mlops::package
