@@ -34,7 +34,10 @@ void build_app(CLI::App& app, Context& ctx) {
              exit_codes_help() +
              "\nEnvironment:\n"
              "  NO_COLOR             disable colour\n"
-             "  MLOPS_TEMPLATES_DIR  extra templates (default $XDG_DATA_HOME/mlops/templates)\n");
+             "  MLOPS_TEMPLATES_DIR  extra templates (default $XDG_DATA_HOME/mlops/templates)\n"
+             "  MLOPS_HOME           the package store (default $XDG_DATA_HOME/mlops/store)\n"
+             "  MLOPS_FSYNC=1        fsync every package blob before it is visible (slower, durable)\n"
+             "  SOURCE_DATE_EPOCH    creation time recorded by 'mlops package build'\n");
   app.fallthrough();
   app.require_subcommand(0, 1);
   app.set_help_all_flag("--help-all", "Show help for every command");

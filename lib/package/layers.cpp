@@ -87,7 +87,7 @@ PackedLayer pack_raw(Store& store, DigestCache& cache, const stdfs::path& file, 
   const FileKey key = file_key(st);
   PackedLayer out;
   out.size = key.size;
-  if (const auto d = cache.file(key); d && store.has_blob(*d)) {
+  if (const auto d = cache.file(key); d && store.has_blob(*d, key.size)) {
     out.digest = out.diff_id = *d;
     out.reused = out.cached = true;
     return out;
@@ -220,7 +220,7 @@ std::string layer_key(const std::vector<TarItem>& items, const std::string& comp
 PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem>& items, const std::string& compression) {
   bool racy = false;
   const std::string key = layer_key(items, compression, racy);
-  if (const auto d = cache.layer(key); d && store.has_blob(d->digest)) {
+  if (const auto d = cache.layer(key); d && store.has_blob(d->digest, d->size)) {
     PackedLayer out;
     out.digest = d->digest;
     out.diff_id = d->diff_id;

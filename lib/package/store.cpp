@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <random>
+#include <string_view>
 
 namespace mlops::package {
 
@@ -72,14 +73,23 @@ BlobWriter::~BlobWriter() {
   if (!m_committed) ::unlink(m_temp.c_str());
 }
 
+bool durable_blobs() {
+  static const bool durable = [] {
+    const char* v = std::getenv("MLOPS_FSYNC");
+    return v != nullptr && (std::string_view(v) == "1" || std::string_view(v) == "always");
+  }();
+  return durable;
+}
+
 void BlobWriter::write(const void* data, std::size_t size) {
   m_hash.update(data, size);
   write_all(m_fd, data, size, m_temp);
   m_size += size;
   if (m_size - m_flushed >= k_flush_every) {
-    // Start writeback of this stretch; wait for the one before it, which bounds dirty memory.
+    // Start writeback of this stretch now rather than in 30 s; when blobs are durable, also
+    // wait for the stretch before it, which keeps the fsync at commit short.
     ::sync_file_range(m_fd, static_cast<off_t>(m_flushed), static_cast<off_t>(m_size - m_flushed), SYNC_FILE_RANGE_WRITE);
-    if (m_flushed >= k_flush_every) {
+    if (durable_blobs() && m_flushed >= k_flush_every) {
       ::sync_file_range(m_fd, static_cast<off_t>(m_flushed - k_flush_every), static_cast<off_t>(k_flush_every),
                         SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
     }
@@ -98,12 +108,15 @@ std::string BlobWriter::commit(std::string_view expected) {
     m_existed = true;
     return digest;  // stored before (or by a concurrent build); the temp file goes with the destructor
   }
-  if (::fdatasync(m_fd) != 0) throw_errno("cannot write " + m_temp.string());
-  ::close(m_fd);
+  if (durable_blobs() && ::fdatasync(m_fd) != 0) throw_errno("cannot write " + m_temp.string());
+  if (::close(m_fd) != 0) {
+    m_fd = -1;
+    throw_errno("cannot write " + m_temp.string());
+  }
   m_fd = -1;
   if (::rename(m_temp.c_str(), target.c_str()) != 0) throw_errno("cannot store blob " + digest);
   m_committed = true;
-  fs::fsync_dir(target.parent_path());
+  if (durable_blobs()) fs::fsync_dir(target.parent_path());
   return digest;
 }
 
@@ -146,6 +159,11 @@ stdfs::path Store::blob_path(std::string_view digest) const {
 bool Store::has_blob(std::string_view digest) const {
   struct stat st{};
   return ::stat(blob_path(digest).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool Store::has_blob(std::string_view digest, std::uint64_t size) const {
+  struct stat st{};
+  return ::stat(blob_path(digest).c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == size;
 }
 
 std::string Store::put_blob(std::string_view data) {

@@ -3,6 +3,13 @@
 // skopeo, oras and containerd read as is. Our own state lives beside it in mlops/ (locks,
 // digest cache) and ingest/ (blobs being written), which the layout spec lets readers ignore.
 //
+// Durability: a blob is renamed into place once written, with its writeback started while
+// it is written but not waited for (the store's disk, not hashing, would then set the pace
+// of every build: bench/package). What a power loss can leave is a short or empty blob under
+// its digest: blobs reused from the digest cache are checked for their size, `verify`
+// re-hashes, and a rebuild rewrites what is missing. MLOPS_FSYNC=1 fsyncs every blob before
+// its rename. index.json and every other metadata file are always written durably.
+//
 // Concurrency: blobs are written under a unique temp name and renamed into place, so writers
 // never see each other's halves; index.json is rewritten under an exclusive lock; builds hold
 // the gc lock shared from their first blob to their index update, and gc takes it exclusive.
@@ -44,6 +51,9 @@ struct IndexEntry {
 
 class Store;
 
+// MLOPS_FSYNC=1 (or "always"): fsync every blob and its directory before it is visible.
+bool durable_blobs();
+
 // A blob being written: bytes are hashed as they are written; commit() makes it visible
 // under its digest. Dropped without commit(), the temp file is removed.
 class BlobWriter {
@@ -81,6 +91,8 @@ class Store {
   stdfs::path ingest_dir() const { return m_root / "ingest"; }
 
   bool has_blob(std::string_view digest) const;
+  // The blob is there with exactly `size` bytes.
+  bool has_blob(std::string_view digest, std::uint64_t size) const;
   // Stores `data`, verified, and returns its digest.
   std::string put_blob(std::string_view data);
   // A small blob (manifest, config, signature) read whole and checked against its digest.
