@@ -152,3 +152,25 @@ YAML
 }
 # Path of a blob in the store.
 store_blob() { echo "$MLOPS_HOME/blobs/sha256/${1#sha256:}"; }
+# build_package DIR: `mlops package build` there; its output is shown if it fails the scenario.
+build_package() {
+  (cd "$1" && "$MLOPS" package build >"$TEST_DIR/build.out" 2>&1) ||
+    { cat "$TEST_DIR/build.out" >&2; fail "package build failed"; }
+}
+# demo:1.0 built from make_package_project in ./proj. Scenarios that need more files call
+# make_package_project proj, add and commit them, then build_package proj.
+package_project() {
+  make_package_project proj
+  build_package proj
+}
+# The digest of demo:1.0's manifest in the store's index.json.
+package_digest() { jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "demo:1.0") | .digest' "$MLOPS_HOME/index.json"; }
+# The digest of the signature manifest of demo:1.0 (its referrer in index.json).
+signature_digest() { jq -r --arg d "$(package_digest)" '.manifests[] | select(.annotations["ai.mlops.subject"] == $d) | .digest' "$MLOPS_HOME/index.json"; }
+# flip_byte FILE OFFSET: the byte there becomes another one.
+flip_byte() {
+  local b
+  b=$(dd if="$1" bs=1 skip="$2" count=1 status=none | od -An -tu1 | tr -d ' ')
+  chmod u+w "$1"
+  printf '%b' "$(printf '\\0%03o' $(((b + 1) % 256)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}

@@ -3,24 +3,7 @@
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
-git init -q -b main proj
-mkdir -p proj/models proj/src/pkg
-head -c 300000 /dev/urandom >proj/models/model.bin
-printf 'print("hi")\n' >proj/src/pkg/__init__.py
-printf '# demo\n' >proj/README.md
-cat >proj/mlops.yaml <<'EOF'
-schema: 1
-package:
-  name: demo
-  version: "1.0"
-  model:
-    - path: models/model.bin
-  code: [src/]
-  docs: [README.md]
-EOF
-git -C proj add -A
-git -C proj commit -q -m base
-(cd proj && "$MLOPS" package build >"$TEST_DIR/build.out" 2>&1) || { cat "$TEST_DIR/build.out" >&2; fail "package build failed"; }
+package_project
 expect_exit 0 mlops --json package inspect demo:1.0
 digest=$(jq -r .digest "$TEST_DIR/out")
 expect_exit 0 mlops key generate release.key

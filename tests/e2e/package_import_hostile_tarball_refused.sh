@@ -3,20 +3,7 @@
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
-git init -q -b main proj
-mkdir -p proj/models
-printf 'weights\n' >proj/models/model.bin
-cat >proj/mlops.yaml <<'EOF'
-schema: 1
-package:
-  name: demo
-  version: "1.0"
-  model:
-    - path: models/model.bin
-EOF
-git -C proj add -A
-git -C proj commit -q -m base
-(cd proj && "$MLOPS" package build >"$TEST_DIR/build.out" 2>&1) || { cat "$TEST_DIR/build.out" >&2; fail "package build failed"; }
+package_project
 expect_exit 0 mlops package export demo:1.0 demo.tar
 layer=$(tar -xOf demo.tar index.json | jq -r .manifests[0].digest)
 layer=$(tar -xOf demo.tar "blobs/sha256/${layer#sha256:}" | jq -r .layers[0].digest)

@@ -3,15 +3,6 @@
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
-# demo:1.0 built from the harness's package project; the digests of its manifest and of its
-# signature manifest (the referrer in index.json).
-package_project() {
-  make_package_project proj
-  (cd proj && "$MLOPS" package build >"$TEST_DIR/build.out" 2>&1) || { cat "$TEST_DIR/build.out" >&2; fail "package build failed"; }
-}
-package_digest() { jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "demo:1.0") | .digest' "$MLOPS_HOME/index.json"; }
-signature_digest() { jq -r --arg d "$(package_digest)" '.manifests[] | select(.annotations["ai.mlops.subject"] == $d) | .digest' "$MLOPS_HOME/index.json"; }
-
 package_project
 expect_exit 0 mlops --json key generate release.key
 kid=$(jq -r .key_id "$TEST_DIR/out")
