@@ -15,18 +15,7 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-std::string human_size(std::uint64_t n) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(n);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
-}
+using package::human_size;
 
 std::string short_digest(const std::string& d) { return d.substr(7, 12); }
 

@@ -2,6 +2,8 @@
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
+#include "core/fd.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,25 +15,6 @@
 
 namespace mlops::fs {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-  int release() {
-    int fd = m_fd;
-    m_fd = -1;
-    return fd;
-  }
-
- private:
-  int m_fd;
-};
 
 void write_all(int fd, std::string_view data, const stdfs::path& path) {
   while (!data.empty()) {

@@ -31,17 +31,6 @@ bool iequals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-void OwnedFd::reset() noexcept {
-  if (m_fd >= 0) ::close(m_fd);
-  m_fd = -1;
-}
-
-void OwnedFd::close(const std::string& what) {
-  const int fd = m_fd;
-  m_fd = -1;
-  if (fd >= 0 && ::close(fd) != 0 && errno != EINTR) throw_errno("cannot write " + what);
-}
-
 std::string printable(std::string_view s) {
   static const char hex[] = "0123456789abcdef";
   std::string out;

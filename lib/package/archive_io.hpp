@@ -4,6 +4,7 @@
 // same pass that extracts them, so each byte is read once.
 #pragma once
 
+#include "core/fd.hpp"
 #include "core/sha256.hpp"
 
 #include <archive.h>
@@ -15,34 +16,6 @@
 #include <vector>
 
 namespace mlops::package {
-
-// An owned file descriptor.
-class OwnedFd {
- public:
-  OwnedFd() = default;
-  explicit OwnedFd(int fd) noexcept : m_fd(fd) {}
-  ~OwnedFd() { reset(); }
-  OwnedFd(OwnedFd&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
-  OwnedFd& operator=(OwnedFd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      m_fd = other.m_fd;
-      other.m_fd = -1;
-    }
-    return *this;
-  }
-  OwnedFd(const OwnedFd&) = delete;
-  OwnedFd& operator=(const OwnedFd&) = delete;
-
-  int get() const noexcept { return m_fd; }
-  explicit operator bool() const noexcept { return m_fd >= 0; }
-  void reset() noexcept;
-  // close(2) with its error checked: the last chance to hear about a failed write.
-  void close(const std::string& what);
-
- private:
-  int m_fd = -1;
-};
 
 // `s` with control characters and backslashes escaped, safe to put in a message that ends up
 // on a terminal.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "package/card.hpp"
 
+#include <mlops/package.hpp>
+
 #include <cstdio>
 
 namespace mlops::package {
@@ -17,6 +19,10 @@ std::string cell(std::string s) {
   return out;
 }
 
+std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+}  // namespace
+
 std::string human_size(std::uint64_t n) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double v = static_cast<double>(n);
@@ -29,10 +35,6 @@ std::string human_size(std::uint64_t n) {
   std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
   return buf;
 }
-
-std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
-}  // namespace
 
 std::string model_card(const Spec& spec, const Lineage& lineage, const std::string& ref, const std::string& created,
                        const std::vector<CardFile>& files) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "package/layers.hpp"
 
+#include "core/fd.hpp"
 #include "package/c_libs.hpp"
 
 #include <mlops/error.hpp>
@@ -17,20 +18,6 @@ namespace mlops::package {
 namespace {
 
 constexpr std::size_t k_buffer = 1u << 20;
-
-class Fd {
- public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-
- private:
-  int m_fd;
-};
 
 [[noreturn]] void changed(const std::string& rel) {
   throw Error(ErrorKind::invalid_input, rel + " changed while it was being packed", "wait until whatever writes it has finished, then build again");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "package/signing_files.hpp"
 
+#include "core/fd.hpp"
 #include "core/sha256.hpp"
 #include "package/c_libs.hpp"
 
@@ -25,20 +26,6 @@ namespace mlops::package {
 namespace {
 
 constexpr std::size_t k_buffer = 1 << 20;
-
-class Fd {
- public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const noexcept { return m_fd; }
-
- private:
-  int m_fd;
-};
 
 // What a layer's media type says about its content.
 struct LayerKind {

@@ -80,7 +80,7 @@ class TempFile {
   explicit TempFile(const stdfs::path& target) {
     const stdfs::path dir = target.has_parent_path() ? target.parent_path() : stdfs::path(".");
     std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-    m_fd = OwnedFd(::mkostemp(tmpl.data(), O_CLOEXEC));
+    m_fd = Fd(::mkostemp(tmpl.data(), O_CLOEXEC));
     if (!m_fd) throw_errno("cannot create a temporary file in " + dir.string());
     m_path = tmpl;
   }
@@ -103,7 +103,7 @@ class TempFile {
   }
 
  private:
-  OwnedFd m_fd;
+  Fd m_fd;
   stdfs::path m_path;
 };
 
@@ -126,7 +126,7 @@ class TarWriter {
   // Streams the blob, hashing it: a damaged store copy is not exported.
   void blob(const Store& store, const std::string& digest, std::vector<char>& buf) {
     const std::string name = "blobs/sha256/" + std::string(digest_hex(digest));
-    OwnedFd in(::open(store.blob_path(digest).c_str(), O_RDONLY | O_CLOEXEC));
+    Fd in(::open(store.blob_path(digest).c_str(), O_RDONLY | O_CLOEXEC));
     if (!in) {
       if (errno == ENOENT) throw Error(ErrorKind::not_found, "blob " + digest + " is not in the store " + store.root().string());
       throw_errno("cannot read blob " + digest);
@@ -299,7 +299,7 @@ void Importer::blob(archive* a, archive_entry* entry, const std::string& digest,
 }
 
 void Importer::read_tarball() {
-  OwnedFd fd(::open(m_file.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(::open(m_file.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
     if (errno == ENOENT) throw Error(ErrorKind::not_found, m_file.string() + " does not exist");
     throw_errno("cannot read " + m_file.string());

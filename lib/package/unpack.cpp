@@ -193,14 +193,14 @@ class Unpacker {
   void raw_layer(const Descriptor& d, const std::string& rel, const std::string& what);
   void tar_layer(const Descriptor& d, const LayerType& t, bool whole, const std::string& what);
   void tar_entries(archive* a, HashingSource& source, bool whole, const std::string& what);
-  OwnedFd open_blob(const Descriptor& d, const std::string& what) const;
-  OwnedFd create_staged(std::string& name);
+  Fd open_blob(const Descriptor& d, const std::string& what) const;
+  Fd create_staged(std::string& name);
   void add(const std::string& rel, Node node);
   void check_links() const;
   void check_dir() const;
   void check_directory(const std::string& rel) const;
   void move();
-  OwnedFd open_parent(const std::string& rel);
+  Fd open_parent(const std::string& rel);
 
   Store& m_store;
   stdfs::path m_dir;
@@ -209,7 +209,7 @@ class Unpacker {
   std::vector<char> m_buf;
   std::vector<stdfs::path> m_created;  // directories created for DIR itself, deepest first
   std::optional<fs::TempDir> m_staging;
-  OwnedFd m_dir_fd, m_staging_fd;
+  Fd m_dir_fd, m_staging_fd;
   std::size_t m_next = 0;
   std::map<std::string, Node> m_plan;
 };
@@ -252,16 +252,16 @@ void Unpacker::open_dir() {
     stdfs::create_directories(m_dir, ec);
     if (ec) throw Error(ErrorKind::io, "cannot create " + m_dir.string() + ": " + ec.message());
   }
-  m_dir_fd = OwnedFd(::open(m_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  m_dir_fd = Fd(::open(m_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!m_dir_fd) throw_errno("cannot open " + m_dir.string());
   m_staging.emplace(m_dir, k_staging_prefix);
-  m_staging_fd = OwnedFd(::open(m_staging->path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  m_staging_fd = Fd(::open(m_staging->path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!m_staging_fd) throw_errno("cannot open " + m_staging->path().string());
 }
 
-OwnedFd Unpacker::open_blob(const Descriptor& d, const std::string& what) const {
+Fd Unpacker::open_blob(const Descriptor& d, const std::string& what) const {
   const stdfs::path p = m_store.blob_path(d.digest);
-  OwnedFd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
     if (errno == ENOENT) {
       throw Error(ErrorKind::not_found, what + ": blob " + d.digest + " is not in the store " + m_store.root().string(),
@@ -273,9 +273,9 @@ OwnedFd Unpacker::open_blob(const Descriptor& d, const std::string& what) const 
   return fd;
 }
 
-OwnedFd Unpacker::create_staged(std::string& name) {
+Fd Unpacker::create_staged(std::string& name) {
   name = std::to_string(m_next++);
-  OwnedFd fd(::openat(m_staging_fd.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  Fd fd(::openat(m_staging_fd.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) throw_errno("cannot create a file in " + m_staging->path().string());
   return fd;
 }
@@ -306,9 +306,9 @@ void Unpacker::add(const std::string& rel, Node node) {
 
 void Unpacker::raw_layer(const Descriptor& d, const std::string& rel, const std::string& what) {
   const bool executable = executable_from_metadata(d, what);
-  OwnedFd in = open_blob(d, what);
+  Fd in = open_blob(d, what);
   std::string staged;
-  OwnedFd out = create_staged(staged);
+  Fd out = create_staged(staged);
   Sha256 hash;
   std::uint64_t total = 0;
   for (;;) {
@@ -371,7 +371,7 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
           break;
         }
         std::string staged;
-        OwnedFd out = create_staged(staged);
+        Fd out = create_staged(staged);
         std::uint64_t total = 0;
         for (;;) {
           const la_ssize_t n = archive_read_data(a, m_buf.data(), m_buf.size());
@@ -402,7 +402,7 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
 }
 
 void Unpacker::tar_layer(const Descriptor& d, const LayerType& t, bool whole, const std::string& what) {
-  OwnedFd in = open_blob(d, what);
+  Fd in = open_blob(d, what);
   HashingSource source(in.get(), what);
   ArchiveReadPtr a(archive_read_new());
   if (!a) throw Error(ErrorKind::internal, "cannot create a tar reader");
@@ -571,8 +571,8 @@ void Unpacker::check_dir() const {
 
 // The directory that will hold `rel`, opened component by component without following a
 // symlink, created (0755) where missing.
-OwnedFd Unpacker::open_parent(const std::string& rel) {
-  OwnedFd cur(::dup(m_dir_fd.get()));
+Fd Unpacker::open_parent(const std::string& rel) {
+  Fd cur(::dup(m_dir_fd.get()));
   if (!cur) throw_errno("cannot open " + m_dir.string());
   const auto parts = split_path(rel);
   std::string walked;
@@ -592,7 +592,7 @@ OwnedFd Unpacker::open_parent(const std::string& rel) {
       }
       throw_errno("cannot open " + (m_dir / walked).string());
     }
-    cur = OwnedFd(fd);
+    cur = Fd(fd);
     if (created && ::fchmod(cur.get(), 0755) != 0) throw_errno("cannot set the mode of " + (m_dir / walked).string());
   }
   return cur;
@@ -601,17 +601,17 @@ OwnedFd Unpacker::open_parent(const std::string& rel) {
 void Unpacker::move() {
   for (const auto& [rel, node] : m_plan) {
     check_interrupted();
-    OwnedFd parent = open_parent(rel);
+    Fd parent = open_parent(rel);
     const std::string leaf(split_path(rel).back());
     const std::string shown = (m_dir / rel).string();
     if (node.type == Node::directory) {
       if (::mkdirat(parent.get(), leaf.c_str(), 0755) == 0) {
-        OwnedFd made(::openat(parent.get(), leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        Fd made(::openat(parent.get(), leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!made || ::fchmod(made.get(), 0755) != 0) throw_errno("cannot set the mode of " + shown);
         continue;
       }
       if (errno != EEXIST) throw_errno("cannot create " + shown);
-      OwnedFd there(::openat(parent.get(), leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      Fd there(::openat(parent.get(), leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
       if (!there) throw Error(ErrorKind::conflict, shown + " is a symlink or not a directory; refusing to write through it");
       continue;
     }

@@ -18,6 +18,9 @@ namespace mlops::package {
 
 namespace stdfs = std::filesystem;
 
+// "1.5 GiB": sizes in messages, tables and model cards.
+MLOPS_API std::string human_size(std::uint64_t bytes);
+
 // $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store, else ~/.local/share/mlops/store.
 MLOPS_API stdfs::path default_store();
 
