@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <string>
 
 namespace mlops {
@@ -47,5 +48,19 @@ class Fd {
  private:
   int m_fd = -1;
 };
+
+// write(2) until all of `data` is written, through EINTR and short writes.
+inline void write_all(int fd, const void* data, std::size_t size, const std::string& what) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot write " + what);
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
 
 }  // namespace mlops

@@ -14,21 +14,6 @@
 #include <vector>
 
 namespace mlops::fs {
-namespace {
-
-void write_all(int fd, std::string_view data, const stdfs::path& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("cannot write " + path.string());
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-}  // namespace
-
 void fsync_dir(const stdfs::path& dir) {
   Fd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) throw_errno("cannot open directory " + dir.string());
@@ -45,7 +30,7 @@ void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::pe
   const stdfs::path tmp(buf.data());
   try {
     if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) throw_errno("cannot chmod " + tmp.string());
-    write_all(fd.get(), data, tmp);
+    write_all(fd.get(), data.data(), data.size(), tmp.string());
     if (durable && ::fsync(fd.get()) != 0) throw_errno("cannot sync " + tmp.string());
     if (::close(fd.release()) != 0) throw_errno("cannot close " + tmp.string());
     if (::rename(tmp.c_str(), path.c_str()) != 0) throw_errno("cannot rename into " + path.string());

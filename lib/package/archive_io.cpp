@@ -86,18 +86,6 @@ void check_link_target(std::string_view entry, std::string_view target, const st
   if (std::any_of(target.begin(), target.end(), is_control)) throw bad("has a control character in its target");
 }
 
-void write_all(int fd, const void* data, std::size_t size, const std::string& what) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t n = ::write(fd, p, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("cannot write " + what);
-    }
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-}
 
 std::size_t read_some(int fd, void* buf, std::size_t size, const std::string& what) {
   for (;;) {

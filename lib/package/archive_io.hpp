@@ -31,7 +31,6 @@ std::string safe_entry_path(std::string_view name, const std::string& what);
 // caller's business (it needs the whole tree). Error{invalid_input} otherwise.
 void check_link_target(std::string_view entry, std::string_view target, const std::string& what);
 
-void write_all(int fd, const void* data, std::size_t size, const std::string& what);
 // read(2) retried on EINTR; Error{io} naming `what`.
 std::size_t read_some(int fd, void* buf, std::size_t size, const std::string& what);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "package/store.hpp"
 
+#include "core/fd.hpp"
+
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
@@ -47,19 +49,6 @@ std::string random_suffix() {
   return s;
 }
 
-void write_all(int fd, const void* data, std::size_t size, const stdfs::path& what) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t n = ::write(fd, p, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("cannot write " + what.string());
-    }
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-}
-
 }  // namespace
 
 BlobWriter::BlobWriter(Store& store) : m_store(store) {
@@ -83,7 +72,7 @@ bool durable_blobs() {
 
 void BlobWriter::write(const void* data, std::size_t size) {
   m_hash.update(data, size);
-  write_all(m_fd, data, size, m_temp);
+  write_all(m_fd, data, size, m_temp.string());
   m_size += size;
   if (m_size - m_flushed >= k_flush_every) {
     // Start writeback of this stretch now rather than in 30 s; when blobs are durable, also
