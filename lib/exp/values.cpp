@@ -21,12 +21,18 @@ bool looks_json(const std::string& text, const std::string& path) {
   return first != std::string::npos && (text[first] == '{');
 }
 
-void flatten_json(const nlohmann::json& j, const std::string& prefix, FlatValues& out) {
+// Keys are joined with '.', so {"a.b": 1} and {"a": {"b": 2}} would both be "a.b": refuse
+// such a file rather than record one value while -S writes the other.
+void flatten_json(const nlohmann::json& j, const std::string& prefix, FlatValues& out, const std::string& path) {
   if (j.is_object()) {
-    for (const auto& [k, v] : j.items()) flatten_json(v, prefix.empty() ? k : prefix + "." + k, out);
+    for (const auto& [k, v] : j.items()) flatten_json(v, prefix.empty() ? k : prefix + "." + k, out, path);
     return;
   }
-  if (!prefix.empty()) out[prefix] = j;
+  if (prefix.empty()) return;
+  if (!out.emplace(prefix, j).second) {
+    throw Error(ErrorKind::invalid_input, path + ": '" + prefix + "' names two values (a key with a dot and a nested key)",
+                "rename one of them");
+  }
 }
 
 nlohmann::json yaml_scalar(const YAML::Node& n) {
@@ -202,7 +208,7 @@ FlatValues read_values(const std::string& text, const std::string& path) {
       throw Error(ErrorKind::invalid_input, path + ": invalid JSON: " + e.what());
     }
     if (!j.is_object()) throw Error(ErrorKind::invalid_input, path + ": expected a JSON object");
-    flatten_json(j, "", out);
+    flatten_json(j, "", out, path);
     return out;
   }
   YAML::Node root;
@@ -213,7 +219,7 @@ FlatValues read_values(const std::string& text, const std::string& path) {
   }
   if (root.IsNull()) return out;
   if (!root.IsMap()) throw Error(ErrorKind::invalid_input, path + ": expected a mapping at the top level");
-  flatten_json(yaml_to_json(root, path), "", out);
+  flatten_json(yaml_to_json(root, path), "", out, path);
   return out;
 }
 
@@ -230,6 +236,7 @@ std::string apply_overrides(const std::string& text, const std::string& path, co
       if (part.empty()) throw Error(ErrorKind::usage, "'" + key + "' is not a parameter name", "nested keys are joined with single dots: model.lr");
     }
   }
+  (void)read_values(text, path);  // a file the record could not read back is refused first
   if (looks_json(text, path)) {
     nlohmann::json j;
     try {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "package/spec.hpp"
 
+#include "core/json.hpp"
+
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
@@ -180,6 +182,8 @@ Spec parse_spec_unchecked(const std::string& yaml_text, const std::string& file,
 }  // namespace
 
 Spec parse_spec(const std::string& yaml_text, const std::string& file, const stdfs::path& project) {
+  // Everything from the section ends up in JSON (annotations), which must be UTF-8.
+  if (!is_valid_utf8(yaml_text)) throw Error(ErrorKind::invalid_input, file + " is not valid UTF-8");
   try {
     return parse_spec_unchecked(yaml_text, file, project);
   } catch (const YAML::Exception& e) {  // e.g. a key that is a list: yaml-cpp's conversions throw
