@@ -225,7 +225,9 @@ FlatValues read_values(const std::string& text, const std::string& path) {
 
 FlatValues read_values_file(const std::filesystem::path& path) { return read_values(fs::read_file(path), path.string()); }
 
-std::string apply_overrides(const std::string& text, const std::string& path, const FlatValues& overrides, bool allow_new) {
+namespace {
+
+std::string apply_overrides_unchecked(const std::string& text, const std::string& path, const FlatValues& overrides, bool allow_new) {
   for (const auto& [key, value] : overrides) {
     if (!is_valid_utf8(key) || (value.is_string() && !is_valid_utf8(value.get_ref<const std::string&>()))) {
       throw Error(ErrorKind::usage, "the override of '" + key + "' is not valid UTF-8");
@@ -343,6 +345,18 @@ std::string apply_overrides(const std::string& text, const std::string& path, co
     (*cur)[parts.back()] = value;
   }
   return "# rewritten by mlops exp run\n" + yaml_flow(doc, 0) + "\n";
+}
+
+}  // namespace
+
+std::string apply_overrides(const std::string& text, const std::string& path, const FlatValues& overrides, bool allow_new) {
+  std::string out = apply_overrides_unchecked(text, path, overrides, allow_new);
+  try {
+    (void)read_values(out, path);  // e.g. a new nested key next to a dotted one of the same name
+  } catch (const Error& e) {
+    throw Error(ErrorKind::usage, "the overrides would make " + path + " unreadable: " + e.what());
+  }
+  return out;
 }
 
 }  // namespace mlops::exp

@@ -20,6 +20,8 @@ nlohmann::json to_json(const YAML::Node& n, int depth = 0) {
   if (depth > 32) throw Error(ErrorKind::invalid_input, "package metadata is nested too deeply");
   if (!n || n.IsNull()) return nullptr;
   if (n.IsScalar()) {
+    // Escapes in quoted YAML ("\xff") can make bytes that are not UTF-8; JSON needs UTF-8.
+    if (!is_valid_utf8(n.Scalar())) throw YAML::Exception(n.Mark(), "a value is not valid UTF-8");
     // Plain scalars keep YAML's typing; quoted ones stay strings.
     if (n.Tag() == "!") return n.Scalar();
     const std::string& s = n.Scalar();
@@ -40,7 +42,11 @@ nlohmann::json to_json(const YAML::Node& n, int depth = 0) {
     return a;
   }
   nlohmann::json o = nlohmann::json::object();
-  for (const auto& kv : n) o[kv.first.as<std::string>()] = to_json(kv.second, depth + 1);
+  for (const auto& kv : n) {
+    const std::string key = kv.first.as<std::string>();
+    if (!is_valid_utf8(key)) throw YAML::Exception(kv.first.Mark(), "a key is not valid UTF-8");
+    o[key] = to_json(kv.second, depth + 1);
+  }
   return o;
 }
 
