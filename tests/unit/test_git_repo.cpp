@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_shell.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -14,17 +16,7 @@ namespace stdfs = std::filesystem;
 
 namespace {
 
-std::string sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  REQUIRE(::pclose(p) == 0);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
+using mlops::test::sh;
 
 struct Identity {
   Identity() {
