@@ -52,7 +52,7 @@ struct Snapshot {
   std::vector<std::string> changed;  // paths that differ from HEAD
 };
 // S = HEAD's tree plus the tracked files that differ in the working tree (and untracked,
-// non-ignored files when asked), built in a private in-memory index. The user's index is
+// non-ignored files when asked), as `git add` would stage them (lib/exp/snapshot.cpp). The user's index is
 // never written. `replace` swaps in blobs (path relative to workdir -> content).
 Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message,
                   const std::map<std::string, std::string>& replace = {});

@@ -38,7 +38,7 @@ inline constinit dynlib::Library libgit2{MLOPS_LIBGIT2_SONAME, "libgit2", &init_
   X(git_checkout_options_init) X(git_commit_message) X(git_commit_parent_id) X(git_commit_parentcount)       \
   X(git_commit_tree_id) X(git_diff_free) X(git_diff_options_init) X(git_diff_to_buf)                         \
   X(git_diff_tree_to_tree) X(git_diff_tree_to_workdir_with_index) X(git_fetch_options_init)                  \
-  X(git_index_entrycount) X(git_index_get_byindex) X(git_index_remove) X(git_oid_equal) X(git_oid_fromstr)    \
+  X(git_oid_equal) X(git_oid_fromstr)    \
   X(git_push_options_init) X(git_refdb_compress) X(git_refdb_free) X(git_reference_delete)                   \
   X(git_reference_create) X(git_reference_iterator_free) X(git_reference_iterator_glob_new)                  \
   X(git_reference_name) X(git_reference_next) X(git_reference_shorthand) X(git_remote_create_anonymous)      \
@@ -48,8 +48,10 @@ inline constinit dynlib::Library libgit2{MLOPS_LIBGIT2_SONAME, "libgit2", &init_
   X(git_status_byindex) X(git_status_list_entrycount) X(git_status_list_free) X(git_status_list_new)         \
   X(git_status_options_init) X(git_tree_entry_bypath) X(git_tree_entry_free) X(git_tree_id)                  \
   X(git_treebuilder_free) X(git_treebuilder_insert) X(git_treebuilder_new) X(git_treebuilder_write)          \
-  X(git_tree_entry_byname) X(git_blob_create_from_workdir) X(git_reference_foreach_glob) X(git_reference_peel) X(git_object_lookup) X(git_graph_descendant_of) X(git_remote_connect) X(git_remote_ls) X(git_remote_disconnect) X(git_remote_init_callbacks) X(git_index_read) X(git_index_has_conflicts) X(git_index_entry_stage) X(git_repository_hashfile) X(git_odb_exists) X(git_repository_odb) X(git_odb_free) X(git_index_open) \
-  X(git_diff_num_deltas) X(git_patch_from_diff) X(git_patch_free) X(git_patch_get_delta) X(git_patch_num_hunks) X(git_patch_to_buf) X(git_commit_time)
+  X(git_tree_entry_byname) X(git_blob_create_from_workdir) X(git_reference_foreach_glob) X(git_reference_peel) X(git_object_lookup) X(git_graph_descendant_of) X(git_remote_connect) X(git_remote_ls) X(git_remote_disconnect) X(git_remote_init_callbacks) X(git_repository_hashfile) X(git_odb_exists) X(git_repository_odb) X(git_odb_free) \
+  X(git_diff_num_deltas) X(git_patch_from_diff) X(git_patch_free) X(git_patch_get_delta) X(git_patch_num_hunks) X(git_patch_to_buf) X(git_commit_time) \
+  X(git_odb_write) X(git_odb_hashfile) X(git_odb_open_wstream) X(git_odb_stream_write) X(git_odb_stream_finalize_write)  \
+  X(git_odb_stream_free) X(git_config_get_bool) X(git_config_get_path) X(git_repository_config_snapshot)
 MLOPS_GIT_FUNCTIONS(MLOPS_GIT_FUNCTION)
 #undef MLOPS_GIT_FUNCTION
 
@@ -72,6 +74,7 @@ using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config_free>>;
 using PathspecPtr = std::unique_ptr<git_pathspec, Deleter<git_pathspec_free>>;
 using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb_free>>;
 using TreebuilderPtr = std::unique_ptr<git_treebuilder, Deleter<git_treebuilder_free>>;
+using OdbStreamPtr = std::unique_ptr<git_odb_stream, Deleter<git_odb_stream_free>>;
 using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free>>;
 using StatusListPtr = std::unique_ptr<git_status_list, Deleter<git_status_list_free>>;
 using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff_free>>;
