@@ -201,7 +201,7 @@ Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, c
   s.baseline = oid_hex(*git_object_id(head_commit_obj));
   const git_oid head_tree_id = *git_commit_tree_id(reinterpret_cast<git_commit*>(head_commit_obj));
 
-  const stdfs::path index_path = r.gitdir / "index";
+  const stdfs::path& index_path = r.index;
   struct stat index_st {};
   const struct timespec index_mtime = ::stat(index_path.c_str(), &index_st) == 0 ? index_st.st_mtim : timespec{0, 0};
   IndexFile index = read_index(index_path);

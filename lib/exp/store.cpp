@@ -81,6 +81,7 @@ Repo open_repo(const stdfs::path& cwd, bool need_head) {
   r.gitdir = stdfs::path(git_repository_commondir(raw)).lexically_normal();
   if (!r.gitdir.has_filename()) r.gitdir = r.gitdir.parent_path();
   r.mlops_dir = r.gitdir / "mlops";
+  r.index = stdfs::path(git_repository_path(raw)) / "index";
   if (need_head && git_repository_head_unborn(raw) == 1) {
     throw Error(ErrorKind::usage, "the repository has no commits yet", "commit your code first: experiments are snapshots on top of HEAD");
   }

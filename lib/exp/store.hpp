@@ -30,6 +30,7 @@ struct Repo {
   git::RepositoryPtr repo;
   stdfs::path workdir;        // worktree root
   stdfs::path gitdir;         // the common .git directory
+  stdfs::path index;          // this worktree's index (a linked worktree has its own)
   stdfs::path mlops_dir;      // <gitdir>/mlops: live runs, cache, outputs, restore records
   stdfs::path project;        // the directory holding mlops.yaml (else the worktree root)
   std::string project_rel;    // project relative to workdir ("" or "sub/dir")

@@ -66,8 +66,8 @@ namespace {
 // What git itself makes of the working tree: `git add` into a copy of the index, then
 // `git write-tree`. A snapshot's tree must be exactly this.
 std::string git_tree_of_worktree(const std::string& r, const std::string& add = "-u") {
-  return sh("cd " + r + " && cp .git/index .git/test-index && GIT_INDEX_FILE=.git/test-index git add " + add +
-            " && GIT_INDEX_FILE=.git/test-index git write-tree && rm .git/test-index");
+  return sh("cd " + r + " && i=$(git rev-parse --git-path index) && cp \"$i\" \"$i.test\" && GIT_INDEX_FILE=\"$i.test\" git add " + add +
+            " && GIT_INDEX_FILE=\"$i.test\" git write-tree && rm \"$i.test\"");
 }
 
 std::string snapshot_tree(const std::string& r, bool include_untracked = false) {
@@ -158,4 +158,15 @@ TEST_CASE("a snapshot refuses an index git could not have written, and one it ca
   }
   sh("cd " + r + " && git update-index --no-split-index && head -c 40 .git/index > .git/index.cut && mv .git/index.cut .git/index");
   CHECK_THROWS_AS(snapshot(repo, false, "test\n"), Error);
+}
+
+TEST_CASE("a snapshot in a linked worktree reads that worktree's index", "[snapshot]") {
+  fs::TempDir tmp;
+  const std::string r = tmp.path().string() + "/main", w = tmp.path().string() + "/linked";
+  make_repo(r, "echo a > a");
+  sh("cd " + r + " && git worktree add -q " + w + " -b other && cd " + w + " && echo b > b && git add b && "
+     "git -c user.name=u -c user.email=u@x commit -qm b && echo changed > b");
+  const std::string tree = snapshot_tree(w);
+  CHECK(tree == git_tree_of_worktree(w));
+  CHECK(sh("git -C " + w + " ls-tree --name-only " + tree + " | tr '\\n' ' '") == "a b ");
 }
