@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 
 namespace mlops::cli {
@@ -29,7 +30,14 @@ int run_run(RunOpts& ro, Context& ctx) {
       (void)!::write(STDERR_FILENO, bytes.data(), bytes.size());
     };
   }
-  ev.started = [&ctx](const exp::Run& r) { ctx.out.status("mlops: run " + r.name + " (" + r.id + ") started" + (r.dirty ? " on a modified workspace" : "")); };
+  // Warnings known at the start (a params file that does not parse) are shown then, before a
+  // long command runs, and not again at the end.
+  std::map<std::string, size_t> shown;
+  ev.started = [&ctx, &shown](const exp::Run& r) {
+    ctx.out.status("mlops: run " + r.name + " (" + r.id + ") started" + (r.dirty ? " on a modified workspace" : ""));
+    for (const auto& w : r.warnings) ctx.out.warn(r.name + ": " + w);
+    shown[r.id] = r.warnings.size();
+  };
   ev.finished = [&ctx](const exp::Run& r) { ctx.out.status("mlops: " + run_summary(r)); };
   const exp::RunResult res = exp::run(stdfs::current_path(), ro.o, ev);
   if (json) {
@@ -38,7 +46,7 @@ int run_run(RunOpts& ro, Context& ctx) {
     ctx.out.print_json(arr);
   }
   for (const auto& r : res.runs) {
-    for (const auto& w : r.warnings) ctx.out.warn(r.name + ": " + w);
+    for (size_t i = shown.count(r.id) != 0 ? shown[r.id] : 0; i < r.warnings.size(); ++i) ctx.out.warn(r.name + ": " + r.warnings[i]);
   }
   return res.exit_code;
 }

@@ -135,8 +135,7 @@ FlatValues read_params(const stdfs::path& project, const std::vector<std::string
     try {
       for (auto& [k, v] : read_values_file(project / f)) all[k] = std::move(v);
     } catch (const Error& e) {
-      warnings.push_back(std::string("params not read: ") + e.what());
-      log::warn("params not read: {}", e.what());
+      warnings.push_back(std::string("params not read: ") + e.what());  // shown when the run starts
     }
   }
   return all;
