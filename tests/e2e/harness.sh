@@ -90,6 +90,25 @@ make_template() {
 }
 PYTHON=/usr/bin/python3
 
+# ---- for tests/integration: the loopback servers of tests/servers/start.sh ----
+# use_test_server NAME (GIT_DAEMON, GIT_HTTP, OCI, S3, ...): loads the servers' variables from
+# $MLOPS_TEST_ENV (and only those: stale MLOPS_TEST_* from the caller's shell are dropped),
+# skips with the reason unless server NAME is up, and makes git fail instead of prompting.
+use_test_server() {
+  if [ -z "${MLOPS_TEST_ENV:-}" ] || [ ! -r "$MLOPS_TEST_ENV" ]; then
+    skip "MLOPS_TEST_ENV is not set or not readable (start tests/servers/start.sh RUN_DIR, or run through ctest -L integration)"
+  fi
+  local v
+  for v in $(compgen -v MLOPS_TEST_); do [ "$v" = MLOPS_TEST_ENV ] || unset "$v"; done
+  # shellcheck source=/dev/null
+  . "$MLOPS_TEST_ENV"
+  local url="MLOPS_TEST_$1_URL" why="MLOPS_TEST_SKIP_$1"
+  [ -n "${!url:-}" ] || skip "$1: ${!why:-not available}"
+  export GIT_TERMINAL_PROMPT=0 GIT_ASKPASS=/bin/false
+}
+# with_creds URL USER PASSWORD: the URL with user:password@ after the scheme.
+with_creds() { printf '%s://%s:%s@%s' "${1%%://*}" "$2" "$3" "${1#*://}"; }
+
 # ---- for the `mlops exp` scenarios ----
 # A git repository DIR (branch main) with one commit: params.yaml (lr, depth, optimizer),
 # mlops.yaml declaring params.yaml and metrics.json, and train.sh.

@@ -3,16 +3,8 @@
 # shellcheck source-path=SCRIPTDIR source=../e2e/harness.sh
 . "$(dirname "$0")/../e2e/harness.sh"
 
-if [ -z "${MLOPS_TEST_ENV:-}" ] || [ ! -r "$MLOPS_TEST_ENV" ]; then
-  skip "MLOPS_TEST_ENV is not set or not readable (start tests/servers/start.sh RUN_DIR, or run through ctest -L integration)"
-fi
-for v in $(compgen -v MLOPS_TEST_); do [ "$v" = MLOPS_TEST_ENV ] || unset "$v"; done
-# shellcheck source=/dev/null
-. "$MLOPS_TEST_ENV"
-[ -n "${MLOPS_TEST_GIT_HTTP_URL:-}" ] || skip "GIT_HTTP: ${MLOPS_TEST_SKIP_GIT_HTTP:-not available}"
-export GIT_TERMINAL_PROMPT=0 GIT_ASKPASS=/bin/false
+use_test_server GIT_HTTP
 user=$MLOPS_TEST_GIT_HTTP_USER pass=$MLOPS_TEST_GIT_HTTP_PASSWORD
-with_creds() { printf '%s://%s:%s@%s' "${1%%://*}" "$2" "$3" "${1#*://}"; }
 
 name="exps-$$-$RANDOM.git"
 bare="$MLOPS_TEST_GIT_HTTP_ROOT/$name"

@@ -3,14 +3,7 @@
 # shellcheck source-path=SCRIPTDIR source=../e2e/harness.sh
 . "$(dirname "$0")/../e2e/harness.sh"
 
-if [ -z "${MLOPS_TEST_ENV:-}" ] || [ ! -r "$MLOPS_TEST_ENV" ]; then
-  skip "MLOPS_TEST_ENV is not set or not readable (start tests/servers/start.sh RUN_DIR, or run through ctest -L integration)"
-fi
-for v in $(compgen -v MLOPS_TEST_); do [ "$v" = MLOPS_TEST_ENV ] || unset "$v"; done
-# shellcheck source=/dev/null
-. "$MLOPS_TEST_ENV"
-[ -n "${MLOPS_TEST_GIT_DAEMON_URL:-}" ] || skip "GIT_DAEMON: ${MLOPS_TEST_SKIP_GIT_DAEMON:-not available}"
-export GIT_TERMINAL_PROMPT=0
+use_test_server GIT_DAEMON
 
 make_template src <<'YAML' "README.md=# {{name}} from {{template_version}}" "bin/run=#!/bin/sh"
 name: remote-tpl
