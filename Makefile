@@ -13,7 +13,7 @@ BUILD_PACKAGES := cmake ninja-build pkg-config g++ make git ca-certificates \
 DEMO_PACKAGES := python3 python3-sklearn python3-pytest python3-yaml python3-joblib
 TEST_PACKAGES := $(DEMO_PACKAGES) python3-torch jq tmux curl clang libclang-rt-14-dev \
   docker-registry skopeo apache2-utils nginx fcgiwrap hyperfine shellcheck \
-  zstd openssl time
+  zstd openssl time zsh fish
 
 .PHONY: all build demo test test-release test-asan test-fuzz deps deps-test completions bench clean
 
