@@ -13,6 +13,7 @@ namespace {
 struct InitOptions {
   std::string dir = ".";
   std::string template_spec = "ml-project";
+  std::string template_ref;
   std::vector<std::string> set;
   std::string answers_file;
   bool defaults = false;
@@ -30,7 +31,7 @@ nlohmann::json value_json(const scaffold::Value& v) {
 
 int run_init(const InitOptions& o, Context& ctx) {
   scaffold::check_target(o.dir, o.force);  // before any question is asked
-  const scaffold::Template tpl = scaffold::load_template(o.template_spec);
+  const scaffold::Template tpl = scaffold::load_template(o.template_spec, o.template_ref);
 
   scaffold::AnswerSources sources;
   for (const auto& s : o.set) {
@@ -107,6 +108,8 @@ void setup_init(CLI::App& cmd, Context& ctx) {
   cmd.add_option("-t,--template", o->template_spec,
                  "Built-in template NAME, a local directory, or a git URL with an optional @REF (default: ml-project)")
       ->type_name("TEMPLATE");
+  cmd.add_option("--ref", o->template_ref, "Branch, tag or commit of a git template; unlike @REF it may contain '/'")
+      ->type_name("REF");
   cmd.add_option("-s,--set", o->set, "Answer a question: KEY=VALUE; comma-separate multichoice values (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
@@ -127,6 +130,7 @@ Examples:
   mlops init demo -s framework=pytorch -s ci=github,gitlab
   mlops init svc --template ./my-template --answers answers.yaml
   mlops init svc --template https://github.com/org/tpl.git@v2 --trust
+  mlops init svc --template git@github.com:org/tpl.git --ref release/2.0
   mlops template list                         # what templates exist)");
   cmd.callback([o, &ctx] { ctx.action = [o](Context& c) { return run_init(*o, c); }; });
 }

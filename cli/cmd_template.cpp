@@ -36,8 +36,8 @@ std::string default_text(const scaffold::Question& q) {
   return s;
 }
 
-int run_show(const std::string& spec, Context& ctx) {
-  const scaffold::Template t = scaffold::load_template(spec);
+int run_show(const std::string& spec, const std::string& ref, Context& ctx) {
+  const scaffold::Template t = scaffold::load_template(spec, ref);
   const auto& m = t.manifest;
   if (ctx.out.json()) {
     nlohmann::json qs = nlohmann::json::array();
@@ -111,12 +111,15 @@ Examples:
   auto* show = cmd.add_subcommand("show", "Show a template's questions, defaults and hooks");
   show->fallthrough();
   auto spec = std::make_shared<std::string>();
+  auto ref = std::make_shared<std::string>();
   show->add_option("TEMPLATE", *spec, "Template name, directory or git URL[@REF]")->required();
+  show->add_option("--ref", *ref, "Branch, tag or commit of a git template; unlike @REF it may contain '/'")->type_name("REF");
   show->footer(R"(
 Examples:
   mlops template show ml-project
-  mlops template show ./my-template --json)");
-  show->callback([&ctx, spec] { ctx.action = [spec](Context& c) { return run_show(*spec, c); }; });
+  mlops template show ./my-template --json
+  mlops template show https://github.com/org/tpl.git --ref release/2.0)");
+  show->callback([&ctx, spec, ref] { ctx.action = [spec, ref](Context& c) { return run_show(*spec, *ref, c); }; });
 }
 
 }  // namespace mlops::cli

@@ -8,7 +8,7 @@ _mlops() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w="${COMP_WORDS[i]}"
         case "$w" in
-            --color|-C|--template|-t|--set|-s|--answers|--name|-n|-S|--jobs|-j|--tag|--message|-m|--step|--param|--artifact|--filter|-f|--sort|--limit|-l|--columns|-c|--store|--from-exp|--compression|--created|--key) ((i++)); continue ;;
+            --color|-C|--template|-t|--ref|--set|-s|--answers|--name|-n|-S|--jobs|-j|--tag|--message|-m|--step|--param|--artifact|--filter|-f|--sort|--limit|-l|--columns|-c|--store|--from-exp|--compression|--created|--key) ((i++)); continue ;;
             -*) continue ;;
         esac
         case "$path/$w" in
@@ -30,6 +30,7 @@ _mlops() {
         --message) COMPREPLY=(); return ;;
         --name) COMPREPLY=(); return ;;
         --param) COMPREPLY=(); return ;;
+        --ref) COMPREPLY=(); return ;;
         --set) COMPREPLY=(); return ;;
         --sort) COMPREPLY=(); return ;;
         --step) COMPREPLY=(); return ;;
@@ -50,10 +51,10 @@ _mlops() {
     local opts='' cmds='' pos=''
     case "$path" in
         '') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='init template exp params metrics package key completion version'; pos='' ;;
-        '/init') opts='--help -h --help-all --template -t --set -s --answers --defaults -d --no-git --force -f --trust --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
+        '/init') opts='--help -h --help-all --template -t --ref --set -s --answers --defaults -d --no-git --force -f --trust --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
         '/template') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='list show'; pos='' ;;
         '/template/list') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/template/show') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='templates' ;;
+        '/template/show') opts='--help -h --help-all --ref --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='templates' ;;
         '/exp') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='run log list show diff rm tag apply branch push pull gc'; pos='' ;;
         '/exp/run') opts='--help -h --help-all --name -n --set -S --jobs -j --isolated --include-untracked -u --new-keys --tag -t --message -m --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/exp/log') opts='--help -h --help-all --step --param --artifact --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;

@@ -12,7 +12,7 @@ function __mlops_path
             continue
         end
         switch $t
-            case --color -C --template -t --set -s --answers --name -n -S --jobs -j --tag --message -m --step --param --artifact --filter -f --sort --limit -l --columns -c --store --from-exp --compression --created --key
+            case --color -C --template -t --ref --set -s --answers --name -n -S --jobs -j --tag --message -m --step --param --artifact --filter -f --sort --limit -l --columns -c --store --from-exp --compression --created --key
                 set skip 1
             case '-*'
             case '*'
@@ -45,6 +45,7 @@ complete -c mlops -s C -r -a '(__fish_complete_directories)' -d 'Run as if start
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l template -s t -r -a '(mlops template list -q 2>/dev/null; __fish_complete_directories)' -d 'Built-in template NAME, a local directory, or a git URL with an optional @REF (default: ml-project)'
+complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l ref -r -d 'Branch, tag or commit of a git template; unlike @REF it may contain \'/\''
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l set -s s -r -d 'Answer a question: KEY=VALUE; comma-separate multichoice values (repeatable)'
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l answers -r -F -d 'Read answers from a YAML file (e.g. another project\'s .mlops/answers.yaml)'
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l defaults -s d -d 'Accept every default without asking'
@@ -60,6 +61,7 @@ complete -c mlops -n 'test "(__mlops_path)" = \'template list\'' -l help -s h -d
 complete -c mlops -n 'test "(__mlops_path)" = \'template list\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n 'test "(__mlops_path)" = \'template show\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n 'test "(__mlops_path)" = \'template show\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n 'test "(__mlops_path)" = \'template show\'' -l ref -r -d 'Branch, tag or commit of a git template; unlike @REF it may contain \'/\''
 complete -c mlops -n 'test "(__mlops_path)" = \'template show\'' -a '(mlops template list -q 2>/dev/null)'
 complete -c mlops -n 'test "(__mlops_path)" = \'exp\'' -a 'run' -d 'Run a command and record it: params, metrics, logs, code snapshot'
 complete -c mlops -n 'test "(__mlops_path)" = \'exp\'' -a 'log' -d 'Log metrics (and params or artifacts) from inside a running command'

@@ -132,8 +132,8 @@ bool looks_like_git_url(const std::string& spec) {
 
 namespace {
 
-Template load_git(const std::string& spec) {
-  auto [url, ref] = split_ref(spec);
+Template load_git(const std::string& spec, const std::string& explicit_ref) {
+  auto [url, ref] = explicit_ref.empty() ? split_ref(spec) : std::pair<std::string, std::string>{spec, explicit_ref};
   if (url.rfind("file://", 0) != 0 && url.find("://") == std::string::npos && !looks_like_git_url(url)) {
     throw Error(ErrorKind::usage, "'" + redact_url(spec) + "' is not a git URL");
   }
@@ -194,10 +194,19 @@ std::vector<TemplateSummary> list_templates() {
   return out;
 }
 
-Template load_template(const std::string& spec_in) {
+Template load_template(const std::string& spec_in, const std::string& ref) {
   const std::string spec = spec_in.empty() ? "ml-project" : spec_in;
+  if (!ref.empty()) {
+    if (!looks_like_git_url(spec)) {
+      throw Error(ErrorKind::usage, "--ref needs a git URL, not '" + redact_url(spec) + "'", "e.g. --template https://host/org/tpl.git --ref release/2.0");
+    }
+    if (!split_ref(spec).second.empty()) {
+      throw Error(ErrorKind::usage, "'" + redact_url(spec) + "' already names a ref with @; give it once, with @REF or with --ref");
+    }
+    return load_git(spec, ref);
+  }
   if (is_builtin(spec)) return load_builtin(spec);
-  if (looks_like_git_url(spec)) return load_git(spec);
+  if (looks_like_git_url(spec)) return load_git(spec, {});
   std::error_code ec;
   if (spec.find('/') != std::string::npos || spec[0] == '.' || stdfs::exists(spec, ec)) return load_path(spec, spec);
   const stdfs::path user = user_templates_dir();

@@ -91,7 +91,9 @@ struct Template {
 
 // NAME of a built-in template, a local directory (anything with a '/' or that exists), or a
 // git URL with an optional @REF: https://host/repo.git@v1, git@host:org/repo@main, file:///x.
-MLOPS_API Template load_template(const std::string& spec);
+// An @REF cannot hold '/' (the '@' could be part of a path); `ref` can: a non-empty `ref`
+// (branch, tag or commit, e.g. "release/2.0") is fetched from the git URL `spec` as given.
+MLOPS_API Template load_template(const std::string& spec, const std::string& ref = {});
 
 struct TemplateSummary {
   std::string name;
