@@ -46,19 +46,22 @@ bool at_or_after(std::uint32_t s, std::uint32_t ns, const struct timespec& t) {
   return static_cast<std::int64_t>(s) > t.tv_sec || (static_cast<std::int64_t>(s) == t.tv_sec && static_cast<long>(ns) >= t.tv_nsec);
 }
 
-std::uint32_t mode_of(const struct stat& st) {
+// The mode git records for a file. With core.fileMode false (a filesystem without a usable
+// executable bit) a regular file keeps the mode the index has, and a new one is 100644.
+std::uint32_t mode_of(const struct stat& st, bool trust_exec_bit, std::uint32_t index_mode) {
   if (S_ISLNK(st.st_mode)) return GIT_FILEMODE_LINK;
+  if (!trust_exec_bit) return index_mode == GIT_FILEMODE_BLOB_EXECUTABLE ? index_mode : std::uint32_t{GIT_FILEMODE_BLOB};
   return (st.st_mode & S_IXUSR) != 0 ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
 }
 
 // git's stat check: an entry whose recorded stat data still matches the file is unchanged,
 // unless it was written in the same instant as the index ("racily clean"): then only the
 // content can tell, so it counts as changed and gets hashed.
-State classify(const IndexEntry& e, const struct stat& st, bool found, const struct timespec& index_mtime) {
+State classify(const IndexEntry& e, const struct stat& st, bool found, bool trust_exec_bit, const struct timespec& index_mtime) {
   if (!found) return State::deleted;
   if (!S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode)) return State::deleted;  // a directory or device now: no content to keep
   if (e.intent_to_add) return State::changed;  // `git add -N`: the index has no content for it yet
-  const bool same = mode_of(st) == e.mode && static_cast<std::uint32_t>(st.st_size) == e.size &&
+  const bool same = mode_of(st, trust_exec_bit, e.mode) == e.mode && static_cast<std::uint32_t>(st.st_size) == e.size &&
                     static_cast<std::uint32_t>(st.st_mtim.tv_sec) == e.mtime_s && static_cast<std::uint32_t>(st.st_mtim.tv_nsec) == e.mtime_ns &&
                     static_cast<std::uint32_t>(st.st_ctim.tv_sec) == e.ctime_s && static_cast<std::uint32_t>(st.st_ino) == e.ino;
   if (!same) return State::changed;
@@ -90,7 +93,8 @@ class DirStat {
 };
 
 // Stat every tracked file on all cores, as git's preload-index does.
-std::vector<State> compare_with_worktree(const std::vector<IndexEntry>& entries, const stdfs::path& workdir, const struct timespec& index_mtime) {
+std::vector<State> compare_with_worktree(const std::vector<IndexEntry>& entries, const stdfs::path& workdir, bool trust_exec_bit,
+                                         const struct timespec& index_mtime) {
   std::vector<State> states(entries.size(), State::same);
   const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), entries.size() / 2048 + 1);
   auto share = [&](size_t part) {
@@ -103,7 +107,7 @@ std::vector<State> compare_with_worktree(const std::vector<IndexEntry>& entries,
       if (e.mode == GIT_FILEMODE_COMMIT || e.skip_worktree || e.assume_valid) continue;
       struct stat st {};
       const bool found = dirs.lstat(e.path, st);
-      states[i] = classify(e, st, found, index_mtime);
+      states[i] = classify(e, st, found, trust_exec_bit, index_mtime);
     }
   };
   std::vector<std::thread> pool;
@@ -139,12 +143,13 @@ git_oid write_blob_from_file(git_odb* odb, const std::string& abs, const std::st
 }
 
 // The blob id and mode of a working-tree file, stored in the object database if new. False
-// when the file is gone.
-bool store_worktree_file(Repo& r, git_odb* odb, CheckinFilters& filters, const std::string& rel, git_oid& id, std::uint32_t& mode) {
+// when the file is gone. `mode` comes in as the index's (0 for a new file).
+bool store_worktree_file(Repo& r, git_odb* odb, CheckinFilters& filters, bool trust_exec_bit, const std::string& rel, git_oid& id,
+                         std::uint32_t& mode) {
   const std::string abs = (r.workdir / rel).string();
   struct stat st {};
   if (::lstat(abs.c_str(), &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))) return false;
-  mode = mode_of(st);
+  mode = mode_of(st, trust_exec_bit, mode);
   if (S_ISLNK(st.st_mode)) {
     std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
     const ssize_t n = ::readlink(abs.c_str(), target.data(), target.size());
@@ -211,14 +216,20 @@ Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, c
       throw Error(ErrorKind::conflict, "the index has unresolved merge conflicts", "resolve them (git add) before recording a run");
     }
   }
-  const std::vector<State> states = compare_with_worktree(index.entries, r.workdir, index_mtime);
+  git_config* cfg_raw = nullptr;
+  if (git_repository_config_snapshot(&cfg_raw, r.get()) != 0) cfg_raw = nullptr;
+  ConfigPtr cfg(cfg_raw);
+  int filemode = 1;
+  if (cfg_raw != nullptr && git_config_get_bool(&filemode, cfg_raw, "core.filemode") != 0) filemode = 1;
+  const bool trust_exec_bit = filemode != 0;
+  const std::vector<State> states = compare_with_worktree(index.entries, r.workdir, trust_exec_bit, index_mtime);
   log::debug("snapshot: working tree compared with the index");
 
   std::vector<std::string> attribute_files;
   for (const auto& e : index.entries) {
     if (is_attributes_file(e.path)) attribute_files.push_back(e.path);
   }
-  CheckinFilters filters(r.get(), r.workdir, r.gitdir, attribute_files);
+  CheckinFilters filters(cfg_raw, r.workdir, r.gitdir, attribute_files);
   git_odb* odb_raw = nullptr;
   check(git_repository_odb(&odb_raw, r.get()), "cannot open the object database");
   OdbPtr odb(odb_raw);
@@ -240,8 +251,8 @@ Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, c
       continue;
     }
     git_oid id;
-    std::uint32_t mode = 0;
-    if (states[i] == State::deleted || !store_worktree_file(r, odb.get(), filters, e.path, id, mode)) {
+    std::uint32_t mode = e.mode;
+    if (states[i] == State::deleted || !store_worktree_file(r, odb.get(), filters, trust_exec_bit, e.path, id, mode)) {
       invalidate(e.path);
       s.changed.push_back(std::move(e.path));
       continue;
@@ -258,7 +269,7 @@ Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, c
     for (auto& path : untracked_files(r)) {
       git_oid id;
       std::uint32_t mode = 0;
-      if (!store_worktree_file(r, odb.get(), filters, path, id, mode)) continue;
+      if (!store_worktree_file(r, odb.get(), filters, trust_exec_bit, path, id, mode)) continue;
       invalidate(path);
       s.changed.push_back(path);
       items.push_back(TreeItem{std::move(path), mode, to_raw(id)});

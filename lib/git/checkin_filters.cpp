@@ -39,13 +39,10 @@ bool autocrlf(git_config* cfg) {
 
 }  // namespace
 
-CheckinFilters::CheckinFilters(git_repository* repo, const std::filesystem::path& workdir, const std::filesystem::path& gitdir,
+CheckinFilters::CheckinFilters(git_config* cfg, const std::filesystem::path& workdir, const std::filesystem::path& gitdir,
                                const std::vector<std::string>& tracked_attribute_files)
     : m_workdir(workdir) {
-  git_config* raw = nullptr;
-  if (git_repository_config_snapshot(&raw, repo) != 0) raw = nullptr;
-  ConfigPtr cfg(raw);
-  m_everywhere = autocrlf(raw) || repository_wide_attributes(raw, gitdir);
+  m_everywhere = autocrlf(cfg) || repository_wide_attributes(cfg, gitdir);
   for (const auto& f : tracked_attribute_files) {
     const size_t slash = f.rfind('/');
     m_tracked_dirs.insert(slash == std::string::npos ? std::string() : f.substr(0, slash));

@@ -12,15 +12,16 @@
 #include <unordered_set>
 #include <vector>
 
-struct git_repository;
+struct git_config;
 
 namespace mlops::git {
 
 class CheckinFilters {
  public:
-  // `tracked`: the index's paths; a .gitattributes among them applies even when it is not
-  // in the working tree.
-  CheckinFilters(git_repository* repo, const std::filesystem::path& workdir, const std::filesystem::path& gitdir,
+  // `cfg`: the repository's configuration (nullptr: unknown, so filters may apply anywhere).
+  // `tracked_attribute_files`: the index's .gitattributes files, which apply even when they
+  // are not in the working tree.
+  CheckinFilters(git_config* cfg, const std::filesystem::path& workdir, const std::filesystem::path& gitdir,
                  const std::vector<std::string>& tracked_attribute_files);
   // False when no attribute file and no setting could apply a filter to `path` (relative).
   bool may_apply(const std::string& path);

@@ -64,9 +64,10 @@ TEST_CASE("a clean working tree snapshots as HEAD itself", "[snapshot]") {
 namespace {
 
 // What git itself makes of the working tree: `git add` into a copy of the index, then
-// `git write-tree`. A snapshot's tree must be exactly this.
+// `git write-tree`. A snapshot's tree must be exactly this. The copy keeps the index's mtime:
+// git, like a snapshot, re-reads files written in the same instant as the index.
 std::string git_tree_of_worktree(const std::string& r, const std::string& add = "-u") {
-  return sh("cd " + r + " && i=$(git rev-parse --git-path index) && cp \"$i\" \"$i.test\" && GIT_INDEX_FILE=\"$i.test\" git add " + add +
+  return sh("cd " + r + " && i=$(git rev-parse --git-path index) && cp -p \"$i\" \"$i.test\" && GIT_INDEX_FILE=\"$i.test\" git add " + add +
             " && GIT_INDEX_FILE=\"$i.test\" git write-tree && rm \"$i.test\"");
 }
 
@@ -114,6 +115,13 @@ TEST_CASE("a snapshot's tree is the one git writes after adding the working tree
     sh("cd " + r + " && printf 'd/5\\n' > d/4.tmp && touch -r d/4 d/4.tmp && mv d/4.tmp d/4 && git update-index --refresh >/dev/null; "
        "printf 'D/4\\n' > d/4.new && touch -r d/4 d/4.new && mv d/4.new d/4");
     CHECK(snapshot_tree(r) == git_tree_of_worktree(r));
+  }
+  SECTION("core.fileMode false: the executable bit of the file system is not trusted") {
+    sh("cd " + r + " && chmod +x run.sh && git add run.sh && git config core.fileMode false "
+       "&& chmod -x run.sh && chmod +x top && echo more >> top && echo more >> run.sh");
+    const std::string tree = snapshot_tree(r);
+    CHECK(tree == git_tree_of_worktree(r));
+    CHECK(sh("git -C " + r + " ls-tree " + tree + " run.sh top | cut -c1-6 | tr '\n' ' '") == "100755 100644 ");  // as the index has them
   }
   SECTION("sparse checkout: files outside the cone are not deletions") {
     sh("cd " + r + " && git sparse-checkout set --no-cone '/a/' '/top' >/dev/null 2>&1 && test ! -e d/4 && echo more >> a/1");
