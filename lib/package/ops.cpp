@@ -206,6 +206,7 @@ VerifyResult verify(const stdfs::path& store_root, const std::string& ref, const
     return r;
   }
   std::vector<char> buf(1u << 20);
+  std::set<std::string> rehashed;  // right as the manifest says: the signature check need not read them again
   for (const auto& d : blobs_of(manifest, e.descriptor.digest)) {
     check_interrupted();
     const stdfs::path p = store.blob_path(d.digest);
@@ -239,9 +240,11 @@ VerifyResult verify(const stdfs::path& store_root, const std::string& ref, const
       problem("blob " + d.digest + " (" + name + "): content does not match its digest");
     } else if (size != d.size) {
       problem("blob " + d.digest + " (" + name + "): " + std::to_string(size) + " bytes, the manifest says " + std::to_string(d.size));
+    } else {
+      rehashed.insert(d.digest);
     }
   }
-  if (public_key) verify_signature(store, e, *public_key, r);
+  if (public_key) verify_signature(store, e, *public_key, r, rehashed);
   return r;
 }
 

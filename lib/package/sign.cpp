@@ -307,7 +307,8 @@ SignResult sign(const stdfs::path& store_root, const std::string& ref, const std
   return SignResult{digest, kid, content.files.size()};
 }
 
-void verify_signature(const Store& store, const IndexEntry& package, const stdfs::path& public_key, VerifyResult& result) {
+void verify_signature(const Store& store, const IndexEntry& package, const stdfs::path& public_key, VerifyResult& result,
+                      const std::set<std::string>& rehashed) {
   const PublicKey key = load_public_key(public_key);
   const std::string kid = key_id(key);
   const std::string& package_digest = package.descriptor.digest;
@@ -319,7 +320,7 @@ void verify_signature(const Store& store, const IndexEntry& package, const stdfs
       view.emplace();
       try {
         view->manifest = parse_json(store.read_blob(package_digest), "package manifest " + package_digest);
-        view->content = package_files(store, view->manifest);
+        view->content = package_files(store, view->manifest, rehashed);
       } catch (const Error& e) {
         if (e.kind() == ErrorKind::interrupted) throw;
         view->content.problems.push_back(e.what());

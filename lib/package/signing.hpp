@@ -8,11 +8,17 @@
 
 #include <mlops/package.hpp>
 
+#include <set>
+#include <string>
+
 namespace mlops::package {
 
 // Checks the signatures of `package` against `public_key` and the signed file digests
 // against the package's content; adds one line per problem to `result.problems` and sets
 // signature_checked/key_id. A package with no signature by that key is a problem.
-void verify_signature(const Store& store, const IndexEntry& package, const stdfs::path& public_key, VerifyResult& result);
+// `rehashed`: blobs the caller has re-hashed and found right, not read again when they are
+// raw layers (see package_files).
+void verify_signature(const Store& store, const IndexEntry& package, const stdfs::path& public_key, VerifyResult& result,
+                      const std::set<std::string>& rehashed = {});
 
 }  // namespace mlops::package

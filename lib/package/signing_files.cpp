@@ -74,12 +74,16 @@ struct LayerResult {
   std::exception_ptr error;  // an interruption, carried to the calling thread
 };
 
-void hash_raw(const Store& store, const Descriptor& layer, LayerResult& out) {
+void hash_raw(const Store& store, const Descriptor& layer, const std::set<std::string>& rehashed, LayerResult& out) {
   const auto name_it = layer.annotations.find(annotation::filepath);
   const std::string label = name_it != layer.annotations.end() ? name_it->get<std::string>() : std::string("raw layer");
   const auto name = name_it != layer.annotations.end() ? file_name(label) : std::nullopt;
   if (!name) {
     out.problems.push_back(blob_problem(layer, label, "raw layer without a valid " + std::string(annotation::filepath) + " annotation"));
+    return;
+  }
+  if (rehashed.count(layer.digest) != 0) {
+    out.files.push_back({*name, std::string(digest_hex(layer.digest)), layer.digest});
     return;
   }
   const stdfs::path path = store.blob_path(layer.digest);
@@ -237,7 +241,7 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
   if ("sha256:" + src.hash.hex() != layer.digest) out.problems.push_back(blob_problem(layer, label, "digest mismatch (its content changed)"));
 }
 
-void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, LayerResult& out) {
+void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, const std::set<std::string>& rehashed, LayerResult& out) {
   try {
     const Descriptor layer = parse_descriptor(j, "layer " + std::to_string(index + 1) + " of the package manifest");
     const auto kind = layer_kind(layer.media_type);
@@ -248,7 +252,7 @@ void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, 
     if (kind->tar) {
       hash_tar(store, layer, *kind, out);
     } else {
-      hash_raw(store, layer, out);
+      hash_raw(store, layer, rehashed, out);
     }
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::interrupted) {
@@ -263,7 +267,7 @@ void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, 
 
 }  // namespace
 
-PackageContent package_files(const Store& store, const nlohmann::json& manifest) {
+PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed) {
   PackageContent content;
   const auto layers = manifest.is_object() ? manifest.find("layers") : manifest.end();
   if (!manifest.is_object() || layers == manifest.end() || !layers->is_array()) {
@@ -273,7 +277,7 @@ PackageContent package_files(const Store& store, const nlohmann::json& manifest)
   std::vector<LayerResult> results(layers->size());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i = next++; i < results.size(); i = next++) hash_layer(store, (*layers)[i], i, results[i]);
+    for (std::size_t i = next++; i < results.size(); i = next++) hash_layer(store, (*layers)[i], i, rehashed, results[i]);
   };
   const std::size_t n_threads = std::min<std::size_t>(results.size(), std::max(1u, std::thread::hardware_concurrency()));
   {

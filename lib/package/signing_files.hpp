@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,10 @@ struct PackageContent {
 // whose digest is checked here against the manifest the signature names. Every layer blob is
 // re-hashed as it is read. Layers are read in parallel. Error{interrupted} on a signal;
 // everything else wrong with the content is a problem.
-PackageContent package_files(const Store& store, const nlohmann::json& manifest);
+// `rehashed`: blobs the caller has just re-hashed and found right (`package verify` reads
+// every blob first): a raw layer among them is its file, so its digest is the file's and it
+// is not read again.
+PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed = {});
 
 // The model-signing subject digest: sha256 over the raw 32-byte digests of `files`, which
 // must be sorted by name. Error{invalid_input} if one is not 64 hex digits.
