@@ -2,6 +2,7 @@
 #include "exp/workspace.hpp"
 
 #include "core/json.hpp"
+#include "core/sha256.hpp"
 #include "exp/live.hpp"
 #include "git/refs_files.hpp"
 
@@ -18,6 +19,16 @@ namespace mlops::exp {
 namespace {
 
 stdfs::path restore_dir(const stdfs::path& mlops_dir) { return mlops_dir / "restore"; }
+
+// One lock per working tree: linked worktrees share the restore directory (it is in the
+// common .git), but each is a workspace of its own.
+stdfs::path workspace_lock(const stdfs::path& dir, const stdfs::path& workdir) {
+  return dir / ("workspace-" + sha256_hex(workdir.string()).substr(0, 16) + ".lock");
+}
+
+ProcessIdentity owner_of(const nlohmann::json& j) {
+  return ProcessIdentity{j.value("pid", 0), j.value("boot_id", ""), j.value("start_time", std::uint64_t{0}), j.value("host", "")};
+}
 
 // Restores the files of one record; returns messages for the user.
 std::vector<std::string> restore_record(const stdfs::path& record) {
@@ -68,7 +79,7 @@ ParamsOverride::ParamsOverride(Repo& r, const std::string& run_id, const std::ma
   stdfs::create_directories(dir, ec);
   if (ec) throw Error(ErrorKind::io, "cannot create " + dir.string() + ": " + ec.message());
   // One override at a time per workspace; the kernel drops the lock if we die.
-  m_lock_fd = ::open((dir / "workspace.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  m_lock_fd = ::open(workspace_lock(dir, r.workdir).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (m_lock_fd < 0) throw_errno("cannot open the workspace lock");
   if (::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(m_lock_fd);
@@ -76,9 +87,12 @@ ParamsOverride::ParamsOverride(Repo& r, const std::string& run_id, const std::ma
     throw Error(ErrorKind::conflict, "another 'mlops exp run' is running with overridden params in this workspace",
                 "wait for it, or pass --isolated to run in a separate worktree");
   }
-  // Records left by a run that died are settled before we take over the files.
+  // Records left by a run that died are settled before we take over the files; those of a
+  // run still going in another worktree are its own.
   for (const auto& e : stdfs::directory_iterator(dir)) {
-    if (e.path().extension() == ".json") restore_record(e.path());
+    if (e.path().extension() != ".json") continue;
+    const nlohmann::json rec = nlohmann::json::parse(fs::read_file(e.path()), nullptr, false);
+    if (rec.is_object() && !still_running(owner_of(rec))) restore_record(e.path());
   }
   const ProcessIdentity me = current_process();
   nlohmann::json rec{{"run", run_id}, {"pid", me.pid}, {"boot_id", me.boot_id}, {"start_time", me.start_time}, {"host", me.host}};
@@ -127,9 +141,7 @@ std::vector<std::string> recover_workspace(const stdfs::path& cwd) {
   for (const auto& e : stdfs::directory_iterator(dir, ec)) {
     if (e.path().extension() != ".json") continue;
     try {
-      const nlohmann::json j = nlohmann::json::parse(fs::read_file(e.path()));
-      ProcessIdentity owner{j.value("pid", 0), j.value("boot_id", ""), j.value("start_time", std::uint64_t{0}), j.value("host", "")};
-      if (still_running(owner)) continue;
+      if (still_running(owner_of(nlohmann::json::parse(fs::read_file(e.path()))))) continue;
       for (auto& n : restore_record(e.path())) notes.push_back(std::move(n));
     } catch (const std::exception& ex) {
       notes.push_back("cannot restore from " + e.path().string() + ": " + ex.what());
