@@ -9,6 +9,7 @@
 #include "exp/ulid.hpp"
 #include "exp/values.hpp"
 #include "exp/workspace.hpp"
+#include "git/refs_files.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
@@ -23,6 +24,7 @@
 #include <algorithm>
 #include <memory>
 #include <set>
+#include <thread>
 
 namespace mlops::exp {
 
@@ -216,6 +218,22 @@ void checkout_into(Repo& r, const std::string& commit, const stdfs::path& dir) {
 RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& events) {
   if (o.argv.empty()) throw Error(ErrorKind::usage, "no command to run", "for example: mlops exp run -- python train.py");
   const stdfs::path cwd = stdfs::absolute(cwd_in);
+  // libgit2 takes ~10 ms to start (its 22 libraries, and its TLS setup parses the system's CA
+  // bundle); reading the index and lstat()ing every tracked file need none of it, so they
+  // are done meanwhile. A scan that fails is simply taken again, and reported, later.
+  std::shared_ptr<WorktreeScan> scan;
+  {
+    std::jthread loader([] {
+      try {
+        (void)git::libgit2.symbol("git_libgit2_version");
+      } catch (const std::exception&) {  // open_repo() reports it
+      }
+    });
+    try {
+      if (const auto dirs = git::find_repo_dirs(cwd)) scan = scan_worktree(dirs->workdir, dirs->worktree_gitdir / "index");
+    } catch (const Error&) {
+    }
+  }
   Repo r = open_repo(cwd);
   log::debug("exp run: repository open");
   const std::vector<Override> overrides = parse_overrides(r, o);
@@ -269,7 +287,8 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     Job job;
     job.run = new_run(r, o, cwd, pick_name(0));
     if (!new_files.empty()) workspace_override.emplace(r, job.run.id, new_files);
-    const Snapshot s = snapshot(r, o.include_untracked, "mlops snapshot for run " + job.run.name + "\n\nRun-Id: " + job.run.id + "\n");
+    const Snapshot s =
+        snapshot(r, o.include_untracked, "mlops snapshot for run " + job.run.name + "\n\nRun-Id: " + job.run.id + "\n", {}, std::move(scan));
     log::debug("exp run: snapshot {} ({} changed files)", s.commit, s.changed.size());
     job.run.baseline = s.baseline;
     job.run.snapshot = s.commit;
@@ -282,7 +301,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     jobs.push_back(std::move(job));
   } else {
     // ---- a sweep: each point in its own worktree from the snapshot ----
-    const Snapshot base = snapshot(r, o.include_untracked, "mlops snapshot for a sweep\n");
+    const Snapshot base = snapshot(r, o.include_untracked, "mlops snapshot for a sweep\n", {}, std::move(scan));
     const std::string sweep = new_ulid();
     for (size_t i = 0; i < points.size(); ++i) {
       Job job;

@@ -27,9 +27,19 @@ namespace mlops::exp {
 
 using namespace mlops::git;
 
+enum class FileState : std::uint8_t { same, changed, deleted };
+
+struct WorktreeScan {
+  stdfs::path workdir, index_path;
+  struct timespec index_mtime {};
+  IndexFile index;
+  std::vector<FileState> states;  // one per index entry
+  bool trust_exec_bit = true;
+};
+
 namespace {
 
-enum class State : std::uint8_t { same, changed, deleted };
+using State = FileState;
 
 git_oid to_git(const RawOid& r) {
   git_oid id;
@@ -193,9 +203,59 @@ bool is_attributes_file(const std::string& path) {
          (path.size() == name.size() || path[path.size() - name.size() - 1] == '/');
 }
 
+std::shared_ptr<WorktreeScan> scan_with(const stdfs::path& workdir, const stdfs::path& index_path, bool trust_exec_bit) {
+  auto scan = std::make_shared<WorktreeScan>();
+  scan->workdir = workdir;
+  scan->index_path = index_path;
+  scan->trust_exec_bit = trust_exec_bit;
+  struct stat index_st {};
+  if (::stat(index_path.c_str(), &index_st) == 0) scan->index_mtime = index_st.st_mtim;
+  scan->index = read_index(index_path);
+  log::debug("snapshot: index read, {} entries", scan->index.entries.size());
+  for (const auto& e : scan->index.entries) {
+    if (e.stage != 0) {
+      throw Error(ErrorKind::conflict, "the index has unresolved merge conflicts", "resolve them (git add) before recording a run");
+    }
+  }
+  scan->states = compare_with_worktree(scan->index.entries, workdir, trust_exec_bit, scan->index_mtime);
+  log::debug("snapshot: working tree compared with the index");
+  return scan;
+}
+
+bool same_file(const stdfs::path& a, const stdfs::path& b) {
+  std::error_code ec;
+  return a == b || stdfs::equivalent(a, b, ec);
+}
+
+// A scan taken before the repository was opened is of this working tree and index, with the
+// same core.fileMode, and the index has not been rewritten since.
+bool scan_still_holds(const WorktreeScan* scan, const Repo& r, bool trust_exec_bit) {
+  if (scan == nullptr || scan->trust_exec_bit != trust_exec_bit) return false;
+  if (!same_file(scan->workdir, r.workdir) || !same_file(scan->index_path, r.index)) return false;
+  struct stat st {};
+  const struct timespec now = ::stat(r.index.c_str(), &st) == 0 ? st.st_mtim : timespec{0, 0};
+  return now.tv_sec == scan->index_mtime.tv_sec && now.tv_nsec == scan->index_mtime.tv_nsec;
+}
+
+// mlops itself writes the params files after the scan (-S overrides, restoring those of a run
+// that died): they are hashed whatever their stat data says.
+void recheck_params_files(WorktreeScan& scan, const Repo& r) {
+  for (const auto& p : r.config.params) {
+    const std::string rel = stdfs::path(r.project_rel.empty() ? p : r.project_rel + "/" + p).lexically_normal().generic_string();
+    for (size_t i = 0; i < scan.index.entries.size(); ++i) {
+      if (scan.index.entries[i].path == rel) scan.states[i] = State::changed;
+    }
+  }
+}
+
 }  // namespace
 
-Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, const std::map<std::string, std::string>& replace) {
+std::shared_ptr<WorktreeScan> scan_worktree(const stdfs::path& workdir, const stdfs::path& index) {
+  return scan_with(workdir, index, true);
+}
+
+Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, const std::map<std::string, std::string>& replace,
+                  std::shared_ptr<WorktreeScan> scan) {
   Snapshot s;
   git_reference* head_ref = nullptr;
   check(git_repository_head(&head_ref, r.get()), "cannot read HEAD");
@@ -206,24 +266,20 @@ Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, c
   s.baseline = oid_hex(*git_object_id(head_commit_obj));
   const git_oid head_tree_id = *git_commit_tree_id(reinterpret_cast<git_commit*>(head_commit_obj));
 
-  const stdfs::path& index_path = r.index;
-  struct stat index_st {};
-  const struct timespec index_mtime = ::stat(index_path.c_str(), &index_st) == 0 ? index_st.st_mtim : timespec{0, 0};
-  IndexFile index = read_index(index_path);
-  log::debug("snapshot: index read, {} entries", index.entries.size());
-  for (const auto& e : index.entries) {
-    if (e.stage != 0) {
-      throw Error(ErrorKind::conflict, "the index has unresolved merge conflicts", "resolve them (git add) before recording a run");
-    }
-  }
   git_config* cfg_raw = nullptr;
   if (git_repository_config_snapshot(&cfg_raw, r.get()) != 0) cfg_raw = nullptr;
   ConfigPtr cfg(cfg_raw);
   int filemode = 1;
   if (cfg_raw != nullptr && git_config_get_bool(&filemode, cfg_raw, "core.filemode") != 0) filemode = 1;
   const bool trust_exec_bit = filemode != 0;
-  const std::vector<State> states = compare_with_worktree(index.entries, r.workdir, trust_exec_bit, index_mtime);
-  log::debug("snapshot: working tree compared with the index");
+  if (!scan_still_holds(scan.get(), r, trust_exec_bit)) {
+    scan = scan_with(r.workdir, r.index, trust_exec_bit);
+  } else {
+    recheck_params_files(*scan, r);
+    log::debug("snapshot: the scan taken while libgit2 loaded holds");
+  }
+  IndexFile& index = scan->index;
+  const std::vector<State>& states = scan->states;
 
   std::vector<std::string> attribute_files;
   for (const auto& e : index.entries) {

@@ -9,6 +9,7 @@
 #include <mlops/exp.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,8 +56,16 @@ struct Snapshot {
 // S = HEAD's tree plus the tracked files that differ in the working tree (and untracked,
 // non-ignored files when asked), as `git add` would stage them (lib/exp/snapshot.cpp). The user's index is
 // never written. `replace` swaps in blobs (path relative to workdir -> content).
+// `scan`: the working tree compared with the index beforehand (scan_worktree), used when it
+// is of this repository and the index has not changed since; the params files are looked
+// at again, since mlops itself writes them.
+struct WorktreeScan;
 Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message,
-                  const std::map<std::string, std::string>& replace = {});
+                  const std::map<std::string, std::string>& replace = {}, std::shared_ptr<WorktreeScan> scan = {});
+// The half of a snapshot that needs no libgit2: the index read and every tracked file
+// lstat'ed. `exp run` does it while libgit2 loads on another thread. Error{conflict} on an
+// unmerged index, Error{invalid_input} on one we cannot read.
+std::shared_ptr<WorktreeScan> scan_worktree(const stdfs::path& workdir, const stdfs::path& index);
 
 // Content of `path` (relative to the workdir) in commit `rev`, if it exists.
 std::optional<std::string> read_blob_at(Repo& r, const std::string& rev, const std::string& path);
@@ -94,7 +103,7 @@ Run read_run(Repo& r, const std::string& commit);
 // A whole file of a run commit (logs/stdout, series/x.tsv), if present.
 std::optional<std::string> read_run_file(Repo& r, const std::string& commit, const std::string& path);
 
-// git pack-refs --all once there are many loose refs under refs/mlops/exps.
+// git pack-refs --all once there are more than 64 loose refs under refs/mlops/exps.
 void maybe_pack_refs(Repo& r);
 
 }  // namespace mlops::exp

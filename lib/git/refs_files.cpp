@@ -39,18 +39,19 @@ std::optional<RepoDirs> find_repo_dirs(const stdfs::path& cwd) {
   for (;;) {
     const stdfs::path dotgit = dir / ".git";
     const auto st = stdfs::status(dotgit, ec);
-    if (!ec && stdfs::is_directory(st)) return RepoDirs{dir, dotgit};
+    if (!ec && stdfs::is_directory(st)) return RepoDirs{dir, dotgit, dotgit};
     if (!ec && stdfs::is_regular_file(st)) {
       const auto text = read_text(dotgit);
       if (!text || text->rfind("gitdir: ", 0) != 0) return std::nullopt;
       stdfs::path gitdir = trim(text->substr(8));
       if (gitdir.is_relative()) gitdir = dir / gitdir;
       gitdir = gitdir.lexically_normal();
+      const stdfs::path own = gitdir;
       if (const auto common = read_text(gitdir / "commondir")) {
         stdfs::path c = trim(*common);
         gitdir = (c.is_relative() ? gitdir / c : c).lexically_normal();
       }
-      return RepoDirs{dir, gitdir};
+      return RepoDirs{dir, gitdir, own};
     }
     if (dir == dir.root_path() || !dir.has_parent_path()) return std::nullopt;
     dir = dir.parent_path();

@@ -15,8 +15,9 @@
 namespace mlops::git {
 
 struct RepoDirs {
-  std::filesystem::path workdir;  // the working tree root
-  std::filesystem::path gitdir;   // the common git directory (shared by worktrees)
+  std::filesystem::path workdir;          // the working tree root
+  std::filesystem::path gitdir;           // the common git directory (shared by worktrees)
+  std::filesystem::path worktree_gitdir;  // this working tree's own (HEAD, index): gitdir unless linked
 };
 
 // Finds the repository around `cwd` the way git does for a plain working tree: a `.git`
