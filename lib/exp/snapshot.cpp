@@ -52,8 +52,12 @@ RawOid to_raw(const git_oid& id) {
   return r;
 }
 
-bool at_or_after(std::uint32_t s, std::uint32_t ns, const struct timespec& t) {
-  return static_cast<std::int64_t>(s) > t.tv_sec || (static_cast<std::int64_t>(s) == t.tv_sec && static_cast<long>(ns) >= t.tv_nsec);
+// git's racy-clean rule, at its (default) one-second granularity: a file modified in the
+// second the index was written, or later, may have changed again without its stat data
+// showing it (a rename can reuse the inode and keep size and mtime; the ctime git compares is
+// whole seconds). Nanoseconds would miss such a file that git itself catches.
+bool racily_clean(std::uint32_t mtime_s, const struct timespec& index_mtime) {
+  return static_cast<std::int64_t>(mtime_s) >= index_mtime.tv_sec;
 }
 
 // The mode git records for a file. With core.fileMode false (a filesystem without a usable
@@ -65,7 +69,7 @@ std::uint32_t mode_of(const struct stat& st, bool trust_exec_bit, std::uint32_t 
 }
 
 // git's stat check: an entry whose recorded stat data still matches the file is unchanged,
-// unless it was written in the same instant as the index ("racily clean"): then only the
+// unless it was written in the same second as the index ("racily clean"): then only the
 // content can tell, so it counts as changed and gets hashed.
 State classify(const IndexEntry& e, const struct stat& st, bool found, bool trust_exec_bit, const struct timespec& index_mtime) {
   if (!found) return State::deleted;
@@ -75,7 +79,7 @@ State classify(const IndexEntry& e, const struct stat& st, bool found, bool trus
                     static_cast<std::uint32_t>(st.st_mtim.tv_sec) == e.mtime_s && static_cast<std::uint32_t>(st.st_mtim.tv_nsec) == e.mtime_ns &&
                     static_cast<std::uint32_t>(st.st_ctim.tv_sec) == e.ctime_s && static_cast<std::uint32_t>(st.st_ino) == e.ino;
   if (!same) return State::changed;
-  return at_or_after(e.mtime_s, e.mtime_ns, index_mtime) ? State::changed : State::same;
+  return racily_clean(e.mtime_s, index_mtime) ? State::changed : State::same;
 }
 
 // lstat()s the files of one directory after another, relative to an open descriptor of
