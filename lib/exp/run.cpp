@@ -231,7 +231,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     });
     try {
       if (const auto dirs = git::find_repo_dirs(cwd)) scan = scan_worktree(dirs->workdir, dirs->worktree_gitdir / "index");
-    } catch (const Error&) {
+    } catch (const std::exception&) {
     }
   }
   Repo r = open_repo(cwd);
