@@ -15,6 +15,9 @@ constexpr size_t k_hash_size = 20;
 constexpr std::uint16_t k_flag_assume_valid = 0x8000, k_flag_extended = 0x4000, k_name_mask = 0x0fff;
 constexpr std::uint16_t k_ext_intent_to_add = 0x2000, k_ext_skip_worktree = 0x4000;
 constexpr int k_max_tree_depth = 4096;
+// Linux cannot stat a longer path, and the cap keeps the memory of a version 4 index (each
+// path a prefix of the previous one plus a suffix) linear in the file's size.
+constexpr size_t k_max_path = 4096;
 
 [[noreturn]] void corrupt(const std::string& what) {
   throw Error(ErrorKind::invalid_input, "the git index is corrupt: " + what,
@@ -214,11 +217,13 @@ IndexFile parse_index(std::string_view bytes) {
       if (strip > previous.size()) corrupt("an entry's path prefix is longer than the previous path");
       previous.resize(previous.size() - strip);
       previous += r.cstr("an entry's path");
+      if (previous.size() > k_max_path) corrupt("an entry's path is longer than " + std::to_string(k_max_path) + " bytes");
       e.path = previous;
     } else {
       const std::string_view name = r.cstr("an entry's path");
       const size_t name_len = flags & k_name_mask;
       if (name_len != k_name_mask && name_len != name.size()) corrupt("an entry's path length does not match its flags");
+      if (name.size() > k_max_path) corrupt("an entry's path is longer than " + std::to_string(k_max_path) + " bytes");
       e.path = std::string(name);
       // Entries are NUL-padded to a multiple of 8 bytes; the NUL after the path is one of them.
       const size_t used = r.pos() - start;
