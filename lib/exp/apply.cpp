@@ -40,13 +40,6 @@ std::vector<std::string> uncommitted(Repo& r) {
 
 // Untracked files at paths the snapshot has: a forced checkout overwrites them.
 std::vector<std::string> untracked_in_the_way(Repo& r, const std::string& snapshot) {
-  git_status_options so;
-  check(git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION), "libgit2");
-  so.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-  so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-  git_status_list* sl = nullptr;
-  check(git_status_list_new(&sl, r.get(), &so), "cannot compute the working tree status");
-  StatusListPtr owner(sl);
   const git_oid id = parse_oid(snapshot);
   git_commit* c = nullptr;
   check(git_commit_lookup(&c, r.get(), &id), "cannot read snapshot " + snapshot);
@@ -55,14 +48,11 @@ std::vector<std::string> untracked_in_the_way(Repo& r, const std::string& snapsh
   check(git_commit_tree(&t, c), "cannot read the tree of snapshot " + snapshot);
   TreePtr tree(t);
   std::vector<std::string> out;
-  for (size_t i = 0; i < git_status_list_entrycount(sl); ++i) {
-    const git_status_entry* e = git_status_byindex(sl, i);
-    if ((e->status & GIT_STATUS_WT_NEW) == 0 || e->index_to_workdir == nullptr) continue;
-    const char* path = e->index_to_workdir->new_file.path;
+  for (auto& path : untracked_files(r)) {
     git_tree_entry* te = nullptr;
-    if (git_tree_entry_bypath(&te, t, path) != 0) continue;
+    if (git_tree_entry_bypath(&te, t, path.c_str()) != 0) continue;
     git_tree_entry_free(te);
-    out.push_back(path);
+    out.push_back(std::move(path));
   }
   return out;
 }

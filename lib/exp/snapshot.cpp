@@ -184,22 +184,6 @@ bool store_worktree_file(Repo& r, git_odb* odb, CheckinFilters& filters, bool tr
   return true;
 }
 
-// Untracked, non-ignored files of the working tree.
-std::vector<std::string> untracked_files(Repo& r) {
-  git_status_options so;
-  check(git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION), "libgit2");
-  so.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-  so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-  git_status_list* sl = nullptr;
-  check(git_status_list_new(&sl, r.get(), &so), "cannot list untracked files");
-  StatusListPtr status(sl);
-  std::vector<std::string> out;
-  for (size_t i = 0; i < git_status_list_entrycount(sl); ++i) {
-    const git_status_entry* se = git_status_byindex(sl, i);
-    if ((se->status & GIT_STATUS_WT_NEW) != 0 && se->index_to_workdir != nullptr) out.emplace_back(se->index_to_workdir->new_file.path);
-  }
-  return out;
-}
 
 bool is_attributes_file(const std::string& path) {
   static constexpr std::string_view name = ".gitattributes";
@@ -253,6 +237,22 @@ void recheck_params_files(WorktreeScan& scan, const Repo& r) {
 }
 
 }  // namespace
+
+std::vector<std::string> untracked_files(Repo& r) {
+  git_status_options so;
+  check(git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION), "libgit2");
+  so.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+  so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  git_status_list* sl = nullptr;
+  check(git_status_list_new(&sl, r.get(), &so), "cannot list untracked files");
+  StatusListPtr status(sl);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < git_status_list_entrycount(sl); ++i) {
+    const git_status_entry* se = git_status_byindex(sl, i);
+    if ((se->status & GIT_STATUS_WT_NEW) != 0 && se->index_to_workdir != nullptr) out.emplace_back(se->index_to_workdir->new_file.path);
+  }
+  return out;
+}
 
 std::shared_ptr<WorktreeScan> scan_worktree(const stdfs::path& workdir, const stdfs::path& index) {
   return scan_with(workdir, index, true);
@@ -381,10 +381,8 @@ Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, c
   git_tree* tree_raw = nullptr;
   check(git_tree_lookup(&tree_raw, r.get(), &tree_id), "cannot read the snapshot tree");
   TreePtr tree(tree_raw);
-  const auto who = commit_identity(r.workdir);
-  git_signature* sig = nullptr;
-  check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
-  SignaturePtr sig_owner(sig);
+  const SignaturePtr sig_owner = commit_signature(r);
+  git_signature* sig = sig_owner.get();
   const git_commit* parents[1] = {reinterpret_cast<git_commit*>(head_commit_obj)};
   git_oid commit_id;
   check(git_commit_create(&commit_id, r.get(), nullptr, sig, sig, "UTF-8", message.c_str(), tree_raw, 1, parents),

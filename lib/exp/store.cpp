@@ -19,6 +19,13 @@ using namespace mlops::git;
 
 std::string oid_hex(const git_oid& id) { return git_oid_tostr_s(&id); }
 
+SignaturePtr commit_signature(const Repo& r) {
+  const auto who = commit_identity(r.workdir);
+  git_signature* sig = nullptr;
+  check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
+  return SignaturePtr(sig);
+}
+
 git_oid parse_oid(const std::string& hex) {
   git_oid id;
   if (git_oid_fromstr(&id, hex.c_str()) != 0) throw Error(ErrorKind::invalid_input, "not an object id: '" + hex + "'");
@@ -179,10 +186,8 @@ std::string write_run_commit(Repo& r, const Run& run, const RunFiles& files, con
   git_commit* parent = nullptr;
   check(git_commit_lookup(&parent, r.get(), &parent_id), "cannot read the snapshot commit");
   CommitPtr parent_owner(parent);
-  const auto who = commit_identity(r.workdir);
-  git_signature* sig = nullptr;
-  check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
-  SignaturePtr sig_owner(sig);
+  const SignaturePtr sig_owner = commit_signature(r);
+  git_signature* sig = sig_owner.get();
   const std::string message = run_commit_message("mlops run " + run.name + ": " + run.status, run);
   CommitPtr previous_owner;
   const git_commit* parents[2] = {parent, nullptr};
@@ -216,10 +221,8 @@ std::string rewrite_run_json(Repo& r, const std::string& commit, const Run& run)
   git_tree* nt = nullptr;
   check(git_tree_lookup(&nt, r.get(), &tree_id), "cannot read the run tree");
   TreePtr new_tree(nt);
-  const auto who = commit_identity(r.workdir);
-  git_signature* sig = nullptr;
-  check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
-  SignaturePtr sig_owner(sig);
+  const SignaturePtr sig_owner = commit_signature(r);
+  git_signature* sig = sig_owner.get();
   const git_commit* cparents[1] = {c};
   const std::string message = run_commit_message("mlops: annotate run " + run.name, run);
   git_oid out;
@@ -245,10 +248,8 @@ std::string make_merge_commit(Repo& r, const std::string& source, const std::vec
     owners.emplace_back(pc);
     parents.push_back(pc);
   }
-  const auto who = commit_identity(r.workdir);
-  git_signature* sig = nullptr;
-  check(git_signature_now(&sig, who.name.c_str(), who.email.c_str()), "invalid git identity");
-  SignaturePtr sig_owner(sig);
+  const SignaturePtr sig_owner = commit_signature(r);
+  git_signature* sig = sig_owner.get();
   git_oid out;
   check(git_commit_create(&out, r.get(), nullptr, sig, sig, "UTF-8", git_commit_message(c), t, parents.size(), parents.data()),
         "cannot write a merge commit");

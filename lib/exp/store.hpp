@@ -45,6 +45,8 @@ Repo open_repo(const stdfs::path& cwd, bool need_head = true);
 ProjectConfig read_config(const stdfs::path& project);
 
 std::string oid_hex(const git_oid& id);
+// Author and committer of the commits mlops writes: the configured identity, now.
+git::SignaturePtr commit_signature(const Repo& r);
 git_oid parse_oid(const std::string& hex);
 
 struct Snapshot {
@@ -66,6 +68,8 @@ Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message,
 // lstat'ed. `exp run` does it while libgit2 loads on another thread. Error{conflict} on an
 // unmerged index, Error{invalid_input} on one we cannot read.
 std::shared_ptr<WorktreeScan> scan_worktree(const stdfs::path& workdir, const stdfs::path& index);
+// Untracked, non-ignored files of the working tree, relative to it.
+std::vector<std::string> untracked_files(Repo& r);
 
 // Content of `path` (relative to the workdir) in commit `rev`, if it exists.
 std::optional<std::string> read_blob_at(Repo& r, const std::string& rev, const std::string& path);
