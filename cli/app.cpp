@@ -93,10 +93,10 @@ int dispatch(int argc, char** argv, Output& errors) {
 
   ctx.out.configure(ctx.global.json, ctx.global.quiet, color_mode(ctx.global.color));
   errors.configure(false, false, color_mode(ctx.global.color));  // errors thrown from here on honour --color
-  const auto level = ctx.global.verbose >= 2 ? spdlog::level::debug
-                     : ctx.global.verbose == 1 ? spdlog::level::info
-                     : ctx.global.quiet         ? spdlog::level::err
-                                                : spdlog::level::warn;
+  const auto level = ctx.global.verbose >= 2 ? log::Level::debug
+                     : ctx.global.verbose == 1 ? log::Level::info
+                     : ctx.global.quiet         ? log::Level::error
+                                                : log::Level::warn;
   log::configure(level, ctx.out.stderr_color());
 
   if (!ctx.global.directory.empty() && ::chdir(ctx.global.directory.c_str()) != 0) {

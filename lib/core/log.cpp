@@ -1,11 +1,25 @@
 // SPDX-License-Identifier: MIT
-#include <mlops/log.hpp>
+// The one translation unit that compiles spdlog (header-only, which keeps a shared object off
+// the startup path) and fmt's formatter.
+#include "core/log.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 namespace mlops::log {
 namespace {
+
+spdlog::level::level_enum to_spdlog(Level level) {
+  switch (level) {
+    case Level::debug: return spdlog::level::debug;
+    case Level::info: return spdlog::level::info;
+    case Level::warn: return spdlog::level::warn;
+    case Level::error: return spdlog::level::err;
+    case Level::off: break;
+  }
+  return spdlog::level::off;
+}
 
 std::shared_ptr<spdlog::logger> make(bool color) {
   std::shared_ptr<spdlog::sinks::sink> sink;
@@ -27,13 +41,19 @@ std::shared_ptr<spdlog::logger>& instance() {
 
 }  // namespace
 
-void configure(spdlog::level::level_enum level, bool color) {
+void configure(Level level, bool color) {
   auto logger = make(color);
-  logger->set_level(level);
-  if (level <= spdlog::level::debug) logger->set_pattern("mlops: %H:%M:%S.%e %^%l%$: %v");
+  logger->set_level(to_spdlog(level));
+  if (level <= Level::debug) logger->set_pattern("mlops: %H:%M:%S.%e %^%l%$: %v");
   instance() = std::move(logger);
 }
 
-spdlog::logger& get() { return *instance(); }
+bool enabled(Level level) noexcept { return instance()->should_log(to_spdlog(level)); }
+
+void write(Level level, std::string_view message) { instance()->log(to_spdlog(level), message); }
+
+void vwrite(Level level, fmt::string_view format, fmt::format_args args) {
+  instance()->log(to_spdlog(level), std::string_view(fmt::vformat(format, args)));
+}
 
 }  // namespace mlops::log

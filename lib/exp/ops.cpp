@@ -10,7 +10,7 @@
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
 #include <mlops/fs.hpp>
-#include <mlops/log.hpp>
+#include "core/log.hpp"
 
 #include <algorithm>
 #include <set>

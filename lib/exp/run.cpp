@@ -14,7 +14,7 @@
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
 #include <mlops/fs.hpp>
-#include <mlops/log.hpp>
+#include "core/log.hpp"
 #include <mlops/version.hpp>
 
 #include <fcntl.h>

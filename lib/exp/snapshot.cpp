@@ -12,7 +12,7 @@
 #include "git/tree_build.hpp"
 
 #include <mlops/error.hpp>
-#include <mlops/log.hpp>
+#include "core/log.hpp"
 
 #include <algorithm>
 #include <cstring>

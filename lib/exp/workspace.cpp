@@ -9,7 +9,7 @@
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
 #include <mlops/fs.hpp>
-#include <mlops/log.hpp>
+#include "core/log.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -7,7 +7,7 @@
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 #include <mlops/interrupt.hpp>
-#include <mlops/log.hpp>
+#include "core/log.hpp"
 
 #include <unistd.h>
 

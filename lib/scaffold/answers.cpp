@@ -5,7 +5,7 @@
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 #include <mlops/interrupt.hpp>
-#include <mlops/log.hpp>
+#include "core/log.hpp"
 #include <mlops/scaffold.hpp>
 
 #include "git/repo.hpp"
