@@ -12,7 +12,7 @@ _mlops() {
             -*) continue ;;
         esac
         case "$path/$w" in
-            /init|/template|/template/list|/template/show|/exp|/exp/run|/exp/log|/exp/list|/exp/show|/exp/diff|/exp/rm|/exp/tag|/exp/apply|/exp/branch|/exp/push|/exp/pull|/exp/gc|/params|/params/diff|/metrics|/metrics/show|/metrics/diff|/package|/package/build|/package/list|/package/inspect|/package/verify|/package/sign|/package/unpack|/package/tag|/package/rm|/package/gc|/package/export|/package/import|/key|/key/generate|/completion|/version) path="$path/$w" ;;
+            /init|/template|/template/list|/template/show|/exp|/exp/run|/exp/log|/exp/list|/exp/show|/exp/diff|/exp/rm|/exp/tag|/exp/apply|/exp/branch|/exp/push|/exp/pull|/exp/gc|/params|/params/diff|/metrics|/metrics/show|/metrics/diff|/package|/package/build|/package/list|/package/inspect|/package/verify|/package/sign|/package/unpack|/package/tag|/package/rm|/package/gc|/package/export|/package/import|/key|/key/generate|/completion|/version|/help) path="$path/$w" ;;
         esac
     done
     case "$prev" in
@@ -50,7 +50,7 @@ _mlops() {
     esac
     local opts='' cmds='' pos=''
     case "$path" in
-        '') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='init template exp params metrics package key completion version'; pos='' ;;
+        '') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='init template exp params metrics package key completion version help'; pos='' ;;
         '/init') opts='--help -h --help-all --template -t --ref --set -s --answers --defaults -d --no-git --force -f --trust --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
         '/template') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='list show'; pos='' ;;
         '/template/list') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
@@ -89,6 +89,7 @@ _mlops() {
         '/key/generate') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/completion') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='words:bash zsh fish' ;;
         '/version') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/help') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

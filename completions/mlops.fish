@@ -17,7 +17,7 @@ function __mlops_path
             case '-*'
             case '*'
                 set -l next (string join / $path $t)
-                if contains -- "/$next" '/init' '/template' '/template/list' '/template/show' '/exp' '/exp/run' '/exp/log' '/exp/list' '/exp/show' '/exp/diff' '/exp/rm' '/exp/tag' '/exp/apply' '/exp/branch' '/exp/push' '/exp/pull' '/exp/gc' '/params' '/params/diff' '/metrics' '/metrics/show' '/metrics/diff' '/package' '/package/build' '/package/list' '/package/inspect' '/package/verify' '/package/sign' '/package/unpack' '/package/tag' '/package/rm' '/package/gc' '/package/export' '/package/import' '/key' '/key/generate' '/completion' '/version'
+                if contains -- "/$next" '/init' '/template' '/template/list' '/template/show' '/exp' '/exp/run' '/exp/log' '/exp/list' '/exp/show' '/exp/diff' '/exp/rm' '/exp/tag' '/exp/apply' '/exp/branch' '/exp/push' '/exp/pull' '/exp/gc' '/params' '/params/diff' '/metrics' '/metrics/show' '/metrics/diff' '/package' '/package/build' '/package/list' '/package/inspect' '/package/verify' '/package/sign' '/package/unpack' '/package/tag' '/package/rm' '/package/gc' '/package/export' '/package/import' '/key' '/key/generate' '/completion' '/version' '/help'
                     set path $path $t
                 end
         end
@@ -35,6 +35,7 @@ complete -c mlops -n 'test "(__mlops_path)" = \'\'' -a 'package' -d 'Build, sign
 complete -c mlops -n 'test "(__mlops_path)" = \'\'' -a 'key' -d 'Generate signing keys for packages'
 complete -c mlops -n 'test "(__mlops_path)" = \'\'' -a 'completion' -d 'Print a shell completion script (bash, zsh, fish)'
 complete -c mlops -n 'test "(__mlops_path)" = \'\'' -a 'version' -d 'Show version and build information'
+complete -c mlops -n 'test "(__mlops_path)" = \'\'' -a 'help' -d 'Show the help of a command (mlops help exp list)'
 complete -c mlops -l help -s h -d 'Print this help message and exit'
 complete -c mlops -l help-all -d 'Show help for every command'
 complete -c mlops -l json -d 'Print results as JSON on stdout'
@@ -204,3 +205,5 @@ complete -c mlops -n 'test "(__mlops_path)" = \'completion\'' -l help-all -d 'Sh
 complete -c mlops -n 'test "(__mlops_path)" = \'completion\'' -a 'bash zsh fish'
 complete -c mlops -n 'test "(__mlops_path)" = \'version\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n 'test "(__mlops_path)" = \'version\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n 'test "(__mlops_path)" = \'help\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n 'test "(__mlops_path)" = \'help\'' -l help-all -d 'Show help for every command'
