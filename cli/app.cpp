@@ -67,7 +67,6 @@ int dispatch(int argc, char** argv, Output& errors) {
   Context ctx;
   CLI::App app{"", "mlops"};
   build_app(app, ctx);
-  app.set_version_flag("-V,--version", version_line(), "Print the version and exit");
 
   try {
     app.parse(argc, argv);
@@ -83,6 +82,9 @@ int dispatch(int argc, char** argv, Output& errors) {
                      : ctx.global.quiet         ? log::Level::error
                                                 : log::Level::warn;
   log::configure(level, ctx.out.stderr_color());
+  if (ctx.global.verbose > 0) {
+    for (const auto& note : ctx.notes) ctx.out.warn(note);  // old spellings: scripts stay quiet
+  }
 
   if (!ctx.global.directory.empty() && ::chdir(ctx.global.directory.c_str()) != 0) {
     throw_errno("cannot change to directory " + ctx.global.directory);

@@ -4,6 +4,8 @@
 #include "exit_codes.hpp"
 #include "help.hpp"
 
+#include <mlops/version.hpp>
+
 #include <array>
 
 namespace mlops::cli {
@@ -44,6 +46,7 @@ void build_app(CLI::App& app, Context& ctx) {
   app.fallthrough();
   app.require_subcommand(0, 1);
   app.set_help_all_flag("--help-all", "Show help for every command");
+  app.set_version_flag("-V,--version", std::string("mlops ") + std::string(version()), "Print the version and exit");
   app.add_flag("--json", ctx.global.json, "Print results as JSON on stdout")->group(k_global_options);
   app.add_flag("-q,--quiet", ctx.global.quiet, "Print only results and errors")->group(k_global_options);
   app.add_flag("-v,--verbose", ctx.global.verbose, "More log output on stderr (-vv for debug)")->group(k_global_options);

@@ -8,7 +8,7 @@ _mlops() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         w="${COMP_WORDS[i]}"
         case "$w" in
-            --color|-C|--template|-t|--ref|--set|-s|--answers|--name|-n|-S|--jobs|-j|--tag|--message|-m|--step|--param|--artifact|--filter|-f|--sort|--limit|-l|--columns|-c|--store|--from-exp|--compression|--created|--key) ((i++)); continue ;;
+            --color|-C|--template|-t|--ref|--set|-S|-s|--answers|--name|-n|--jobs|-j|--tag|--message|-m|--step|--param|--artifact|--filter|-f|--sort|--limit|-l|--columns|-c|--store|--from-exp|--compression|--created|--key) ((i++)); continue ;;
             -*) continue ;;
         esac
         case "$path/$w" in
@@ -46,50 +46,50 @@ _mlops() {
         -m) COMPREPLY=(); return ;;
         -n) COMPREPLY=(); return ;;
         -s) COMPREPLY=(); return ;;
-        -t) COMPREPLY=($(compgen -W "$(mlops template list -q 2>/dev/null)" -- "$cur") $(compgen -d -- "$cur")); return ;;
+        -t) COMPREPLY=(); return ;;
     esac
     local opts='' cmds='' pos=''
     case "$path" in
-        '') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='init template exp params metrics package key completion version help'; pos='' ;;
-        '/init') opts='--help -h --help-all --template -t --ref --set -s --answers --defaults -d --no-git --force -f --trust --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
-        '/template') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='list show'; pos='' ;;
-        '/template/list') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/template/show') opts='--help -h --help-all --ref --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='templates' ;;
-        '/exp') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='run log list show diff rm tag apply branch push pull gc'; pos='' ;;
-        '/exp/run') opts='--help -h --help-all --name -n --set -S --jobs -j --isolated --include-untracked -u --new-keys --tag -t --message -m --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/log') opts='--help -h --help-all --step --param --artifact --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/list') opts='--help -h --help-all --all -a --filter -f --sort -s --limit -l --columns -c --csv --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/show') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/diff') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/rm') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/tag') opts='--help -h --help-all --remove --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/apply') opts='--help -h --help-all --force -f --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/branch') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/push') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/pull') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/gc') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/params') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='diff'; pos='' ;;
-        '/params/diff') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/metrics') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='show diff'; pos='' ;;
-        '/metrics/show') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/metrics/diff') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='build list inspect verify sign unpack tag rm gc export import'; pos='' ;;
-        '/package/build') opts='--help -h --help-all --store --tag -t --from-exp --compression --created --jobs -j --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package/list') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package/inspect') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package/verify') opts='--help -h --help-all --store --key --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package/sign') opts='--help -h --help-all --store --key --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package/unpack') opts='--help -h --help-all --store --filter --force -f --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
-        '/package/tag') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package/rm') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package/gc') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package/export') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package/import') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/key') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='generate'; pos='' ;;
-        '/key/generate') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/completion') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='words:bash zsh fish' ;;
-        '/version') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/help') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds='init template exp params metrics package key completion version help'; pos='' ;;
+        '/init') opts='--help -h --help-all --template -t --ref --set -S -s --answers --defaults -d --no-git --force -f --trust --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
+        '/template') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds='list show'; pos='' ;;
+        '/template/list') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/template/show') opts='--help -h --help-all --ref --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='templates' ;;
+        '/exp') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds='run log list show diff rm tag apply branch push pull gc'; pos='' ;;
+        '/exp/run') opts='--help -h --help-all --name -n --set -S --jobs -j --isolated --include-untracked -u --new-keys --tag -t --message -m --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/log') opts='--help -h --help-all --step --param --artifact --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/list') opts='--help -h --help-all --all -a --filter -f --sort -s --limit -l --columns -c --csv --md --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/show') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/diff') opts='--help -h --help-all --md --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/rm') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/tag') opts='--help -h --help-all --remove --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/apply') opts='--help -h --help-all --force -f --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/branch') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/push') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/pull') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/gc') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/params') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds='diff'; pos='' ;;
+        '/params/diff') opts='--help -h --help-all --md --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/metrics') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds='show diff'; pos='' ;;
+        '/metrics/show') opts='--help -h --help-all --md --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/metrics/diff') opts='--help -h --help-all --md --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds='build list inspect verify sign unpack tag rm gc export import'; pos='' ;;
+        '/package/build') opts='--help -h --help-all --store --tag -t --from-exp --compression --created --jobs -j --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/list') opts='--help -h --help-all --store --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/inspect') opts='--help -h --help-all --store --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/verify') opts='--help -h --help-all --store --key --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/sign') opts='--help -h --help-all --store --key --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/unpack') opts='--help -h --help-all --store --filter --force -f --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
+        '/package/tag') opts='--help -h --help-all --store --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/rm') opts='--help -h --help-all --store --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/gc') opts='--help -h --help-all --store --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/export') opts='--help -h --help-all --store --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/import') opts='--help -h --help-all --store --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/key') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds='generate'; pos='' ;;
+        '/key/generate') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/completion') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='words:bash zsh fish' ;;
+        '/version') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/help') opts='--help -h --help-all --help -h --help-all --version -V --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

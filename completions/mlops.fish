@@ -12,7 +12,7 @@ function __mlops_path
             continue
         end
         switch $t
-            case --color -C --template -t --ref --set -s --answers --name -n -S --jobs -j --tag --message -m --step --param --artifact --filter -f --sort --limit -l --columns -c --store --from-exp --compression --created --key
+            case --color -C --template -t --ref --set -S -s --answers --name -n --jobs -j --tag --message -m --step --param --artifact --filter -f --sort --limit -l --columns -c --store --from-exp --compression --created --key
                 set skip 1
             case '-*'
             case '*'
@@ -38,6 +38,7 @@ complete -c mlops -n 'test "(__mlops_path)" = \'\'' -a 'version' -d 'Show versio
 complete -c mlops -n 'test "(__mlops_path)" = \'\'' -a 'help' -d 'Show the help of a command (mlops help exp list)'
 complete -c mlops -l help -s h -d 'Print this help message and exit'
 complete -c mlops -l help-all -d 'Show help for every command'
+complete -c mlops -l version -s V -d 'Print the version and exit'
 complete -c mlops -l json -d 'Print results as JSON on stdout'
 complete -c mlops -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -l verbose -s v -d 'More log output on stderr (-vv for debug)'
@@ -45,9 +46,11 @@ complete -c mlops -l color -r -a 'auto always never' -d 'Colour: auto, always or
 complete -c mlops -s C -r -a '(__fish_complete_directories)' -d 'Run as if started in DIR'
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l help-all -d 'Show help for every command'
-complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l template -s t -r -a '(mlops template list -q 2>/dev/null; __fish_complete_directories)' -d 'Built-in template NAME, a local directory, or a git URL with an optional @REF (default: ml-project)'
+complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l template -r -a '(mlops template list -q 2>/dev/null; __fish_complete_directories)' -d 'Built-in template NAME, a local directory, or a git URL with an optional @REF (default: ml-project)'
+complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -s t -r -d 'Old spelling of --template'
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l ref -r -d 'Branch, tag or commit of a git template; unlike @REF it may contain \'/\''
-complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l set -s s -r -d 'Answer a question: KEY=VALUE; comma-separate multichoice values (repeatable)'
+complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l set -s S -r -d 'Answer a question: KEY=VALUE; comma-separate multichoice values (repeatable)'
+complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -s s -r -d 'Old spelling of --set'
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l answers -r -F -d 'Read answers from a YAML file (e.g. another project\'s .mlops/answers.yaml)'
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l defaults -s d -d 'Accept every default without asking'
 complete -c mlops -n 'test "(__mlops_path)" = \'init\'' -l no-git -d 'Do not create a git repository or commit'
@@ -96,8 +99,10 @@ complete -c mlops -n 'test "(__mlops_path)" = \'exp log\'' -l artifact -r -d 'A 
 complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -l all -s a -d 'Every run, not only those based on HEAD\'s recent history'
-complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -l filter -s f -r -d 'Keep runs matching EXPR, e.g. \'metrics.acc > 0.9 and tag:best\''
-complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -l sort -s s -r -d 'Sort by a field, \'-\' for descending, e.g. -metrics.acc'
+complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -l filter -r -d 'Keep runs matching EXPR, e.g. \'metrics.acc > 0.9 and tag:best\''
+complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -s f -r -d 'Old spelling of --filter'
+complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -l sort -r -d 'Sort by a field, \'-\' for descending, e.g. -metrics.acc'
+complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -s s -r -d 'Old spelling of --sort'
 complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -l limit -s l -r -d 'Show at most N runs'
 complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -l columns -s c -r -d 'Comma-separated fields to show instead of the defaults'
 complete -c mlops -n 'test "(__mlops_path)" = \'exp list\'' -l csv -d 'Print CSV'
