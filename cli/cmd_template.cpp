@@ -102,6 +102,7 @@ Examples:
 
   auto* list = cmd.add_subcommand("list", "List built-in templates and those in $MLOPS_TEMPLATES_DIR");
   list->fallthrough();
+  list->alias("ls");
   list->footer(R"(
 Examples:
   mlops template list
