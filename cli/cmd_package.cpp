@@ -157,7 +157,7 @@ int run_tag(Opts& o, Context& ctx) {
 int run_rm(Opts& o, Context& ctx) {
   const auto removed = package::remove(o.store_path(), o.refs);
   if (ctx.out.json()) {
-    ctx.out.print_json(removed);
+    ctx.out.print_json({{"removed", removed}});
   } else {
     for (const auto& r : removed) ctx.out.status("removed " + r);
     ctx.out.status("blobs stay until 'mlops package gc'");
@@ -185,7 +185,7 @@ int run_export(Opts& o, Context& ctx) {
 int run_import(Opts& o, Context& ctx) {
   const auto refs = package::import_tar(o.store_path(), o.file);
   if (ctx.out.json()) {
-    ctx.out.print_json(refs);
+    ctx.out.print_json({{"imported", refs}});
   } else {
     std::string s;
     for (const auto& r : refs) s += r + "\n";
