@@ -22,6 +22,7 @@ constexpr std::array k_commands = {
     Command{"completion", "Print a shell completion script (bash, zsh, fish)", k_needs_nothing, setup_completion},
     Command{"version", "Show version and build information", k_needs_nothing, setup_version},
     Command{"help", "Show the help of a command (mlops help exp list)", k_needs_nothing, setup_help},
+    Command{"__complete", "Values for shell completion (hidden)", k_needs_nothing, setup_complete},
 };
 
 }  // namespace
@@ -57,6 +58,7 @@ void build_app(CLI::App& app, Context& ctx) {
   for (const auto& c : commands()) {
     CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.summary));
     sub->fallthrough();
+    if (c.name.starts_with("__")) sub->group("");  // internal: not in help, not completed
     c.setup(*sub, ctx);
   }
 }
