@@ -11,6 +11,19 @@
 
 namespace mlops::cli {
 
+std::string HelpFormatter::make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const {
+  // CLI11 separates sections by one to three blank lines depending on which are empty
+  // (hidden options make an empty group); one everywhere reads better.
+  const std::string text = CLI::Formatter::make_help(app, std::move(name), mode);
+  std::string out;
+  size_t newlines = 0;
+  for (const char c : text) {
+    newlines = c == '\n' ? newlines + 1 : 0;
+    if (newlines <= 2) out += c;
+  }
+  return out;
+}
+
 std::string HelpFormatter::make_footer(const CLI::App* app) const {
   std::string globals;
   if (app->get_parent() != nullptr) {

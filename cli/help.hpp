@@ -14,6 +14,7 @@ inline constexpr const char* k_global_options = "Global options";
 
 class HelpFormatter : public CLI::Formatter {
  public:
+  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override;
   std::string make_footer(const CLI::App* app) const override;
 };
 
