@@ -150,8 +150,6 @@ std::string value_name(const CLI::Option& o) {
   return base.empty() ? form : base;
 }
 
-std::string name_of(const CLI::Option& o) { return o.get_name(); }
-
 UsageProblem unknown_option(const CLI::App& level, const std::string& token, const std::vector<const CLI::App*>& chain) {
   const std::string name = token.substr(0, token.find('='));
   UsageProblem p;
@@ -165,29 +163,27 @@ UsageProblem unknown_option(const CLI::App& level, const std::string& token, con
   if (starts_with(name, "--")) guess = closest(name, longs);
   else if (name.size() > 2) guess = closest("-" + name, longs);  // "-json" for "--json"
   // An option of a command typed later, given before it: `mlops exp --limit 3 list`.
-  std::string belongs;
+  const CLI::App* belongs = nullptr;
   for (const CLI::App* a : chain) {
-    if (a == &level || !belongs.empty()) continue;
+    if (a == &level || belongs != nullptr) continue;
     for (const CLI::Option* o : a->get_options()) {
-      if (!o->get_positional() && o->check_name(name)) belongs = command_path(*a);
+      if (!o->get_positional() && o->check_name(name)) belongs = a;
     }
   }
-  if (!belongs.empty()) {
-    p.hint = name + " is an option of '" + belongs + "': put it after '" + chain.back()->get_name() + "'";
+  if (belongs != nullptr) {
+    p.hint = name + " is an option of '" + command_path(*belongs) + "': put it after '" + belongs->get_name() + "'";
   } else {
     p.hint = (guess.empty() ? "" : "did you mean '" + guess + "'? ") + see_help(level);
   }
   return p;
 }
 
-UsageProblem extra_word(const CLI::App& root, const std::vector<const CLI::App*>& chain, const std::vector<std::string>& args,
-                        const std::string& word) {
+UsageProblem extra_word(const std::vector<const CLI::App*>& chain, const std::vector<std::string>& args, const std::string& word) {
   size_t pos = npos;
   for (size_t i = 0; i < args.size() && pos == npos; ++i) {
     if (args[i] == word) pos = i;
   }
   const CLI::App& level = pos == npos ? *chain.back() : level_of(chain, args, pos);
-  (void)root;
   if (word.size() > 1 && word[0] == '-') return unknown_option(level, word, chain);
   if (!command_names(level, false).empty()) return unknown_command(level, word);
   return {"unexpected argument '" + word + "' for '" + command_path(level) + "'", usage_line(level)};
@@ -197,7 +193,7 @@ UsageProblem extra_word(const CLI::App& root, const std::vector<const CLI::App*>
 UsageProblem argument_mismatch(const std::string& msg, const Mention& m, const CLI::App& at) {
   const CLI::Option* o = m.opt;
   const CLI::App& owner = m.owner != nullptr ? *m.owner : at;
-  const std::string name = o != nullptr ? name_of(*o) : "an option";
+  const std::string name = o != nullptr ? o->get_name() : "an option";
   auto number_after = [&](const std::string& key) -> std::string {
     const size_t k = msg.find(key);
     if (k == npos) return "";
@@ -225,7 +221,7 @@ UsageProblem argument_mismatch(const std::string& msg, const Mention& m, const C
 UsageProblem conversion(const std::string& msg, const Mention& m, const CLI::App& at) {
   const CLI::Option* o = m.opt;
   const CLI::App& owner = m.owner != nullptr ? *m.owner : at;
-  const std::string name = o != nullptr ? name_of(*o) : "an option";
+  const std::string name = o != nullptr ? o->get_name() : "an option";
   const std::string help = see_help(owner);
   std::string value;
   if (const size_t eq = msg.find(" = "); starts_with(msg, "Could not convert: ") && eq != npos) value = msg.substr(eq + 3);
@@ -244,7 +240,7 @@ UsageProblem conversion(const std::string& msg, const Mention& m, const CLI::App
 UsageProblem validation(const std::string& msg, const Mention& m, const CLI::App& at) {
   const CLI::Option* o = m.opt;
   const CLI::App& owner = m.owner != nullptr ? *m.owner : at;
-  const std::string name = o != nullptr ? name_of(*o) : "an option";
+  const std::string name = o != nullptr ? o->get_name() : "an option";
   const std::string help = see_help(owner);
   const std::string rest = o != nullptr && starts_with(msg, name + ": ") ? msg.substr(name.size() + 2) : msg;
   std::string value, form;
@@ -274,7 +270,7 @@ UsageProblem required(const std::string& msg, const Mention& m, const CLI::App& 
     if (b != npos && e != npos && e > b) return {"'" + command_path(at) + "' needs one of " + or_list(split(msg.substr(b + 1, e - b - 1), ',')), see_help(at)};
     return {"'" + command_path(at) + "' needs more arguments", usage_line(at)};
   }
-  std::string what = name_of(*o);
+  std::string what = o->get_name();
   if (!o->get_positional()) what += " " + value_name(*o);
   std::string about = o->get_description();
   if (!about.empty()) about[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(about[0])));
@@ -329,7 +325,7 @@ UsageProblem describe_parse_error(const CLI::ParseError& e, const CLI::App& root
   // A word nobody took comes first: it is most likely the typo, and what else failed
   // (a required argument) follows from it.
   for (const auto& word : root.remaining(true)) {
-    if (word != "--") return extra_word(root, chain, args, word);  // "--" is CLI11's own mark
+    if (word != "--") return extra_word(chain, args, word);  // "--" is CLI11's own mark
   }
 
   const Mention o = mentioned_option(msg, chain);
