@@ -302,7 +302,8 @@ _mlops() {
             mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
         else
             ((npos == 0 && !rest)) && mapfile -t COMPREPLY < <(compgen -W "$cmds" -- "$cur")
-            local -a kinds=($pos)
+            local -a kinds
+            read -ra kinds <<<"$pos"
             local k=${kinds[npos]}
             ((npos >= ${#kinds[@]} && rep && ${#kinds[@]} > 0)) && k=${kinds[${#kinds[@]}-1]}
             # A command's arguments after its name: files, like a shell.

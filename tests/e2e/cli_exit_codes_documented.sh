@@ -16,6 +16,6 @@ for f in help-codes readme-codes; do
   grep -q -- "--set" "$TEST_DIR/$f" || { cat "$TEST_DIR/$f" >&2; fail "$f: does not place --set mistakes"; }
 done
 # The codes themselves come from one header.
-for code in $(cat "$TEST_DIR/help-list"); do
-  grep -qE "= $code[,; ]" "$MLOPS_SOURCE_DIR/cli/exit_codes.hpp" || fail "exit code $code is documented but not in cli/exit_codes.hpp"
-done
+while read -r code; do
+  grep -qE "= ${code}[,; ]" "$MLOPS_SOURCE_DIR/cli/exit_codes.hpp" || fail "exit code $code is documented but not in cli/exit_codes.hpp"
+done <"$TEST_DIR/help-list"

@@ -4,9 +4,11 @@
 . "$(dirname "$0")/harness.sh"
 
 same() { # "ARGS A" "ARGS B": the same exit code and output
-  local a b
-  a=0; mlops $1 >"$TEST_DIR/a" 2>&1 || a=$?
-  b=0; mlops $2 >"$TEST_DIR/b" 2>&1 || b=$?
+  local a=0 b=0 one two
+  read -ra one <<<"$1"
+  read -ra two <<<"$2"
+  mlops "${one[@]}" >"$TEST_DIR/a" 2>&1 || a=$?
+  mlops "${two[@]}" >"$TEST_DIR/b" 2>&1 || b=$?
   expect_eq "$b" "$a" "exit code of mlops $2"
   diff -u "$TEST_DIR/a" "$TEST_DIR/b" >&2 || fail "mlops $2 differs from mlops $1"
 }
