@@ -3,7 +3,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "suggest.hpp"
+#include "parse_errors.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -51,30 +53,13 @@ ColorMode color_mode(const std::string& s) {
   return ColorMode::auto_;
 }
 
+std::string version_line() { return std::string("mlops ") + std::string(version()); }
+
 int parse_error(Context& ctx, CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   // --help and --version are "errors" to CLI11 that print and succeed.
   if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
-  std::string message = e.what();
-  std::string hint = "run 'mlops --help'";
-  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
-    // The first word that is neither an option nor a known command is most likely a typo.
-    for (int i = 1; i < argc; ++i) {
-      const std::string word = argv[i];
-      if (word.empty() || word[0] == '-') continue;
-      bool known = false;
-      for (const auto& c : commands()) known = known || c.name == word;
-      if (known) break;
-      message = "unknown command '" + word + "'";
-      std::vector<std::string> names;
-      for (const auto& c : commands()) names.emplace_back(c.name);
-      const std::string guess = closest(word, names);
-      if (!guess.empty()) hint = "did you mean '" + guess + "'?";
-      break;
-    }
-  }
-  const auto parsed = app.get_subcommands();
-  if (hint == "run 'mlops --help'" && !parsed.empty()) hint = "run 'mlops " + parsed.front()->get_name() + " --help'";
-  ctx.out.error(message, hint);
+  const UsageProblem p = describe_parse_error(e, app, std::vector<std::string>(argv + 1, argv + argc));
+  ctx.out.error(p.message, p.hint);
   return k_exit_usage;
 }
 
@@ -82,7 +67,6 @@ int dispatch(int argc, char** argv, Output& errors) {
   Context ctx;
   CLI::App app{"", "mlops"};
   build_app(app, ctx);
-  app.set_version_flag("--version", std::string("mlops ") + std::string(version()), "Print the version and exit");
 
   try {
     app.parse(argc, argv);
@@ -98,6 +82,9 @@ int dispatch(int argc, char** argv, Output& errors) {
                      : ctx.global.quiet         ? log::Level::error
                                                 : log::Level::warn;
   log::configure(level, ctx.out.stderr_color());
+  if (ctx.global.verbose > 0) {
+    for (const auto& note : ctx.notes) ctx.out.warn(note);  // old spellings: scripts stay quiet
+  }
 
   if (!ctx.global.directory.empty() && ::chdir(ctx.global.directory.c_str()) != 0) {
     throw_errno("cannot change to directory " + ctx.global.directory);
@@ -121,6 +108,11 @@ int run(int argc, char** argv) {
   // A closed pipe must surface as EPIPE from write(), not kill us mid-way.
   std::signal(SIGPIPE, SIG_IGN);
   install_interrupt_handlers();
+  if (argc == 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-V") == 0)) {
+    // The most common probe of a tool, answered without building the command tree.
+    const std::string line = version_line() + "\n";
+    return std::fwrite(line.data(), 1, line.size(), stdout) == line.size() && std::fflush(stdout) == 0 ? k_exit_ok : k_exit_io;
+  }
   Output fallback;
   fallback.configure(false, false, ColorMode::auto_);
   try {

@@ -2,6 +2,7 @@
 // mlops exp: run, log, list, show, diff, rm, tag, apply, branch, push, pull, gc.
 #include "commands.hpp"
 #include "exp_format.hpp"
+#include "old_spellings.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
@@ -203,8 +204,8 @@ Examples:
     CLI::App* s = sub("list", "List runs with the params and metrics that differ between them");
     s->alias("ls");
     s->add_flag("-a,--all", lo->o.all, "Every run, not only those based on HEAD's recent history");
-    s->add_option("-f,--filter", lo->o.filter, "Keep runs matching EXPR, e.g. 'metrics.acc > 0.9 and tag:best'")->type_name("EXPR");
-    s->add_option("-s,--sort", lo->o.sort, "Sort by a field, '-' for descending, e.g. -metrics.acc")->type_name("[-]FIELD");
+    old_short(*s, ctx, "-f", s->add_option("--filter", lo->o.filter, "Keep runs matching EXPR, e.g. 'metrics.acc > 0.9 and tag:best'")->type_name("EXPR"));
+    old_short(*s, ctx, "-s", s->add_option("--sort", lo->o.sort, "Sort by a field, '-' for descending, e.g. -metrics.acc")->type_name("[-]FIELD"));
     s->add_option("-l,--limit", lo->o.limit, "Show at most N runs")->type_name("N");
     s->add_option("-c,--columns", lo->columns, "Comma-separated fields to show instead of the defaults")->type_name("FIELDS");
     s->add_flag("--csv", lo->csv, "Print CSV");

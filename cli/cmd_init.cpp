@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // mlops init: scaffold a project from a template.
 #include "commands.hpp"
+#include "old_spellings.hpp"
 #include "prompt.hpp"
 
 #include <mlops/scaffold.hpp>
@@ -96,7 +97,7 @@ int run_init(const InitOptions& o, Context& ctx) {
             r.git_commit.substr(0, 12) + "\n";
   }
   if (!r.message_after.empty() && !ctx.out.quiet()) text += "\n" + r.message_after + (r.message_after.back() == '\n' ? "" : "\n");
-  ctx.out.print(text);
+  ctx.out.message(text);  // what happened, not data: stderr, and nothing with -q
   return 0;
 }
 
@@ -105,14 +106,16 @@ int run_init(const InitOptions& o, Context& ctx) {
 void setup_init(CLI::App& cmd, Context& ctx) {
   auto o = std::make_shared<InitOptions>();
   cmd.add_option("DIR", o->dir, "Directory to create the project in (default: the current directory)");
-  cmd.add_option("-t,--template", o->template_spec,
-                 "Built-in template NAME, a local directory, or a git URL with an optional @REF (default: ml-project)")
-      ->type_name("TEMPLATE");
+  CLI::Option* tpl = cmd.add_option("--template", o->template_spec,
+                                     "Built-in template NAME, a local directory, or a git URL with an optional @REF (default: ml-project)")
+                         ->type_name("TEMPLATE");
+  old_short(cmd, ctx, "-t", tpl);  // -t is --tag elsewhere
   cmd.add_option("--ref", o->template_ref, "Branch, tag or commit of a git template; unlike @REF it may contain '/'")
       ->type_name("REF");
-  cmd.add_option("-s,--set", o->set, "Answer a question: KEY=VALUE; comma-separate multichoice values (repeatable)")
-      ->type_name("KEY=VALUE")
-      ->allow_extra_args(false);
+  CLI::Option* set = cmd.add_option("-S,--set", o->set, "Answer a question: KEY=VALUE; comma-separate multichoice values (repeatable)")
+                         ->type_name("KEY=VALUE")
+                         ->allow_extra_args(false);
+  old_short(cmd, ctx, "-s", set);
   cmd.add_option("--answers", o->answers_file, "Read answers from a YAML file (e.g. another project's .mlops/answers.yaml)")
       ->type_name("FILE");
   cmd.add_flag("-d,--defaults", o->defaults, "Accept every default without asking");
@@ -127,7 +130,7 @@ The project is rendered beside DIR and moved into place only when complete.
 Examples:
   mlops init churn-model                      # ask, then create ./churn-model
   mlops init demo --defaults                  # no questions: all defaults
-  mlops init demo -s framework=pytorch -s ci=github,gitlab
+  mlops init demo -S framework=pytorch -S ci=github,gitlab
   mlops init svc --template ./my-template --answers answers.yaml
   mlops init svc --template https://github.com/org/tpl.git@v2 --trust
   mlops init svc --template git@github.com:org/tpl.git --ref release/2.0

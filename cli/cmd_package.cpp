@@ -157,7 +157,7 @@ int run_tag(Opts& o, Context& ctx) {
 int run_rm(Opts& o, Context& ctx) {
   const auto removed = package::remove(o.store_path(), o.refs);
   if (ctx.out.json()) {
-    ctx.out.print_json(removed);
+    ctx.out.print_json({{"removed", removed}});
   } else {
     for (const auto& r : removed) ctx.out.status("removed " + r);
     ctx.out.status("blobs stay until 'mlops package gc'");
@@ -185,7 +185,7 @@ int run_export(Opts& o, Context& ctx) {
 int run_import(Opts& o, Context& ctx) {
   const auto refs = package::import_tar(o.store_path(), o.file);
   if (ctx.out.json()) {
-    ctx.out.print_json(refs);
+    ctx.out.print_json({{"imported", refs}});
   } else {
     std::string s;
     for (const auto& r : refs) s += r + "\n";
@@ -233,7 +233,7 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   build->add_option("-j,--jobs", o->build.jobs, "Hashing threads (default: one per core)")->check(CLI::Range(1, 256));
 
   sub(cmd, ctx, o, "list", "List packages in the store", R"(  mlops package list
-  mlops package list --json | jq -r '.[].ref')", run_list);
+  mlops package list --json | jq -r '.[].ref')", run_list)->alias("ls");
 
   auto* inspect = sub(cmd, ctx, o, "inspect", "Show a package's layers, lineage and annotations", R"(  mlops package inspect churn:v2
   mlops package inspect churn:v2 --json | jq .config)", run_inspect);
@@ -264,6 +264,7 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
 
   auto* rm = sub(cmd, ctx, o, "rm", "Remove tags (blobs go with 'gc')", R"(  mlops package rm churn:v1 churn:v2
   mlops package rm churn:v1 && mlops package gc)", run_rm);
+  rm->alias("remove");
   rm->add_option("REF", o->refs, "NAME[:TAG] or digest")->required();
 
   sub(cmd, ctx, o, "gc", "Delete blobs no package in the store refers to", R"(  mlops package gc

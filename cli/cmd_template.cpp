@@ -13,7 +13,12 @@ int run_list(Context& ctx) {
   const auto all = scaffold::list_templates();
   if (ctx.out.json()) {
     nlohmann::json j = nlohmann::json::array();
-    for (const auto& t : all) j.push_back({{"name", t.name}, {"version", t.version}, {"summary", t.summary}, {"location", t.location}});
+    for (const auto& t : all) {
+      // Described as `template show --json` does: source builtin|path, location name or directory.
+      const bool builtin = t.location == "builtin";
+      j.push_back({{"name", t.name}, {"version", t.version}, {"summary", t.summary}, {"source", builtin ? "builtin" : "path"},
+                   {"location", builtin ? t.name : t.location}});
+    }
     ctx.out.print_json(j);
     return 0;
   }
@@ -102,6 +107,7 @@ Examples:
 
   auto* list = cmd.add_subcommand("list", "List built-in templates and those in $MLOPS_TEMPLATES_DIR");
   list->fallthrough();
+  list->alias("ls");
   list->footer(R"(
 Examples:
   mlops template list

@@ -2,6 +2,9 @@
 #include "commands.hpp"
 
 #include "exit_codes.hpp"
+#include "help.hpp"
+
+#include <mlops/version.hpp>
 
 #include <array>
 
@@ -18,6 +21,8 @@ constexpr std::array k_commands = {
     Command{"key", "Generate signing keys for packages", k_needs_nothing, setup_key},
     Command{"completion", "Print a shell completion script (bash, zsh, fish)", k_needs_nothing, setup_completion},
     Command{"version", "Show version and build information", k_needs_nothing, setup_version},
+    Command{"help", "Show the help of a command (mlops help exp list)", k_needs_nothing, setup_help},
+    Command{"__complete", "Values for shell completion (hidden)", k_needs_nothing, setup_complete},
 };
 
 }  // namespace
@@ -38,18 +43,22 @@ void build_app(CLI::App& app, Context& ctx) {
              "  MLOPS_HOME           the package store (default $XDG_DATA_HOME/mlops/store)\n"
              "  MLOPS_FSYNC=1        fsync every package blob before it is visible (slower, durable)\n"
              "  SOURCE_DATE_EPOCH    creation time recorded by 'mlops package build'\n");
+  app.formatter(std::make_shared<HelpFormatter>());  // before the subcommands: they copy it
   app.fallthrough();
   app.require_subcommand(0, 1);
   app.set_help_all_flag("--help-all", "Show help for every command");
-  app.add_flag("--json", ctx.global.json, "Print results as JSON on stdout");
-  app.add_flag("-q,--quiet", ctx.global.quiet, "Print only results and errors");
-  app.add_flag("-v,--verbose", ctx.global.verbose, "More log output on stderr (-vv for debug)");
+  app.set_version_flag("-V,--version", std::string("mlops ") + std::string(version()), "Print the version and exit");
+  app.add_flag("--json", ctx.global.json, "Print results as JSON on stdout")->group(k_global_options);
+  app.add_flag("-q,--quiet", ctx.global.quiet, "Print only results and errors")->group(k_global_options);
+  app.add_flag("-v,--verbose", ctx.global.verbose, "More log output on stderr (-vv for debug)")->group(k_global_options);
   app.add_option("--color", ctx.global.color, "Colour: auto, always or never (NO_COLOR disables auto)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  app.add_option("-C", ctx.global.directory, "Run as if started in DIR")->type_name("DIR");
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->group(k_global_options);
+  app.add_option("-C", ctx.global.directory, "Run as if started in DIR")->type_name("DIR")->group(k_global_options);
   for (const auto& c : commands()) {
     CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.summary));
     sub->fallthrough();
+    if (c.name.starts_with("__")) sub->group("");  // internal: not in help, not completed
     c.setup(*sub, ctx);
   }
 }

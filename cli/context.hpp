@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace mlops::cli {
 
@@ -24,6 +25,7 @@ struct Context {
   std::function<int(Context&)> action;
   std::string command_path;  // "template list", for messages
   bool hot_path = false;     // called in tight loops (exp log): skip the optional setup
+  std::vector<std::string> notes;  // warnings from parsing (old option spellings), shown before the action
 };
 
 }  // namespace mlops::cli

@@ -23,14 +23,17 @@ const char* exit_codes_help() noexcept {
   return "Exit codes:\n"
          "  0    success\n"
          "  1    the command's answer is no (a check failed, verification found corruption)\n"
-         "  2    usage error: bad flags or arguments, answers missing without a terminal\n"
-         "  3    not found: template, run, file or ref\n"
-         "  4    bad input data: malformed or unsafe manifest, answers or archive\n"
+         "  2    usage error: a bad command, option or argument (any -S/--set mistake), run\n"
+         "       outside a git repository or mlops project, answers missing without a terminal\n"
+         "  3    not found: template, run, package, file or ref\n"
+         "  4    bad input data: malformed or unsafe manifest, answers file, params file or archive\n"
          "  5    network or remote failure\n"
          "  6    conflict: would overwrite or lose existing work (see --force)\n"
          "  7    local I/O error: permission denied, disk full\n"
          "  70   internal error (a bug)\n"
-         "  130  interrupted (128 + signal number)\n";
+         "  130  interrupted (128 + signal number)\n"
+         "  'mlops exp run' exits with its command's own code once the command started (127: not\n"
+         "  found; 128+N: killed by signal N); the codes above are for mlops's own errors.\n";
 }
 
 }  // namespace mlops::cli

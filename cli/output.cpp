@@ -61,8 +61,14 @@ void Output::status(std::string_view line) {
   write_stderr(std::string(line) + "\n");
 }
 
+void Output::message(std::string_view text) {
+  if (!m_quiet) write_stderr(text);
+}
+
+// The same prefix as the library's log warnings (core/log.cpp), so every warning reads alike.
 void Output::warn(std::string_view line) {
-  write_stderr(style(m_err_color, "33", "warning:") + " " + std::string(line) + "\n");
+  if (m_quiet) return;
+  write_stderr("mlops: " + style(m_err_color, "33", "warning:") + " " + std::string(line) + "\n");
 }
 
 void Output::error(std::string_view message, std::string_view hint) {

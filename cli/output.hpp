@@ -30,7 +30,8 @@ class Output {
   void print(std::string_view text);            // stdout, as is
   void print_json(const nlohmann::json& doc);   // stdout, one pretty document
   void status(std::string_view line);           // stderr, unless --quiet
-  void warn(std::string_view line);             // stderr, "warning: ..."
+  void message(std::string_view text);          // stderr as is (lines of text), unless --quiet
+  void warn(std::string_view line);             // stderr, "mlops: warning: ...", unless --quiet
   void error(std::string_view message, std::string_view hint);
 
   // ANSI styling for stdout text; no-ops without colour.

@@ -325,4 +325,27 @@ RunIndex load_runs(Repo& r) {
   return load_runs(IndexSource{r.gitdir, r.mlops_dir, [&r]() -> Repo& { return r; }});
 }
 
+std::optional<RunIndex> cached_runs_only(const stdfs::path& gitdir, const stdfs::path& mlops_dir) {
+  auto refs = read_refs(gitdir, k_ref_prefix);
+  if (!refs) return std::nullopt;
+  RunIndex index;
+  try {
+    index.cache_text = fs::read_file(cache_path(mlops_dir));
+  } catch (const Error&) {
+  }
+  const auto cached = parse_cache(index.cache_text);
+  const size_t prefix = std::char_traits<char>::length(k_ref_prefix);
+  for (auto& [name, commit] : *refs) {
+    CachedRun run;
+    run.id = name.substr(prefix);
+    run.commit = std::move(commit);
+    if (auto it = cached.find(run.commit); it != cached.end()) {
+      run.status = it->second.status;
+      run.json = it->second.json;
+    }
+    index.runs.push_back(std::move(run));
+  }
+  return index;
+}
+
 }  // namespace mlops::exp

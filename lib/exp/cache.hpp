@@ -10,6 +10,7 @@
 
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,5 +42,10 @@ struct IndexSource {
 
 RunIndex load_runs(const IndexSource& src);
 RunIndex load_runs(Repo& r);
+
+// The runs the ref files name with what the cache knows of them, never starting libgit2 and
+// writing nothing (shell completion); a run missing from the cache has an empty `json`.
+// nullopt when the refs need libgit2 (reftable, a symbolic ref).
+std::optional<RunIndex> cached_runs_only(const stdfs::path& gitdir, const stdfs::path& mlops_dir);
 
 }  // namespace mlops::exp

@@ -206,7 +206,8 @@ Spec read_spec(const stdfs::path& cwd) {
     if (stdfs::exists(dir / ".git", ec) || dir == dir.root_path() || dir.parent_path() == dir) break;
     dir = dir.parent_path();
   }
-  throw Error(ErrorKind::not_found, "no mlops.yaml in " + cwd.string() + " or above",
+  // Run in the wrong place: a usage error, like "not a git repository" (cli/app.cpp).
+  throw Error(ErrorKind::usage, "no mlops.yaml in " + cwd.string() + " or above",
               "run in a project made by 'mlops init', or write an mlops.yaml with a 'package:' section");
 }
 

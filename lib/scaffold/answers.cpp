@@ -251,6 +251,7 @@ Answers resolve_answers(const Template& tpl, const Builtins& builtins, const Ans
   r.add_builtins(builtins, m);
   Answers out;
   std::vector<std::string> missing, invalid;
+  bool invalid_on_command_line = false;
 
   for (const auto& q : m.questions) {
     check_interrupted();
@@ -283,6 +284,7 @@ Answers resolve_answers(const Template& tpl, const Builtins& builtins, const Ans
       value = parse_value(q, raw, problem, false);
       if (!value) {
         invalid.push_back(q.name + ": " + problem);
+        invalid_on_command_line = invalid_on_command_line || from_set;
         value = def ? *def : zero_value(q);
       }
     } else if (sources.prompter != nullptr && !(sources.use_defaults && def)) {
@@ -322,7 +324,9 @@ Answers resolve_answers(const Template& tpl, const Builtins& builtins, const Ans
   }
 
   if (!invalid.empty()) {
-    throw Error(ErrorKind::invalid_input, "invalid answers: " + join(invalid, "; "),
+    // A mistake typed in --set is a usage error like an unknown --set key; one read from an
+    // answers file is bad input data.
+    throw Error(invalid_on_command_line ? ErrorKind::usage : ErrorKind::invalid_input, "invalid answers: " + join(invalid, "; "),
                 missing.empty() ? "" : "also missing: " + join(missing, ", "));
   }
   if (!missing.empty()) {

@@ -11,7 +11,7 @@ expect_exit 0 mlops -C area init sub/proj --template ./tpl
 expect_eq "$(cat area/sub/proj/where.txt)" "proj" "area/sub/proj/where.txt"
 expect_no_path sub
 expect_no_path proj
-expect_contains "$TEST_DIR/out" "$(pwd -P)/area/sub/proj"
+expect_contains "$TEST_DIR/err" "$(pwd -P)/area/sub/proj"
 expect_exit 0 mlops -C area/sub init --defaults --no-git deeper
 expect_file area/sub/deeper/mlops.yaml
 

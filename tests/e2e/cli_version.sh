@@ -12,3 +12,7 @@ expect_exit 0 mlops version
 grep -qE "^mlops $want( \(.+\))?\$" "$TEST_DIR/out" || { cat "$TEST_DIR/out" >&2; fail "mlops version: unexpected output"; }
 expect_exit 0 mlops --json version
 expect_json "$TEST_DIR/out" '.version' "$want"
+expect_exit 0 mlops -V
+expect_eq "$(cat "$TEST_DIR/out")" "mlops $want" "mlops -V"
+expect_exit 0 mlops -q -V
+expect_eq "$(cat "$TEST_DIR/out")" "mlops $want" "mlops -q -V"

@@ -7,7 +7,7 @@ $PYTHON -c 'import sklearn, pytest, yaml, joblib' 2>/dev/null ||
   skip "$PYTHON lacks scikit-learn, pytest, PyYAML or joblib (Debian: python3-sklearn python3-pytest python3-yaml python3-joblib)"
 
 expect_exit 0 mlops init demo --defaults
-expect_contains "$TEST_DIR/out" "Created $(pwd -P)/demo from ml-project"
+expect_contains "$TEST_DIR/err" "Created $(pwd -P)/demo from ml-project"
 
 # Exactly one commit, with the template's message, and nothing left uncommitted.
 expect_eq "$(git -C demo rev-list --count HEAD)" 1 "commits in demo"

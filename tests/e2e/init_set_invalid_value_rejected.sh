@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A --set value that fails validation (regex, int range, not an int, unknown choice) exits 4 naming the question; nothing is created.
+# A --set value that fails validation (regex, int range, not an int, unknown choice) is a usage error (exit 2, like an unknown key) naming the question; nothing is created.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
@@ -23,7 +23,7 @@ echo keep >work/keep.txt
 before=$(tree_digest work)
 
 check_rejected() { # ASSIGNMENT QUESTION TEXT
-  expect_exit 4 mlops init work/proj --template ./tpl --defaults -s "$1"
+  expect_exit 2 mlops init work/proj --template ./tpl --defaults -s "$1"
   expect_clean_error
   expect_contains "$TEST_DIR/err" "$2"
   expect_contains "$TEST_DIR/err" "$3"

@@ -35,7 +35,7 @@ export MLOPS_HOME="$TEST_DIR/second-store"
 expect_exit 0 mlops package import demo.tar
 expect_eq "$(cat "$TEST_DIR/out")" demo:1.0 "what import prints"
 expect_exit 0 mlops --json package import demo.tar
-expect_json "$TEST_DIR/out" '. | join(",")' demo:1.0
+expect_json "$TEST_DIR/out" '.imported | join(",")' demo:1.0
 expect_exit 0 mlops --json package inspect demo:1.0
 expect_json "$TEST_DIR/out" .digest "$digest"
 expect_exit 0 mlops --json package list

@@ -15,4 +15,5 @@ expect_exit 0 mlops --json template list
 expect_json "$TEST_DIR/out" 'length' 1
 expect_json "$TEST_DIR/out" '.[0].name' ml-project
 expect_json "$TEST_DIR/out" '.[0].version' 1.0.0
-expect_json "$TEST_DIR/out" '.[0].location' builtin
+expect_json "$TEST_DIR/out" '.[0].source' builtin
+expect_json "$TEST_DIR/out" '.[0].location' ml-project

@@ -74,7 +74,7 @@ TEST_CASE("typed --set values are parsed and validated", "[answers]") {
     resolve_answers(t, builtins(), src);
     FAIL("no error");
   } catch (const Error& e) {
-    CHECK(e.kind() == ErrorKind::invalid_input);
+    CHECK(e.kind() == ErrorKind::usage);  // typed on the command line, like an unknown --set key
     CHECK(std::string(e.what()).find("n: 9 is out of range") != std::string::npos);
     CHECK(std::string(e.what()).find("b: 'maybe' is not yes or no") != std::string::npos);
   }

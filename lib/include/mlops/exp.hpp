@@ -171,4 +171,14 @@ MLOPS_API nlohmann::json show_workspace_metrics(const stdfs::path& cwd);
 // that work in a repository). Returns what it restored, for a message.
 MLOPS_API std::vector<std::string> recover_workspace(const stdfs::path& cwd);
 
+// ---- shell completion ----
+
+struct RunLabel {
+  std::string id, name, status, started;  // name, status and started are "" until listed once
+};
+// The runs of the repository around `cwd`, newest first, from the ref files and the listing
+// cache only: no libgit2 and nothing written, fast enough for a shell's Tab. A run that no
+// command has listed since it finished is known by its id only. Empty outside a repository.
+MLOPS_API std::vector<RunLabel> complete_runs(const stdfs::path& cwd);
+
 }  // namespace mlops::exp

@@ -140,4 +140,8 @@ MLOPS_API void export_tar(const stdfs::path& store, const std::string& ref, cons
 // Returns the refs (or digests, for untagged manifests) imported.
 MLOPS_API std::vector<std::string> import_tar(const stdfs::path& store, const stdfs::path& file);
 
+// The tags (NAME:TAG) in the store's index.json, sorted, for shell completion: reads that
+// one file and creates nothing; empty when there is no store.
+MLOPS_API std::vector<std::string> complete_refs(const stdfs::path& store);
+
 }  // namespace mlops::package

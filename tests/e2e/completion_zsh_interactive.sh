@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# In a real interactive zsh (tmux, compinit), Tab completes commands, run names, package tags, option values (--compression, --key files, --opt=VALUE) and offers nothing after exp run -t.
+# shellcheck source-path=SCRIPTDIR source=harness.sh
+. "$(dirname "$0")/harness.sh"
+
+command -v zsh >/dev/null || skip "zsh is not installed"
+command -v tmux >/dev/null || skip "tmux not found: cannot drive an interactive zsh"
+mkdir bin fpath
+ln -s "$MLOPS" bin/mlops
+cp "$MLOPS_SOURCE_DIR/completions/_mlops" fpath/_mlops
+exp_repo repo
+(cd repo && "$MLOPS" -q exp run -n brave-otter -- true && "$MLOPS" -q exp run -n calm-heron -- true && "$MLOPS" exp list --all >/dev/null)
+package_project
+cd repo
+touch release.key.pub
+
+cat >"$TEST_DIR/zshrc" <<ZSHRC
+PS1='$ '
+fpath=("$TEST_DIR/fpath" \$fpath)
+autoload -U compinit && compinit -u -d "$TEST_DIR/zcompdump"
+echo zsh-ready
+ZSHRC
+export TMUX_TMPDIR="$TEST_DIR" && unset TMUX
+sock="mlops-test-$$"
+tmux_() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'tmux_ kill-server 2>/dev/null || true; on_exit' EXIT
+tmux_ new-session -d -x 200 -y 50 -c "$TEST_DIR/repo" \
+  "env -i PATH='$TEST_DIR/bin:/usr/bin:/bin' HOME='$HOME' MLOPS_HOME='$MLOPS_HOME' ZDOTDIR='$TEST_DIR/zdot' TERM=xterm LC_ALL=C.UTF-8 zsh -f -i"
+screen_has() { # TEXT: wait up to 5 s for TEXT on the screen
+  local _
+  for _ in $(seq 50); do
+    tmux_ capture-pane -p >"$TEST_DIR/screen" 2>/dev/null || true
+    grep -qF -- "$1" "$TEST_DIR/screen" && return 0
+    sleep 0.1
+  done
+  cat "$TEST_DIR/screen" >&2
+  return 1
+}
+tmux_ send-keys "source '$TEST_DIR/zshrc'" Enter
+screen_has "zsh-ready" || fail "zsh did not start with compinit"
+try() { # TYPED EXPECTED: Tab after TYPED shows EXPECTED on the command line
+  tmux_ send-keys C-u "$1" Tab
+  screen_has "\$ $2" || fail "zsh: Tab after '$1' did not give '$2'"
+}
+try 'mlops templ' 'mlops template'
+try 'mlops exp show bra' 'mlops exp show brave-otter'
+try 'mlops exp diff brave-otter cal' 'mlops exp diff brave-otter calm-heron'
+try 'mlops package build --from-exp cal' 'mlops package build --from-exp calm-heron'
+try 'mlops package inspect demo:' 'mlops package inspect demo:1.0'
+try 'mlops package build --compression zs' 'mlops package build --compression zstd'
+try 'mlops package build --compression=gz' 'mlops package build --compression=gzip'
+try 'mlops package verify demo:1.0 --key release.k' 'mlops package verify demo:1.0 --key release.key.pub'
+try 'mlops --color alw' 'mlops --color always'
+# Nothing is offered for a tag: what follows Tab is typed right after "ml".
+tmux_ send-keys C-u 'mlops exp run -t ml' Tab '#end'
+screen_has '$ mlops exp run -t ml#end' || fail "zsh: Tab after 'exp run -t ml' inserted something"
