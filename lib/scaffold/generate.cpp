@@ -4,6 +4,8 @@
 #include "core/process.hpp"
 #include "git/repo.hpp"
 #include "scaffold/answers_file.hpp"
+#include "scaffold/links.hpp"
+#include "scaffold/names.hpp"
 #include "scaffold/render.hpp"
 
 #include <mlops/error.hpp>
@@ -54,24 +56,37 @@ std::string lowercase(std::string s) {
 // way conditional files are written). The path is rendered as one string because a section
 // may span components ("[[#x]]dir[[/x]]/f" is stored as "[[#x]]dir[[" / "x]]/f" on disk);
 // separators are marked first so that '/' coming from an answer cannot create new ones.
-// Anything that could land outside the project is refused.
+// Anything that could land outside the project, or a name with a control character, is refused.
 std::optional<std::string> render_path(const Renderer& r, const std::string& tpath, const std::string& open,
                                        const std::string& origin) {
-  constexpr char k_sep = '\x01';
-  std::string marked;
-  for (size_t i = 0; i < tpath.size(); ++i) {
-    const char c = tpath[i];
-    if (static_cast<unsigned char>(c) < 0x20) throw Error(ErrorKind::invalid_input, origin + ": control character in a file name");
-    const bool closes_tag = i >= open.size() && tpath.compare(i - open.size(), open.size(), open) == 0;
-    marked += (c == '/' && !closes_tag) ? k_sep : c;
+  if (has_control_character(tpath)) throw Error(ErrorKind::invalid_input, origin + ": control character in a file name");
+  auto mark = [&](char sep) {
+    std::string marked;
+    for (size_t i = 0; i < tpath.size(); ++i) {
+      const char c = tpath[i];
+      const bool closes_tag = i >= open.size() && tpath.compare(i - open.size(), open.size(), open) == 0;
+      marked += (c == '/' && !closes_tag) ? sep : c;
+    }
+    return r.render(marked, origin + " (file name)");
+  };
+  // The template path has no control character, so every one in the rendering came from an
+  // answer, except the markers. An answer holding the marker itself shows when the path is
+  // rendered again with another marker: the marker appears there too.
+  constexpr char k_sep = '\x01', k_other_sep = '\x02';
+  const std::string rendered = mark(k_sep);
+  const bool control_from_answer = std::any_of(rendered.begin(), rendered.end(), [&](char c) {
+    return c != k_sep && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f);
+  });
+  if (control_from_answer || (rendered.find(k_sep) != std::string::npos && mark(k_other_sep).find(k_sep) != std::string::npos)) {
+    throw Error(ErrorKind::invalid_input, origin + ": renders to a name with a control character (from an answer)",
+                "file names cannot hold control characters; check the answers used in this file's name");
   }
-  const std::string rendered = r.render(marked, origin + " (file name)");
   std::string out;
   for (const auto& component : split(rendered, k_sep)) {
     if (component.empty()) return std::nullopt;
     for (const auto& piece : split(component, '/')) {
       if (piece.empty() || piece == "." || piece == "..") {
-        throw Error(ErrorKind::invalid_input, origin + ": renders to '" + component +
+        throw Error(ErrorKind::invalid_input, origin + ": renders to '" + printable(component) +
                                                   "', which is not a name inside the project");
       }
       if (lowercase(piece) == ".git") throw Error(ErrorKind::invalid_input, origin + ": a template may not write into .git");
@@ -105,14 +120,26 @@ void write_new_file(const stdfs::path& path, const std::string& data, bool execu
   if (::close(fd) != 0) throw_errno("cannot write " + path.string());
 }
 
-// A symlink may only point at something inside the project.
-void check_symlink(const std::string& out_path, const std::string& target, const std::string& origin) {
-  if (target.empty() || target[0] == '/') {
-    throw Error(ErrorKind::invalid_input, origin + ": symlink to '" + target + "' points outside the project");
+// Every template symlink must lead inside the project as it will be once published (the
+// plan, plus what an existing target keeps), which is judged before anything is written.
+void check_links(const std::vector<Planned>& plan, const stdfs::path& existing) {
+  ProjectEntries entries;
+  entries.existing = existing;
+  for (const auto& p : plan) {
+    add_parents(entries, p.out_path);
+    if (p.file->kind == TemplateFile::Kind::symlink) {
+      entries.links[p.out_path] = p.file->content;
+    } else {
+      entries.files.insert(p.out_path);
+    }
   }
-  const stdfs::path resolved = (stdfs::path("/project") / out_path).parent_path() / target;
-  if (!fs::is_within("/project", resolved.lexically_normal())) {
-    throw Error(ErrorKind::invalid_input, origin + ": symlink to '" + target + "' points outside the project");
+  entries.files.insert(k_answers_file);
+  add_parents(entries, k_answers_file);
+  for (const auto& p : plan) {
+    if (p.file->kind != TemplateFile::Kind::symlink) continue;
+    if (auto problem = link_problem(entries, p.out_path)) {
+      throw Error(ErrorKind::invalid_input, p.template_path + ": symlink to '" + printable(p.file->content) + "' " + *problem);
+    }
   }
 }
 
@@ -280,7 +307,7 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
   const std::string files_prefix = stdfs::path(m.files_dir).lexically_normal().generic_string() + "/";
 
   std::vector<Planned> plan;
-  std::map<std::string, std::string> seen;  // output path -> template path
+  std::map<std::string, std::string> seen{{k_answers_file, "mlops itself"}};  // output path -> template path
   for (const auto& f : tpl.files) {
     if (f.path.rfind(files_prefix, 0) != 0) continue;
     const std::string tpath = f.path.substr(files_prefix.size());
@@ -292,11 +319,7 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
     auto [it, inserted] = seen.emplace(*out, origin);
     if (!inserted) throw Error(ErrorKind::invalid_input, "two template files render to " + *out + ": " + it->second + " and " + origin);
     Planned p{*out, origin, &f, true};
-    if (f.kind == TemplateFile::Kind::symlink) {
-      check_symlink(p.out_path, f.content, origin);
-    } else {
-      p.render = !(raw_globs.matches(tpath) || looks_binary(f.content));
-    }
+    if (f.kind != TemplateFile::Kind::symlink) p.render = !(raw_globs.matches(tpath) || looks_binary(f.content));
     plan.push_back(std::move(p));
   }
   // A path cannot be both a file and a directory.
@@ -314,6 +337,7 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
   for (const auto& p : plan) out_paths.push_back(p.out_path);
   out_paths.push_back(k_answers_file);
   if (state != TargetState::missing) precheck_merge(target, out_paths);
+  check_links(plan, state == TargetState::missing ? stdfs::path() : target);
 
   std::vector<stdfs::path> created_parents;  // removed again if anything fails
   struct ParentCleanup {
@@ -372,21 +396,6 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
     stdfs::create_directories(dst.parent_path(), ec);
     if (::symlink(p.file->content.c_str(), dst.c_str()) != 0) throw_errno("cannot create symlink " + p.out_path);
     result.files.push_back(p.out_path);
-  }
-  // check_symlink() judges each link alone, lexically; together they can still leave the
-  // project ("up" -> "." and "out" -> "up/.."). Now that all are in place, resolve them for
-  // real. (A link the system cannot resolve, such as a loop, leads nowhere.)
-  if (std::any_of(plan.begin(), plan.end(), [](const Planned& p) { return p.file->kind == TemplateFile::Kind::symlink; })) {
-    const stdfs::path root = stdfs::canonical(staging);
-    for (const auto& p : plan) {
-      if (p.file->kind != TemplateFile::Kind::symlink) continue;
-      std::error_code ec;
-      const stdfs::path resolved = stdfs::weakly_canonical(staging / p.out_path, ec);
-      if (!ec && !fs::is_within(root, resolved)) {
-        throw Error(ErrorKind::invalid_input, p.template_path + ": symlink to '" + p.file->content +
-                                                  "' points outside the project through another symlink");
-      }
-    }
   }
   std::error_code mkdir_ec;
   stdfs::create_directories((staging / k_answers_file).parent_path(), mkdir_ec);
