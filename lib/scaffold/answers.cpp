@@ -39,9 +39,11 @@ std::string choice_values(const Question& q) {
 }
 
 // Parses and validates one raw answer; returns the problem in `problem` instead of throwing,
-// because callers either re-prompt or collect every problem before failing.
+// because callers either re-prompt or collect every problem before failing. A problem never
+// quotes a secret answer.
 std::optional<Value> parse_value(const Question& q, const std::vector<std::string>& raw, std::string& problem,
                                  bool allow_index) {
+  auto quoted = [&](const std::string& v) { return q.secret ? std::string("the (secret) value") : "'" + v + "'"; };
   auto single = [&]() -> std::optional<std::string> {
     if (raw.size() != 1) {
       problem = "expects one value, got " + std::to_string(raw.size());
@@ -58,7 +60,7 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
         return std::nullopt;
       }
       if (!q.regex.empty() && !std::regex_match(*s, std::regex(q.regex, std::regex::ECMAScript))) {
-        problem = q.regex_message.empty() ? "'" + *s + "' does not match " + q.regex : q.regex_message;
+        problem = q.regex_message.empty() ? quoted(*s) + " does not match " + q.regex : q.regex_message;
         return std::nullopt;
       }
       return Value(*s);
@@ -72,11 +74,11 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
         v = std::stoll(*s, &used);
         if (used != s->size()) throw std::invalid_argument("trailing characters");
       } catch (const std::exception&) {
-        problem = "'" + *s + "' is not an integer";
+        problem = quoted(*s) + " is not an integer";
         return std::nullopt;
       }
       if ((q.min && v < *q.min) || (q.max && v > *q.max)) {
-        problem = std::to_string(v) + " is out of range" + (q.min ? " min " + std::to_string(*q.min) : "") +
+        problem = (q.secret ? quoted(*s) : std::to_string(v)) + " is out of range" + (q.min ? " min " + std::to_string(*q.min) : "") +
                   (q.max ? " max " + std::to_string(*q.max) : "");
         return std::nullopt;
       }
@@ -88,7 +90,7 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
       const std::string l = lowercase(*s);
       if (l == "y" || l == "yes" || l == "true" || l == "1" || l == "on") return Value(true);
       if (l == "n" || l == "no" || l == "false" || l == "0" || l == "off") return Value(false);
-      problem = "'" + *s + "' is not yes or no";
+      problem = quoted(*s) + " is not yes or no";
       return std::nullopt;
     }
     case QuestionType::choice: {
@@ -105,7 +107,7 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
         } catch (const std::exception&) {
         }
       }
-      problem = "'" + *s + "' is not one of: " + choice_values(q);
+      problem = quoted(*s) + " is not one of: " + choice_values(q);
       return std::nullopt;
     }
     case QuestionType::multichoice: {
@@ -115,7 +117,7 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
         bool ok = false;
         for (const auto& c : q.choices) ok = ok || c.value == item;
         if (!ok) {
-          problem = "'" + item + "' is not one of: " + choice_values(q);
+          problem = quoted(item) + " is not one of: " + choice_values(q);
           return std::nullopt;
         }
         if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
@@ -188,10 +190,10 @@ Builtins make_builtins(const std::filesystem::path& target) {
 }
 
 std::pair<std::string, std::string> parse_assignment(const std::string& text) {
+  // The text is not echoed: without its key, it may be a secret answer's value.
   const size_t eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    throw Error(ErrorKind::usage, "expected KEY=VALUE, got '" + text + "'", "for example --set project_name=demo");
-  }
+  if (eq == std::string::npos) throw Error(ErrorKind::usage, "expected KEY=VALUE, got an answer without '='", "for example --set project_name=demo");
+  if (eq == 0) throw Error(ErrorKind::usage, "expected KEY=VALUE, got an answer without a KEY before '='", "for example --set project_name=demo");
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 

@@ -319,6 +319,9 @@ bool Renderer::truthy(const std::string& when, const std::string& origin) const 
   const bool negate = when[0] == '!';
   const std::string name = negate ? when.substr(1) : when;
   if (is_identifier(name)) {
+    if (std::find(m_secrets.begin(), m_secrets.end(), name) != m_secrets.end()) {
+      throw Error(ErrorKind::invalid_input, origin + ": 'when' names '" + name + "', a secret answer, which conditions cannot use");
+    }
     const mustache::data* d = m_data.get(name);
     if (d == nullptr) {
       throw Error(ErrorKind::invalid_input, origin + ": 'when' names '" + name + "', which is not defined before this question");
