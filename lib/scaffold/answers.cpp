@@ -10,6 +10,7 @@
 
 #include "git/repo.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -202,6 +203,8 @@ std::map<std::string, std::vector<std::string>> read_answers_file(const std::fil
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own bound on its recursive parser
+    throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: nested too deeply");
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }

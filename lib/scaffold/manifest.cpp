@@ -4,6 +4,7 @@
 #include <mlops/error.hpp>
 #include <mlops/scaffold.hpp>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <regex>
@@ -167,6 +168,8 @@ class Parser {
     YAML::Node root;
     try {
       root = YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own bound on its recursive parser
+      fail_line(e.mark.line >= 0 ? e.mark.line + 1 : 0, "invalid YAML: nested too deeply");
     } catch (const YAML::Exception& e) {
       fail_line(e.mark.line >= 0 ? e.mark.line + 1 : 0, "invalid YAML: " + e.msg);
     }
