@@ -60,10 +60,12 @@ struct FetchedTree {
   std::vector<TreeFile> files;
 };
 
-// Clones `url` (any transport libgit2 has: https, http, git, ssh, file paths) into a
-// temporary bare repository and reads the tree of `ref` (branch, tag or commit; the remote's
-// HEAD when empty). Nothing is checked out.
-FetchedTree fetch_tree(const std::string& url, const std::string& ref);
+// Fetches `ref` (tag, branch, full ref name or commit id; the remote's HEAD when empty) from
+// `url` (any transport libgit2 has: https, http, git, ssh, file paths) into a new bare
+// repository in `work_dir` and reads its tree. Nothing is checked out, and the URL (it may
+// hold credentials) is written nowhere. A hostile tree is refused: a path component that is
+// empty, ".", "..", ".git" or holds '/', a name listed twice, nesting beyond PATH_MAX.
+FetchedTree fetch_tree(const std::string& url, const std::string& ref, const std::filesystem::path& work_dir);
 
 // Credentials and interrupt handling for fetch/push: ssh agent for ssh, user:password from
 // the URL for http(s) (libgit2 applies those itself), cancel on SIGINT.

@@ -7,6 +7,7 @@
 #include "scaffold/links.hpp"
 #include "scaffold/names.hpp"
 #include "scaffold/render.hpp"
+#include "scaffold/temp_dirs.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -158,7 +159,7 @@ std::map<std::string, std::string> hook_env(const Answers& answers, const stdfs:
 // Hooks may run scripts that ship with the template, so the whole template must be on disk.
 stdfs::path materialize(const Template& tpl, std::optional<fs::TempDir>& holder) {
   if (tpl.origin.kind == TemplateOrigin::Kind::path) return tpl.origin.location;
-  holder.emplace();
+  holder.emplace(make_owned_temp_dir({}, "mlops-template-"));
   for (const auto& f : tpl.files) {
     const stdfs::path p = holder->path() / f.path;
     if (f.kind == TemplateFile::Kind::symlink) {
@@ -276,6 +277,9 @@ std::string commit_message(const Template& tpl) {
 }  // namespace
 
 void check_target(const std::filesystem::path& target, bool force) {
+  // A killed run's staging directory inside an existing target would make it look non-empty.
+  std::error_code ec;
+  if (stdfs::is_directory(stdfs::symlink_status(target, ec))) remove_stale_temp_dirs(target, ".mlops-init-");
   const TargetState state = inspect_target(stdfs::absolute(target).lexically_normal());
   if (state == TargetState::non_empty && !force) {
     throw Error(ErrorKind::conflict, stdfs::absolute(target).lexically_normal().string() + " exists and is not empty",
@@ -358,12 +362,12 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
 
   // Staging sits beside a new target (so one rename publishes it) or inside an existing one
   // (same filesystem, and the user's directory itself is never replaced).
+  // Its name carries the owner, so the staging directory of a killed run is removed here.
   std::optional<fs::TempDir> staging_holder;
-  if (state == TargetState::missing) {
-    staging_holder.emplace(target.parent_path(), "." + target.filename().string() + ".mlops-init-");
-  } else {
-    staging_holder.emplace(target, ".mlops-init-");
-  }
+  const stdfs::path staging_parent = state == TargetState::missing ? target.parent_path() : target;
+  const std::string staging_prefix = state == TargetState::missing ? "." + target.filename().string() + ".mlops-init-" : ".mlops-init-";
+  remove_stale_temp_dirs(staging_parent, staging_prefix);
+  staging_holder.emplace(make_owned_temp_dir(staging_parent, staging_prefix));
   const stdfs::path staging = staging_holder->path() / "project";
   if (::mkdir(staging.c_str(), 0777) != 0) throw_errno("cannot create " + staging.string());
 

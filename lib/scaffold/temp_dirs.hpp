@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// Temporary directories of scaffolding (template fetches, template copies for hooks, staging
+// directories of generated projects) carry their owner in their name, "<prefix><pid>-<start
+// time>-XXXXXX", so a later run can remove what a killed run left without touching a live
+// run's: the owner is gone when no process has that pid with that start time.
+#pragma once
+
+#include <mlops/fs.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace mlops::scaffold {
+
+// `parent`/<prefix><pid>-<start>-XXXXXX; an empty `parent` means $TMPDIR, else /tmp.
+fs::TempDir make_owned_temp_dir(const std::filesystem::path& parent, const std::string& prefix);
+
+// Removes directories `parent`/<prefix><pid>-<start>-* that this user owns and whose owner
+// process is gone. Best effort: what cannot be inspected or removed is left (at debug level).
+void remove_stale_temp_dirs(const std::filesystem::path& parent, const std::string& prefix);
+
+}  // namespace mlops::scaffold
