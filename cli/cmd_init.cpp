@@ -12,7 +12,7 @@ namespace {
 
 struct InitOptions {
   std::string dir = ".";
-  std::string template_spec = "ml-project";
+  std::string template_spec;  // "": the answers file's template, else ml-project
   std::string template_ref;
   std::vector<std::string> set;
   std::string answers_file;
@@ -31,14 +31,24 @@ nlohmann::json value_json(const scaffold::Value& v) {
 
 int run_init(const InitOptions& o, Context& ctx) {
   scaffold::check_target(o.dir, o.force);  // before any question is asked
-  const scaffold::Template tpl = scaffold::load_template(o.template_spec, o.template_ref);
+  scaffold::AnswersFile file;
+  if (!o.answers_file.empty()) file = scaffold::load_answers_file(o.answers_file);
+  const bool use_recorded = o.template_spec.empty() && file.recorded.has_value();
+  const scaffold::Template tpl = use_recorded ? scaffold::load_recorded_template(*file.recorded, o.template_ref)
+                                              : scaffold::load_template(o.template_spec, o.template_ref);
+  if (use_recorded) {
+    const auto& origin = tpl.origin;
+    ctx.out.status("Using the template recorded in " + o.answers_file + ": " + scaffold::printable(origin.location) +
+                   (origin.ref.empty() ? "" : "@" + scaffold::printable(origin.ref)) +
+                   (origin.commit.empty() ? "" : " (commit " + origin.commit.substr(0, 12) + ")"));
+  }
 
   scaffold::AnswerSources sources;
   for (const auto& s : o.set) {
     auto [k, v] = scaffold::parse_assignment(s);
     sources.set[k] = {v};
   }
-  if (!o.answers_file.empty()) sources.file = scaffold::read_answers_file(o.answers_file);
+  sources.file = std::move(file.answers);
   sources.use_defaults = o.defaults;
   TerminalPrompter prompter(ctx.out);
   if (TerminalPrompter::available()) sources.prompter = &prompter;
@@ -106,14 +116,17 @@ void setup_init(CLI::App& cmd, Context& ctx) {
   auto o = std::make_shared<InitOptions>();
   cmd.add_option("DIR", o->dir, "Directory to create the project in (default: the current directory)");
   cmd.add_option("-t,--template", o->template_spec,
-                 "Built-in template NAME, a local directory, or a git URL with an optional @REF (default: ml-project)")
+                 "Built-in template NAME, a local directory, or a git URL with an optional @REF (default: the one "
+                 "--answers records, else ml-project)")
       ->type_name("TEMPLATE");
   cmd.add_option("--ref", o->template_ref, "Branch, tag or commit of a git template; unlike @REF it may contain '/'")
       ->type_name("REF");
   cmd.add_option("-s,--set", o->set, "Answer a question: KEY=VALUE; comma-separate multichoice values (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
-  cmd.add_option("--answers", o->answers_file, "Read answers from a YAML file (e.g. another project's .mlops/answers.yaml)")
+  cmd.add_option("--answers", o->answers_file,
+                 "Read answers from a YAML file (e.g. another project's .mlops/answers.yaml; its template, at its "
+                 "commit, is used unless --template is given)")
       ->type_name("FILE");
   cmd.add_flag("-d,--defaults", o->defaults, "Accept every default without asking");
   cmd.add_flag("--no-git", o->no_git, "Do not create a git repository or commit");

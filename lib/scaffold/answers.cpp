@@ -198,7 +198,41 @@ std::pair<std::string, std::string> parse_assignment(const std::string& text) {
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-std::map<std::string, std::vector<std::string>> read_answers_file(const std::filesystem::path& path) {
+namespace {
+
+// `template:` of an .mlops/answers.yaml (docs/formats.md); absent or not a mapping: none.
+std::optional<RecordedTemplate> recorded_template(const YAML::Node& t, const std::filesystem::path& path) {
+  if (!t || !t.IsMap()) return std::nullopt;
+  const int line = t.Mark().line + 1;
+  auto field = [&](const char* key) -> std::string {
+    const YAML::Node v = t[key];
+    if (!v || v.IsNull()) return {};
+    if (!v.IsScalar()) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(v.Mark().line + 1) + ": 'template." + key + "' must be a string");
+    return v.Scalar();
+  };
+  RecordedTemplate r;
+  r.name = field("name");
+  r.version = field("version");
+  const std::string source = field("source");
+  if (source.empty() && field("location").empty()) {
+    log::warn("{}:{}: the template record has no source or location; it is not used", path.string(), line);
+    return std::nullopt;
+  }
+  if (source == "builtin") r.origin.kind = TemplateOrigin::Kind::builtin;
+  else if (source == "path") r.origin.kind = TemplateOrigin::Kind::path;
+  else if (source == "git") r.origin.kind = TemplateOrigin::Kind::git;
+  else throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": 'template.source' must be builtin, path or git");
+  r.origin.location = field("location");
+  if (r.origin.location.empty()) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": 'template.location' is missing");
+  r.origin.spec = r.origin.location;
+  r.origin.ref = field("ref");
+  r.origin.commit = field("commit");
+  return r;
+}
+
+}  // namespace
+
+AnswersFile load_answers_file(const std::filesystem::path& path) {
   const std::string text = fs::read_file(path);
   YAML::Node root;
   try {
@@ -208,13 +242,17 @@ std::map<std::string, std::vector<std::string>> read_answers_file(const std::fil
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
-  if (root.IsMap() && root["answers"] && root["answers"].IsMap()) root = root["answers"];
+  AnswersFile file;
+  if (root.IsMap() && root["answers"] && root["answers"].IsMap()) {
+    file.recorded = recorded_template(root["template"], path);
+    root = root["answers"];
+  }
   if (!root.IsMap()) throw Error(ErrorKind::invalid_input, path.string() + ": expected a mapping of answers");
-  std::map<std::string, std::vector<std::string>> out;
+  auto& out = file.answers;
   for (const auto& kv : root) {
     const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
     const int line = kv.first.Mark().line + 1;
-    if (!is_identifier(key)) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": '" + key + "' is not an answer name");
+    if (!is_identifier(key)) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": '" + printable(key) + "' is not an answer name");
     std::vector<std::string> vals;
     if (kv.second.IsScalar()) {
       vals.push_back(kv.second.Scalar());
@@ -230,7 +268,11 @@ std::map<std::string, std::vector<std::string>> read_answers_file(const std::fil
     }
     out[key] = std::move(vals);
   }
-  return out;
+  return file;
+}
+
+std::map<std::string, std::vector<std::string>> read_answers_file(const std::filesystem::path& path) {
+  return load_answers_file(path).answers;
 }
 
 Answers resolve_answers(const Template& tpl, const Builtins& builtins, const AnswerSources& sources) {

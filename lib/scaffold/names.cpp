@@ -74,12 +74,14 @@ bool has_control_character(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
-std::string printable(std::string_view s) {
+std::string printable(std::string_view s, bool multiline) {
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\n') {
+    if (multiline && (c == '\n' || c == '\t')) {
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
       out += "\\n";
     } else if (c == '\t') {
       out += "\\t";

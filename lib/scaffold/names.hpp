@@ -22,8 +22,6 @@ std::vector<std::string> derived_names(const Question& q);
 bool is_safe_relative_path(std::string_view p);
 // True if `s` holds a C0 control character or DEL.
 bool has_control_character(std::string_view s);
-// `s` safe to show on a terminal: control characters, DEL and the Unicode direction
-// overrides (which can make text read differently from what runs) become escapes.
-std::string printable(std::string_view s);
+// printable() is declared in <mlops/scaffold.hpp>.
 
 }  // namespace mlops::scaffold

@@ -220,6 +220,47 @@ std::vector<TemplateSummary> list_templates() {
   return out;
 }
 
+Template load_recorded_template(const RecordedTemplate& rec, const std::string& ref) {
+  remove_stale_temp_dirs({}, k_temp_prefix);
+  const TemplateOrigin& o = rec.origin;
+  Template t;
+  if (!ref.empty() && o.kind != TemplateOrigin::Kind::git) {
+    throw Error(ErrorKind::usage, "--ref needs a git template; the answers file records " + std::string(to_string(o.kind)) + " " + printable(o.location));
+  }
+  switch (o.kind) {
+    case TemplateOrigin::Kind::builtin:
+      if (!is_builtin(o.location)) {
+        throw Error(ErrorKind::not_found, "the answers file records the built-in template '" + printable(o.location) + "', which this mlops does not have",
+                    "available: " + available_list() + "; give one with --template");
+      }
+      t = load_builtin(o.location);
+      break;
+    case TemplateOrigin::Kind::path:
+      t = load_path(o.location, o.location);
+      break;
+    case TemplateOrigin::Kind::git: {
+      // The recorded commit is what the project was made from; the ref may have moved since.
+      const std::string want = !ref.empty() ? ref : !o.commit.empty() ? o.commit : o.ref;
+      try {
+        t = load_git(o.location, want);
+      } catch (const Error& e) {
+        if (e.kind() != ErrorKind::not_found || want != o.commit) throw;
+        throw Error(ErrorKind::not_found, std::string(e.what()) + " (the commit the answers file records)",
+                    "choose what to use with --ref REF, or --template URL@REF");
+      }
+      if (ref.empty()) t.origin.ref = o.ref;
+      break;
+    }
+  }
+  if (!rec.name.empty() && rec.name != t.manifest.name) {
+    log::warn("the answers file records template '{}', but {} is '{}'", printable(rec.name), t.origin.location, t.manifest.name);
+  }
+  if (rec.version != t.manifest.version) {
+    log::warn("the answers file records {} version '{}'; using version '{}'", t.manifest.name, printable(rec.version), t.manifest.version);
+  }
+  return t;
+}
+
 Template load_template(const std::string& spec_in, const std::string& ref) {
   remove_stale_temp_dirs({}, k_temp_prefix);  // what runs killed during a fetch left
   const std::string spec = spec_in.empty() ? "ml-project" : spec_in;
