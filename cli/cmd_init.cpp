@@ -68,6 +68,12 @@ int run_init(const InitOptions& o, Context& ctx) {
     for (const auto& h : r.hooks_skipped) list += "\n  " + h;
     ctx.out.warn("the template's hooks were not run (pass --trust to run them):" + list);
   }
+  if (!r.left.empty()) {
+    std::string list;
+    for (const auto& f : r.left) list += "\n  " + scaffold::printable(f);
+    ctx.out.warn("left " + std::to_string(r.left.size()) + (r.left.size() == 1 ? " file" : " files") +
+                 " that the earlier answers produced and these no longer do (remove them if they are not wanted):" + list);
+  }
   if (r.git_identity_fallback) {
     ctx.out.warn("no git identity configured; committed as " + r.git_author +
                  ". Set it with: git config --global user.name NAME; git config --global user.email EMAIL");
@@ -90,6 +96,7 @@ int run_init(const InitOptions& o, Context& ctx) {
     j["answers"] = a;
     j["files"] = r.files;
     j["overwritten"] = r.overwritten;
+    j["left"] = r.left;
     j["git"] = {{"mode", r.git_mode}, {"commit", r.git_commit}, {"author", r.git_author}};
     j["hooks_skipped"] = r.hooks_skipped;
     j["message"] = r.message_after;
@@ -104,6 +111,8 @@ int run_init(const InitOptions& o, Context& ctx) {
   if (!r.git_commit.empty()) {
     text += (r.git_mode == "new" ? "Initialized a git repository; first commit " : "Committed to the enclosing repository: ") +
             r.git_commit.substr(0, 12) + "\n";
+  } else if (r.git_unchanged) {
+    text += "No commit: no changes to the files in the enclosing repository\n";
   }
   if (!r.message_after.empty() && !ctx.out.quiet()) text += "\n" + r.message_after + (r.message_after.back() == '\n' ? "" : "\n");
   ctx.out.print(text);

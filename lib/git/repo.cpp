@@ -247,6 +247,11 @@ std::optional<Commit> commit_paths(const std::filesystem::path& worktree, const 
   check(git_index_write_tree_to(&tree_id, mem, r), "cannot write tree");
 
   c.author = commit_identity(worktree);
+  if (parent && git_oid_equal(&tree_id, git_commit_tree_id(parent.get())) != 0) {
+    c.unchanged = true;
+    c.id = oid_str(parent_id);
+    return c;
+  }
   // Objects first; then the branch moves only if nobody moved it meanwhile.
   const git_oid new_id = commit_tree(r, tree_id, nullptr, c.author, message, parent.get());
   git_reference* moved = nullptr;

@@ -33,6 +33,7 @@ struct Commit {
   std::string id;
   Identity author;
   std::vector<std::string> ignored;  // paths left out because .gitignore matches them
+  bool unchanged = false;            // commit_paths: HEAD already has them as they are; no commit made
 };
 
 // `git init` in `dir` (honouring init.defaultBranch) and a first commit with every file
@@ -43,7 +44,8 @@ Commit init_and_commit_all(const std::filesystem::path& dir, const std::string& 
 // HEAD is unborn) that adds exactly `paths` (relative to the worktree, ignored ones left out),
 // whatever else is staged; the current branch moves by compare-and-swap and `paths` are
 // added to the index. Returns nullopt, changing nothing, when a merge or rebase is in
-// progress or HEAD is detached.
+// progress or HEAD is detached. When HEAD already holds `paths` as they are, no (empty)
+// commit is made: `unchanged` is set and `id` is HEAD.
 std::optional<Commit> commit_paths(const std::filesystem::path& worktree, const std::vector<std::string>& paths,
                                    const std::string& message);
 

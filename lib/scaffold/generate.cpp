@@ -274,27 +274,8 @@ std::string commit_message(const Template& tpl) {
   return msg + "\n";
 }
 
-}  // namespace
-
-void check_target(const std::filesystem::path& target, bool force) {
-  // A killed run's staging directory inside an existing target would make it look non-empty.
-  std::error_code ec;
-  if (stdfs::is_directory(stdfs::symlink_status(target, ec))) remove_stale_temp_dirs(target, ".mlops-init-");
-  const TargetState state = inspect_target(stdfs::absolute(target).lexically_normal());
-  if (state == TargetState::non_empty && !force) {
-    throw Error(ErrorKind::conflict, stdfs::absolute(target).lexically_normal().string() + " exists and is not empty",
-                "choose a new directory, or --force to write into it (files the template produces are replaced)");
-  }
-}
-
-GenerateResult generate(const Template& tpl, const Answers& answers, const Builtins& builtins, const GenerateOptions& options) {
+Renderer make_renderer(const Template& tpl, const Answers& answers, const Builtins& builtins) {
   const Manifest& m = tpl.manifest;
-  GenerateResult result;
-  stdfs::path target = stdfs::absolute(options.target).lexically_normal();
-  if (!target.has_filename()) target = target.parent_path();
-  result.target = target;
-
-  // ---- what goes where ----
   Renderer r(m.open_delimiter, m.close_delimiter);
   r.add_builtins(builtins, m);
   for (const auto& q : m.questions) {
@@ -306,6 +287,12 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
       r.set(q, *v);
     }
   }
+  return r;
+}
+
+// Every file the template produces with the answers in `r`, and where.
+std::vector<Planned> plan_files(const Template& tpl, const Renderer& r) {
+  const Manifest& m = tpl.manifest;
   const git::Pathspec raw_globs(m.copy_without_render);
   const git::Pathspec excluded(m.exclude);
   const std::string files_prefix = stdfs::path(m.files_dir).lexically_normal().generic_string() + "/";
@@ -333,6 +320,63 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
       throw Error(ErrorKind::invalid_input, origin + " renders to " + path + ", which " + next->second + " needs as a directory");
     }
   }
+  return plan;
+}
+
+// For --force over an earlier project of this template: the files its recorded answers
+// produce, this plan does not, and the target still has. Best effort: when the earlier
+// answers no longer resolve (the template changed), nothing is reported.
+std::vector<std::string> left_behind(const Template& tpl, const Builtins& builtins, const Answers& answers,
+                                     const std::vector<Planned>& plan, const stdfs::path& target) {
+  std::error_code ec;
+  const stdfs::path file = target / k_answers_file;
+  if (!stdfs::is_regular_file(stdfs::symlink_status(file, ec))) return {};
+  try {
+    const AnswersFile previous = load_answers_file(file);
+    if (previous.recorded && !previous.recorded->name.empty() && previous.recorded->name != tpl.manifest.name) return {};
+    AnswerSources sources;
+    sources.use_defaults = true;
+    for (const auto& q : tpl.manifest.questions) {
+      if (auto it = previous.answers.find(q.name); it != previous.answers.end()) sources.file.insert(*it);
+    }
+    for (const auto& name : answers.secrets) sources.set[name] = {to_display(*answers.find(name))};  // never recorded
+    const Answers earlier = resolve_answers(tpl, builtins, sources);
+    std::set<std::string> now;
+    for (const auto& p : plan) now.insert(p.out_path);
+    std::vector<std::string> out;
+    for (const auto& p : plan_files(tpl, make_renderer(tpl, earlier, builtins))) {
+      if (now.count(p.out_path) == 0 && stdfs::exists(stdfs::symlink_status(target / p.out_path, ec))) out.push_back(p.out_path);
+    }
+    return out;
+  } catch (const Error& e) {
+    log::debug("cannot tell which files the earlier answers produced: {}", e.what());
+    return {};
+  }
+}
+
+}  // namespace
+
+void check_target(const std::filesystem::path& target, bool force) {
+  // A killed run's staging directory inside an existing target would make it look non-empty.
+  std::error_code ec;
+  if (stdfs::is_directory(stdfs::symlink_status(target, ec))) remove_stale_temp_dirs(target, ".mlops-init-");
+  const TargetState state = inspect_target(stdfs::absolute(target).lexically_normal());
+  if (state == TargetState::non_empty && !force) {
+    throw Error(ErrorKind::conflict, stdfs::absolute(target).lexically_normal().string() + " exists and is not empty",
+                "choose a new directory, or --force to write into it (files the template produces are replaced)");
+  }
+}
+
+GenerateResult generate(const Template& tpl, const Answers& answers, const Builtins& builtins, const GenerateOptions& options) {
+  const Manifest& m = tpl.manifest;
+  GenerateResult result;
+  stdfs::path target = stdfs::absolute(options.target).lexically_normal();
+  if (!target.has_filename()) target = target.parent_path();
+  result.target = target;
+
+  // ---- what goes where ----
+  const Renderer r = make_renderer(tpl, answers, builtins);
+  const std::vector<Planned> plan = plan_files(tpl, r);
 
   // ---- where it goes ----
   check_target(target, options.force);
@@ -342,6 +386,7 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
   out_paths.push_back(k_answers_file);
   if (state != TargetState::missing) precheck_merge(target, out_paths);
   check_links(plan, state == TargetState::missing ? stdfs::path() : target);
+  if (state != TargetState::missing) result.left = left_behind(tpl, builtins, answers, plan, target);
 
   std::vector<stdfs::path> created_parents;  // removed again if anything fails
   struct ParentCleanup {
@@ -447,7 +492,8 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
     for (const auto& f : result.files) paths.push_back(rel == "." ? f : rel + "/" + f);
     try {
       const auto c = git::commit_paths(*enclosing, paths, commit_message(tpl));
-      if (c) {
+      if (c) result.git_unchanged = c->unchanged;
+      if (c && !c->unchanged) {
         result.git_commit = c->id;
         result.git_author = c->author.name + " <" + c->author.email + ">";
         result.git_identity_fallback = !c->author.configured;

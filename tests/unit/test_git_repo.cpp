@@ -62,6 +62,14 @@ TEST_CASE("commit_paths adds only the given paths and keeps other staged work st
   CHECK(sh("git -C " + r + " show --name-only --format= HEAD") == "sub/new.txt");
   CHECK(sh("git -C " + r + " diff --cached --name-only") == "keep.txt");  // still staged
   CHECK(sh("git -C " + r + " show HEAD:keep.txt") == "one");
+
+  // The same paths again, unchanged: no empty commit.
+  const std::string head = sh("git -C " + r + " rev-parse HEAD");
+  const auto again = git::commit_paths(tmp.path(), {"sub/new.txt"}, "add sub\n");
+  REQUIRE(again.has_value());
+  CHECK(again->unchanged);
+  CHECK(again->id == head);
+  CHECK(sh("git -C " + r + " rev-parse HEAD") == head);
 }
 
 TEST_CASE("commit_paths declines on a detached HEAD", "[git]") {

@@ -191,8 +191,12 @@ struct GenerateResult {
   std::filesystem::path target;
   std::vector<std::string> files;        // written, relative to target
   std::vector<std::string> overwritten;  // subset of files that replaced existing ones (--force)
+  // --force over an earlier project: files its recorded answers produce and these do not,
+  // left in place (mlops never deletes a user's file).
+  std::vector<std::string> left;
   std::vector<std::string> hooks_skipped;
-  std::string git_commit;                // empty without git
+  std::string git_commit;                // empty without git, or when nothing changed
+  bool git_unchanged = false;            // enclosing repository: it already had the files as generated
   std::string git_mode;                  // "new", "enclosing", "none"
   std::string git_author;
   bool git_identity_fallback = false;
