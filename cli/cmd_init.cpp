@@ -68,6 +68,12 @@ int run_init(const InitOptions& o, Context& ctx) {
     for (const auto& h : r.hooks_skipped) list += "\n  " + h;
     ctx.out.warn("the template's hooks were not run (pass --trust to run them):" + list);
   }
+  if (!r.hooks_changed.empty()) {
+    std::string list;
+    for (const auto& f : r.hooks_changed) list += "\n  " + scaffold::printable(f);
+    ctx.out.warn("the post_generate hooks changed " + std::to_string(r.hooks_changed.size()) +
+                 (r.hooks_changed.size() == 1 ? " file" : " files") + ", left uncommitted for you to review:" + list);
+  }
   if (!r.left.empty()) {
     std::string list;
     for (const auto& f : r.left) list += "\n  " + scaffold::printable(f);
@@ -97,7 +103,8 @@ int run_init(const InitOptions& o, Context& ctx) {
     j["files"] = r.files;
     j["overwritten"] = r.overwritten;
     j["left"] = r.left;
-    j["git"] = {{"mode", r.git_mode}, {"commit", r.git_commit}, {"author", r.git_author}};
+    j["git"] = {{"mode", r.git_mode}, {"commit", r.git_commit}, {"hooks_commit", r.git_hooks_commit}, {"author", r.git_author}};
+    j["hooks_changed"] = r.hooks_changed;
     j["hooks_skipped"] = r.hooks_skipped;
     j["message"] = r.message_after;
     ctx.out.print_json(j);
@@ -108,7 +115,10 @@ int run_init(const InitOptions& o, Context& ctx) {
                      " files";
   if (!r.overwritten.empty()) text += ", " + std::to_string(r.overwritten.size()) + " replaced";
   text += ")\n";
-  if (!r.git_commit.empty()) {
+  if (!r.git_hooks_commit.empty()) {
+    text += "Initialized a git repository; committed the template's files, then the post_generate hooks' changes: " +
+            r.git_hooks_commit.substr(0, 12) + "\n";
+  } else if (!r.git_commit.empty()) {
     text += (r.git_mode == "new" ? "Initialized a git repository; first commit " : "Committed to the enclosing repository: ") +
             r.git_commit.substr(0, 12) + "\n";
   } else if (r.git_unchanged) {

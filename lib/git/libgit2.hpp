@@ -52,7 +52,7 @@ inline constinit dynlib::Library libgit2{MLOPS_LIBGIT2_SONAME, "libgit2", &init_
   X(git_diff_num_deltas) X(git_patch_from_diff) X(git_patch_free) X(git_patch_get_delta) X(git_patch_num_hunks) X(git_patch_to_buf) X(git_commit_time) \
   X(git_odb_write) X(git_odb_hashfile) X(git_odb_open_wstream) X(git_odb_stream_write) X(git_odb_stream_finalize_write)  \
   X(git_odb_stream_free) X(git_config_get_bool) X(git_config_get_path) X(git_repository_config_snapshot)  \
-  X(git_remote_download)
+  X(git_remote_download) X(git_index_update_all)
 MLOPS_GIT_FUNCTIONS(MLOPS_GIT_FUNCTION)
 #undef MLOPS_GIT_FUNCTION
 

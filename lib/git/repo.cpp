@@ -183,6 +183,35 @@ Commit init_and_commit_all(const std::filesystem::path& dir, const std::string& 
   return c;
 }
 
+std::optional<Commit> commit_all_changes(const std::filesystem::path& dir, const std::string& message) {
+  RepositoryPtr repo = open_repo(dir);
+  git_repository* r = repo.get();
+  git_index* idx = nullptr;
+  check(git_repository_index(&idx, r), "cannot open the index");
+  IndexPtr index(idx);
+  char star[] = "*";
+  char* specs[] = {star};
+  git_strarray all = {specs, 1};
+  check(git_index_add_all(idx, &all, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr), "cannot add files to the index");
+  check(git_index_update_all(idx, &all, nullptr, nullptr), "cannot stage removed files");
+  check(git_index_write(idx), "cannot write the index");
+  git_oid tree_id;
+  check(git_index_write_tree(&tree_id, idx), "cannot write tree");
+
+  CommitPtr parent;
+  git_oid head_id;
+  if (git_reference_name_to_id(&head_id, r, "HEAD") == 0) {
+    git_commit* pc = nullptr;
+    check(git_commit_lookup(&pc, r, &head_id), "cannot read HEAD commit");
+    parent.reset(pc);
+    if (git_oid_equal(&tree_id, git_commit_tree_id(pc)) != 0) return std::nullopt;
+  }
+  Commit c;
+  c.author = commit_identity(dir);
+  c.id = oid_str(commit_tree(r, tree_id, "HEAD", c.author, message, parent.get()));
+  return c;
+}
+
 std::optional<Commit> commit_paths(const std::filesystem::path& worktree, const std::vector<std::string>& paths,
                                    const std::string& message) {
   RepositoryPtr repo = open_repo(worktree);

@@ -172,28 +172,51 @@ stdfs::path materialize(const Template& tpl, std::optional<fs::TempDir>& holder)
   return holder->path();
 }
 
-// How a hook is shown to the user: the command of a string hook, else the whole argv.
-std::string describe_hook(const Hook& h) {
-  if (h.argv.size() == 3 && h.argv[0] == "/bin/sh" && h.argv[1] == "-c") return h.argv[2];
-  std::string s;
-  for (const auto& a : h.argv) s += (s.empty() ? "" : " ") + a;
-  return s;
-}
-
 void run_hooks(const std::vector<Hook>& hooks, const char* phase, const stdfs::path& cwd, const stdfs::path& template_dir,
-               const std::map<std::string, std::string>& env) {
+               const std::map<std::string, std::string>& env, const std::string& hint) {
   for (const auto& h : hooks) {
     check_interrupted();
     std::vector<std::string> argv = h.argv;
     if (argv[0].find('/') != std::string::npos && argv[0][0] != '/') argv[0] = (template_dir / argv[0]).string();
-    log::info("running {} hook: {}", phase, argv[0]);
+    log::info("running {} hook: {}", phase, printable(describe(h)));
     const ProcessResult r = run_process(argv, cwd, env);
     check_interrupted();
     if (!r.ok()) {
-      throw Error(ErrorKind::invalid_input, std::string(phase) + " hook '" + describe_hook(h) + "' failed with " + r.describe(),
-                  "nothing was written; fix the template or run without --trust");
+      throw Error(ErrorKind::invalid_input, std::string(phase) + " hook '" + printable(describe(h)) + "' failed with " + r.describe(), hint);
     }
   }
+}
+
+// What is under `dir` (not in .git), to tell what hooks changed.
+std::map<std::string, std::string> snapshot(const stdfs::path& dir) {
+  std::map<std::string, std::string> out;
+  std::error_code ec;
+  for (auto it = stdfs::recursive_directory_iterator(dir, stdfs::directory_options::skip_permission_denied, ec);
+       !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename() == ".git") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
+    out[it->path().lexically_relative(dir).generic_string()] =
+        std::to_string(st.st_mode) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+        std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ctim.tv_nsec);
+  }
+  return out;
+}
+
+std::vector<std::string> changed(const std::map<std::string, std::string>& before, const std::map<std::string, std::string>& after) {
+  std::vector<std::string> out;
+  for (const auto& [path, id] : after) {
+    auto it = before.find(path);
+    if (it == before.end() || it->second != id) out.push_back(path);
+  }
+  for (const auto& entry : before) {
+    if (after.count(entry.first) == 0) out.push_back(entry.first);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 enum class TargetState { missing, empty, only_git, non_empty };
@@ -263,6 +286,12 @@ void sync_filesystem(const stdfs::path& dir) {
   const int rc = ::syncfs(fd);
   ::close(fd);
   if (rc != 0) throw_errno("cannot sync " + dir.string());
+}
+
+constexpr const char* k_nothing_written = "nothing was written; fix the template or run without --trust";
+
+std::string hooks_commit_message(const Template& tpl) {
+  return "Apply the post_generate hooks of mlops template " + tpl.manifest.name + "\n";
 }
 
 std::string commit_message(const Template& tpl) {
@@ -356,6 +385,18 @@ std::vector<std::string> left_behind(const Template& tpl, const Builtins& builti
 
 }  // namespace
 
+std::string describe(const Hook& h) {
+  if (h.argv.size() == 3 && h.argv[0] == "/bin/sh" && h.argv[1] == "-c") return h.argv[2];
+  std::string s;
+  for (const auto& a : h.argv) {
+    const bool plain = !a.empty() && a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-") == std::string::npos;
+    std::string quoted = "'";
+    for (char c : a) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    s += (s.empty() ? "" : " ") + (plain ? a : quoted + "'");
+  }
+  return s;
+}
+
 void check_target(const std::filesystem::path& target, bool force) {
   // A killed run's staging directory inside an existing target would make it look non-empty.
   std::error_code ec;
@@ -423,10 +464,10 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
   if (has_hooks && options.trust) {
     template_dir = materialize(tpl, template_copy);
     env = hook_env(answers, template_dir, target);
-    run_hooks(m.pre_generate, "pre_generate", staging, template_dir, env);
+    run_hooks(m.pre_generate, "pre_generate", staging, template_dir, env, k_nothing_written);
   } else if (has_hooks) {
-    for (const auto& h : m.pre_generate) result.hooks_skipped.push_back("pre_generate: " + describe_hook(h));
-    for (const auto& h : m.post_generate) result.hooks_skipped.push_back("post_generate: " + describe_hook(h));
+    for (const auto& h : m.pre_generate) result.hooks_skipped.push_back("pre_generate: " + printable(describe(h)));
+    for (const auto& h : m.post_generate) result.hooks_skipped.push_back("post_generate: " + printable(describe(h)));
   }
 
   // ---- render ----
@@ -453,23 +494,28 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
   std::sort(result.files.begin(), result.files.end());
   result.message_after = r.render(m.message_after, "mlops-template.yaml (message_after)");
 
-  if (has_hooks && options.trust) run_hooks(m.post_generate, "post_generate", staging, template_dir, env);
-  check_interrupted();
-
-  // ---- git ----
+  // ---- git, and the post_generate hooks, which may use it ----
+  // They run once the project is committed: in a new repository before it is published (their
+  // changes are a second commit; a failure leaves nothing), in an enclosing one after its
+  // commit (their changes are left for review), without git before publishing.
+  const bool post_hooks = options.trust && !m.post_generate.empty();
   std::optional<stdfs::path> enclosing;
-  if (options.git) {
-    enclosing = git::enclosing_worktree(state == TargetState::missing ? target.parent_path() : target);
-    if (!enclosing) {
-      const git::Commit c = git::init_and_commit_all(staging, commit_message(tpl));
-      result.git_mode = "new";
-      result.git_commit = c.id;
-      result.git_author = c.author.name + " <" + c.author.email + ">";
-      result.git_identity_fallback = !c.author.configured;
-    }
-  } else {
+  if (options.git) enclosing = git::enclosing_worktree(state == TargetState::missing ? target.parent_path() : target);
+  if (!options.git) {
     result.git_mode = "none";
+    if (post_hooks) run_hooks(m.post_generate, "post_generate", staging, template_dir, env, k_nothing_written);
+  } else if (!enclosing) {
+    const git::Commit c = git::init_and_commit_all(staging, commit_message(tpl));
+    result.git_mode = "new";
+    result.git_commit = c.id;
+    result.git_author = c.author.name + " <" + c.author.email + ">";
+    result.git_identity_fallback = !c.author.configured;
+    if (post_hooks) {
+      run_hooks(m.post_generate, "post_generate", staging, template_dir, env, k_nothing_written);
+      if (const auto h = git::commit_all_changes(staging, hooks_commit_message(tpl))) result.git_commit = result.git_hooks_commit = h->id;
+    }
   }
+  check_interrupted();
 
   // ---- publish ----
   check_interrupted();
@@ -501,6 +547,13 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
     } catch (const Error& e) {
       // The project is complete; only the commit is missing, and the user can make it.
       log::warn("project created, but committing it to {} failed: {}", enclosing->string(), e.what());
+    }
+    if (post_hooks) {
+      const auto before = snapshot(target);
+      run_hooks(m.post_generate, "post_generate", target, template_dir, env,
+                "the project is in place" + std::string(result.git_commit.empty() ? "" : " and committed (" + result.git_commit.substr(0, 12) + ")") +
+                    "; what the hooks did before failing is left as it is");
+      result.hooks_changed = changed(before, snapshot(target));
     }
   }
   return result;

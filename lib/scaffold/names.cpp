@@ -85,6 +85,8 @@ std::string printable(std::string_view s, bool multiline) {
       out += "\\n";
     } else if (c == '\t') {
       out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
     } else if (c < 0x20 || c == 0x7f) {
       out += std::string("\\x") + k_hex[c >> 4] + k_hex[c & 15];
     } else if (c == 0xe2 && i + 2 < s.size() &&

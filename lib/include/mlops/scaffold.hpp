@@ -45,6 +45,9 @@ struct Question {
 struct Hook {
   std::vector<std::string> argv;  // run without a shell, in the new project directory
 };
+// A hook as a user would type it: the command of a string hook ("/bin/sh -c CMD"), else
+// the argv with shell quoting where needed. Raw: pass it through printable() to show it.
+MLOPS_API std::string describe(const Hook& h);
 
 struct Manifest {
   int schema = 1;
@@ -197,6 +200,8 @@ struct GenerateResult {
   std::vector<std::string> hooks_skipped;
   std::string git_commit;                // empty without git, or when nothing changed
   bool git_unchanged = false;            // enclosing repository: it already had the files as generated
+  std::string git_hooks_commit;          // new repository: the second commit, with the post_generate hooks' changes
+  std::vector<std::string> hooks_changed;  // enclosing repository: what the post_generate hooks changed, not committed
   std::string git_mode;                  // "new", "enclosing", "none"
   std::string git_author;
   bool git_identity_fallback = false;
