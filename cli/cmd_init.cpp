@@ -155,15 +155,19 @@ void setup_init(CLI::App& cmd, Context& ctx) {
 Questions are asked on a terminal; without one, defaults are used and any question
 without a default must be answered with --set or --answers (all missing ones are listed).
 The project is rendered beside DIR and moved into place only when complete.
+Hooks run only with --trust (`mlops template show TEMPLATE` lists them): pre_generate
+before any file is written, post_generate after the first commit (their changes are a
+second commit). --answers FILE alone uses the template FILE records, at its commit.
 
 Examples:
   mlops init churn-model                      # ask, then create ./churn-model
   mlops init demo --defaults                  # no questions: all defaults
-  mlops init demo -s framework=pytorch -s ci=github,gitlab
-  mlops init svc --template ./my-template --answers answers.yaml
-  mlops init svc --template https://github.com/org/tpl.git@v2 --trust
-  mlops init svc --template git@github.com:org/tpl.git --ref release/2.0
-  mlops template list                         # what templates exist)");
+  mlops init demo-torch -s framework=pytorch -s ci=github,gitlab
+  mlops init demo-again --answers demo/.mlops/answers.yaml   # demo's template and answers
+  mlops init svc --template ./my-template
+  mlops init svc2 --template https://github.com/org/tpl.git@v2 --trust
+  mlops init svc3 --template git@github.com:org/tpl.git --ref release/2.0
+  mlops template show ml-project              # questions, defaults, hook commands)");
   cmd.callback([o, &ctx] { ctx.action = [o](Context& c) { return run_init(*o, c); }; });
 }
 
