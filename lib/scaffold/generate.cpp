@@ -515,7 +515,6 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
       if (const auto h = git::commit_all_changes(staging, hooks_commit_message(tpl))) result.git_commit = result.git_hooks_commit = h->id;
     }
   }
-  check_interrupted();
 
   // ---- publish ----
   check_interrupted();
@@ -549,6 +548,7 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
       log::warn("project created, but committing it to {} failed: {}", enclosing->string(), e.what());
     }
     if (post_hooks) {
+      staging_holder.reset();  // emptied by the move; the hooks should not see it
       const auto before = snapshot(target);
       run_hooks(m.post_generate, "post_generate", target, template_dir, env,
                 "the project is in place" + std::string(result.git_commit.empty() ? "" : " and committed (" + result.git_commit.substr(0, 12) + ")") +
