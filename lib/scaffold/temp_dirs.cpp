@@ -40,24 +40,41 @@ std::optional<std::string> start_time(const std::string& pid) {
 
 bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
 
+// The pid namespace, from "pid:[4026531836]": a pid means something only inside its own
+// namespace, and containers may share a /tmp.
+std::optional<std::string> pid_namespace() {
+  std::error_code ec;
+  const std::string link = stdfs::read_symlink("/proc/self/ns/pid", ec).string();
+  std::string digits;
+  for (char c : link) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  if (ec || digits.empty()) return std::nullopt;
+  return digits;
+}
+
 }  // namespace
 
 fs::TempDir make_owned_temp_dir(const stdfs::path& parent, const std::string& prefix) {
   const std::string pid = std::to_string(::getpid());
-  return fs::TempDir(temp_parent(parent), prefix + pid + "-" + start_time(pid).value_or("0") + "-");
+  return fs::TempDir(temp_parent(parent),
+                     prefix + pid + "-" + start_time(pid).value_or("0") + "-" + pid_namespace().value_or("0") + "-");
 }
 
 void remove_stale_temp_dirs(const stdfs::path& parent_in, const std::string& prefix) {
   const stdfs::path parent = temp_parent(parent_in);
+  // Without /proc nothing can be told apart: every owner would look gone.
+  const auto namespace_id = pid_namespace();
+  if (!namespace_id || !start_time("self")) return;
   std::error_code ec;
   for (stdfs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
-    // <pid>-<start>-XXXXXX
+    // <pid>-<start>-<pid namespace>-XXXXXX, from this namespace only
     std::istringstream rest(name.substr(prefix.size()));
-    std::string pid, start, suffix;
-    if (!std::getline(rest, pid, '-') || !std::getline(rest, start, '-') || !std::getline(rest, suffix) ||
-        !all_digits(pid) || !all_digits(start) || suffix.size() != 6) {
+    std::string pid, start, ns, suffix;
+    if (!std::getline(rest, pid, '-') || !std::getline(rest, start, '-') || !std::getline(rest, ns, '-') ||
+        !std::getline(rest, suffix) || !all_digits(pid) || !all_digits(start) || ns != *namespace_id || suffix.size() != 6) {
       continue;
     }
     struct stat st {};

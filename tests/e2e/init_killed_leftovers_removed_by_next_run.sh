@@ -30,18 +30,20 @@ kill -KILL "$(cat "$HOOK_PID")"
 sleep 60 &
 live=$!
 KILL_ON_EXIT+=("$live")
-mkdir "work/.proj.mlops-init-$live-$(awk '{print $22}' "/proc/$live/stat")-AbCdEf"
+ns=$(readlink /proc/self/ns/pid | tr -dc 0-9)
+live_dir=".proj.mlops-init-$live-$(awk '{print $22}' "/proc/$live/stat")-$ns-AbCdEf"
+mkdir "work/$live_dir"
 
 expect_exit 0 mlops init work/proj --template ./src --defaults
 expect_file work/proj/README.md
-expect_eq "$(find work -maxdepth 1 -name '.proj.mlops-init-*' -printf '%f\n')" ".proj.mlops-init-$live-$(awk '{print $22}' "/proc/$live/stat")-AbCdEf" "staging directories left in work/"
+expect_eq "$(find work -maxdepth 1 -name '.proj.mlops-init-*' -printf '%f\n')" "$live_dir" "staging directories left in work/"
 expect_eq "$(ls -A "$TMPDIR")" "" "\$TMPDIR after the next run"
 
 # Killed while generating into an existing empty directory: the next run there does not find
 # it "not empty".
 mkdir work/here
 dead=$(sh -c 'echo $$')   # a pid that has exited
-mkdir "work/here/.mlops-init-$dead-1-AbCdEf"
+mkdir "work/here/.mlops-init-$dead-1-$ns-AbCdEf"
 expect_exit 0 mlops init work/here --template ./src --defaults
 expect_file work/here/README.md
-expect_no_path "work/here/.mlops-init-$dead-1-AbCdEf"
+expect_no_path "work/here/.mlops-init-$dead-1-$ns-AbCdEf"
