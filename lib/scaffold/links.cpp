@@ -78,6 +78,8 @@ void add_parents(ProjectEntries& e, const std::string& path) {
 std::optional<std::string> link_problem(const ProjectEntries& e, const std::string& path) {
   const std::string& target = e.links.at(path);
   if (target.empty()) return "is empty";
+  // A NUL would cut the target short where the link is made; the others hide what it is.
+  if (has_control_character(target)) return "holds a control character";
   std::vector<std::string> dir = components(path);
   dir.pop_back();  // a relative link starts from the directory holding it
   std::deque<std::string> todo;

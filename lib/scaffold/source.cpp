@@ -55,6 +55,9 @@ Template assemble(std::vector<TemplateFile> all, const std::string& origin) {
     if (!is_safe_relative_path(path) || path.back() == '/' || has_control_character(path)) {
       throw Error(ErrorKind::invalid_input, origin + ": invalid file name '" + printable(path) + "' in the template");
     }
+    if (t.files[i].kind == TemplateFile::Kind::symlink && (t.files[i].content.empty() || has_control_character(t.files[i].content))) {
+      throw Error(ErrorKind::invalid_input, origin + ": the symlink " + printable(path) + " has an empty target or one with a control character");
+    }
     for (size_t start = 0; start <= path.size();) {
       size_t end = path.find('/', start);
       if (end == std::string::npos) end = path.size();

@@ -42,9 +42,11 @@ TEST_CASE("links to files, directories and dangling names inside the project are
 }
 
 TEST_CASE("links leaving the project root, absolute or empty are outside", "[links]") {
-  const auto e = project({{"a", "../x"}, {"sub/b", "../../x"}, {"c", "/etc/passwd"}, {"d", ""}, {"e", "sub/../../x"}},
-                         {"sub/f"});
-  for (const char* l : {"a", "sub/b", "c", "d", "e"}) {
+  auto e = project({{"a", "../x"}, {"sub/b", "../../x"}, {"c", "/etc/passwd"}, {"d", ""}, {"e", "sub/../../x"}},
+                   {"sub/f"});
+  e.links["nul"] = std::string("nul\0/../../x", 12);  // symlink(2) would see "nul", a loop
+  e.links["esc"] = "f\x1b[2K";
+  for (const char* l : {"a", "sub/b", "c", "d", "e", "nul", "esc"}) {
     INFO(l);
     CHECK_FALSE(inside(e, l));
   }
