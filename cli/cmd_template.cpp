@@ -41,6 +41,28 @@ std::string default_text(const scaffold::Question& q) {
   return s;
 }
 
+nlohmann::json hook_argvs(const std::vector<scaffold::Hook>& hooks) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& h : hooks) out.push_back(h.argv);
+  return out;
+}
+
+// One "- command" item per hook; a multi-line script continues indented under its dash.
+// Control characters are escaped so that none can hide or disguise a command.
+std::string hook_list(const std::string& title, const std::vector<scaffold::Hook>& hooks) {
+  if (hooks.empty()) return "";
+  std::string out = "  " + title + ":\n";
+  for (const auto& h : hooks) {
+    std::string command = scaffold::describe(h);
+    while (!command.empty() && command.back() == '\n') command.pop_back();
+    std::string shown = scaffold::printable(command, true);
+    std::string indented = "    - ";
+    for (char c : shown) indented += c == '\n' ? std::string("\n      ") : std::string(1, c);
+    out += indented + "\n";
+  }
+  return out;
+}
+
 int run_show(const std::string& spec, const std::string& ref, Context& ctx) {
   const scaffold::Template t = scaffold::load_template(spec, ref);
   const auto& m = t.manifest;
@@ -71,7 +93,7 @@ int run_show(const std::string& spec, const std::string& ref, Context& ctx) {
                         {"delimiters", {m.open_delimiter, m.close_delimiter}},
                         {"files", files},
                         {"questions", qs},
-                        {"hooks", {{"pre_generate", m.pre_generate.size()}, {"post_generate", m.post_generate.size()}}}});
+                        {"hooks", {{"pre_generate", hook_argvs(m.pre_generate)}, {"post_generate", hook_argvs(m.post_generate)}}}});
     return 0;
   }
   std::string text = ctx.out.bold(m.name) + (m.version.empty() ? "" : " " + m.version) + "  " + ctx.out.dim(t.origin.location) + "\n";
@@ -88,8 +110,9 @@ int run_show(const std::string& spec, const std::string& ref, Context& ctx) {
   }
   text += format_table(rows, ctx.out);
   if (!m.pre_generate.empty() || !m.post_generate.empty()) {
-    text += "\nHooks (run only with --trust): " + std::to_string(m.pre_generate.size()) + " pre_generate, " +
-            std::to_string(m.post_generate.size()) + " post_generate\n";
+    text += "\nHooks: commands `mlops init --trust` runs (arbitrary programs; read them first):\n";
+    text += hook_list("pre_generate (before the files are written)", m.pre_generate);
+    text += hook_list("post_generate (after the first commit)", m.post_generate);
   }
   ctx.out.print(text);
   return 0;

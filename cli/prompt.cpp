@@ -92,7 +92,7 @@ std::string TerminalPrompter::ask(const scaffold::Question& q, const std::string
     auto flush = [&] {
       size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
       std::string v = b == std::string::npos ? "" : item.substr(b, e - b + 1);
-      if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) {
+      if (!v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == std::string::npos) {  // fits stoul
         const size_t n = std::stoul(v);
         if (n >= 1 && n <= q.choices.size()) v = q.choices[n - 1].value;
       }

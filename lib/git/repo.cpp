@@ -9,10 +9,14 @@
 #include <mlops/interrupt.hpp>
 #include "core/log.hpp"
 
+#include <climits>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <set>
 
 namespace mlops::git {
 namespace {
@@ -66,11 +70,22 @@ int on_credentials(git_credential** out, const char*, const char* username_from_
   return GIT_PASSTHROUGH;
 }
 
+// A tree from a remote is hostile: libgit2 parses entry names without checking them (git
+// fsck would refuse these), and recursion follows the tree's own depth.
 void read_tree(git_repository* repo, git_tree* tree, const std::string& prefix, std::vector<TreeFile>& out) {
   const size_t n = git_tree_entrycount(tree);
+  std::set<std::string> names;
   for (size_t i = 0; i < n; ++i) {
     const git_tree_entry* e = git_tree_entry_byindex(tree, i);
-    const std::string path = prefix + git_tree_entry_name(e);
+    const std::string name = git_tree_entry_name(e);
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name.empty() || name == "." || name == ".." || lower == ".git" || name.find('/') != std::string::npos) {
+      throw Error(ErrorKind::invalid_input, "the repository's tree holds an invalid name '" + prefix + name + "'");
+    }
+    if (!names.insert(name).second) throw Error(ErrorKind::invalid_input, "the repository's tree lists '" + prefix + name + "' twice");
+    const std::string path = prefix + name;
+    if (path.size() >= PATH_MAX) throw Error(ErrorKind::invalid_input, "the repository's tree nests too deeply ('" + path.substr(0, 100) + "...')");
     const git_filemode_t mode = git_tree_entry_filemode(e);
     if (mode == GIT_FILEMODE_TREE) {
       git_tree* sub = nullptr;
@@ -168,6 +183,35 @@ Commit init_and_commit_all(const std::filesystem::path& dir, const std::string& 
   return c;
 }
 
+std::optional<Commit> commit_all_changes(const std::filesystem::path& dir, const std::string& message) {
+  RepositoryPtr repo = open_repo(dir);
+  git_repository* r = repo.get();
+  git_index* idx = nullptr;
+  check(git_repository_index(&idx, r), "cannot open the index");
+  IndexPtr index(idx);
+  char star[] = "*";
+  char* specs[] = {star};
+  git_strarray all = {specs, 1};
+  check(git_index_add_all(idx, &all, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr), "cannot add files to the index");
+  check(git_index_update_all(idx, &all, nullptr, nullptr), "cannot stage removed files");
+  check(git_index_write(idx), "cannot write the index");
+  git_oid tree_id;
+  check(git_index_write_tree(&tree_id, idx), "cannot write tree");
+
+  CommitPtr parent;
+  git_oid head_id;
+  if (git_reference_name_to_id(&head_id, r, "HEAD") == 0) {
+    git_commit* pc = nullptr;
+    check(git_commit_lookup(&pc, r, &head_id), "cannot read HEAD commit");
+    parent.reset(pc);
+    if (git_oid_equal(&tree_id, git_commit_tree_id(pc)) != 0) return std::nullopt;
+  }
+  Commit c;
+  c.author = commit_identity(dir);
+  c.id = oid_str(commit_tree(r, tree_id, "HEAD", c.author, message, parent.get()));
+  return c;
+}
+
 std::optional<Commit> commit_paths(const std::filesystem::path& worktree, const std::vector<std::string>& paths,
                                    const std::string& message) {
   RepositoryPtr repo = open_repo(worktree);
@@ -232,6 +276,11 @@ std::optional<Commit> commit_paths(const std::filesystem::path& worktree, const 
   check(git_index_write_tree_to(&tree_id, mem, r), "cannot write tree");
 
   c.author = commit_identity(worktree);
+  if (parent && git_oid_equal(&tree_id, git_commit_tree_id(parent.get())) != 0) {
+    c.unchanged = true;
+    c.id = oid_str(parent_id);
+    return c;
+  }
   // Objects first; then the branch moves only if nobody moved it meanwhile.
   const git_oid new_id = commit_tree(r, tree_id, nullptr, c.author, message, parent.get());
   git_reference* moved = nullptr;
@@ -254,21 +303,65 @@ std::optional<Commit> commit_paths(const std::filesystem::path& worktree, const 
   return c;
 }
 
-FetchedTree fetch_tree(const std::string& url, const std::string& ref) {
-  fs::TempDir tmp;
-  git_clone_options opts;
-  check(git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION), "libgit2");
-  opts.bare = 1;
-  opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE;
-  opts.fetch_opts.callbacks.transfer_progress = on_transfer;
-  opts.fetch_opts.callbacks.credentials = on_credentials;
-  opts.fetch_opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+namespace {
+
+// What fetch_tree asks the remote for: the ref that names `ref`, or (for a commit id, which
+// servers do not hand out by itself) every branch and tag.
+struct Wanted {
+  std::vector<std::string> refspecs;
+  std::optional<git_oid> oid;  // the advertised object, when `ref` names a ref
+};
+
+bool looks_like_commit_id(const std::string& s) {
+  return s.size() >= 4 && s.size() <= GIT_OID_HEXSZ && s.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+}
+
+Wanted choose(const git_remote_head* const* heads, size_t n, const std::string& ref) {
+  // git's order for a short name: a tag before a branch.
+  std::vector<std::string> candidates;
+  if (ref.empty()) {
+    candidates = {"HEAD"};
+  } else if (ref.rfind("refs/", 0) == 0 || ref == "HEAD") {
+    candidates = {ref};
+  } else {
+    candidates = {"refs/tags/" + ref, "refs/heads/" + ref};
+  }
+  for (const auto& c : candidates) {
+    for (size_t i = 0; i < n; ++i) {
+      if (c == heads[i]->name) return {{c}, heads[i]->oid};
+    }
+  }
+  return {{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"}, std::nullopt};
+}
+
+}  // namespace
+
+FetchedTree fetch_tree(const std::string& url, const std::string& ref, const std::filesystem::path& work_dir) {
+  // A bare repository and an anonymous remote: the URL, which may hold a password, is never
+  // written to a config file, FETCH_HEAD or a reflog (only objects are downloaded; no ref
+  // is updated), so nothing in `work_dir` has it even if this process is killed.
+  git_repository_init_options init;
+  check(git_repository_init_options_init(&init, GIT_REPOSITORY_INIT_OPTIONS_VERSION), "libgit2");
+  init.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
   git_repository* r = nullptr;
-  const int rc = git_clone(&r, url.c_str(), (tmp.path() / "repo.git").c_str(), &opts);
-  check_interrupted();
-  if (rc < 0) {
+  check(git_repository_init_ext(&r, (work_dir / "repo.git").c_str(), &init), "cannot create a temporary repository");
+  RepositoryPtr repo(r);
+  git_remote* raw_remote = nullptr;
+  if (git_remote_create_anonymous(&raw_remote, r, url.c_str()) < 0) {
+    throw Error(ErrorKind::usage, "'" + redact_url(url) + "' is not a git URL libgit2 can use");
+  }
+  RemotePtr remote(raw_remote);
+
+  git_fetch_options opts;
+  check(git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION), "libgit2");
+  opts.callbacks.transfer_progress = on_transfer;
+  opts.callbacks.credentials = on_credentials;
+  opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;  // the refspecs say what to fetch
+  opts.update_fetchhead = 0;
+  auto remote_error = [&](int rc) {
+    check_interrupted();
     try {
-      check(rc, "cannot clone " + redact_url(url));
+      check(rc, "cannot fetch " + redact_url(url));
     } catch (const Error& e) {
       // Anything that is not a local problem is the remote's: unreachable, refused, not a repo.
       // libgit2 reports a refused connection as an OS error, so only a file:// URL keeps `io`.
@@ -281,19 +374,29 @@ FetchedTree fetch_tree(const std::string& url, const std::string& ref) {
       throw Error(e.kind() == ErrorKind::io && local ? ErrorKind::io : ErrorKind::remote, what,
                   "check the URL and that you can `git clone` it");
     }
+  };
+  if (const int rc = git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &opts.callbacks, &opts.proxy_opts, nullptr); rc < 0) {
+    remote_error(rc);
   }
-  RepositoryPtr repo(r);
+  const git_remote_head** heads = nullptr;
+  size_t n = 0;
+  check(git_remote_ls(&heads, &n, remote.get()), "cannot list the refs of " + redact_url(url));
+  const Wanted wanted = choose(heads, n, ref);
+  if (!wanted.oid && !looks_like_commit_id(ref)) {
+    throw Error(ErrorKind::not_found,
+                ref.empty() ? "the repository " + redact_url(url) + " has no HEAD (is it empty?)"
+                            : "no ref or commit '" + ref + "' in " + redact_url(url),
+                "give a branch, tag or commit that exists in the repository");
+  }
+  std::vector<char*> specs;
+  for (const auto& spec : wanted.refspecs) specs.push_back(const_cast<char*>(spec.c_str()));
+  const git_strarray refspecs{specs.data(), specs.size()};
+  if (const int rc = git_remote_download(remote.get(), &refspecs, &opts); rc < 0) remote_error(rc);
+  check_interrupted();
+  git_remote_disconnect(remote.get());
 
   git_object* obj = nullptr;
-  int found = GIT_ENOTFOUND;
-  if (ref.empty()) {
-    found = git_revparse_single(&obj, r, "HEAD");
-  } else {
-    for (const std::string& cand : {ref, "origin/" + ref, "refs/tags/" + ref}) {
-      found = git_revparse_single(&obj, r, cand.c_str());
-      if (found == 0) break;
-    }
-  }
+  const int found = wanted.oid ? git_object_lookup(&obj, r, &*wanted.oid, GIT_OBJECT_ANY) : git_revparse_single(&obj, r, ref.c_str());
   if (found < 0) {
     throw Error(ErrorKind::not_found, "no ref or commit '" + ref + "' in " + redact_url(url),
                 "give a branch, tag or commit that exists in the repository");

@@ -33,6 +33,7 @@ struct Commit {
   std::string id;
   Identity author;
   std::vector<std::string> ignored;  // paths left out because .gitignore matches them
+  bool unchanged = false;            // commit_paths: HEAD already has them as they are; no commit made
 };
 
 // `git init` in `dir` (honouring init.defaultBranch) and a first commit with every file
@@ -43,9 +44,15 @@ Commit init_and_commit_all(const std::filesystem::path& dir, const std::string& 
 // HEAD is unborn) that adds exactly `paths` (relative to the worktree, ignored ones left out),
 // whatever else is staged; the current branch moves by compare-and-swap and `paths` are
 // added to the index. Returns nullopt, changing nothing, when a merge or rebase is in
-// progress or HEAD is detached.
+// progress or HEAD is detached. When HEAD already holds `paths` as they are, no (empty)
+// commit is made: `unchanged` is set and `id` is HEAD.
 std::optional<Commit> commit_paths(const std::filesystem::path& worktree, const std::vector<std::string>& paths,
                                    const std::string& message);
+
+// In the repository at `dir`: stages every change of the working tree as `git add -A` would
+// (.gitignore honoured) and commits it on top of HEAD. Nullopt, and no commit, when the tree
+// is HEAD's.
+std::optional<Commit> commit_all_changes(const std::filesystem::path& dir, const std::string& message);
 
 struct TreeFile {
   enum class Kind { file, symlink };
@@ -60,10 +67,12 @@ struct FetchedTree {
   std::vector<TreeFile> files;
 };
 
-// Clones `url` (any transport libgit2 has: https, http, git, ssh, file paths) into a
-// temporary bare repository and reads the tree of `ref` (branch, tag or commit; the remote's
-// HEAD when empty). Nothing is checked out.
-FetchedTree fetch_tree(const std::string& url, const std::string& ref);
+// Fetches `ref` (tag, branch, full ref name or commit id; the remote's HEAD when empty) from
+// `url` (any transport libgit2 has: https, http, git, ssh, file paths) into a new bare
+// repository in `work_dir` and reads its tree. Nothing is checked out, and the URL (it may
+// hold credentials) is written nowhere. A hostile tree is refused: a path component that is
+// empty, ".", "..", ".git" or holds '/', a name listed twice, nesting beyond PATH_MAX.
+FetchedTree fetch_tree(const std::string& url, const std::string& ref, const std::filesystem::path& work_dir);
 
 // Credentials and interrupt handling for fetch/push: ssh agent for ssh, user:password from
 // the URL for http(s) (libgit2 applies those itself), cancel on SIGINT.

@@ -10,6 +10,7 @@
 
 #include "git/repo.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -39,9 +40,11 @@ std::string choice_values(const Question& q) {
 }
 
 // Parses and validates one raw answer; returns the problem in `problem` instead of throwing,
-// because callers either re-prompt or collect every problem before failing.
+// because callers either re-prompt or collect every problem before failing. A problem never
+// quotes a secret answer.
 std::optional<Value> parse_value(const Question& q, const std::vector<std::string>& raw, std::string& problem,
                                  bool allow_index) {
+  auto quoted = [&](const std::string& v) { return q.secret ? std::string("the (secret) value") : "'" + v + "'"; };
   auto single = [&]() -> std::optional<std::string> {
     if (raw.size() != 1) {
       problem = "expects one value, got " + std::to_string(raw.size());
@@ -58,7 +61,7 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
         return std::nullopt;
       }
       if (!q.regex.empty() && !std::regex_match(*s, std::regex(q.regex, std::regex::ECMAScript))) {
-        problem = q.regex_message.empty() ? "'" + *s + "' does not match " + q.regex : q.regex_message;
+        problem = q.regex_message.empty() ? quoted(*s) + " does not match " + q.regex : q.regex_message;
         return std::nullopt;
       }
       return Value(*s);
@@ -72,11 +75,11 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
         v = std::stoll(*s, &used);
         if (used != s->size()) throw std::invalid_argument("trailing characters");
       } catch (const std::exception&) {
-        problem = "'" + *s + "' is not an integer";
+        problem = quoted(*s) + " is not an integer";
         return std::nullopt;
       }
       if ((q.min && v < *q.min) || (q.max && v > *q.max)) {
-        problem = std::to_string(v) + " is out of range" + (q.min ? " min " + std::to_string(*q.min) : "") +
+        problem = (q.secret ? quoted(*s) : std::to_string(v)) + " is out of range" + (q.min ? " min " + std::to_string(*q.min) : "") +
                   (q.max ? " max " + std::to_string(*q.max) : "");
         return std::nullopt;
       }
@@ -88,7 +91,7 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
       const std::string l = lowercase(*s);
       if (l == "y" || l == "yes" || l == "true" || l == "1" || l == "on") return Value(true);
       if (l == "n" || l == "no" || l == "false" || l == "0" || l == "off") return Value(false);
-      problem = "'" + *s + "' is not yes or no";
+      problem = quoted(*s) + " is not yes or no";
       return std::nullopt;
     }
     case QuestionType::choice: {
@@ -105,7 +108,7 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
         } catch (const std::exception&) {
         }
       }
-      problem = "'" + *s + "' is not one of: " + choice_values(q);
+      problem = quoted(*s) + " is not one of: " + choice_values(q);
       return std::nullopt;
     }
     case QuestionType::multichoice: {
@@ -115,7 +118,7 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
         bool ok = false;
         for (const auto& c : q.choices) ok = ok || c.value == item;
         if (!ok) {
-          problem = "'" + item + "' is not one of: " + choice_values(q);
+          problem = quoted(item) + " is not one of: " + choice_values(q);
           return std::nullopt;
         }
         if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
@@ -188,28 +191,68 @@ Builtins make_builtins(const std::filesystem::path& target) {
 }
 
 std::pair<std::string, std::string> parse_assignment(const std::string& text) {
+  // The text is not echoed: without its key, it may be a secret answer's value.
   const size_t eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    throw Error(ErrorKind::usage, "expected KEY=VALUE, got '" + text + "'", "for example --set project_name=demo");
-  }
+  if (eq == std::string::npos) throw Error(ErrorKind::usage, "expected KEY=VALUE, got an answer without '='", "for example --set project_name=demo");
+  if (eq == 0) throw Error(ErrorKind::usage, "expected KEY=VALUE, got an answer without a KEY before '='", "for example --set project_name=demo");
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-std::map<std::string, std::vector<std::string>> read_answers_file(const std::filesystem::path& path) {
+namespace {
+
+// `template:` of an .mlops/answers.yaml (docs/formats.md); absent or not a mapping: none.
+std::optional<RecordedTemplate> recorded_template(const YAML::Node& t, const std::filesystem::path& path) {
+  if (!t || !t.IsMap()) return std::nullopt;
+  const int line = t.Mark().line + 1;
+  auto field = [&](const char* key) -> std::string {
+    const YAML::Node v = t[key];
+    if (!v || v.IsNull()) return {};
+    if (!v.IsScalar()) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(v.Mark().line + 1) + ": 'template." + key + "' must be a string");
+    return v.Scalar();
+  };
+  RecordedTemplate r;
+  r.name = field("name");
+  r.version = field("version");
+  const std::string source = field("source");
+  if (source.empty() && field("location").empty()) {
+    log::warn("{}:{}: the template record has no source or location; it is not used", path.string(), line);
+    return std::nullopt;
+  }
+  if (source == "builtin") r.origin.kind = TemplateOrigin::Kind::builtin;
+  else if (source == "path") r.origin.kind = TemplateOrigin::Kind::path;
+  else if (source == "git") r.origin.kind = TemplateOrigin::Kind::git;
+  else throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": 'template.source' must be builtin, path or git");
+  r.origin.location = field("location");
+  if (r.origin.location.empty()) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": 'template.location' is missing");
+  r.origin.spec = r.origin.location;
+  r.origin.ref = field("ref");
+  r.origin.commit = field("commit");
+  return r;
+}
+
+}  // namespace
+
+AnswersFile load_answers_file(const std::filesystem::path& path) {
   const std::string text = fs::read_file(path);
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own bound on its recursive parser
+    throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: nested too deeply");
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
-  if (root.IsMap() && root["answers"] && root["answers"].IsMap()) root = root["answers"];
+  AnswersFile file;
+  if (root.IsMap() && root["answers"] && root["answers"].IsMap()) {
+    file.recorded = recorded_template(root["template"], path);
+    root = root["answers"];
+  }
   if (!root.IsMap()) throw Error(ErrorKind::invalid_input, path.string() + ": expected a mapping of answers");
-  std::map<std::string, std::vector<std::string>> out;
+  auto& out = file.answers;
   for (const auto& kv : root) {
     const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
     const int line = kv.first.Mark().line + 1;
-    if (!is_identifier(key)) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": '" + key + "' is not an answer name");
+    if (!is_identifier(key)) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": '" + printable(key) + "' is not an answer name");
     std::vector<std::string> vals;
     if (kv.second.IsScalar()) {
       vals.push_back(kv.second.Scalar());
@@ -225,7 +268,11 @@ std::map<std::string, std::vector<std::string>> read_answers_file(const std::fil
     }
     out[key] = std::move(vals);
   }
-  return out;
+  return file;
+}
+
+std::map<std::string, std::vector<std::string>> read_answers_file(const std::filesystem::path& path) {
+  return load_answers_file(path).answers;
 }
 
 Answers resolve_answers(const Template& tpl, const Builtins& builtins, const AnswerSources& sources) {

@@ -4,6 +4,7 @@
 #include <mlops/error.hpp>
 #include <mlops/scaffold.hpp>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <regex>
@@ -23,18 +24,31 @@ class Parser {
     fail_line(line, what);
   }
   [[noreturn]] void fail_line(int line, const std::string& what) const {
-    throw Error(ErrorKind::invalid_input, m_origin + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what,
+    throw Error(ErrorKind::invalid_input, m_origin + (line > 0 ? ":" + std::to_string(line) : "") + ": " + printable(what),
                 "see docs/formats.md, \"Template manifest\"");
   }
 
   std::string scalar(const YAML::Node& n, const std::string& key) const {
     if (!n.IsScalar()) fail(n, "'" + key + "' must be a string");
-    return n.Scalar();
+    return text(n, key);
+  }
+
+  // Every string of a manifest is shown on a terminal somewhere (template show, prompts,
+  // hook commands, messages): control characters other than tab and line breaks could
+  // rewrite what the user reads, so they are refused.
+  std::string text(const YAML::Node& n, const std::string& key) const {
+    const std::string& s = n.Scalar();
+    for (size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      const bool line_break = c == '\n' || (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n');
+      if ((c < 0x20 && c != '\t' && !line_break) || c == 0x7f) fail(n, "'" + key + "' holds a control character (" + printable(s.substr(i, 1)) + ")");
+    }
+    return s;
   }
 
   std::vector<std::string> string_list(const YAML::Node& n, const std::string& key) const {
     std::vector<std::string> out;
-    if (n.IsScalar()) return {n.Scalar()};
+    if (n.IsScalar()) return {text(n, key)};
     if (!n.IsSequence()) fail(n, "'" + key + "' must be a list of strings");
     for (const auto& item : n) out.push_back(scalar(item, key));
     return out;
@@ -153,7 +167,7 @@ class Parser {
     for (const auto& item : n) {
       Hook h;
       if (item.IsScalar()) {
-        h.argv = {"/bin/sh", "-c", item.Scalar()};
+        h.argv = {"/bin/sh", "-c", text(item, key)};
       } else {
         h.argv = string_list(item, key);
         if (h.argv.empty() || h.argv[0].empty()) fail(item, "a hook command is empty");
@@ -167,6 +181,8 @@ class Parser {
     YAML::Node root;
     try {
       root = YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own bound on its recursive parser
+      fail_line(e.mark.line >= 0 ? e.mark.line + 1 : 0, "invalid YAML: nested too deeply");
     } catch (const YAML::Exception& e) {
       fail_line(e.mark.line >= 0 ? e.mark.line + 1 : 0, "invalid YAML: " + e.msg);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "scaffold/names.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace mlops::scaffold {
@@ -67,6 +68,41 @@ bool is_safe_relative_path(std::string_view p) {
     start = end + 1;
   }
   return true;
+}
+
+bool has_control_character(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+std::string printable(std::string_view s, bool multiline) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (multiline && (c == '\n' || c == '\t')) {
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += std::string("\\x") + k_hex[c >> 4] + k_hex[c & 15];
+    } else if (c == 0xe2 && i + 2 < s.size() &&
+               ((s[i + 1] == '\x80' && (static_cast<unsigned char>(s[i + 2]) == 0x8e || static_cast<unsigned char>(s[i + 2]) == 0x8f ||
+                                         (static_cast<unsigned char>(s[i + 2]) >= 0xaa && static_cast<unsigned char>(s[i + 2]) <= 0xae))) ||
+                (s[i + 1] == '\x81' && static_cast<unsigned char>(s[i + 2]) >= 0xa6 && static_cast<unsigned char>(s[i + 2]) <= 0xa9))) {
+      // U+200E/F, U+202A-E, U+2066-9: bidirectional marks, embeddings, overrides and isolates
+      const unsigned cp = 0x2000u | ((static_cast<unsigned char>(s[i + 1]) & 0x3fu) << 6) | (static_cast<unsigned char>(s[i + 2]) & 0x3fu);
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out += k_hex[(cp >> shift) & 15];
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 }  // namespace mlops::scaffold

@@ -20,5 +20,8 @@ std::string name_fragment(std::string_view value);
 std::vector<std::string> derived_names(const Question& q);
 // Relative, no "..", no empty or "." components, no NUL, no backslash.
 bool is_safe_relative_path(std::string_view p);
+// True if `s` holds a C0 control character or DEL.
+bool has_control_character(std::string_view s);
+// printable() is declared in <mlops/scaffold.hpp>.
 
 }  // namespace mlops::scaffold

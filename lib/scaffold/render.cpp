@@ -160,17 +160,43 @@ bool is_standalone_tag(std::string_view line, const std::string& open, const std
 
 constexpr int k_max_depth = 64;
 
-int section_depth(const std::string& text, const std::string& open, const std::string& close) {
+std::string trim_space(const std::string& s) {
+  const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  const auto b = std::find_if_not(s.begin(), s.end(), space);
+  const auto e = std::find_if_not(s.rbegin(), std::make_reverse_iterator(b), space).base();
+  return {b, e};
+}
+
+// How deep sections nest in `input` as kainjow's parser (parser::parse in mustache.hpp) will
+// see it: tags found with the delimiters in force, set-delimiter tags switching them, and
+// {{{x}}} under the default ones. The engine renders sections recursively and copies each
+// section's text for every level, so this must not miss a section the engine would open.
+int section_depth(const std::string& input) {
+  std::string open = "{{", close = "}}";
   int depth = 0, max_depth = 0;
   size_t pos = 0;
-  while ((pos = text.find(open, pos)) != std::string::npos) {
-    size_t i = pos + open.size();
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    if (i < text.size() && (text[i] == '#' || text[i] == '^')) max_depth = std::max(max_depth, ++depth);
-    if (i < text.size() && text[i] == '/') --depth;
-    const size_t end = text.find(close, pos + open.size());
-    if (end == std::string::npos) break;
-    pos = end + close.size();
+  while ((pos = input.find(open, pos)) != std::string::npos) {
+    size_t contents = pos + open.size();
+    const bool unescaped = open == "{{" && close == "}}" && contents < input.size() && input[contents] == '{';
+    const std::string end_delim = unescaped ? "}}}" : close;
+    if (unescaped) ++contents;
+    const size_t end = input.find(end_delim, contents);
+    if (end == std::string::npos) break;  // the engine reports the unclosed tag
+    const std::string tag = trim_space(input.substr(contents, end - contents));
+    pos = end + end_delim.size();
+    if (unescaped || tag.empty()) continue;
+    if (tag[0] == '=') {
+      if (tag.size() < 5 || tag.back() != '=') break;  // invalid: the engine reports it
+      const std::string inner = trim_space(tag.substr(1, tag.size() - 2));
+      const size_t space = inner.find(' ');
+      if (space == std::string::npos) break;
+      open = inner.substr(0, space);
+      close = inner.substr(inner.find_first_not_of(' ', space + 1));
+      if (open.empty() || close.empty()) break;
+      continue;
+    }
+    if (tag[0] == '#' || tag[0] == '^') max_depth = std::max(max_depth, ++depth);
+    if (tag[0] == '/') --depth;
   }
   return max_depth;
 }
@@ -272,16 +298,18 @@ std::string Renderer::render(const std::string& text, const std::string& origin)
   // Cheap path: most files in a template contain no tag at all.
   if (text.find(m_open) == std::string::npos) return text;
 
-  // The engine copies each section's text for every level of nesting: deep nesting costs
-  // quadratic memory (a 20 KB file can take gigabytes). Real templates nest a few levels.
-  if (const int depth = section_depth(text, m_open, m_close); depth > k_max_depth) {
-    throw Error(ErrorKind::invalid_input, origin + ": sections nested " + std::to_string(depth) + " deep (at most " +
-                                              std::to_string(k_max_depth) + ")");
-  }
   const Standalone pre = strip_standalone_lines(text, m_open, m_close);
   const bool default_delims = m_open == "{{" && m_close == "}}";
   const std::string prefix = default_delims ? "" : "{{=" + m_open + " " + m_close + "=}}";
-  mustache::mustache tmpl{prefix + pre.text};
+  const std::string input = prefix + pre.text;
+  // The engine recurses per level and copies each section's text for every level of
+  // nesting: deep nesting costs the stack and quadratic memory (a 20 KB file can take
+  // gigabytes). Real templates nest a few levels.
+  if (const int depth = section_depth(input); depth > k_max_depth) {
+    throw Error(ErrorKind::invalid_input, origin + ": sections nested " + std::to_string(depth) + " deep (at most " +
+                                              std::to_string(k_max_depth) + ")");
+  }
+  mustache::mustache tmpl{input};
   auto fail = [&](int line, const std::string& what) -> std::string {
     throw Error(ErrorKind::invalid_input, origin + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what,
                 "for a literal " + m_open + ", switch delimiters around it with a set-delimiter tag, or list the file "
@@ -319,6 +347,9 @@ bool Renderer::truthy(const std::string& when, const std::string& origin) const 
   const bool negate = when[0] == '!';
   const std::string name = negate ? when.substr(1) : when;
   if (is_identifier(name)) {
+    if (std::find(m_secrets.begin(), m_secrets.end(), name) != m_secrets.end()) {
+      throw Error(ErrorKind::invalid_input, origin + ": 'when' names '" + name + "', a secret answer, which conditions cannot use");
+    }
     const mustache::data* d = m_data.get(name);
     if (d == nullptr) {
       throw Error(ErrorKind::invalid_input, origin + ": 'when' names '" + name + "', which is not defined before this question");

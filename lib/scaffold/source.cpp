@@ -5,6 +5,7 @@
 #include "scaffold/embedded.hpp"
 #include "scaffold/names.hpp"
 #include "scaffold/source.hpp"
+#include "scaffold/temp_dirs.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -19,6 +20,7 @@ namespace {
 
 namespace stdfs = std::filesystem;
 constexpr const char* k_manifest = "mlops-template.yaml";
+constexpr const char* k_temp_prefix = "mlops-template-";
 
 stdfs::path user_templates_dir() {
   if (const char* d = std::getenv("MLOPS_TEMPLATES_DIR"); d && *d) return d;
@@ -45,6 +47,32 @@ Template assemble(std::vector<TemplateFile> all, const std::string& origin) {
   t.manifest = parse_manifest(mf->content, origin + "/" + k_manifest);
   t.files = std::move(all);
   std::sort(t.files.begin(), t.files.end(), [](const TemplateFile& a, const TemplateFile& b) { return a.path < b.path; });
+  // Whatever the source, the files must form a tree that can be written below one directory
+  // (hooks get the whole template on disk): safe relative paths, no .git, no path listed
+  // twice or below a file or symlink.
+  for (size_t i = 0; i < t.files.size(); ++i) {
+    const std::string& path = t.files[i].path;
+    if (!is_safe_relative_path(path) || path.back() == '/' || has_control_character(path)) {
+      throw Error(ErrorKind::invalid_input, origin + ": invalid file name '" + printable(path) + "' in the template");
+    }
+    if (t.files[i].kind == TemplateFile::Kind::symlink && (t.files[i].content.empty() || has_control_character(t.files[i].content))) {
+      throw Error(ErrorKind::invalid_input, origin + ": the symlink " + printable(path) + " has an empty target or one with a control character");
+    }
+    for (size_t start = 0; start <= path.size();) {
+      size_t end = path.find('/', start);
+      if (end == std::string::npos) end = path.size();
+      std::string part = path.substr(start, end - start);
+      std::transform(part.begin(), part.end(), part.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (part == ".git") throw Error(ErrorKind::invalid_input, origin + ": the template holds a .git entry ('" + printable(path) + "')");
+      start = end + 1;
+    }
+    for (size_t j = i + 1; j < t.files.size() && t.files[j].path.compare(0, path.size(), path) == 0; ++j) {
+      if (t.files[j].path.size() == path.size() || t.files[j].path[path.size()] == '/') {
+        throw Error(ErrorKind::invalid_input, origin + ": '" + printable(path) + "' is both a file and " +
+                                                  (t.files[j].path.size() == path.size() ? "another file" : "a directory"));
+      }
+    }
+  }
   return t;
 }
 
@@ -138,7 +166,8 @@ Template load_git(const std::string& spec, const std::string& explicit_ref) {
     throw Error(ErrorKind::usage, "'" + redact_url(spec) + "' is not a git URL");
   }
   log::info("fetching template {}{}", redact_url(url), ref.empty() ? "" : " at " + ref);
-  git::FetchedTree tree = git::fetch_tree(url, ref);
+  const fs::TempDir work = make_owned_temp_dir({}, k_temp_prefix);
+  git::FetchedTree tree = git::fetch_tree(url, ref, work.path());
   std::vector<TemplateFile> files;
   files.reserve(tree.files.size());
   for (auto& f : tree.files) {
@@ -194,7 +223,49 @@ std::vector<TemplateSummary> list_templates() {
   return out;
 }
 
+Template load_recorded_template(const RecordedTemplate& rec, const std::string& ref) {
+  remove_stale_temp_dirs({}, k_temp_prefix);
+  const TemplateOrigin& o = rec.origin;
+  Template t;
+  if (!ref.empty() && o.kind != TemplateOrigin::Kind::git) {
+    throw Error(ErrorKind::usage, "--ref needs a git template; the answers file records " + std::string(to_string(o.kind)) + " " + printable(o.location));
+  }
+  switch (o.kind) {
+    case TemplateOrigin::Kind::builtin:
+      if (!is_builtin(o.location)) {
+        throw Error(ErrorKind::not_found, "the answers file records the built-in template '" + printable(o.location) + "', which this mlops does not have",
+                    "available: " + available_list() + "; give one with --template");
+      }
+      t = load_builtin(o.location);
+      break;
+    case TemplateOrigin::Kind::path:
+      t = load_path(o.location, o.location);
+      break;
+    case TemplateOrigin::Kind::git: {
+      // The recorded commit is what the project was made from; the ref may have moved since.
+      const std::string want = !ref.empty() ? ref : !o.commit.empty() ? o.commit : o.ref;
+      try {
+        t = load_git(o.location, want);
+      } catch (const Error& e) {
+        if (e.kind() != ErrorKind::not_found || want != o.commit) throw;
+        throw Error(ErrorKind::not_found, std::string(e.what()) + " (the commit the answers file records)",
+                    "choose what to use with --ref REF, or --template URL@REF");
+      }
+      if (ref.empty()) t.origin.ref = o.ref;
+      break;
+    }
+  }
+  if (!rec.name.empty() && rec.name != t.manifest.name) {
+    log::warn("the answers file records template '{}', but {} is '{}'", printable(rec.name), t.origin.location, t.manifest.name);
+  }
+  if (rec.version != t.manifest.version) {
+    log::warn("the answers file records {} version '{}'; using version '{}'", t.manifest.name, printable(rec.version), t.manifest.version);
+  }
+  return t;
+}
+
 Template load_template(const std::string& spec_in, const std::string& ref) {
+  remove_stale_temp_dirs({}, k_temp_prefix);  // what runs killed during a fetch left
   const std::string spec = spec_in.empty() ? "ml-project" : spec_in;
   if (!ref.empty()) {
     if (!looks_like_git_url(spec)) {

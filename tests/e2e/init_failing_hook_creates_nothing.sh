@@ -22,6 +22,6 @@ mv "$TEST_DIR/err.mlops" "$TEST_DIR/err"
 expect_clean_error
 expect_contains "$TEST_DIR/err" "post_generate"
 expect_contains "$TEST_DIR/err" "exit code 3"
-expect_contains "$TEST_DIR/err" "sh -c echo 'hook says no'"   # the error names the failing command
+expect_contains "$TEST_DIR/err" "sh -c 'echo '\\''hook says no'\\'' >&2; exit 3'"   # the error names the failing command, as typed
 expect_no_path work/new
 expect_eq "$(tree_digest work)" "$before" "work/ after the failed init"

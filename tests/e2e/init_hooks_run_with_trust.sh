@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# With --trust, pre_generate and post_generate hooks run in the new project (with MLOPS_* variables) before the commit.
+# With --trust, pre_generate hooks run before the files are written and post_generate hooks after the first commit, in the new project (with MLOPS_* variables).
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 

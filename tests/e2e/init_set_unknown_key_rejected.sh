@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# --set for a question the template does not have, or without KEY=, is a usage error (exit 2) that names it; nothing is created.
+# --set for a question the template does not have (named), or without KEY= (not echoed: it may be a secret), is a usage error (exit 2); nothing is created.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
@@ -15,5 +15,6 @@ expect_eq "$(tree_digest work)" "$before" "work/ after an unknown --set key"
 
 expect_exit 2 mlops init work/proj --defaults -s justavalue
 expect_clean_error
-expect_contains "$TEST_DIR/err" "justavalue"
+expect_contains "$TEST_DIR/err" "without '='"
+expect_not_contains "$TEST_DIR/err" "justavalue"
 expect_eq "$(tree_digest work)" "$before" "work/ after a malformed --set"

@@ -22,8 +22,19 @@ namespace {
   std::abort();
 }
 
+// Strings are shown on terminals: no control character but tab and line breaks.
+void check_text(const std::string& s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && !(c == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) || c == 0x7f) {
+      violated("a control character in an accepted manifest string");
+    }
+  }
+}
+
 // What a successfully parsed manifest promises the rest of libmlops.
 void check(const Manifest& m) {
+  for (const auto* s : {&m.version, &m.summary, &m.description, &m.message_after}) check_text(*s);
   if (m.schema != 1) violated("schema != 1");
   if (!is_template_name(m.name)) violated("template name not validated");
   if (m.open_delimiter.empty() || m.close_delimiter.empty()) violated("empty delimiter");
@@ -31,6 +42,7 @@ void check(const Manifest& m) {
   for (const auto* hooks : {&m.pre_generate, &m.post_generate}) {
     for (const auto& h : *hooks) {
       if (h.argv.empty() || h.argv[0].empty()) violated("empty hook command");
+      for (const auto& a : h.argv) check_text(a);
     }
   }
   for (const auto& q : m.questions) {
@@ -43,6 +55,12 @@ void check(const Manifest& m) {
       violated("single-valued question with a default list");
     }
     if (q.line <= 0) violated("question without a line number");
+    for (const auto* t : {&q.prompt, &q.help, &q.regex_message, &q.when}) check_text(*t);
+    for (const auto& d : q.default_values) check_text(d);
+    for (const auto& c : q.choices) {
+      check_text(c.value);
+      check_text(c.label);
+    }
   }
 }
 

@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <utility>
+#include <vector>
+
 #include "test_shell.hpp"
 
 #include <cstdio>
@@ -59,6 +62,14 @@ TEST_CASE("commit_paths adds only the given paths and keeps other staged work st
   CHECK(sh("git -C " + r + " show --name-only --format= HEAD") == "sub/new.txt");
   CHECK(sh("git -C " + r + " diff --cached --name-only") == "keep.txt");  // still staged
   CHECK(sh("git -C " + r + " show HEAD:keep.txt") == "one");
+
+  // The same paths again, unchanged: no empty commit.
+  const std::string head = sh("git -C " + r + " rev-parse HEAD");
+  const auto again = git::commit_paths(tmp.path(), {"sub/new.txt"}, "add sub\n");
+  REQUIRE(again.has_value());
+  CHECK(again->unchanged);
+  CHECK(again->id == head);
+  CHECK(sh("git -C " + r + " rev-parse HEAD") == head);
 }
 
 TEST_CASE("commit_paths declines on a detached HEAD", "[git]") {
@@ -76,14 +87,26 @@ TEST_CASE("fetch_tree reads a ref from a local repository without checkout", "[g
   const std::string r = (tmp.path() / "src").string();
   sh("git init -q " + r + " && cd " + r + " && printf 'x' > f && chmod +x f && ln -s f l && git add . && git commit -qm a && git tag v1 && "
      "echo y > g && git add g && git commit -qm b");
-  const auto t = git::fetch_tree("file://" + r, "v1");
+  const auto t = git::fetch_tree("file://" + r, "v1", tmp.path() / "w1");
   CHECK(t.commit == sh("git -C " + r + " rev-parse v1"));
   REQUIRE(t.files.size() == 2);
   CHECK(t.files[0].path == "f");
   CHECK(t.files[0].executable);
   CHECK(t.files[1].kind == git::TreeFile::Kind::symlink);
   CHECK(t.files[1].content == "f");
-  CHECK_THROWS_AS(git::fetch_tree("file://" + r, "no-such-ref"), Error);
+  CHECK_THROWS_AS(git::fetch_tree("file://" + r, "no-such-ref", tmp.path() / "w2"), Error);
+
+  // HEAD, a branch, an annotated tag, a full ref name and an abbreviated commit id.
+  sh("cd " + r + " && git tag -a -m annotated v2 HEAD~1 && git branch -q side HEAD~1");
+  const std::string first = sh("git -C " + r + " rev-parse HEAD~1"), head = sh("git -C " + r + " rev-parse HEAD");
+  int n = 0;
+  for (const auto& [ref, want] : std::vector<std::pair<std::string, std::string>>{
+           {"", head}, {"side", first}, {"v2", first}, {"refs/heads/side", first}, {first.substr(0, 10), first}, {head, head}}) {
+    INFO(ref);
+    CHECK(git::fetch_tree("file://" + r, ref, tmp.path() / ("w" + std::to_string(3 + n++))).commit == want);
+  }
+  // The URL is written nowhere in the work directory (it may hold a password).
+  CHECK(sh("grep -r -l -F " + r + " " + (tmp.path() / "w1").string() + " || true").empty());
 }
 
 TEST_CASE("pathspecs follow git's wildmatch", "[git]") {

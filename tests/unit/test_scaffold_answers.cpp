@@ -167,6 +167,22 @@ TEST_CASE("answers files: plain mappings and .mlops/answers.yaml", "[answers]") 
   CHECK(m["empty"] == std::vector<std::string>{""});
   fs::write_file_atomic(tmp.path() / "b.yaml", "schema: 1\ntemplate: {name: t}\nanswers:\n  n: 3\n");
   CHECK(read_answers_file(tmp.path() / "b.yaml")["n"] == std::vector<std::string>{"3"});
+  CHECK_FALSE(load_answers_file(tmp.path() / "b.yaml").recorded);  // no source or location: not usable
+  fs::write_file_atomic(tmp.path() / "r.yaml",
+                        "schema: 1\ntemplate: {name: t, version: '2', source: git, location: 'https://h/t.git', ref: v2, "
+                        "commit: abc}\nanswers: {n: 3}\n");
+  const auto r = load_answers_file(tmp.path() / "r.yaml");
+  REQUIRE(r.recorded);
+  CHECK(r.recorded->name == "t");
+  CHECK(r.recorded->version == "2");
+  CHECK(r.recorded->origin.kind == TemplateOrigin::Kind::git);
+  CHECK(r.recorded->origin.location == "https://h/t.git");
+  CHECK(r.recorded->origin.ref == "v2");
+  CHECK(r.recorded->origin.commit == "abc");
+  CHECK(r.answers.at("n") == std::vector<std::string>{"3"});
+  CHECK_FALSE(load_answers_file(tmp.path() / "a.yaml").recorded);
+  fs::write_file_atomic(tmp.path() / "bad.yaml", "template: {source: ftp, location: x}\nanswers: {n: 3}\n");
+  CHECK_THROWS_AS(load_answers_file(tmp.path() / "bad.yaml"), Error);
   fs::write_file_atomic(tmp.path() / "c.yaml", "- a\n- b\n");
   CHECK_THROWS_AS(read_answers_file(tmp.path() / "c.yaml"), Error);
   CHECK_THROWS_AS(read_answers_file(tmp.path() / "missing.yaml"), Error);

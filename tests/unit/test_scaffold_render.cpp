@@ -134,3 +134,35 @@ TEST_CASE("when expressions: literals, names, negation and templates", "[render]
   CHECK_FALSE(r.truthy("{{^gpu}}yes{{/gpu}}", "m"));
   CHECK_THROWS_AS(r.truthy("unknown_name", "m"), Error);
 }
+
+TEST_CASE("section nesting is limited, also after a set-delimiter tag", "[render]") {
+  Renderer r("{{", "}}");
+  Question q;
+  q.name = "a";
+  q.type = QuestionType::boolean;
+  r.set(q, Value(true));
+  auto nested = [](const std::string& open, const std::string& close, int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += open + "#a" + close;
+    s += "x";
+    for (int i = 0; i < n; ++i) s += open + "/a" + close;
+    return s;
+  };
+  CHECK(r.render(nested("{{", "}}", 64), "f") == "x");
+  for (const std::string& text : {nested("{{", "}}", 65), "{{=<% %>=}}" + nested("<%", "%>", 200),
+                                  "{{= | | =}}" + nested("|", "|", 100), "{{=<% %>=}}<%={{ }}=%>" + nested("{{", "}}", 100)}) {
+    INFO(text.substr(0, 40));
+    try {
+      r.render(text, "f");
+      FAIL("rendered");
+    } catch (const mlops::Error& e) {
+      CHECK(e.kind() == ErrorKind::invalid_input);
+      CHECK(std::string(e.what()).find("nested") != std::string::npos);
+    }
+  }
+  // Custom delimiters of the template itself are counted too.
+  Renderer custom("[[", "]]");
+  custom.set(q, Value(true));
+  CHECK_THROWS_AS(custom.render(nested("[[", "]]", 65), "f"), mlops::Error);
+  CHECK(custom.render(nested("[[", "]]", 3), "f") == "x");
+}

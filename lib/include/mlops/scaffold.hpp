@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct Question {
 struct Hook {
   std::vector<std::string> argv;  // run without a shell, in the new project directory
 };
+// A hook as a user would type it: the command of a string hook ("/bin/sh -c CMD"), else
+// the argv with shell quoting where needed. Raw: pass it through printable() to show it.
+MLOPS_API std::string describe(const Hook& h);
 
 struct Manifest {
   int schema = 1;
@@ -88,6 +92,11 @@ struct Template {
   TemplateOrigin origin;
   std::vector<TemplateFile> files;  // sorted by path
 };
+
+// `s` safe to show on a terminal: control characters, DEL and the Unicode direction marks
+// and overrides (which make text read differently from what runs) become escapes (\x1b,
+// \u202e). With `multiline`, newlines and tabs stay.
+MLOPS_API std::string printable(std::string_view s, bool multiline = false);
 
 // NAME of a built-in template, a local directory (anything with a '/' or that exists), or a
 // git URL with an optional @REF: https://host/repo.git@v1, git@host:org/repo@main, file:///x.
@@ -143,9 +152,29 @@ struct AnswerSources {
   Prompter* prompter = nullptr;                            // nullptr: no TTY, never ask
 };
 
+// What an answers file (.mlops/answers.yaml) records about the template it came from.
+struct RecordedTemplate {
+  std::string name;
+  std::string version;
+  TemplateOrigin origin;  // kind, location, ref, commit
+};
+
+struct AnswersFile {
+  std::map<std::string, std::vector<std::string>> answers;
+  std::optional<RecordedTemplate> recorded;  // none for a plain mapping of answers
+};
+// Reads an answers file: a YAML mapping of answers, or an .mlops/answers.yaml (`answers:`
+// and `template:`). Error{invalid_input} naming the file and line.
+MLOPS_API AnswersFile load_answers_file(const std::filesystem::path& path);
+
+// The template an answers file records: the built-in of that name, the directory, or the
+// git URL at the recorded commit (else its ref; `ref`, when given, instead). A template
+// whose name or version differs from the record is used with a warning (logged).
+MLOPS_API Template load_recorded_template(const RecordedTemplate& recorded, const std::string& ref = {});
+
 // Parses "KEY=VALUE" (VALUE may be a comma list for multichoice); Error{usage} when malformed.
 MLOPS_API std::pair<std::string, std::string> parse_assignment(const std::string& text);
-// Reads an answers file: a YAML mapping, or an .mlops/answers.yaml with an `answers:` key.
+// load_answers_file(path).answers.
 MLOPS_API std::map<std::string, std::vector<std::string>> read_answers_file(const std::filesystem::path& path);
 
 // Resolves every question in order: given answer, else prompt, else default. Without a
@@ -165,8 +194,14 @@ struct GenerateResult {
   std::filesystem::path target;
   std::vector<std::string> files;        // written, relative to target
   std::vector<std::string> overwritten;  // subset of files that replaced existing ones (--force)
+  // --force over an earlier project: files its recorded answers produce and these do not,
+  // left in place (mlops never deletes a user's file).
+  std::vector<std::string> left;
   std::vector<std::string> hooks_skipped;
-  std::string git_commit;                // empty without git
+  std::string git_commit;                // empty without git, or when nothing changed
+  bool git_unchanged = false;            // enclosing repository: it already had the files as generated
+  std::string git_hooks_commit;          // new repository: the second commit, with the post_generate hooks' changes
+  std::vector<std::string> hooks_changed;  // enclosing repository: what the post_generate hooks changed, not committed
   std::string git_mode;                  // "new", "enclosing", "none"
   std::string git_author;
   bool git_identity_fallback = false;
