@@ -9,7 +9,7 @@ first=$(git -C proj rev-parse HEAD)
 # The same answers again: nothing changes, and no commit says otherwise.
 expect_exit 0 mlops init proj --force --answers proj/.mlops/answers.yaml
 expect_eq "$(git -C proj rev-parse HEAD)" "$first" "HEAD after re-rendering the same answers"
-expect_contains "$TEST_DIR/out" "no changes"
+expect_contains "$TEST_DIR/err" "no changes"
 expect_eq "$(git -C proj status --porcelain)" "" "git status"
 
 # Other answers: the GitHub workflow is no longer produced, and is left in place, named.

@@ -20,7 +20,7 @@ expect_eq "$(git -C proj remote get-url origin)" "https://example.com/org/proj.g
 git -C proj log -1 --format=%s | grep -q post_generate || fail "the second commit does not say it holds the hooks' changes"
 expect_eq "$(git -C proj show --name-only --format= HEAD | LC_ALL=C sort | tr '\n' ' ')" "first-commit.txt generated.txt status-seen-by-hook.txt " "files of the hooks' commit"
 expect_eq "$(git -C proj status --porcelain --untracked-files=all)" "" "git status"
-expect_contains "$TEST_DIR/out" "$(git -C proj rev-parse --short=12 HEAD)"
+expect_contains "$TEST_DIR/err" "$(git -C proj rev-parse --short=12 HEAD)"
 
 # Hooks that change nothing: one commit.
 make_template quiet <<'YAML' "README.md=hi"

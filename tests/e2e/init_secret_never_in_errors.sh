@@ -24,7 +24,7 @@ questions:
     secret: true
     validate: {regex: '^[0-9]+$'}
 YAML
-check 4 --template ./tpl -s token="$secret"
+check 2 --template ./tpl -S token="$secret"   # a value typed on the command line: usage (2)
 expect_contains "$TEST_DIR/err" "token"
 check 2 --template ./tpl -s "$secret"       # the key forgotten
 check 2 --template ./tpl -s "=$secret"
