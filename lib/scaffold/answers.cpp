@@ -10,6 +10,7 @@
 
 #include "git/repo.hpp"
 
+#include "core/yaml_limits.hpp"
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -199,7 +200,7 @@ std::map<std::string, std::vector<std::string>> read_answers_file(const std::fil
   const std::string text = fs::read_file(path);
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = yaml::load(text, path.string());
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }

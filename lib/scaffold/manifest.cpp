@@ -4,6 +4,7 @@
 #include <mlops/error.hpp>
 #include <mlops/scaffold.hpp>
 
+#include "core/yaml_limits.hpp"
 #include <yaml-cpp/yaml.h>
 
 #include <regex>
@@ -166,7 +167,7 @@ class Parser {
   Manifest parse(const std::string& text) const {
     YAML::Node root;
     try {
-      root = YAML::Load(text);
+      root = yaml::load(text, m_origin);
     } catch (const YAML::Exception& e) {
       fail_line(e.mark.line >= 0 ? e.mark.line + 1 : 0, "invalid YAML: " + e.msg);
     }
