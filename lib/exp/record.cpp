@@ -109,9 +109,10 @@ void read_metrics_json(Run& r, const nlohmann::json& j) {
   for (const auto& [k, v] : j.items()) {
     if (!v.is_object()) continue;
     Metric m;
-    auto number = [&](const char* key) {
-      auto it = v.find(key);
-      return it == v.end() ? 0.0 : number_of(*it).value_or(0.0);
+    const nlohmann::json& fields = v;  // a structured binding cannot be captured before C++20 (clang)
+    auto number = [&fields](const char* key) {
+      auto it = fields.find(key);
+      return it == fields.end() ? 0.0 : number_of(*it).value_or(0.0);
     };
     m.last = number("last");
     m.min = number("min");
