@@ -3,12 +3,15 @@
 #include "commands.hpp"
 #include "exp_format.hpp"
 #include "old_spellings.hpp"
+#include "suggest.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -17,6 +20,14 @@ namespace mlops::cli {
 namespace {
 
 namespace stdfs = std::filesystem;
+
+// A word as a POSIX shell reads it back, for a command line shown in a hint.
+std::string shell_word(const std::string& w) {
+  if (!w.empty() && w.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=:,+@%") == std::string::npos) return w;
+  std::string out = "'";
+  for (const char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
 
 struct RunOpts {
   exp::RunOptions o;
@@ -40,6 +51,7 @@ int run_run(RunOpts& ro, Context& ctx) {
     shown[r.id] = r.warnings.size();
   };
   ev.finished = [&ctx](const exp::Run& r) { ctx.out.status("mlops: " + run_summary(r)); };
+  ev.note = [&ctx](const exp::Run& r, const std::string& note) { ctx.out.status("mlops: " + r.name + ": " + note); };
   const exp::RunResult res = exp::run(stdfs::current_path(), ro.o, ev);
   if (json) {
     nlohmann::json arr = nlohmann::json::array();
@@ -54,19 +66,39 @@ int run_run(RunOpts& ro, Context& ctx) {
 
 struct LogOpts {
   std::vector<std::string> values, params, artifacts;
-  std::optional<std::int64_t> step;
+  std::string step;
 };
+
+// A metric value as training code prints it: a decimal number, or nan / inf / -inf /
+// Infinity (any case), which are recorded as such. A number a double cannot hold (1e400,
+// 1e-400) is refused rather than recorded as infinity or zero.
+double metric_value(const std::string& key, const std::string& text) {
+  std::string_view v = text;
+  if (v.size() > 1 && v[0] == '+' && v[1] != '-') v.remove_prefix(1);
+  double x = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (v.empty() || end != v.data() + v.size() || ec == std::errc::invalid_argument) {
+    throw Error(ErrorKind::usage, "metric '" + key + "' needs a number, got '" + text + "'", "for example: mlops exp log loss=0.31 acc=0.9 --step 3");
+  }
+  if (ec == std::errc::result_out_of_range) {
+    throw Error(ErrorKind::usage, "metric '" + key + "' = " + text + " is outside the range of a 64-bit float", "log inf or 0 if that is what you mean");
+  }
+  return x;
+}
 
 int run_log(LogOpts& lo) {
   exp::LogEntry e;
   for (const auto& kv : lo.values) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) throw Error(ErrorKind::usage, "expected KEY=NUMBER, got '" + kv + "'", "for example: mlops exp log loss=0.31 acc=0.9 --step 3");
-    const std::string v = kv.substr(eq + 1);
-    char* end = nullptr;
-    const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0') throw Error(ErrorKind::usage, "metric '" + kv.substr(0, eq) + "' needs a number, got '" + v + "'");
-    e.metrics[kv.substr(0, eq)] = x;
+    e.metrics[kv.substr(0, eq)] = metric_value(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (!lo.step.empty()) {
+    std::int64_t step = 0;
+    const auto [end, ec] = std::from_chars(lo.step.data(), lo.step.data() + lo.step.size(), step);
+    if (ec == std::errc::result_out_of_range) throw Error(ErrorKind::usage, "--step " + lo.step + " is outside the range of a 64-bit integer");
+    if (ec != std::errc() || end != lo.step.data() + lo.step.size()) throw Error(ErrorKind::usage, "--step needs a whole number, got '" + lo.step + "'");
+    e.step = step;
   }
   for (const auto& kv : lo.params) {
     const size_t eq = kv.find('=');
@@ -74,7 +106,6 @@ int run_log(LogOpts& lo) {
     e.params[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   e.artifacts = lo.artifacts;
-  e.step = lo.step;
   if (e.metrics.empty() && e.params.empty() && e.artifacts.empty()) {
     throw Error(ErrorKind::usage, "nothing to log", "give KEY=VALUE metrics, --param KEY=VALUE or --artifact PATH");
   }
@@ -168,28 +199,77 @@ Examples:
     s->add_option("-m,--message", ro->o.note, "A note to keep with the run");
     s->add_option("COMMAND", ro->o.argv, "The command and its arguments, after --")->required();
     s->footer(R"(
-The exit code is the command's. Params come from the files in mlops.yaml's `params:`
-(default params.yaml), metrics from `metrics:` (default metrics.json) and from
-`mlops exp log` calls during the run. A single run happens in the workspace; -S values
-are written into the params file for the run and the original is put back afterwards.
-A comma list in -S (or --isolated) runs each point in its own temporary worktree.
+The exit code is the command's (128+N when signal N killed it, 127 when it cannot be
+started; for a sweep, the first failing point's); mlops's own errors print "mlops: error:".
+The command goes after `--`: without it, a command with options is refused.
+Params come from the files in mlops.yaml's `params:` (default params.yaml), metrics from
+`metrics:` (default metrics.json) when the run writes them, and from `mlops exp log` calls
+during the run. A single run happens in the workspace; -S values are written into the
+params file for the run and the original is put back afterwards. A comma list in -S (or
+--isolated) runs each point in its own temporary worktree.
 
 Examples:
   mlops exp run -- python train.py
   mlops exp run -n baseline -t baseline -- make train
   mlops exp run -S model.lr=0.01 -- python train.py
   mlops exp run -S lr=0.1,0.01,0.001 -S depth=3,5 --jobs 3 -- python train.py)");
+    // Everything from the first word of the command on is the command's, and a `--` before
+    // it is seen (allow_extras keeps it): options after a command given without `--` are
+    // refused, never taken as ours or dropped.
+    s->positionals_at_end();
+    s->allow_extras();
+    s->parse_complete_callback([ro, s] {
+      bool dashdash = false;
+      for (const auto& x : s->remaining()) dashdash = dashdash || x == "--";
+      // Unknown options before the command fall through to the top level, which would only
+      // call them unexpected (after this callback).
+      const CLI::App* top = s;
+      while (top->get_parent() != nullptr) top = top->get_parent();
+      std::vector<std::string> extras;
+      for (const auto& x : top->remaining(true)) {
+        if (x != "--") extras.push_back(x);
+      }
+      const std::string usage = "mlops exp run [OPTIONS] -- COMMAND [ARGS...]";
+      if (!extras.empty()) {
+        std::vector<std::string> ours;
+        for (const CLI::Option* opt : s->get_options()) {
+          for (const auto& n : opt->get_lnames()) ours.push_back("--" + n);
+        }
+        const std::string& word = extras.front();
+        const std::string guess = word.rfind("--", 0) == 0 ? closest(word.substr(0, word.find('=')), ours) : "";
+        throw Error(ErrorKind::usage, "unknown option '" + word + "' for 'mlops exp run'",
+                    (guess.empty() ? std::string() : "did you mean '" + guess + "'? ") + "A command's own options go after '--': " + usage);
+      }
+      const auto& argv = ro->o.argv;
+      const auto option = std::find_if(argv.begin(), argv.end(), [](const std::string& a) { return a.size() > 1 && a[0] == '-'; });
+      if (!dashdash && option != argv.end()) {
+        std::string line;
+        for (const auto& a : argv) line += " " + shell_word(a);
+        throw Error(ErrorKind::usage, "'" + *option + "' follows the command '" + argv.front() + "', which is not after '--'",
+                    "put the command after '--' to pass it options: mlops exp run [OPTIONS] --" + line);
+      }
+    });
     s->callback([ro, &ctx] { ctx.action = [ro](Context& c) { return run_run(*ro, c); }; });
   }
   {
     auto lo = std::make_shared<LogOpts>();
     CLI::App* s = sub("log", "Log metrics (and params or artifacts) from inside a running command");
     s->add_option("METRICS", lo->values, "KEY=NUMBER pairs");
-    s->add_option("--step", lo->step, "Step of these values (default: one more than the last, per metric)");
+    s->add_option("--step", lo->step, "Step of these values (default: one more than the last, per metric)")
+      ->type_name("INT")
+      ->check(CLI::Validator(
+          [](std::string& v) {  // checked while parsing, so a typo is a usage error even outside a repository
+            std::int64_t n = 0;
+            const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            return ec == std::errc() && end == v.data() + v.size() ? std::string() : std::string("not a 64-bit whole number");
+          },
+          "INT"));
     s->add_option("--param", lo->params, "A parameter KEY=VALUE (repeatable)")->type_name("KEY=VALUE")->allow_extra_args(false);
     s->add_option("--artifact", lo->artifacts, "A file or directory to record as an output (repeatable)")->type_name("PATH")->allow_extra_args(false);
     s->footer(R"(
 Works inside a command started by `mlops exp run` (it finds the run through $MLOPS_RUN_DIR).
+Values are decimal numbers, or nan / inf / -inf (recorded as "NaN", "Infinity", "-Infinity");
+a number a 64-bit float cannot hold (1e400) and a --step beyond 64 bits are refused (exit 2).
 
 Examples:
   mlops exp log loss=0.31 acc=0.88 --step 10
@@ -277,15 +357,19 @@ Examples:
     CLI::App* s = sub("apply", "Write a run's code (and kept outputs) into the workspace");
     s->add_option("RUN", *spec, "Id, id prefix or name")->required();
     s->add_flag("-f,--force", *force, "Apply over uncommitted changes, after saving them under refs/mlops/backup/");
-    s->footer("\nHEAD does not move; the changes show up as uncommitted.\n\nExamples:\n  mlops exp apply brave-otter\n  mlops exp apply brave-otter --force");
+    s->footer("\nHEAD does not move; the changes show up as uncommitted. A kept output replaces a git-ignored\n"
+              "file at its path (e.g. models/ after a local training) after saving that file under\n"
+              ".git/mlops/backup/<ULID>/.\n\nExamples:\n  mlops exp apply brave-otter\n  mlops exp apply brave-otter --force");
     s->callback([spec, force, &ctx] {
       ctx.action = [spec, force](Context& c) {
         const exp::ApplyResult r = exp::apply(stdfs::current_path(), *spec, *force);
         if (c.out.json()) {
-          c.out.print_json({{"written", r.written}, {"removed", r.removed}, {"outputs", r.outputs}, {"backup", r.backup_ref}});
+          c.out.print_json({{"written", r.written}, {"removed", r.removed}, {"outputs", r.outputs}, {"backup", r.backup_ref},
+                            {"saved", r.saved}, {"backup_dir", r.backup_dir}});
           return 0;
         }
         if (!r.backup_ref.empty()) c.out.status("saved your uncommitted work as " + r.backup_ref + " (git checkout " + r.backup_ref + " -- . brings it back)");
+        for (const auto& p : r.saved) c.out.status("saved your " + p + " (ignored by git) as " + r.backup_dir + "/" + p + " before replacing it");
         c.out.status("applied: " + std::to_string(r.written.size()) + " written, " + std::to_string(r.removed.size()) + " removed, " +
                      std::to_string(r.outputs.size()) + " outputs restored");
         return 0;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/json.hpp"
 
+#include <mlops/error.hpp>
+
 namespace mlops {
 
 // RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF (the same set of
@@ -34,6 +36,24 @@ bool is_valid_utf8(std::string_view s) noexcept {
     i += n + 1;
   }
   return true;
+}
+
+namespace {
+struct TooDeep {};
+}  // namespace
+
+nlohmann::json parse_json(std::string_view text, const std::string& what, std::size_t max_depth) {
+  try {
+    // The callback sees every value as it starts; throwing from it stops the parser at once.
+    return nlohmann::json::parse(text, [max_depth](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      if (static_cast<std::size_t>(depth) > max_depth) throw TooDeep{};
+      return true;
+    });
+  } catch (const TooDeep&) {
+    throw Error(ErrorKind::invalid_input, what + ": invalid JSON: nested deeper than " + std::to_string(max_depth) + " levels");
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorKind::invalid_input, what + ": invalid JSON: " + e.what());
+  }
 }
 
 }  // namespace mlops

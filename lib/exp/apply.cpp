@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // exp apply: the run's code (and, for isolated runs, its kept outputs) into the workspace,
 // never over uncommitted work unless --force, and then only after saving it.
+#include "core/fd.hpp"
+#include "core/sha256.hpp"
 #include "exp/query.hpp"
 #include "exp/store.hpp"
 #include "exp/ulid.hpp"
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <set>
 
 namespace mlops::exp {
 
@@ -74,8 +77,69 @@ int on_notify(git_checkout_notify_t why, const char* path, const git_diff_file*,
 
 bool same_content(const stdfs::path& a, const stdfs::path& b) {
   std::error_code ec;
-  if (stdfs::file_size(a, ec) != stdfs::file_size(b, ec) || ec) return false;
-  return fs::read_file(a) == fs::read_file(b);
+  const auto sa = stdfs::file_size(a, ec);
+  if (ec || sa != stdfs::file_size(b, ec) || ec) return false;
+  return sha256_file(a).sha256 == sha256_file(b).sha256;
+}
+
+// Which of `paths` (relative to the workdir) git ignores and does not track: files neither
+// a commit nor a stash can save, so `exp apply` saves them itself before replacing them.
+std::set<std::string> ignored_untracked(Repo& r, const std::vector<std::string>& paths) {
+  std::set<std::string> out;
+  if (paths.empty()) return out;
+  std::vector<char*> specs;
+  for (const auto& p : paths) specs.push_back(const_cast<char*>(p.c_str()));
+  git_status_options so;
+  check(git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION), "libgit2");
+  so.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+  so.flags = GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_RECURSE_IGNORED_DIRS | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH |
+             GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  so.pathspec.strings = specs.data();
+  so.pathspec.count = specs.size();
+  git_status_list* sl = nullptr;
+  check(git_status_list_new(&sl, r.get(), &so), "cannot compute the working tree status");
+  StatusListPtr owner(sl);
+  for (size_t i = 0; i < git_status_list_entrycount(sl); ++i) {
+    const git_status_entry* e = git_status_byindex(sl, i);
+    if ((e->status & GIT_STATUS_IGNORED) != 0 && e->index_to_workdir != nullptr) out.insert(e->index_to_workdir->new_file.path);
+  }
+  return out;
+}
+
+// `src` copied over `dst` through a temporary file beside it: readers see the old file or
+// the new one; memory stays flat whatever the size.
+void copy_atomic(const stdfs::path& src, const stdfs::path& dst) {
+  std::string tmpl = (dst.parent_path() / ("." + dst.filename().string() + ".tmp-XXXXXX")).string();
+  Fd fd(::mkostemp(tmpl.data(), O_CLOEXEC));
+  if (!fd) throw_errno("cannot create a temporary file in " + dst.parent_path().string());
+  const stdfs::path tmp = tmpl;
+  try {
+    std::error_code ec;
+    stdfs::copy_file(src, tmp, stdfs::copy_options::overwrite_existing, ec);
+    if (ec) throw Error(ErrorKind::io, "cannot write " + dst.string() + ": " + ec.message());
+    Fd out(::open(tmp.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!out || ::fsync(out.get()) != 0) throw_errno("cannot sync " + tmp.string());
+    if (::rename(tmp.c_str(), dst.c_str()) != 0) throw_errno("cannot rename into " + dst.string());
+  } catch (...) {
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  fs::fsync_dir(dst.parent_path());
+}
+
+// Saves the file at `path` as `saved` (a hard link: the file about to be replaced by a
+// rename keeps its inode there; a copy where links fail), durably, before it is replaced.
+void save_file(const stdfs::path& path, const stdfs::path& saved) {
+  std::error_code ec;
+  stdfs::create_directories(saved.parent_path(), ec);
+  if (ec) throw Error(ErrorKind::io, "cannot create " + saved.parent_path().string() + ": " + ec.message());
+  if (::link(path.c_str(), saved.c_str()) != 0) {
+    stdfs::copy_file(path, saved, stdfs::copy_options::none, ec);
+    if (ec) throw Error(ErrorKind::io, "cannot save " + path.string() + " as " + saved.string() + ": " + ec.message());
+    Fd fd(::open(saved.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd || ::fsync(fd.get()) != 0) throw_errno("cannot sync " + saved.string());
+  }
+  fs::fsync_dir(saved.parent_path());
 }
 
 }  // namespace
@@ -93,12 +157,29 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
   std::vector<std::string> clobbered;
   for (const auto& a : run.artifacts) {
     if (!a.kept) continue;
+    // A pulled run's record is someone else's text: its paths must stay in the project.
+    if (a.sha256.size() != 64 || a.sha256.find_first_not_of("0123456789abcdef") != std::string::npos || a.path.empty() ||
+        stdfs::path(a.path).is_absolute() || !fs::is_within(r.project, r.project / a.path) ||
+        stdfs::path(a.path).lexically_normal() == ".") {
+      throw Error(ErrorKind::invalid_input, "run " + run.name + " records a kept output that is not valid: " + a.path);
+    }
     const stdfs::path stored = r.mlops_dir / "outputs" / "sha256" / a.sha256.substr(0, 2) / a.sha256;
     std::error_code ec;
     if (!stdfs::exists(stored, ec)) throw Error(ErrorKind::not_found, "the kept output " + a.path + " of run " + run.name + " is gone (was 'exp gc' run?)");
     const stdfs::path dst = r.project / a.path;
-    if (stdfs::exists(dst, ec) && !same_content(stored, dst)) clobbered.push_back(a.path);
+    if (stdfs::exists(stdfs::symlink_status(dst, ec)) && !same_content(stored, dst)) clobbered.push_back(a.path);
     outputs.emplace_back(stored, dst);
+  }
+  // Ignored files (models/model.joblib after `make train`) can be neither committed nor
+  // stashed: they are saved as files and replaced, with or without --force.
+  std::vector<std::string> in_the_way;
+  {
+    std::vector<std::string> rel;
+    for (const auto& p : clobbered) rel.push_back(r.project_rel.empty() ? p : r.project_rel + "/" + p);
+    const std::set<std::string> ignored = ignored_untracked(r, rel);
+    std::vector<std::string> others;
+    for (size_t i = 0; i < clobbered.size(); ++i) (ignored.count(rel[i]) ? in_the_way : others).push_back(clobbered[i]);
+    clobbered = std::move(others);
   }
   if ((!dirty.empty() || !clobbered.empty()) && !force) {
     std::string list;
@@ -148,10 +229,17 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
   res.written = n.written;
   res.removed = n.removed;
 
+  if (!in_the_way.empty()) {
+    res.backup_dir = (r.mlops_dir / "backup" / new_ulid()).string();
+    for (const auto& p : in_the_way) {
+      save_file(r.project / p, stdfs::path(res.backup_dir) / p);
+      res.saved.push_back(p);
+    }
+  }
   for (const auto& [stored, dst] : outputs) {
     std::error_code ec;
     stdfs::create_directories(dst.parent_path(), ec);
-    fs::write_file_atomic(dst, fs::read_file(stored));
+    copy_atomic(stored, dst);
     res.outputs.push_back(dst.lexically_relative(r.project).generic_string());
   }
   return res;

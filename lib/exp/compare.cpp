@@ -42,7 +42,7 @@ FlatValues flat(const nlohmann::json& obj) {
 
 FlatValues metric_values(const Run& r) {
   FlatValues f;
-  for (const auto& [k, m] : r.metrics) f[k] = m.last;
+  for (const auto& [k, m] : r.metrics) f[k] = number_json(m.last);  // NaN as "NaN": equal to itself, and JSON
   return f;
 }
 

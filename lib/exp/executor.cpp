@@ -4,6 +4,7 @@
 #include "core/sha256.hpp"
 #include "exp/live.hpp"
 #include "exp/live_log.hpp"
+#include "exp/outputs.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -13,12 +14,15 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
+#include <set>
 
 extern char** environ;
 
@@ -55,7 +59,8 @@ struct Active {
   bool exited = false;
   int status = 0;
   std::chrono::steady_clock::time_point started, exited_at;
-  stdfs::file_time_type started_file_time;  // to tell files the command wrote from older ones
+  OutputBaseline before;           // to tell files the command wrote from older ones
+  std::vector<std::string> notes;  // for the user, not the record
 };
 
 void write_fd(int fd, std::string_view s) {
@@ -155,8 +160,6 @@ void spawn(Active& a) {
   a.fds[0] = out_pipe[0];
   a.fds[1] = err_pipe[0];
   a.started = std::chrono::steady_clock::now();
-  // One second of slack: some filesystems keep coarse timestamps.
-  a.started_file_time = stdfs::file_time_type::clock::now() - std::chrono::seconds(1);
   if (rc != 0) {
     // Recorded like a shell would: 127, command not found.
     a.pid = -1;
@@ -166,24 +169,6 @@ void spawn(Active& a) {
     a.capture[1].add(msg);
     write_fd(STDERR_FILENO, msg);
   }
-}
-
-// Every file under a declared output, relative to the project.
-std::vector<std::string> output_files(const stdfs::path& project, const std::string& rel) {
-  std::vector<std::string> out;
-  const stdfs::path p = project / rel;
-  std::error_code ec;
-  const auto st = stdfs::symlink_status(p, ec);
-  if (ec || !stdfs::exists(st)) return out;
-  if (stdfs::is_regular_file(st)) {
-    out.push_back(stdfs::path(rel).lexically_normal().generic_string());
-  } else if (stdfs::is_directory(st)) {
-    for (auto it = stdfs::recursive_directory_iterator(p, ec); !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->is_regular_file() && !it->is_symlink()) out.push_back(it->path().lexically_relative(project).generic_string());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 void keep_output(const stdfs::path& mlops_dir, const stdfs::path& file, const std::string& sha) {
@@ -198,6 +183,13 @@ void keep_output(const stdfs::path& mlops_dir, const stdfs::path& file, const st
     if (ec) throw Error(ErrorKind::io, "cannot keep output " + file.string() + ": " + ec.message());
   }
   if (::rename(tmp.c_str(), dst.c_str()) != 0) throw_errno("cannot keep output " + file.string());
+}
+
+// The files a run's record may take without the run naming them.
+std::vector<std::string> stamped_paths(const Repo& r, const Job&) {
+  std::vector<std::string> paths = r.config.metrics;
+  paths.insert(paths.end(), r.config.outputs.begin(), r.config.outputs.end());
+  return paths;
 }
 
 void finalize(Repo& r, Active& a, bool interrupted_run) {
@@ -218,55 +210,88 @@ void finalize(Repo& r, Active& a, bool interrupted_run) {
   RunFiles files;
   LiveData live = read_live(job.live_dir);
   for (const auto& w : live.warnings) run.warnings.push_back(w);
-  for (const auto& [k, v] : live.params) run.params[k] = v;
+  for (const auto& [k, v] : live.params) run.params[k] = recordable(v);
   for (const auto& [k, points] : live.series) {
     run.metrics[k] = summarize(points);
     files.series[k] = series_tsv(points);
   }
+  // Only what the command wrote is its own (exp/outputs.hpp): a metrics file or a declared
+  // output left by an earlier run is not recorded.
+  std::vector<std::string> stale_metrics;
   for (const auto& mf : r.config.metrics) {
     const stdfs::path p = job.project / mf;
-    std::error_code ec;
-    if (!stdfs::exists(p, ec)) continue;
-    // A metrics file the command did not write belongs to an earlier run.
-    const auto mtime = stdfs::last_write_time(p, ec);
-    if (!ec && mtime < a.started_file_time) {
-      run.warnings.push_back(mf + " was not written by this run; its values are not recorded");
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;  // through a symlink, as it is read
+    std::string text;
+    try {
+      text = fs::read_file(p);
+    } catch (const Error& e) {
+      run.warnings.push_back(std::string("metrics not read: ") + e.what());
+      continue;
+    }
+    if (!a.before.written(mf, stamp_of(st), [&] { return sha256_hex(text); })) {
+      stale_metrics.push_back(mf);
       continue;
     }
     try {
-      for (const auto& [k, v] : read_values_file(p)) {
-        if (run.metrics.count(k) || !(v.is_number() || v.is_boolean())) continue;  // a logged series wins
-        const double x = v.is_boolean() ? (v.get<bool>() ? 1.0 : 0.0) : v.get<double>();
-        run.metrics[k] = Metric{x, x, x, 0, 1};
+      for (const auto& [k, v] : read_values(text, p.string())) {
+        if (run.metrics.count(k)) continue;  // a logged series wins
+        const std::optional<double> x = v.is_boolean() ? std::optional<double>(v.get<bool>() ? 1.0 : 0.0) : number_of(v);
+        if (x) run.metrics[k] = Metric{*x, *x, *x, 0, 1};
       }
     } catch (const Error& e) {
       run.warnings.push_back(std::string("metrics not read: ") + e.what());
       log::warn("run {}: metrics not read: {}", run.name, e.what());
     }
   }
+  if (run.metrics.empty() && run.status == "completed") {
+    for (const auto& mf : stale_metrics) a.notes.push_back(mf + " was not written by this run; the values in it are older and not recorded");
+  }
+  // Files named by `exp log --artifact` are recorded when the run changed them, like the
+  // declared outputs; a named one the run did not write gets a warning, an unwritten
+  // declared output only a debug line (a run need not produce all of them).
   std::vector<std::string> outputs = r.config.outputs;
+  std::vector<std::string> named;
   for (const auto& a_abs : live.artifacts) {
     const stdfs::path rel = stdfs::path(a_abs).lexically_relative(job.project);
     if (rel.empty() || rel.string().rfind("..", 0) == 0) {
       run.warnings.push_back("artifact " + a_abs + " is outside the project; not recorded");
       continue;
     }
-    outputs.push_back(rel.generic_string());
+    std::string n = rel.lexically_normal().generic_string();
+    while (n.size() > 1 && n.back() == '/') n.pop_back();
+    outputs.push_back(n);
+    named.push_back(n);
   }
-  std::vector<std::string> seen;
+  auto named_by_run = [&](const std::string& f) {
+    return std::any_of(named.begin(), named.end(), [&](const std::string& n) {
+      return f == n || (f.size() > n.size() && f.compare(0, n.size(), n) == 0 && f[n.size()] == '/');
+    });
+  };
+  std::set<std::string> seen;
   for (const auto& o : outputs) {
     const auto found = output_files(job.project, o);
-    if (found.empty() && std::find(r.config.outputs.begin(), r.config.outputs.end(), o) == r.config.outputs.end()) {
-      run.warnings.push_back("artifact " + o + " does not exist");
-    }
+    if (found.empty() && std::find(named.begin(), named.end(), o) != named.end()) run.warnings.push_back("artifact " + o + " does not exist");
     for (const auto& f : found) {
-      if (std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
-      seen.push_back(f);
+      if (!seen.insert(f).second) continue;
+      const bool is_named = named_by_run(f);
       try {
-        const FileDigest d = sha256_file(job.project / f);
-        Artifact art{f, d.size, d.sha256, false};
+        const stdfs::path path = job.project / f;
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0) throw_errno("cannot stat " + path.string());
+        std::optional<FileDigest> digest;
+        auto hash = [&]() -> const FileDigest& {
+          if (!digest) digest = sha256_file(path);
+          return *digest;
+        };
+        if (!a.before.written(f, stamp_of(st), [&] { return hash().sha256; })) {
+          if (is_named) run.warnings.push_back("artifact " + f + " was not written by this run; not recorded");
+          else log::debug("run {}: output {} was not written by this run; not recorded", run.name, f);
+          continue;
+        }
+        Artifact art{f, hash().size, hash().sha256, false};
         if (job.keep_outputs) {
-          keep_output(r.mlops_dir, job.project / f, d.sha256);
+          keep_output(r.mlops_dir, path, art.sha256);
           art.kept = true;
         }
         run.artifacts.push_back(art);
@@ -319,6 +344,9 @@ void execute(Repo& r, std::vector<Job>& jobs, size_t parallel, const RunEvents& 
       prepare(*a->job);
       log::debug("run {}: recorded as running", a->job->run.name);
       if (events.started) events.started(a->job->run);
+      // Stamped last, so that nothing of ours (the checkout of an isolated run, the first
+      // record) is mistaken for the command's.
+      a->before.take(a->job->project, stamped_paths(r, *a->job), a->job->live_dir / "started");
       spawn(*a);
       if (a->exited) a->exited_at = a->started;
       active.push_back(std::move(a));
@@ -390,6 +418,9 @@ void execute(Repo& r, std::vector<Job>& jobs, size_t parallel, const RunEvents& 
         log::debug("run {}: final record written", a.job->run.name);
         if (on_done) on_done(*a.job);
         if (events.finished) events.finished(a.job->run);
+        if (events.note) {
+          for (const auto& n : a.notes) events.note(a.job->run, n);
+        }
         it = active.erase(it);
       } else {
         ++it;

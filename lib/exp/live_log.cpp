@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 
 namespace mlops::exp {
@@ -25,7 +26,9 @@ void log(const LogEntry& entry) {
   const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::string lines;
   if (!entry.metrics.empty()) {
-    nlohmann::json j{{"t", now}, {"metrics", entry.metrics}};
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& [k, v] : entry.metrics) metrics[k] = number_json(v);  // NaN and Infinity as strings: JSON has no such numbers
+    nlohmann::json j{{"t", now}, {"metrics", metrics}};
     j["step"] = entry.step ? nlohmann::json(*entry.step) : nlohmann::json(nullptr);
     lines += json_text(j) + "\n";
   }
@@ -67,8 +70,8 @@ LiveData read_live(const stdfs::path& live_dir) {
     if (line.empty()) continue;
     nlohmann::json j;
     try {
-      j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception&) {
+      j = parse_json(line, "exp log line " + std::to_string(line_no));
+    } catch (const Error&) {
       d.warnings.push_back("exp log line " + std::to_string(line_no) + " is not valid JSON; skipped");
       continue;
     }
@@ -78,12 +81,15 @@ LiveData read_live(const stdfs::path& live_dir) {
     }
     const double t = j.contains("t") && j["t"].is_number() ? j["t"].get<double>() : 0.0;
     if (auto m = j.find("metrics"); m != j.end() && m->is_object()) {
-      const bool has_step = j.contains("step") && j["step"].is_number_integer();
+      const auto s = j.find("step");
+      const bool has_step = s != j.end() && s->is_number_integer() &&
+                            !(s->is_number_unsigned() && s->get<std::uint64_t>() > std::uint64_t(INT64_MAX));
       for (const auto& [k, v] : m->items()) {
-        if (!v.is_number()) continue;
-        std::int64_t step = has_step ? j["step"].get<std::int64_t>() : next_step[k];
-        next_step[k] = step + 1;
-        d.series[k].push_back({step, t, v.get<double>()});
+        const std::optional<double> x = number_of(v);
+        if (!x) continue;
+        const std::int64_t step = has_step ? s->get<std::int64_t>() : next_step[k];
+        next_step[k] = step == INT64_MAX ? step : step + 1;
+        d.series[k].push_back({step, t, *x});
       }
     }
     if (auto p = j.find("params"); p != j.end() && p->is_object()) {
@@ -102,7 +108,12 @@ std::string series_tsv(const std::vector<SeriesPoint>& points) {
   std::string out = "step\ttime\tvalue\n";
   char buf[128];
   for (const auto& p : points) {
-    std::snprintf(buf, sizeof buf, "%lld\t%.3f\t%.17g\n", static_cast<long long>(p.step), p.time, p.value);
+    if (std::isfinite(p.value)) {
+      std::snprintf(buf, sizeof buf, "%lld\t%.3f\t%.17g\n", static_cast<long long>(p.step), p.time, p.value);
+    } else {
+      std::snprintf(buf, sizeof buf, "%lld\t%.3f\t%s\n", static_cast<long long>(p.step), p.time,
+                    number_json(p.value).get_ref<const std::string&>().c_str());
+    }
     out += buf;
   }
   return out;

@@ -14,6 +14,7 @@
 #include <mlops/exp.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <set>
 
@@ -155,7 +156,9 @@ std::vector<Run> list(const stdfs::path& cwd, const ListOptions& o) {
     // Runs without the field go last either way.
     std::stable_sort(runs.begin(), runs.end(), [&](const Run& a, const Run& b) {
       const auto fa = field(a, key), fb = field(b, key);
-      const bool ha = fa && !fa->is_null(), hb = fb && !fb->is_null();
+      // NaN compares false with everything: it goes last, like a missing value.
+      auto has = [](const std::optional<nlohmann::json>& f) { return f && !f->is_null() && !(f->is_number_float() && std::isnan(f->get<double>())); };
+      const bool ha = has(fa), hb = has(fb);
       if (ha != hb) return ha;
       if (!ha) return false;
       if (fa->is_number() && fb->is_number()) return desc ? fa->get<double>() > fb->get<double>() : fa->get<double>() < fb->get<double>();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "exp/record.hpp"
 
+#include "exp/values.hpp"
+
 #include <mlops/error.hpp>
 
 namespace mlops::exp {
@@ -51,7 +53,7 @@ nlohmann::json run_json(const Run& r) {
 nlohmann::json metrics_json(const Run& r) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [k, m] : r.metrics) {
-    j[k] = {{"last", m.last}, {"min", m.min}, {"max", m.max}, {"step", m.step}, {"count", m.count}};
+    j[k] = {{"last", number_json(m.last)}, {"min", number_json(m.min)}, {"max", number_json(m.max)}, {"step", m.step}, {"count", m.count}};
   }
   return j;
 }
@@ -107,9 +109,14 @@ void read_metrics_json(Run& r, const nlohmann::json& j) {
   for (const auto& [k, v] : j.items()) {
     if (!v.is_object()) continue;
     Metric m;
-    m.last = get_or<double>(v, "last", 0);
-    m.min = get_or<double>(v, "min", 0);
-    m.max = get_or<double>(v, "max", 0);
+    const nlohmann::json& fields = v;  // a structured binding cannot be captured before C++20 (clang)
+    auto number = [&fields](const char* key) {
+      auto it = fields.find(key);
+      return it == fields.end() ? 0.0 : number_of(*it).value_or(0.0);
+    };
+    m.last = number("last");
+    m.min = number("min");
+    m.max = number("max");
     m.step = get_or<std::int64_t>(v, "step", 0);
     m.count = get_or<std::int64_t>(v, "count", 0);
     r.metrics[k] = m;

@@ -294,7 +294,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     job.run.snapshot = s.commit;
     job.run.dirty = s.dirty;
     job.run.params = nlohmann::json::object();
-    for (auto& [k, v] : read_params(r.project, r.config.params, job.run.warnings)) job.run.params[k] = v;
+    for (auto& [k, v] : read_params(r.project, r.config.params, job.run.warnings)) job.run.params[k] = recordable(v);
     job.cwd = cwd;
     job.project = r.project;
     job.live_dir = r.mlops_dir / "live" / job.run.id;
@@ -350,7 +350,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
       std::error_code e2;
       stdfs::create_directories(job.cwd, e2);
       job.run.params = nlohmann::json::object();
-      for (auto& [k, v] : read_params(job.project, r.config.params, job.run.warnings)) job.run.params[k] = v;
+      for (auto& [k, v] : read_params(job.project, r.config.params, job.run.warnings)) job.run.params[k] = recordable(v);
     }
     start_record(r, job, names, !o.name.empty() && points.size() == 1);
   };
@@ -367,7 +367,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     throw;
   }
   if (workspace_override) {
-    for (const auto& note : workspace_override->restore()) log::debug("{}", note);
+    for (const auto& note : workspace_override->restore()) log::warn("{}", note);
   }
   maybe_pack_refs(r);
 

@@ -9,6 +9,7 @@
 #include <mlops/fs.hpp>
 #include "core/log.hpp"
 
+#include "core/yaml_limits.hpp"
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -39,7 +40,7 @@ ProjectConfig read_config(const stdfs::path& project) {
   if (!stdfs::exists(file, ec)) return c;
   YAML::Node root;
   try {
-    root = YAML::Load(fs::read_file(file));
+    root = yaml::load(fs::read_file(file), file.string());
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }

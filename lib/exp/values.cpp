@@ -2,6 +2,7 @@
 #include "exp/values.hpp"
 
 #include "core/json.hpp"
+#include "core/yaml_limits.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -161,6 +162,71 @@ std::vector<std::string> split_key(const std::string& key) {
 
 }  // namespace
 
+std::string python_json_tokens(const std::string& text) {
+  // Hand-written: nlohmann::json has no option for these tokens. Strings are skipped as its
+  // lexer reads them (a backslash escapes the next byte), so a token is only ever replaced
+  // where a JSON value could start and nothing else could be read.
+  std::string out;
+  bool in_string = false;
+  size_t copied = 0;
+  auto boundary = [&](size_t i) { return i >= text.size() || !(std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'); };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != 'N' && c != 'I' && c != '-') continue;
+    if (i > 0 && !boundary(i - 1)) continue;
+    for (const char* token : {"NaN", "Infinity", "-Infinity"}) {
+      const size_t n = std::char_traits<char>::length(token);
+      if (text.compare(i, n, token) == 0 && boundary(i + n)) {
+        out.append(text, copied, i - copied);
+        out += '"';
+        out += token;
+        out += '"';
+        copied = i + n;
+        i += n - 1;
+        break;
+      }
+    }
+  }
+  if (copied == 0) return text;
+  out.append(text, copied, std::string::npos);
+  return out;
+}
+
+std::optional<double> number_of(const nlohmann::json& v) {
+  if (v.is_number()) return v.get<double>();
+  if (!v.is_string()) return std::nullopt;
+  const auto& s = v.get_ref<const std::string&>();
+  if (s == "NaN") return NAN;
+  if (s == "Infinity") return INFINITY;
+  if (s == "-Infinity") return -INFINITY;
+  return std::nullopt;
+}
+
+nlohmann::json number_json(double x) {
+  if (std::isnan(x)) return "NaN";
+  if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
+  return x;
+}
+
+nlohmann::json recordable(const nlohmann::json& v) {
+  if (v.is_number_float()) return number_json(v.get<double>());
+  if (v.is_array() || v.is_object()) {
+    nlohmann::json out = v;
+    for (auto& item : out) item = recordable(item);
+    return out;
+  }
+  return v;
+}
+
 nlohmann::json parse_scalar(const std::string& s) {
   std::string l = s;
   std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -201,19 +267,14 @@ nlohmann::json parse_scalar(const std::string& s) {
 FlatValues read_values(const std::string& text, const std::string& path) {
   FlatValues out;
   if (looks_json(text, path)) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(ErrorKind::invalid_input, path + ": invalid JSON: " + e.what());
-    }
+    const nlohmann::json j = parse_json(python_json_tokens(text), path);
     if (!j.is_object()) throw Error(ErrorKind::invalid_input, path + ": expected a JSON object");
     flatten_json(j, "", out, path);
     return out;
   }
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = yaml::load(text, path);
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, path + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
@@ -240,12 +301,11 @@ std::string apply_overrides_unchecked(const std::string& text, const std::string
   }
   (void)read_values(text, path);  // a file the record could not read back is refused first
   if (looks_json(text, path)) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(ErrorKind::invalid_input, path + ": invalid JSON: " + e.what());
+    if (python_json_tokens(text) != text) {
+      throw Error(ErrorKind::usage, path + " holds NaN or Infinity, which -S cannot write back faithfully (JSON has no such numbers)",
+                  "keep such parameters in a YAML params file (.nan, .inf)");
     }
+    nlohmann::json j = parse_json(text, path);
     for (const auto& [key, value] : overrides) {
       if (value.is_number_float() && !std::isfinite(value.get<double>())) {
         throw Error(ErrorKind::usage, "JSON cannot hold '" + key + "' = " + yaml_text(value), "use a finite number");
@@ -267,7 +327,7 @@ std::string apply_overrides_unchecked(const std::string& text, const std::string
 
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = yaml::load(text, path);
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, path + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
@@ -330,7 +390,7 @@ std::string apply_overrides_unchecked(const std::string& text, const std::string
   // copy loses comments and layout, but every value keeps exactly the type it is read with.
   nlohmann::json doc = nlohmann::json::object();
   if (!out.empty()) {
-    const YAML::Node parsed = YAML::Load(out);
+    const YAML::Node parsed = yaml::load(out, path);
     if (parsed.IsMap()) doc = yaml_to_json(parsed, path);
   }
   for (const auto& [key, value] : added) {

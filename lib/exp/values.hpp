@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace mlops::exp {
@@ -18,6 +19,19 @@ using FlatValues = std::map<std::string, nlohmann::json>;
 // Error{invalid_input} "<path>:<line>: <problem>".
 FlatValues read_values(const std::string& text, const std::string& path);
 FlatValues read_values_file(const std::filesystem::path& path);
+
+// Python's json.dump writes NaN, Infinity and -Infinity, which JSON does not have: outside
+// strings, those tokens become the strings "NaN", "Infinity" and "-Infinity" (read_values
+// does this for JSON files, so one such value does not lose the rest of the file).
+std::string python_json_tokens(const std::string& text);
+
+// Non-finite numbers in records: JSON cannot hold them (nlohmann writes null), so a record
+// holds the strings "NaN", "Infinity", "-Infinity" instead (docs/formats.md).
+nlohmann::json number_json(double x);
+// A number, or one of those strings, as a double; nullopt for anything else.
+std::optional<double> number_of(const nlohmann::json& v);
+// `v` with every non-finite number replaced by its string (params, whose lists stay arrays).
+nlohmann::json recordable(const nlohmann::json& v);
 
 // "0.01" -> 0.01, "true" -> true, "abc" -> "abc": how a -S value or a plain YAML scalar is typed.
 nlohmann::json parse_scalar(const std::string& text);

@@ -2,7 +2,8 @@
 // A single run happens in the user's workspace, as users expect, so its -S overrides are
 // written into the params files for the run. The original bytes are saved first (under
 // .git/mlops/restore/) and put back afterwards: by this object when the run ends, and by
-// recover_workspace() in the next mlops command when the process died instead.
+// recover_workspace() in the next mlops command when the process died instead, at whatever
+// step (workspace.cpp describes the steps; each can be interrupted and run again).
 #pragma once
 
 #include "exp/store.hpp"
@@ -22,7 +23,7 @@ class ParamsOverride {
   ParamsOverride& operator=(const ParamsOverride&) = delete;
 
   // Puts the originals back (unless the user edited a file meanwhile: then theirs stays and
-  // the original is kept next to the record). Returns warnings.
+  // the original is kept next to the record). Returns what the user must be told.
   std::vector<std::string> restore();
 
  private:

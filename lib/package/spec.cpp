@@ -6,6 +6,7 @@
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
+#include "core/yaml_limits.hpp"
 #include <yaml-cpp/yaml.h>
 
 #include <set>
@@ -57,7 +58,7 @@ namespace {
 Spec parse_spec_unchecked(const std::string& yaml_text, const std::string& file, const stdfs::path& project) {
   YAML::Node root;
   try {
-    root = YAML::Load(yaml_text);
+    root = yaml::load(yaml_text, file);
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }

@@ -10,7 +10,7 @@
 
 #include "git/repo.hpp"
 
-#include <yaml-cpp/depthguard.h>
+#include "core/yaml_limits.hpp"
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -236,9 +236,7 @@ AnswersFile load_answers_file(const std::filesystem::path& path) {
   const std::string text = fs::read_file(path);
   YAML::Node root;
   try {
-    root = YAML::Load(text);
-  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own bound on its recursive parser
-    throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: nested too deeply");
+    root = yaml::load(text, path.string());
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }

@@ -4,7 +4,7 @@
 #include <mlops/error.hpp>
 #include <mlops/scaffold.hpp>
 
-#include <yaml-cpp/depthguard.h>
+#include "core/yaml_limits.hpp"
 #include <yaml-cpp/yaml.h>
 
 #include <regex>
@@ -180,9 +180,7 @@ class Parser {
   Manifest parse(const std::string& text) const {
     YAML::Node root;
     try {
-      root = YAML::Load(text);
-    } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own bound on its recursive parser
-      fail_line(e.mark.line >= 0 ? e.mark.line + 1 : 0, "invalid YAML: nested too deeply");
+      root = yaml::load(text, m_origin);
     } catch (const YAML::Exception& e) {
       fail_line(e.mark.line >= 0 ? e.mark.line + 1 : 0, "invalid YAML: " + e.msg);
     }

@@ -43,12 +43,16 @@ expect_eq "$(git rev-parse HEAD)" "$head" "HEAD"
 expect_eq "$(git symbolic-ref HEAD)" refs/heads/main "branch"
 expect_eq "$(git --no-optional-locks status --porcelain)" " M params.yaml" "status after apply"
 
-# The other run's outputs differ from the workspace's now: without --force that is a conflict.
+# The other run's outputs differ from the workspace's now. params.yaml is uncommitted work:
+# without --force that is a conflict, and nothing is written.
 expect_exit 6 mlops exp apply "$other"
-expect_contains "$TEST_DIR/err" "models/model.bin"
+expect_contains "$TEST_DIR/err" "params.yaml"
 expect_eq "$(sha256sum models/model.bin | cut -d' ' -f1)" "$model_sha" "models/model.bin after the refused apply"
 expect_exit 0 mlops --json exp apply --force "$other"
 expect_eq "$(sha256sum models/model.bin | cut -d' ' -f1)" "$other_sha" "models/model.bin after apply --force"
 backup=$(jq -r .backup "$TEST_DIR/out")
-expect_eq "$(git show "$backup:models/model.bin" | sha256sum | cut -d' ' -f1)" "$model_sha" "the replaced model in the backup"
+expect_eq "$(git show "$backup:params.yaml")" "seed: 2" "the replaced params.yaml in the backup"
+# models/ is ignored: the replaced model was saved as a file.
+saved="$(jq -r .backup_dir "$TEST_DIR/out")/models/model.bin"
+expect_eq "$(sha256sum "$saved" | cut -d' ' -f1)" "$model_sha" "the replaced model, saved"
 expect_eq "$(git rev-parse HEAD)" "$head" "HEAD"

@@ -6,6 +6,7 @@
 
 #include <mlops/error.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,16 @@
 
 using namespace mlops;
 using namespace mlops::exp;
+
+static bool has_nonfinite(const nlohmann::json& j) {
+  if (j.is_number_float()) return !std::isfinite(j.get<double>());
+  if (j.is_structured()) {
+    for (const auto& x : j) {
+      if (has_nonfinite(x)) return true;
+    }
+  }
+  return false;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
@@ -22,8 +33,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text = nl == std::string::npos ? "" : input.substr(nl + 1);
   const bool json = !head.empty() && head[0] == '{';
   const std::string path = json ? "params.json" : "params.yaml";
+  // Strict JSON has no bare NaN/Infinity tokens: the Python-token pass must leave it alone.
+  // (nlohmann's lexer takes a NUL byte for the end of the input: what follows is not JSON.)
+  if (text.find('\0') == std::string::npos && nlohmann::json::accept(text) && python_json_tokens(text) != text) {
+    std::fprintf(stderr, "fuzz_values: valid JSON changed by python_json_tokens\n");
+    std::abort();
+  }
   try {
-    (void)read_values(text, path);
+    // What reaches a record holds no number JSON cannot write (NaN would become null).
+    for (const auto& [k, v] : read_values(text, path)) {
+      if (has_nonfinite(recordable(v))) {
+        std::fprintf(stderr, "fuzz_values: %s is not recorded faithfully\n", k.c_str());
+        std::abort();
+      }
+    }
   } catch (const Error&) {
   }
   const size_t eq = head.find('=');

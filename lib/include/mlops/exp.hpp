@@ -80,6 +80,9 @@ struct RunEvents {
   std::function<void(const Run&)> finished;
   // Output of the command: fd 1 or 2, bytes. Default: written through to our stdout/stderr.
   std::function<void(const Run&, int fd, std::string_view bytes)> output;
+  // Something the user may want to know that is not a problem with the run and is not
+  // recorded (e.g. a metrics file left by an earlier run); after `finished`.
+  std::function<void(const Run&, const std::string&)> note;
 };
 
 struct RunResult {
@@ -91,7 +94,7 @@ MLOPS_API RunResult run(const stdfs::path& cwd, const RunOptions& options, const
 
 // `mlops exp log` from inside a running command (found through $MLOPS_RUN_DIR).
 struct LogEntry {
-  std::map<std::string, double> metrics;
+  std::map<std::string, double> metrics;  // NaN and ±Infinity are recorded as such
   std::optional<std::int64_t> step;
   std::map<std::string, std::string> params;  // raw text, typed like -S values
   std::vector<std::string> artifacts;
@@ -130,6 +133,10 @@ MLOPS_API Run tag(const stdfs::path& cwd, const std::string& run, const std::vec
 struct ApplyResult {
   std::vector<std::string> written, removed, outputs;
   std::string backup_ref;  // refs/mlops/backup/<ULID> when uncommitted work was saved first
+  // Git-ignored files the run's kept outputs replaced, saved first as files (too big for
+  // git, often) under backup_dir (.git/mlops/backup/<ULID>/, paths relative to the project).
+  std::vector<std::string> saved;
+  std::string backup_dir;
 };
 MLOPS_API ApplyResult apply(const stdfs::path& cwd, const std::string& run, bool force);
 MLOPS_API std::string branch(const stdfs::path& cwd, const std::string& run, const std::string& name);
