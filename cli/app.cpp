@@ -34,14 +34,15 @@ bool has_upward(const stdfs::path& start, const char* name) {
 // The table-driven setup every command gets before it runs (git's RUN_SETUP idea).
 void prepare(const Command& cmd, Context& ctx) {
   if ((cmd.needs & k_needs_git_repo) && !has_upward(".", ".git")) {
-    throw Error(ErrorKind::usage, "not a git repository (or any parent directory)", "run it inside a git repository, or use -C DIR");
+    // The same kind (and exit code) as a missing mlops.yaml: what the command works on is not here.
+    throw Error(ErrorKind::not_found, "not a git repository (or any parent directory)", "run it inside a git repository, or use -C DIR");
   }
   if ((cmd.needs & k_needs_git_repo) && !ctx.hot_path) {
     // A run killed while it had params overridden left a backup; put the files back first.
     for (const auto& note : exp::recover_workspace(std::filesystem::current_path())) ctx.out.warn("after an interrupted run: " + note);
   }
   if ((cmd.needs & k_needs_project) && !has_upward(".", "mlops.yaml")) {
-    throw Error(ErrorKind::usage, "not an mlops project: no mlops.yaml here or above", "create one with 'mlops init', or use -C DIR");
+    throw Error(ErrorKind::not_found, "not an mlops project: no mlops.yaml here or above", "create one with 'mlops init', or use -C DIR");
   }
 }
 

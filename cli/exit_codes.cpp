@@ -24,7 +24,7 @@ const char* exit_codes_help() noexcept {
          "  0    success\n"
          "  1    the command's answer is no (a check failed, verification found corruption)\n"
          "  2    usage error: bad flags or arguments, answers missing without a terminal\n"
-         "  3    not found: template, run, file or ref\n"
+         "  3    not found: template, run, file or ref; no git repository or mlops.yaml here\n"
          "  4    bad input data: malformed or unsafe manifest, answers or archive\n"
          "  5    network or remote failure\n"
          "  6    conflict: would overwrite or lose existing work (see --force)\n"

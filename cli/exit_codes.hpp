@@ -10,7 +10,7 @@ enum ExitCode : int {
   k_exit_ok = 0,
   k_exit_negative = 1,     // the command's own "no": a gate failed, verify found corruption
   k_exit_usage = 2,        // bad flags or arguments, missing answers without a terminal
-  k_exit_not_found = 3,    // unknown template, run, file or ref
+  k_exit_not_found = 3,    // unknown template, run, file or ref; no git repository / mlops.yaml here
   k_exit_bad_input = 4,    // malformed or unsafe input data: manifest, answers, archive
   k_exit_remote = 5,       // network or remote server failure
   k_exit_conflict = 6,     // would overwrite or lose existing work; --force where offered

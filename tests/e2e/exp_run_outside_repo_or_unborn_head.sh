@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# `mlops exp run` outside a git repository, or in one without commits, exits 2 with a clear message and runs nothing.
+# `mlops exp run` outside a git repository (exit 3, like a missing mlops.yaml), or in one without commits (exit 2), fails with a clear message and runs nothing.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
 mkdir plain
 cd plain
-expect_exit 2 mlops exp run -- touch ran.txt
+expect_exit 3 mlops exp run -- touch ran.txt
 expect_clean_error
 expect_contains "$TEST_DIR/err" "not a git repository"
 expect_no_path ran.txt
-expect_exit 2 mlops exp list
+expect_exit 3 mlops exp list
 expect_contains "$TEST_DIR/err" "not a git repository"
 
 cd "$TEST_DIR"
