@@ -67,7 +67,7 @@ _mlops() {
         '/exp/branch') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/exp/push') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/exp/pull') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/exp/gc') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/exp/gc') opts='--help -h --help-all --prune-invalid --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/params') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='diff'; pos='' ;;
         '/params/diff') opts='--help -h --help-all --md --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/metrics') opts='--help -h --help-all --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds='show diff'; pos='' ;;

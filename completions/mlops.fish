@@ -122,6 +122,7 @@ complete -c mlops -n 'test "(__mlops_path)" = \'exp pull\'' -l help -s h -d 'Pri
 complete -c mlops -n 'test "(__mlops_path)" = \'exp pull\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n 'test "(__mlops_path)" = \'exp gc\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n 'test "(__mlops_path)" = \'exp gc\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n 'test "(__mlops_path)" = \'exp gc\'' -l prune-invalid -d 'Delete refs under refs/mlops/exps/ that hold no valid run'
 complete -c mlops -n 'test "(__mlops_path)" = \'params\'' -a 'diff' -d 'Params in the workspace against HEAD or REV'
 complete -c mlops -n 'test "(__mlops_path)" = \'params\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n 'test "(__mlops_path)" = \'params\'' -l help-all -d 'Show help for every command'

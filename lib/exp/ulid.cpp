@@ -5,6 +5,8 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 
@@ -60,6 +62,22 @@ bool is_ulid(std::string_view s) {
     if (decode(c) < 0) return false;
   }
   return true;
+}
+
+std::string normalize_run_id(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (c == 'I' || c == 'L') c = '1';
+    if (c == 'O') c = '0';
+  }
+  return out;
+}
+
+bool reads_as_id_prefix(std::string_view s) {
+  if (s.size() < 4 || s.size() > 26) return false;
+  const std::string n = normalize_run_id(s);
+  return std::all_of(n.begin(), n.end(), [](char c) { return decode(c) >= 0; });
 }
 
 std::uint64_t ulid_time_ms(std::string_view s) {
