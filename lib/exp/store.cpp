@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exp/store.hpp"
 
+#include "core/did_you_mean.hpp"
 #include "core/json.hpp"
 #include "exp/record.hpp"
 #include "exp/record_check.hpp"
@@ -111,9 +112,27 @@ Repo open_repo(const stdfs::path& cwd, bool need_head) {
   return r;
 }
 
+void throw_unknown_revision(Repo& r, const std::string& rev) {
+  // The branches and tags closest to what was typed (a few thousand refs at most are read).
+  std::vector<std::string> names;
+  for (const char* glob : {"refs/heads/*", "refs/tags/*", "refs/remotes/*"}) {
+    git_reference_iterator* raw = nullptr;
+    if (git_reference_iterator_glob_new(&raw, r.get(), glob) != 0) continue;
+    ReferenceIteratorPtr it(raw);
+    git_reference* ref = nullptr;
+    while (names.size() < 10000 && git_reference_next(&ref, raw) == 0) {
+      ReferencePtr owner(ref);
+      names.emplace_back(git_reference_shorthand(ref));
+    }
+  }
+  const auto close = closest_names(rev, names);
+  throw Error(ErrorKind::not_found, "unknown revision '" + printable(rev) + "'",
+              close.empty() ? "give a branch, a tag or a commit" : did_you_mean(close));
+}
+
 std::optional<std::string> read_blob_at(Repo& r, const std::string& rev, const std::string& path) {
   git_object* obj = nullptr;
-  if (git_revparse_single(&obj, r.get(), rev.c_str()) != 0) throw Error(ErrorKind::not_found, "unknown revision '" + rev + "'");
+  if (git_revparse_single(&obj, r.get(), rev.c_str()) != 0) throw_unknown_revision(r, rev);
   ObjectPtr owner(obj);
   git_object* peeled = nullptr;
   check(git_object_peel(&peeled, obj, GIT_OBJECT_TREE), "'" + rev + "' has no tree");

@@ -71,6 +71,8 @@ std::shared_ptr<WorktreeScan> scan_worktree(const stdfs::path& workdir, const st
 // Untracked, non-ignored files of the working tree, relative to it.
 std::vector<std::string> untracked_files(Repo& r);
 
+// Error{not_found} "unknown revision" suggesting the closest branches and tags.
+[[noreturn]] void throw_unknown_revision(Repo& r, const std::string& rev);
 // Content of `path` (relative to the workdir) in commit `rev`, if it exists.
 std::optional<std::string> read_blob_at(Repo& r, const std::string& rev, const std::string& path);
 
