@@ -466,8 +466,14 @@ Run show(const stdfs::path& cwd, const std::string& spec) {
   Repo r = open_repo(cwd, false);
   std::string commit;
   const std::string id = resolve_run(r, spec, &commit);
-  Run run = read_run(r, commit);
-  if (run.id != id) throw Error(ErrorKind::invalid_input, "run commit " + commit + ": its run.json is another run's");
+  Run run;
+  try {
+    run = read_run(r, commit);
+    if (run.id != id) throw Error(ErrorKind::invalid_input, "run commit " + commit + ": its run.json is another run's");
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::invalid_input) throw;
+    throw Error(e.kind(), e.what(), "the ref holds no valid run; 'mlops exp gc --prune-invalid' removes it");
+  }
   settle_status(r, run);
   return run;
 }
