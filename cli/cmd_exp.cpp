@@ -120,17 +120,19 @@ struct ListOpts {
 };
 
 int run_list(ListOpts& lo, Context& ctx) {
-  if (ctx.out.json() && lo.columns.empty()) {
+  lo.o.columns = split_columns(lo.columns);
+  if (ctx.out.json() && lo.o.columns.empty()) {
     ctx.out.print(exp::list_json(stdfs::current_path(), lo.o));
     ctx.out.print("\n");
     return 0;
   }
-  const auto runs = exp::list(stdfs::current_path(), lo.o);
-  const auto cols = list_columns(runs, lo.columns);
+  const exp::Listing listing = exp::list_runs(stdfs::current_path(), lo.o);
+  const auto& runs = listing.runs;
+  const auto cols = listing.columns.empty() ? list_columns(runs, "") : listing.columns;
   if (ctx.out.json()) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& r : runs) {
-      nlohmann::json row = nlohmann::json::object();
+      nlohmann::json row = {{"schema", 1}};
       for (const auto& c : cols) {
         const auto v = exp::field(r, c);
         row[c] = v ? *v : nlohmann::json(nullptr);
@@ -291,9 +293,12 @@ Examples:
     s->add_flag("--csv", lo->csv, "Print CSV");
     s->add_flag("--md", lo->md, "Print a Markdown table");
     s->footer(R"(
-Fields: id, name, status, started, ended, duration, exit_code, baseline, dirty, host,
-user, sweep, note, command, params.KEY, metrics.KEY (its last value; .min .max .step .count).
-Filters: comparisons = != < <= > >= ~ (contains), and/or/not, parentheses, tag:NAME.
+Fields: id, short_id, name, status, started, ended, duration, exit_code, baseline, dirty,
+host, user, sweep, note, command, params.KEY, metrics.KEY (its last value; .min .max .step
+.count); a bare KEY stands for the one params.KEY or metrics.KEY the listed runs have.
+Unknown or ambiguous names are an error naming the closest ones.
+Filters: comparisons = != < <= > >= ~ (contains), and/or/not, parentheses (at most 64
+deep), tag:NAME.
 
 Examples:
   mlops exp list
@@ -305,8 +310,8 @@ Examples:
   {
     auto spec = std::make_shared<std::string>();
     CLI::App* s = sub("show", "Show one run: record, params, metrics and the tail of its logs");
-    s->add_option("RUN", *spec, "Id, id prefix or name")->required();
-    s->footer("\nExamples:\n  mlops exp show brave-otter\n  mlops exp show 01JD3Q --json");
+    s->add_option("RUN", *spec, "Id, name, or a prefix of the id or of its random part (the ID exp list shows)")->required();
+    s->footer("\nExamples:\n  mlops exp show brave-otter\n  mlops exp show 7ZQ4K2MX --json");
     s->callback([spec, &ctx] { ctx.action = [spec](Context& c) { return run_show(*spec, c); }; });
   }
   {
@@ -327,7 +332,7 @@ Examples:
     s->callback([runs, &ctx] {
       ctx.action = [runs](Context& c) {
         const auto removed = exp::remove(stdfs::current_path(), *runs);
-        if (c.out.json()) c.out.print_json({{"removed", removed}});
+        if (c.out.json()) c.out.print_json({{"schema", 1}, {"removed", removed}});
         else for (const auto& id : removed) c.out.status("removed " + id);
         return 0;
       };
@@ -338,7 +343,7 @@ Examples:
     auto tags = std::make_shared<std::vector<std::string>>();
     auto remove = std::make_shared<bool>(false);
     CLI::App* s = sub("tag", "Add (or --remove) tags on a run");
-    s->add_option("RUN", *spec, "Id, id prefix or name")->required();
+    s->add_option("RUN", *spec, "Id, short id (or id prefix) or name")->required();
     s->add_option("TAGS", *tags, "Tags")->required();
     s->add_flag("--remove", *remove, "Remove the tags instead");
     s->footer("\nExamples:\n  mlops exp tag brave-otter best\n  mlops exp tag brave-otter best --remove");
@@ -346,7 +351,7 @@ Examples:
       ctx.action = [spec, tags, remove](Context& c) {
         const exp::Run r = *remove ? exp::tag(stdfs::current_path(), *spec, {}, *tags) : exp::tag(stdfs::current_path(), *spec, *tags, {});
         if (c.out.json()) c.out.print_json(exp::to_json(r));
-        else c.out.status(r.name + ": tags " + (r.tags.empty() ? std::string("(none)") : nlohmann::json(r.tags).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+        else c.out.status(exp::printable(r.name + ": tags " + (r.tags.empty() ? std::string("(none)") : nlohmann::json(r.tags).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))));
         return 0;
       };
     });
@@ -364,7 +369,7 @@ Examples:
       ctx.action = [spec, force](Context& c) {
         const exp::ApplyResult r = exp::apply(stdfs::current_path(), *spec, *force);
         if (c.out.json()) {
-          c.out.print_json({{"written", r.written}, {"removed", r.removed}, {"outputs", r.outputs}, {"backup", r.backup_ref},
+          c.out.print_json({{"schema", 1}, {"written", r.written}, {"removed", r.removed}, {"outputs", r.outputs}, {"backup", r.backup_ref},
                             {"saved", r.saved}, {"backup_dir", r.backup_dir}});
           return 0;
         }
@@ -380,13 +385,13 @@ Examples:
     auto spec = std::make_shared<std::string>();
     auto name = std::make_shared<std::string>();
     CLI::App* s = sub("branch", "Create a git branch at a run's code snapshot");
-    s->add_option("RUN", *spec, "Id, id prefix or name")->required();
+    s->add_option("RUN", *spec, "Id, short id (or id prefix) or name")->required();
     s->add_option("BRANCH", *name, "Name of the new branch")->required();
     s->footer("\nExamples:\n  mlops exp branch brave-otter try-lower-lr");
     s->callback([spec, name, &ctx] {
       ctx.action = [spec, name](Context& c) {
         const std::string at = exp::branch(stdfs::current_path(), *spec, *name);
-        if (c.out.json()) c.out.print_json({{"branch", *name}, {"commit", at}});
+        if (c.out.json()) c.out.print_json({{"schema", 1}, {"branch", *name}, {"commit", at}});
         else c.out.status("created branch " + *name + " at " + at.substr(0, 12));
         return 0;
       };
@@ -402,7 +407,7 @@ Examples:
       ctx.action = [remote, is_push](Context& c) {
         const exp::SyncResult r = is_push ? exp::push(stdfs::current_path(), *remote) : exp::pull(stdfs::current_path(), *remote);
         if (c.out.json()) {
-          c.out.print_json({{"updated", r.updated}, {"rejected", r.rejected}, {"unchanged", r.unchanged}});
+          c.out.print_json({{"schema", 1}, {"updated", r.updated}, {"rejected", r.rejected}, {"unchanged", r.unchanged}});
         } else {
           c.out.status(std::string(is_push ? "pushed " : "pulled ") + std::to_string(r.updated.size()) + " runs (" +
                        std::to_string(r.unchanged) + " already up to date)");
@@ -414,16 +419,26 @@ Examples:
     });
   }
   {
+    auto go = std::make_shared<exp::GcOptions>();
     CLI::App* s = sub("gc", "Clean up after crashed runs, drop unreferenced kept outputs, pack refs");
-    s->footer("\nExamples:\n  mlops exp gc");
-    s->callback([&ctx] {
-      ctx.action = [](Context& c) {
-        const exp::GcResult g = exp::gc(stdfs::current_path());
+    s->add_flag("--prune-invalid", go->prune_invalid, "Delete refs under refs/mlops/exps/ that hold no valid run");
+    s->footer("\nRefs that hold no valid run (a blob, a damaged or foreign record) are named; --prune-invalid\n"
+              "deletes them.\n\nExamples:\n  mlops exp gc\n  mlops exp gc --prune-invalid");
+    s->callback([go, &ctx] {
+      ctx.action = [go](Context& c) {
+        const exp::GcResult g = exp::gc(stdfs::current_path(), *go);
         if (c.out.json()) {
-          c.out.print_json({{"live_dirs", g.live_dirs}, {"worktrees", g.worktrees}, {"outputs", g.outputs}, {"packed", g.packed}});
+          c.out.print_json({{"schema", 1}, {"live_dirs", g.live_dirs}, {"worktrees", g.worktrees}, {"outputs", g.outputs},
+                            {"packed", g.packed}, {"pruned", g.pruned}, {"invalid", g.invalid_kept}});
         } else {
           c.out.status("removed " + std::to_string(g.live_dirs) + " stale run directories, " + std::to_string(g.worktrees) +
                        " worktrees, " + std::to_string(g.outputs) + " unreferenced outputs" + (g.packed ? "; refs packed" : ""));
+          for (const auto& p : g.pruned) c.out.status("removed " + p);
+          for (const auto& k : g.invalid_kept) c.out.warn("holds no valid run: " + k);
+          if (!g.invalid_kept.empty()) {
+            c.out.warn(go->prune_invalid ? "some could not be removed (they changed meanwhile, or git cannot delete them)"
+                                         : "'mlops exp gc --prune-invalid' removes them");
+          }
         }
         return 0;
       };

@@ -42,12 +42,12 @@ void setup_metrics(CLI::App& cmd, Context& ctx) {
       ctx.action = [md](Context& c) {
         const nlohmann::json m = exp::show_workspace_metrics(std::filesystem::current_path());
         if (c.out.json()) {
-          c.out.print_json(m);
+          c.out.print_json({{"schema", 1}, {"files", m}});
           return 0;
         }
         std::vector<std::vector<std::string>> rows{{"FILE", "METRIC", "VALUE"}};
         for (const auto& [file, values] : m.items()) {
-          for (const auto& [k, v] : values.items()) rows.push_back({file, k, cell(v)});
+          for (const auto& [k, v] : values.items()) rows.push_back({exp::printable(file), exp::printable(k), exp::printable(cell(v))});
         }
         c.out.print(*md ? format_markdown(rows) : format_table(rows, c.out));
         return 0;

@@ -14,9 +14,11 @@ namespace mlops::cli {
 // "brave-otter completed in 3.2s (exit 0): acc=0.93 loss=0.12"
 std::string run_summary(const exp::Run& r);
 
-// Default columns: name, status, started, then params and metrics that differ across
-// `runs` (all of them for a single run); or the comma list the user gave.
+// Default columns: short_id, name, status, started, then params and metrics that differ
+// across `runs` (all of them for a single run); or the comma list the user gave.
 std::vector<std::string> list_columns(const std::vector<exp::Run>& runs, const std::string& requested);
+// "a, b,c" -> {"a", "b", "c"}
+std::vector<std::string> split_columns(const std::string& requested);
 std::vector<std::vector<std::string>> list_rows(const std::vector<exp::Run>& runs, const std::vector<std::string>& columns);
 
 std::string show_text(const exp::Run& r, const Output& out, const std::string& stdout_tail, const std::string& stderr_tail);

@@ -178,7 +178,7 @@ _mlops() {
             '/exp/branch') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='runs text' rep=0 ;;
             '/exp/push') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/exp/pull') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/exp/gc') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/exp/gc') opts='--help -h --help-all --prune-invalid --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/params') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='diff' pos='' rep=0 ;;
             '/params/diff') opts='--help -h --help-all --md --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/metrics') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='show diff' pos='' rep=0 ;;

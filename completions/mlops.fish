@@ -387,6 +387,7 @@ complete -c mlops -n '__mlops_at \'/exp/pull\'' -l color -x -a 'auto always neve
 complete -c mlops -n '__mlops_at \'/exp/pull\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/exp/gc\'' -l prune-invalid -d 'Delete refs under refs/mlops/exps/ that hold no valid run'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'

@@ -3,6 +3,8 @@
 
 #include "core/json.hpp"
 #include "exp/record.hpp"
+#include "exp/record_check.hpp"
+#include "exp/ulid.hpp"
 #include "git/refs_files.hpp"
 
 #include <mlops/error.hpp>
@@ -13,6 +15,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -22,9 +26,9 @@ using namespace mlops::git;
 
 namespace {
 
-constexpr const char* k_magic = "mlops-exp-cache 1\n";
+constexpr const char* k_magic = "mlops-exp-cache 2\n";
 
-stdfs::path cache_path(const stdfs::path& mlops_dir) { return mlops_dir / "cache" / "exps-v1"; }
+stdfs::path cache_path(const stdfs::path& mlops_dir) { return mlops_dir / "cache" / "exps-v2"; }
 
 // The last line is "#check <hex>", a checksum of everything before it. The file is written
 // atomically, but can still be damaged in place (a disk, a stray write): then it is rebuilt,
@@ -47,7 +51,8 @@ std::string checksum(std::string_view s) {
 }
 
 struct Entry {
-  std::string_view status, baseline, json;
+  std::string_view id, status, baseline, json;  // a valid run
+  std::string_view reason;                      // a commit that holds none ("" when valid)
 };
 
 // Indexes the cache text in place (no copies); an empty map when absent or damaged.
@@ -68,23 +73,38 @@ std::unordered_map<std::string_view, Entry> parse_cache(std::string& text) {
     const std::string_view line = body.substr(pos, nl - pos);
     pos = nl + 1;
     const size_t a = line.find(' ');
-    const size_t b = a == std::string_view::npos ? a : line.find(' ', a + 1);
+    if (a == std::string_view::npos || a + 2 >= line.size()) continue;
+    if (line[a + 1] == '!' && line[a + 2] == ' ') {
+      out.emplace(line.substr(0, a), Entry{{}, {}, {}, {}, line.substr(a + 3)});
+      continue;
+    }
+    const size_t b = line.find(' ', a + 1);
     const size_t c = b == std::string_view::npos ? b : line.find(' ', b + 1);
-    if (c == std::string_view::npos) continue;
-    out.emplace(line.substr(0, a), Entry{line.substr(a + 1, b - a - 1), line.substr(b + 1, c - b - 1), line.substr(c + 1)});
+    const size_t d = c == std::string_view::npos ? c : line.find(' ', c + 1);
+    if (d == std::string_view::npos) continue;
+    out.emplace(line.substr(0, a), Entry{line.substr(a + 1, b - a - 1), line.substr(b + 1, c - b - 1), line.substr(c + 1, d - c - 1),
+                                         line.substr(d + 1), {}});
   }
   return out;
 }
 
-void write_cache(const stdfs::path& mlops_dir, const std::vector<CachedRun>& runs) {
+// A commit known to hold no valid run, remembered so that a warm listing names it without
+// libgit2. Only problems of the object itself are remembered (not a missing object, which a
+// fetch may bring, nor a schema a newer mlops may read).
+struct KnownBad {
+  std::string_view commit, reason;
+};
+
+void write_cache(const stdfs::path& mlops_dir, const std::vector<CachedRun>& runs, const std::vector<KnownBad>& bad) {
   std::string text = k_magic;
   size_t size = text.size();
-  for (const auto& e : runs) size += e.commit.size() + e.status.size() + e.baseline.size() + e.json.size() + 8;
+  for (const auto& e : runs) size += e.commit.size() + e.id.size() + e.status.size() + e.baseline.size() + e.json.size() + 8;
   text.reserve(size + 32);
   for (const auto& e : runs) {
-    text.append(e.commit).append(" ").append(e.status).append(" ").append(e.baseline.empty() ? "-" : e.baseline);
+    text.append(e.commit).append(" ").append(e.id).append(" ").append(e.status).append(" ").append(e.baseline.empty() ? "-" : e.baseline);
     text.append(" ").append(e.json).append("\n");
   }
+  for (const auto& b : bad) text.append(b.commit).append(" ! ").append(b.reason).append("\n");
   text += k_check + checksum(text) + "\n";
   try {
     std::error_code ec;
@@ -120,166 +140,205 @@ std::string compact(std::string_view s) {
   return out;
 }
 
-std::optional<std::string_view> blob_text(Repo& r, git_tree* tree, const char* name, std::vector<BlobPtr>& keep) {
-  const git_tree_entry* e = git_tree_entry_byname(tree, name);
-  if (e == nullptr) return std::nullopt;
-  git_blob* b = nullptr;
-  check(git_blob_lookup(&b, r.get(), git_tree_entry_id(e)), std::string("cannot read ") + name);
-  keep.emplace_back(b);
-  return std::string_view(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
-}
-
-// Reads the top-level "schema", "status" and "baseline" of run.json in one validating
-// pass, without building a document: a cold listing does this for every run.
-struct RunHead : nlohmann::json_sax<nlohmann::json> {
-  int depth = 0;
-  std::string current;  // the top-level key whose value comes next
-  std::int64_t schema = 0;
-  std::string status, baseline;
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t v) override {
-    if (depth == 1 && current == "schema") schema = v;
-    return true;
-  }
-  bool number_unsigned(number_unsigned_t v) override {
-    if (depth == 1 && current == "schema") schema = static_cast<std::int64_t>(v);
-    return true;
-  }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t& v) override {
-    if (depth == 1 && current == "status") status = v;
-    if (depth == 1 && current == "baseline") baseline = v;
-    return true;
-  }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override {
-    ++depth;
-    return true;
-  }
-  bool key(string_t& k) override {
-    if (depth == 1) current = k;
-    return true;
-  }
-  bool end_object() override {
-    --depth;
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    ++depth;
-    return true;
-  }
-  bool end_array() override {
-    --depth;
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+// What reading one run commit gave: a record, or why there is none.
+struct Fresh {
+  std::string id, status, baseline, json;
+  std::string problem;     // "" when the commit holds a valid run
+  bool remember = false;   // the problem is the object's own (KnownBad)
 };
+
+// The problem with a record's head, and whether it is the object's own for good.
+bool head_ok(const RecordHead& head, Fresh& out) {
+  if (!is_ulid(head.id)) {
+    out.problem = "its run.json has no valid run id";
+    out.remember = true;
+    return false;
+  }
+  out.problem = head_problem(head, head.id);
+  out.remember = head.schema == k_run_schema;
+  return out.problem.empty();
+}
 
 // The listing record of one run commit, from its Mlops-Run trailer, or (commits written
 // without one) from run.json, params.json, metrics.json and artifacts.json spliced together
-// as compact text, after checking that each is valid JSON. Parsing them into
-// documents and writing them out again would cost more than reading the objects.
-void from_git(Repo& r, const std::string& commit, std::string& status, std::string& baseline, std::string& json) {
+// as compact text, after checking that each is valid JSON within the limits. Parsing them
+// into documents and writing them out again would cost more than reading the objects.
+void from_git(Repo& r, const std::string& commit, Fresh& out) {
   const git_oid id = parse_oid(commit);
-  git_commit* c = nullptr;
-  check(git_commit_lookup(&c, r.get(), &id), "cannot read run commit " + commit);
-  CommitPtr owner(c);
+  git_odb* raw_odb = nullptr;
+  check(git_repository_odb(&raw_odb, r.get()), "cannot open the object database");
+  const OdbPtr odb(raw_odb);
+  // Type and size first: a ref may point at anything, of any size.
+  const auto h = object_header(raw_odb, id);
+  if (!h) {
+    out.problem = "its object " + commit + " is missing";
+    return;
+  }
+  out.remember = true;
+  if (h->type != GIT_OBJECT_COMMIT) {
+    out.problem = "it points at " + object_kind(h->type) + ", not a run commit";
+    return;
+  }
+  if (h->size > k_max_commit_bytes) {
+    out.problem = "its commit is " + std::to_string(h->size >> 20) + " MiB, more than a run commit holds";
+    return;
+  }
+  // The raw commit, its headers and message split by hand: a listing needs only the message
+  // (and the tree without a summary), and git_commit_lookup's parsing of the rest, signatures
+  // included, costs more than the object read.
+  git_odb_object* raw_obj = nullptr;
+  if (git_odb_read(&raw_obj, raw_odb, &id) != 0) {
+    out.problem = "its commit cannot be read";
+    out.remember = false;
+    return;
+  }
+  const OdbObjectPtr obj(raw_obj);
+  const std::string_view raw(static_cast<const char*>(git_odb_object_data(raw_obj)), git_odb_object_size(raw_obj));
+  const size_t body = raw.find("\n\n");
+  if (raw.rfind("tree ", 0) != 0 || raw.size() < 45 || raw[45] != '\n' || body == std::string_view::npos) {
+    out.problem = "its commit is malformed";
+    return;
+  }
   // Fast path: the summary trailer in the commit message, one object for the whole record.
-  const std::string_view message = git_commit_message(c);
+  const std::string_view message = raw.substr(body + 1);
   const std::string trailer = std::string("\n") + k_summary_trailer;
+  RecordHead head;
   if (const size_t at = message.rfind(trailer); at != std::string_view::npos) {
     const size_t b = at + trailer.size();
     const size_t e = message.find('\n', b);
     const std::string_view summary = message.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b);
-    RunHead head;
-    if (!summary.empty() && summary.front() == '{' && summary.back() == '}' && nlohmann::json::sax_parse(summary, &head) &&
-        head.schema == k_run_schema) {
-      status = head.status;
-      baseline = head.baseline;
-      json.reserve(summary.size() + 60);
-      json.assign(summary.substr(0, summary.size() - 1)).append(",\"commit\":\"").append(commit).append("\"}");
+    if (!read_record_head(summary, head)) {
+      out.problem = std::string("its Mlops-Run summary is ") + (head.too_deep ? "nested too deep" : "not a JSON object");
       return;
     }
+    if (!head_ok(head, out)) return;
+    out.id = std::move(head.id);
+    out.status = std::move(head.status);
+    out.baseline = std::move(head.baseline);
+    out.json.reserve(summary.size() + 60);
+    out.json.assign(summary.substr(0, summary.rfind('}'))).append(",\"commit\":\"").append(commit).append("\"}");
+    out.remember = false;
+    return;
   }
+  git_oid tree_id;
   git_tree* t = nullptr;
-  check(git_commit_tree(&t, c), "cannot read run tree " + commit);
+  if (git_oid_fromstr(&tree_id, std::string(raw.substr(5, 40)).c_str()) != 0 || git_tree_lookup(&t, r.get(), &tree_id) != 0) {
+    out.problem = "its tree cannot be read";
+    out.remember = false;
+    return;
+  }
   TreePtr tree(t);
-  std::vector<BlobPtr> keep;
-  const auto run_text = blob_text(r, t, "run.json", keep);
-  if (!run_text) throw Error(ErrorKind::invalid_input, "commit " + commit + " is not a run (no run.json)");
-  RunHead head;
-  const size_t first = run_text->find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos || (*run_text)[first] != '{' || !nlohmann::json::sax_parse(*run_text, &head)) {
-    throw Error(ErrorKind::invalid_input, "run commit " + commit + ": run.json is not a valid JSON object");
+  try {
+    const std::string where = "run commit " + commit;
+    const auto run_text = read_record_file(r, t, "run.json", k_max_run_json_bytes, where);
+    if (!run_text) {
+      out.problem = "it has no run.json";
+      return;
+    }
+    if (!read_record_head(*run_text, head)) {
+      out.problem = std::string("its run.json is ") + (head.too_deep ? "nested too deep" : "not a JSON object");
+      return;
+    }
+    if (!head_ok(head, out)) return;
+    out.json = compact(*run_text);
+    out.json.resize(out.json.rfind('}'));  // the closing brace: commit, params and metrics follow
+    out.json.append(",\"commit\":\"").append(commit).append("\"");
+    for (const char* name : {"params", "metrics", "artifacts"}) {
+      const auto text = read_record_file(r, t, (std::string(name) + ".json").c_str(), k_max_values_bytes, where);
+      const char open = name[0] == 'a' ? '[' : '{';
+      const size_t f = text ? text->find_first_not_of(" \t\r\n") : std::string::npos;
+      const bool ok = f != std::string::npos && (*text)[f] == open && json_within_limits(*text);
+      out.json.append(",\"").append(name).append("\":").append(ok ? compact(*text) : open == '[' ? "[]" : "{}");
+    }
+    out.json += "}";
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::invalid_input) throw;
+    const std::string what = e.what();
+    const std::string prefix = "run commit " + commit + ": ";
+    out.problem = what.rfind(prefix, 0) == 0 ? "its " + what.substr(prefix.size()) : what;
+    out.json.clear();
+    return;
   }
-  if (head.schema != k_run_schema) {
-    throw Error(ErrorKind::invalid_input, "run commit " + commit + ": run.json schema " + std::to_string(head.schema) +
-                                              " is not supported (this mlops reads " + std::to_string(k_run_schema) + ")",
-                "upgrade mlops");
-  }
-  status = head.status;
-  baseline = head.baseline;
-  json = compact(*run_text);
-  json.pop_back();  // the closing brace: commit, params and metrics follow
-  json.append(",\"commit\":\"").append(commit).append("\"");
-  for (const char* name : {"params", "metrics", "artifacts"}) {
-    const auto text = blob_text(r, t, (std::string(name) + ".json").c_str(), keep);
-    const char open = name[0] == 'a' ? '[' : '{';
-    const size_t f = text ? text->find_first_not_of(" \t\r\n") : std::string_view::npos;
-    const bool ok = f != std::string_view::npos && (*text)[f] == open && nlohmann::json::accept(*text);
-    json.append(",\"").append(name).append("\":").append(ok ? compact(*text) : open == '[' ? "[]" : "{}");
-  }
-  json += "}";
+  out.id = std::move(head.id);
+  out.status = std::move(head.status);
+  out.baseline = std::move(head.baseline);
+  out.remember = false;
 }
 
-std::vector<std::pair<std::string, std::string>> refs_of(const IndexSource& src) {
+RefList refs_of(const IndexSource& src) {
   if (auto fast = read_refs(src.gitdir, k_ref_prefix)) return std::move(*fast);
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& e : list_run_refs(src.repo())) out.emplace_back(std::string(k_ref_prefix) + e.id, e.commit);
+  RefList out;
+  for (const auto& e : list_run_refs(src.repo())) out.refs.emplace_back(std::string(k_ref_prefix) + e.id, e.commit);
   return out;
+}
+
+// Each invalid ref is named once per process, however many times the runs are loaded.
+void warn_invalid(const std::vector<InvalidRef>& invalid) {
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  std::vector<const InvalidRef*> news;
+  {
+    const std::lock_guard lock(mutex);
+    for (const auto& i : invalid) {
+      if (warned.insert(i.ref).second) news.push_back(&i);
+    }
+  }
+  if (news.empty()) return;
+  constexpr size_t k_named = 10;
+  for (size_t i = 0; i < news.size() && i < k_named; ++i) log::warn("skipping {}: {}", printable(news[i]->ref), news[i]->reason);
+  if (news.size() > k_named) log::warn("skipping {} more refs under {} that hold no valid run", news.size() - k_named, k_ref_prefix);
+  log::warn("'mlops exp gc --prune-invalid' removes {}", news.size() == 1 ? "that ref" : "those refs");
 }
 
 }  // namespace
 
 RunIndex load_runs(const IndexSource& src) {
   RunIndex index;
-  const auto refs = refs_of(src);
+  const RefList refs = refs_of(src);
   try {
     index.cache_text = fs::read_file(cache_path(src.mlops_dir));
   } catch (const Error&) {
   }
   const auto cached = parse_cache(index.cache_text);
   const size_t prefix = std::char_traits<char>::length(k_ref_prefix);
-  index.runs.resize(refs.size());
-  std::vector<size_t> missing;
-  for (size_t i = 0; i < refs.size(); ++i) {
-    CachedRun& run = index.runs[i];
-    run.id = refs[i].first.substr(prefix);
-    run.commit = refs[i].second;
-    auto it = cached.find(run.commit);
-    if (it != cached.end()) {
-      run.status = it->second.status;
-      run.baseline = it->second.baseline == "-" ? std::string_view() : it->second.baseline;
-      run.json = it->second.json;
+  for (const auto& [name, why] : refs.bad) index.invalid.push_back({name, "", why});
+  std::vector<KnownBad> known_bad;  // the cache's negative entries still in use
+  std::vector<CachedRun> misfiled_cached;
+  size_t used = 0;                  // cache entries still in use
+  std::vector<std::pair<size_t, const std::pair<std::string, std::string>*>> missing;  // (slot in runs, ref)
+  index.runs.reserve(refs.refs.size());
+  for (const auto& ref : refs.refs) {
+    const std::string_view id = std::string_view(ref.first).substr(prefix);
+    if (!is_ulid(id)) {
+      index.invalid.push_back({ref.first, ref.second, "its name is not a run id"});
+      continue;
+    }
+    auto it = cached.find(ref.second);
+    if (it == cached.end()) {
+      missing.emplace_back(index.runs.size(), &ref);
+      index.runs.push_back(CachedRun{std::string(id), ref.second, {}, {}, {}});
+      continue;
+    }
+    ++used;
+    const Entry& e = it->second;
+    if (!e.reason.empty()) {
+      known_bad.push_back({it->first, e.reason});
+      index.invalid.push_back({ref.first, ref.second, std::string(e.reason)});
+    } else if (e.id != id) {
+      index.invalid.push_back({ref.first, ref.second, "its run.json is run '" + printable(e.id) + "', not the ref's"});
+      misfiled_cached.push_back(CachedRun{std::string(e.id), ref.second, e.status, e.baseline == "-" ? std::string_view() : e.baseline, e.json});
     } else {
-      missing.push_back(i);
+      index.runs.push_back(CachedRun{std::string(id), ref.second, e.status, e.baseline == "-" ? std::string_view() : e.baseline, e.json});
     }
   }
+  std::vector<Fresh> fresh(missing.size());
   if (!missing.empty()) {
-    struct Fresh {
-      std::string status, baseline, json;
-    };
-    std::vector<Fresh> fresh(missing.size());
     Repo& main_repo = src.repo();
     // Object reads dominate a cold listing; spread them over the cores, one repository
     // handle per thread (libgit2 handles are not shared between threads).
     const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), (missing.size() + 63) / 64);
     auto work = [&](Repo& repo, size_t first, size_t step) {
-      for (size_t k = first; k < missing.size(); k += step) {
-        from_git(repo, index.runs[missing[k]].commit, fresh[k].status, fresh[k].baseline, fresh[k].json);
-      }
+      for (size_t k = first; k < missing.size(); k += step) from_git(repo, missing[k].second->second, fresh[k]);
     };
     if (threads <= 1) {
       work(main_repo, 0, 1);
@@ -305,24 +364,71 @@ RunIndex load_runs(const IndexSource& src) {
         if (e) std::rethrow_exception(e);
       }
     }
-    for (size_t k = 0; k < missing.size(); ++k) {
-      CachedRun& run = index.runs[missing[k]];
-      index.fresh.push_back(std::move(fresh[k].status));
-      run.status = index.fresh.back();
-      index.fresh.push_back(std::move(fresh[k].baseline));
-      run.baseline = index.fresh.back();
-      index.fresh.push_back(std::move(fresh[k].json));
-      run.json = index.fresh.back();
+  }
+  // Fill the slots of the runs read now; drop those that hold no valid run.
+  std::vector<CachedRun> misfiled = std::move(misfiled_cached);  // valid records under another run's ref: worth remembering
+  std::vector<bool> drop(index.runs.size(), false);
+  for (size_t k = 0; k < missing.size(); ++k) {
+    Fresh& f = fresh[k];
+    const auto& ref = *missing[k].second;
+    CachedRun& run = index.runs[missing[k].first];
+    if (!f.problem.empty()) {
+      drop[missing[k].first] = true;
+      index.invalid.push_back({ref.first, ref.second, f.problem});
+      if (f.remember) {
+        index.fresh.push_back(std::move(f.problem));
+        known_bad.push_back({ref.second, index.fresh.back()});
+      }
+      continue;
+    }
+    CachedRun record{f.id, ref.second, {}, {}, {}};
+    index.fresh.push_back(std::move(f.status));
+    record.status = index.fresh.back();
+    index.fresh.push_back(std::move(f.baseline));
+    record.baseline = index.fresh.back();
+    index.fresh.push_back(std::move(f.json));
+    record.json = index.fresh.back();
+    if (record.id != run.id) {
+      drop[missing[k].first] = true;
+      index.invalid.push_back({ref.first, ref.second, "its run.json is run '" + printable(record.id) + "', not the ref's"});
+      misfiled.push_back(std::move(record));
+    } else {
+      run = std::move(record);
     }
   }
-  // Rewrite when something was missing, or when the cache holds commits no ref names now.
-  const bool stale = cached.size() > refs.size() - missing.size();
-  if (!missing.empty() || stale) write_cache(src.mlops_dir, index.runs);
+  if (std::find(drop.begin(), drop.end(), true) != drop.end()) {
+    size_t w = 0;
+    for (size_t i = 0; i < index.runs.size(); ++i) {
+      if (drop[i]) continue;
+      if (w != i) index.runs[w] = std::move(index.runs[i]);
+      ++w;
+    }
+    index.runs.resize(w);
+  }
+  // Rewrite when something was read now, or when the cache holds commits no ref names now.
+  if (!missing.empty() || cached.size() > used) {
+    std::vector<CachedRun> records;  // one line per commit, even when two refs name it
+    std::set<std::string_view> seen;
+    for (const auto* list : {&index.runs, &misfiled}) {
+      for (const auto& run : *list) {
+        if (seen.insert(run.commit).second) records.push_back(run);
+      }
+    }
+    std::vector<KnownBad> bad;
+    for (const auto& b : known_bad) {
+      if (seen.insert(b.commit).second) bad.push_back(b);
+    }
+    write_cache(src.mlops_dir, records, bad);
+  }
+  std::sort(index.invalid.begin(), index.invalid.end(), [](const InvalidRef& a, const InvalidRef& b) { return a.ref < b.ref; });
+  if (src.warn_invalid && !index.invalid.empty()) warn_invalid(index.invalid);
   return index;
 }
 
-RunIndex load_runs(Repo& r) {
-  return load_runs(IndexSource{r.gitdir, r.mlops_dir, [&r]() -> Repo& { return r; }});
+RunIndex load_runs(Repo& r, bool warn) {
+  IndexSource src{r.gitdir, r.mlops_dir, [&r]() -> Repo& { return r; }};
+  src.warn_invalid = warn;
+  return load_runs(src);
 }
 
 std::optional<RunIndex> cached_runs_only(const stdfs::path& gitdir, const stdfs::path& mlops_dir) {
@@ -335,11 +441,13 @@ std::optional<RunIndex> cached_runs_only(const stdfs::path& gitdir, const stdfs:
   }
   const auto cached = parse_cache(index.cache_text);
   const size_t prefix = std::char_traits<char>::length(k_ref_prefix);
-  for (auto& [name, commit] : *refs) {
+  for (auto& [name, commit] : refs->refs) {
     CachedRun run;
     run.id = name.substr(prefix);
+    if (!is_ulid(run.id)) continue;  // never a run: not worth offering
     run.commit = std::move(commit);
     if (auto it = cached.find(run.commit); it != cached.end()) {
+      if (!it->second.reason.empty() || it->second.id != run.id) continue;  // known to hold no valid run
       run.status = it->second.status;
       run.json = it->second.json;
     }

@@ -48,7 +48,7 @@ FlatValues metric_values(const Run& r) {
 
 TreePtr tree_of(Repo& r, const std::string& rev) {
   git_object* obj = nullptr;
-  if (git_revparse_single(&obj, r.get(), rev.c_str()) != 0) throw Error(ErrorKind::not_found, "unknown revision '" + rev + "'");
+  if (git_revparse_single(&obj, r.get(), rev.c_str()) != 0) throw_unknown_revision(r, rev);
   ObjectPtr owner(obj);
   git_object* t = nullptr;
   check(git_object_peel(&t, obj, GIT_OBJECT_TREE), "'" + rev + "' has no tree");

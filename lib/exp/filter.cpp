@@ -8,6 +8,7 @@
 #include <mlops/error.hpp>
 
 #include <cctype>
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -15,9 +16,10 @@ namespace mlops::exp {
 
 struct FilterNode {
   enum class Kind { and_, or_, not_, compare, tag, truthy } kind = Kind::compare;
-  std::unique_ptr<FilterNode> left, right;
+  std::vector<std::unique_ptr<FilterNode>> children;  // and/or: two or more; not: one
   std::string field, op;
   nlohmann::json value;
+  size_t column = 0;  // of the field name or tag
 };
 
 namespace {
@@ -29,7 +31,14 @@ struct Token {
 };
 
 [[noreturn]] void fail(std::string_view text, size_t column, const std::string& what) {
-  std::string hint = "  " + std::string(text) + "\n  " + std::string(column > 0 ? column - 1 : 0, ' ') + "^";
+  // The expression with a caret under the column; a long one is cut to the part around it.
+  constexpr size_t k_whole = 120, k_context = 50;
+  const size_t at = column > 0 ? column - 1 : 0;
+  const size_t from = text.size() <= k_whole || at <= k_context ? 0 : at - k_context;
+  const size_t to = text.size() <= k_whole ? text.size() : std::min(text.size(), at + k_context);
+  const std::string before = from > 0 ? "..." : "";
+  const std::string shown = before + std::string(text.substr(from, to - from)) + (to < text.size() ? "..." : "");
+  const std::string hint = "  " + shown + "\n  " + std::string(before.size() + at - from, ' ') + "^";
   throw Error(ErrorKind::usage, "invalid filter at column " + std::to_string(column) + ": " + what, hint);
 }
 
@@ -108,38 +117,44 @@ class Parser {
   const Token& peek() const { return m_tokens[m_pos]; }
   const Token& next() { return m_tokens[m_pos++]; }
 
-  std::unique_ptr<FilterNode> binary(FilterNode::Kind k, std::unique_ptr<FilterNode> l, std::unique_ptr<FilterNode> r) {
+  // One level of parentheses or `not`; past k_max_filter_depth a usage error, before the
+  // recursion could exhaust the stack.
+  struct Deeper {
+    Parser& p;
+    Deeper(Parser& parser, size_t column) : p(parser) {
+      if (++p.m_depth > k_max_filter_depth) {
+        fail(p.m_text, column, "nested deeper than " + std::to_string(k_max_filter_depth) + " levels");
+      }
+    }
+    ~Deeper() { --p.m_depth; }
+    Deeper(const Deeper&) = delete;
+    Deeper& operator=(const Deeper&) = delete;
+  };
+
+  // a OR b OR c as one node with three children (and the same for AND): a chain of any
+  // length costs no depth.
+  std::unique_ptr<FilterNode> chain(FilterNode::Kind k, const char* keyword, std::unique_ptr<FilterNode> (Parser::*operand)()) {
+    auto first = (this->*operand)();
+    if (!is_keyword(peek(), keyword)) return first;
     auto n = std::make_unique<FilterNode>();
     n->kind = k;
-    n->left = std::move(l);
-    n->right = std::move(r);
+    n->children.push_back(std::move(first));
+    while (is_keyword(peek(), keyword)) {
+      next();
+      n->children.push_back((this->*operand)());
+    }
     return n;
   }
 
-  std::unique_ptr<FilterNode> parse_or() {
-    auto l = parse_and();
-    while (is_keyword(peek(), "or")) {
-      next();
-      l = binary(FilterNode::Kind::or_, std::move(l), parse_and());
-    }
-    return l;
-  }
-
-  std::unique_ptr<FilterNode> parse_and() {
-    auto l = parse_not();
-    while (is_keyword(peek(), "and")) {
-      next();
-      l = binary(FilterNode::Kind::and_, std::move(l), parse_not());
-    }
-    return l;
-  }
+  std::unique_ptr<FilterNode> parse_or() { return chain(FilterNode::Kind::or_, "or", &Parser::parse_and); }
+  std::unique_ptr<FilterNode> parse_and() { return chain(FilterNode::Kind::and_, "and", &Parser::parse_not); }
 
   std::unique_ptr<FilterNode> parse_not() {
     if (is_keyword(peek(), "not")) {
-      next();
+      const Deeper deeper(*this, next().column);
       auto n = std::make_unique<FilterNode>();
       n->kind = FilterNode::Kind::not_;
-      n->left = parse_not();
+      n->children.push_back(parse_not());
       return n;
     }
     return parse_primary();
@@ -148,6 +163,7 @@ class Parser {
   std::unique_ptr<FilterNode> parse_primary() {
     const Token t = next();
     if (t.kind == Token::Kind::lparen) {
+      const Deeper deeper(*this, t.column);
       auto n = parse_or();
       if (peek().kind != Token::Kind::rparen) fail(m_text, peek().column, "expected ')'");
       next();
@@ -158,6 +174,7 @@ class Parser {
       fail(m_text, t.column, "expected a field name, got '" + t.text + "'");
     }
     auto n = std::make_unique<FilterNode>();
+    n->column = t.column;
     if (t.text.rfind("tag:", 0) == 0) {
       if (t.text.size() == 4) fail(m_text, t.column + 4, "expected a tag name after 'tag:'");
       n->kind = FilterNode::Kind::tag;
@@ -188,6 +205,7 @@ class Parser {
   std::string_view m_text;
   std::vector<Token> m_tokens;
   size_t m_pos = 0;
+  size_t m_depth = 0;
 };
 
 bool compare(const nlohmann::json& a, const std::string& op, const nlohmann::json& b) {
@@ -228,9 +246,17 @@ bool compare(const nlohmann::json& a, const std::string& op, const nlohmann::jso
 
 bool eval(const FilterNode& n, const Filter::Lookup& field, const Filter::HasTag& has_tag) {
   switch (n.kind) {
-    case FilterNode::Kind::and_: return eval(*n.left, field, has_tag) && eval(*n.right, field, has_tag);
-    case FilterNode::Kind::or_: return eval(*n.left, field, has_tag) || eval(*n.right, field, has_tag);
-    case FilterNode::Kind::not_: return !eval(*n.left, field, has_tag);
+    case FilterNode::Kind::and_:
+      for (const auto& c : n.children) {
+        if (!eval(*c, field, has_tag)) return false;
+      }
+      return true;
+    case FilterNode::Kind::or_:
+      for (const auto& c : n.children) {
+        if (eval(*c, field, has_tag)) return true;
+      }
+      return false;
+    case FilterNode::Kind::not_: return !eval(*n.children.front(), field, has_tag);
     case FilterNode::Kind::tag: return has_tag(n.field);
     case FilterNode::Kind::truthy: {
       const auto v = field(n.field);
@@ -247,6 +273,17 @@ bool eval(const FilterNode& n, const Filter::Lookup& field, const Filter::HasTag
     }
   }
   return false;
+}
+
+void collect(const FilterNode& n, std::vector<Filter::Name>& out) {
+  if (n.kind == FilterNode::Kind::tag) out.push_back({n.field, n.column, true});
+  if (n.kind == FilterNode::Kind::compare || n.kind == FilterNode::Kind::truthy) out.push_back({n.field, n.column, false});
+  for (const auto& c : n.children) collect(*c, out);
+}
+
+void rename_in(FilterNode& n, const std::function<std::string(const std::string&)>& map) {
+  if (n.kind == FilterNode::Kind::compare || n.kind == FilterNode::Kind::truthy) n.field = map(n.field);
+  for (auto& c : n.children) rename_in(*c, map);
 }
 
 }  // namespace
@@ -266,6 +303,16 @@ Filter Filter::parse(std::string_view text) {
 
 bool Filter::matches(const Lookup& field, const HasTag& has_tag) const {
   return m_root == nullptr || eval(*m_root, field, has_tag);
+}
+
+std::vector<Filter::Name> Filter::names() const {
+  std::vector<Name> out;
+  if (m_root) collect(*m_root, out);
+  return out;
+}
+
+void Filter::rename(const std::function<std::string(const std::string&)>& map) {
+  if (m_root) rename_in(*m_root, map);
 }
 
 }  // namespace mlops::exp

@@ -3,6 +3,8 @@
 //   metrics.acc > 0.9 and (params.lr <= 0.01 or tag:baseline) and not status = failed
 // Comparisons are typed: numbers compare as numbers, strings as strings; a missing field or
 // mismatched types make a comparison false. Operators: = == != < <= > >= ~ (substring).
+// Parentheses and `not` nest at most k_max_filter_depth deep (a usage error beyond), and
+// chains of `and`/`or` are flat nodes, so nothing recurses deeper than that.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,8 +14,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlops::exp {
+
+inline constexpr size_t k_max_filter_depth = 64;
 
 struct FilterNode;
 
@@ -30,6 +35,17 @@ class Filter {
   using HasTag = std::function<bool(std::string_view tag)>;
   bool matches(const Lookup& field, const HasTag& has_tag) const;
   bool empty() const noexcept { return m_root == nullptr; }
+
+  // The field names and tags the filter uses, in the order written, with their columns: the
+  // listing checks that each exists, and resolves a bare `acc` to `metrics.acc`.
+  struct Name {
+    std::string name;
+    size_t column = 0;  // 1-based
+    bool is_tag = false;
+  };
+  std::vector<Name> names() const;
+  // Replaces every field name (not tags) by what `map` returns for it.
+  void rename(const std::function<std::string(const std::string&)>& map);
 
  private:
   std::unique_ptr<FilterNode> m_root;

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "exp/names.hpp"
 
+#include "exp/cache.hpp"
 #include "exp/ulid.hpp"
 
+#include <mlops/error.hpp>
+
+#include <algorithm>
 #include <array>
 #include <random>
 
@@ -44,6 +48,26 @@ bool is_valid_run_name(const std::string& name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
   }
   return true;
+}
+
+bool name_reads_as_id(const std::string& name, const std::vector<std::string>& ids) {
+  if (!reads_as_id_prefix(name)) return false;
+  const std::string n = normalize_run_id(name);
+  return std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
+    return id.rfind(n, 0) == 0 || (id.size() == 26 && id.compare(10, n.size(), n) == 0);
+  });
+}
+
+void check_new_run_name(Repo& r, const std::string& name) {
+  if (!is_valid_run_name(name)) {
+    throw Error(ErrorKind::usage, "invalid run name '" + printable(name) + "'", "use letters, digits, '.', '_' and '-' (not an id)");
+  }
+  std::vector<std::string> ids;
+  for (const auto& c : load_runs(r).runs) ids.push_back(c.id);
+  if (name_reads_as_id(name, ids)) {
+    throw Error(ErrorKind::usage, "run name '" + name + "' reads as the id of an existing run",
+                "choose a name that is not an id prefix (add a '-' or a letter outside the id alphabet, e.g. 'run-" + name + "')");
+  }
 }
 
 }  // namespace mlops::exp

@@ -4,6 +4,7 @@
 #include "exp/live.hpp"
 #include "exp/live_log.hpp"
 #include "exp/query.hpp"
+#include "exp/record_check.hpp"
 #include "exp/store.hpp"
 #include "exp/ulid.hpp"
 
@@ -39,7 +40,10 @@ std::vector<std::string> remove(const stdfs::path& cwd, const std::vector<std::s
 Run tag(const stdfs::path& cwd, const std::string& spec, const std::vector<std::string>& add, const std::vector<std::string>& drop) {
   Repo r = open_repo(cwd, false);
   for (const auto& t : add) {
-    if (t.empty() || t.find_first_of(" \t\n,") != std::string::npos) throw Error(ErrorKind::usage, "invalid tag '" + t + "'", "tags are single words");
+    const bool control = std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    if (t.empty() || control || t.find_first_of(" ,") != std::string::npos) {
+      throw Error(ErrorKind::usage, "invalid tag '" + printable(t) + "'", "tags are single words, without control characters");
+    }
   }
   std::string commit;
   const std::string id = resolve_run(r, spec, &commit);
@@ -79,12 +83,27 @@ std::string branch(const stdfs::path& cwd, const std::string& spec, const std::s
   return run.snapshot;
 }
 
-GcResult gc(const stdfs::path& cwd) {
+GcResult gc(const stdfs::path& cwd) { return gc(cwd, GcOptions{}); }
+
+GcResult gc(const stdfs::path& cwd, const GcOptions& options) {
   Repo r = open_repo(cwd, false);
   GcResult g;
   std::error_code ec;
-  const RunIndex index = load_runs(r);
+  RunIndex index = load_runs(r, false);  // gc reports the invalid refs itself
+  // A listing checks a run's summary; gc also looks at its files (size, nesting, snapshot).
+  std::vector<InvalidRef> invalid = index.invalid;
+  for (const auto& c : index.runs) {
+    std::string problem = check_run_commit(r, c.commit, c.id);
+    if (!problem.empty()) invalid.push_back({std::string(k_ref_prefix) + c.id, c.commit, std::move(problem)});
+  }
+  // Outputs and live directories of every listed run are kept, even of one pruned now: they
+  // go with the next gc, once nothing names them.
   const auto& runs = index.runs;
+  for (const auto& bad : invalid) {
+    const std::string line = printable(bad.ref) + ": " + bad.reason;
+    if (options.prune_invalid && delete_ref_checked(r, bad.ref, bad.commit, k_ref_prefix)) g.pruned.push_back(line);
+    else g.invalid_kept.push_back(line);
+  }
   std::set<std::string> kept_outputs;
   for (const auto& c : runs) {
     const nlohmann::json j = nlohmann::json::parse(c.json);
@@ -123,11 +142,14 @@ GcResult gc(const stdfs::path& cwd) {
       }
     }
   }
+  // The listing cache of an older mlops (exps-v1) is never read again.
+  stdfs::remove(r.mlops_dir / "cache" / "exps-v1", ec);
   git_refdb* db = nullptr;
   if (git_repository_refdb(&db, r.get()) == 0) {
     RefdbPtr owner(db);
     g.packed = git_refdb_compress(db) == 0;
   }
+  if (!g.pruned.empty()) load_runs(r, false);  // the cache forgets them now, not at the next listing
   return g;
 }
 

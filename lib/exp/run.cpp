@@ -243,9 +243,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
   std::set<std::string> names = existing_names(r);
   log::debug("exp run: {} existing names read", names.size());
   if (!o.name.empty()) {
-    if (!is_valid_run_name(o.name)) {
-      throw Error(ErrorKind::usage, "invalid run name '" + o.name + "'", "use letters, digits, '.', '_' and '-' (not an id)");
-    }
+    check_new_run_name(r, o.name);  // valid, and not readable as another run's id
     if (points.size() == 1 && names.count(o.name)) {
       throw Error(ErrorKind::conflict, "a run named '" + o.name + "' exists", "choose another name with -n");
     }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "exp/store.hpp"
 
+#include "core/did_you_mean.hpp"
 #include "core/json.hpp"
 #include "exp/record.hpp"
+#include "exp/record_check.hpp"
 #include "git/repo.hpp"
 
 #include <mlops/error.hpp>
@@ -111,9 +113,27 @@ Repo open_repo(const stdfs::path& cwd, bool need_head) {
   return r;
 }
 
+void throw_unknown_revision(Repo& r, const std::string& rev) {
+  // The branches and tags closest to what was typed (a few thousand refs at most are read).
+  std::vector<std::string> names;
+  for (const char* glob : {"refs/heads/*", "refs/tags/*", "refs/remotes/*"}) {
+    git_reference_iterator* raw = nullptr;
+    if (git_reference_iterator_glob_new(&raw, r.get(), glob) != 0) continue;
+    ReferenceIteratorPtr it(raw);
+    git_reference* ref = nullptr;
+    while (names.size() < 10000 && git_reference_next(&ref, raw) == 0) {
+      ReferencePtr owner(ref);
+      names.emplace_back(git_reference_shorthand(ref));
+    }
+  }
+  const auto close = closest_names(rev, names);
+  throw Error(ErrorKind::not_found, "unknown revision '" + printable(rev) + "'",
+              close.empty() ? "give a branch, a tag or a commit" : did_you_mean(close));
+}
+
 std::optional<std::string> read_blob_at(Repo& r, const std::string& rev, const std::string& path) {
   git_object* obj = nullptr;
-  if (git_revparse_single(&obj, r.get(), rev.c_str()) != 0) throw Error(ErrorKind::not_found, "unknown revision '" + rev + "'");
+  if (git_revparse_single(&obj, r.get(), rev.c_str()) != 0) throw_unknown_revision(r, rev);
   ObjectPtr owner(obj);
   git_object* peeled = nullptr;
   check(git_object_peel(&peeled, obj, GIT_OBJECT_TREE), "'" + rev + "' has no tree");
@@ -291,6 +311,37 @@ bool delete_run_ref(Repo& r, const std::string& id, const std::string& expected)
   return true;
 }
 
+bool delete_ref_checked(Repo& r, const std::string& name, const std::string& expected, const std::string& within) {
+  if (name.rfind(within, 0) != 0 || name.size() == within.size()) return false;
+  git_reference* ref = nullptr;
+  if (git_reference_lookup(&ref, r.get(), name.c_str()) == 0) {
+    ReferencePtr owner(ref);
+    const git_oid* target = git_reference_target(ref);
+    if (!expected.empty() && (target == nullptr || oid_hex(*target) != expected)) return false;
+    return git_reference_delete(ref) == 0;
+  }
+  // Not a ref libgit2 reads: only a plain file (or a symlink, itself) inside `within` goes.
+  const stdfs::path base = (r.gitdir / within).lexically_normal();
+  const stdfs::path file = (r.gitdir / name).lexically_normal();
+  if (!fs::is_within(base, file) || file == base) return false;
+  std::error_code ec;
+  for (stdfs::path d = file.parent_path(); d.string().size() > base.string().size(); d = d.parent_path()) {
+    if (stdfs::is_symlink(stdfs::symlink_status(d, ec))) return false;  // never through a link
+  }
+  const auto st = stdfs::symlink_status(file, ec);
+  if (ec || !(stdfs::is_regular_file(st) || stdfs::is_symlink(st))) return false;
+  if (stdfs::is_regular_file(st) && !expected.empty()) {
+    std::string text;
+    try {
+      text = fs::read_file(file);
+    } catch (const Error&) {
+      return false;
+    }
+    if (text.rfind(expected, 0) != 0) return false;
+  }
+  return stdfs::remove(file, ec);
+}
+
 std::vector<RefEntry> list_run_refs(Repo& r) {
   std::vector<RefEntry> out;
   git_reference_iterator* it_raw = nullptr;
@@ -310,11 +361,7 @@ std::vector<RefEntry> list_run_refs(Repo& r) {
   return out;
 }
 
-std::optional<std::string> read_run_file(Repo& r, const std::string& commit, const std::string& path) {
-  return read_blob_at(r, commit, path);
-}
-
-Run read_run(Repo& r, const std::string& commit) {
+std::optional<std::string> read_run_file(Repo& r, const std::string& commit, const std::string& path, std::uint64_t limit) {
   const git_oid id = parse_oid(commit);
   git_commit* c = nullptr;
   check(git_commit_lookup(&c, r.get(), &id), "cannot read run commit " + commit);
@@ -322,26 +369,59 @@ Run read_run(Repo& r, const std::string& commit) {
   git_tree* t = nullptr;
   check(git_commit_tree(&t, c), "cannot read run tree " + commit);
   TreePtr tree(t);
-  auto blob = [&](const char* name) -> std::optional<nlohmann::json> {
-    const git_tree_entry* e = git_tree_entry_byname(t, name);
-    if (e == nullptr) return std::nullopt;
-    git_blob* b = nullptr;
-    check(git_blob_lookup(&b, r.get(), git_tree_entry_id(e)), std::string("cannot read ") + name);
-    BlobPtr bo(b);
-    try {
-      return nlohmann::json::parse(static_cast<const char*>(git_blob_rawcontent(b)),
-                                   static_cast<const char*>(git_blob_rawcontent(b)) + git_blob_rawsize(b));
-    } catch (const nlohmann::json::exception&) {
-      throw Error(ErrorKind::invalid_input, "run commit " + commit + ": " + name + " is not valid JSON");
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, t, path.c_str()) != 0) return std::nullopt;
+  TreeEntryPtr entry(e);
+  git_odb* raw = nullptr;
+  check(git_repository_odb(&raw, r.get()), "cannot open the object database");
+  const OdbPtr odb(raw);
+  const auto h = object_header(raw, *git_tree_entry_id(e));
+  if (!h || h->type != GIT_OBJECT_BLOB) throw Error(ErrorKind::invalid_input, "run commit " + commit + ": " + path + " is not a file");
+  if (h->size > limit) {
+    throw Error(ErrorKind::invalid_input, "run commit " + commit + ": " + path + " is " + std::to_string(h->size >> 20) +
+                                              " MiB, more than mlops ever writes there");
+  }
+  git_blob* b = nullptr;
+  check(git_blob_lookup(&b, r.get(), git_tree_entry_id(e)), "cannot read " + path);
+  BlobPtr blob(b);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
+}
+
+Run read_run(Repo& r, const std::string& commit) {
+  const std::string where = "run commit " + commit;
+  const git_oid id = parse_oid(commit);
+  {
+    git_odb* raw = nullptr;
+    check(git_repository_odb(&raw, r.get()), "cannot open the object database");
+    const OdbPtr odb(raw);
+    const auto h = object_header(raw, id);
+    if (!h) throw Error(ErrorKind::not_found, where + " is missing from the repository");
+    if (h->type != GIT_OBJECT_COMMIT) throw Error(ErrorKind::invalid_input, commit + " is " + object_kind(h->type) + ", not a run commit");
+    if (h->size > k_max_commit_bytes) throw Error(ErrorKind::invalid_input, where + " is too big to be a run");
+  }
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, r.get(), &id), "cannot read run commit " + commit);
+  CommitPtr owner(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, c), "cannot read run tree " + commit);
+  TreePtr tree(t);
+  // Every file is size-checked before it is read and depth-checked before it is parsed: the
+  // record may come from anyone's repository.
+  auto blob = [&](const char* name, std::uint64_t limit) -> std::optional<nlohmann::json> {
+    const auto text = read_record_file(r, t, name, limit, where);
+    if (!text) return std::nullopt;
+    if (const auto problem = json_problem(*text); !problem.empty()) {
+      throw Error(ErrorKind::invalid_input, where + ": " + name + " is " + problem);
     }
+    return nlohmann::json::parse(*text);
   };
   Run run;
-  const auto rj = blob("run.json");
+  const auto rj = blob("run.json", k_max_run_json_bytes);
   if (!rj) throw Error(ErrorKind::invalid_input, "commit " + commit + " is not a run (no run.json)");
-  read_run_json(run, *rj, "run commit " + commit);
-  if (auto p = blob("params.json"); p && p->is_object()) run.params = *p;
-  if (auto m = blob("metrics.json")) read_metrics_json(run, *m);
-  if (auto a = blob("artifacts.json")) read_artifacts_json(run, *a);
+  read_run_json(run, *rj, where);
+  if (auto p = blob("params.json", k_max_values_bytes); p && p->is_object()) run.params = std::move(*p);
+  if (auto m = blob("metrics.json", k_max_values_bytes)) read_metrics_json(run, *m);
+  if (auto a = blob("artifacts.json", k_max_values_bytes)) read_artifacts_json(run, *a);
   run.commit = commit;
   return run;
 }

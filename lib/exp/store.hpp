@@ -71,6 +71,8 @@ std::shared_ptr<WorktreeScan> scan_worktree(const stdfs::path& workdir, const st
 // Untracked, non-ignored files of the working tree, relative to it.
 std::vector<std::string> untracked_files(Repo& r);
 
+// Error{not_found} "unknown revision" suggesting the closest branches and tags.
+[[noreturn]] void throw_unknown_revision(Repo& r, const std::string& rev);
 // Content of `path` (relative to the workdir) in commit `rev`, if it exists.
 std::optional<std::string> read_blob_at(Repo& r, const std::string& rev, const std::string& path);
 
@@ -96,6 +98,12 @@ bool move_run_ref(Repo& r, const std::string& id, const std::string& commit, con
 // Deletes the ref if it still points at `expected`.
 bool delete_run_ref(Repo& r, const std::string& id, const std::string& expected);
 
+// Deletes ref `name` (under `within`, e.g. refs/mlops/exps/) if it still points at `expected`
+// ("" for a ref that holds no object id): through libgit2, or, for a loose file libgit2
+// cannot parse (garbage, a name git would refuse), by unlinking that plain file. False when
+// it moved meanwhile or cannot be deleted.
+bool delete_ref_checked(Repo& r, const std::string& name, const std::string& expected, const std::string& within);
+
 struct RefEntry {
   std::string id;
   std::string commit;
@@ -104,8 +112,9 @@ std::vector<RefEntry> list_run_refs(Repo& r);
 
 // Reads run.json, params.json, metrics.json and artifacts.json of a run commit.
 Run read_run(Repo& r, const std::string& commit);
-// A whole file of a run commit (logs/stdout, series/x.tsv), if present.
-std::optional<std::string> read_run_file(Repo& r, const std::string& commit, const std::string& path);
+// A whole file of a run commit (logs/stdout, series/x.tsv), if present; Error{invalid_input}
+// when it is not a file or bigger than `limit`.
+std::optional<std::string> read_run_file(Repo& r, const std::string& commit, const std::string& path, std::uint64_t limit = 64ULL << 20);
 
 // git pack-refs --all once there are more than 64 loose refs under refs/mlops/exps.
 void maybe_pack_refs(Repo& r);

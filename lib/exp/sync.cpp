@@ -3,8 +3,11 @@
 // append-only; the one thing two copies can disagree on is annotation (tags, note), and
 // pull merges that instead of picking a side.
 #include "core/url.hpp"
+#include "exp/cache.hpp"
 #include "exp/query.hpp"
+#include "exp/record_check.hpp"
 #include "exp/store.hpp"
+#include "git/refs_files.hpp"
 #include "git/repo.hpp"
 
 #include <mlops/error.hpp>
@@ -13,7 +16,9 @@
 #include <mlops/log.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <map>
+#include <set>
 
 namespace mlops::exp {
 
@@ -103,10 +108,33 @@ bool has_object(Repo& r, const std::string& commit) {
   return true;
 }
 
+// True when `ancestor` is reachable from `commit` within k_max_walk commits, breadth first:
+// a run's records are a short chain near its tip, and a remote's run may sit on an enormous
+// history that must not be walked to the end. Beyond the bound the answer is "no", which
+// makes pull merge (both records stay ancestors of the merge, so nothing is lost).
 bool descendant_of(Repo& r, const std::string& commit, const std::string& ancestor) {
-  const git_oid a = parse_oid(commit), b = parse_oid(ancestor);
-  return git_graph_descendant_of(r.get(), &a, &b) == 1;
+  constexpr size_t k_max_walk = 10000;
+  const git_oid target = parse_oid(ancestor);
+  std::deque<git_oid> todo{parse_oid(commit)};
+  std::set<std::string> seen{commit};
+  while (!todo.empty() && seen.size() <= k_max_walk) {
+    const git_oid id = todo.front();
+    todo.pop_front();
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, r.get(), &id) != 0) continue;
+    CommitPtr owner(c);
+    for (unsigned i = 0; i < git_commit_parentcount(c); ++i) {
+      const git_oid* p = git_commit_parent_id(c, i);
+      if (p == nullptr) continue;
+      if (git_oid_equal(p, &target)) return true;
+      if (seen.insert(oid_hex(*p)).second) todo.push_back(*p);
+    }
+  }
+  return false;
 }
+
+// "ID" for a ref under `prefix` (its name, made printable, when it is not an id).
+std::string ref_label(const std::string& ref, const std::string& prefix) { return printable(ref.substr(prefix.size())); }
 
 // Local and remote copies of one run diverged (each annotated separately): a merge commit
 // whose run.json has both sides' tags, the furthest status and both notes.
@@ -131,10 +159,18 @@ SyncResult push(const stdfs::path& cwd, const std::string& remote_name) {
   const auto theirs = remote_runs(rem);
   std::vector<std::string> specs;
   SyncResult res;
-  for (const auto& e : list_run_refs(r)) {
+  // Only valid runs leave: the listing's checks, then the files of each run to be sent.
+  const RunIndex index = load_runs(r, false);
+  for (const auto& bad : index.invalid) res.rejected.push_back(ref_label(bad.ref, k_ref_prefix) + ": " + bad.reason);
+  for (const auto& c : index.runs) {
+    const RefEntry e{c.id, c.commit};
     auto it = theirs.find(e.id);
     if (it != theirs.end() && it->second == e.commit) {
       ++res.unchanged;
+      continue;
+    }
+    if (const auto problem = check_run_commit(r, e.commit, e.id); !problem.empty()) {
+      res.rejected.push_back(e.id + ": " + problem);
       continue;
     }
     // Only fast-forwards: a run annotated on both sides is merged by `exp pull` first.
@@ -191,20 +227,48 @@ SyncResult pull(const stdfs::path& cwd, const std::string& remote_name) {
     remote_failure(e, rem.label);
   }
   std::map<std::string, std::string> local;
-  for (const auto& e : list_run_refs(r)) local[e.id] = e.commit;
+  std::set<std::string> local_invalid;
+  {
+    const RunIndex index = load_runs(r, false);
+    for (const auto& c : index.runs) local[c.id] = c.commit;
+    for (const auto& bad : index.invalid) local_invalid.insert(bad.ref);
+  }
 
   SyncResult res;
-  git_reference_iterator* it_raw = nullptr;
-  const std::string glob = rem.tracking_prefix + "*";
-  check(git_reference_iterator_glob_new(&it_raw, r.get(), glob.c_str()), "cannot list fetched runs");
-  ReferenceIteratorPtr it(it_raw);
-  git_reference* ref = nullptr;
+  // What the fetch brought, refs the remote may have named anything included.
   std::vector<std::pair<std::string, std::string>> fetched;
-  while (git_reference_next(&ref, it_raw) == 0) {
-    ReferencePtr owner(ref);
-    if (git_reference_target(ref) == nullptr) continue;
-    fetched.emplace_back(std::string(git_reference_name(ref)).substr(rem.tracking_prefix.size()), oid_hex(*git_reference_target(ref)));
+  if (auto refs = read_refs(r.gitdir, rem.tracking_prefix)) {
+    for (auto& [name, oid] : refs->refs) fetched.emplace_back(name.substr(rem.tracking_prefix.size()), std::move(oid));
+    for (const auto& [name, why] : refs->bad) {
+      res.rejected.push_back(ref_label(name, rem.tracking_prefix) + ": " + why);
+      delete_ref_checked(r, name, "", rem.tracking_prefix);
+    }
+  } else {
+    git_reference_iterator* it_raw = nullptr;
+    const std::string glob = rem.tracking_prefix + "*";
+    check(git_reference_iterator_glob_new(&it_raw, r.get(), glob.c_str()), "cannot list fetched runs");
+    ReferenceIteratorPtr it(it_raw);
+    git_reference* ref = nullptr;
+    while (git_reference_next(&ref, it_raw) == 0) {
+      ReferencePtr owner(ref);
+      if (git_reference_target(ref) == nullptr) continue;
+      fetched.emplace_back(std::string(git_reference_name(ref)).substr(rem.tracking_prefix.size()), oid_hex(*git_reference_target(ref)));
+    }
   }
+  // A run is taken only when its commit holds a valid record of that id; the refs of the
+  // others are deleted, so that nothing keeps their objects.
+  std::erase_if(fetched, [&](const std::pair<std::string, std::string>& f) {
+    const auto l = local.find(f.first);
+    if (l != local.end() && l->second == f.second) return false;  // ours already: checked
+    std::string problem = check_run_commit(r, f.second, f.first);
+    if (problem.empty() && local_invalid.count(k_ref_prefix + f.first)) {
+      problem = "a ref here with that id holds no valid run ('mlops exp gc --prune-invalid' removes it)";
+    }
+    if (problem.empty()) return false;
+    res.rejected.push_back(printable(f.first) + ": " + problem);
+    delete_ref_checked(r, rem.tracking_prefix + f.first, f.second, rem.tracking_prefix);
+    return true;
+  });
   for (const auto& [id, theirs] : fetched) {
     auto l = local.find(id);
     if (l == local.end()) {

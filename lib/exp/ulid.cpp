@@ -5,6 +5,9 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 
@@ -13,10 +16,15 @@ namespace {
 
 constexpr char k_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-int decode(char c) {
-  const char* p = std::strchr(k_alphabet, c);
-  return (p == nullptr || c == '\0') ? -1 : static_cast<int>(p - k_alphabet);
-}
+// A table, not strchr: every listing checks every ref's name (10,000 names, 26 characters).
+constexpr std::array<signed char, 256> k_values = [] {
+  std::array<signed char, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int i = 0; i < 32; ++i) t[static_cast<unsigned char>(k_alphabet[i])] = static_cast<signed char>(i);
+  return t;
+}();
+
+int decode(char c) { return k_values[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
@@ -60,6 +68,22 @@ bool is_ulid(std::string_view s) {
     if (decode(c) < 0) return false;
   }
   return true;
+}
+
+std::string normalize_run_id(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (c == 'I' || c == 'L') c = '1';
+    if (c == 'O') c = '0';
+  }
+  return out;
+}
+
+bool reads_as_id_prefix(std::string_view s) {
+  if (s.size() < 4 || s.size() > 26) return false;
+  const std::string n = normalize_run_id(s);
+  return std::all_of(n.begin(), n.end(), [](char c) { return decode(c) >= 0; });
 }
 
 std::uint64_t ulid_time_ms(std::string_view s) {

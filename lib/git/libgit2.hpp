@@ -50,6 +50,7 @@ inline constinit dynlib::Library libgit2{MLOPS_LIBGIT2_SONAME, "libgit2", &init_
   X(git_treebuilder_free) X(git_treebuilder_insert) X(git_treebuilder_new) X(git_treebuilder_write)          \
   X(git_tree_entry_byname) X(git_blob_create_from_workdir) X(git_reference_foreach_glob) X(git_reference_peel) X(git_object_lookup) X(git_graph_descendant_of) X(git_remote_connect) X(git_remote_ls) X(git_remote_disconnect) X(git_remote_init_callbacks) X(git_repository_hashfile) X(git_odb_exists) X(git_repository_odb) X(git_odb_free) \
   X(git_diff_num_deltas) X(git_patch_from_diff) X(git_patch_free) X(git_patch_get_delta) X(git_patch_num_hunks) X(git_patch_to_buf) X(git_commit_time) \
+  X(git_odb_read_header) X(git_odb_read) X(git_odb_object_data) X(git_odb_object_size) X(git_odb_object_free) \
   X(git_odb_write) X(git_odb_hashfile) X(git_odb_open_wstream) X(git_odb_stream_write) X(git_odb_stream_finalize_write)  \
   X(git_odb_stream_free) X(git_config_get_bool) X(git_config_get_path) X(git_repository_config_snapshot)  \
   X(git_remote_download) X(git_index_update_all)
@@ -76,6 +77,7 @@ using PathspecPtr = std::unique_ptr<git_pathspec, Deleter<git_pathspec_free>>;
 using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb_free>>;
 using TreebuilderPtr = std::unique_ptr<git_treebuilder, Deleter<git_treebuilder_free>>;
 using OdbStreamPtr = std::unique_ptr<git_odb_stream, Deleter<git_odb_stream_free>>;
+using OdbObjectPtr = std::unique_ptr<git_odb_object, Deleter<git_odb_object_free>>;
 using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free>>;
 using StatusListPtr = std::unique_ptr<git_status_list, Deleter<git_status_list_free>>;
 using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff_free>>;

@@ -58,14 +58,17 @@ std::optional<RepoDirs> find_repo_dirs(const stdfs::path& cwd) {
   }
 }
 
-std::optional<std::vector<std::pair<std::string, std::string>>> read_refs(const stdfs::path& gitdir, const std::string& prefix) {
+std::optional<RefList> read_refs(const stdfs::path& gitdir, const std::string& prefix) {
   // A reftable repository keeps no packed-refs or loose files: leave it to libgit2.
   const auto config = read_text(gitdir / "config");
   if (!config || config->find("refstorage") != std::string::npos || config->find("refStorage") != std::string::npos) {
     return std::nullopt;
   }
   std::map<std::string, std::string> refs;
-  if (const auto packed = read_text(gitdir / "packed-refs")) {
+  std::map<std::string, std::string> bad;
+  std::error_code ec;
+  const stdfs::path packed_path = gitdir / "packed-refs";
+  if (const auto packed = read_text(packed_path)) {
     size_t pos = 0;
     while (pos < packed->size()) {
       size_t nl = packed->find('\n', pos);
@@ -73,29 +76,55 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_refs(const 
       const std::string_view line(packed->data() + pos, nl - pos);
       pos = nl + 1;
       if (line.empty() || line[0] == '#' || line[0] == '^') continue;  // header, peeled tag ids
-      if (line.size() < 42 || line[40] != ' ' || !is_hex_oid(line.substr(0, 40))) return std::nullopt;
-      const std::string_view name = line.substr(41);
-      if (name.compare(0, prefix.size(), prefix) == 0) refs[std::string(name)] = std::string(line.substr(0, 40));
+      const size_t space = line.find(' ');
+      if (space == std::string_view::npos) continue;  // not a ref line, and so not one of ours
+      std::string_view name = line.substr(space + 1);
+      if (!name.empty() && name.back() == '\r') name.remove_suffix(1);
+      if (name.compare(0, prefix.size(), prefix) != 0) continue;
+      if (!is_hex_oid(line.substr(0, space))) {
+        bad[std::string(name)] = "its packed-refs line holds no object id";
+        continue;
+      }
+      refs[std::string(name)] = std::string(line.substr(0, space));
     }
+  } else if (stdfs::exists(packed_path, ec)) {
+    return std::nullopt;  // there but unreadable
   }
   // Loose refs win over packed ones.
-  std::error_code ec;
   const stdfs::path loose = gitdir / prefix;
   if (stdfs::is_directory(loose, ec)) {
     for (auto it = stdfs::recursive_directory_iterator(loose, ec); !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->is_directory()) continue;
-      if (!it->is_regular_file()) return std::nullopt;
       const std::string rel = it->path().lexically_relative(gitdir).generic_string();
+      std::error_code sec;
+      const auto st = it->symlink_status(sec);
+      if (sec) return std::nullopt;
+      if (stdfs::is_directory(st)) continue;
       if (rel.size() > 5 && rel.compare(rel.size() - 5, 5, ".lock") == 0) continue;  // a writer is at work
+      if (!stdfs::is_regular_file(st)) {
+        refs.erase(rel);
+        bad[rel] = stdfs::is_symlink(st) ? "it is a symbolic link" : "it is not a file";
+        continue;
+      }
       const auto text = read_text(it->path());
-      if (!text) return std::nullopt;
+      if (!text) {
+        if (!stdfs::exists(it->path(), sec)) continue;  // deleted since the directory was read
+        return std::nullopt;
+      }
       const std::string oid = trim(*text);
-      if (!is_hex_oid(oid)) return std::nullopt;  // symbolic or damaged: libgit2 knows better
+      if (!is_hex_oid(oid)) {
+        refs.erase(rel);
+        bad[rel] = oid.rfind("ref:", 0) == 0 ? "it is a symbolic ref" : "it holds no object id";
+        continue;
+      }
+      bad.erase(rel);
       refs[rel] = oid;
     }
     if (ec) return std::nullopt;
   }
-  return std::vector<std::pair<std::string, std::string>>(refs.begin(), refs.end());
+  RefList out;
+  out.refs.assign(refs.begin(), refs.end());
+  out.bad.assign(bad.begin(), bad.end());
+  return out;
 }
 
 }  // namespace mlops::git

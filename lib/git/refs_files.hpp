@@ -2,8 +2,9 @@
 // Reading a repository's refs straight from .git (packed-refs plus loose files), without
 // libgit2. Why by hand: `mlops exp list` on a warm cache must not pay for starting libgit2
 // (its mbedTLS setup parses the system's CA certificates: ~8 ms) and loading its 22
-// libraries (~4 ms) just to learn which runs exist. Anything unusual (reftable, a symbolic
-// ref, an unreadable file) returns nullopt, and the caller asks libgit2 instead.
+// libraries (~4 ms) just to learn which runs exist. A ref store we do not read (reftable),
+// an unreadable packed-refs or directory returns nullopt, and the caller asks libgit2
+// instead; a single bad ref is reported by name.
 #pragma once
 
 #include <filesystem>
@@ -24,8 +25,15 @@ struct RepoDirs {
 // directory, or a `.git` file pointing at one (worktrees, submodules).
 std::optional<RepoDirs> find_repo_dirs(const std::filesystem::path& cwd);
 
-// (name, object id) of every ref whose name starts with `prefix`, sorted by name.
-std::optional<std::vector<std::pair<std::string, std::string>>> read_refs(const std::filesystem::path& gitdir,
-                                                                         const std::string& prefix);
+struct RefList {
+  std::vector<std::pair<std::string, std::string>> refs;  // (name, object id), sorted by name
+  // (name, what is wrong) for refs under the prefix that hold no object id: a loose file
+  // with other content (a symbolic ref, garbage), a symlink or a special file, a packed line
+  // that does not parse. Listing them lets callers skip them by name instead of failing.
+  std::vector<std::pair<std::string, std::string>> bad;
+};
+
+// Every ref whose name starts with `prefix`.
+std::optional<RefList> read_refs(const std::filesystem::path& gitdir, const std::string& prefix);
 
 }  // namespace mlops::git

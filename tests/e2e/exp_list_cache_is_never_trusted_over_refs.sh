@@ -9,7 +9,7 @@ for n in one two three; do expect_exit 0 mlops exp run -n "$n" -t "t-$n" -- sh -
 listing() { mlops --json exp list --all | jq -c 'map([.id, .name, .status, .tags, .metrics.acc.last, .commit]) | sort'; }
 want=$(listing)
 expect_eq "$(jq length <<<"$want")" 3 "runs"
-cache=.git/mlops/cache/exps-v1
+cache=.git/mlops/cache/exps-v2
 expect_file "$cache"
 
 rm -rf .git/mlops/cache
@@ -19,7 +19,7 @@ expect_file "$cache"
 head -c 4096 /dev/urandom >"$cache"
 expect_eq "$(listing)" "$want" "listing with a random cache"
 expect_exit 0 mlops exp list --all --filter 'metrics.acc >= 4'
-expect_eq "$(tail -n +2 "$TEST_DIR/out" | awk '{print $1}' | sort | paste -sd' ')" "three" "filtered listing with a random cache"
+expect_eq "$(tail -n +2 "$TEST_DIR/out" | awk '{print $2}' | sort | paste -sd' ')" "three" "filtered listing with a random cache"
 # Random bytes written over part of a good cache, at several places (in the records' JSON,
 # their commit ids, the line ends).
 size=$(wc -c <"$cache")
@@ -32,7 +32,7 @@ for k in 1 2 3 4 5 6 7 8 9; do
 done
 # A cache with the right header and garbage records, one truncated mid-line, one with a
 # record cut in half.
-{ printf 'mlops-exp-cache 1\n'; head -c 2048 /dev/urandom | tr '\n' ' '; printf '\n'; } >"$cache"
+{ printf 'mlops-exp-cache 2\n'; head -c 2048 /dev/urandom | tr '\n' ' '; printf '\n'; } >"$cache"
 expect_eq "$(listing)" "$want" "listing with garbage records"
 head -c 300 "$cache" >"$cache.cut" && mv "$cache.cut" "$cache"
 expect_eq "$(listing)" "$want" "listing with a truncated cache"

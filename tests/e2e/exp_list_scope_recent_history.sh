@@ -16,7 +16,7 @@ expect_eq "$(names --all)" "old on-side" "runs listed with --all"
 # 49 commits on top: the baseline is HEAD~49, the 50th commit of HEAD's history.
 for i in $(seq 49); do git commit -q --allow-empty -m "c$i"; done
 expect_eq "$(names)" "old" "runs listed 49 commits later"
-expect_eq "$(mlops exp list --filter 'name = old' | tail -n +2 | awk '{print $1}')" "old" "table 49 commits later"
+expect_eq "$(mlops exp list --filter 'name = old' | tail -n +2 | awk '{print $2}')" "old" "table 49 commits later"
 git commit -q --allow-empty -m c50
 expect_eq "$(names)" "" "runs listed 50 commits later"
 expect_eq "$(names --all)" "old on-side" "runs listed with --all 50 commits later"

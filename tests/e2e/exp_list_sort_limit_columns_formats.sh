@@ -19,8 +19,10 @@ expect_eq "$(order --limit 1)" "x100" "--limit 1 without a sort"
 # The default table: params and metrics that differ (depth, x), not those that do not (lr, optimizer, same).
 expect_exit 0 mlops exp list --sort -metrics.x
 read -r -a header <"$TEST_DIR/out"
-expect_eq "${header[*]}" "NAME STATUS STARTED depth x" "table header"
-expect_eq "$(awk 'NR > 1 { print $1, $(NF - 1), $NF }' "$TEST_DIR/out" | paste -sd,)" "x100 100 100,x10 10 10,x9 9 9,x0.5 0.5 0.5" "table rows"
+expect_eq "${header[*]}" "ID NAME STATUS STARTED depth x" "table header"
+expect_eq "$(awk 'NR > 1 { print $2, $(NF - 1), $NF }' "$TEST_DIR/out" | paste -sd,)" "x100 100 100,x10 10 10,x9 9 9,x0.5 0.5 0.5" "table rows"
+# The ID column is the short id: 8 characters of the id's random part.
+expect_eq "$(awk 'NR == 2 { print $1 }' "$TEST_DIR/out")" "$(mlops --json exp show x100 | jq -r '.id[10:18]')" "short id of x100"
 
 # --columns picks fields in that order; --csv parses as CSV.
 expect_exit 0 mlops exp list --sort metrics.x --columns 'name, metrics.x,params.lr,status,command' --csv
@@ -35,8 +37,8 @@ assert rows[1][4].startswith("sh -c echo"), rows[1]
 PY
 expect_exit 0 mlops exp list --sort metrics.x --limit 2 --md --columns name,metrics.x
 expect_eq "$(cat "$TEST_DIR/out")" "$(printf '| NAME | x |\n|---|---|\n| x0.5 | 0.5 |\n| x9 | 9 |')" "Markdown"
-# --json with --columns: objects with exactly those keys.
-expect_exit 0 mlops --json exp list --sort -metrics.x --limit 1 --columns name,metrics.x,params.nosuch
-expect_json "$TEST_DIR/out" '.[0] | keys | join(",")' "metrics.x,name,params.nosuch"
+# --json with --columns: objects with those keys (and the schema).
+expect_exit 0 mlops --json exp list --sort -metrics.x --limit 1 --columns name,metrics.x,sweep
+expect_json "$TEST_DIR/out" '.[0] | keys | join(",")' "metrics.x,name,schema,sweep"
 expect_json "$TEST_DIR/out" '.[0]["metrics.x"] == 100' true
-expect_json "$TEST_DIR/out" '.[0]["params.nosuch"]' null
+expect_json "$TEST_DIR/out" '.[0].sweep' null

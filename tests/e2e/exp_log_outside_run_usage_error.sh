@@ -11,9 +11,10 @@ expect_clean_error
 expect_contains "$TEST_DIR/err" "no run to log to"
 expect_contains "$TEST_DIR/err" "mlops exp run"
 expect_eq "$(git for-each-ref refs/mlops | wc -l)" 0 "refs"
-# Outside a repository as well.
+# Outside a repository: "not a git repository", exit 2 like every command that needs one.
 cd "$TEST_DIR"
 expect_exit 2 mlops exp log loss=0.3
+expect_contains "$TEST_DIR/err" "not a git repository"
 # Inside a run, malformed input is a usage error and the run goes on.
 cd repo
 bin=$(dirname "$MLOPS")

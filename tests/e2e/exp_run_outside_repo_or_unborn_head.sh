@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `mlops exp run` outside a git repository, or in one without commits, exits 2 with a clear message and runs nothing.
+# `mlops exp run` outside a git repository or in one without commits, exits 2 (like a missing mlops.yaml), fails with a clear message and runs nothing.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 

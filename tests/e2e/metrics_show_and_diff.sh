@@ -11,7 +11,7 @@ git commit -q -m metrics
 echo '{"acc": 0.85, "eval": {"loss": 0.5, "f1": 0.7}, "model": "rf"}' >metrics.json
 
 expect_exit 0 mlops --json metrics show
-expect_json "$TEST_DIR/out" '."metrics.json" | to_entries | map("\(.key)=\(.value)") | join(" ")' "acc=0.85 eval.f1=0.7 eval.loss=0.5"
+expect_json "$TEST_DIR/out" '.files."metrics.json" | to_entries | map("\(.key)=\(.value)") | join(" ")' "acc=0.85 eval.f1=0.7 eval.loss=0.5"
 expect_exit 0 mlops metrics show
 expect_contains "$TEST_DIR/out" "FILE"
 grep -Eq '^metrics\.json +acc +0\.85$' "$TEST_DIR/out" || { cat "$TEST_DIR/out" >&2; fail "no row for acc"; }

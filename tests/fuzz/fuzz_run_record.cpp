@@ -4,6 +4,7 @@
 #include "core/json.hpp"
 #include "exp/live_log.hpp"
 #include "exp/record.hpp"
+#include "exp/record_check.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -43,6 +44,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   } catch (const Error&) {
   } catch (const nlohmann::json::exception&) {
+  }
+  // The checks every reader makes before believing a record (exp pull brings anyone's):
+  // never a crash or a deep recursion, whatever the nesting (corpus: deep_array, deep_object).
+  {
+    RecordHead head;
+    if (read_record_head(text, head)) (void)head_problem(head, head.id);
+    if (json_problem(text).empty()) {
+      const nlohmann::json j = nlohmann::json::parse(text);
+      (void)j.dump();
+      Run checked;
+      try {
+        if (j.is_object()) read_run_json(checked, j, "fuzz");
+      } catch (const Error&) {
+      }
+    }
+    (void)printable(text);
   }
   static fs::TempDir dir;
   fs::write_file_atomic(dir.path() / "log.jsonl", text, stdfs::perms(0644), false);  // no fsync: thousands of runs a second

@@ -72,3 +72,45 @@ TEST_CASE("an empty filter matches everything", "[filter]") {
   CHECK(eval("", nlohmann::json::object()));
   CHECK(eval("   ", nlohmann::json::object()));
 }
+
+TEST_CASE("nesting is limited: a usage error, never a stack overflow", "[filter]") {
+  const nlohmann::json run{{"a", 1}};
+  auto message = [](const std::string& expr) {
+    try {
+      Filter::parse(expr);
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::usage);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string deep = std::string(20000, '(') + "a = 1" + std::string(20000, ')');
+  CHECK(message(deep).rfind("invalid filter at column 65: nested deeper than 64 levels", 0) == 0);
+  std::string nots;
+  for (int i = 0; i < 20000; ++i) nots += "not ";
+  CHECK(message(nots + "a = 1").find("nested deeper than 64 levels") != std::string::npos);
+  // At the limit it works.
+  CHECK(eval(std::string(64, '(') + "a = 1" + std::string(64, ')'), run));
+  // Long flat chains are not nesting: they evaluate (and are freed) without recursion.
+  std::string chain = "a = 1";
+  for (int i = 0; i < 100000; ++i) chain += i % 2 ? " and a = 1" : " or a = 2";
+  CHECK(eval(chain, run));
+  std::string ands = "a = 1";
+  for (int i = 0; i < 100000; ++i) ands += " and a = 1";
+  CHECK(eval(ands, run));
+  CHECK_FALSE(eval(ands + " and a = 2", run));
+}
+
+TEST_CASE("fields and tags of a filter are listed and can be renamed", "[filter]") {
+  Filter f = Filter::parse("acc > 0.9 and (tag:best or not params.lr = 1) and dirty");
+  std::vector<std::string> names;
+  for (const auto& r : f.names()) names.push_back(std::string(r.is_tag ? "tag:" : "") + r.name + "@" + std::to_string(r.column));
+  CHECK(names == std::vector<std::string>{"acc@1", "tag:best@16", "params.lr@32", "dirty@51"});
+  f.rename([](const std::string& name) { return name == "acc" ? std::string("metrics.acc") : name; });
+  const nlohmann::json run{{"metrics.acc", 0.95}, {"params.lr", 2}, {"dirty", true}};
+  CHECK(f.matches([&](std::string_view n) -> std::optional<nlohmann::json> {
+    auto it = run.find(std::string(n));
+    if (it == run.end()) return std::nullopt;
+    return *it;
+  }, [](std::string_view) { return false; }));
+}

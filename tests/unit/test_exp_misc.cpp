@@ -2,7 +2,9 @@
 #include "exp/live_log.hpp"
 #include "exp/names.hpp"
 #include "exp/record.hpp"
+#include "exp/record_check.hpp"
 #include "exp/ulid.hpp"
+#include "core/did_you_mean.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -98,4 +100,63 @@ TEST_CASE("run records round-trip through JSON", "[exp]") {
   nlohmann::json future = run_json(r);
   future["schema"] = 2;
   CHECK_THROWS_AS(read_run_json(back, future, "test"), Error);
+}
+
+TEST_CASE("record heads: the fields a listing needs, nesting bounded", "[exp]") {
+  RecordHead h;
+  const std::string id = "01M8ZZZZZZZZZZZZZZZZZZZZZZ";
+  REQUIRE(read_record_head(R"({"schema":1,"id":")" + id + R"(","name":"n","status":"completed","baseline":"","params":{"name":"x"}})", h));
+  CHECK(h.name == "n");  // not the params key of the same name
+  CHECK(head_problem(h, id).empty());
+  CHECK(head_problem(h, "01M8ZZZZZZZZZZZZZZZZZZZZZ1").find("not the ref's") != std::string::npos);
+  h.status = "done\x1b[2J";
+  CHECK(head_problem(h, id) == "unknown status 'done\\x1b[2J'");
+  h.status = "failed";
+  h.baseline = "HEAD";
+  CHECK(head_problem(h, id).find("baseline") != std::string::npos);
+  RecordHead deep;
+  CHECK_FALSE(read_record_head("{\"a\":" + std::string(65, '[') + std::string(65, ']') + "}", deep));
+  CHECK(deep.too_deep);
+  RecordHead at_limit;
+  CHECK(read_record_head("{\"a\":" + std::string(63, '[') + std::string(63, ']') + "}", at_limit));
+  RecordHead not_object;
+  CHECK_FALSE(read_record_head("[1]", not_object));
+  CHECK(json_problem(std::string(100000, '[')) == "nested deeper than 64 levels");
+  CHECK(json_problem("{\"a\": 1") == "not valid JSON");
+  CHECK(json_problem("{\"a\": [1, {\"b\": null}]}").empty());
+}
+
+TEST_CASE("printable escapes control characters, escape sequences and invalid UTF-8", "[exp]") {
+  CHECK(printable("brave-otter") == "brave-otter");
+  CHECK(printable("caf\xc3\xa9 \xe2\x9c\x93") == "caf\xc3\xa9 \xe2\x9c\x93");  // UTF-8 stays
+  CHECK(printable("a\x1b[31mb\x07") == "a\\x1b[31mb\\x07");
+  CHECK(printable("l1\nl2\tx\r") == "l1\\nl2\\tx\\r");
+  CHECK(printable("\xc2\x9b" "2J") == "\\xc2\\x9b2J");  // C1 CSI
+  CHECK(printable("\xff\xc3") == "\\xff\\xc3");      // not UTF-8
+  CHECK(printable(std::string("a\0b", 3)) == "a\\x00b");
+  CHECK(printable("\x7f") == "\\x7f");
+}
+
+TEST_CASE("names that read as run ids", "[exp]") {
+  const std::vector<std::string> ids = {"01M8XNVBAESNQ3FH7ANAN0DPPX"};
+  CHECK(name_reads_as_id("01M8", ids));
+  CHECK(name_reads_as_id("snq3fh", ids));      // the random part, any case
+  CHECK(name_reads_as_id("SNQ3FH7A", ids));    // the short id
+  CHECK(name_reads_as_id("o1m8x", ids));       // O reads as 0
+  CHECK_FALSE(name_reads_as_id("SNQ", ids));   // too short to be a prefix
+  CHECK_FALSE(name_reads_as_id("deep", ids));  // could be an id, but is none of these
+  CHECK_FALSE(name_reads_as_id("run-SNQ3", ids));
+  CHECK(normalize_run_id("o1lI") == "0111");
+  CHECK(reads_as_id_prefix("abcd"));
+  CHECK_FALSE(reads_as_id_prefix("abcu"));  // U is not in the alphabet
+  CHECK_FALSE(reads_as_id_prefix(std::string(27, 'A')));
+}
+
+TEST_CASE("closest names: typos, prefixes and parts, nearest first", "[exp]") {
+  const std::vector<std::string> names = {"metrics.acc", "metrics.loss", "params.lr", "brave-otter", "calm-heron"};
+  CHECK(closest_names("brave-oter", names) == std::vector<std::string>{"brave-otter"});
+  CHECK(closest_names("acc", names) == std::vector<std::string>{"metrics.acc"});
+  CHECK(closest_names("zzzzzz", names).empty());
+  CHECK(did_you_mean({"a", "b", "c"}) == "did you mean 'a', 'b' or 'c'?");
+  CHECK(did_you_mean({}).empty());
 }

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mlops::exp {
@@ -108,21 +109,42 @@ struct ListOptions {
   std::string filter;       // the filter language (filter.hpp)
   std::string sort;         // [-]FIELD; default: newest first
   std::size_t limit = 0;    // 0 = no limit
+  std::vector<std::string> columns;  // fields to show (checked and resolved like the others)
 };
+
+// What `exp list` shows: the runs, and the columns asked for with every name resolved.
+// Field names in the filter, the sort and the columns must exist in at least one listed run
+// (in any run when none is listed; unchecked params./metrics. names when there is no run at
+// all); a bare name meaning exactly one params.X or metrics.X stands for it (logged at info
+// level). Otherwise Error{usage} naming the closest existing names.
+struct Listing {
+  std::vector<Run> runs;
+  std::vector<std::string> columns;
+};
+MLOPS_API Listing list_runs(const stdfs::path& cwd, const ListOptions& options);
 
 MLOPS_API std::vector<Run> list(const stdfs::path& cwd, const ListOptions& options);
 // The same as a JSON array; without a filter or sort it streams the cached records as they
 // are, which keeps `exp list --json` fast on tens of thousands of runs.
 MLOPS_API std::string list_json(const stdfs::path& cwd, const ListOptions& options);
-// RUN is an id, an unambiguous id prefix or a name. Error{not_found} / Error{usage} listing
-// the candidates when ambiguous.
+// RUN is an id, a name, or a prefix (4+ characters, any case) of an id or of its random part
+// (the last 16 characters; short_id shows the first 8 of them). Error{not_found} suggesting
+// close names, Error{usage} listing the candidates when ambiguous, Error{invalid_input} for
+// a ref that holds no valid run.
 MLOPS_API Run show(const stdfs::path& cwd, const std::string& run);
 // The tail (at most `max_bytes`) of a run's captured stdout (fd 1) or stderr (fd 2).
 MLOPS_API std::string log_tail(const stdfs::path& cwd, const Run& run, int fd, std::size_t max_bytes);
 
-// Value of FIELD for a run: params.X, metrics.X (last; .min/.max/.step/.count), id, name,
-// status, exit_code, baseline, dirty, started, ended, duration, host, user, sweep, note.
+// Value of FIELD for a run: params.X, metrics.X (last; .min/.max/.step/.count), id, short_id,
+// name, status, exit_code, baseline, dirty, started, ended, duration, host, user, sweep, note.
 MLOPS_API std::optional<nlohmann::json> field(const Run& r, const std::string& name);
+// The first 8 characters of the id's random part: unique in practice, and accepted wherever
+// a run is named.
+MLOPS_API std::string short_run_id(const std::string& id);
+// Text from a run record (names, tags, notes, keys: anyone's repository may hold anything)
+// made safe for a terminal: control characters, escape sequences and invalid UTF-8 are
+// shown as \n, \t, \xNN.
+MLOPS_API std::string printable(std::string_view text);
 
 // ---- changing ----
 
@@ -152,8 +174,14 @@ MLOPS_API SyncResult pull(const stdfs::path& cwd, const std::string& remote);
 struct GcResult {
   std::size_t live_dirs = 0, worktrees = 0, outputs = 0, cache_entries = 0;
   bool packed = false;
+  std::vector<std::string> pruned;        // "REF: why" for each invalid ref removed
+  std::vector<std::string> invalid_kept;  // "REF: why" for invalid refs left (no --prune-invalid, or not removable)
 };
 MLOPS_API GcResult gc(const stdfs::path& cwd);
+struct GcOptions {
+  bool prune_invalid = false;  // delete refs under refs/mlops/exps/ that hold no valid run
+};
+MLOPS_API GcResult gc(const stdfs::path& cwd, const GcOptions& options);
 
 // ---- comparing ----
 
