@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // mlops package build: the package section of mlops.yaml -> layers in the store -> a
 // ModelPack manifest tagged NAME:TAG. Files are hashed on every core, each read once.
+#include "package/archive_io.hpp"
 #include "package/card.hpp"
 #include "package/digest_cache.hpp"
 #include "package/layers.hpp"
@@ -44,6 +45,23 @@ bool excluded(const std::string& rel, const std::vector<std::string>& patterns) 
     if (::fnmatch(p.c_str(), rel.c_str(), 0) == 0 || ::fnmatch(p.c_str(), base.c_str(), 0) == 0) return true;
   }
   return false;
+}
+
+// Names go into tar headers, JSON annotations and the signed statement, which hold UTF-8
+// only, and unpack refuses control characters: such a name is refused before anything is
+// written (storing the raw bytes would make a package that no JSON reader and no unpack
+// could take).
+void check_name(const std::string& rel, const std::string& target = {}) {
+  const auto bad = [](std::string_view s) {
+    return !valid_utf8(s) || std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  };
+  const std::string hint = "rename it, or leave it out with package.exclude or .mlopsignore";
+  if (bad(rel)) {
+    throw Error(ErrorKind::invalid_input, "'" + printable(rel) + "': the name is not UTF-8 or holds a control character", hint);
+  }
+  if (bad(target)) {
+    throw Error(ErrorKind::invalid_input, rel + " is a symlink to '" + printable(target) + "', which is not UTF-8 or holds a control character", hint);
+  }
 }
 
 const std::vector<std::string> k_default_exclude = {"__pycache__", "*.pyc", ".git", ".DS_Store", ".ipynb_checkpoints"};
@@ -102,6 +120,7 @@ struct Planner {
     std::error_code ec;
     const std::string target = stdfs::read_symlink(abs, ec).string();
     if (ec) throw Error(ErrorKind::io, "cannot read the symlink " + rel + ": " + ec.message());
+    check_name(rel, target);
     check_symlink(spec, rel, target);
     TarItem i;
     i.type = TarItem::symlink;
@@ -133,6 +152,7 @@ struct Planner {
         const std::string name = it->path().filename().string();
         const std::string rel = rel_dir + "/" + name;
         if (excluded(rel, exclude)) continue;
+        check_name(rel);
         struct stat st{};
         if (::lstat(it->path().c_str(), &st) != 0) throw_errno("cannot read " + rel);
         if (S_ISDIR(st.st_mode)) {

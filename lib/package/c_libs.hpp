@@ -30,7 +30,7 @@ inline constinit dynlib::Library libsodium{MLOPS_LIBSODIUM_SONAME, "libsodium", 
   X(archive_entry_set_perm) X(archive_entry_set_mtime) X(archive_entry_set_uid) X(archive_entry_set_gid)       \
   X(archive_entry_set_symlink_utf8) X(archive_entry_pathname_utf8) X(archive_entry_pathname)                   \
   X(archive_entry_filetype) X(archive_entry_size) X(archive_entry_size_is_set) X(archive_entry_symlink)        \
-  X(archive_entry_symlink_utf8) X(archive_entry_hardlink) X(archive_entry_perm) X(archive_entry_mode)           \
+  X(archive_entry_symlink_utf8) X(archive_entry_hardlink) X(archive_entry_hardlink_utf8) X(archive_entry_perm) X(archive_entry_mode)           \
   X(archive_write_new) X(archive_write_free) X(archive_write_set_format_pax_restricted)                        \
   X(archive_write_set_format_ustar) X(archive_write_set_options) X(archive_write_open2)                         \
   X(archive_write_header) X(archive_write_data) X(archive_write_close) X(archive_write_set_bytes_per_block)    \

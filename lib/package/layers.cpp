@@ -2,6 +2,7 @@
 #include "package/layers.hpp"
 
 #include "core/fd.hpp"
+#include "package/archive_io.hpp"
 #include "package/c_libs.hpp"
 
 #include <mlops/error.hpp>
@@ -217,15 +218,15 @@ PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem
   }
   TarSink sink(store, compression);
   WriteContext ctx{&sink, nullptr};
+  const Utf8Locale utf8;  // names are UTF-8 (the planner checked), whatever the environment says
   ArchiveWritePtr a(archive_write_new());
   ArchiveEntryPtr entry(archive_entry_new());
   if (!a || !entry) throw Error(ErrorKind::internal, "cannot create a tar writer");
+  // Anything but ARCHIVE_OK is a failure here: a warning from the writer means a header that
+  // is not exactly what we asked for, and a layer must be the same bytes everywhere.
   auto check = [&](int rc, const std::string& what) {
     if (ctx.error) std::rethrow_exception(ctx.error);
-    if (rc < ARCHIVE_WARN) {
-      const char* msg = archive_error_string(a.get());
-      throw Error(ErrorKind::internal, what + ": " + (msg ? msg : "libarchive error"));
-    }
+    if (rc != ARCHIVE_OK) throw Error(ErrorKind::internal, "cannot write the tar layer: " + printable(what) + ": " + archive_message(a.get()));
   };
   check(archive_write_set_format_pax_restricted(a.get()), "tar format");
   check(archive_write_set_bytes_per_block(a.get(), 64 * 1024), "tar block size");
@@ -235,6 +236,9 @@ PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem
   std::vector<char> buf(k_buffer);
   for (const auto& item : items) {
     check_interrupted();
+    if (!valid_utf8(item.name) || !valid_utf8(item.target)) {
+      throw Error(ErrorKind::invalid_input, printable(item.name) + ": the name is not UTF-8");
+    }
     archive_entry_clear(entry.get());
     archive_entry_set_pathname_utf8(entry.get(), item.type == TarItem::directory ? (item.name + "/").c_str() : item.name.c_str());
     archive_entry_set_mtime(entry.get(), 0, 0);

@@ -3,6 +3,7 @@
 
 #include "core/fd.hpp"
 #include "core/sha256.hpp"
+#include "package/archive_io.hpp"
 #include "package/c_libs.hpp"
 
 #include <mlops/error.hpp>
@@ -65,7 +66,7 @@ std::optional<std::string> file_name(std::string_view raw) {
 
 // A layer's problem, in the form every verification message takes.
 std::string blob_problem(const Descriptor& layer, const std::string& label, const std::string& what) {
-  return "blob " + layer.digest + " (" + label + "): " + what;
+  return "blob " + layer.digest + " (" + printable(label) + "): " + what;
 }
 
 struct LayerResult {
@@ -140,11 +141,6 @@ la_ssize_t tar_read(struct archive*, void* data, const void** buffer) {
   }
 }
 
-const char* entry_path(archive_entry* e) {
-  const char* p = archive_entry_pathname_utf8(e);
-  return p != nullptr ? p : archive_entry_pathname(e);
-}
-
 void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind, LayerResult& out) {
   const auto label_it = layer.annotations.find(annotation::filepath);
   const std::string label = label_it != layer.annotations.end() ? label_it->get<std::string>() : layer.media_type;
@@ -156,19 +152,21 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
     return;
   }
   src.fd = fd.get();
+  const Utf8Locale utf8;
   ArchiveReadPtr a(archive_read_new());
   if (!a) throw Error(ErrorKind::internal, "libarchive: out of memory");
-  archive_read_support_format_tar(a.get());
   // Only the filter the media type names: a blob compressed otherwise is not that layer.
-  if (kind.compression == "gzip") archive_read_support_filter_gzip(a.get());
-  if (kind.compression == "zstd") archive_read_support_filter_zstd(a.get());
+  int rc = archive_read_support_format_tar(a.get());
+  if (rc == ARCHIVE_OK && kind.compression == "gzip") rc = archive_read_support_filter_gzip(a.get());
+  if (rc == ARCHIVE_OK && kind.compression == "zstd") rc = archive_read_support_filter_zstd(a.get());
+  if (rc != ARCHIVE_OK) throw Error(ErrorKind::internal, "cannot read " + kind.compression + " tar layers: " + archive_message(a.get()));
   auto fail = [&](const std::string& what) {
     if (src.interrupted) check_interrupted();
     std::string why = what;
     if (src.read_errno != 0) {
       why += std::string(": ") + std::strerror(src.read_errno);
-    } else if (const char* msg = archive_error_string(a.get()); msg != nullptr) {
-      why += std::string(": ") + msg;
+    } else {
+      why += ": " + archive_message(a.get());
     }
     out.problems.push_back(blob_problem(layer, label, why));
     out.files.clear();
@@ -183,24 +181,32 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
     archive_entry* e = nullptr;
     const int r = archive_read_next_header(a.get(), &e);
     if (r == ARCHIVE_EOF) break;
-    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+    if (r != ARCHIVE_OK) {
       fail("cannot read the tar");
       return;
     }
-    const char* raw = entry_path(e);
-    const auto name = file_name(raw != nullptr ? raw : "");
+    std::string raw, target;
+    try {
+      raw = entry_pathname(e, "entry");
+      target = entry_hardlink(e, "entry '" + printable(raw) + "'");
+    } catch (const Error& err) {
+      out.problems.push_back(blob_problem(layer, label, err.what()));
+      out.files.clear();
+      return;
+    }
+    const auto name = file_name(raw);
     if (!name) {
-      out.problems.push_back(blob_problem(layer, label, "entry '" + std::string(raw != nullptr ? raw : "") + "' has an unsafe path"));
+      out.problems.push_back(blob_problem(layer, label, "entry '" + printable(raw) + "' has an unsafe path"));
       out.files.clear();
       return;
     }
     const auto type = archive_entry_filetype(e);
-    if (const char* target = archive_entry_hardlink(e); target != nullptr) {
+    if (!target.empty()) {
       // A hard link carries no data: it is another name for a file earlier in the layer.
       const auto t = file_name(target);
       const auto it = t ? digests.find(*t) : digests.end();
       if (it == digests.end()) {
-        out.problems.push_back(blob_problem(layer, label, "hard link " + *name + " to '" + target + "', which is not an earlier file"));
+        out.problems.push_back(blob_problem(layer, label, "hard link " + printable(*name) + " to '" + printable(target) + "', which is not an earlier file"));
         out.files.clear();
         return;
       }
@@ -210,7 +216,7 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
     }
     if (type == AE_IFDIR || type == AE_IFLNK) continue;
     if (type != AE_IFREG) {
-      out.problems.push_back(blob_problem(layer, label, "entry " + *name + " is neither a file, a directory nor a symlink"));
+      out.problems.push_back(blob_problem(layer, label, "entry " + printable(*name) + " is neither a file, a directory nor a symlink"));
       out.files.clear();
       return;
     }

@@ -157,7 +157,7 @@ class TarWriter {
  private:
   void check(int rc, const std::string& what) {
     if (m_target.error) std::rethrow_exception(m_target.error);
-    if (rc < ARCHIVE_WARN) throw Error(ErrorKind::io, m_target.what + ": " + what + ": " + archive_message(m_a.get()));
+    if (rc != ARCHIVE_OK) throw Error(ErrorKind::io, m_target.what + ": " + what + ": " + archive_message(m_a.get()));
   }
   void header(const std::string& name, unsigned type, unsigned perm, std::uint64_t size) {
     archive_entry_clear(m_entry.get());

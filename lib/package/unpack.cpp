@@ -336,13 +336,13 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
     check_interrupted();
     const int rc = archive_read_next_header(a, &entry);
     if (rc == ARCHIVE_EOF) break;
-    if (rc < ARCHIVE_WARN) throw fail("not a valid tar archive: " + archive_message(a));
-    const char* raw_name = archive_entry_pathname(entry);
-    if (raw_name == nullptr) throw fail("a tar entry has no usable name");
-    const std::string name = raw_name;
+    // A warning is a header libarchive had to guess at (a bad pax record, a name it could not
+    // convert): from a hostile archive, a guess is not good enough.
+    if (rc != ARCHIVE_OK) throw fail("not a valid tar archive: " + archive_message(a));
+    const std::string name = entry_pathname(entry, what);
     const std::string rel = safe_entry_path(name, what);
     const std::string entry_what = "'" + printable(name) + "'";
-    if (archive_entry_hardlink(entry) != nullptr) {
+    if (!entry_hardlink(entry, what).empty()) {
       throw fail(entry_what + " is a hard link; only regular files, directories and symlinks are unpacked");
     }
     const bool selected = whole || (!rel.empty() && m_selection.entry(rel));
@@ -351,12 +351,12 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
         if (selected && !rel.empty()) add(rel, Node{Node::directory, "", "", what, 0, true});
         break;
       case AE_IFLNK: {
-        const char* target = archive_entry_symlink(entry);
         if (rel.empty()) throw fail(entry_what + " is a symlink in place of the package root");
-        check_link_target(rel, target != nullptr ? target : "", what);
+        const std::string target = entry_symlink(entry, what + ": " + entry_what);
+        check_link_target(rel, target, what);
         if (!selected) break;
         std::string staged = std::to_string(m_next++);
-        if (::symlinkat(target, m_staging_fd.get(), staged.c_str()) != 0) throw_errno("cannot create a symlink in " + m_staging->path().string());
+        if (::symlinkat(target.c_str(), m_staging_fd.get(), staged.c_str()) != 0) throw_errno("cannot create a symlink in " + m_staging->path().string());
         add(rel, Node{Node::symlink, staged, target, what, 0, false});
         break;
       }
@@ -365,7 +365,7 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
         const la_int64_t declared = archive_entry_size(entry);
         if (declared < 0) throw fail(entry_what + " has a negative size");
         if (!selected) {
-          if (archive_read_data_skip(a) < ARCHIVE_WARN) {
+          if (archive_read_data_skip(a) != ARCHIVE_OK) {
             throw fail(entry_what + " is truncated or damaged: " + archive_message(a));
           }
           break;
@@ -404,6 +404,7 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
 void Unpacker::tar_layer(const Descriptor& d, const LayerType& t, bool whole, const std::string& what) {
   Fd in = open_blob(d, what);
   HashingSource source(in.get(), what);
+  const Utf8Locale utf8;
   ArchiveReadPtr a(archive_read_new());
   if (!a) throw Error(ErrorKind::internal, "cannot create a tar reader");
   // Only the compression the media type names: a mislabelled blob is an error, not a guess.

@@ -208,6 +208,21 @@ TEST_CASE("safe_entry_path normalises harmless names and refuses the rest", "[pa
     CHECK_THROWS_AS(safe_entry_path(bad, "t"), Error);
   }
   CHECK(printable("a\x1b[31mb\\") == "a\\x1b[31mb\\x5c");
+  // Bytes that are not UTF-8, and C1 controls, are escaped; UTF-8 text is kept.
+  CHECK(printable("donn\xc3\xa9" "es \xe6\x97\xa5") == "donn\xc3\xa9" "es \xe6\x97\xa5");
+  CHECK(printable("bad\xff\xfe") == "bad\\xff\\xfe");
+  CHECK(printable("csi\xc2\x9b") == "csi\\xc2\\x9b");
+  CHECK(printable("\xe6\x97") == "\\xe6\\x97");
+}
+
+TEST_CASE("valid_utf8 takes UTF-8 and nothing else", "[package]") {
+  CHECK(valid_utf8(""));
+  CHECK(valid_utf8("plain"));
+  CHECK(valid_utf8("donn\xc3\xa9" "es \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80"));
+  for (const char* bad : {"\xff", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe6\x97", "\x80"}) {
+    INFO(printable(bad));
+    CHECK_FALSE(valid_utf8(bad));
+  }
 }
 
 // ---- happy paths ----
@@ -382,6 +397,14 @@ TEST_CASE("hostile tar layers are refused and write nothing", "[package][unpack]
   }
   SECTION("not a tar at all") {
     bytes = std::string(700, 'z');
+  }
+  SECTION("a name that is not UTF-8") {
+    bytes = ustar({tfile("src/bad\xff\xfe.py", "x")});
+    message = "'src/bad\\xff\\xfe.py' is not UTF-8";
+  }
+  SECTION("a symlink target that is not UTF-8") {
+    bytes = ustar({tdir("src/"), tlink("src/l", "a\xc0\xaf")});
+    message = "is not UTF-8";
   }
   fx.tar("src", bytes);
   fx.publish();
