@@ -2,6 +2,7 @@
 // mlops package: build, list, inspect, verify, sign, unpack, tag, rm, gc, export, import.
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "progress.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/package.hpp>
@@ -24,7 +25,7 @@ struct Opts {
   package::BuildOptions build;
   std::string ref, target, dir, file, key;
   std::vector<std::string> refs, filters;
-  bool force = false;
+  bool force = false, repair = false;
   stdfs::path store_path() const { return store.empty() ? package::default_store() : stdfs::path(store); }
 };
 
@@ -106,13 +107,29 @@ int run_inspect(Opts& o, Context& ctx) {
 }
 
 int run_verify(Opts& o, Context& ctx) {
-  std::optional<stdfs::path> key;
-  if (!o.key.empty()) key = o.key;
-  const auto r = package::verify(o.store_path(), o.ref, key);
-  for (const auto& p : r.problems) ctx.out.error(p, "");
+  package::VerifyOptions vo;
+  if (!o.key.empty()) vo.public_key = o.key;
+  vo.repair = o.repair;
+  ProgressLine line(ctx.out, "verify");
+  vo.progress = &line;
+  const auto r = with_progress(ctx, line, "nothing was changed", [&] { return package::verify(o.store_path(), o.ref, vo); });
+  for (std::size_t i = 0; i < r.problems.size(); ++i) {
+    std::string hint;
+    if (i + 1 == r.problems.size()) {
+      if (!r.moved_aside.empty()) {
+        hint = "moved " + std::to_string(r.moved_aside.size()) + " corrupt blob" + (r.moved_aside.size() == 1 ? "" : "s") +
+               " aside (into the store's mlops/corrupt/; 'mlops package gc' deletes them): run 'mlops package build' in the "
+               "package's project, or 'mlops package import' its tarball again, to make them anew";
+      } else if (!o.repair) {
+        hint = "'mlops package verify " + o.ref + " --repair' moves corrupt blobs aside; then 'mlops package build' (or 'mlops "
+               "package import FILE') makes them anew";
+      }
+    }
+    ctx.out.error(r.problems[i], hint);
+  }
   if (ctx.out.json()) {
     ctx.out.print_json({{"ok", r.ok}, {"problems", r.problems}, {"blobs_checked", r.blobs_checked}, {"bytes_checked", r.bytes_checked},
-                        {"signature_checked", r.signature_checked}, {"key_id", r.key_id}});
+                        {"signature_checked", r.signature_checked}, {"key_id", r.key_id}, {"moved_aside", r.moved_aside}});
   } else if (r.ok) {
     ctx.out.print("ok: " + std::to_string(r.blobs_checked) + " blobs, " + human_size(r.bytes_checked) + " re-hashed" +
                   (r.signature_checked ? ", signature by " + r.key_id.substr(0, 16) + " valid" : "") + "\n");
@@ -168,9 +185,11 @@ int run_rm(Opts& o, Context& ctx) {
 int run_gc(Opts& o, Context& ctx) {
   const auto r = package::gc(o.store_path());
   if (ctx.out.json()) {
-    ctx.out.print_json({{"blobs_removed", r.blobs_removed}, {"bytes_freed", r.bytes_freed}});
+    ctx.out.print_json({{"blobs_removed", r.blobs_removed}, {"partial_blobs_removed", r.partial_blobs_removed}, {"bytes_freed", r.bytes_freed}});
   } else {
-    ctx.out.print("removed " + std::to_string(r.blobs_removed) + " blobs, " + human_size(r.bytes_freed) + " freed\n");
+    ctx.out.print("removed " + std::to_string(r.blobs_removed) + " blobs" +
+                  (r.partial_blobs_removed > 0 ? " and " + std::to_string(r.partial_blobs_removed) + " partial ones left by interrupted builds" : "") +
+                  ", " + human_size(r.bytes_freed) + " freed\n");
   }
   return 0;
 }
@@ -240,9 +259,11 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   inspect->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
 
   auto* verify = sub(cmd, ctx, o, "verify", "Re-hash every blob of a package; with --key, check its signature", R"(  mlops package verify churn:v2                  # exit 1 and the bad blob on corruption
-  mlops package verify churn:v2 --key mlops-signing.key.pub)", run_verify);
+  mlops package verify churn:v2 --key mlops-signing.key.pub
+  mlops package verify churn:v2 --repair && mlops package build   # a flipped byte: moved aside, then made anew)", run_verify);
   verify->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
   verify->add_option("--key", o->key, "Public key (PEM) the package must be signed with")->type_name("FILE");
+  verify->add_flag("--repair", o->repair, "Move corrupt blobs aside, so the next build or import makes them anew");
 
   auto* sign = sub(cmd, ctx, o, "sign", "Sign a package's file digests (Ed25519, DSSE, stored as a referrer)", R"(  mlops key generate release.key
   mlops package sign churn:v2 --key release.key

@@ -77,7 +77,7 @@ _mlops() {
         '/package/build') opts='--help -h --help-all --store --tag -t --from-exp --compression --created --jobs -j --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/package/list') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/package/inspect') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
-        '/package/verify') opts='--help -h --help-all --store --key --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
+        '/package/verify') opts='--help -h --help-all --store --key --repair --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/package/sign') opts='--help -h --help-all --store --key --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;
         '/package/unpack') opts='--help -h --help-all --store --filter --force -f --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='dirs' ;;
         '/package/tag') opts='--help -h --help-all --store --help -h --help-all --json --quiet -q --verbose -v --color -C'; cmds=''; pos='' ;;

@@ -169,6 +169,7 @@ complete -c mlops -n 'test "(__mlops_path)" = \'package verify\'' -l help -s h -
 complete -c mlops -n 'test "(__mlops_path)" = \'package verify\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n 'test "(__mlops_path)" = \'package verify\'' -l store -r -d 'Package store (default $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store)'
 complete -c mlops -n 'test "(__mlops_path)" = \'package verify\'' -l key -r -d 'Public key (PEM) the package must be signed with'
+complete -c mlops -n 'test "(__mlops_path)" = \'package verify\'' -l repair -d 'Move corrupt blobs aside, so the next build or import makes them anew'
 complete -c mlops -n 'test "(__mlops_path)" = \'package sign\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n 'test "(__mlops_path)" = \'package sign\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n 'test "(__mlops_path)" = \'package sign\'' -l store -r -d 'Package store (default $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store)'

@@ -289,8 +289,8 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
   const bool user_card = std::any_of(planner.jobs.begin(), planner.jobs.end(), [](const Job& j) { return j.path == k_model_card; });
 
   Store store(store_root);
-  const FileLock gc_guard = store.gc_lock(false);  // gc waits until our manifest is in the index
-  DigestCache cache(store.state_dir() / "digests-v1");
+  const FileLock gc_guard = store.writer_lock();  // gc waits until our manifest is in the index
+  DigestCache cache(store.state_dir() / "digests-v2");
   cache.load();
   const int threads = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   run_jobs(planner.jobs, store, cache, compression, threads, events);

@@ -75,7 +75,7 @@ struct LayerResult {
   std::exception_ptr error;  // an interruption, carried to the calling thread
 };
 
-void hash_raw(const Store& store, const Descriptor& layer, const std::set<std::string>& rehashed, LayerResult& out) {
+void hash_raw(const Store& store, const Descriptor& layer, const std::set<std::string>& rehashed, const Progress& progress, LayerResult& out) {
   const auto name_it = layer.annotations.find(annotation::filepath);
   const std::string label = name_it != layer.annotations.end() ? name_it->get<std::string>() : std::string("raw layer");
   const auto name = name_it != layer.annotations.end() ? file_name(label) : std::nullopt;
@@ -105,6 +105,7 @@ void hash_raw(const Store& store, const Descriptor& layer, const std::set<std::s
     }
     if (n == 0) break;
     h.update(buf.data(), static_cast<std::size_t>(n));
+    progress.advance(static_cast<std::uint64_t>(n));
   }
   const std::string hex = h.hex();
   if ("sha256:" + hex != layer.digest) out.problems.push_back(blob_problem(layer, label, "digest mismatch (its content changed)"));
@@ -120,6 +121,7 @@ struct TarSource {
   std::vector<char> buf = std::vector<char>(k_buffer);
   int read_errno = 0;
   bool interrupted = false;
+  Progress progress;
 };
 
 la_ssize_t tar_read(struct archive*, void* data, const void** buffer) {
@@ -136,16 +138,18 @@ la_ssize_t tar_read(struct archive*, void* data, const void** buffer) {
       return -1;
     }
     src->hash.update(src->buf.data(), static_cast<std::size_t>(n));
+    src->progress.advance(static_cast<std::uint64_t>(n));
     *buffer = src->buf.data();
     return n;
   }
 }
 
-void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind, LayerResult& out) {
+void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind, const Progress& progress, LayerResult& out) {
   const auto label_it = layer.annotations.find(annotation::filepath);
   const std::string label = label_it != layer.annotations.end() ? label_it->get<std::string>() : layer.media_type;
   const stdfs::path path = store.blob_path(layer.digest);
   TarSource src;
+  src.progress = progress;
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     out.problems.push_back(blob_problem(layer, label, errno == ENOENT ? "missing from the store" : std::string("cannot read: ") + std::strerror(errno)));
@@ -247,7 +251,8 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
   if ("sha256:" + src.hash.hex() != layer.digest) out.problems.push_back(blob_problem(layer, label, "digest mismatch (its content changed)"));
 }
 
-void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, const std::set<std::string>& rehashed, LayerResult& out) {
+void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, const std::set<std::string>& rehashed, const Progress& progress,
+                LayerResult& out) {
   try {
     const Descriptor layer = parse_descriptor(j, "layer " + std::to_string(index + 1) + " of the package manifest");
     const auto kind = layer_kind(layer.media_type);
@@ -256,9 +261,9 @@ void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, 
       return;
     }
     if (kind->tar) {
-      hash_tar(store, layer, *kind, out);
+      hash_tar(store, layer, *kind, progress, out);
     } else {
-      hash_raw(store, layer, rehashed, out);
+      hash_raw(store, layer, rehashed, progress, out);
     }
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::interrupted) {
@@ -273,17 +278,28 @@ void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, 
 
 }  // namespace
 
-PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed) {
+PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed, const Progress& progress) {
   PackageContent content;
   const auto layers = manifest.is_object() ? manifest.find("layers") : manifest.end();
   if (!manifest.is_object() || layers == manifest.end() || !layers->is_array()) {
     content.problems.push_back("the package manifest has no layers");
     return content;
   }
+  std::uint64_t total = 0;
+  for (const auto& l : *layers) {
+    const auto d = l.find("digest");
+    const auto size = l.find("size");
+    if (d != l.end() && d->is_string() && rehashed.count(d->get<std::string>()) != 0) {
+      const auto mt = l.find("mediaType");
+      if (mt == l.end() || !mt->is_string() || mt->get<std::string>().find(".tar") == std::string::npos) continue;  // raw: not read again
+    }
+    if (size != l.end() && size->is_number_unsigned()) total += size->get<std::uint64_t>();
+  }
+  progress.phase("checking the signature", total);
   std::vector<LayerResult> results(layers->size());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i = next++; i < results.size(); i = next++) hash_layer(store, (*layers)[i], i, rehashed, results[i]);
+    for (std::size_t i = next++; i < results.size(); i = next++) hash_layer(store, (*layers)[i], i, rehashed, progress, results[i]);
   };
   const std::size_t n_threads = std::min<std::size_t>(results.size(), std::max(1u, std::thread::hardware_concurrency()));
   {

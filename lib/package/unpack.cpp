@@ -682,7 +682,7 @@ UnpackResult Unpacker::run(const IndexEntry& package) {
 }  // namespace
 
 UnpackResult unpack(const stdfs::path& store_root, const std::string& ref, const stdfs::path& dir, const UnpackOptions& options) {
-  Store store(store_root);
+  Store store(store_root, StoreAccess::read);
   const IndexEntry package = store.resolve(ref);
   Unpacker unpacker(store, dir, options);
   return unpacker.run(package);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <mlops/api.hpp>
+#include <mlops/progress.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -82,13 +83,21 @@ MLOPS_API void tag(const stdfs::path& store, const std::string& source, const st
 MLOPS_API std::vector<std::string> remove(const stdfs::path& store, const std::vector<std::string>& refs);
 
 struct GcResult {
-  std::size_t blobs_removed = 0;
+  std::size_t blobs_removed = 0;          // unreferenced, and corrupt ones verify --repair moved aside
+  std::size_t partial_blobs_removed = 0;  // left in ingest/ by writers that died
   std::uint64_t bytes_freed = 0;
 };
 MLOPS_API GcResult gc(const stdfs::path& store);
 
 // ---- verification and signing ----
 
+struct VerifyOptions {
+  std::optional<stdfs::path> public_key;  // also check the signature by this key
+  // Move the blobs whose store copy is corrupt aside (into <store>/mlops/corrupt/), so that
+  // the next build or import writes them again. Waits for builds and imports to finish.
+  bool repair = false;
+  ProgressObserver* progress = nullptr;
+};
 struct VerifyResult {
   bool ok = true;
   std::vector<std::string> problems;  // one line each: "blob sha256:… (weights.bin): digest mismatch"
@@ -96,9 +105,12 @@ struct VerifyResult {
   std::uint64_t bytes_checked = 0;
   bool signature_checked = false;
   std::string key_id;  // of the key that verified the signature
+  std::vector<std::string> moved_aside;  // with `repair`: the corrupt blobs moved out of the way
 };
-// Re-hashes every blob of REF; with `public_key`, also checks its signature and that the
-// signed file digests match the package. Problems are reported, not thrown.
+// Re-hashes every blob of REF and checks the config's diff ids against the layers' content;
+// with a public key, also checks its signature and that the signed file digests match the
+// package. Problems are reported, not thrown.
+MLOPS_API VerifyResult verify(const stdfs::path& store, const std::string& ref, const VerifyOptions& options);
 MLOPS_API VerifyResult verify(const stdfs::path& store, const std::string& ref, const std::optional<stdfs::path>& public_key = {});
 
 struct KeyPair {
@@ -135,9 +147,10 @@ MLOPS_API UnpackResult unpack(const stdfs::path& store, const std::string& ref, 
                               const UnpackOptions& options);
 
 // An OCI image layout tarball holding REF, its blobs and its signatures.
-MLOPS_API void export_tar(const stdfs::path& store, const std::string& ref, const stdfs::path& file);
-// Adds an OCI layout tarball's manifests and tags to the store; every blob is verified.
-// Returns the refs (or digests, for untagged manifests) imported.
-MLOPS_API std::vector<std::string> import_tar(const stdfs::path& store, const stdfs::path& file);
+MLOPS_API void export_tar(const stdfs::path& store, const std::string& ref, const stdfs::path& file, ProgressObserver* progress = nullptr);
+// Adds an OCI layout tarball's manifests and tags to the store: only the blobs they
+// reference, each checked against its descriptor's size and digest, and the config's diff
+// ids against the layers. Returns the refs (or digests, for untagged manifests) imported.
+MLOPS_API std::vector<std::string> import_tar(const stdfs::path& store, const stdfs::path& file, ProgressObserver* progress = nullptr);
 
 }  // namespace mlops::package
