@@ -31,8 +31,11 @@ struct Opts {
 
 int run_build(Opts& o, Context& ctx) {
   package::BuildEvents ev;
-  if (ctx.global.verbose > 0) ev.status = [&ctx](const std::string& line) { ctx.out.status(line); };
-  const auto r = package::build(stdfs::current_path(), o.store_path(), o.build, ev);
+  ProgressLine line(ctx.out, "build");
+  if (ctx.global.verbose > 0 && !ctx.out.quiet()) ev.status = [&line](const std::string& l) { line.print(l); };
+  ev.progress = &line;
+  const auto r = with_progress(ctx, line, "nothing was tagged; the blobs written so far serve the next build, which also removes partial ones",
+                               [&] { return package::build(stdfs::current_path(), o.store_path(), o.build, ev); });
   for (const auto& w : r.warnings) ctx.out.warn(w);
   if (ctx.out.json()) {
     nlohmann::json layers = nlohmann::json::array();
@@ -151,7 +154,9 @@ int run_unpack(Opts& o, Context& ctx) {
   package::UnpackOptions uo;
   uo.filters = o.filters;
   uo.overwrite = o.force;
-  const auto r = package::unpack(o.store_path(), o.ref, o.dir, uo);
+  ProgressLine line(ctx.out, "unpack");
+  uo.progress = &line;
+  const auto r = with_progress(ctx, line, "nothing was written to " + o.dir, [&] { return package::unpack(o.store_path(), o.ref, o.dir, uo); });
   if (ctx.out.json()) {
     ctx.out.print_json({{"files", r.files}, {"bytes", r.bytes}, {"paths", r.paths}});
   } else {
@@ -195,14 +200,20 @@ int run_gc(Opts& o, Context& ctx) {
 }
 
 int run_export(Opts& o, Context& ctx) {
-  package::export_tar(o.store_path(), o.ref, o.file);
+  ProgressLine line(ctx.out, "export");
+  with_progress(ctx, line, o.file + " was not written", [&] {
+    package::export_tar(o.store_path(), o.ref, o.file, &line);
+    return 0;
+  });
   if (ctx.out.json()) ctx.out.print_json({{"ref", o.ref}, {"file", o.file}});
   else ctx.out.status("exported " + o.ref + " to " + o.file);
   return 0;
 }
 
 int run_import(Opts& o, Context& ctx) {
-  const auto refs = package::import_tar(o.store_path(), o.file);
+  ProgressLine line(ctx.out, "import");
+  const auto refs = with_progress(ctx, line, "nothing was imported; blobs already written stay for the next import or gc",
+                                  [&] { return package::import_tar(o.store_path(), o.file, &line); });
   if (ctx.out.json()) {
     ctx.out.print_json(refs);
   } else {

@@ -61,7 +61,7 @@ void ProgressLine::phase(std::string_view name, std::uint64_t total_bytes) noexc
   {
     std::lock_guard lock(m_mutex);
     m_phase.assign(name);
-    m_item.clear();
+    m_items.clear();
     m_phase_start = Clock::now();
     m_done = 0;
     m_total = total_bytes;
@@ -77,8 +77,14 @@ void ProgressLine::advance(std::uint64_t bytes) noexcept {
 }
 
 void ProgressLine::item(std::string_view name) noexcept {
-  std::lock_guard lock(m_mutex);
-  m_item.assign(name);
+  try {
+    std::lock_guard lock(m_mutex);
+    const auto id = std::this_thread::get_id();
+    std::erase_if(m_items, [&](const Current& c) { return c.thread == id; });
+    if (!name.empty()) m_items.push_back({id, std::string(name), m_started++});
+  } catch (...) {
+    // Out of memory for a name: the interruption message will miss it.
+  }
 }
 
 void ProgressLine::clear() noexcept {
@@ -100,7 +106,9 @@ std::string ProgressLine::where() const {
   std::lock_guard lock(m_mutex);
   std::string s = m_operation;
   if (!m_phase.empty()) s += ": " + m_phase;
-  if (!m_item.empty()) s += " " + m_item;
+  auto items = m_items;
+  std::sort(items.begin(), items.end(), [](const Current& a, const Current& b) { return a.started < b.started; });
+  for (std::size_t i = 0; i < items.size(); ++i) s += (i == 0 ? " " : ", ") + items[i].name;
   const std::uint64_t done = m_done, total = m_total;
   if (!m_phase.empty()) {
     s += " (" + package::human_size(done) + (total > 0 ? " of " + package::human_size(total) : std::string()) + " done)";

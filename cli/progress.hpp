@@ -20,6 +20,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace mlops::cli {
 
@@ -41,7 +43,8 @@ class ProgressLine final : public ProgressObserver {
   // Prints `line` on stderr without garbling the progress line (for -v status lines that
   // arrive while it is shown).
   void print(std::string_view line) noexcept;
-  // "hashing models/weights.bin: 412 MiB of 2.0 GiB", for an interruption message.
+  // "build: hashing models/weights.bin, src (412 MiB of 2.0 GiB done)", for an
+  // interruption message.
   std::string where() const;
   bool drawing() const noexcept { return m_enabled; }
 
@@ -56,7 +59,15 @@ class ProgressLine final : public ProgressObserver {
   std::atomic<std::uint64_t> m_done{0}, m_total{0};
   std::atomic<std::int64_t> m_next_draw_ns{0};  // steady clock, nanoseconds
   mutable std::mutex m_mutex;                    // guards everything below
-  std::string m_phase, m_item;
+  std::string m_phase;
+  // What each thread works on, in the order they started.
+  struct Current {
+    std::thread::id thread;
+    std::string name;
+    std::uint64_t started;
+  };
+  std::vector<Current> m_items;
+  std::uint64_t m_started = 0;
   Clock::time_point m_phase_start;
   std::size_t m_drawn = 0;  // columns of the line on screen, 0 = none
 };

@@ -168,7 +168,8 @@ std::size_t read_some(int fd, void* buf, std::size_t size, const std::string& wh
   }
 }
 
-HashingSource::HashingSource(int fd, std::string what) : m_fd(fd), m_what(std::move(what)), m_buf(k_buffer) {}
+HashingSource::HashingSource(int fd, std::string what, const Progress& progress)
+    : m_fd(fd), m_what(std::move(what)), m_buf(k_buffer), m_progress(progress) {}
 
 la_ssize_t HashingSource::on_read(archive*, void* client, const void** buffer) {
   auto* self = static_cast<HashingSource*>(client);
@@ -177,6 +178,7 @@ la_ssize_t HashingSource::on_read(archive*, void* client, const void** buffer) {
     const std::size_t n = read_some(self->m_fd, self->m_buf.data(), self->m_buf.size(), self->m_what);
     self->m_hash.update(self->m_buf.data(), n);
     self->m_size += n;
+    self->m_progress.advance(n);
     *buffer = self->m_buf.data();
     return static_cast<la_ssize_t>(n);
   } catch (...) {

@@ -7,6 +7,8 @@
 #include "core/fd.hpp"
 #include "core/sha256.hpp"
 
+#include <mlops/progress.hpp>
+
 #include <archive.h>
 #include <locale.h>
 
@@ -66,7 +68,7 @@ std::size_t read_some(int fd, void* buf, std::size_t size, const std::string& wh
 // is told the stream failed; callers rethrow it with rethrow_if_failed().
 class HashingSource {
  public:
-  HashingSource(int fd, std::string what);
+  HashingSource(int fd, std::string what, const Progress& progress = {});
   HashingSource(const HashingSource&) = delete;
   HashingSource& operator=(const HashingSource&) = delete;
 
@@ -89,6 +91,7 @@ class HashingSource {
   Sha256 m_hash;
   std::vector<char> m_buf;
   std::uint64_t m_size = 0;
+  Progress m_progress;
   std::exception_ptr m_error;
 };
 

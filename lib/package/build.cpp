@@ -202,6 +202,10 @@ void run_jobs(std::vector<Job>& jobs, Store& store, DigestCache& cache, const st
   std::vector<std::size_t> order(jobs.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return jobs[a].bytes > jobs[b].bytes; });
+  const Progress progress(events.progress);
+  std::uint64_t total = 0;
+  for (const auto& j : jobs) total += j.tar ? content_bytes(j.items) : j.bytes;
+  progress.phase("hashing", total);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr error;
@@ -212,7 +216,9 @@ void run_jobs(std::vector<Job>& jobs, Store& store, DigestCache& cache, const st
       if (k >= order.size() || failed.load()) return;
       Job& j = jobs[order[k]];
       try {
-        j.result = j.tar ? pack_tar(store, cache, j.items, compression) : pack_raw(store, cache, j.source, j.path);
+        progress.item(j.path);
+        j.result = j.tar ? pack_tar(store, cache, j.items, compression, progress) : pack_raw(store, cache, j.source, j.path, progress);
+        progress.item({});
         if (events.status && !j.result.cached) {
           std::lock_guard lock(mutex);
           events.status("packed " + j.path + (j.tar ? "/ (tar)" : ""));

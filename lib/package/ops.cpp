@@ -303,7 +303,6 @@ VerifyResult verify(const stdfs::path& store_root, const std::string& ref, const
   std::vector<char> buf(1u << 20);
 
   // The manifest first: without it there is nothing else to check.
-  progress.phase("verifying", e.descriptor.size);
   const BlobCheck mc = check_blob(store, e.descriptor, std::nullopt, true, buf, progress);
   ++r.blobs_checked;
   r.bytes_checked += mc.size;

@@ -129,6 +129,7 @@ class TarWriter {
   }
   // Streams the blob, hashing it: a damaged store copy is not exported.
   void blob(const Store& store, const std::string& digest, std::vector<char>& buf, const Progress& progress) {
+    progress.item(short_digest(digest));
     const std::string name = "blobs/sha256/" + std::string(digest_hex(digest));
     Fd in(::open(store.blob_path(digest).c_str(), O_RDONLY | O_CLOEXEC));
     if (!in) {

@@ -162,7 +162,7 @@ std::string short_digest(std::string_view digest) { return std::string(digest.su
 class Unpacker {
  public:
   Unpacker(Store& store, const stdfs::path& dir, const UnpackOptions& options)
-      : m_store(store), m_dir(dir), m_options(options), m_selection(options.filters), m_buf(k_buffer) {}
+      : m_store(store), m_dir(dir), m_options(options), m_selection(options.filters), m_buf(k_buffer), m_progress(options.progress) {}
 
   ~Unpacker() {
     // The staging directory goes first, then whatever was created to hold DIR itself (left
@@ -207,6 +207,7 @@ class Unpacker {
   const UnpackOptions& m_options;
   Selection m_selection;
   std::vector<char> m_buf;
+  Progress m_progress;
   std::vector<stdfs::path> m_created;  // directories created for DIR itself, deepest first
   std::optional<fs::TempDir> m_staging;
   Fd m_dir_fd, m_staging_fd;
@@ -319,6 +320,7 @@ void Unpacker::raw_layer(const Descriptor& d, const std::string& rel, const std:
     total += n;
     if (total > d.size) corrupt(what, d, "is larger than its descriptor says (" + std::to_string(d.size) + " bytes)");
     write_all(out.get(), m_buf.data(), n, rel);
+    m_progress.advance(n);
   }
   check_blob(what, d, "sha256:" + hash.hex(), total);
   if (::fchmod(out.get(), executable ? 0755 : 0644) != 0) throw_errno("cannot set the mode of " + rel);
@@ -403,7 +405,7 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
 
 void Unpacker::tar_layer(const Descriptor& d, const LayerType& t, bool whole, const std::string& what) {
   Fd in = open_blob(d, what);
-  HashingSource source(in.get(), what);
+  HashingSource source(in.get(), what, m_progress);
   const Utf8Locale utf8;
   ArchiveReadPtr a(archive_read_new());
   if (!a) throw Error(ErrorKind::internal, "cannot create a tar reader");
@@ -647,12 +649,19 @@ UnpackResult Unpacker::run(const IndexEntry& package) {
     if (l.whole || (l.type.tar && m_selection.has_globs())) selected.push_back(std::move(l));
   }
   open_dir();
+  std::uint64_t total = 0;
+  for (const auto& l : selected) total += l.descriptor.size;
+  m_progress.phase("unpacking", total);
   for (const auto& l : selected) {
-    if (l.type.tar) tar_layer(l.descriptor, l.type, l.whole, l.what);
+    if (!l.type.tar) continue;
+    m_progress.item(l.rel.empty() ? short_digest(l.descriptor.digest) : l.rel);
+    tar_layer(l.descriptor, l.type, l.whole, l.what);
   }
   precheck_existing(selected);
   for (const auto& l : selected) {
-    if (!l.type.tar) raw_layer(l.descriptor, l.rel, l.what);
+    if (l.type.tar) continue;
+    m_progress.item(l.rel);
+    raw_layer(l.descriptor, l.rel, l.what);
   }
   if (!m_selection.everything() && m_plan.empty()) {
     std::string list;

@@ -55,7 +55,8 @@ struct BuildResult {
 };
 
 struct BuildEvents {
-  std::function<void(const std::string& line)> status;  // progress lines for stderr
+  std::function<void(const std::string& line)> status;  // "packed src/ (tar)": lines for stderr with -v
+  ProgressObserver* progress = nullptr;                  // bytes hashed, as they go
 };
 
 // Reads the `package:` section of mlops.yaml under `project` (or above it).
@@ -135,6 +136,7 @@ MLOPS_API SignResult sign(const stdfs::path& store, const std::string& ref, cons
 struct UnpackOptions {
   std::vector<std::string> filters;  // model, datasets, code, docs, or a glob on file paths; any match
   bool overwrite = false;            // replace existing files
+  ProgressObserver* progress = nullptr;
 };
 struct UnpackResult {
   std::size_t files = 0;

@@ -26,8 +26,8 @@ class MLOPS_API ProgressObserver {
   virtual void add_total(std::uint64_t bytes) noexcept = 0;
   // `bytes` more of the current phase are done.
   virtual void advance(std::uint64_t bytes) noexcept = 0;
-  // What is being worked on now (a file, a layer): for telling the user what an
-  // interruption stopped. Optional.
+  // The calling thread now works on `name` (a file, a layer); "" when it is done with it.
+  // For telling the user what an interruption stopped. Optional.
   virtual void item(std::string_view name) noexcept;
 };
 
