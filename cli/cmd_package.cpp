@@ -42,8 +42,14 @@ int run_build(Opts& o, Context& ctx) {
     for (const auto& l : r.layers) {
       layers.push_back({{"path", l.path}, {"mediaType", l.media_type}, {"digest", l.digest}, {"size", l.size}, {"reused", l.reused}, {"cached", l.cached}});
     }
-    ctx.out.print_json({{"ref", r.ref}, {"digest", r.digest}, {"size", r.size}, {"new_blobs", r.new_blobs}, {"bytes_read", r.bytes_read}, {"layers", layers}});
+    nlohmann::json excluded = nlohmann::json::array();
+    for (const auto& x : r.excluded) excluded.push_back({{"path", x.path}, {"rule", x.rule}});
+    ctx.out.print_json({{"ref", r.ref}, {"digest", r.digest}, {"size", r.size}, {"new_blobs", r.new_blobs}, {"bytes_read", r.bytes_read},
+                        {"layers", layers}, {"excluded", excluded}});
     return 0;
+  }
+  if (ctx.global.verbose > 0) {
+    for (const auto& x : r.excluded) ctx.out.status("left out " + x.path + " (" + x.rule + ")");
   }
   ctx.out.status("built " + r.ref + ": " + std::to_string(r.layers.size()) + " layers, " + human_size(r.size) + ", " +
                  std::to_string(r.new_blobs) + " new blob" + (r.new_blobs == 1 ? "" : "s") + ", " + human_size(r.bytes_read) + " read");
@@ -104,6 +110,16 @@ int run_inspect(Opts& o, Context& ctx) {
   if (!j["referrers"].empty()) {
     text += "\nSignatures:\n";
     for (const auto& r : j["referrers"]) text += "  " + r.value("digest", "") + " key " + r.value("key_id", "?") + "\n";
+  }
+  const auto& excluded = j["excluded"];
+  if (!excluded.empty() && ctx.global.verbose > 0) {
+    text += "\nLeft out by its last build here:\n";
+    std::vector<std::vector<std::string>> ex{{"PATH", "RULE"}};
+    for (const auto& x : excluded) ex.push_back({x.value("path", ""), x.value("rule", "")});
+    text += format_table(ex, ctx.out);
+  } else if (!excluded.empty()) {
+    text += "\n" + std::to_string(excluded.size()) + " path" + (excluded.size() == 1 ? " was" : "s were") +
+            " left out by ignore rules (-v lists them)\n";
   }
   ctx.out.print(text);
   return 0;
@@ -266,6 +282,7 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   mlops package list --json | jq -r '.[].ref')", run_list);
 
   auto* inspect = sub(cmd, ctx, o, "inspect", "Show a package's layers, lineage and annotations", R"(  mlops package inspect churn:v2
+  mlops package inspect -v churn:v2                # also what .gitignore/.mlopsignore left out
   mlops package inspect churn:v2 --json | jq .config)", run_inspect);
   inspect->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
 

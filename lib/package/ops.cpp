@@ -6,6 +6,7 @@
 #include "package/store.hpp"
 
 #include <mlops/error.hpp>
+#include <mlops/fs.hpp>
 #include <mlops/interrupt.hpp>
 #include <mlops/package.hpp>
 #include <mlops/progress.hpp>
@@ -107,6 +108,13 @@ nlohmann::json inspect(const stdfs::path& store_root, const std::string& ref) {
     referrers.push_back(j);
   }
   out["referrers"] = referrers;
+  out["excluded"] = nlohmann::json::array();
+  try {
+    const auto notes = nlohmann::json::parse(fs::read_file(store.build_notes(e.descriptor.digest)), nullptr, false);
+    if (notes.is_object() && notes.contains("excluded") && notes["excluded"].is_array()) out["excluded"] = notes["excluded"];
+  } catch (const Error&) {
+    // No notes (built elsewhere, imported, or nothing was left out).
+  }
   return out;
 }
 
@@ -184,6 +192,14 @@ GcResult gc(const stdfs::path& store_root) {
       r.bytes_freed += size_ec ? 0 : size;
     }
   }
+  // Notes of builds whose manifest is gone.
+  for (stdfs::directory_iterator it(store.state_dir() / "builds", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() != 64 + 5 || name.substr(64) != ".json") continue;
+    const std::string digest = "sha256:" + name.substr(0, 64);
+    if (is_digest(digest) && !store.has_blob(digest)) ::unlink(it->path().c_str());
+  }
+  ec.clear();
   // Every writer holds the lock this gc holds exclusively: whatever is in ingest/ was left
   // by one that died (kill -9, power loss), however young it is.
   const IngestCleanup ingest = store.clean_ingest(true);

@@ -114,6 +114,8 @@ class Store {
   stdfs::path state_dir() const { return m_root / "mlops"; }
   stdfs::path ingest_dir() const { return m_root / "ingest"; }
   stdfs::path corrupt_dir() const { return state_dir() / "corrupt"; }
+  // What the last build of a manifest left out (package inspect -v): mlops/builds/<hex>.json.
+  stdfs::path build_notes(std::string_view digest) const { return state_dir() / "builds" / (std::string(digest_hex(digest)) + ".json"); }
 
   bool has_blob(std::string_view digest) const;
   // The blob is there with exactly `size` bytes.

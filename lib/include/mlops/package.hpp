@@ -44,6 +44,13 @@ struct LayerResult {
   bool cached = false;     // the digest came from the cache: the file was not read
 };
 
+// A path of a listed directory the build left out, and the rule that did it:
+// "src/.gitignore:3: *.egg-info/", ".mlopsignore:1: data/raw/", "package.exclude: __pycache__".
+struct ExcludedPath {
+  std::string path;  // relative to the project; directories end in '/'
+  std::string rule;
+};
+
 struct BuildResult {
   std::string ref;     // NAME:TAG
   std::string digest;  // of the manifest
@@ -52,6 +59,7 @@ struct BuildResult {
   std::uint64_t bytes_read = 0;
   std::size_t new_blobs = 0;
   std::vector<std::string> warnings;  // e.g. a model file that is not what --from-exp's run produced
+  std::vector<ExcludedPath> excluded;  // in walk order, at most 10,000
 };
 
 struct BuildEvents {
@@ -75,7 +83,8 @@ struct PackageInfo {
 };
 MLOPS_API std::vector<PackageInfo> list(const stdfs::path& store);
 
-// Manifest, config, layers, lineage and referrers of REF (NAME[:TAG], digest or digest prefix).
+// Manifest, config, layers, lineage and referrers of REF (NAME[:TAG], digest or digest prefix),
+// and "excluded": what its last build here left out ([{path, rule}], [] when unknown).
 MLOPS_API nlohmann::json inspect(const stdfs::path& store, const std::string& ref);
 
 MLOPS_API void tag(const stdfs::path& store, const std::string& source, const std::string& target);
