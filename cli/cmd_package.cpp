@@ -263,6 +263,7 @@ Examples:
   mlops package list
   mlops package verify churn:v2 --key mlops-signing.key.pub
   mlops package unpack churn:v2 ./deploy --filter model
+  skopeo inspect --raw oci:$MLOPS_HOME:churn:v2        # the manifest (skopeo 1.9 needs --raw)
   skopeo copy oci:$MLOPS_HOME:churn:v2 docker://registry/churn:v2
 
 The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/mlops/store).)");
@@ -319,7 +320,9 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   mlops package gc --json)", run_gc);
 
   auto* exp = sub(cmd, ctx, o, "export", "Write a package as an OCI layout tarball", R"(  mlops package export churn:v2 churn-v2.tar
-  skopeo inspect oci-archive:churn-v2.tar)", run_export);
+  skopeo inspect --raw oci-archive:churn-v2.tar:churn:v2            # --raw and the tag: see docs/formats.md
+  skopeo inspect --config --raw oci-archive:churn-v2.tar:churn:v2   # the ModelPack config
+  skopeo copy oci-archive:churn-v2.tar:churn:v2 docker://registry/churn:v2)", run_export);
   exp->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
   exp->add_option("FILE", o->file, "Tarball to write")->required();
 
