@@ -18,6 +18,7 @@
 #include <mlops/package.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,31 +79,51 @@ la_ssize_t on_write(archive*, void* client, const void* buffer, size_t length) {
   }
 }
 
-// A temp file beside the target, removed unless it was renamed over it.
+// A temp file beside the target, removed unless it was renamed over it. Created as
+// .NAME.new-*, locked, then renamed to .NAME.tmp-*: one of those whose lock is free was left
+// by an export that died (kill -9), and the next export to NAME removes it.
 class TempFile {
  public:
   explicit TempFile(const stdfs::path& target) {
     const stdfs::path dir = target.has_parent_path() ? target.parent_path() : stdfs::path(".");
-    std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    const std::string stem = "." + target.filename().string();
+    remove_stale(dir, stem + ".tmp-");
+    std::string tmpl = (dir / (stem + ".new-XXXXXX")).string();
     m_fd = Fd(::mkostemp(tmpl.data(), O_CLOEXEC));
     if (!m_fd) throw_errno("cannot create a temporary file in " + dir.string());
     m_path = tmpl;
+    if (::flock(m_fd.get(), LOCK_EX | LOCK_NB) != 0) throw_errno("cannot lock " + m_path.string());
+    const stdfs::path named = dir / (stem + ".tmp-" + tmpl.substr(tmpl.size() - 6));
+    if (::rename(m_path.c_str(), named.c_str()) != 0) throw_errno("cannot rename " + m_path.string());
+    m_path = named;
   }
   ~TempFile() {
-    m_fd.reset();
     if (!m_path.empty()) ::unlink(m_path.c_str());
+    m_fd.reset();
   }
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
 
   int fd() const { return m_fd.get(); }
   const stdfs::path& path() const { return m_path; }
+
+  static void remove_stale(const stdfs::path& dir, const std::string& prefix) {
+    std::error_code ec;
+    for (stdfs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.rfind(prefix, 0) != 0 || name.size() != prefix.size() + 6) continue;
+      Fd fd(::open(it->path().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+      if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // its export is alive
+      ::unlink(it->path().c_str());
+    }
+  }
   void commit(const stdfs::path& target) {
     if (::fchmod(m_fd.get(), 0644) != 0) throw_errno("cannot chmod " + m_path.string());
     if (::fsync(m_fd.get()) != 0) throw_errno("cannot write " + m_path.string());
-    m_fd.close(m_path.string());
+    // Renamed while locked, so no other export takes it for a dead one's.
     if (::rename(m_path.c_str(), target.c_str()) != 0) throw_errno("cannot write " + target.string());
     m_path.clear();
+    m_fd.close(target.string());
     fs::fsync_dir(target.has_parent_path() ? target.parent_path() : stdfs::path("."));
   }
 

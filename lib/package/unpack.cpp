@@ -18,6 +18,7 @@
 // Glob filters are fnmatch(3) patterns without FNM_PATHNAME or FNM_PERIOD: `*` spans '/' and
 // matches dot files ("*.py" finds src/pkg/__init__.py). A pattern matching a directory selects
 // everything below it ("src" or "src/pkg").
+#include "core/log.hpp"
 #include "package/archive_io.hpp"
 #include "package/c_libs.hpp"
 #include "package/store.hpp"
@@ -28,6 +29,7 @@
 #include <mlops/package.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -167,8 +169,8 @@ class Unpacker {
   ~Unpacker() {
     // The staging directory goes first, then whatever was created to hold DIR itself (left
     // empty by a failure; after success the list is empty).
-    m_staging_fd.reset();
     m_staging.reset();
+    m_staging_fd.reset();  // the lock goes last
     m_dir_fd.reset();
     for (const auto& p : m_created) ::rmdir(p.c_str());
   }
@@ -187,6 +189,7 @@ class Unpacker {
   };
 
   void open_dir();
+  void remove_stale_staging() const;
   Layer parse_layer(const nlohmann::json& j, std::size_t index) const;
   void precheck_existing(const std::vector<Layer>& layers) const;
   [[noreturn]] void existing_files(const std::vector<std::string>& existing) const;
@@ -209,7 +212,21 @@ class Unpacker {
   std::vector<char> m_buf;
   Progress m_progress;
   std::vector<stdfs::path> m_created;  // directories created for DIR itself, deepest first
-  std::optional<fs::TempDir> m_staging;
+  // The staging directory, removed (while still locked) when the unpack ends.
+  struct Staging {
+    explicit Staging(stdfs::path p) : m_path(std::move(p)) {}
+    ~Staging() {
+      std::error_code ec;
+      stdfs::remove_all(m_path, ec);
+    }
+    Staging(const Staging&) = delete;
+    Staging& operator=(const Staging&) = delete;
+    const stdfs::path& path() const { return m_path; }
+
+   private:
+    stdfs::path m_path;
+  };
+  std::optional<Staging> m_staging;
   Fd m_dir_fd, m_staging_fd;
   std::size_t m_next = 0;
   std::map<std::string, Node> m_plan;
@@ -237,6 +254,19 @@ bool executable_from_metadata(const Descriptor& d, const std::string& what) {
   return (mode->get<std::int64_t>() & 0111) != 0;
 }
 
+void Unpacker::remove_stale_staging() const {
+  std::error_code ec;
+  for (stdfs::directory_iterator it(m_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(k_staging_prefix, 0) != 0 || name.rfind(std::string(k_staging_prefix) + "new-", 0) == 0) continue;
+    Fd fd(::openat(m_dir_fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // not a directory, or its unpack is alive
+    std::error_code rm_ec;
+    stdfs::remove_all(it->path(), rm_ec);  // flat: numbered files and symlinks, never followed
+    if (!rm_ec) log::info("removed {}, left by an unpack that was killed", it->path().string());
+  }
+}
+
 void Unpacker::open_dir() {
   struct stat st{};
   if (::stat(m_dir.c_str(), &st) == 0) {
@@ -255,9 +285,18 @@ void Unpacker::open_dir() {
   }
   m_dir_fd = Fd(::open(m_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!m_dir_fd) throw_errno("cannot open " + m_dir.string());
-  m_staging.emplace(m_dir, k_staging_prefix);
-  m_staging_fd = Fd(::open(m_staging->path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!m_staging_fd) throw_errno("cannot open " + m_staging->path().string());
+  remove_stale_staging();
+  // Created as .mlops-unpack-new-*, locked, then renamed: a .mlops-unpack-* directory whose
+  // lock is free was left by an unpack that died (kill -9), and the next one removes it.
+  fs::TempDir fresh(m_dir, std::string(k_staging_prefix) + "new-");
+  m_staging_fd = Fd(::open(fresh.path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!m_staging_fd) throw_errno("cannot open " + fresh.path().string());
+  if (::flock(m_staging_fd.get(), LOCK_EX | LOCK_NB) != 0) throw_errno("cannot lock " + fresh.path().string());
+  const std::string suffix = fresh.path().filename().string().substr(k_staging_prefix.size() + 4);
+  const stdfs::path named = m_dir / (std::string(k_staging_prefix) + suffix);
+  if (::rename(fresh.path().c_str(), named.c_str()) != 0) throw_errno("cannot rename " + fresh.path().string());
+  fresh.release();
+  m_staging.emplace(named);
 }
 
 Fd Unpacker::open_blob(const Descriptor& d, const std::string& what) const {
