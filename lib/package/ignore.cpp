@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "package/ignore.hpp"
 
+#include "core/fd.hpp"
 #include "core/log.hpp"
 #include "git/index_file.hpp"
 #include "git/libgit2.hpp"
@@ -8,9 +9,15 @@
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 namespace mlops::package {
 
@@ -220,6 +227,12 @@ IgnoreFile parse_ignore_file(std::string_view text, std::string base, std::strin
     if (line.front() == '/') line.remove_prefix(1);
     if (line.empty()) continue;
     pat.pattern = std::string(line);
+    constexpr std::string_view specials = "*?[\\";
+    if (pat.pattern.find_first_of(specials) == std::string::npos) {
+      pat.shape = IgnorePattern::Shape::literal;
+    } else if (pat.pattern.front() == '*' && pat.pattern.find_first_of(specials, 1) == std::string::npos) {
+      pat.shape = IgnorePattern::Shape::suffix;
+    }
     f.patterns.push_back(std::move(pat));
   }
   return f;
@@ -230,9 +243,28 @@ const IgnorePattern* last_match(const IgnoreFile& file, std::string_view path, b
   const std::string_view below = path.substr(file.base.size());
   const auto slash = path.rfind('/');
   const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const auto same = [icase](std::string_view a, std::string_view b) {
+    return a.size() == b.size() &&
+           (a == b || (icase && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                        return lower(static_cast<unsigned char>(x)) == lower(static_cast<unsigned char>(y));
+                      })));
+  };
   for (auto it = file.patterns.rbegin(); it != file.patterns.rend(); ++it) {
     if (it->dir_only && !is_dir) continue;
-    if (wildmatch(it->pattern, it->anchored ? below : name, icase)) return &*it;
+    const std::string_view text = it->anchored ? below : name;
+    bool hit = false;
+    switch (it->shape) {
+      case IgnorePattern::Shape::literal: hit = same(it->pattern, text); break;
+      case IgnorePattern::Shape::suffix: {
+        // "*" + suffix: the star may not take a '/'.
+        const std::string_view suffix = std::string_view(it->pattern).substr(1);
+        hit = text.size() >= suffix.size() && same(text.substr(text.size() - suffix.size()), suffix) &&
+              text.substr(0, text.size() - suffix.size()).find('/') == std::string_view::npos;
+        break;
+      }
+      case IgnorePattern::Shape::glob: hit = wildmatch(it->pattern, text, icase); break;
+    }
+    if (hit) return &*it;
   }
   return nullptr;
 }
@@ -255,15 +287,29 @@ std::string reason(const IgnoreFile& f, const IgnorePattern& p) {
   return f.source + ":" + std::to_string(p.line) + ": " + (p.negated ? "!" : "") + p.pattern + (p.dir_only ? "/" : "");
 }
 
-std::string read_or_empty(const stdfs::path& p) {
-  std::error_code ec;
-  if (!stdfs::is_regular_file(p, ec)) return {};
-  try {
-    return fs::read_file(p);
-  } catch (const Error& e) {
-    log::warn("cannot read {}: {}", p.string(), e.what());
-    return {};
+// The file's text, or nullopt when there is none (the common case: one failed open, no stat).
+std::optional<std::string> read_if_there(const stdfs::path& p) {
+  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno != ENOENT && errno != ENOTDIR) log::warn("cannot read {}: {}", p.string(), std::strerror(errno));
+    return std::nullopt;
   }
+  struct stat st{};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  std::string text;
+  char buf[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      log::warn("cannot read {}: {}", p.string(), std::strerror(errno));
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+    if (text.size() > (1u << 20)) break;  // more than any ignore file needs: the rest is not read
+  }
+  return text;
 }
 
 }  // namespace
@@ -301,26 +347,37 @@ Exclusions::Exclusions(const stdfs::path& project) : m_root(project) {
     }
     const char* common = git_repository_commondir(raw);
     if (common != nullptr) {
-      m_global.push_back(parse_ignore_file(read_or_empty(stdfs::path(common) / "info" / "exclude"), "", ".git/info/exclude"));
+      if (auto text = read_if_there(stdfs::path(common) / "info" / "exclude")) m_global.push_back(parse_ignore_file(*text, "", ".git/info/exclude"));
     }
-    if (!excludes.empty()) m_global.push_back(parse_ignore_file(read_or_empty(excludes), "", excludes.string()));
-  }
-  // Tracked files are never ignored by git.
-  try {
-    const IndexFile index = read_index(stdfs::path(git_repository_path(raw)) / "index");
-    for (const auto& e : index.entries) {
-      m_tracked.insert(e.path);
-      for (auto slash = e.path.find('/'); slash != std::string::npos; slash = e.path.find('/', slash + 1)) m_tracked_dirs.insert(e.path.substr(0, slash));
+    if (!excludes.empty()) {
+      if (auto text = read_if_there(excludes)) m_global.push_back(parse_ignore_file(*text, "", excludes.string()));
     }
-  } catch (const Error& e) {
-    log::warn("cannot read the git index ({}): tracked files that .gitignore matches are left out of the package", e.what());
   }
+  if (const char* gitdir = git_repository_path(raw)) m_index_file = stdfs::path(gitdir) / "index";
+}
+
+bool Exclusions::tracked(const std::string& path, bool is_dir) const {
+  if (!m_tracked) {
+    m_tracked.emplace();
+    try {
+      for (auto& e : git::read_index(m_index_file).entries) m_tracked->push_back(std::move(e.path));
+      std::sort(m_tracked->begin(), m_tracked->end());  // by path already; stages may repeat one
+    } catch (const Error& e) {
+      log::warn("cannot read the git index ({}): tracked files that .gitignore matches are left out of the package", e.what());
+    }
+  }
+  if (!is_dir) return std::binary_search(m_tracked->begin(), m_tracked->end(), path);
+  const std::string prefix = path + "/";
+  const auto it = std::lower_bound(m_tracked->begin(), m_tracked->end(), prefix);
+  return it != m_tracked->end() && it->compare(0, prefix.size(), prefix) == 0;
 }
 
 Exclusions::~Exclusions() = default;
 
-IgnoreFile Exclusions::read(const std::string& dir, const char* name) const {
-  return parse_ignore_file(read_or_empty(m_root / (dir + name)), dir, dir + name);
+std::optional<IgnoreFile> Exclusions::read(const std::string& dir, const char* name) const {
+  auto text = read_if_there(m_root / (dir + name));
+  if (!text) return std::nullopt;
+  return parse_ignore_file(*text, dir, dir + name);
 }
 
 Exclusions::LevelPtr Exclusions::listed(const std::string& rel, bool git_rules) const {
@@ -349,7 +406,7 @@ Exclusions::LevelPtr Exclusions::enter(const LevelPtr& parent, const std::string
   l->dir = m_prefix + rel + "/";
   l->git_rules = parent->git_rules;
   l->git_excluded = parent->git_excluded;
-  if (l->git_rules && m_in_git && !l->git_excluded) l->gitignore = read(l->dir, ".gitignore");
+  if (l->git_rules && m_in_git) l->gitignore = read(l->dir, ".gitignore");
   l->mlopsignore = read(l->dir, ".mlopsignore");
   // A directory git ignores but that holds tracked files: entered (for the tracked ones),
   // its untracked files ignored. .mlopsignore re-including it lifts that.
@@ -359,41 +416,15 @@ Exclusions::LevelPtr Exclusions::enter(const LevelPtr& parent, const std::string
     for (const Level* x = parent.get(); x != nullptr && !mlops_decided; x = x->parent.get()) {
       if (x->mlopsignore) mlops_decided = last_match(*x->mlopsignore, path, true, m_icase) != nullptr;
     }
-    if (!mlops_decided) {
-      for (const Level* x = parent.get(); x != nullptr; x = x->parent.get()) {
-        if (!x->gitignore) continue;
-        if (const IgnorePattern* p = last_match(*x->gitignore, path, true, m_icase)) {
-          if (!p->negated) l->git_excluded = reason(*x->gitignore, *p);
-          return l;
-        }
-      }
-      for (const auto& g : m_global) {
-        if (const IgnorePattern* p = last_match(g, path, true, m_icase)) {
-          if (!p->negated) l->git_excluded = reason(g, *p);
-          return l;
-        }
-      }
-    }
+    if (!mlops_decided) l->git_excluded = git_verdict(parent.get(), path, true);
   }
+  // Inside a directory git ignores, git reads no .gitignore.
+  if (l->git_excluded) l->gitignore.reset();
   return l;
 }
 
-std::optional<std::string> Exclusions::excluded(const LevelPtr& level, const std::string& rel, bool is_dir) const {
-  const std::string path = m_prefix + rel;
-  // .mlopsignore first: its rules, negations included, override git's.
-  for (const Level* x = level.get(); x != nullptr; x = x->parent.get()) {
-    if (!x->mlopsignore) continue;
-    if (const IgnorePattern* p = last_match(*x->mlopsignore, path, is_dir, m_icase)) {
-      if (p->negated) return std::nullopt;
-      return reason(*x->mlopsignore, *p);
-    }
-  }
-  if (!level->git_rules || !m_in_git) return std::nullopt;
-  if (is_dir ? m_tracked_dirs.count(path) != 0 : m_tracked.count(path) != 0) {
-    return std::nullopt;  // tracked (or holding tracked files): git does not ignore it; enter() handles the rest
-  }
-  if (level->git_excluded) return *level->git_excluded;
-  for (const Level* x = level.get(); x != nullptr; x = x->parent.get()) {
+std::optional<std::string> Exclusions::git_verdict(const Level* level, const std::string& path, bool is_dir) const {
+  for (const Level* x = level; x != nullptr; x = x->parent.get()) {
     if (!x->gitignore) continue;
     if (const IgnorePattern* p = last_match(*x->gitignore, path, is_dir, m_icase)) {
       if (p->negated) return std::nullopt;
@@ -407,6 +438,24 @@ std::optional<std::string> Exclusions::excluded(const LevelPtr& level, const std
     }
   }
   return std::nullopt;
+}
+
+std::optional<std::string> Exclusions::excluded(const LevelPtr& level, const std::string& rel, bool is_dir) const {
+  const std::string path = m_prefix + rel;
+  // .mlopsignore first: its rules, negations included, override git's.
+  for (const Level* x = level.get(); x != nullptr; x = x->parent.get()) {
+    if (!x->mlopsignore) continue;
+    if (const IgnorePattern* p = last_match(*x->mlopsignore, path, is_dir, m_icase)) {
+      if (p->negated) return std::nullopt;
+      return reason(*x->mlopsignore, *p);
+    }
+  }
+  if (!level->git_rules || !m_in_git) return std::nullopt;
+  std::optional<std::string> why = level->git_excluded;
+  if (!why) why = git_verdict(level.get(), path, is_dir);
+  // Tracked (or holding tracked files): git does not ignore it; enter() handles the rest.
+  if (why && tracked(path, is_dir)) return std::nullopt;
+  return why;
 }
 
 }  // namespace mlops::package

@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +36,9 @@ struct IgnorePattern {
   bool dir_only = false;  // a trailing '/'
   bool anchored = false;  // a '/' at the start or in the middle: matched against the path below the file's directory
   int line = 0;
+  // Most lines are a name ("build") or "*" and a suffix ("*.pyc"): compared without
+  // wildmatch, as git does.
+  enum class Shape { glob, literal, suffix } shape = Shape::glob;
 };
 
 struct IgnoreFile {
@@ -82,15 +84,21 @@ class Exclusions {
   bool in_git() const noexcept { return m_in_git; }
 
  private:
-  IgnoreFile read(const std::string& dir_from_root, const char* name) const;
+  // The ignore file `name` in a directory (root-relative), if there is one.
+  std::optional<IgnoreFile> read(const std::string& dir_from_root, const char* name) const;
 
   stdfs::path m_root;        // the worktree, or the project outside git
   std::string m_prefix;      // the project relative to m_root: "" or "sub/dir/"
   bool m_in_git = false;
   bool m_icase = false;
   std::vector<IgnoreFile> m_global;  // info/exclude, then core.excludesFile: checked in that order
-  std::set<std::string> m_tracked;   // root-relative paths in the index
-  std::set<std::string> m_tracked_dirs;
+  // Whether git tracks `path` (a directory: a file below it). The index is read the first
+  // time a git rule would leave something out: most builds never need it.
+  bool tracked(const std::string& path, bool is_dir) const;
+  // What git's rules (without tracked files) say of `path` in `level`'s directory.
+  std::optional<std::string> git_verdict(const Level* level, const std::string& path, bool is_dir) const;
+  stdfs::path m_index_file;
+  mutable std::optional<std::vector<std::string>> m_tracked;  // sorted, root-relative
 };
 
 }  // namespace mlops::package
