@@ -139,8 +139,13 @@ Wm match_from(std::string_view p, std::size_t pi, std::string_view t, std::size_
           const bool after_slash = first_star == 0 || p[first_star - 1] == '/';
           const bool before_slash = pi == p.size() || p[pi] == '/' || (p[pi] == '\\' && pi + 1 < p.size() && p[pi + 1] == '/');
           if (after_slash && before_slash) {
-            // "**/" may also match no directory at all.
-            if (pi < p.size() && p[pi] == '/' && match_from(p, pi + 1, t, ti, icase) == Wm::match) return Wm::match;
+            // "**/" may also match no directory at all. When that runs out of text, taking
+            // directories first leaves even less: stop there too (without this, every
+            // "**/" doubles the work: a chain of them is exponential).
+            if (pi < p.size() && p[pi] == '/') {
+              const Wm r = match_from(p, pi + 1, t, ti, icase);
+              if (r == Wm::match || r == Wm::abort_all) return r;
+            }
             crosses = true;
           }
           // Elsewhere "**" is one '*'.

@@ -238,7 +238,7 @@ std::string Store::read_blob(std::string_view digest, std::uint64_t max_size) co
   std::string data = fs::read_file(p);
   if ("sha256:" + sha256_hex(data) != digest) {
     throw Error(ErrorKind::invalid_input, "blob " + std::string(digest) + " is corrupt: its content has another digest",
-                "run 'mlops package verify' and rebuild or re-import the package");
+                "'mlops package verify REF --repair' moves corrupt blobs aside; then rebuild or re-import the package");
   }
   return data;
 }

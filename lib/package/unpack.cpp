@@ -234,7 +234,7 @@ class Unpacker {
 
 [[noreturn]] void corrupt(const std::string& what, const Descriptor& d, const std::string& why) {
   throw Error(ErrorKind::invalid_input, what + ": the blob " + why + "; nothing was unpacked",
-              "the store copy of " + d.digest + " is damaged: run 'mlops package verify', then rebuild or re-import the package");
+              "the store copy of " + d.digest + " is damaged: 'mlops package verify REF --repair' moves it aside, then a rebuild or re-import makes it anew");
 }
 
 void check_blob(const std::string& what, const Descriptor& d, const std::string& digest, std::uint64_t size) {

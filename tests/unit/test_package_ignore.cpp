@@ -156,6 +156,14 @@ TEST_CASE("ignore rules: wildmatch corner cases", "[package][ignore]") {
   }();
   CHECK_FALSE(wildmatch(stars, std::string(4000, 'a')));
   CHECK_FALSE(wildmatch("**/**/**/**/**/**/**/**/**/**/**/**/x", std::string(200, 'a') + "/" + std::string(200, 'b')));
+  // Found by fuzz_package_ignore: stars, then a chain of "**/", then stars again.
+  std::string chain = "aa";
+  for (int i = 0; i < 40; ++i) chain += "*a";
+  for (int i = 0; i < 12; ++i) chain += "**/";
+  for (int i = 0; i < 40; ++i) chain += "*a";
+  CHECK_FALSE(wildmatch(chain, std::string(70, 'a')));
+  CHECK(wildmatch("**/**/**/x", "a/b/x"));
+  CHECK(wildmatch("a/**/**/c", "a/c"));
 }
 
 TEST_CASE("ignore rules: file syntax", "[package][ignore]") {
