@@ -157,7 +157,8 @@ int run_verify(Opts& o, Context& ctx) {
 }
 
 int run_sign(Opts& o, Context& ctx) {
-  const auto r = package::sign(o.store_path(), o.ref, o.key);
+  ProgressLine line(ctx.out, "sign");
+  const auto r = with_progress(ctx, line, "nothing was signed", [&] { return package::sign(o.store_path(), o.ref, o.key, &line); });
   if (ctx.out.json()) {
     ctx.out.print_json({{"signature", r.digest}, {"key_id", r.key_id}, {"files", r.files}});
   } else {

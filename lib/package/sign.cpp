@@ -237,7 +237,7 @@ KeyPair generate_key(const stdfs::path& path) {
   return KeyPair{path, pub, key_id(key.public_key)};
 }
 
-SignResult sign(const stdfs::path& store_root, const std::string& ref, const stdfs::path& private_key) {
+SignResult sign(const stdfs::path& store_root, const std::string& ref, const stdfs::path& private_key, ProgressObserver* progress) {
   PrivateKey key;
   load_private_key(private_key, key);  // before anything is hashed: a bad key fails fast
   const std::string kid = key_id(key.public_key);
@@ -248,7 +248,7 @@ SignResult sign(const stdfs::path& store_root, const std::string& ref, const std
   const IndexEntry package = store.resolve(ref);
   const std::string& package_digest = package.descriptor.digest;
   const nlohmann::json manifest = parse_json(store.read_blob(package_digest), "package manifest " + package_digest);
-  const PackageContent content = package_files(store, manifest);
+  const PackageContent content = package_files(store, manifest, {}, Progress(progress));
   if (!content.problems.empty()) {
     throw Error(ErrorKind::invalid_input, "cannot sign " + ref + ": " + content.problems.front(), "run 'mlops package verify " + ref + "'");
   }

@@ -295,7 +295,7 @@ PackageContent package_files(const Store& store, const nlohmann::json& manifest,
     }
     if (size != l.end() && size->is_number_unsigned()) total += size->get<std::uint64_t>();
   }
-  progress.phase("checking the signature", total);
+  progress.phase("hashing files", total);
   std::vector<LayerResult> results(layers->size());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {

@@ -37,7 +37,7 @@ struct PackageContent {
 // every blob first): a raw layer among them is its file, so its digest is the file's and it
 // is not read again.
 // Reads what is not in `rehashed` again (every tar layer), reported to `progress` as the
-// phase "checking the signature".
+// phase "hashing files".
 PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed = {},
                              const Progress& progress = {});
 

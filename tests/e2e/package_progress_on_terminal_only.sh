@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# build, verify, unpack, export and import draw a progress line (bytes, total, percentage;
+# build, verify, unpack, export, import and sign draw a progress line (bytes, total, percentage;
 # rate and ETA once measurable) on stderr when it is a terminal (run under script(1), with
 # NO_COLOR set: progress is not colour), erased before the result; never in a pipe or a file,
 # with -q or with --json.
@@ -28,6 +28,9 @@ on_tty export "$MLOPS" package export demo:1.0 ../demo.tar
 expect_contains export.tty "export: writing demo.tar"
 on_tty import "$MLOPS" package import ../demo.tar --store ../other
 expect_contains import.tty "import: reading demo.tar"
+"$MLOPS" key generate "$TEST_DIR/signing.key" >/dev/null 2>&1
+on_tty sign "$MLOPS" package sign demo:1.0 --key ../signing.key
+expect_contains sign.tty "sign: hashing files"
 # The line is erased (spaces over it, back to its start) before the result is printed.
 grep -qa $'\r *\r' build.tty || fail "the progress line was not erased"
 

@@ -138,7 +138,8 @@ struct SignResult {
 };
 // Signs an in-toto statement (OpenSSF model-signing predicate) listing every file's sha256,
 // in a DSSE envelope inside a Sigstore bundle, stored as a referrer of REF.
-MLOPS_API SignResult sign(const stdfs::path& store, const std::string& ref, const stdfs::path& private_key);
+MLOPS_API SignResult sign(const stdfs::path& store, const std::string& ref, const stdfs::path& private_key,
+                          ProgressObserver* progress = nullptr);
 
 // ---- unpack, export, import ----
 
