@@ -23,7 +23,6 @@ std::optional<std::string> layer_compression(std::string_view media_type) {
 
 struct DiffHasher::Impl {
   std::string compression, what;
-  Sha256 hash;
   std::vector<char> out = std::vector<char>(1u << 20);
   z_stream z{};
   bool z_open = false;
@@ -31,11 +30,24 @@ struct DiffHasher::Impl {
   ZSTD_DCtx* zstd = nullptr;
   std::size_t zstd_left = 0;  // != 0: a frame is not complete yet
   bool any = false;
+  std::uint64_t in_bytes = 0, out_bytes = 0, max_ratio = 0, slack = 0;
 
   [[noreturn]] void bad(const std::string& why) const { throw Error(ErrorKind::invalid_input, what + ": " + why); }
+  void hash(const char* data, std::size_t n) {
+    out_bytes += n;
+    if (out_bytes > in_bytes * max_ratio + slack) {
+      bad("it expands more than " + std::to_string(max_ratio) + " times: refused as a decompression bomb");
+    }
+    hash_update(data, n);
+  }
+  void hash_update(const char* data, std::size_t n) { hashed.update(data, n); }
+  Sha256 hashed;
 };
 
-DiffHasher::DiffHasher(const std::string& compression, std::string what) : m_impl(std::make_unique<Impl>()) {
+DiffHasher::DiffHasher(const std::string& compression, std::string what, std::uint64_t max_ratio, std::uint64_t slack)
+    : m_impl(std::make_unique<Impl>()) {
+  m_impl->max_ratio = max_ratio;
+  m_impl->slack = slack;
   m_impl->compression = compression;
   m_impl->what = std::move(what);
   if (compression == "gzip") {
@@ -56,8 +68,9 @@ void DiffHasher::update(const void* data, std::size_t size) {
   Impl& m = *m_impl;
   if (size == 0) return;
   m.any = true;
+  m.in_bytes += size;
   if (m.compression.empty()) {
-    m.hash.update(data, size);
+    m.hash_update(static_cast<const char*>(data), size);
     return;
   }
   if (m.zstd != nullptr) {
@@ -66,7 +79,7 @@ void DiffHasher::update(const void* data, std::size_t size) {
       ZSTD_outBuffer out{m.out.data(), m.out.size(), 0};
       const std::size_t rc = ZSTD_decompressStream(m.zstd, &out, &in);
       if (ZSTD_isError(rc)) m.bad(std::string("not a valid zstd stream: ") + ZSTD_getErrorName(rc));
-      m.hash.update(m.out.data(), out.pos);
+      m.hash(m.out.data(), out.pos);
       m.zstd_left = rc;
     }
     return;
@@ -85,7 +98,7 @@ void DiffHasher::update(const void* data, std::size_t size) {
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
       m.bad(std::string("not a valid gzip stream") + (m.z.msg != nullptr ? std::string(": ") + printable(m.z.msg) : ""));
     }
-    m.hash.update(m.out.data(), m.out.size() - m.z.avail_out);
+    m.hash(m.out.data(), m.out.size() - m.z.avail_out);
     if (rc == Z_STREAM_END) m.z_ended = true;
     if (rc == Z_BUF_ERROR && m.z.avail_out != 0) break;  // needs more input
   }
@@ -102,7 +115,7 @@ std::string DiffHasher::finish() {
       m.z.next_out = reinterpret_cast<Bytef*>(m.out.data());
       m.z.avail_out = static_cast<uInt>(m.out.size());
       const int rc = inflate(&m.z, Z_FINISH);
-      m.hash.update(m.out.data(), m.out.size() - m.z.avail_out);
+      m.hash(m.out.data(), m.out.size() - m.z.avail_out);
       if (rc == Z_STREAM_END) {
         m.z_ended = true;
         break;
@@ -113,7 +126,7 @@ std::string DiffHasher::finish() {
   } else if (m.compression == "zstd") {
     if (!m.any || m.zstd_left != 0) m.bad("the zstd stream ends early");
   }
-  return "sha256:" + m.hash.hex();
+  return "sha256:" + m.hashed.hex();
 }
 
 std::optional<std::vector<std::string>> config_diff_ids(const Descriptor& config, const nlohmann::json& config_json,

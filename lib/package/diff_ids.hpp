@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,11 +21,18 @@ namespace mlops::package {
 // nullopt for a compression we cannot read (+lz4, ...).
 std::optional<std::string> layer_compression(std::string_view media_type);
 
+// A compressed layer may expand to at most this many times its size, plus the slack: gzip
+// cannot go much beyond 1000:1, and a hostile zstd layer could otherwise run for terabytes.
+inline constexpr std::uint64_t k_max_expansion_ratio = 1024;
+inline constexpr std::uint64_t k_expansion_slack = 1ull << 30;
+
 // The sha256 of a compressed stream's content, fed the compressed bytes as they are read.
-// Error{invalid_input} naming `what` when the stream is not valid (or ends early).
+// Error{invalid_input} naming `what` when the stream is not valid (or ends early), or
+// expands past the limit above.
 class DiffHasher {
  public:
-  DiffHasher(const std::string& compression, std::string what);
+  DiffHasher(const std::string& compression, std::string what, std::uint64_t max_ratio = k_max_expansion_ratio,
+             std::uint64_t slack = k_expansion_slack);
   ~DiffHasher();
   DiffHasher(const DiffHasher&) = delete;
   DiffHasher& operator=(const DiffHasher&) = delete;

@@ -21,6 +21,7 @@
 #include "core/log.hpp"
 #include "package/archive_io.hpp"
 #include "package/c_libs.hpp"
+#include "package/diff_ids.hpp"
 #include "package/store.hpp"
 
 #include <mlops/error.hpp>
@@ -195,7 +196,7 @@ class Unpacker {
   [[noreturn]] void existing_files(const std::vector<std::string>& existing) const;
   void raw_layer(const Descriptor& d, const std::string& rel, const std::string& what);
   void tar_layer(const Descriptor& d, const LayerType& t, bool whole, const std::string& what);
-  void tar_entries(archive* a, HashingSource& source, bool whole, const std::string& what);
+  void tar_entries(archive* a, HashingSource& source, bool whole, const std::string& what, std::uint64_t blob_size);
   Fd open_blob(const Descriptor& d, const std::string& what) const;
   Fd create_staged(std::string& name);
   void add(const std::string& rel, Node node);
@@ -367,11 +368,14 @@ void Unpacker::raw_layer(const Descriptor& d, const std::string& rel, const std:
   add(rel, Node{Node::file, staged, "", what, total, false});
 }
 
-void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const std::string& what) {
+void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const std::string& what, std::uint64_t blob_size) {
   auto fail = [&](const std::string& why) -> Error {
     source.rethrow_if_failed();  // a read error or an interrupt, not the archive's fault
     return Error(ErrorKind::invalid_input, what + ": " + why);
   };
+  // What the layer may expand to (its entries' sizes added up before they are written).
+  const std::uint64_t limit = blob_size * k_max_expansion_ratio + k_expansion_slack;
+  std::uint64_t expanded = 0;
   archive_entry* entry = nullptr;
   for (;;) {
     check_interrupted();
@@ -405,6 +409,10 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
         if (rel.empty()) throw fail(entry_what + " is a file in place of the package root");
         const la_int64_t declared = archive_entry_size(entry);
         if (declared < 0) throw fail(entry_what + " has a negative size");
+        expanded += static_cast<std::uint64_t>(declared) + 512;
+        if (expanded > limit) {
+          throw fail("it expands more than " + std::to_string(k_max_expansion_ratio) + " times its size: refused as a decompression bomb");
+        }
         if (!selected) {
           if (archive_read_data_skip(a) != ARCHIVE_OK) {
             throw fail(entry_what + " is truncated or damaged: " + archive_message(a));
@@ -458,7 +466,7 @@ void Unpacker::tar_layer(const Descriptor& d, const LayerType& t, bool whole, co
   if (rc != ARCHIVE_OK) throw Error(ErrorKind::internal, "cannot read " + t.compression + " tar layers: " + archive_message(a.get()));
   try {
     source.open(a.get());
-    tar_entries(a.get(), source, whole, what);
+    tar_entries(a.get(), source, whole, what, d.size);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::invalid_input) throw;
     // A damaged archive is most often a damaged blob: say that when the digest disagrees.

@@ -408,6 +408,13 @@ TEST_CASE("hostile tar layers are refused and write nothing", "[package][unpack]
   SECTION("not a tar at all") {
     bytes = std::string(700, 'z');
   }
+  SECTION("a compressed layer whose entries add up to more than 1024 times its size") {
+    bytes = test_gzip(ustar({TarEntry{"src/huge.bin", '0', "", "", 0644, std::uint64_t{4} << 30}}, false));
+    fx.tar("src", bytes, "code", "gzip", "");
+    fx.publish();
+    fx.refused(ErrorKind::invalid_input, "decompression bomb");
+    return;
+  }
   SECTION("a name that is not UTF-8") {
     bytes = ustar({tfile("src/bad\xff\xfe.py", "x")});
     message = "'src/bad\\xff\\xfe.py' is not UTF-8";
@@ -788,6 +795,21 @@ TEST_CASE("diff ids: DiffHasher hashes what gzip and zstd streams hold, and refu
   CHECK_THROWS_AS(hash("zstd", zs.substr(0, zs.size() / 2), 4096), Error);
   CHECK_THROWS_AS(hash("gzip", "not gzip at all", 4096), Error);
   CHECK_THROWS_AS(hash("gzip", "", 4096), Error);
+  // An expansion past the limit is refused as a bomb (the default allows 1024:1 + 1 GiB).
+  const std::string zeros = test_zstd(std::string(8 << 20, '\0')), gzeros = test_gzip(std::string(8 << 20, '\0'));
+  for (const auto& [compression, bytes] : {std::pair<std::string, std::string>{"zstd", zeros}, {"gzip", gzeros}}) {
+    DiffHasher tight(compression, "layer", 16, 1 << 20);
+    try {
+      tight.update(bytes.data(), bytes.size());
+      tight.finish();
+      FAIL("a " << compression << " bomb was hashed");
+    } catch (const Error& e) {
+      CHECK_THAT(e.what(), Catch::Contains("decompression bomb"));
+    }
+    DiffHasher roomy(compression, "layer");
+    roomy.update(bytes.data(), bytes.size());
+    CHECK(roomy.finish() == "sha256:" + sha256_hex(std::string(8 << 20, '\0')));
+  }
   CHECK(layer_compression("application/vnd.cncf.model.code.v1.tar+gzip") == "gzip");
   CHECK(layer_compression("application/vnd.cncf.model.weight.v1.raw") == "");
   CHECK(!layer_compression("application/vnd.cncf.model.code.v1.tar+lz4"));
