@@ -6,7 +6,7 @@
 command -v script >/dev/null || skip "script (util-linux) is needed"
 
 make_package_project proj
-head -c $((512 << 20)) /dev/zero >proj/models/model.bin
+head -c $((256 << 20)) /dev/zero >proj/models/model.bin
 git -C proj commit -qam big
 
 interrupted=
