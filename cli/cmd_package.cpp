@@ -2,6 +2,7 @@
 // mlops package: build, list, inspect, verify, sign, unpack, tag, rm, gc, export, import.
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "progress.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/package.hpp>
@@ -24,22 +25,31 @@ struct Opts {
   package::BuildOptions build;
   std::string ref, target, dir, file, key;
   std::vector<std::string> refs, filters;
-  bool force = false;
+  bool force = false, repair = false;
   stdfs::path store_path() const { return store.empty() ? package::default_store() : stdfs::path(store); }
 };
 
 int run_build(Opts& o, Context& ctx) {
   package::BuildEvents ev;
-  if (ctx.global.verbose > 0) ev.status = [&ctx](const std::string& line) { ctx.out.status(line); };
-  const auto r = package::build(stdfs::current_path(), o.store_path(), o.build, ev);
+  ProgressLine line(ctx.out, "build");
+  if (ctx.global.verbose > 0 && !ctx.out.quiet()) ev.status = [&line](const std::string& l) { line.print(l); };
+  ev.progress = &line;
+  const auto r = with_progress(ctx, line, "nothing was tagged; the blobs written so far serve the next build, which also removes partial ones",
+                               [&] { return package::build(stdfs::current_path(), o.store_path(), o.build, ev); });
   for (const auto& w : r.warnings) ctx.out.warn(w);
   if (ctx.out.json()) {
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& l : r.layers) {
       layers.push_back({{"path", l.path}, {"mediaType", l.media_type}, {"digest", l.digest}, {"size", l.size}, {"reused", l.reused}, {"cached", l.cached}});
     }
-    ctx.out.print_json({{"ref", r.ref}, {"digest", r.digest}, {"size", r.size}, {"new_blobs", r.new_blobs}, {"bytes_read", r.bytes_read}, {"layers", layers}});
+    nlohmann::json excluded = nlohmann::json::array();
+    for (const auto& x : r.excluded) excluded.push_back({{"path", x.path}, {"rule", x.rule}});
+    ctx.out.print_json({{"ref", r.ref}, {"digest", r.digest}, {"size", r.size}, {"new_blobs", r.new_blobs}, {"bytes_read", r.bytes_read},
+                        {"layers", layers}, {"excluded", excluded}});
     return 0;
+  }
+  if (ctx.global.verbose > 0) {
+    for (const auto& x : r.excluded) ctx.out.status("left out " + x.path + " (" + x.rule + ")");
   }
   ctx.out.status("built " + r.ref + ": " + std::to_string(r.layers.size()) + " layers, " + human_size(r.size) + ", " +
                  std::to_string(r.new_blobs) + " new blob" + (r.new_blobs == 1 ? "" : "s") + ", " + human_size(r.bytes_read) + " read");
@@ -101,18 +111,44 @@ int run_inspect(Opts& o, Context& ctx) {
     text += "\nSignatures:\n";
     for (const auto& r : j["referrers"]) text += "  " + r.value("digest", "") + " key " + r.value("key_id", "?") + "\n";
   }
+  const auto& excluded = j["excluded"];
+  if (!excluded.empty() && ctx.global.verbose > 0) {
+    text += "\nLeft out by its last build here:\n";
+    std::vector<std::vector<std::string>> ex{{"PATH", "RULE"}};
+    for (const auto& x : excluded) ex.push_back({x.value("path", ""), x.value("rule", "")});
+    text += format_table(ex, ctx.out);
+  } else if (!excluded.empty()) {
+    text += "\n" + std::to_string(excluded.size()) + " path" + (excluded.size() == 1 ? " was" : "s were") +
+            " left out by ignore rules (-v lists them)\n";
+  }
   ctx.out.print(text);
   return 0;
 }
 
 int run_verify(Opts& o, Context& ctx) {
-  std::optional<stdfs::path> key;
-  if (!o.key.empty()) key = o.key;
-  const auto r = package::verify(o.store_path(), o.ref, key);
-  for (const auto& p : r.problems) ctx.out.error(p, "");
+  package::VerifyOptions vo;
+  if (!o.key.empty()) vo.public_key = o.key;
+  vo.repair = o.repair;
+  ProgressLine line(ctx.out, "verify");
+  vo.progress = &line;
+  const auto r = with_progress(ctx, line, "nothing was changed", [&] { return package::verify(o.store_path(), o.ref, vo); });
+  for (std::size_t i = 0; i < r.problems.size(); ++i) {
+    std::string hint;
+    if (i + 1 == r.problems.size()) {
+      if (!r.moved_aside.empty()) {
+        hint = "moved " + std::to_string(r.moved_aside.size()) + " corrupt blob" + (r.moved_aside.size() == 1 ? "" : "s") +
+               " aside (into the store's mlops/corrupt/; 'mlops package gc' deletes them): run 'mlops package build' in the "
+               "package's project, or 'mlops package import' its tarball again, to make them anew";
+      } else if (!o.repair) {
+        hint = "'mlops package verify " + o.ref + " --repair' moves corrupt blobs aside; then 'mlops package build' (or 'mlops "
+               "package import FILE') makes them anew";
+      }
+    }
+    ctx.out.error(r.problems[i], hint);
+  }
   if (ctx.out.json()) {
     ctx.out.print_json({{"ok", r.ok}, {"problems", r.problems}, {"blobs_checked", r.blobs_checked}, {"bytes_checked", r.bytes_checked},
-                        {"signature_checked", r.signature_checked}, {"key_id", r.key_id}});
+                        {"signature_checked", r.signature_checked}, {"key_id", r.key_id}, {"moved_aside", r.moved_aside}});
   } else if (r.ok) {
     ctx.out.print("ok: " + std::to_string(r.blobs_checked) + " blobs, " + human_size(r.bytes_checked) + " re-hashed" +
                   (r.signature_checked ? ", signature by " + r.key_id.substr(0, 16) + " valid" : "") + "\n");
@@ -121,7 +157,8 @@ int run_verify(Opts& o, Context& ctx) {
 }
 
 int run_sign(Opts& o, Context& ctx) {
-  const auto r = package::sign(o.store_path(), o.ref, o.key);
+  ProgressLine line(ctx.out, "sign");
+  const auto r = with_progress(ctx, line, "nothing was signed", [&] { return package::sign(o.store_path(), o.ref, o.key, &line); });
   if (ctx.out.json()) {
     ctx.out.print_json({{"signature", r.digest}, {"key_id", r.key_id}, {"files", r.files}});
   } else {
@@ -134,7 +171,9 @@ int run_unpack(Opts& o, Context& ctx) {
   package::UnpackOptions uo;
   uo.filters = o.filters;
   uo.overwrite = o.force;
-  const auto r = package::unpack(o.store_path(), o.ref, o.dir, uo);
+  ProgressLine line(ctx.out, "unpack");
+  uo.progress = &line;
+  const auto r = with_progress(ctx, line, "nothing was written to " + o.dir, [&] { return package::unpack(o.store_path(), o.ref, o.dir, uo); });
   if (ctx.out.json()) {
     ctx.out.print_json({{"files", r.files}, {"bytes", r.bytes}, {"paths", r.paths}});
   } else {
@@ -168,22 +207,30 @@ int run_rm(Opts& o, Context& ctx) {
 int run_gc(Opts& o, Context& ctx) {
   const auto r = package::gc(o.store_path());
   if (ctx.out.json()) {
-    ctx.out.print_json({{"blobs_removed", r.blobs_removed}, {"bytes_freed", r.bytes_freed}});
+    ctx.out.print_json({{"blobs_removed", r.blobs_removed}, {"partial_blobs_removed", r.partial_blobs_removed}, {"bytes_freed", r.bytes_freed}});
   } else {
-    ctx.out.print("removed " + std::to_string(r.blobs_removed) + " blobs, " + human_size(r.bytes_freed) + " freed\n");
+    ctx.out.print("removed " + std::to_string(r.blobs_removed) + " blobs" +
+                  (r.partial_blobs_removed > 0 ? " and " + std::to_string(r.partial_blobs_removed) + " partial ones left by interrupted builds" : "") +
+                  ", " + human_size(r.bytes_freed) + " freed\n");
   }
   return 0;
 }
 
 int run_export(Opts& o, Context& ctx) {
-  package::export_tar(o.store_path(), o.ref, o.file);
+  ProgressLine line(ctx.out, "export");
+  with_progress(ctx, line, o.file + " was not written", [&] {
+    package::export_tar(o.store_path(), o.ref, o.file, &line);
+    return 0;
+  });
   if (ctx.out.json()) ctx.out.print_json({{"ref", o.ref}, {"file", o.file}});
   else ctx.out.status("exported " + o.ref + " to " + o.file);
   return 0;
 }
 
 int run_import(Opts& o, Context& ctx) {
-  const auto refs = package::import_tar(o.store_path(), o.file);
+  ProgressLine line(ctx.out, "import");
+  const auto refs = with_progress(ctx, line, "nothing was imported; blobs already written stay for the next import or gc",
+                                  [&] { return package::import_tar(o.store_path(), o.file, &line); });
   if (ctx.out.json()) {
     ctx.out.print_json({{"imported", refs}});
   } else {
@@ -217,6 +264,7 @@ Examples:
   mlops package list
   mlops package verify churn:v2 --key mlops-signing.key.pub
   mlops package unpack churn:v2 ./deploy --filter model
+  skopeo inspect --raw oci:$MLOPS_HOME:churn:v2        # the manifest (skopeo 1.9 needs --raw)
   skopeo copy oci:$MLOPS_HOME:churn:v2 docker://registry/churn:v2
 
 The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/mlops/store).)");
@@ -236,13 +284,16 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   mlops package list --json | jq -r '.[].ref')", run_list)->alias("ls");
 
   auto* inspect = sub(cmd, ctx, o, "inspect", "Show a package's layers, lineage and annotations", R"(  mlops package inspect churn:v2
+  mlops package inspect -v churn:v2                # also what .gitignore/.mlopsignore left out
   mlops package inspect churn:v2 --json | jq .config)", run_inspect);
   inspect->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
 
   auto* verify = sub(cmd, ctx, o, "verify", "Re-hash every blob of a package; with --key, check its signature", R"(  mlops package verify churn:v2                  # exit 1 and the bad blob on corruption
-  mlops package verify churn:v2 --key mlops-signing.key.pub)", run_verify);
+  mlops package verify churn:v2 --key mlops-signing.key.pub
+  mlops package verify churn:v2 --repair && mlops package build   # a flipped byte: moved aside, then made anew)", run_verify);
   verify->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
   verify->add_option("--key", o->key, "Public key (PEM) the package must be signed with")->type_name("FILE");
+  verify->add_flag("--repair", o->repair, "Move corrupt blobs aside, so the next build or import makes them anew");
 
   auto* sign = sub(cmd, ctx, o, "sign", "Sign a package's file digests (Ed25519, DSSE, stored as a referrer)", R"(  mlops key generate release.key
   mlops package sign churn:v2 --key release.key
@@ -271,7 +322,9 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   mlops package gc --json)", run_gc);
 
   auto* exp = sub(cmd, ctx, o, "export", "Write a package as an OCI layout tarball", R"(  mlops package export churn:v2 churn-v2.tar
-  skopeo inspect oci-archive:churn-v2.tar)", run_export);
+  skopeo inspect --raw oci-archive:churn-v2.tar:churn:v2            # --raw and the tag: see docs/formats.md
+  skopeo inspect --config --raw oci-archive:churn-v2.tar:churn:v2   # the ModelPack config
+  skopeo copy oci-archive:churn-v2.tar:churn:v2 docker://registry/churn:v2)", run_export);
   exp->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
   exp->add_option("FILE", o->file, "Tarball to write")->required();
 

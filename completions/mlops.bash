@@ -188,7 +188,7 @@ _mlops() {
             '/package/build') opts='--help -h --help-all --store --tag -t --from-exp --compression --created --jobs -j --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/package/list') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/package/inspect') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='packages' rep=0 ;;
-            '/package/verify') opts='--help -h --help-all --store --key --json --quiet -q --verbose -v --color -C' cmds='' pos='packages' rep=0 ;;
+            '/package/verify') opts='--help -h --help-all --store --key --repair --json --quiet -q --verbose -v --color -C' cmds='' pos='packages' rep=0 ;;
             '/package/sign') opts='--help -h --help-all --store --key --json --quiet -q --verbose -v --color -C' cmds='' pos='packages' rep=0 ;;
             '/package/unpack') opts='--help -h --help-all --store --filter --force -f --json --quiet -q --verbose -v --color -C' cmds='' pos='packages dirs' rep=0 ;;
             '/package/tag') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='packages text' rep=0 ;;

@@ -486,6 +486,7 @@ complete -c mlops -n '__mlops_at \'/package/verify\'' -l help -s h -d 'Print thi
 complete -c mlops -n '__mlops_at \'/package/verify\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/package/verify\'' -l store -x -a '(__fish_complete_directories (commandline -ct))' -d 'Package store (default $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store)'
 complete -c mlops -n '__mlops_at \'/package/verify\'' -l key -r -F -d 'Public key (PEM) the package must be signed with'
+complete -c mlops -n '__mlops_at \'/package/verify\'' -l repair -d 'Move corrupt blobs aside, so the next build or import makes them anew'
 complete -c mlops -n '__mlops_at \'/package/verify\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/package/verify\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/package/verify\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'

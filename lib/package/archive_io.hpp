@@ -7,7 +7,10 @@
 #include "core/fd.hpp"
 #include "core/sha256.hpp"
 
+#include <mlops/progress.hpp>
+
 #include <archive.h>
+#include <locale.h>
 
 #include <cstdint>
 #include <exception>
@@ -17,9 +20,35 @@
 
 namespace mlops::package {
 
-// `s` with control characters and backslashes escaped, safe to put in a message that ends up
-// on a terminal.
+// `s` with control characters, backslashes and bytes that are not UTF-8 escaped (\xNN), safe
+// to put in a message that ends up on a terminal.
 std::string printable(std::string_view s);
+
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view s);
+
+// libarchive converts names between UTF-8 and the locale's charset, and mlops never calls
+// setlocale(): in the "C" locale every non-ASCII name fails to convert (the pax writer then
+// dereferences a null name). While one of these lives, the calling thread runs in C.UTF-8,
+// so names pass through as UTF-8 whatever the user's environment says. Every libarchive
+// reader and writer is created and used inside one.
+class Utf8Locale {
+ public:
+  Utf8Locale();
+  ~Utf8Locale();
+  Utf8Locale(const Utf8Locale&) = delete;
+  Utf8Locale& operator=(const Utf8Locale&) = delete;
+
+ private:
+  locale_t m_previous;
+};
+
+// An entry's path name, link target or hard link target as UTF-8 (inside a Utf8Locale).
+// Error{invalid_input} "<what>: ..." when the archive has none or one that is not UTF-8.
+std::string entry_pathname(archive_entry* entry, const std::string& what);
+std::string entry_symlink(archive_entry* entry, const std::string& what);
+// "" when the entry is not a hard link.
+std::string entry_hardlink(archive_entry* entry, const std::string& what);
 
 // The package-relative path an archive entry name stands for: '/'-separated components,
 // "." components and one trailing '/' dropped, so "./src/" gives "src" and "." gives "".
@@ -39,7 +68,7 @@ std::size_t read_some(int fd, void* buf, std::size_t size, const std::string& wh
 // is told the stream failed; callers rethrow it with rethrow_if_failed().
 class HashingSource {
  public:
-  HashingSource(int fd, std::string what);
+  HashingSource(int fd, std::string what, const Progress& progress = {});
   HashingSource(const HashingSource&) = delete;
   HashingSource& operator=(const HashingSource&) = delete;
 
@@ -62,6 +91,7 @@ class HashingSource {
   Sha256 m_hash;
   std::vector<char> m_buf;
   std::uint64_t m_size = 0;
+  Progress m_progress;
   std::exception_ptr m_error;
 };
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // mlops package build: the package section of mlops.yaml -> layers in the store -> a
 // ModelPack manifest tagged NAME:TAG. Files are hashed on every core, each read once.
+#include "package/archive_io.hpp"
 #include "package/card.hpp"
 #include "package/digest_cache.hpp"
+#include "package/ignore.hpp"
 #include "package/layers.hpp"
 #include "package/lineage.hpp"
 #include "package/spec.hpp"
@@ -38,12 +40,33 @@ struct Job {
   PackedLayer result;
 };
 
-bool excluded(const std::string& rel, const std::vector<std::string>& patterns) {
+// The package.exclude glob that matches `rel` (or its base name), or nullptr.
+const std::string* excluded(const std::string& rel, const std::vector<std::string>& patterns) {
   const std::string base = rel.substr(rel.rfind('/') + 1);
   for (const auto& p : patterns) {
-    if (::fnmatch(p.c_str(), rel.c_str(), 0) == 0 || ::fnmatch(p.c_str(), base.c_str(), 0) == 0) return true;
+    if (::fnmatch(p.c_str(), rel.c_str(), 0) == 0 || ::fnmatch(p.c_str(), base.c_str(), 0) == 0) return &p;
   }
-  return false;
+  return nullptr;
+}
+
+// Paths left out are remembered for `package inspect -v`, up to this many.
+constexpr std::size_t k_max_excluded = 10'000;
+
+// Names go into tar headers, JSON annotations and the signed statement, which hold UTF-8
+// only, and unpack refuses control characters: such a name is refused before anything is
+// written (storing the raw bytes would make a package that no JSON reader and no unpack
+// could take).
+void check_name(const std::string& rel, const std::string& target = {}) {
+  const auto bad = [](std::string_view s) {
+    return !valid_utf8(s) || std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  };
+  const std::string hint = "rename it, or leave it out with package.exclude or .mlopsignore";
+  if (bad(rel)) {
+    throw Error(ErrorKind::invalid_input, "'" + printable(rel) + "': the name is not UTF-8 or holds a control character", hint);
+  }
+  if (bad(target)) {
+    throw Error(ErrorKind::invalid_input, rel + " is a symlink to '" + printable(target) + "', which is not UTF-8 or holds a control character", hint);
+  }
 }
 
 const std::vector<std::string> k_default_exclude = {"__pycache__", "*.pyc", ".git", ".DS_Store", ".ipynb_checkpoints"};
@@ -67,7 +90,14 @@ void check_symlink(const Spec& spec, const std::string& rel, const std::string& 
 struct Planner {
   const Spec& spec;
   std::vector<std::string> exclude;
+  const Exclusions& ignores;
   std::vector<Job> jobs;
+  std::vector<ExcludedPath> left_out;
+  std::vector<std::string> warnings;
+
+  void leave_out(const std::string& rel, bool is_dir, std::string rule) {
+    if (left_out.size() < k_max_excluded) left_out.push_back({rel + (is_dir ? "/" : ""), std::move(rule)});
+  }
 
   void add_entry(const SpecEntry& e) {
     const stdfs::path abs = spec.project / e.path;
@@ -102,6 +132,7 @@ struct Planner {
     std::error_code ec;
     const std::string target = stdfs::read_symlink(abs, ec).string();
     if (ec) throw Error(ErrorKind::io, "cannot read the symlink " + rel + ": " + ec.message());
+    check_name(rel, target);
     check_symlink(spec, rel, target);
     TarItem i;
     i.type = TarItem::symlink;
@@ -117,7 +148,16 @@ struct Planner {
     tar.path = e.path;
     tar.tar = true;
     bool has_content = false;
-    std::vector<std::pair<std::string, stdfs::path>> stack{{e.path, root}};
+    const std::size_t jobs_before = jobs.size(), left_out_before = left_out.size();
+    // .gitignore applies to what lives in git (code, docs); weights and datasets are most
+    // often git-ignored as a whole, so only .mlopsignore applies to them.
+    const bool git_rules = e.kind == "code" || e.kind == "doc";
+    struct Dir {
+      std::string rel;
+      stdfs::path path;
+      Exclusions::LevelPtr level;
+    };
+    std::vector<Dir> stack{{e.path, root, ignores.listed(e.path, git_rules)}};
     {
       TarItem d;
       d.type = TarItem::directory;
@@ -126,21 +166,30 @@ struct Planner {
     }
     while (!stack.empty()) {
       check_interrupted();
-      auto [rel_dir, dir] = stack.back();
+      const Dir here = stack.back();
       stack.pop_back();
+      const std::string& rel_dir = here.rel;
       std::error_code ec;
-      for (stdfs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      for (stdfs::directory_iterator it(here.path, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
         const std::string rel = rel_dir + "/" + name;
-        if (excluded(rel, exclude)) continue;
         struct stat st{};
         if (::lstat(it->path().c_str(), &st) != 0) throw_errno("cannot read " + rel);
+        if (const std::string* glob = excluded(rel, exclude)) {
+          leave_out(rel, S_ISDIR(st.st_mode), "package.exclude: " + *glob);
+          continue;
+        }
+        if (auto rule = ignores.excluded(here.level, rel, S_ISDIR(st.st_mode))) {
+          leave_out(rel, S_ISDIR(st.st_mode), std::move(*rule));
+          continue;
+        }
+        check_name(rel);
         if (S_ISDIR(st.st_mode)) {
           TarItem d;
           d.type = TarItem::directory;
           d.name = rel;
           tar.items.push_back(d);
-          stack.emplace_back(rel, it->path());
+          stack.push_back({rel, it->path(), ignores.enter(here.level, rel)});
         } else if (S_ISREG(st.st_mode)) {
           if (static_cast<std::uint64_t>(st.st_size) >= spec.raw_threshold) {
             Job j;
@@ -170,7 +219,12 @@ struct Planner {
       }
       if (ec) throw Error(ErrorKind::io, "cannot list " + rel_dir + ": " + ec.message());
     }
-    if (!has_content) return;
+    if (!has_content) {
+      if (jobs.size() == jobs_before && left_out.size() > left_out_before) {
+        warnings.push_back(e.path + "/: every file in it is left out by ignore rules, so the package has nothing of it (-v lists what)");
+      }
+      return;
+    }
     std::sort(tar.items.begin(), tar.items.end(), [](const TarItem& a, const TarItem& b) { return a.name < b.name; });
     jobs.push_back(std::move(tar));
   }
@@ -182,6 +236,10 @@ void run_jobs(std::vector<Job>& jobs, Store& store, DigestCache& cache, const st
   std::vector<std::size_t> order(jobs.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return jobs[a].bytes > jobs[b].bytes; });
+  const Progress progress(events.progress);
+  std::uint64_t total = 0;
+  for (const auto& j : jobs) total += j.tar ? content_bytes(j.items) : j.bytes;
+  progress.phase("hashing", total);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr error;
@@ -192,7 +250,9 @@ void run_jobs(std::vector<Job>& jobs, Store& store, DigestCache& cache, const st
       if (k >= order.size() || failed.load()) return;
       Job& j = jobs[order[k]];
       try {
-        j.result = j.tar ? pack_tar(store, cache, j.items, compression) : pack_raw(store, cache, j.source, j.path);
+        progress.item(j.path);
+        j.result = j.tar ? pack_tar(store, cache, j.items, compression, progress) : pack_raw(store, cache, j.source, j.path, progress);
+        progress.item({});
         if (events.status && !j.result.cached) {
           std::lock_guard lock(mutex);
           events.status("packed " + j.path + (j.tar ? "/ (tar)" : ""));
@@ -230,6 +290,22 @@ nlohmann::json file_metadata(const std::string& path, std::uint64_t size, bool e
           {"size", size}, {"mtime", "1970-01-01T00:00:00Z"}, {"typeflag", 48}};
 }
 
+void write_build_notes(const Store& store, const std::string& digest, const std::vector<ExcludedPath>& excluded) {
+  const stdfs::path file = store.build_notes(digest);
+  if (excluded.empty()) {
+    ::unlink(file.c_str());
+    return;
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& x : excluded) list.push_back({{"path", x.path}, {"rule", x.rule}});
+  std::error_code ec;
+  stdfs::create_directories(file.parent_path(), ec);
+  if (ec) throw Error(ErrorKind::io, "cannot create " + file.parent_path().string() + ": " + ec.message());
+  // Derived and small: not worth an fsync.
+  fs::write_file_atomic(file, nlohmann::json{{"excluded", list}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                        stdfs::perms(0644), /*durable=*/false);
+}
+
 }  // namespace
 
 stdfs::path default_store() {
@@ -256,7 +332,8 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
   if (!options.from_exp.empty()) add_run(lineage, cwd, options.from_exp);
   const std::string created = created_time(options, lineage);
 
-  Planner planner{spec, spec.exclude.empty() ? k_default_exclude : spec.exclude, {}};
+  const Exclusions ignores(spec.project);
+  Planner planner{spec, spec.exclude.empty() ? k_default_exclude : spec.exclude, ignores, {}, {}, {}};
   for (const auto& e : spec.entries) {
     for (const auto& other : spec.entries) {
       if (&e != &other && e.path.rfind(other.path + "/", 0) == 0) {
@@ -269,8 +346,8 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
   const bool user_card = std::any_of(planner.jobs.begin(), planner.jobs.end(), [](const Job& j) { return j.path == k_model_card; });
 
   Store store(store_root);
-  const FileLock gc_guard = store.gc_lock(false);  // gc waits until our manifest is in the index
-  DigestCache cache(store.state_dir() / "digests-v1");
+  const FileLock gc_guard = store.writer_lock();  // gc waits until our manifest is in the index
+  DigestCache cache(store.state_dir() / "digests-v2");
   cache.load();
   const int threads = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   run_jobs(planner.jobs, store, cache, compression, threads, events);
@@ -388,6 +465,12 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
   const std::string manifest_bytes = canonical(manifest);
   result.digest = store.put_blob(manifest_bytes);
   result.size += manifest_bytes.size();
+
+  // What the build left out, for `package inspect -v`: beside the package, not in it, so
+  // leftovers in the tree do not change its digest.
+  result.excluded = planner.left_out;
+  result.warnings.insert(result.warnings.end(), planner.warnings.begin(), planner.warnings.end());
+  write_build_notes(store, result.digest, result.excluded);
 
   IndexEntry entry;
   entry.descriptor = Descriptor{media::manifest, result.digest, manifest_bytes.size(), media::model_artifact, nlohmann::json::object()};

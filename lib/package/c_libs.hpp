@@ -30,25 +30,27 @@ inline constinit dynlib::Library libsodium{MLOPS_LIBSODIUM_SONAME, "libsodium", 
   X(archive_entry_set_perm) X(archive_entry_set_mtime) X(archive_entry_set_uid) X(archive_entry_set_gid)       \
   X(archive_entry_set_symlink_utf8) X(archive_entry_pathname_utf8) X(archive_entry_pathname)                   \
   X(archive_entry_filetype) X(archive_entry_size) X(archive_entry_size_is_set) X(archive_entry_symlink)        \
-  X(archive_entry_symlink_utf8) X(archive_entry_hardlink) X(archive_entry_perm) X(archive_entry_mode)           \
+  X(archive_entry_symlink_utf8) X(archive_entry_hardlink) X(archive_entry_hardlink_utf8) X(archive_entry_perm) X(archive_entry_mode)           \
   X(archive_write_new) X(archive_write_free) X(archive_write_set_format_pax_restricted)                        \
   X(archive_write_set_format_ustar) X(archive_write_set_options) X(archive_write_open2)                         \
   X(archive_write_header) X(archive_write_data) X(archive_write_close) X(archive_write_set_bytes_per_block)    \
   X(archive_write_set_bytes_in_last_block) X(archive_read_new) X(archive_read_free)                            \
   X(archive_read_support_format_tar) X(archive_read_support_filter_gzip) X(archive_read_support_filter_zstd)  \
   X(archive_read_support_filter_none) X(archive_read_open2) X(archive_read_open_fd)                            \
-  X(archive_read_next_header) X(archive_read_data) X(archive_read_data_skip) X(archive_read_close)
+  X(archive_read_next_header) X(archive_read_data) X(archive_read_data_skip) X(archive_read_close)              \
+  X(archive_filter_count) X(archive_filter_bytes)
 MLOPS_ARCHIVE_FUNCTIONS(MLOPS_ARCHIVE_FUNCTION)
 #undef MLOPS_ARCHIVE_FUNCTION
 
 #define MLOPS_ZSTD_FUNCTION(name) inline constinit dynlib::LazyFunction<decltype(::name)> name{libzstd, #name};
 #define MLOPS_ZSTD_FUNCTIONS(X) \
-  X(ZSTD_createCCtx) X(ZSTD_freeCCtx) X(ZSTD_CCtx_setParameter) X(ZSTD_compressStream2) X(ZSTD_isError) X(ZSTD_getErrorName)
+  X(ZSTD_createCCtx) X(ZSTD_freeCCtx) X(ZSTD_CCtx_setParameter) X(ZSTD_compressStream2) X(ZSTD_isError) X(ZSTD_getErrorName) \
+  X(ZSTD_createDCtx) X(ZSTD_freeDCtx) X(ZSTD_decompressStream)
 MLOPS_ZSTD_FUNCTIONS(MLOPS_ZSTD_FUNCTION)
 #undef MLOPS_ZSTD_FUNCTION
 
 #define MLOPS_Z_FUNCTION(name) inline constinit dynlib::LazyFunction<decltype(::name)> name{libz, #name};
-#define MLOPS_Z_FUNCTIONS(X) X(deflateInit2_) X(deflate) X(deflateEnd)
+#define MLOPS_Z_FUNCTIONS(X) X(deflateInit2_) X(deflate) X(deflateEnd) X(inflateInit2_) X(inflate) X(inflateEnd) X(inflateReset)
 MLOPS_Z_FUNCTIONS(MLOPS_Z_FUNCTION)
 #undef MLOPS_Z_FUNCTION
 

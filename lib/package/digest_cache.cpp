@@ -6,13 +6,18 @@
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <sstream>
 
 namespace mlops::package {
 namespace {
 
-constexpr const char* k_header = "mlops-digest-cache 1\n";
+constexpr const char* k_header = "mlops-digest-cache 2\n";
+// The name of version 1 (no blob stamps), removed when version 2 is saved.
+constexpr const char* k_old_file = "digests-v1";
 // A file touched less than this before hashing started is "racy": not remembered.
 constexpr std::int64_t k_racy_ns = 100'000'000;
 // Entries kept; the oldest beyond this are dropped when saving.
@@ -35,6 +40,21 @@ FileKey file_key(const struct stat& st) {
   return k;
 }
 
+std::optional<BlobStamp> blob_stamp(const stdfs::path& path, std::uint64_t size) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) != size) return std::nullopt;
+  const FileKey k = file_key(st);
+  return BlobStamp{k.ino, k.mtime_ns, k.ctime_ns};
+}
+
+namespace {
+
+std::string stamp_str(const BlobStamp& b) {
+  return std::to_string(b.ino) + " " + std::to_string(b.mtime_ns) + " " + std::to_string(b.ctime_ns);
+}
+
+}  // namespace
+
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -45,7 +65,7 @@ namespace {
 
 // Parses the cache text into the maps; a malformed line ends the parse (what came before
 // stays valid: each line is independent).
-void parse(const std::string& text, std::map<FileKey, std::string>& files, std::map<std::string, LayerDigests>& layers) {
+void parse(const std::string& text, std::map<FileKey, CachedFile>& files, std::map<std::string, LayerDigests>& layers) {
   if (text.rfind(k_header, 0) != 0) return;
   std::istringstream in(text.substr(std::char_traits<char>::length(k_header)));
   std::string line;
@@ -56,12 +76,13 @@ void parse(const std::string& text, std::map<FileKey, std::string>& files, std::
     if (type == "f") {
       FileKey k;
       std::string digest;
-      if (!(l >> k.dev >> k.ino >> k.size >> k.mtime_ns >> k.ctime_ns >> digest) || digest.size() != 64) return;
-      files[k] = "sha256:" + digest;
+      BlobStamp b;
+      if (!(l >> k.dev >> k.ino >> k.size >> k.mtime_ns >> k.ctime_ns >> digest >> b.ino >> b.mtime_ns >> b.ctime_ns) || digest.size() != 64) return;
+      files[k] = CachedFile{"sha256:" + digest, b};
     } else if (type == "t") {
       std::string key, digest, diff;
       LayerDigests d;
-      if (!(l >> key >> digest >> diff >> d.size) || digest.size() != 64 || diff.size() != 64) return;
+      if (!(l >> key >> digest >> diff >> d.size >> d.blob.ino >> d.blob.mtime_ns >> d.blob.ctime_ns) || digest.size() != 64 || diff.size() != 64) return;
       d.digest = "sha256:" + digest;
       d.diff_id = "sha256:" + diff;
       layers[key] = d;
@@ -90,7 +111,7 @@ void DigestCache::save() {
   std::lock_guard lock(m_mutex);
   if (m_new_files.empty() && m_new_layers.empty()) return;
   FileLock file_lock(m_file.parent_path() / "digests.lock", true);
-  std::map<FileKey, std::string> files;
+  std::map<FileKey, CachedFile> files;
   std::map<std::string, LayerDigests> layers;
   parse(read_or_empty(m_file), files, layers);  // what other builds saved meanwhile
   for (const auto& [k, v] : m_new_files) files[k] = v;
@@ -102,26 +123,27 @@ void DigestCache::save() {
   }
   std::string out = k_header;
   out.reserve(files.size() * 140);
-  for (const auto& [k, v] : files) out += "f " + k.str() + " " + std::string(v.substr(7)) + "\n";
+  for (const auto& [k, v] : files) out += "f " + k.str() + " " + v.digest.substr(7) + " " + stamp_str(v.blob) + "\n";
   for (const auto& [k, v] : layers) {
-    out += "t " + k + " " + v.digest.substr(7) + " " + v.diff_id.substr(7) + " " + std::to_string(v.size) + "\n";
+    out += "t " + k + " " + v.digest.substr(7) + " " + v.diff_id.substr(7) + " " + std::to_string(v.size) + " " + stamp_str(v.blob) + "\n";
   }
   fs::write_file_atomic(m_file, out, stdfs::perms(0644), /*durable=*/false);
+  ::unlink((m_file.parent_path() / k_old_file).c_str());
   m_new_files.clear();
   m_new_layers.clear();
 }
 
-std::optional<std::string> DigestCache::file(const FileKey& key) const {
+std::optional<CachedFile> DigestCache::file(const FileKey& key) const {
   std::lock_guard lock(m_mutex);
   if (const auto it = m_files.find(key); it != m_files.end()) return it->second;
   return std::nullopt;
 }
 
-void DigestCache::remember_file(const FileKey& key, const std::string& digest, std::int64_t started_ns) {
+void DigestCache::remember_file(const FileKey& key, const CachedFile& cached, std::int64_t started_ns) {
   if (started_ns - key.mtime_ns < k_racy_ns || started_ns - key.ctime_ns < k_racy_ns) return;
   std::lock_guard lock(m_mutex);
-  m_files[key] = digest;
-  m_new_files[key] = digest;
+  m_files[key] = cached;
+  m_new_files[key] = cached;
 }
 
 std::optional<LayerDigests> DigestCache::layer(const std::string& key) const {

@@ -2,6 +2,7 @@
 #include "package/layers.hpp"
 
 #include "core/fd.hpp"
+#include "package/archive_io.hpp"
 #include "package/c_libs.hpp"
 
 #include <mlops/error.hpp>
@@ -68,25 +69,29 @@ std::uint64_t copy_checked(int fd, const struct stat& before, const std::string&
 
 }  // namespace
 
-PackedLayer pack_raw(Store& store, DigestCache& cache, const stdfs::path& file, const std::string& rel) {
+PackedLayer pack_raw(Store& store, DigestCache& cache, const stdfs::path& file, const std::string& rel, const Progress& progress) {
   struct stat st{};
   Fd fd(open_source(file, rel, st));
   const FileKey key = file_key(st);
   PackedLayer out;
   out.size = key.size;
-  if (const auto d = cache.file(key); d && store.has_blob(*d, key.size)) {
-    out.digest = out.diff_id = *d;
+  if (const auto c = cache.file(key); c && blob_stamp(store.blob_path(c->digest), key.size) == c->blob) {
+    out.digest = out.diff_id = c->digest;
     out.reused = out.cached = true;
+    progress.advance(key.size);
     return out;
   }
   const std::int64_t started = now_ns();
   BlobWriter writer(store);
   std::vector<char> buf(k_buffer);
-  out.bytes_read = copy_checked(fd.get(), st, rel, buf, [&](const char* p, std::size_t n) { writer.write(p, n); });
+  out.bytes_read = copy_checked(fd.get(), st, rel, buf, [&](const char* p, std::size_t n) {
+    writer.write(p, n);
+    progress.advance(n);
+  });
   const std::string digest = writer.commit();
   out.digest = out.diff_id = digest;
   out.reused = writer.existed();
-  cache.remember_file(key, digest, started);
+  if (const auto stamp = blob_stamp(store.blob_path(digest), key.size)) cache.remember_file(key, CachedFile{digest, *stamp}, started);
   return out;
 }
 
@@ -204,10 +209,18 @@ std::string layer_key(const std::vector<TarItem>& items, const std::string& comp
 
 }  // namespace
 
-PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem>& items, const std::string& compression) {
+std::uint64_t content_bytes(const std::vector<TarItem>& items) {
+  std::uint64_t n = 0;
+  for (const auto& i : items) n += i.type == TarItem::file ? i.key.size : 0;
+  return n;
+}
+
+PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem>& items, const std::string& compression,
+                     const Progress& progress) {
   bool racy = false;
   const std::string key = layer_key(items, compression, racy);
-  if (const auto d = cache.layer(key); d && store.has_blob(d->digest, d->size)) {
+  if (const auto d = cache.layer(key); d && blob_stamp(store.blob_path(d->digest), d->size) == d->blob) {
+    progress.advance(content_bytes(items));
     PackedLayer out;
     out.digest = d->digest;
     out.diff_id = d->diff_id;
@@ -217,15 +230,15 @@ PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem
   }
   TarSink sink(store, compression);
   WriteContext ctx{&sink, nullptr};
+  const Utf8Locale utf8;  // names are UTF-8 (the planner checked), whatever the environment says
   ArchiveWritePtr a(archive_write_new());
   ArchiveEntryPtr entry(archive_entry_new());
   if (!a || !entry) throw Error(ErrorKind::internal, "cannot create a tar writer");
+  // Anything but ARCHIVE_OK is a failure here: a warning from the writer means a header that
+  // is not exactly what we asked for, and a layer must be the same bytes everywhere.
   auto check = [&](int rc, const std::string& what) {
     if (ctx.error) std::rethrow_exception(ctx.error);
-    if (rc < ARCHIVE_WARN) {
-      const char* msg = archive_error_string(a.get());
-      throw Error(ErrorKind::internal, what + ": " + (msg ? msg : "libarchive error"));
-    }
+    if (rc != ARCHIVE_OK) throw Error(ErrorKind::internal, "cannot write the tar layer: " + printable(what) + ": " + archive_message(a.get()));
   };
   check(archive_write_set_format_pax_restricted(a.get()), "tar format");
   check(archive_write_set_bytes_per_block(a.get(), 64 * 1024), "tar block size");
@@ -235,6 +248,9 @@ PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem
   std::vector<char> buf(k_buffer);
   for (const auto& item : items) {
     check_interrupted();
+    if (!valid_utf8(item.name) || !valid_utf8(item.target)) {
+      throw Error(ErrorKind::invalid_input, printable(item.name) + ": the name is not UTF-8");
+    }
     archive_entry_clear(entry.get());
     archive_entry_set_pathname_utf8(entry.get(), item.type == TarItem::directory ? (item.name + "/").c_str() : item.name.c_str());
     archive_entry_set_mtime(entry.get(), 0, 0);
@@ -265,6 +281,7 @@ PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem
         out.bytes_read += copy_checked(fd.get(), st, item.name, buf, [&](const char* p, std::size_t n) {
           const la_ssize_t w = archive_write_data(a.get(), p, n);
           if (w < 0 || static_cast<std::size_t>(w) != n) check(ARCHIVE_FATAL, item.name);
+          progress.advance(n);
         });
         break;
       }
@@ -276,7 +293,9 @@ PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem
   out.diff_id = done.diff_id;
   out.size = done.size;
   out.reused = done.reused;
-  if (!racy) cache.remember_layer(key, LayerDigests{out.digest, out.diff_id, out.size});
+  if (const auto stamp = blob_stamp(store.blob_path(out.digest), out.size); stamp && !racy) {
+    cache.remember_layer(key, LayerDigests{out.digest, out.diff_id, out.size, *stamp});
+  }
   return out;
 }
 

@@ -8,6 +8,8 @@
 #include "package/digest_cache.hpp"
 #include "package/store.hpp"
 
+#include <mlops/progress.hpp>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,8 +24,9 @@ struct PackedLayer {
   std::uint64_t bytes_read = 0;
 };
 
-// `rel` names the file in messages.
-PackedLayer pack_raw(Store& store, DigestCache& cache, const stdfs::path& file, const std::string& rel);
+// `rel` names the file in messages. Bytes read (or, from the cache, skipped) are reported
+// to `progress`.
+PackedLayer pack_raw(Store& store, DigestCache& cache, const stdfs::path& file, const std::string& rel, const Progress& progress = {});
 
 struct TarItem {
   enum Type { file, directory, symlink } type = file;
@@ -36,6 +39,9 @@ struct TarItem {
 
 // Items must be sorted by name. Timestamps 0, owner 0:0 without names, modes 0644/0755
 // (0777 for symlinks): the same content gives the same bytes on any machine.
-PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem>& items, const std::string& compression);
+PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem>& items, const std::string& compression,
+                     const Progress& progress = {});
+// The bytes of the regular files among `items`: what pack_tar reports to its progress.
+std::uint64_t content_bytes(const std::vector<TarItem>& items);
 
 }  // namespace mlops::package

@@ -237,18 +237,18 @@ KeyPair generate_key(const stdfs::path& path) {
   return KeyPair{path, pub, key_id(key.public_key)};
 }
 
-SignResult sign(const stdfs::path& store_root, const std::string& ref, const stdfs::path& private_key) {
+SignResult sign(const stdfs::path& store_root, const std::string& ref, const stdfs::path& private_key, ProgressObserver* progress) {
   PrivateKey key;
   load_private_key(private_key, key);  // before anything is hashed: a bad key fails fast
   const std::string kid = key_id(key.public_key);
 
   Store store(store_root);
   // From here to the index update, gc must not take the package's blobs nor ours.
-  const FileLock gc_lock = store.gc_lock(false);
+  const FileLock gc_lock = store.writer_lock();
   const IndexEntry package = store.resolve(ref);
   const std::string& package_digest = package.descriptor.digest;
   const nlohmann::json manifest = parse_json(store.read_blob(package_digest), "package manifest " + package_digest);
-  const PackageContent content = package_files(store, manifest);
+  const PackageContent content = package_files(store, manifest, {}, Progress(progress));
   if (!content.problems.empty()) {
     throw Error(ErrorKind::invalid_input, "cannot sign " + ref + ": " + content.problems.front(), "run 'mlops package verify " + ref + "'");
   }
@@ -308,7 +308,7 @@ SignResult sign(const stdfs::path& store_root, const std::string& ref, const std
 }
 
 void verify_signature(const Store& store, const IndexEntry& package, const stdfs::path& public_key, VerifyResult& result,
-                      const std::set<std::string>& rehashed) {
+                      const std::set<std::string>& rehashed, const Progress& progress) {
   const PublicKey key = load_public_key(public_key);
   const std::string kid = key_id(key);
   const std::string& package_digest = package.descriptor.digest;
@@ -320,7 +320,7 @@ void verify_signature(const Store& store, const IndexEntry& package, const stdfs
       view.emplace();
       try {
         view->manifest = parse_json(store.read_blob(package_digest), "package manifest " + package_digest);
-        view->content = package_files(store, view->manifest, rehashed);
+        view->content = package_files(store, view->manifest, rehashed, progress);
       } catch (const Error& e) {
         if (e.kind() == ErrorKind::interrupted) throw;
         view->content.problems.push_back(e.what());

@@ -7,6 +7,7 @@
 #include "package/store.hpp"
 
 #include <mlops/package.hpp>
+#include <mlops/progress.hpp>
 
 #include <set>
 #include <string>
@@ -19,6 +20,6 @@ namespace mlops::package {
 // `rehashed`: blobs the caller has re-hashed and found right, not read again when they are
 // raw layers (see package_files).
 void verify_signature(const Store& store, const IndexEntry& package, const stdfs::path& public_key, VerifyResult& result,
-                      const std::set<std::string>& rehashed = {});
+                      const std::set<std::string>& rehashed = {}, const Progress& progress = {});
 
 }  // namespace mlops::package

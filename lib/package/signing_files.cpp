@@ -3,6 +3,7 @@
 
 #include "core/fd.hpp"
 #include "core/sha256.hpp"
+#include "package/archive_io.hpp"
 #include "package/c_libs.hpp"
 
 #include <mlops/error.hpp>
@@ -65,7 +66,7 @@ std::optional<std::string> file_name(std::string_view raw) {
 
 // A layer's problem, in the form every verification message takes.
 std::string blob_problem(const Descriptor& layer, const std::string& label, const std::string& what) {
-  return "blob " + layer.digest + " (" + label + "): " + what;
+  return "blob " + layer.digest + " (" + printable(label) + "): " + what;
 }
 
 struct LayerResult {
@@ -74,7 +75,7 @@ struct LayerResult {
   std::exception_ptr error;  // an interruption, carried to the calling thread
 };
 
-void hash_raw(const Store& store, const Descriptor& layer, const std::set<std::string>& rehashed, LayerResult& out) {
+void hash_raw(const Store& store, const Descriptor& layer, const std::set<std::string>& rehashed, const Progress& progress, LayerResult& out) {
   const auto name_it = layer.annotations.find(annotation::filepath);
   const std::string label = name_it != layer.annotations.end() ? name_it->get<std::string>() : std::string("raw layer");
   const auto name = name_it != layer.annotations.end() ? file_name(label) : std::nullopt;
@@ -104,6 +105,7 @@ void hash_raw(const Store& store, const Descriptor& layer, const std::set<std::s
     }
     if (n == 0) break;
     h.update(buf.data(), static_cast<std::size_t>(n));
+    progress.advance(static_cast<std::uint64_t>(n));
   }
   const std::string hex = h.hex();
   if ("sha256:" + hex != layer.digest) out.problems.push_back(blob_problem(layer, label, "digest mismatch (its content changed)"));
@@ -119,6 +121,7 @@ struct TarSource {
   std::vector<char> buf = std::vector<char>(k_buffer);
   int read_errno = 0;
   bool interrupted = false;
+  Progress progress;
 };
 
 la_ssize_t tar_read(struct archive*, void* data, const void** buffer) {
@@ -135,40 +138,39 @@ la_ssize_t tar_read(struct archive*, void* data, const void** buffer) {
       return -1;
     }
     src->hash.update(src->buf.data(), static_cast<std::size_t>(n));
+    src->progress.advance(static_cast<std::uint64_t>(n));
     *buffer = src->buf.data();
     return n;
   }
 }
 
-const char* entry_path(archive_entry* e) {
-  const char* p = archive_entry_pathname_utf8(e);
-  return p != nullptr ? p : archive_entry_pathname(e);
-}
-
-void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind, LayerResult& out) {
+void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind, const Progress& progress, LayerResult& out) {
   const auto label_it = layer.annotations.find(annotation::filepath);
   const std::string label = label_it != layer.annotations.end() ? label_it->get<std::string>() : layer.media_type;
   const stdfs::path path = store.blob_path(layer.digest);
   TarSource src;
+  src.progress = progress;
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     out.problems.push_back(blob_problem(layer, label, errno == ENOENT ? "missing from the store" : std::string("cannot read: ") + std::strerror(errno)));
     return;
   }
   src.fd = fd.get();
+  const Utf8Locale utf8;
   ArchiveReadPtr a(archive_read_new());
   if (!a) throw Error(ErrorKind::internal, "libarchive: out of memory");
-  archive_read_support_format_tar(a.get());
   // Only the filter the media type names: a blob compressed otherwise is not that layer.
-  if (kind.compression == "gzip") archive_read_support_filter_gzip(a.get());
-  if (kind.compression == "zstd") archive_read_support_filter_zstd(a.get());
+  int rc = archive_read_support_format_tar(a.get());
+  if (rc == ARCHIVE_OK && kind.compression == "gzip") rc = archive_read_support_filter_gzip(a.get());
+  if (rc == ARCHIVE_OK && kind.compression == "zstd") rc = archive_read_support_filter_zstd(a.get());
+  if (rc != ARCHIVE_OK) throw Error(ErrorKind::internal, "cannot read " + kind.compression + " tar layers: " + archive_message(a.get()));
   auto fail = [&](const std::string& what) {
     if (src.interrupted) check_interrupted();
     std::string why = what;
     if (src.read_errno != 0) {
       why += std::string(": ") + std::strerror(src.read_errno);
-    } else if (const char* msg = archive_error_string(a.get()); msg != nullptr) {
-      why += std::string(": ") + msg;
+    } else {
+      why += ": " + archive_message(a.get());
     }
     out.problems.push_back(blob_problem(layer, label, why));
     out.files.clear();
@@ -183,24 +185,32 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
     archive_entry* e = nullptr;
     const int r = archive_read_next_header(a.get(), &e);
     if (r == ARCHIVE_EOF) break;
-    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+    if (r != ARCHIVE_OK) {
       fail("cannot read the tar");
       return;
     }
-    const char* raw = entry_path(e);
-    const auto name = file_name(raw != nullptr ? raw : "");
+    std::string raw, target;
+    try {
+      raw = entry_pathname(e, "entry");
+      target = entry_hardlink(e, "entry '" + printable(raw) + "'");
+    } catch (const Error& err) {
+      out.problems.push_back(blob_problem(layer, label, err.what()));
+      out.files.clear();
+      return;
+    }
+    const auto name = file_name(raw);
     if (!name) {
-      out.problems.push_back(blob_problem(layer, label, "entry '" + std::string(raw != nullptr ? raw : "") + "' has an unsafe path"));
+      out.problems.push_back(blob_problem(layer, label, "entry '" + printable(raw) + "' has an unsafe path"));
       out.files.clear();
       return;
     }
     const auto type = archive_entry_filetype(e);
-    if (const char* target = archive_entry_hardlink(e); target != nullptr) {
+    if (!target.empty()) {
       // A hard link carries no data: it is another name for a file earlier in the layer.
       const auto t = file_name(target);
       const auto it = t ? digests.find(*t) : digests.end();
       if (it == digests.end()) {
-        out.problems.push_back(blob_problem(layer, label, "hard link " + *name + " to '" + target + "', which is not an earlier file"));
+        out.problems.push_back(blob_problem(layer, label, "hard link " + printable(*name) + " to '" + printable(target) + "', which is not an earlier file"));
         out.files.clear();
         return;
       }
@@ -210,7 +220,7 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
     }
     if (type == AE_IFDIR || type == AE_IFLNK) continue;
     if (type != AE_IFREG) {
-      out.problems.push_back(blob_problem(layer, label, "entry " + *name + " is neither a file, a directory nor a symlink"));
+      out.problems.push_back(blob_problem(layer, label, "entry " + printable(*name) + " is neither a file, a directory nor a symlink"));
       out.files.clear();
       return;
     }
@@ -241,7 +251,8 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
   if ("sha256:" + src.hash.hex() != layer.digest) out.problems.push_back(blob_problem(layer, label, "digest mismatch (its content changed)"));
 }
 
-void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, const std::set<std::string>& rehashed, LayerResult& out) {
+void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, const std::set<std::string>& rehashed, const Progress& progress,
+                LayerResult& out) {
   try {
     const Descriptor layer = parse_descriptor(j, "layer " + std::to_string(index + 1) + " of the package manifest");
     const auto kind = layer_kind(layer.media_type);
@@ -250,9 +261,9 @@ void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, 
       return;
     }
     if (kind->tar) {
-      hash_tar(store, layer, *kind, out);
+      hash_tar(store, layer, *kind, progress, out);
     } else {
-      hash_raw(store, layer, rehashed, out);
+      hash_raw(store, layer, rehashed, progress, out);
     }
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::interrupted) {
@@ -267,17 +278,28 @@ void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, 
 
 }  // namespace
 
-PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed) {
+PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed, const Progress& progress) {
   PackageContent content;
   const auto layers = manifest.is_object() ? manifest.find("layers") : manifest.end();
   if (!manifest.is_object() || layers == manifest.end() || !layers->is_array()) {
     content.problems.push_back("the package manifest has no layers");
     return content;
   }
+  std::uint64_t total = 0;
+  for (const auto& l : *layers) {
+    const auto d = l.find("digest");
+    const auto size = l.find("size");
+    if (d != l.end() && d->is_string() && rehashed.count(d->get<std::string>()) != 0) {
+      const auto mt = l.find("mediaType");
+      if (mt == l.end() || !mt->is_string() || mt->get<std::string>().find(".tar") == std::string::npos) continue;  // raw: not read again
+    }
+    if (size != l.end() && size->is_number_unsigned()) total += size->get<std::uint64_t>();
+  }
+  progress.phase("hashing files", total);
   std::vector<LayerResult> results(layers->size());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i = next++; i < results.size(); i = next++) hash_layer(store, (*layers)[i], i, rehashed, results[i]);
+    for (std::size_t i = next++; i < results.size(); i = next++) hash_layer(store, (*layers)[i], i, rehashed, progress, results[i]);
   };
   const std::size_t n_threads = std::min<std::size_t>(results.size(), std::max(1u, std::thread::hardware_concurrency()));
   {

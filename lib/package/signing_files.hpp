@@ -6,6 +6,8 @@
 
 #include "package/store.hpp"
 
+#include <mlops/progress.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <set>
@@ -34,7 +36,10 @@ struct PackageContent {
 // `rehashed`: blobs the caller has just re-hashed and found right (`package verify` reads
 // every blob first): a raw layer among them is its file, so its digest is the file's and it
 // is not read again.
-PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed = {});
+// Reads what is not in `rehashed` again (every tar layer), reported to `progress` as the
+// phase "hashing files".
+PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed = {},
+                             const Progress& progress = {});
 
 // The model-signing subject digest: sha256 over the raw 32-byte digests of `files`, which
 // must be sorted by name. Error{invalid_input} if one is not 64 hex digits.

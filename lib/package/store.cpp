@@ -31,6 +31,39 @@ FileLock::FileLock(const stdfs::path& file, bool exclusive) {
   }
 }
 
+std::optional<FileLock> FileLock::shared_for_reading(const stdfs::path& file) {
+  FileLock lock;
+  lock.m_fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock.m_fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM || errno == ENOENT)) {
+    lock.m_fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (lock.m_fd < 0 && errno == ENOENT) return std::nullopt;
+  }
+  if (lock.m_fd < 0) throw_errno("cannot open lock " + file.string());
+  while (::flock(lock.m_fd, LOCK_SH) != 0) {
+    if (errno != EINTR) throw_errno("cannot lock " + file.string());
+  }
+  return lock;
+}
+
+std::optional<FileLock> FileLock::try_exclusive(const stdfs::path& file) {
+  FileLock lock;
+  lock.m_fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock.m_fd < 0) throw_errno("cannot open lock " + file.string());
+  while (::flock(lock.m_fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) return std::nullopt;
+    if (errno != EINTR) throw_errno("cannot lock " + file.string());
+  }
+  return lock;
+}
+
+void FileLock::downgrade() {
+  // Not atomic (flock(2) drops the exclusive lock first): someone waiting for it exclusively
+  // (gc) may come in between, which only means we wait for it.
+  while (::flock(m_fd, LOCK_SH) != 0) {
+    if (errno != EINTR) throw_errno("cannot lock the store");
+  }
+}
+
 FileLock::~FileLock() {
   if (m_fd >= 0) ::close(m_fd);  // closing releases the lock
 }
@@ -52,9 +85,18 @@ std::string random_suffix() {
 }  // namespace
 
 BlobWriter::BlobWriter(Store& store) : m_store(store) {
-  m_temp = store.ingest_dir() / ("blob-" + random_suffix());
-  m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (m_fd < 0) throw_errno("cannot create " + m_temp.string());
+  // Created as new-*, locked, then renamed to blob-*: a blob-* file is always locked by its
+  // writer while the writer lives, so anyone may remove one whose lock is free (its writer
+  // died: kill -9, power loss) without racing a writer that has not locked it yet.
+  const std::string suffix = random_suffix();
+  const stdfs::path fresh = store.ingest_dir() / ("new-" + suffix);
+  m_fd = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (m_fd < 0) throw_errno("cannot create " + fresh.string());
+  m_temp = fresh;
+  if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) throw_errno("cannot lock " + fresh.string());
+  const stdfs::path named = store.ingest_dir() / ("blob-" + suffix);
+  if (::rename(fresh.c_str(), named.c_str()) != 0) throw_errno("cannot rename " + fresh.string());
+  m_temp = named;
 }
 
 BlobWriter::~BlobWriter() {
@@ -92,26 +134,42 @@ std::string BlobWriter::commit(std::string_view expected) {
     throw Error(ErrorKind::invalid_input, "blob " + std::string(expected) + " does not match its content (" + digest + ")");
   }
   const stdfs::path target = m_store.blob_path(digest);
+  // A copy already there is replaced all the same: these bytes were just hashed, the copy's
+  // were not (a size that agrees says nothing about a flipped byte).
   struct stat st{};
-  if (::stat(target.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) == m_size) {
-    m_existed = true;
-    return digest;  // stored before (or by a concurrent build); the temp file goes with the destructor
-  }
+  m_existed = ::stat(target.c_str(), &st) == 0;
   if (durable_blobs() && ::fdatasync(m_fd) != 0) throw_errno("cannot write " + m_temp.string());
-  if (::close(m_fd) != 0) {
-    m_fd = -1;
-    throw_errno("cannot write " + m_temp.string());
-  }
-  m_fd = -1;
+  // Renamed while the lock is held: closing first would let a cleaner take the free lock
+  // and remove the file as a dead writer's.
   if (::rename(m_temp.c_str(), target.c_str()) != 0) throw_errno("cannot store blob " + digest);
   m_committed = true;
+  const int fd = m_fd;
+  m_fd = -1;
+  if (::close(fd) != 0) {
+    const int saved = errno;
+    ::unlink(target.c_str());  // the data may not have been written (NFS reports it here)
+    errno = saved;
+    throw_errno("cannot write " + m_temp.string());
+  }
   if (durable_blobs()) fs::fsync_dir(target.parent_path());
   return digest;
 }
 
-Store::Store(stdfs::path root) : m_root(std::move(root)) {
+Store::Store(stdfs::path root, StoreAccess access) : m_root(std::move(root)) {
   std::error_code ec;
   const stdfs::path layout = m_root / "oci-layout";
+  if (access == StoreAccess::read) {
+    if (!stdfs::exists(m_root, ec)) {
+      m_exists = false;
+      return;
+    }
+    if (!stdfs::is_directory(m_root, ec)) {
+      throw Error(ErrorKind::invalid_input, m_root.string() + " is not a directory", "set MLOPS_HOME to a directory for the package store");
+    }
+    if (!stdfs::exists(layout, ec)) {
+      throw Error(ErrorKind::invalid_input, m_root.string() + " is not an OCI image layout: it has no oci-layout file");
+    }
+  }
   if (!stdfs::exists(layout, ec)) {
     if (stdfs::exists(m_root, ec) && !stdfs::is_directory(m_root, ec)) {
       throw Error(ErrorKind::invalid_input, m_root.string() + " is not a directory", "set MLOPS_HOME to a directory for the package store");
@@ -134,6 +192,7 @@ Store::Store(stdfs::path root) : m_root(std::move(root)) {
       throw Error(ErrorKind::invalid_input, layout.string() + " is not an OCI layout header");
     }
   }
+  if (access == StoreAccess::read) return;
   for (const auto& dir : {m_root / "blobs" / "sha256", state_dir(), ingest_dir()}) {
     stdfs::create_directories(dir, ec);
     if (ec) throw Error(ErrorKind::io, "cannot create " + dir.string() + ": " + ec.message());
@@ -157,7 +216,14 @@ bool Store::has_blob(std::string_view digest, std::uint64_t size) const {
 
 std::string Store::put_blob(std::string_view data) {
   const std::string digest = "sha256:" + sha256_hex(data);
-  if (has_blob(digest)) return digest;
+  // Small blobs (manifests, configs, cards): the copy there is compared, not trusted.
+  if (has_blob(digest, data.size())) {
+    try {
+      if (fs::read_file(blob_path(digest)) == data) return digest;
+    } catch (const Error&) {
+      // unreadable: written again below
+    }
+  }
   BlobWriter w(*this);
   w.write(data.data(), data.size());
   return w.commit(digest);
@@ -172,12 +238,68 @@ std::string Store::read_blob(std::string_view digest, std::uint64_t max_size) co
   std::string data = fs::read_file(p);
   if ("sha256:" + sha256_hex(data) != digest) {
     throw Error(ErrorKind::invalid_input, "blob " + std::string(digest) + " is corrupt: its content has another digest",
-                "run 'mlops package verify' and rebuild or re-import the package");
+                "'mlops package verify REF --repair' moves corrupt blobs aside; then rebuild or re-import the package");
   }
   return data;
 }
 
+FileLock Store::writer_lock() {
+  // Alone in the store (no build, import or gc holds the lock): every file in ingest/ is
+  // left by a writer that died, whatever its age.
+  if (auto alone = FileLock::try_exclusive(state_dir() / "gc.lock")) {
+    clean_ingest(true);
+    alone->downgrade();
+    return std::move(*alone);
+  }
+  FileLock shared = gc_lock(false);
+  clean_ingest(false);
+  return shared;
+}
+
+IngestCleanup Store::clean_ingest(bool alone) const {
+  IngestCleanup r;
+  std::error_code ec;
+  for (stdfs::directory_iterator it(ingest_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    struct stat st{};
+    if (::lstat(it->path().c_str(), &st) != 0) continue;
+    if (!alone) {
+      // Only files renamed to blob-* are locked by a living writer (see BlobWriter).
+      if (name.rfind("blob-", 0) != 0 || !S_ISREG(st.st_mode)) continue;
+      Fd fd(::open(it->path().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+      if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // its writer is alive
+      if (::unlink(it->path().c_str()) == 0) {
+        ++r.files;
+        r.bytes += static_cast<std::uint64_t>(st.st_size);
+      }
+      continue;
+    }
+    std::error_code rm_ec;
+    const auto n = stdfs::remove_all(it->path(), rm_ec);
+    if (!rm_ec && n > 0) {
+      ++r.files;
+      r.bytes += S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+    }
+  }
+  return r;
+}
+
+bool Store::move_aside(std::string_view digest) const {
+  const stdfs::path from = blob_path(digest);
+  const stdfs::path dir = corrupt_dir();
+  std::error_code ec;
+  stdfs::create_directories(dir, ec);
+  if (ec) throw Error(ErrorKind::io, "cannot create " + dir.string() + ": " + ec.message());
+  if (::rename(from.c_str(), (dir / from.filename()).c_str()) != 0) {
+    if (errno == ENOENT) return false;
+    throw_errno("cannot move " + from.string() + " aside");
+  }
+  fs::fsync_dir(from.parent_path());
+  return true;
+}
+
 std::vector<IndexEntry> Store::index() const {
+  if (!m_exists) return {};
   const stdfs::path p = m_root / "index.json";
   const std::string text = fs::read_file(p);
   const auto j = nlohmann::json::parse(text, nullptr, false);

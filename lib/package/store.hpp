@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,15 @@ namespace stdfs = std::filesystem;
 class FileLock {
  public:
   FileLock(const stdfs::path& file, bool exclusive);
+  // A shared lock for a reader that may not be able to write the store: the lock file is
+  // opened read-only when it cannot be opened for writing (flock works on either), and when
+  // it does not exist and cannot be created, no writer of ours can hold it either (writers
+  // create it), so there is nothing to wait for: nullopt.
+  static std::optional<FileLock> shared_for_reading(const stdfs::path& file);
+  // An exclusive lock if nobody holds one, else nullopt (no waiting).
+  static std::optional<FileLock> try_exclusive(const stdfs::path& file);
+  // Exclusive to shared.
+  void downgrade();
   ~FileLock();
   FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
   FileLock(const FileLock&) = delete;
@@ -40,6 +50,7 @@ class FileLock {
   FileLock& operator=(FileLock&&) = delete;
 
  private:
+  FileLock() = default;
   int m_fd = -1;
 };
 
@@ -51,11 +62,17 @@ struct IndexEntry {
 
 class Store;
 
+struct IngestCleanup {
+  std::size_t files = 0;
+  std::uint64_t bytes = 0;
+};
+
 // MLOPS_FSYNC=1 (or "always"): fsync every blob and its directory before it is visible.
 bool durable_blobs();
 
 // A blob being written: bytes are hashed as they are written; commit() makes it visible
-// under its digest. Dropped without commit(), the temp file is removed.
+// under its digest. Dropped without commit(), the temp file is removed; a writer killed
+// before that leaves it in ingest/, locked by nobody, for the next writer or gc to remove.
 class BlobWriter {
  public:
   explicit BlobWriter(Store& store);
@@ -65,8 +82,9 @@ class BlobWriter {
 
   void write(const void* data, std::size_t size);
   std::uint64_t size() const noexcept { return m_size; }
-  // fsyncs, renames into blobs/sha256/ (keeping an existing copy) and returns the digest.
-  // With `expected`, Error{invalid_input} when the bytes hash differently.
+  // fsyncs, renames into blobs/sha256/ (over an existing copy, whose bytes nobody checked)
+  // and returns the digest. With `expected`, Error{invalid_input} when the bytes hash
+  // differently.
   std::string commit(std::string_view expected = {});
   bool existed() const noexcept { return m_existed; }  // the store had the blob already
 
@@ -79,16 +97,25 @@ class BlobWriter {
   bool m_committed = false, m_existed = false;
 };
 
+// Commands that only read (list, inspect, verify, unpack, export) open the store for
+// reading: nothing is created, so a read-only store, or a plain OCI layout written by
+// another tool, serves them as it is.
+enum class StoreAccess { read, write };
+
 class Store {
  public:
-  // Opens the layout at `root`, creating it (and the directories above) when missing.
-  // Error{invalid_input} when `root` holds something that is not an OCI layout.
-  explicit Store(stdfs::path root);
+  // Opens the layout at `root`; for writing, creating it (and the directories above) when
+  // missing; for reading, a missing store is an empty one. Error{invalid_input} when `root`
+  // holds something that is not an OCI layout.
+  explicit Store(stdfs::path root, StoreAccess access = StoreAccess::write);
 
   const stdfs::path& root() const noexcept { return m_root; }
   stdfs::path blob_path(std::string_view digest) const;
   stdfs::path state_dir() const { return m_root / "mlops"; }
   stdfs::path ingest_dir() const { return m_root / "ingest"; }
+  stdfs::path corrupt_dir() const { return state_dir() / "corrupt"; }
+  // What the last build of a manifest left out (package inspect -v): mlops/builds/<hex>.json.
+  stdfs::path build_notes(std::string_view digest) const { return state_dir() / "builds" / (std::string(digest_hex(digest)) + ".json"); }
 
   bool has_blob(std::string_view digest) const;
   // The blob is there with exactly `size` bytes.
@@ -98,6 +125,10 @@ class Store {
   // A small blob (manifest, config, signature) read whole and checked against its digest.
   // Error{not_found} when absent, Error{invalid_input} when corrupt or over `max_size`.
   std::string read_blob(std::string_view digest, std::uint64_t max_size = 16u << 20) const;
+
+  // Moves a corrupt blob out of blobs/ into mlops/corrupt/ (gc deletes it there), so that
+  // the next build or import writes it again. False when it was not there.
+  bool move_aside(std::string_view digest) const;
 
   std::vector<IndexEntry> index() const;
   // Read-modify-write of index.json's "manifests" under the index lock, written atomically.
@@ -110,9 +141,19 @@ class Store {
   std::vector<IndexEntry> referrers(std::string_view digest) const;
 
   FileLock gc_lock(bool exclusive) const { return FileLock(state_dir() / "gc.lock", exclusive); }
+  // The gc lock, shared, for a build, import or signing, from its first blob to its index
+  // update. Partial blobs of writers that died are removed first: all of them when no one
+  // else holds the lock, else those whose writer's lock is free.
+  FileLock writer_lock();
+  // Removes partial blobs from ingest/: with `alone` (the gc lock held exclusively) every
+  // file there, else those whose writer is provably gone (see BlobWriter).
+  IngestCleanup clean_ingest(bool alone) const;
+  // Shared, for readers: see FileLock::shared_for_reading.
+  std::optional<FileLock> gc_lock_for_reading() const { return FileLock::shared_for_reading(state_dir() / "gc.lock"); }
 
  private:
   stdfs::path m_root;
+  bool m_exists = true;  // false: opened for reading where there is no store yet
 };
 
 // Adds `entry` to the index (replacing the tag's previous target, if any).

@@ -18,8 +18,10 @@
 // Glob filters are fnmatch(3) patterns without FNM_PATHNAME or FNM_PERIOD: `*` spans '/' and
 // matches dot files ("*.py" finds src/pkg/__init__.py). A pattern matching a directory selects
 // everything below it ("src" or "src/pkg").
+#include "core/log.hpp"
 #include "package/archive_io.hpp"
 #include "package/c_libs.hpp"
+#include "package/diff_ids.hpp"
 #include "package/store.hpp"
 
 #include <mlops/error.hpp>
@@ -28,6 +30,7 @@
 #include <mlops/package.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -162,13 +165,13 @@ std::string short_digest(std::string_view digest) { return std::string(digest.su
 class Unpacker {
  public:
   Unpacker(Store& store, const stdfs::path& dir, const UnpackOptions& options)
-      : m_store(store), m_dir(dir), m_options(options), m_selection(options.filters), m_buf(k_buffer) {}
+      : m_store(store), m_dir(dir), m_options(options), m_selection(options.filters), m_buf(k_buffer), m_progress(options.progress) {}
 
   ~Unpacker() {
     // The staging directory goes first, then whatever was created to hold DIR itself (left
     // empty by a failure; after success the list is empty).
-    m_staging_fd.reset();
     m_staging.reset();
+    m_staging_fd.reset();  // the lock goes last
     m_dir_fd.reset();
     for (const auto& p : m_created) ::rmdir(p.c_str());
   }
@@ -187,12 +190,13 @@ class Unpacker {
   };
 
   void open_dir();
+  void remove_stale_staging() const;
   Layer parse_layer(const nlohmann::json& j, std::size_t index) const;
   void precheck_existing(const std::vector<Layer>& layers) const;
   [[noreturn]] void existing_files(const std::vector<std::string>& existing) const;
   void raw_layer(const Descriptor& d, const std::string& rel, const std::string& what);
   void tar_layer(const Descriptor& d, const LayerType& t, bool whole, const std::string& what);
-  void tar_entries(archive* a, HashingSource& source, bool whole, const std::string& what);
+  void tar_entries(archive* a, HashingSource& source, bool whole, const std::string& what, std::uint64_t blob_size);
   Fd open_blob(const Descriptor& d, const std::string& what) const;
   Fd create_staged(std::string& name);
   void add(const std::string& rel, Node node);
@@ -207,8 +211,23 @@ class Unpacker {
   const UnpackOptions& m_options;
   Selection m_selection;
   std::vector<char> m_buf;
+  Progress m_progress;
   std::vector<stdfs::path> m_created;  // directories created for DIR itself, deepest first
-  std::optional<fs::TempDir> m_staging;
+  // The staging directory, removed (while still locked) when the unpack ends.
+  struct Staging {
+    explicit Staging(stdfs::path p) : m_path(std::move(p)) {}
+    ~Staging() {
+      std::error_code ec;
+      stdfs::remove_all(m_path, ec);
+    }
+    Staging(const Staging&) = delete;
+    Staging& operator=(const Staging&) = delete;
+    const stdfs::path& path() const { return m_path; }
+
+   private:
+    stdfs::path m_path;
+  };
+  std::optional<Staging> m_staging;
   Fd m_dir_fd, m_staging_fd;
   std::size_t m_next = 0;
   std::map<std::string, Node> m_plan;
@@ -216,7 +235,7 @@ class Unpacker {
 
 [[noreturn]] void corrupt(const std::string& what, const Descriptor& d, const std::string& why) {
   throw Error(ErrorKind::invalid_input, what + ": the blob " + why + "; nothing was unpacked",
-              "the store copy of " + d.digest + " is damaged: run 'mlops package verify', then rebuild or re-import the package");
+              "the store copy of " + d.digest + " is damaged: 'mlops package verify REF --repair' moves it aside, then a rebuild or re-import makes it anew");
 }
 
 void check_blob(const std::string& what, const Descriptor& d, const std::string& digest, std::uint64_t size) {
@@ -234,6 +253,19 @@ bool executable_from_metadata(const Descriptor& d, const std::string& what) {
   if (!mode->is_number_integer()) throw Error(ErrorKind::invalid_input, what + ": the file mode in " + annotation::file_metadata + " is not an integer");
   // Only the executable bit survives: setuid, sticky and odd permissions are not restored.
   return (mode->get<std::int64_t>() & 0111) != 0;
+}
+
+void Unpacker::remove_stale_staging() const {
+  std::error_code ec;
+  for (stdfs::directory_iterator it(m_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(k_staging_prefix, 0) != 0 || name.rfind(std::string(k_staging_prefix) + "new-", 0) == 0) continue;
+    Fd fd(::openat(m_dir_fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // not a directory, or its unpack is alive
+    std::error_code rm_ec;
+    stdfs::remove_all(it->path(), rm_ec);  // flat: numbered files and symlinks, never followed
+    if (!rm_ec) log::info("removed {}, left by an unpack that was killed", it->path().string());
+  }
 }
 
 void Unpacker::open_dir() {
@@ -254,9 +286,18 @@ void Unpacker::open_dir() {
   }
   m_dir_fd = Fd(::open(m_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!m_dir_fd) throw_errno("cannot open " + m_dir.string());
-  m_staging.emplace(m_dir, k_staging_prefix);
-  m_staging_fd = Fd(::open(m_staging->path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!m_staging_fd) throw_errno("cannot open " + m_staging->path().string());
+  remove_stale_staging();
+  // Created as .mlops-unpack-new-*, locked, then renamed: a .mlops-unpack-* directory whose
+  // lock is free was left by an unpack that died (kill -9), and the next one removes it.
+  fs::TempDir fresh(m_dir, std::string(k_staging_prefix) + "new-");
+  m_staging_fd = Fd(::open(fresh.path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!m_staging_fd) throw_errno("cannot open " + fresh.path().string());
+  if (::flock(m_staging_fd.get(), LOCK_EX | LOCK_NB) != 0) throw_errno("cannot lock " + fresh.path().string());
+  const std::string suffix = fresh.path().filename().string().substr(k_staging_prefix.size() + 4);
+  const stdfs::path named = m_dir / (std::string(k_staging_prefix) + suffix);
+  if (::rename(fresh.path().c_str(), named.c_str()) != 0) throw_errno("cannot rename " + fresh.path().string());
+  fresh.release();
+  m_staging.emplace(named);
 }
 
 Fd Unpacker::open_blob(const Descriptor& d, const std::string& what) const {
@@ -319,6 +360,7 @@ void Unpacker::raw_layer(const Descriptor& d, const std::string& rel, const std:
     total += n;
     if (total > d.size) corrupt(what, d, "is larger than its descriptor says (" + std::to_string(d.size) + " bytes)");
     write_all(out.get(), m_buf.data(), n, rel);
+    m_progress.advance(n);
   }
   check_blob(what, d, "sha256:" + hash.hex(), total);
   if (::fchmod(out.get(), executable ? 0755 : 0644) != 0) throw_errno("cannot set the mode of " + rel);
@@ -326,23 +368,26 @@ void Unpacker::raw_layer(const Descriptor& d, const std::string& rel, const std:
   add(rel, Node{Node::file, staged, "", what, total, false});
 }
 
-void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const std::string& what) {
+void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const std::string& what, std::uint64_t blob_size) {
   auto fail = [&](const std::string& why) -> Error {
     source.rethrow_if_failed();  // a read error or an interrupt, not the archive's fault
     return Error(ErrorKind::invalid_input, what + ": " + why);
   };
+  // What the layer may expand to (its entries' sizes added up before they are written).
+  const std::uint64_t limit = blob_size * k_max_expansion_ratio + k_expansion_slack;
+  std::uint64_t expanded = 0;
   archive_entry* entry = nullptr;
   for (;;) {
     check_interrupted();
     const int rc = archive_read_next_header(a, &entry);
     if (rc == ARCHIVE_EOF) break;
-    if (rc < ARCHIVE_WARN) throw fail("not a valid tar archive: " + archive_message(a));
-    const char* raw_name = archive_entry_pathname(entry);
-    if (raw_name == nullptr) throw fail("a tar entry has no usable name");
-    const std::string name = raw_name;
+    // A warning is a header libarchive had to guess at (a bad pax record, a name it could not
+    // convert): from a hostile archive, a guess is not good enough.
+    if (rc != ARCHIVE_OK) throw fail("not a valid tar archive: " + archive_message(a));
+    const std::string name = entry_pathname(entry, what);
     const std::string rel = safe_entry_path(name, what);
     const std::string entry_what = "'" + printable(name) + "'";
-    if (archive_entry_hardlink(entry) != nullptr) {
+    if (!entry_hardlink(entry, what).empty()) {
       throw fail(entry_what + " is a hard link; only regular files, directories and symlinks are unpacked");
     }
     const bool selected = whole || (!rel.empty() && m_selection.entry(rel));
@@ -351,12 +396,12 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
         if (selected && !rel.empty()) add(rel, Node{Node::directory, "", "", what, 0, true});
         break;
       case AE_IFLNK: {
-        const char* target = archive_entry_symlink(entry);
         if (rel.empty()) throw fail(entry_what + " is a symlink in place of the package root");
-        check_link_target(rel, target != nullptr ? target : "", what);
+        const std::string target = entry_symlink(entry, what + ": " + entry_what);
+        check_link_target(rel, target, what);
         if (!selected) break;
         std::string staged = std::to_string(m_next++);
-        if (::symlinkat(target, m_staging_fd.get(), staged.c_str()) != 0) throw_errno("cannot create a symlink in " + m_staging->path().string());
+        if (::symlinkat(target.c_str(), m_staging_fd.get(), staged.c_str()) != 0) throw_errno("cannot create a symlink in " + m_staging->path().string());
         add(rel, Node{Node::symlink, staged, target, what, 0, false});
         break;
       }
@@ -364,8 +409,12 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
         if (rel.empty()) throw fail(entry_what + " is a file in place of the package root");
         const la_int64_t declared = archive_entry_size(entry);
         if (declared < 0) throw fail(entry_what + " has a negative size");
+        expanded += static_cast<std::uint64_t>(declared) + 512;
+        if (expanded > limit) {
+          throw fail("it expands more than " + std::to_string(k_max_expansion_ratio) + " times its size: refused as a decompression bomb");
+        }
         if (!selected) {
-          if (archive_read_data_skip(a) < ARCHIVE_WARN) {
+          if (archive_read_data_skip(a) != ARCHIVE_OK) {
             throw fail(entry_what + " is truncated or damaged: " + archive_message(a));
           }
           break;
@@ -403,7 +452,8 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
 
 void Unpacker::tar_layer(const Descriptor& d, const LayerType& t, bool whole, const std::string& what) {
   Fd in = open_blob(d, what);
-  HashingSource source(in.get(), what);
+  HashingSource source(in.get(), what, m_progress);
+  const Utf8Locale utf8;
   ArchiveReadPtr a(archive_read_new());
   if (!a) throw Error(ErrorKind::internal, "cannot create a tar reader");
   // Only the compression the media type names: a mislabelled blob is an error, not a guess.
@@ -416,7 +466,7 @@ void Unpacker::tar_layer(const Descriptor& d, const LayerType& t, bool whole, co
   if (rc != ARCHIVE_OK) throw Error(ErrorKind::internal, "cannot read " + t.compression + " tar layers: " + archive_message(a.get()));
   try {
     source.open(a.get());
-    tar_entries(a.get(), source, whole, what);
+    tar_entries(a.get(), source, whole, what, d.size);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::invalid_input) throw;
     // A damaged archive is most often a damaged blob: say that when the digest disagrees.
@@ -646,12 +696,19 @@ UnpackResult Unpacker::run(const IndexEntry& package) {
     if (l.whole || (l.type.tar && m_selection.has_globs())) selected.push_back(std::move(l));
   }
   open_dir();
+  std::uint64_t total = 0;
+  for (const auto& l : selected) total += l.descriptor.size;
+  m_progress.phase("unpacking", total);
   for (const auto& l : selected) {
-    if (l.type.tar) tar_layer(l.descriptor, l.type, l.whole, l.what);
+    if (!l.type.tar) continue;
+    m_progress.item(l.rel.empty() ? short_digest(l.descriptor.digest) : l.rel);
+    tar_layer(l.descriptor, l.type, l.whole, l.what);
   }
   precheck_existing(selected);
   for (const auto& l : selected) {
-    if (!l.type.tar) raw_layer(l.descriptor, l.rel, l.what);
+    if (l.type.tar) continue;
+    m_progress.item(l.rel);
+    raw_layer(l.descriptor, l.rel, l.what);
   }
   if (!m_selection.everything() && m_plan.empty()) {
     std::string list;
@@ -681,7 +738,7 @@ UnpackResult Unpacker::run(const IndexEntry& package) {
 }  // namespace
 
 UnpackResult unpack(const stdfs::path& store_root, const std::string& ref, const stdfs::path& dir, const UnpackOptions& options) {
-  Store store(store_root);
+  Store store(store_root, StoreAccess::read);
   const IndexEntry package = store.resolve(ref);
   Unpacker unpacker(store, dir, options);
   return unpacker.run(package);

@@ -33,7 +33,7 @@ write(forged, swapped)
 EOF
 
 export MLOPS_HOME="$TEST_DIR/second-store"
-expect_exit 0 mlops package list
+expect_exit 0 mlops package gc   # creates the empty store
 index_before=$(cat "$MLOPS_HOME/index.json")
 for t in evil forged; do
   (cd work/deeper && expect_exit 4 mlops package import "../$t.tar")

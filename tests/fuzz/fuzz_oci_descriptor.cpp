@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// index.json, manifests and package references come from imported tarballs, other tools
-// writing the store and the command line: descriptors and references must be accepted only
-// when valid, and refused with mlops::Error otherwise.
+// index.json, manifests, configs and package references come from imported tarballs, other
+// tools writing the store and the command line: descriptors and references must be accepted
+// only when valid, and refused with mlops::Error otherwise; a ModelPack config's diff ids
+// are digests, one per layer, or a problem is reported.
+#include "package/diff_ids.hpp"
 #include "package/oci.hpp"
 
 #include <mlops/error.hpp>
@@ -35,6 +37,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return 0;
+  // As a ModelPack config: the diff ids it promises are digests, one per layer, or a problem.
+  for (const std::size_t layers : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+    std::string problem;
+    const Descriptor config{media::model_config, empty_digest, 2, {}, nlohmann::json::object()};
+    const auto ids = config_diff_ids(config, j, layers, problem);
+    if (!ids) violated("a ModelPack config was not checked");
+    if (problem.empty() && ids->size() != layers) violated("diff ids accepted for another number of layers");
+    for (const auto& id : *ids) {
+      if (!is_digest(id)) violated("a diff id that is not a digest");
+    }
+    const Descriptor other{media::empty, empty_digest, 2, {}, nlohmann::json::object()};
+    if (config_diff_ids(other, j, layers, problem)) violated("a config of another type was checked");
+  }
   try {
     const Descriptor d = parse_descriptor(j, "fuzz");
     if (!is_digest(d.digest)) violated("invalid digest accepted");

@@ -77,18 +77,22 @@ TEST_CASE("digest cache: remembers by stat, forgets racy files, survives a reloa
   const std::string d = "sha256:" + std::string(64, 'a');
   {
     DigestCache c(dir.path() / "cache");
-    c.remember_file(k, d, 5'000'000'000);
+    c.remember_file(k, CachedFile{d, BlobStamp{4, 5, 6}}, 5'000'000'000);
     FileKey racy = k;
     racy.ino = 9;
-    c.remember_file(racy, d, racy.mtime_ns + 1000);  // hashed right after a write: not trusted
-    CHECK(c.file(k) == d);
+    c.remember_file(racy, CachedFile{d, {}}, racy.mtime_ns + 1000);  // hashed right after a write: not trusted
+    REQUIRE(c.file(k));
+    CHECK(c.file(k)->digest == d);
     CHECK(!c.file(racy));
-    c.remember_layer("key", {d, d, 7});
+    c.remember_layer("key", {d, d, 7, BlobStamp{8, 9, 10}});
     c.save();
   }
   DigestCache again(dir.path() / "cache");
   again.load();
-  CHECK(again.file(k) == d);
+  REQUIRE(again.file(k));
+  CHECK(again.file(k)->digest == d);
+  CHECK(again.file(k)->blob == BlobStamp{4, 5, 6});
+  CHECK(again.layer("key")->blob == BlobStamp{8, 9, 10});
   FileKey touched = k;
   touched.mtime_ns += 1;
   CHECK(!again.file(touched));

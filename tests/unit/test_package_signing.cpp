@@ -151,8 +151,11 @@ struct Fixture {
                                  tar_entry("src/pkg/train.py", '0', k_train_py) + tar_entry("src/pkg/link.py", '2', "", "__init__.py") +
                                  tar_entry("src/pkg/same.py", '1', "", "src/pkg/train.py") + tar_end();
     code = layer(store, code_tar, media::model_layer("code", true, ""), "src/");
-    docs = layer(store, gzip(tar_entry("README.md", '0', k_readme) + tar_end()), media::model_layer("doc", true, "gzip"), "README.md");
-    const std::string config = R"({"descriptor":{"name":"demo"},"modelfs":{"type":"layers","diffIds":[]}})";
+    const std::string docs_tar = tar_entry("README.md", '0', k_readme) + tar_end();
+    docs = layer(store, gzip(docs_tar), media::model_layer("doc", true, "gzip"), "README.md");
+    const nlohmann::json config_json{{"descriptor", {{"name", "demo"}}},
+                                     {"modelfs", {{"type", "layers"}, {"diffIds", {weights.digest, code.digest, "sha256:" + sha256_hex(docs_tar)}}}}};
+    const std::string config = canonical(config_json);
     const Descriptor config_desc{media::model_config, store.put_blob(config), config.size(), {}, nlohmann::json::object()};
     const nlohmann::json manifest{{"schemaVersion", 2},
                                   {"mediaType", media::manifest},

@@ -3,8 +3,10 @@
 // byte by byte here (ustar headers), so every malformation is exactly the one intended.
 #include "package/archive_io.hpp"
 #include "package/c_libs.hpp"
+#include "package/diff_ids.hpp"
 #include "package/oci.hpp"
 #include "package/store.hpp"
+#include "package/transfer.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -19,6 +21,7 @@
 #include <cstring>
 #include <optional>
 #include <set>
+#include <thread>
 
 using namespace mlops;
 using namespace mlops::package;
@@ -131,26 +134,31 @@ struct Fixture {
   stdfs::path outside = work / "outside";  // must stay empty whatever the package says
   Store store{tmp.path() / "store"};
   nlohmann::json layers = nlohmann::json::array();
+  nlohmann::json diff_ids = nlohmann::json::array();  // for the ModelPack config
 
   Fixture() { stdfs::create_directories(outside); }
 
   void raw(const std::string& path, const std::string& data, int mode = 0644, const std::string& kind = "weight") {
     const std::string digest = store.put_blob(data);
+    diff_ids.push_back(digest);
     const nlohmann::json meta{{"name", path}, {"mode", mode}, {"uid", 0}, {"gid", 0}, {"size", data.size()}, {"mtime", "1970-01-01T00:00:00Z"}, {"typeflag", 48}};
     layers.push_back({{"mediaType", media::model_layer(kind, false, "")},
                       {"digest", digest},
                       {"size", data.size()},
                       {"annotations", {{annotation::filepath, path}, {annotation::title, path}, {annotation::file_metadata, meta.dump()}}}});
   }
-  void tar(const std::string& path, const std::string& bytes, const std::string& kind = "code", const std::string& compression = "") {
+  // `uncompressed`: the tar before compression, when `bytes` is compressed.
+  void tar(const std::string& path, const std::string& bytes, const std::string& kind = "code", const std::string& compression = "",
+           const std::string& uncompressed = {}) {
     const std::string digest = store.put_blob(bytes);
+    diff_ids.push_back(compression.empty() ? digest : "sha256:" + sha256_hex(uncompressed));
     layers.push_back({{"mediaType", media::model_layer(kind, true, compression)},
                       {"digest", digest},
                       {"size", bytes.size()},
                       {"annotations", {{annotation::filepath, path}, {annotation::title, path}}}});
   }
   std::string publish(const std::string& ref = "demo:1") {
-    const std::string config_text = R"({"descriptor":{"name":"demo"},"modelfs":{"type":"layers","diffIds":[]}})";
+    const std::string config_text = canonical({{"descriptor", {{"name", "demo"}}}, {"modelfs", {{"type", "layers"}, {"diffIds", diff_ids}}}});
     const std::string config = store.put_blob(config_text);
     const nlohmann::json manifest{{"schemaVersion", 2},
                                   {"mediaType", media::manifest},
@@ -208,6 +216,21 @@ TEST_CASE("safe_entry_path normalises harmless names and refuses the rest", "[pa
     CHECK_THROWS_AS(safe_entry_path(bad, "t"), Error);
   }
   CHECK(printable("a\x1b[31mb\\") == "a\\x1b[31mb\\x5c");
+  // Bytes that are not UTF-8, and C1 controls, are escaped; UTF-8 text is kept.
+  CHECK(printable("donn\xc3\xa9" "es \xe6\x97\xa5") == "donn\xc3\xa9" "es \xe6\x97\xa5");
+  CHECK(printable("bad\xff\xfe") == "bad\\xff\\xfe");
+  CHECK(printable("csi\xc2\x9b") == "csi\\xc2\\x9b");
+  CHECK(printable("\xe6\x97") == "\\xe6\\x97");
+}
+
+TEST_CASE("valid_utf8 takes UTF-8 and nothing else", "[package]") {
+  CHECK(valid_utf8(""));
+  CHECK(valid_utf8("plain"));
+  CHECK(valid_utf8("donn\xc3\xa9" "es \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80"));
+  for (const char* bad : {"\xff", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe6\x97", "\x80"}) {
+    INFO(printable(bad));
+    CHECK_FALSE(valid_utf8(bad));
+  }
 }
 
 // ---- happy paths ----
@@ -240,10 +263,12 @@ TEST_CASE("unpack restores files, directories, symlinks and the executable bit",
 
 TEST_CASE("gzip and zstd tar layers unpack", "[package][unpack]") {
   Fixture fx;
-  fx.tar("src", test_gzip(ustar({tdir("src/"), tfile("src/a.py", "a")})), "code", "gzip");
+  const std::string src = ustar({tdir("src/"), tfile("src/a.py", "a")});
+  fx.tar("src", test_gzip(src), "code", "gzip", src);
   std::string big(5u << 20, '\0');  // several buffers, compressed and not
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 13);
-  fx.tar("data", test_zstd(ustar({tfile("data/b.csv", "b,c\n"), tfile("data/big.bin", big)})), "dataset", "zstd");
+  const std::string data = ustar({tfile("data/b.csv", "b,c\n"), tfile("data/big.bin", big)});
+  fx.tar("data", test_zstd(data), "dataset", "zstd", data);
   fx.tar("raw", ustar({tfile("raw/big.bin", big)}), "dataset");
   fx.publish();
   const auto r = fx.unpack();
@@ -382,6 +407,21 @@ TEST_CASE("hostile tar layers are refused and write nothing", "[package][unpack]
   }
   SECTION("not a tar at all") {
     bytes = std::string(700, 'z');
+  }
+  SECTION("a compressed layer whose entries add up to more than 1024 times its size") {
+    bytes = test_gzip(ustar({TarEntry{"src/huge.bin", '0', "", "", 0644, std::uint64_t{4} << 30}}, false));
+    fx.tar("src", bytes, "code", "gzip", "");
+    fx.publish();
+    fx.refused(ErrorKind::invalid_input, "decompression bomb");
+    return;
+  }
+  SECTION("a name that is not UTF-8") {
+    bytes = ustar({tfile("src/bad\xff\xfe.py", "x")});
+    message = "'src/bad\\xff\\xfe.py' is not UTF-8";
+  }
+  SECTION("a symlink target that is not UTF-8") {
+    bytes = ustar({tdir("src/"), tlink("src/l", "a\xc0\xaf")});
+    message = "is not UTF-8";
   }
   fx.tar("src", bytes);
   fx.publish();
@@ -610,9 +650,26 @@ TEST_CASE("hostile tarballs are refused and leave the index alone", "[package][t
     entries.pop_back();
     message = "neither in the tarball nor in the store";
   }
-  SECTION("a truncated blob") {
+  SECTION("a blob longer than its descriptor says") {
     entries[4].header_size = 4096;
-    message = "truncated";
+    message = "where the descriptor of layer 1";
+  }
+  SECTION("a manifest blob longer than index.json says") {
+    entries[2].data += " ";
+    message = "where the descriptor of manifest";
+  }
+  SECTION("a config whose diff ids do not match the layers") {
+    const std::string bad_config = R"({"modelfs":{"diffIds":["sha256:)" + std::string(64, '0') + R"("],"type":"layers"}})";
+    nlohmann::json m = nlohmann::json::parse(manifest);
+    m["config"]["digest"] = "sha256:" + sha256_hex(bad_config);
+    m["config"]["size"] = bad_config.size();
+    const std::string bad_manifest = canonical(m);
+    entries[1].data.replace(entries[1].data.find(digest), digest.size(), "sha256:" + sha256_hex(bad_manifest));
+    entries[1].data.replace(entries[1].data.find(std::to_string(manifest.size())), std::to_string(manifest.size()).size(),
+                            std::to_string(bad_manifest.size()));
+    entries[2] = tfile("blobs/sha256/" + sha256_hex(bad_manifest), bad_manifest);
+    entries[3] = tfile("blobs/sha256/" + sha256_hex(bad_config), bad_config);
+    message = "diff id";
   }
   SECTION("no oci-layout") {
     entries.erase(entries.begin());
@@ -649,4 +706,111 @@ TEST_CASE("export of a missing package is not_found and writes no file", "[packa
     CHECK(e.kind() == ErrorKind::not_found);
   }
   CHECK_FALSE(stdfs::exists(fx.tmp.path() / "x.tar"));
+}
+
+TEST_CASE("import: blobs before index.json take a second pass; a pipe cannot give one", "[package][transfer]") {
+  Fixture fx;
+  fx.raw("a.bin", std::string(1 << 20, 'a'));
+  const std::string digest = fx.publish();
+  const std::string manifest = fx.store.read_blob(digest);
+  const auto m = nlohmann::json::parse(manifest);
+  auto blob = [&](const std::string& d) { return tfile("blobs/sha256/" + std::string(digest_hex(d)), read(fx.store.blob_path(d))); };
+  const std::string index = R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + digest +
+                            R"(","size":)" + std::to_string(manifest.size()) + R"(,"annotations":{"org.opencontainers.image.ref.name":"demo:1"}}]})";
+  // The layer first, then the manifest and config, index.json last.
+  const std::string bytes = ustar({blob(m["layers"][0]["digest"]), blob(digest), blob(m["config"]["digest"]),
+                                   tfile("oci-layout", R"({"imageLayoutVersion":"1.0.0"})"), tfile("index.json", index)});
+  const stdfs::path tarball = fx.tmp.path() / "late-index.tar";
+  fs::write_file_atomic(tarball, bytes);
+  ImportLimits no_memory;
+  no_memory.small_budget = 0;  // nothing kept: the manifest and config need a second pass, the layer a third
+  Store other(fx.tmp.path() / "other");
+  CHECK(import_tar(other.root(), tarball, Progress{}, no_memory) == std::vector<std::string>{"demo:1"});
+  CHECK(other.resolve("demo:1").descriptor.digest == digest);
+
+  // Through a FIFO there is no second pass.
+  const stdfs::path fifo = fx.tmp.path() / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::thread writer([&] {
+    std::FILE* f = std::fopen(fifo.c_str(), "wb");
+    if (f == nullptr) return;
+    (void)std::fwrite(bytes.data(), 1, bytes.size(), f);
+    std::fclose(f);
+  });
+  Store third(fx.tmp.path() / "third");
+  try {
+    import_tar(third.root(), fifo, Progress{}, no_memory);
+    FAIL("imported from a pipe in three passes");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::invalid_input);
+    CHECK_THAT(e.what(), Catch::Contains("cannot be read twice"));
+  }
+  writer.join();
+  CHECK(third.index().empty());
+}
+
+TEST_CASE("import: a compressed tarball that expands past the limit is refused as a bomb", "[package][transfer][security]") {
+  Fixture fx;
+  fx.raw("a.bin", "one");
+  fx.publish();
+  const stdfs::path tarball = fx.tmp.path() / "demo.tar";
+  export_tar(fx.store.root(), "demo:1", tarball);
+  // 16 MiB of zeros, unreferenced, before the package: a few KiB once gzip'd.
+  const std::string bomb = ustar({tfile("blobs/sha256/" + sha256_hex(std::string(16 << 20, '\0')), std::string(16 << 20, '\0'))}, false);
+  fs::write_file_atomic(tarball, test_gzip(bomb + read(tarball)));
+  ImportLimits tight;
+  tight.expansion_ratio = 100;
+  tight.expansion_slack = 1 << 20;
+  Store other(fx.tmp.path() / "other");
+  try {
+    import_tar(other.root(), tarball, Progress{}, tight);
+    FAIL("imported a bomb");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::invalid_input);
+    CHECK_THAT(e.what(), Catch::Contains("decompression bomb"));
+  }
+  CHECK(other.index().empty());
+  // Within the default limits the same tarball imports, without the unreferenced blob.
+  CHECK(import_tar(other.root(), tarball) == std::vector<std::string>{"demo:1"});
+  CHECK_FALSE(other.has_blob("sha256:" + sha256_hex(std::string(16 << 20, '\0'))));
+}
+
+TEST_CASE("diff ids: DiffHasher hashes what gzip and zstd streams hold, and refuses broken ones", "[package]") {
+  const std::string content = ustar({tfile("a", std::string(3 << 20, 'x')), tfile("b", "tail")});
+  const std::string want = "sha256:" + sha256_hex(content);
+  auto hash = [](const std::string& compression, const std::string& bytes, std::size_t piece) {
+    DiffHasher h(compression, "layer");
+    for (std::size_t i = 0; i < bytes.size(); i += piece) h.update(bytes.data() + i, std::min(piece, bytes.size() - i));
+    return h.finish();
+  };
+  for (const std::size_t piece : {std::size_t{1} << 20, std::size_t{7}}) {
+    CHECK(hash("", content, piece) == want);
+    CHECK(hash("gzip", test_gzip(content), piece) == want);
+    CHECK(hash("zstd", test_zstd(content), piece) == want);
+  }
+  // Two gzip members are one stream.
+  CHECK(hash("gzip", test_gzip(content.substr(0, 1000)) + test_gzip(content.substr(1000)), 4096) == want);
+  const std::string gz = test_gzip(content), zs = test_zstd(content);
+  CHECK_THROWS_AS(hash("gzip", gz.substr(0, gz.size() / 2), 4096), Error);
+  CHECK_THROWS_AS(hash("zstd", zs.substr(0, zs.size() / 2), 4096), Error);
+  CHECK_THROWS_AS(hash("gzip", "not gzip at all", 4096), Error);
+  CHECK_THROWS_AS(hash("gzip", "", 4096), Error);
+  // An expansion past the limit is refused as a bomb (the default allows 1024:1 + 1 GiB).
+  const std::string zeros = test_zstd(std::string(8 << 20, '\0')), gzeros = test_gzip(std::string(8 << 20, '\0'));
+  for (const auto& [compression, bytes] : {std::pair<std::string, std::string>{"zstd", zeros}, {"gzip", gzeros}}) {
+    DiffHasher tight(compression, "layer", 16, 1 << 20);
+    try {
+      tight.update(bytes.data(), bytes.size());
+      tight.finish();
+      FAIL("a " << compression << " bomb was hashed");
+    } catch (const Error& e) {
+      CHECK_THAT(e.what(), Catch::Contains("decompression bomb"));
+    }
+    DiffHasher roomy(compression, "layer");
+    roomy.update(bytes.data(), bytes.size());
+    CHECK(roomy.finish() == "sha256:" + sha256_hex(std::string(8 << 20, '\0')));
+  }
+  CHECK(layer_compression("application/vnd.cncf.model.code.v1.tar+gzip") == "gzip");
+  CHECK(layer_compression("application/vnd.cncf.model.weight.v1.raw") == "");
+  CHECK(!layer_compression("application/vnd.cncf.model.code.v1.tar+lz4"));
 }

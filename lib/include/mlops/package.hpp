@@ -4,6 +4,7 @@
 #pragma once
 
 #include <mlops/api.hpp>
+#include <mlops/progress.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +44,13 @@ struct LayerResult {
   bool cached = false;     // the digest came from the cache: the file was not read
 };
 
+// A path of a listed directory the build left out, and the rule that did it:
+// "src/.gitignore:3: *.egg-info/", ".mlopsignore:1: data/raw/", "package.exclude: __pycache__".
+struct ExcludedPath {
+  std::string path;  // relative to the project; directories end in '/'
+  std::string rule;
+};
+
 struct BuildResult {
   std::string ref;     // NAME:TAG
   std::string digest;  // of the manifest
@@ -51,10 +59,12 @@ struct BuildResult {
   std::uint64_t bytes_read = 0;
   std::size_t new_blobs = 0;
   std::vector<std::string> warnings;  // e.g. a model file that is not what --from-exp's run produced
+  std::vector<ExcludedPath> excluded;  // in walk order, at most 10,000
 };
 
 struct BuildEvents {
-  std::function<void(const std::string& line)> status;  // progress lines for stderr
+  std::function<void(const std::string& line)> status;  // "packed src/ (tar)": lines for stderr with -v
+  ProgressObserver* progress = nullptr;                  // bytes hashed, as they go
 };
 
 // Reads the `package:` section of mlops.yaml under `project` (or above it).
@@ -73,7 +83,8 @@ struct PackageInfo {
 };
 MLOPS_API std::vector<PackageInfo> list(const stdfs::path& store);
 
-// Manifest, config, layers, lineage and referrers of REF (NAME[:TAG], digest or digest prefix).
+// Manifest, config, layers, lineage and referrers of REF (NAME[:TAG], digest or digest prefix),
+// and "excluded": what its last build here left out ([{path, rule}], [] when unknown).
 MLOPS_API nlohmann::json inspect(const stdfs::path& store, const std::string& ref);
 
 MLOPS_API void tag(const stdfs::path& store, const std::string& source, const std::string& target);
@@ -82,13 +93,21 @@ MLOPS_API void tag(const stdfs::path& store, const std::string& source, const st
 MLOPS_API std::vector<std::string> remove(const stdfs::path& store, const std::vector<std::string>& refs);
 
 struct GcResult {
-  std::size_t blobs_removed = 0;
+  std::size_t blobs_removed = 0;          // unreferenced, and corrupt ones verify --repair moved aside
+  std::size_t partial_blobs_removed = 0;  // left in ingest/ by writers that died
   std::uint64_t bytes_freed = 0;
 };
 MLOPS_API GcResult gc(const stdfs::path& store);
 
 // ---- verification and signing ----
 
+struct VerifyOptions {
+  std::optional<stdfs::path> public_key;  // also check the signature by this key
+  // Move the blobs whose store copy is corrupt aside (into <store>/mlops/corrupt/), so that
+  // the next build or import writes them again. Waits for builds and imports to finish.
+  bool repair = false;
+  ProgressObserver* progress = nullptr;
+};
 struct VerifyResult {
   bool ok = true;
   std::vector<std::string> problems;  // one line each: "blob sha256:… (weights.bin): digest mismatch"
@@ -96,9 +115,12 @@ struct VerifyResult {
   std::uint64_t bytes_checked = 0;
   bool signature_checked = false;
   std::string key_id;  // of the key that verified the signature
+  std::vector<std::string> moved_aside;  // with `repair`: the corrupt blobs moved out of the way
 };
-// Re-hashes every blob of REF; with `public_key`, also checks its signature and that the
-// signed file digests match the package. Problems are reported, not thrown.
+// Re-hashes every blob of REF and checks the config's diff ids against the layers' content;
+// with a public key, also checks its signature and that the signed file digests match the
+// package. Problems are reported, not thrown.
+MLOPS_API VerifyResult verify(const stdfs::path& store, const std::string& ref, const VerifyOptions& options);
 MLOPS_API VerifyResult verify(const stdfs::path& store, const std::string& ref, const std::optional<stdfs::path>& public_key = {});
 
 struct KeyPair {
@@ -116,13 +138,15 @@ struct SignResult {
 };
 // Signs an in-toto statement (OpenSSF model-signing predicate) listing every file's sha256,
 // in a DSSE envelope inside a Sigstore bundle, stored as a referrer of REF.
-MLOPS_API SignResult sign(const stdfs::path& store, const std::string& ref, const stdfs::path& private_key);
+MLOPS_API SignResult sign(const stdfs::path& store, const std::string& ref, const stdfs::path& private_key,
+                          ProgressObserver* progress = nullptr);
 
 // ---- unpack, export, import ----
 
 struct UnpackOptions {
   std::vector<std::string> filters;  // model, datasets, code, docs, or a glob on file paths; any match
   bool overwrite = false;            // replace existing files
+  ProgressObserver* progress = nullptr;
 };
 struct UnpackResult {
   std::size_t files = 0;
@@ -135,10 +159,11 @@ MLOPS_API UnpackResult unpack(const stdfs::path& store, const std::string& ref, 
                               const UnpackOptions& options);
 
 // An OCI image layout tarball holding REF, its blobs and its signatures.
-MLOPS_API void export_tar(const stdfs::path& store, const std::string& ref, const stdfs::path& file);
-// Adds an OCI layout tarball's manifests and tags to the store; every blob is verified.
-// Returns the refs (or digests, for untagged manifests) imported.
-MLOPS_API std::vector<std::string> import_tar(const stdfs::path& store, const stdfs::path& file);
+MLOPS_API void export_tar(const stdfs::path& store, const std::string& ref, const stdfs::path& file, ProgressObserver* progress = nullptr);
+// Adds an OCI layout tarball's manifests and tags to the store: only the blobs they
+// reference, each checked against its descriptor's size and digest, and the config's diff
+// ids against the layers. Returns the refs (or digests, for untagged manifests) imported.
+MLOPS_API std::vector<std::string> import_tar(const stdfs::path& store, const stdfs::path& file, ProgressObserver* progress = nullptr);
 
 // The tags (NAME:TAG) in the store's index.json, sorted, for shell completion: reads that
 // one file and creates nothing; empty when there is no store.
