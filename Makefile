@@ -1,7 +1,10 @@
 # The two commands in README.md. Both install missing Debian packages themselves (as root, or
 # through sudo), so they work on a fresh Debian 12 machine.
-#   make demo   build, then scaffold a project with the built-in defaults and run it
-#   make test   install what the tests need, build (release, ASan+UBSan, fuzz) and run every test
+#   make demo   build the mlops command, then scaffold a project with the built-in defaults and run it
+#   make test   what CI runs (.ci/run): install what the tests need, build (release, ASan+UBSan,
+#               TSan, fuzz) and run every test, printing each stage's time
+# Also: make build (release build with the unit tests), make deb (mlops_<version>_amd64.deb),
+# make completions / make man (regenerate completions/ and man/ after changing options).
 SHELL := /bin/bash
 .ONESHELL:
 .SHELLFLAGS := -euo pipefail -c
@@ -13,9 +16,9 @@ BUILD_PACKAGES := cmake ninja-build pkg-config g++ make git ca-certificates \
 DEMO_PACKAGES := python3 python3-sklearn python3-pytest python3-yaml python3-joblib
 TEST_PACKAGES := $(DEMO_PACKAGES) python3-torch jq tmux curl clang libclang-rt-14-dev \
   docker-registry skopeo apache2-utils nginx fcgiwrap hyperfine shellcheck \
-  zstd openssl time zsh fish
+  zstd openssl time zsh fish bash-completion man-db dpkg-dev file
 
-.PHONY: all build demo test test-release test-asan test-fuzz deps deps-test completions bench clean
+.PHONY: all build demo deb test test-release test-asan test-tsan test-fuzz deps deps-test completions man bench clean
 
 all: build
 
@@ -31,7 +34,9 @@ build: deps
 	cmake --preset default >/dev/null
 	cmake --build --preset default -j $(JOBS)
 
-demo: build
+demo: deps
+	cmake --preset default >/dev/null
+	cmake --build --preset default -j $(JOBS) --target mlops
 	DEMO=$$(mktemp -d /tmp/mlops-demo.XXXXXX)
 	echo "+ mlops init $$DEMO/churn-model --defaults"
 	build/cli/mlops init "$$DEMO/churn-model" --defaults
@@ -50,29 +55,37 @@ demo: build
 	echo; echo "+ mlops package inspect churn_model:0.1.0"; $(CURDIR)/build/cli/mlops package inspect churn_model:0.1.0
 	echo; echo "The project is in $$DEMO/churn-model, its package store in $$DEMO/store (an OCI image layout)"
 
-test: deps-test
-	$(MAKE) --no-print-directory test-release test-asan test-fuzz
+test:
+	.ci/run
 
 test-release:
-	cmake --preset default >/dev/null
-	cmake --build --preset default -j $(JOBS)
-	ctest --preset default
+	.ci/run release
 
 test-asan:
-	cmake --preset asan >/dev/null
-	cmake --build --preset asan -j $(JOBS)
-	ctest --preset asan
+	.ci/run asan
+
+test-tsan:
+	.ci/run tsan
 
 test-fuzz:
-	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS)
-	ctest --test-dir build-fuzz --output-on-failure
+	.ci/run fuzz
+
+deb: deps
+	@tools/install-packages dpkg-dev file
+	cmake --preset deb >/dev/null
+	cmake --build --preset deb -j $(JOBS)
+	cd build-deb && cpack
+	ls build-deb/mlops_*.deb
 
 completions: build
 	for shell in bash zsh fish; do
 	  case $$shell in bash) f=completions/mlops.bash ;; zsh) f=completions/_mlops ;; fish) f=completions/mlops.fish ;; esac
 	  build/cli/mlops completion $$shell > $$f.tmp && mv $$f.tmp $$f
 	done
+
+man: build
+	rm -f man/*.1
+	build/cli/mlops_manpages man
 
 bench: build
 	@tools/install-packages hyperfine jq time openssl git
@@ -82,4 +95,4 @@ bench: build
 	bench/package
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-dev build-ci build-deb build-asan build-tsan build-fuzz

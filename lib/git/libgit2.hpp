@@ -16,6 +16,7 @@ namespace mlops::git {
 void init_libgit2(void* handle);  // git_libgit2_init() right after dlopen()
 inline constinit dynlib::Library libgit2{MLOPS_LIBGIT2_SONAME, "libgit2", &init_libgit2};
 
+// clang-format off
 #define MLOPS_GIT_FUNCTION(name) inline constinit dynlib::LazyFunction<decltype(::name)> name{libgit2, #name};
 #define MLOPS_GIT_FUNCTIONS(X)                                                                            \
   X(git_blob_create_from_disk) X(git_blob_lookup) X(git_blob_rawcontent) X(git_blob_rawsize)               \
@@ -56,6 +57,7 @@ inline constinit dynlib::Library libgit2{MLOPS_LIBGIT2_SONAME, "libgit2", &init_
   X(git_remote_download) X(git_index_update_all)
 MLOPS_GIT_FUNCTIONS(MLOPS_GIT_FUNCTION)
 #undef MLOPS_GIT_FUNCTION
+// clang-format on
 
 template <auto& Free>
 struct Deleter {

@@ -23,6 +23,7 @@ inline constinit dynlib::Library libz{MLOPS_LIBZ_SONAME, "zlib"};
 void init_libsodium(void* handle);  // sodium_init() right after dlopen()
 inline constinit dynlib::Library libsodium{MLOPS_LIBSODIUM_SONAME, "libsodium", &init_libsodium};
 
+// clang-format off
 #define MLOPS_ARCHIVE_FUNCTION(name) inline constinit dynlib::LazyFunction<decltype(::name)> name{libarchive, #name};
 #define MLOPS_ARCHIVE_FUNCTIONS(X)                                                                            \
   X(archive_error_string) X(archive_errno) X(archive_entry_new) X(archive_entry_free) X(archive_entry_clear)   \
@@ -65,6 +66,7 @@ MLOPS_Z_FUNCTIONS(MLOPS_Z_FUNCTION)
 MLOPS_SODIUM_FUNCTIONS(MLOPS_SODIUM_FUNCTION)
 #pragma GCC diagnostic pop
 #undef MLOPS_SODIUM_FUNCTION
+// clang-format on
 
 template <auto& Free>
 struct CDeleter {

@@ -8,6 +8,7 @@ cd repo
 printf 'seed: 0\n' >params.yaml
 printf 'params: [params.yaml]\noutputs: [models/]\n' >mlops.yaml
 printf 'models/\n' >.gitignore
+# shellcheck disable=SC2016 # the $(...) is for train.sh to expand
 printf '#!/bin/sh\nmkdir -p models\necho "model of seed $(sed -n "s/^seed: //p" params.yaml)" >models/model.joblib\n' >train.sh
 git add -A
 git commit -q -m base

@@ -8,6 +8,7 @@ git -C a worktree add -q ../b -b other
 cd a
 before=$(cat params.yaml)
 
+# shellcheck disable=SC2016  # $0 is for sh -c
 setsid "$MLOPS" exp run -n long -S lr=0.5 -- sh -c 'while [ ! -e "$0" ]; do sleep 0.05; done' "$TEST_DIR/go" \
   >"$TEST_DIR/long.out" 2>"$TEST_DIR/long.err" &
 leader=$!

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared harness for end-to-end scenarios: one behaviour per file, run against the real
 # binary ($MLOPS) in a fresh temporary directory. Source it first:
 #   . "$(dirname "$0")/harness.sh"
@@ -50,7 +51,7 @@ expect_exit() {
   fi
 }
 expect_file() { [ -f "$1" ] || fail "expected file $1"; }
-expect_no_path() { [ ! -e "$1" ] && [ ! -L "$1" ] || fail "expected $1 not to exist"; }
+expect_no_path() { if [ -e "$1" ] || [ -L "$1" ]; then fail "expected $1 not to exist"; fi; }
 expect_contains() { # FILE TEXT
   grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2; fail "expected $1 to contain: $2"; }
 }
@@ -88,6 +89,7 @@ make_template() {
     printf '%s\n' "${kv#*=}" >"$dir/files/${kv%%=*}"
   done
 }
+# shellcheck disable=SC2034  # used by the scenarios that source this file
 PYTHON=/usr/bin/python3
 
 # ---- for tests/integration: the loopback servers of tests/servers/start.sh ----

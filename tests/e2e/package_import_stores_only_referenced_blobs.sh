@@ -8,7 +8,7 @@
 package_project
 expect_exit 0 mlops package export demo:1.0 demo.tar
 weights=$(jq -r '.layers[0].digest' "$(store_blob "$(package_digest)")")
-package_blobs=$(ls "$MLOPS_HOME/blobs/sha256" | sort)
+package_blobs=$(find "$MLOPS_HOME/blobs/sha256" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort)
 
 # junk-first.tar.gz: 64 MiB of zeros under its own digest and under another blob's name,
 # before everything else (so before index.json); junk-last.tar.gz: the same after it.
@@ -47,7 +47,7 @@ for t in junk-first junk-last; do
   export MLOPS_HOME="$TEST_DIR/store-$t"
   expect_exit 0 mlops package import "$t.tar.gz"
   expect_eq "$(cat "$TEST_DIR/out")" "demo:1.0" "imported from $t"
-  expect_eq "$(ls "$MLOPS_HOME/blobs/sha256" | sort)" "$package_blobs" "blobs stored from $t"
+  expect_eq "$(find "$MLOPS_HOME/blobs/sha256" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort)" "$package_blobs" "blobs stored from $t"
   [ "$(du -sm "$MLOPS_HOME" | cut -f1)" -lt 16 ] || fail "$t: the store holds $(du -sh "$MLOPS_HOME")"
   expect_eq "$(ls -A "$MLOPS_HOME/ingest")" "" "ingest/ after importing $t"
   expect_exit 0 mlops package verify demo:1.0

@@ -10,7 +10,7 @@ head -c $((256 << 20)) /dev/zero >proj/models/model.bin
 git -C proj commit -qam big
 
 interrupted=
-for attempt in 1 2 3; do
+for _ in 1 2 3; do
   rm -f pid tty.out
   # The build on a pseudo-terminal; its pid in ./pid (the shell execs it).
   (cd proj && exec script -qfec "echo \$\$ >'$TEST_DIR/pid'; exec '$MLOPS' package build" /dev/null </dev/null >"$TEST_DIR/tty.out" 2>&1) &

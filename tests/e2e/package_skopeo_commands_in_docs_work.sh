@@ -27,12 +27,15 @@ while IFS= read -r cmd; do
   # Placeholders: NAME:TAG is a tag the package has, FILE.tar (and any archive) an export of
   # the tag the command names, docker:// a local directory.
   cmd=${cmd//NAME:TAG/name:tag}
-  for archive in $(grep -oE 'oci-archive:[A-Za-z0-9_.-]+\.tar:[^ ]+' <<<"$cmd" | sort -u); do
+  mapfile -t archives < <(grep -oE 'oci-archive:[A-Za-z0-9_.-]+\.tar:[^ ]+' <<<"$cmd" | sort -u)
+  for archive in "${archives[@]}"; do
     archive=${archive#oci-archive:}
     rm -f "${archive%%:*}"
     expect_exit 0 mlops package export "${archive#*:}" "${archive%%:*}"
   done
-  for archive in $(grep -oE 'oci-archive:[A-Za-z0-9_.-]+\.tar( |$)' <<<"$cmd" | sort -u); do
+  mapfile -t archives < <(grep -oE 'oci-archive:[A-Za-z0-9_.-]+\.tar( |$)' <<<"$cmd" | sort -u)
+  for archive in "${archives[@]}"; do
+    archive=${archive% }
     archive=${archive#oci-archive:}
     [ -f "$archive" ] || expect_exit 0 mlops package export churn:v2 "$archive"
   done
