@@ -262,6 +262,7 @@ Examples:
   mlops package build                          # the package section of mlops.yaml -> NAME:VERSION
   mlops package build -t churn:v2 --from-exp best-run
   mlops package list
+  mlops package sign churn:v2 --key mlops-signing.key
   mlops package verify churn:v2 --key mlops-signing.key.pub
   mlops package unpack churn:v2 ./deploy --filter model
   skopeo inspect --raw oci:$MLOPS_HOME:churn:v2        # the manifest (skopeo 1.9 needs --raw)
@@ -302,7 +303,7 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   sign->add_option("--key", o->key, "Private key (PEM file, or env:VARIABLE)")->required()->type_name("KEY");
 
   auto* unpack = sub(cmd, ctx, o, "unpack", "Write a package's files into a directory", R"(  mlops package unpack churn:v2 ./deploy
-  mlops package unpack churn:v2 ./deploy --filter model --filter docs
+  mlops package unpack churn:v2 ./model-only --filter model --filter docs
   mlops package unpack churn:v2 ./deploy --filter 'src/*.py' --force)", run_unpack);
   unpack->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
   unpack->add_option("DIR", o->dir, "Target directory (created if missing)")->required();
@@ -314,7 +315,7 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   tag->add_option("TARGET", o->target, "New NAME[:TAG]")->required();
 
   auto* rm = sub(cmd, ctx, o, "rm", "Remove tags (blobs go with 'gc')", R"(  mlops package rm churn:v1 churn:v2
-  mlops package rm churn:v1 && mlops package gc)", run_rm);
+  mlops package rm churn:rc1 && mlops package gc)", run_rm);
   rm->alias("remove");
   rm->add_option("REF", o->refs, "NAME[:TAG] or digest")->required();
 
