@@ -32,11 +32,12 @@ git config --global init.defaultBranch main
 # ---- the examples, by help page ----
 # walk CMD...: "=== CMD..." then the example lines of its help page, then its subcommands' pages.
 walk() {
-  local page sub
+  local page sub subs
   page=$("$MLOPS" "$@" --help) || fail "mlops $* --help failed"
   echo "=== $*"
   awk '/^Examples:/ {e = 1; next} e && /^[^ ]/ {e = 0} e && /^  [^ ]/' <<<"$page" | sed -E 's/^  //; s/[[:space:]]+# .*$//'
-  for sub in $(awk '/^Subcommands:/ {s = 1; next} s && /^[^ ]/ {s = 0} s && /^  [a-z]/ {sub(",", "", $1); print $1}' <<<"$page"); do
+  mapfile -t subs < <(awk '/^Subcommands:/ {s = 1; next} s && /^[^ ]/ {s = 0} s && /^  [a-z]/ {sub(",", "", $1); print $1}' <<<"$page")
+  for sub in "${subs[@]}"; do
     walk "$@" "$sub"
   done
 }

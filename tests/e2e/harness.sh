@@ -195,3 +195,25 @@ flip_byte() {
   chmod u+w "$1"
   printf '%b' "$(printf '\\0%03o' $(((b + 1) % 256)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
+
+# ---- for the docs scenarios ----
+# doc_shell_lines: every line of a ```sh block in README.md, docs/*.md, bench/README.md and
+# tests/fuzz/README.md (a trailing \ joins the next line; comments dropped), as
+# FILE<TAB>SECTION<TAB>LINE (SECTION: the ## heading, "(top)" before the first), in the order the
+# docs show them.
+doc_shell_lines() {
+  local doc
+  for doc in README.md docs/*.md bench/README.md tests/fuzz/README.md; do
+    awk -v doc="$doc" -v section="(top)" '
+      /^## / {section = substr($0, 4)}
+      /^```sh/ {block = 1; next}
+      block && /^```/ {block = 0; next}
+      block {
+        line = cont $0; cont = ""
+        if (line ~ /\\$/) {cont = substr(line, 1, length(line) - 1); next}
+        sub(/[[:space:]]+#.*$/, "", line)
+        sub(/^[[:space:]]+/, "", line)
+        if (line != "") print doc "\t" section "\t" line
+      }' "$doc"
+  done
+}
