@@ -260,7 +260,7 @@ void setup_package(CLI::App& cmd, Context& ctx) {
   cmd.footer(R"(
 Examples:
   mlops package build                          # the package section of mlops.yaml -> NAME:VERSION
-  mlops package build -t churn:v2 --from-exp best-run
+  mlops package build -t churn:v2 --from-exp deeper
   mlops package list
   mlops package sign churn:v2 --key mlops-signing.key
   mlops package verify churn:v2 --key mlops-signing.key.pub
@@ -273,7 +273,7 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
 
   auto* build = sub(cmd, ctx, o, "build", "Package the model, code and docs listed in mlops.yaml", R"(  mlops package build
   mlops package build -t churn:rc1 --compression zstd
-  mlops package build --from-exp lucky-otter       # lineage: run id, params, metrics
+  mlops package build --from-exp deeper            # lineage: run id, params, metrics
   SOURCE_DATE_EPOCH=0 mlops package build --json)", run_build);
   build->add_option("-t,--tag", o->build.tag, "NAME[:TAG] (default package.name:package.version)");
   build->add_option("--from-exp", o->build.from_exp, "Record this experiment run's id, params and metrics as lineage")->type_name("RUN");

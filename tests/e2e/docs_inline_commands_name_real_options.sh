@@ -57,6 +57,7 @@ check() {
 (
   cd "$MLOPS_SOURCE_DIR"
   for doc in README.md docs/*.md bench/README.md tests/fuzz/README.md; do
+    # shellcheck disable=SC2016  # backquotes, not an expansion
     awk '/^```/ {block = !block; next} !block' "$doc" | grep -oE '`mlops( [^`]*)?`' | tr -d '`' | sed "s|^|$doc\t|" || true
   done
 ) >spans.tsv

@@ -5,33 +5,17 @@
 # and Install (what the installed package does: tests/install/). Lines that are not mlops
 # commands are classified by docs_shell_commands_are_classified.sh.
 #
-# Placeholder convention (what the examples may assume; keep new examples to it or extend it here):
-# - They run in `demo`, a project from `mlops init demo --defaults` on branch main, with a
-#   remote origin and the runs brave-otter, calm-heron and deeper (each `make train`).
-# - Anything else an example names is made by an example before it.
+# They run in docs_workspace's `demo` (harness.sh: its placeholders are listed there and in
+# docs/architecture.md "Tests"); anything else an example names is made by an example before it.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
-
-$PYTHON -c 'import sklearn, yaml, joblib' 2>/dev/null ||
-  skip "$PYTHON lacks scikit-learn, PyYAML or joblib (Debian: python3-sklearn python3-yaml python3-joblib)"
-
-# mlops and the Debian python3 on PATH, as a user has them.
-mkdir bin
-ln -s "$MLOPS" bin/mlops
-ln -s "$PYTHON" bin/python3
-export PATH="$TEST_DIR/bin:$PATH"
-git config --global init.defaultBranch main
 
 (cd "$MLOPS_SOURCE_DIR" && doc_shell_lines) >commands.tsv
 awk -F'\t' '$2 != "Scaffolding" && $2 != "Install" && $3 ~ /^mlops / {print}' commands.tsv >examples.tsv
 [ "$(wc -l <examples.tsv)" -ge 15 ] || { cat commands.tsv >&2; fail "expected at least 15 mlops examples in the docs"; }
 
-# The project.
-mlops init demo --defaults >/dev/null 2>&1 || fail "mlops init demo --defaults failed"
-git init -q --bare remote.git
-cd demo
-git remote add origin "$TEST_DIR/remote.git"
-for run in brave-otter calm-heron deeper; do expect_exit 0 mlops exp run -n "$run" -- make train; done
+docs_workspace "$TEST_DIR/w"
+cd "$TEST_DIR/w/demo"
 
 ran=0
 while IFS=$'\t' read -r doc section cmd; do
