@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every mlops command in the ```sh blocks of README.md, docs/*.md, bench/README.md and
-# tests/fuzz/README.md runs and exits 0, in the order the docs show them, in one project.
+# tests/fuzz/README.md runs and exits 0, in the order the docs show them, in one project, and
+# does what its comment says where that can be checked (shows()).
 # Two blocks are left to other tests: README's Scaffolding (init_readme_scaffolding_examples_run.sh)
 # and Install (what the installed package does: tests/install/). Lines that are not mlops
 # commands are classified by docs_shell_commands_are_classified.sh.
@@ -13,6 +14,23 @@
 (cd "$MLOPS_SOURCE_DIR" && doc_shell_lines) >commands.tsv
 awk -F'\t' '$2 != "Scaffolding" && $2 != "Install" && $3 ~ /^mlops / {print}' commands.tsv >examples.tsv
 [ "$(wc -l <examples.tsv)" -ge 15 ] || { cat commands.tsv >&2; fail "expected at least 15 mlops examples in the docs"; }
+
+# shows CMD: where the docs say what an example prints or makes, it does (out/err: its output).
+shows() {
+  case $1 in
+    "mlops exp list --filter "*)  # a filter that shows something: a header and runs
+      [ "$(wc -l <"$TEST_DIR/out")" -ge 2 ] || { cat "$TEST_DIR/out" "$TEST_DIR/err" >&2; fail "$1 lists no run"; } ;;
+    *" --md") grep -q '^| ' "$TEST_DIR/out" || { cat "$TEST_DIR/out" >&2; fail "$1 prints no Markdown table"; } ;;
+    "mlops key generate release.key")
+      if [ "$(stat -c %a release.key)" != 600 ] || [ ! -f release.key.pub ]; then fail "$1 makes no release.key (0600) + release.key.pub"; fi ;;
+    "mlops package inspect "*)
+      grep -qi 'lineage\|deeper' "$TEST_DIR/out" || { cat "$TEST_DIR/out" >&2; fail "$1 shows no lineage"; } ;;
+    "mlops package unpack "*" ./deploy --filter model")
+      if [ ! -f deploy/models/model.joblib ] || [ -e deploy/src ]; then fail "$1 does not unpack the model alone"; fi ;;
+    "mlops package export "*" churn.tar && mlops package import churn.tar")
+      [ -s churn.tar ] || fail "$1 writes no churn.tar" ;;
+  esac
+}
 
 docs_workspace "$TEST_DIR/w"
 cd "$TEST_DIR/w/demo"
@@ -27,5 +45,6 @@ while IFS=$'\t' read -r doc section cmd; do
     echo "--- stderr:" >&2; cat "$TEST_DIR/err" >&2
     fail "$doc ($section) example exits $got: $cmd"
   fi
+  shows "$cmd"
 done <"$TEST_DIR/examples.tsv"
 echo "ran $ran examples from the docs"

@@ -220,13 +220,14 @@ doc_shell_lines() {
 # docs_workspace W: what the examples in the docs and in --help may assume (their placeholders;
 # docs/architecture.md "Tests" lists them): in W, `demo` from `mlops init demo --defaults` on
 # branch main with a remote origin (W/remotes/repo.git), the runs brave-otter, calm-heron
-# (tagged baseline) and deeper (each `make train`), packages churn:v1, churn:v2 (signed with
+# (tagged baseline; model.n_estimators=50) and deeper (model.max_depth=12; each `make train`),
+# packages churn:v1, churn:v2 (signed with
 # demo/mlops-signing.key, exported to demo/churn-v2.tar) and churn:rc1, demo/models/best.pt;
 # scratch/my-template (a template) and W/remotes/tpl.git (it, with tag v2 and branch
 # release/2.0). The store is W/store; mlops and the Debian python3 come first on PATH. Skips
 # when python3 cannot train.
 docs_workspace() {
-  local w=$1 run ref
+  local w=$1 ref
   $PYTHON -c 'import sklearn, yaml, joblib' 2>/dev/null ||
     skip "$PYTHON lacks scikit-learn, PyYAML or joblib (Debian: python3-sklearn python3-yaml python3-joblib)"
   mkdir -p "$TEST_DIR/bin" "$w/scratch" "$w/remotes"
@@ -253,7 +254,9 @@ YAML
   (
     cd "$w/demo"
     git remote add origin "$w/remotes/repo.git"
-    for run in brave-otter calm-heron deeper; do expect_exit 0 mlops exp run -n "$run" -- make train; done
+    expect_exit 0 mlops exp run -n brave-otter -- make train
+    expect_exit 0 mlops exp run -n calm-heron -S model.n_estimators=50 -- make train
+    expect_exit 0 mlops exp run -n deeper -S model.max_depth=12 -- make train
     expect_exit 0 mlops exp tag calm-heron baseline
     expect_exit 0 mlops package build
     for ref in churn:v1 churn:v2 churn:rc1; do expect_exit 0 mlops package tag demo:0.1.0 "$ref"; done
