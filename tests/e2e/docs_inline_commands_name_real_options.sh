@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Every `mlops ...` quoted inline in the prose of README.md, docs/*.md, bench/README.md and
-# tests/fuzz/README.md names commands and options that exist: each word that selects a
-# subcommand is one (`a/b` and `a|b` are alternatives, each checked), and each -x/--option
-# after them is listed by that command's --help. These are references and fragments (FILE,
-# REF, `...`), not runnable lines: the ```sh blocks are run by docs_mlops_examples_run.sh.
+# Every `mlops ...` quoted inline in the prose of README.md, docs/*.md, bench/README.md,
+# tests/fuzz/README.md and tests/servers/README.md names commands and options that exist: each
+# word that selects a subcommand is one (`a/b` and `a|b` are alternatives, each checked), and
+# each -x/--option after them is listed by that command's --help. These are references and
+# fragments (FILE, REF, `...`), not runnable lines: the ```sh blocks are run by
+# docs_mlops_examples_run.sh.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
@@ -56,7 +57,7 @@ check() {
 # The `mlops ...` code spans outside the ```sh blocks.
 (
   cd "$MLOPS_SOURCE_DIR"
-  for doc in README.md docs/*.md bench/README.md tests/fuzz/README.md; do
+  for doc in README.md docs/*.md bench/README.md tests/fuzz/README.md tests/servers/README.md; do
     # shellcheck disable=SC2016  # backquotes, not an expansion
     awk '/^```/ {block = !block; next} !block' "$doc" | grep -oE '`mlops( [^`]*)?`' | tr -d '`' | sed "s|^|$doc\t|" || true
   done

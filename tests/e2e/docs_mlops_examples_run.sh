@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Every mlops command in the ```sh blocks of README.md, docs/*.md, bench/README.md and
-# tests/fuzz/README.md runs and exits 0, in the order the docs show them, in one project, and
+# Every mlops command in the ```sh blocks of the docs (README.md, docs/*.md, bench/README.md,
+# tests/fuzz/README.md, tests/servers/README.md) and then of the README that `mlops init` writes
+# into a project (there, its other commands too: make train, make test, python3 ...) runs and
+# exits 0, in the order the docs show them, in one project, and
 # does what its comment says where that can be checked (shows()).
 # Two blocks are left to other tests: README's Scaffolding (init_readme_scaffolding_examples_run.sh)
 # and Install (what the installed package does: tests/install/). Lines that are not mlops
@@ -34,6 +36,11 @@ shows() {
 
 docs_workspace "$TEST_DIR/w"
 cd "$TEST_DIR/w/demo"
+
+# The generated project's README, as mlops init rendered it: all its lines but the two that
+# install from the network (a virtualenv and pip).
+doc_shell_lines README.md | sed 's|^README.md|the README of mlops init demo|' |
+  awk -F'\t' '$3 !~ /^python3 -m venv |^make install$/ {print}' >>"$TEST_DIR/examples.tsv"
 
 ran=0
 while IFS=$'\t' read -r doc section cmd; do

@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
-# Every line of a ```sh block in README.md, docs/*.md, bench/README.md and tests/fuzz/README.md
-# is run by a test, or is a build, install, CI or benchmark command named here with what
+# Every line of a ```sh block in the docs (README.md, docs/*.md, bench/README.md,
+# tests/fuzz/README.md, tests/servers/README.md) and in the README that `mlops init` writes is
+# run by a test, or is a build, install, CI or benchmark command named here with what
 # covers it: a new example that no test runs fails here until it is run or classified.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
 (cd "$MLOPS_SOURCE_DIR" && doc_shell_lines) >commands.tsv
+# and the README that mlops init writes into a project
+expect_exit 0 mlops init demo --defaults --no-git
+(cd demo && doc_shell_lines README.md) | sed 's|^README.md|generated|' >>commands.tsv
 [ "$(wc -l <commands.tsv)" -ge 40 ] || { cat commands.tsv >&2; fail "expected at least 40 shell lines in the docs"; }
 
 shopt -s extglob  # @(a|b) in covered_by's patterns
-# covered_by SECTION LINE: what runs the command (a test file under tests/, or a CI stage or
+# covered_by DOC SECTION LINE: what runs the command (a test file under tests/, or a CI stage or
 # "by hand" with the reason), empty when nothing does.
 covered_by() {
-  local section=$1 line=$2
+  local doc=$1 section=$2 line=$3
+  case $doc in
+    generated)
+      case $line in
+        "python3 -m venv "* | "make install") echo "by hand: pip installs from the network" ;;
+        *) echo tests/e2e/docs_mlops_examples_run.sh ;;
+      esac
+      return ;;
+    tests/servers/README.md) echo "ctest -L integration (servers.start/servers.stop run start.sh/stop.sh; servers_smoke.sh); make deps-test installs the packages"; return ;;
+  esac
   case "$section|$line" in
     "Scaffolding|mlops "*) echo tests/e2e/init_readme_scaffolding_examples_run.sh ;;
     "Install|make deb" | "Install|sudo apt install ./build-deb/"* | "Install|sudo apt remove mlops" | \
@@ -33,7 +46,7 @@ covered_by() {
 
 unclassified=0
 while IFS=$'\t' read -r doc section line; do
-  what=$(covered_by "$section" "$line")
+  what=$(covered_by "$doc" "$section" "$line")
   if [ -z "$what" ]; then
     echo "$doc ($section): $line" >&2
     unclassified=$((unclassified + 1))

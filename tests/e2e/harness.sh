@@ -197,13 +197,14 @@ flip_byte() {
 }
 
 # ---- for the docs scenarios ----
-# doc_shell_lines: every line of a ```sh block in README.md, docs/*.md, bench/README.md and
-# tests/fuzz/README.md (a trailing \ joins the next line; comments dropped), as
-# FILE<TAB>SECTION<TAB>LINE (SECTION: the ## heading, "(top)" before the first), in the order the
-# docs show them.
+# doc_shell_lines [FILE...]: every line of a ```sh block in the FILEs (by default the docs: README.md,
+# docs/*.md, bench/README.md, tests/fuzz/README.md, tests/servers/README.md; a trailing \ joins
+# the next line; comments dropped), as FILE<TAB>SECTION<TAB>LINE (SECTION: the ## heading,
+# "(top)" before the first), in the order the docs show them.
 doc_shell_lines() {
   local doc
-  for doc in README.md docs/*.md bench/README.md tests/fuzz/README.md; do
+  [ $# -gt 0 ] || set -- README.md docs/*.md bench/README.md tests/fuzz/README.md tests/servers/README.md
+  for doc in "$@"; do
     awk -v doc="$doc" -v section="(top)" '
       /^## / {section = substr($0, 4)}
       /^```sh/ {block = 1; next}
@@ -211,7 +212,7 @@ doc_shell_lines() {
       block {
         line = cont $0; cont = ""
         if (line ~ /\\$/) {cont = substr(line, 1, length(line) - 1); next}
-        sub(/[[:space:]]+#.*$/, "", line)
+        sub(/(^|[[:space:]]+)#.*$/, "", line)
         sub(/^[[:space:]]+/, "", line)
         if (line != "") print doc "\t" section "\t" line
       }' "$doc"
