@@ -175,9 +175,9 @@ void setup_exp(CLI::App& cmd, Context& ctx) {
 Runs are commits under refs/mlops/exps/<ULID>; your HEAD, index and branches are never touched.
 
 Examples:
-  mlops exp run -- python train.py
-  mlops exp run -S lr=0.1,0.01 -S depth=3,5 --jobs 2 -- make train
-  mlops exp list --filter 'metrics.acc > 0.9' --sort -metrics.acc
+  mlops exp run -- python3 src/demo/train.py
+  mlops exp run -S model.n_estimators=50,100 -S seed=1,2 --jobs 2 -- make train
+  mlops exp list --filter 'metrics.accuracy > 0.9' --sort -metrics.accuracy
   mlops exp diff brave-otter calm-heron
   mlops exp push origin)");
   auto sub = [&](const char* name, const char* help) {
@@ -211,10 +211,10 @@ params file for the run and the original is put back afterwards. A comma list in
 --isolated) runs each point in its own temporary worktree.
 
 Examples:
-  mlops exp run -- python train.py
+  mlops exp run -- python3 src/demo/train.py
   mlops exp run -n baseline -t baseline -- make train
-  mlops exp run -S model.lr=0.01 -- python train.py
-  mlops exp run -S lr=0.1,0.01,0.001 -S depth=3,5 --jobs 3 -- python train.py)");
+  mlops exp run -S model.n_estimators=50 -- make train
+  mlops exp run -S model.max_depth=5,10 -S seed=1,2 --jobs 2 -- make train)");
     // Everything from the first word of the command on is the command's, and a `--` before
     // it is seen (allow_extras keeps it): options after a command given without `--` are
     // refused, never taken as ours or dropped.
@@ -302,8 +302,8 @@ deep), tag:NAME.
 
 Examples:
   mlops exp list
-  mlops exp list --all --filter 'metrics.acc > 0.9 and (params.lr <= 0.01 or tag:baseline)'
-  mlops exp list --sort -metrics.acc --limit 5 --md
+  mlops exp list --all --filter 'metrics.accuracy > 0.9 and (params.model.max_depth <= 5 or tag:baseline)'
+  mlops exp list --sort -metrics.accuracy --limit 5 --md
   mlops exp list --json | jq '.[].name')");
     s->callback([lo, &ctx] { ctx.action = [lo](Context& c) { return run_list(*lo, c); }; });
   }

@@ -13,7 +13,7 @@ void setup_key(CLI::App& cmd, Context& ctx) {
   cmd.footer(R"(
 Examples:
   mlops key generate                    # mlops-signing.key and mlops-signing.key.pub here
-  mlops key generate ~/.config/mlops/release.key)");
+  mkdir -p ~/.config/mlops && mlops key generate ~/.config/mlops/release.key)");
   auto* gen = cmd.add_subcommand("generate", "Write a new Ed25519 key pair (private key mode 0600)");
   gen->fallthrough();
   auto path = std::make_shared<std::string>("mlops-signing.key");
@@ -21,7 +21,7 @@ Examples:
   gen->footer(R"(
 Examples:
   mlops key generate release.key
-  mlops key generate release.key --json | jq -r .key_id)");
+  mlops key generate ci.key --json | jq -r .key_id)");
   gen->callback([&ctx, path] {
     ctx.action = [path](Context& c) {
       const auto k = package::generate_key(*path);

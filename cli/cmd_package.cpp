@@ -260,8 +260,9 @@ void setup_package(CLI::App& cmd, Context& ctx) {
   cmd.footer(R"(
 Examples:
   mlops package build                          # the package section of mlops.yaml -> NAME:VERSION
-  mlops package build -t churn:v2 --from-exp best-run
+  mlops package build -t churn:v2 --from-exp deeper
   mlops package list
+  mlops package sign churn:v2 --key mlops-signing.key
   mlops package verify churn:v2 --key mlops-signing.key.pub
   mlops package unpack churn:v2 ./deploy --filter model
   skopeo inspect --raw oci:$MLOPS_HOME:churn:v2        # the manifest (skopeo 1.9 needs --raw)
@@ -272,7 +273,7 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
 
   auto* build = sub(cmd, ctx, o, "build", "Package the model, code and docs listed in mlops.yaml", R"(  mlops package build
   mlops package build -t churn:rc1 --compression zstd
-  mlops package build --from-exp lucky-otter       # lineage: run id, params, metrics
+  mlops package build --from-exp deeper            # lineage: run id, params, metrics
   SOURCE_DATE_EPOCH=0 mlops package build --json)", run_build);
   build->add_option("-t,--tag", o->build.tag, "NAME[:TAG] (default package.name:package.version)");
   build->add_option("--from-exp", o->build.from_exp, "Record this experiment run's id, params and metrics as lineage")->type_name("RUN");
@@ -302,7 +303,7 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   sign->add_option("--key", o->key, "Private key (PEM file, or env:VARIABLE)")->required()->type_name("KEY");
 
   auto* unpack = sub(cmd, ctx, o, "unpack", "Write a package's files into a directory", R"(  mlops package unpack churn:v2 ./deploy
-  mlops package unpack churn:v2 ./deploy --filter model --filter docs
+  mlops package unpack churn:v2 ./model-only --filter model --filter docs
   mlops package unpack churn:v2 ./deploy --filter 'src/*.py' --force)", run_unpack);
   unpack->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
   unpack->add_option("DIR", o->dir, "Target directory (created if missing)")->required();
@@ -314,7 +315,7 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   tag->add_option("TARGET", o->target, "New NAME[:TAG]")->required();
 
   auto* rm = sub(cmd, ctx, o, "rm", "Remove tags (blobs go with 'gc')", R"(  mlops package rm churn:v1 churn:v2
-  mlops package rm churn:v1 && mlops package gc)", run_rm);
+  mlops package rm churn:rc1 && mlops package gc)", run_rm);
   rm->alias("remove");
   rm->add_option("REF", o->refs, "NAME[:TAG] or digest")->required();
 

@@ -195,3 +195,75 @@ flip_byte() {
   chmod u+w "$1"
   printf '%b' "$(printf '\\0%03o' $(((b + 1) % 256)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
+
+# ---- for the docs scenarios ----
+# doc_shell_lines [FILE...]: every line of a ```sh block in the FILEs (by default the docs: README.md,
+# docs/*.md, bench/README.md, tests/fuzz/README.md, tests/servers/README.md; a trailing \ joins
+# the next line; comments dropped), as FILE<TAB>SECTION<TAB>LINE (SECTION: the ## heading,
+# "(top)" before the first), in the order the docs show them.
+doc_shell_lines() {
+  local doc
+  [ $# -gt 0 ] || set -- README.md docs/*.md bench/README.md tests/fuzz/README.md tests/servers/README.md
+  for doc in "$@"; do
+    awk -v doc="$doc" -v section="(top)" '
+      /^## / {section = substr($0, 4)}
+      /^```sh/ {block = 1; next}
+      block && /^```/ {block = 0; next}
+      block {
+        line = cont $0; cont = ""
+        if (line ~ /\\$/) {cont = substr(line, 1, length(line) - 1); next}
+        sub(/(^|[[:space:]]+)#.*$/, "", line)
+        sub(/^[[:space:]]+/, "", line)
+        if (line != "") print doc "\t" section "\t" line
+      }' "$doc"
+  done
+}
+# docs_workspace W: what the examples in the docs and in --help may assume (their placeholders;
+# docs/architecture.md "Tests" lists them): in W, `demo` from `mlops init demo --defaults` on
+# branch main with a remote origin (W/remotes/repo.git), the runs brave-otter, calm-heron
+# (tagged baseline; model.n_estimators=50) and deeper (model.max_depth=12; each `make train`),
+# packages churn:v1, churn:v2 (signed with
+# demo/mlops-signing.key, exported to demo/churn-v2.tar) and churn:rc1, demo/models/best.pt;
+# scratch/my-template (a template) and W/remotes/tpl.git (it, with tag v2 and branch
+# release/2.0). The store is W/store; mlops and the Debian python3 come first on PATH. Skips
+# when python3 cannot train.
+docs_workspace() {
+  local w=$1 ref
+  $PYTHON -c 'import sklearn, yaml, joblib' 2>/dev/null ||
+    skip "$PYTHON lacks scikit-learn, PyYAML or joblib (Debian: python3-sklearn python3-yaml python3-joblib)"
+  mkdir -p "$TEST_DIR/bin" "$w/scratch" "$w/remotes"
+  ln -sf "$MLOPS" "$TEST_DIR/bin/mlops"
+  ln -sf "$PYTHON" "$TEST_DIR/bin/python3"
+  export PATH="$TEST_DIR/bin:$PATH" MLOPS_HOME="$w/store"
+  git config --global init.defaultBranch main
+  make_template "$w/scratch/my-template" <<'YAML' "README.md=# {{name}}"
+name: my-template
+version: "1.0.0"
+questions:
+  - {name: name, default: svc}
+YAML
+  cp -a "$w/scratch/my-template" "$w/tpl"
+  git -C "$w/tpl" init -q
+  git -C "$w/tpl" add -A
+  git -C "$w/tpl" commit -q -m v2
+  git -C "$w/tpl" tag v2
+  git -C "$w/tpl" branch release/2.0
+  git clone -q --bare "$w/tpl" "$w/remotes/tpl.git"
+  rm -rf "$w/tpl"
+  git init -q --bare "$w/remotes/repo.git"
+  (cd "$w" && "$MLOPS" init demo --defaults >"$TEST_DIR/out" 2>&1) || { cat "$TEST_DIR/out" >&2; fail "mlops init demo --defaults failed"; }
+  (
+    cd "$w/demo"
+    git remote add origin "$w/remotes/repo.git"
+    expect_exit 0 mlops exp run -n brave-otter -- make train
+    expect_exit 0 mlops exp run -n calm-heron -S model.n_estimators=50 -- make train
+    expect_exit 0 mlops exp run -n deeper -S model.max_depth=12 -- make train
+    expect_exit 0 mlops exp tag calm-heron baseline
+    expect_exit 0 mlops package build
+    for ref in churn:v1 churn:v2 churn:rc1; do expect_exit 0 mlops package tag demo:0.1.0 "$ref"; done
+    expect_exit 0 mlops key generate
+    expect_exit 0 mlops package sign churn:v2 --key mlops-signing.key
+    expect_exit 0 mlops package export churn:v2 churn-v2.tar
+    echo weights >models/best.pt
+  )
+}
