@@ -119,6 +119,15 @@ struct ListOpts {
   bool csv = false, md = false;
 };
 
+// Why the list is empty: no run at all, none in HEAD's history, or none the filter kept.
+std::string no_runs_listed(const exp::Listing& l, const exp::ListOptions& o) {
+  if (l.total == 0) return "no runs yet: record one with 'mlops exp run -- COMMAND'";
+  if (l.in_scope == 0) return "no runs based on HEAD's recent history (--all shows every run)";
+  std::string s = "no run matches the filter (" + std::to_string(l.in_scope) + " checked)";
+  if (!o.all && l.total > l.in_scope) s += "; --all also checks the " + std::to_string(l.total - l.in_scope) + " outside HEAD's recent history";
+  return s;
+}
+
 int run_list(ListOpts& lo, Context& ctx) {
   lo.o.columns = split_columns(lo.columns);
   if (ctx.out.json() && lo.o.columns.empty()) {
@@ -145,7 +154,7 @@ int run_list(ListOpts& lo, Context& ctx) {
   const auto rows = list_rows(runs, cols);
   if (lo.csv) ctx.out.print(format_csv(rows));
   else if (lo.md) ctx.out.print(format_markdown(rows));
-  else if (runs.empty()) ctx.out.status(lo.o.all ? "no runs yet: record one with 'mlops exp run -- COMMAND'" : "no runs based on HEAD's recent history (--all shows every run)");
+  else if (runs.empty()) ctx.out.status(no_runs_listed(listing, lo.o));
   else ctx.out.print(format_table(rows, ctx.out));
   return 0;
 }

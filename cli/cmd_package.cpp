@@ -139,16 +139,18 @@ int run_verify(Opts& o, Context& ctx) {
         hint = "moved " + std::to_string(r.moved_aside.size()) + " corrupt blob" + (r.moved_aside.size() == 1 ? "" : "s") +
                " aside (into the store's mlops/corrupt/; 'mlops package gc' deletes them): run 'mlops package build' in the "
                "package's project, or 'mlops package import' its tarball again, to make them anew";
-      } else if (!o.repair) {
+      } else if (!o.repair && !r.corrupt.empty()) {
         hint = "'mlops package verify " + o.ref + " --repair' moves corrupt blobs aside; then 'mlops package build' (or 'mlops "
                "package import FILE') makes them anew";
+      } else if (r.corrupt.empty() && r.problems[i].rfind("no signature by key", 0) == 0) {
+        hint = "sign it with the private key of that pair: 'mlops package sign " + o.ref + " --key KEY'";
       }
     }
     ctx.out.error(r.problems[i], hint);
   }
   if (ctx.out.json()) {
     ctx.out.print_json({{"ok", r.ok}, {"problems", r.problems}, {"blobs_checked", r.blobs_checked}, {"bytes_checked", r.bytes_checked},
-                        {"signature_checked", r.signature_checked}, {"key_id", r.key_id}, {"moved_aside", r.moved_aside}});
+                        {"signature_checked", r.signature_checked}, {"key_id", r.key_id}, {"corrupt", r.corrupt}, {"moved_aside", r.moved_aside}});
   } else if (r.ok) {
     ctx.out.print("ok: " + std::to_string(r.blobs_checked) + " blobs, " + human_size(r.bytes_checked) + " re-hashed" +
                   (r.signature_checked ? ", signature by " + r.key_id.substr(0, 16) + " valid" : "") + "\n");

@@ -341,6 +341,8 @@ Listing list_runs(const stdfs::path& cwd, const ListOptions& o) {
   const bool desc = !o.sort.empty() && o.sort[0] == '-';
   const std::string sort_key = o.sort.empty() ? "" : names.field(desc ? o.sort.substr(1) : o.sort, "in --sort");
   Listing out;
+  out.in_scope = runs.size();
+  out.total = all.size();
   for (const auto& c : o.columns) out.columns.push_back(names.field(c, "in --columns"));
 
   if (!filter.empty()) {

@@ -309,6 +309,7 @@ VerifyResult verify(const stdfs::path& store_root, const std::string& ref, const
     r.problems.push_back(line);
   };
   auto finish = [&] {
+    r.corrupt.assign(corrupt.begin(), corrupt.end());
     if (options.repair) {
       for (const auto& d : corrupt) {
         if (store.move_aside(d)) r.moved_aside.push_back(d);

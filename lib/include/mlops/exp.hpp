@@ -120,6 +120,8 @@ struct ListOptions {
 struct Listing {
   std::vector<Run> runs;
   std::vector<std::string> columns;
+  std::size_t in_scope = 0;  // runs in the scope (HEAD's history, or all) before the filter
+  std::size_t total = 0;     // every run in the repository
 };
 MLOPS_API Listing list_runs(const stdfs::path& cwd, const ListOptions& options);
 

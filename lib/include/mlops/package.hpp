@@ -115,6 +115,7 @@ struct VerifyResult {
   std::uint64_t bytes_checked = 0;
   bool signature_checked = false;
   std::string key_id;  // of the key that verified the signature
+  std::vector<std::string> corrupt;      // digests whose store copy does not hold what it should
   std::vector<std::string> moved_aside;  // with `repair`: the corrupt blobs moved out of the way
 };
 // Re-hashes every blob of REF and checks the config's diff ids against the layers' content;
