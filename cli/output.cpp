@@ -68,12 +68,12 @@ void Output::message(std::string_view text) {
 // The same prefix as the library's log warnings (core/log.cpp), so every warning reads alike.
 void Output::warn(std::string_view line) {
   if (m_quiet) return;
-  write_stderr("mlops: " + style(m_err_color, "33", "warning:") + " " + std::string(line) + "\n");
+  write_stderr("mlops: " + style(m_err_color, "33", "warning:") + " " + escape_controls(line) + "\n");
 }
 
 void Output::error(std::string_view message, std::string_view hint) {
-  std::string text = "mlops: " + style(m_err_color, "1;31", "error:") + " " + std::string(message) + "\n";
-  if (!hint.empty()) text += style(m_err_color, "2", "hint:") + " " + std::string(hint) + "\n";
+  std::string text = "mlops: " + style(m_err_color, "1;31", "error:") + " " + escape_controls(message) + "\n";
+  if (!hint.empty()) text += style(m_err_color, "2", "hint:") + " " + escape_controls(hint, true) + "\n";
   write_stderr(text);
 }
 
