@@ -88,7 +88,14 @@ void Output::finish() {
   }
 }
 
-std::string format_table(const std::vector<std::vector<std::string>>& rows, const Output& out, bool header) {
+std::string format_table(const std::vector<std::vector<std::string>>& raw_rows, const Output& out, bool header) {
+  // Cells quote manifests, templates and run records: no control character reaches the terminal.
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(raw_rows.size());
+  for (const auto& row : raw_rows) {
+    auto& r = rows.emplace_back();
+    for (const auto& cell : row) r.push_back(escape_controls(cell));
+  }
   std::vector<size_t> widths;
   for (const auto& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
