@@ -12,6 +12,7 @@
 #include <mlops/fs.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -142,6 +143,39 @@ void save_file(const stdfs::path& path, const stdfs::path& saved) {
   fs::fsync_dir(saved.parent_path());
 }
 
+// The directory of a kept output must be reached without a symlink, in the snapshot about to
+// be checked out or in the workspace as it is: a path inside the project by its letters
+// ('evil/model.bin') leaves it through 'evil -> ..', and a pulled record chooses both. Checked
+// before anything is written.
+void check_no_symlink_on_the_way(Repo& r, const std::string& snapshot, const std::string& path, const std::string& run_name) {
+  const git_oid id = parse_oid(snapshot);
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, r.get(), &id), "cannot read snapshot " + snapshot);
+  CommitPtr commit(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, c), "cannot read the tree of snapshot " + snapshot);
+  TreePtr tree(t);
+  const stdfs::path rel = stdfs::path(path).lexically_normal();
+  stdfs::path prefix;
+  for (auto it = rel.begin(); it != rel.end() && std::next(it) != rel.end(); ++it) {
+    prefix /= *it;
+    const std::string in_repo = r.project_rel.empty() ? prefix.generic_string() : r.project_rel + "/" + prefix.generic_string();
+    bool link = false;
+    git_tree_entry* te = nullptr;
+    if (git_tree_entry_bypath(&te, t, in_repo.c_str()) == 0) {
+      link = git_tree_entry_filemode(te) == GIT_FILEMODE_LINK;
+      git_tree_entry_free(te);
+    }
+    struct stat st{};
+    if (::lstat((r.project / prefix).c_str(), &st) == 0 && S_ISLNK(st.st_mode)) link = true;
+    if (link) {
+      throw Error(ErrorKind::invalid_input, "run " + run_name + " records a kept output that is not valid: " + path + " (" +
+                                                prefix.generic_string() + " is a symlink)",
+                  "kept outputs are written only through real directories of the project");
+    }
+  }
+}
+
 }  // namespace
 
 ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
@@ -163,6 +197,7 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
         stdfs::path(a.path).lexically_normal() == ".") {
       throw Error(ErrorKind::invalid_input, "run " + run.name + " records a kept output that is not valid: " + a.path);
     }
+    check_no_symlink_on_the_way(r, run.snapshot, a.path, run.name);
     const stdfs::path stored = r.mlops_dir / "outputs" / "sha256" / a.sha256.substr(0, 2) / a.sha256;
     std::error_code ec;
     if (!stdfs::exists(stored, ec)) throw Error(ErrorKind::not_found, "the kept output " + a.path + " of run " + run.name + " is gone (was 'exp gc' run?)");
