@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace mlops::exp {
@@ -128,19 +129,62 @@ void copy_atomic(const stdfs::path& src, const stdfs::path& dst) {
   fs::fsync_dir(dst.parent_path());
 }
 
-// Saves the file at `path` as `saved` (a hard link: the file about to be replaced by a
-// rename keeps its inode there; a copy where links fail), durably, before it is replaced.
-void save_file(const stdfs::path& path, const stdfs::path& saved) {
+// Saves the file at `path` as `saved` (a hard link when `link` is allowed: the file about to
+// be replaced by a rename keeps its inode there; a copy otherwise, or where links fail),
+// durably, before it is replaced. libgit2's checkout may rewrite a file in place: no link.
+void save_file(const stdfs::path& path, const stdfs::path& saved, bool link = true) {
   std::error_code ec;
   stdfs::create_directories(saved.parent_path(), ec);
   if (ec) throw Error(ErrorKind::io, "cannot create " + saved.parent_path().string() + ": " + ec.message());
-  if (::link(path.c_str(), saved.c_str()) != 0) {
+  if (!link || ::link(path.c_str(), saved.c_str()) != 0) {
     stdfs::copy_file(path, saved, stdfs::copy_options::none, ec);
     if (ec) throw Error(ErrorKind::io, "cannot save " + path.string() + " as " + saved.string() + ": " + ec.message());
     Fd fd(::open(saved.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd || ::fsync(fd.get()) != 0) throw_errno("cannot sync " + saved.string());
   }
   fs::fsync_dir(saved.parent_path());
+}
+
+// Files of the snapshot's tree (repo-relative) that exist in the working tree as git-ignored,
+// untracked files with other content: the checkout replaces them (libgit2 overwrites ignored
+// files even in SAFE mode), and neither a commit nor a stash holds them.
+std::vector<std::string> ignored_the_snapshot_replaces(Repo& r, const std::string& snapshot) {
+  const git_oid id = parse_oid(snapshot);
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, r.get(), &id), "cannot read snapshot " + snapshot);
+  CommitPtr commit(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, c), "cannot read the tree of snapshot " + snapshot);
+  std::vector<std::pair<TreePtr, std::string>> pending;  // a stack, not recursion: trees may be deep
+  pending.emplace_back(TreePtr(t), "");
+  std::vector<std::string> present;
+  std::map<std::string, git_oid> ids;
+  while (!pending.empty()) {
+    auto [tree, prefix] = std::move(pending.back());
+    pending.pop_back();
+    for (size_t i = 0; i < git_tree_entrycount(tree.get()); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
+      const std::string path = prefix + git_tree_entry_name(e);
+      struct stat st{};
+      if (::lstat((r.workdir / path).c_str(), &st) != 0) continue;  // nothing there to lose
+      if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+        if (!S_ISDIR(st.st_mode)) continue;
+        git_tree* sub = nullptr;
+        check(git_tree_lookup(&sub, r.get(), git_tree_entry_id(e)), "cannot read the tree of snapshot " + snapshot);
+        pending.emplace_back(TreePtr(sub), path + "/");
+      } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) {
+        present.push_back(path);
+        ids[path] = *git_tree_entry_id(e);
+      }
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& path : ignored_untracked(r, present)) {
+    git_oid now;
+    if (git_odb_hashfile(&now, (r.workdir / path).c_str(), GIT_OBJECT_BLOB) == 0 && git_oid_equal(&now, &ids[path]) != 0) continue;
+    out.push_back(path);
+  }
+  return out;
 }
 
 // The directory of a kept output must be reached without a symlink, in the snapshot about to
@@ -241,6 +285,16 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
     git_reference_free(ref);
   }
 
+  // Ignored files the checkout would replace: saved as files first, like kept outputs below.
+  for (const auto& path : ignored_the_snapshot_replaces(r, run.snapshot)) {
+    const std::string rel = r.project_rel.empty() ? path
+                            : path.rfind(r.project_rel + "/", 0) == 0 ? path.substr(r.project_rel.size() + 1)
+                                                                       : path;
+    if (res.backup_dir.empty()) res.backup_dir = (r.mlops_dir / "backup" / new_ulid()).string();
+    save_file(r.workdir / path, stdfs::path(res.backup_dir) / rel, false);
+    res.saved.push_back(rel);
+  }
+
   git_object* obj = nullptr;
   const git_oid sid = parse_oid(run.snapshot);
   check(git_object_lookup(&obj, r.get(), &sid, GIT_OBJECT_COMMIT), "cannot read snapshot " + run.snapshot);
@@ -265,7 +319,7 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
   res.removed = n.removed;
 
   if (!in_the_way.empty()) {
-    res.backup_dir = (r.mlops_dir / "backup" / new_ulid()).string();
+    if (res.backup_dir.empty()) res.backup_dir = (r.mlops_dir / "backup" / new_ulid()).string();
     for (const auto& p : in_the_way) {
       save_file(r.project / p, stdfs::path(res.backup_dir) / p);
       res.saved.push_back(p);
