@@ -321,6 +321,7 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
   if (!in_the_way.empty()) {
     if (res.backup_dir.empty()) res.backup_dir = (r.mlops_dir / "backup" / new_ulid()).string();
     for (const auto& p : in_the_way) {
+      if (std::find(res.saved.begin(), res.saved.end(), p) != res.saved.end()) continue;  // saved before the checkout
       save_file(r.project / p, stdfs::path(res.backup_dir) / p);
       res.saved.push_back(p);
     }
