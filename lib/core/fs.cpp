@@ -76,6 +76,8 @@ std::string read_all(const Fd& fd, const stdfs::path& path, std::size_t max_byte
 
 std::string read_file(const stdfs::path& path) { return read_all(open_for_reading(path), path, std::string().max_size()); }
 
+std::string read_file(const stdfs::path& path, std::size_t max_bytes) { return read_all(open_for_reading(path), path, max_bytes); }
+
 std::string read_regular_file(const stdfs::path& path, std::size_t max_bytes) {
   const Fd fd = open_for_reading(path);
   struct stat st{};

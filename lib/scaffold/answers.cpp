@@ -233,7 +233,8 @@ std::optional<RecordedTemplate> recorded_template(const YAML::Node& t, const std
 }  // namespace
 
 AnswersFile load_answers_file(const std::filesystem::path& path) {
-  const std::string text = fs::read_file(path);
+  // A pipe is welcome (--answers <(...)), a file without end is not.
+  const std::string text = fs::read_file(path, yaml::Limits{}.max_bytes + 1);
   YAML::Node root;
   try {
     root = yaml::load(text, path.string());

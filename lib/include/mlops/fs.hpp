@@ -21,6 +21,8 @@ MLOPS_API void write_file_atomic(const stdfs::path& path, std::string_view data,
 // Whole file into memory; Error{not_found} or Error{io}. A FIFO nobody writes reads as
 // empty instead of blocking the open.
 MLOPS_API std::string read_file(const stdfs::path& path);
+// The same, stopping with Error{invalid_input} beyond `max_bytes` (/dev/zero never ends).
+MLOPS_API std::string read_file(const stdfs::path& path, std::size_t max_bytes);
 
 // A file mlops finds on its own in a project (params files, mlops.yaml, metrics): only a
 // regular file (through symlinks) of at most `max_bytes`; a FIFO, a device (/dev/zero never
