@@ -173,6 +173,7 @@ const Value* Answers::find(const std::string& name) const {
 
 Builtins make_builtins(const std::filesystem::path& target) {
   Builtins b;
+  if (target.empty()) throw Error(ErrorKind::usage, "the target directory is empty", "give a directory, or '.' for the current one");
   std::filesystem::path abs = std::filesystem::absolute(target).lexically_normal();
   if (!abs.has_filename()) abs = abs.parent_path();
   b.dir_name = abs.filename().string();

@@ -415,6 +415,8 @@ std::string describe(const Hook& h) {
 }
 
 void check_target(const std::filesystem::path& target, bool force) {
+  // An empty DIR (an unset variable in a script) is not the current directory: '.' says that.
+  if (target.empty()) throw Error(ErrorKind::usage, "the target directory is empty", "give a directory, or '.' for the current one");
   // A killed run's staging directory inside an existing target would make it look non-empty.
   std::error_code ec;
   if (stdfs::is_directory(stdfs::symlink_status(target, ec))) remove_stale_temp_dirs(target, ".mlops-init-");
@@ -428,6 +430,7 @@ void check_target(const std::filesystem::path& target, bool force) {
 GenerateResult generate(const Template& tpl, const Answers& answers, const Builtins& builtins, const GenerateOptions& options) {
   const Manifest& m = tpl.manifest;
   GenerateResult result;
+  if (options.target.empty()) throw Error(ErrorKind::usage, "the target directory is empty", "give a directory, or '.' for the current one");
   stdfs::path target = stdfs::absolute(options.target).lexically_normal();
   if (!target.has_filename()) target = target.parent_path();
   result.target = target;
