@@ -18,7 +18,7 @@ namespace stdfs = std::filesystem;
 
 using package::human_size;
 
-std::string short_digest(const std::string& d) { return d.substr(7, 12); }
+std::string short_digest(const std::string& d) { return d.size() > 7 ? d.substr(7, 12) : d; }
 
 struct Opts {
   std::string store;  // --store; default package::default_store()
@@ -77,6 +77,14 @@ int run_list(Opts& o, Context& ctx) {
   return 0;
 }
 
+// The text of j[key] for a person: escaped, whatever type a hostile manifest gave it.
+std::string shown(const nlohmann::json& j, const char* key, const std::string& fallback = "") {
+  if (!j.is_object()) return fallback;
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  return escape_controls(it->is_string() ? it->get<std::string>() : it->dump());
+}
+
 int run_inspect(Opts& o, Context& ctx) {
   const auto j = package::inspect(o.store_path(), o.ref);
   if (ctx.out.json()) {
@@ -84,38 +92,44 @@ int run_inspect(Opts& o, Context& ctx) {
     return 0;
   }
   const auto& m = j["manifest"];
-  std::string text = ctx.out.bold(j["ref"].get<std::string>().empty() ? j["digest"].get<std::string>() : j["ref"].get<std::string>()) + "\n";
-  text += "digest:        " + j["digest"].get<std::string>() + "\n";
-  text += "artifactType:  " + m.value("artifactType", "") + "\n";
+  std::string text = ctx.out.bold(shown(j, "ref").empty() ? shown(j, "digest") : shown(j, "ref")) + "\n";
+  text += "digest:        " + shown(j, "digest") + "\n";
+  text += "artifactType:  " + shown(m, "artifactType") + "\n";
   if (j.contains("config") && j["config"].is_object()) {
     const auto& d = j["config"].value("descriptor", nlohmann::json::object());
-    if (d.contains("createdAt")) text += "created:       " + d["createdAt"].get<std::string>() + "\n";
+    if (d.is_object() && d.contains("createdAt")) text += "created:       " + shown(d, "createdAt") + "\n";
   }
   text += "\nLayers:\n";
   std::vector<std::vector<std::string>> rows{{"PATH", "MEDIA TYPE", "SIZE", "DIGEST"}};
   const nlohmann::json layers = m.contains("layers") ? m["layers"] : nlohmann::json::array();
   for (const auto& l : layers) {
     const nlohmann::json ann = l.contains("annotations") ? l["annotations"] : nlohmann::json::object();
-    rows.push_back({ann.value("org.cncf.model.filepath", ann.value("org.opencontainers.image.title", "")), l.value("mediaType", ""),
-                    human_size(l.value("size", std::uint64_t{0})), short_digest(l.value("digest", std::string(19, ' ')))});
+    const auto& size = l.contains("size") ? l["size"] : nlohmann::json();
+    rows.push_back({shown(ann, "org.cncf.model.filepath", shown(ann, "org.opencontainers.image.title")), shown(l, "mediaType"),
+                    size.is_number_unsigned() ? human_size(size.get<std::uint64_t>()) : shown(l, "size"), short_digest(shown(l, "digest", std::string(19, ' ')))});
   }
   text += format_table(rows, ctx.out);
   text += "\nAnnotations:\n";
-  const nlohmann::json annotations = m.contains("annotations") ? m["annotations"] : nlohmann::json::object();
+  const nlohmann::json annotations = m.contains("annotations") && m["annotations"].is_object() ? m["annotations"] : nlohmann::json::object();
   for (const auto& [k, v] : annotations.items()) {
-    std::string s = v.is_string() ? v.get<std::string>() : v.dump();
-    if (s.size() > 100) s = s.substr(0, 97) + "...";
-    text += "  " + k + ": " + s + "\n";
+    std::string s = escape_controls(v.is_string() ? v.get<std::string>() : v.dump());
+    if (s.size() > 100) {
+      // Cut before a UTF-8 continuation byte, never inside a character.
+      std::size_t cut = 97;
+      while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
+      s = s.substr(0, cut) + "...";
+    }
+    text += "  " + escape_controls(k) + ": " + s + "\n";
   }
   if (!j["referrers"].empty()) {
     text += "\nSignatures:\n";
-    for (const auto& r : j["referrers"]) text += "  " + r.value("digest", "") + " key " + r.value("key_id", "?") + "\n";
+    for (const auto& r : j["referrers"]) text += "  " + shown(r, "digest") + " key " + shown(r, "key_id", "?") + "\n";
   }
   const auto& excluded = j["excluded"];
   if (!excluded.empty() && ctx.global.verbose > 0) {
     text += "\nLeft out by its last build here:\n";
     std::vector<std::vector<std::string>> ex{{"PATH", "RULE"}};
-    for (const auto& x : excluded) ex.push_back({x.value("path", ""), x.value("rule", "")});
+    for (const auto& x : excluded) ex.push_back({shown(x, "path"), shown(x, "rule")});
     text += format_table(ex, ctx.out);
   } else if (!excluded.empty()) {
     text += "\n" + std::to_string(excluded.size()) + " path" + (excluded.size() == 1 ? " was" : "s were") +

@@ -68,12 +68,12 @@ void Output::message(std::string_view text) {
 // The same prefix as the library's log warnings (core/log.cpp), so every warning reads alike.
 void Output::warn(std::string_view line) {
   if (m_quiet) return;
-  write_stderr("mlops: " + style(m_err_color, "33", "warning:") + " " + std::string(line) + "\n");
+  write_stderr("mlops: " + style(m_err_color, "33", "warning:") + " " + escape_controls(line) + "\n");
 }
 
 void Output::error(std::string_view message, std::string_view hint) {
-  std::string text = "mlops: " + style(m_err_color, "1;31", "error:") + " " + std::string(message) + "\n";
-  if (!hint.empty()) text += style(m_err_color, "2", "hint:") + " " + std::string(hint) + "\n";
+  std::string text = "mlops: " + style(m_err_color, "1;31", "error:") + " " + escape_controls(message) + "\n";
+  if (!hint.empty()) text += style(m_err_color, "2", "hint:") + " " + escape_controls(hint, true) + "\n";
   write_stderr(text);
 }
 
@@ -88,7 +88,14 @@ void Output::finish() {
   }
 }
 
-std::string format_table(const std::vector<std::vector<std::string>>& rows, const Output& out, bool header) {
+std::string format_table(const std::vector<std::vector<std::string>>& raw_rows, const Output& out, bool header) {
+  // Cells quote manifests, templates and run records: no control character reaches the terminal.
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(raw_rows.size());
+  for (const auto& row : raw_rows) {
+    auto& r = rows.emplace_back();
+    for (const auto& cell : row) r.push_back(escape_controls(cell));
+  }
   std::vector<size_t> widths;
   for (const auto& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "progress.hpp"
 
+#include <mlops/error.hpp>
 #include <mlops/package.hpp>
 
 #include <sys/ioctl.h>
@@ -81,7 +82,8 @@ void ProgressLine::item(std::string_view name) noexcept {
     std::lock_guard lock(m_mutex);
     const auto id = std::this_thread::get_id();
     std::erase_if(m_items, [&](const Current& c) { return c.thread == id; });
-    if (!name.empty()) m_items.push_back({id, std::string(name), m_started++});
+    // Names come from archives and manifests: drawn escaped, like every message.
+    if (!name.empty()) m_items.push_back({id, escape_controls(name), m_started++});
   } catch (...) {
     // Out of memory for a name: the interruption message will miss it.
   }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -41,9 +42,19 @@ void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::pe
   if (durable) fsync_dir(dir);
 }
 
-std::string read_file(const stdfs::path& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+namespace {
+
+// O_NONBLOCK so that opening a FIFO without a writer returns at once; blocking again for the
+// reads (a FIFO without a writer then reads as end of file).
+Fd open_for_reading(const stdfs::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) throw_errno("cannot read " + path.string());
+  const int flags = ::fcntl(fd.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) throw_errno("cannot read " + path.string());
+  return fd;
+}
+
+std::string read_all(const Fd& fd, const stdfs::path& path, std::size_t max_bytes) {
   std::string out;
   char buf[65536];
   for (;;) {
@@ -53,9 +64,33 @@ std::string read_file(const stdfs::path& path) {
       throw_errno("cannot read " + path.string());
     }
     if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > max_bytes) {
+      throw Error(ErrorKind::invalid_input, path.string() + " is larger than " + std::to_string(max_bytes) + " bytes");
+    }
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
+}
+
+}  // namespace
+
+std::string read_file(const stdfs::path& path) { return read_all(open_for_reading(path), path, std::string().max_size()); }
+
+std::string read_file(const stdfs::path& path, std::size_t max_bytes) { return read_all(open_for_reading(path), path, max_bytes); }
+
+std::string read_regular_file(const stdfs::path& path, std::size_t max_bytes) {
+  const Fd fd = open_for_reading(path);
+  struct stat st{};
+  if (::fstat(fd.get(), &st) != 0) throw_errno("cannot read " + path.string());
+  if (!S_ISREG(st.st_mode)) {
+    throw Error(ErrorKind::invalid_input, path.string() + " is not a regular file (" +
+                                              (S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory" : "a device or socket") + ")",
+                "mlops reads it as a project file; make it a plain file");
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    throw Error(ErrorKind::invalid_input, path.string() + " is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  return read_all(fd, path, max_bytes);
 }
 
 TempDir::TempDir(const stdfs::path& parent, std::string_view prefix) {

@@ -3,6 +3,8 @@
 // the startup path) and fmt's formatter.
 #include "core/log.hpp"
 
+#include <mlops/error.hpp>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -50,10 +52,11 @@ void configure(Level level, bool color) {
 
 bool enabled(Level level) noexcept { return instance()->should_log(to_spdlog(level)); }
 
-void write(Level level, std::string_view message) { instance()->log(to_spdlog(level), message); }
+// Log lines quote names from archives, remotes and argv: escaped like errors (mlops/error.hpp).
+void write(Level level, std::string_view message) { instance()->log(to_spdlog(level), std::string_view(escape_controls(message))); }
 
 void vwrite(Level level, fmt::string_view format, fmt::format_args args) {
-  instance()->log(to_spdlog(level), std::string_view(fmt::vformat(format, args)));
+  instance()->log(to_spdlog(level), std::string_view(escape_controls(fmt::vformat(format, args))));
 }
 
 }  // namespace mlops::log

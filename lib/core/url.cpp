@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/url.hpp"
 
+#include <cctype>
+
 namespace mlops {
 namespace {
 
@@ -16,12 +18,54 @@ std::pair<size_t, size_t> userinfo(std::string_view url) {
   return {start, start + at + 1};
 }
 
+// "?a=1&token=x#f" -> "?a=***&token=***#f": query strings carry tokens too (access_token=,
+// private_token=, X-Amz-Signature=), and a remote URL has no other use for one.
+std::string redact_query(std::string_view url) {
+  const size_t q = url.find('?');
+  if (q == std::string_view::npos) return std::string(url);
+  const size_t hash = url.find('#', q);
+  const std::string_view query = url.substr(q + 1, hash == std::string_view::npos ? std::string_view::npos : hash - q - 1);
+  std::string out(url.substr(0, q + 1));
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t amp = query.find('&', pos);
+    if (amp == std::string_view::npos) amp = query.size();
+    const std::string_view param = query.substr(pos, amp - pos);
+    const size_t eq = param.find('=');
+    out += eq == std::string_view::npos ? (param.empty() ? "" : "***") : std::string(param.substr(0, eq + 1)) + "***";
+    if (amp < query.size()) out += '&';
+    pos = amp + 1;
+  }
+  if (hash != std::string_view::npos) out += url.substr(hash);
+  return out;
+}
+
 }  // namespace
 
 std::string redact_url(std::string_view url) {
   auto [b, e] = userinfo(url);
-  if (b == std::string_view::npos) return std::string(url);
-  return std::string(url.substr(0, b)) + "***@" + std::string(url.substr(e));
+  if (b == std::string_view::npos) return redact_query(url);
+  return std::string(url.substr(0, b)) + "***@" + redact_query(url.substr(e));
+}
+
+std::string redact_urls_in(std::string_view text) {
+  std::string out;
+  size_t done = 0;
+  for (size_t sep = text.find("://"); sep != std::string_view::npos; sep = text.find("://", sep + 3)) {
+    if (sep < done) continue;
+    size_t begin = sep;
+    while (begin > done && (std::isalnum(static_cast<unsigned char>(text[begin - 1])) != 0 || text[begin - 1] == '+' ||
+                            text[begin - 1] == '-' || text[begin - 1] == '.')) {
+      --begin;
+    }
+    size_t end = text.find_first_of(" \t\r\n", sep);
+    if (end == std::string_view::npos) end = text.size();
+    out.append(text.substr(done, begin - done));
+    out += redact_url(text.substr(begin, end - begin));
+    done = end;
+  }
+  out.append(text.substr(done));
+  return out;
 }
 
 std::string strip_url_credentials(std::string_view url) {

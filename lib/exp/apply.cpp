@@ -12,9 +12,11 @@
 #include <mlops/fs.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace mlops::exp {
@@ -127,19 +129,95 @@ void copy_atomic(const stdfs::path& src, const stdfs::path& dst) {
   fs::fsync_dir(dst.parent_path());
 }
 
-// Saves the file at `path` as `saved` (a hard link: the file about to be replaced by a
-// rename keeps its inode there; a copy where links fail), durably, before it is replaced.
-void save_file(const stdfs::path& path, const stdfs::path& saved) {
+// Saves the file at `path` as `saved` (a hard link when `link` is allowed: the file about to
+// be replaced by a rename keeps its inode there; a copy otherwise, or where links fail),
+// durably, before it is replaced. libgit2's checkout may rewrite a file in place: no link.
+void save_file(const stdfs::path& path, const stdfs::path& saved, bool link = true) {
   std::error_code ec;
   stdfs::create_directories(saved.parent_path(), ec);
   if (ec) throw Error(ErrorKind::io, "cannot create " + saved.parent_path().string() + ": " + ec.message());
-  if (::link(path.c_str(), saved.c_str()) != 0) {
+  if (!link || ::link(path.c_str(), saved.c_str()) != 0) {
     stdfs::copy_file(path, saved, stdfs::copy_options::none, ec);
     if (ec) throw Error(ErrorKind::io, "cannot save " + path.string() + " as " + saved.string() + ": " + ec.message());
     Fd fd(::open(saved.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd || ::fsync(fd.get()) != 0) throw_errno("cannot sync " + saved.string());
   }
   fs::fsync_dir(saved.parent_path());
+}
+
+// Files of the snapshot's tree (repo-relative) that exist in the working tree as git-ignored,
+// untracked files with other content: the checkout replaces them (libgit2 overwrites ignored
+// files even in SAFE mode), and neither a commit nor a stash holds them.
+std::vector<std::string> ignored_the_snapshot_replaces(Repo& r, const std::string& snapshot) {
+  const git_oid id = parse_oid(snapshot);
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, r.get(), &id), "cannot read snapshot " + snapshot);
+  CommitPtr commit(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, c), "cannot read the tree of snapshot " + snapshot);
+  std::vector<std::pair<TreePtr, std::string>> pending;  // a stack, not recursion: trees may be deep
+  pending.emplace_back(TreePtr(t), "");
+  std::vector<std::string> present;
+  std::map<std::string, git_oid> ids;
+  while (!pending.empty()) {
+    auto [tree, prefix] = std::move(pending.back());
+    pending.pop_back();
+    for (size_t i = 0; i < git_tree_entrycount(tree.get()); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
+      const std::string path = prefix + git_tree_entry_name(e);
+      struct stat st{};
+      if (::lstat((r.workdir / path).c_str(), &st) != 0) continue;  // nothing there to lose
+      if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+        if (!S_ISDIR(st.st_mode)) continue;
+        git_tree* sub = nullptr;
+        check(git_tree_lookup(&sub, r.get(), git_tree_entry_id(e)), "cannot read the tree of snapshot " + snapshot);
+        pending.emplace_back(TreePtr(sub), path + "/");
+      } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) {
+        present.push_back(path);
+        ids[path] = *git_tree_entry_id(e);
+      }
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& path : ignored_untracked(r, present)) {
+    git_oid now;
+    if (git_odb_hashfile(&now, (r.workdir / path).c_str(), GIT_OBJECT_BLOB) == 0 && git_oid_equal(&now, &ids[path]) != 0) continue;
+    out.push_back(path);
+  }
+  return out;
+}
+
+// The directory of a kept output must be reached without a symlink, in the snapshot about to
+// be checked out or in the workspace as it is: a path inside the project by its letters
+// ('evil/model.bin') leaves it through 'evil -> ..', and a pulled record chooses both. Checked
+// before anything is written.
+void check_no_symlink_on_the_way(Repo& r, const std::string& snapshot, const std::string& path, const std::string& run_name) {
+  const git_oid id = parse_oid(snapshot);
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, r.get(), &id), "cannot read snapshot " + snapshot);
+  CommitPtr commit(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, c), "cannot read the tree of snapshot " + snapshot);
+  TreePtr tree(t);
+  const stdfs::path rel = stdfs::path(path).lexically_normal();
+  stdfs::path prefix;
+  for (auto it = rel.begin(); it != rel.end() && std::next(it) != rel.end(); ++it) {
+    prefix /= *it;
+    const std::string in_repo = r.project_rel.empty() ? prefix.generic_string() : r.project_rel + "/" + prefix.generic_string();
+    bool link = false;
+    git_tree_entry* te = nullptr;
+    if (git_tree_entry_bypath(&te, t, in_repo.c_str()) == 0) {
+      link = git_tree_entry_filemode(te) == GIT_FILEMODE_LINK;
+      git_tree_entry_free(te);
+    }
+    struct stat st{};
+    if (::lstat((r.project / prefix).c_str(), &st) == 0 && S_ISLNK(st.st_mode)) link = true;
+    if (link) {
+      throw Error(ErrorKind::invalid_input, "run " + run_name + " records a kept output that is not valid: " + path + " (" +
+                                                prefix.generic_string() + " is a symlink)",
+                  "kept outputs are written only through real directories of the project");
+    }
+  }
 }
 
 }  // namespace
@@ -163,6 +241,7 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
         stdfs::path(a.path).lexically_normal() == ".") {
       throw Error(ErrorKind::invalid_input, "run " + run.name + " records a kept output that is not valid: " + a.path);
     }
+    check_no_symlink_on_the_way(r, run.snapshot, a.path, run.name);
     const stdfs::path stored = r.mlops_dir / "outputs" / "sha256" / a.sha256.substr(0, 2) / a.sha256;
     std::error_code ec;
     if (!stdfs::exists(stored, ec)) throw Error(ErrorKind::not_found, "the kept output " + a.path + " of run " + run.name + " is gone (was 'exp gc' run?)");
@@ -206,6 +285,16 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
     git_reference_free(ref);
   }
 
+  // Ignored files the checkout would replace: saved as files first, like kept outputs below.
+  for (const auto& path : ignored_the_snapshot_replaces(r, run.snapshot)) {
+    const std::string rel = r.project_rel.empty() ? path
+                            : path.rfind(r.project_rel + "/", 0) == 0 ? path.substr(r.project_rel.size() + 1)
+                                                                       : path;
+    if (res.backup_dir.empty()) res.backup_dir = (r.mlops_dir / "backup" / new_ulid()).string();
+    save_file(r.workdir / path, stdfs::path(res.backup_dir) / rel, false);
+    res.saved.push_back(rel);
+  }
+
   git_object* obj = nullptr;
   const git_oid sid = parse_oid(run.snapshot);
   check(git_object_lookup(&obj, r.get(), &sid, GIT_OBJECT_COMMIT), "cannot read snapshot " + run.snapshot);
@@ -230,8 +319,9 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
   res.removed = n.removed;
 
   if (!in_the_way.empty()) {
-    res.backup_dir = (r.mlops_dir / "backup" / new_ulid()).string();
+    if (res.backup_dir.empty()) res.backup_dir = (r.mlops_dir / "backup" / new_ulid()).string();
     for (const auto& p : in_the_way) {
+      if (std::find(res.saved.begin(), res.saved.end(), p) != res.saved.end()) continue;  // saved before the checkout
       save_file(r.project / p, stdfs::path(res.backup_dir) / p);
       res.saved.push_back(p);
     }

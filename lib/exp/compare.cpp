@@ -83,7 +83,7 @@ FlatValues declared_values(Repo& r, const std::vector<std::string>& files, const
     std::optional<std::string> text;
     if (rev.empty()) {
       std::error_code ec;
-      if (stdfs::exists(r.project / f, ec)) text = fs::read_file(r.project / f);
+      if (stdfs::exists(r.project / f, ec)) text = fs::read_regular_file(r.project / f, k_max_project_file);
     } else {
       text = read_blob_at(r, rev, r.project_rel.empty() ? f : r.project_rel + "/" + f);
     }

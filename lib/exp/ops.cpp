@@ -74,6 +74,9 @@ std::string branch(const stdfs::path& cwd, const std::string& spec, const std::s
   git_commit* c = nullptr;
   check(git_commit_lookup(&c, r.get(), &id), "cannot read snapshot " + run.snapshot);
   CommitPtr owner(c);
+  // git refuses these too (`git check-ref-format --branch`); libgit2 takes '@' and fails on
+  // HEAD with a generic error.
+  if (name == "HEAD" || name == "@") throw Error(ErrorKind::usage, "'" + name + "' is not a valid branch name");
   git_reference* ref = nullptr;
   const int rc = git_branch_create(&ref, r.get(), name.c_str(), c, 0);
   if (rc == GIT_EEXISTS) throw Error(ErrorKind::conflict, "branch '" + name + "' exists", "choose another name");

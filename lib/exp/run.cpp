@@ -276,9 +276,9 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
       const stdfs::path p = r.project / file;
       std::string text;
       try {
-        text = fs::read_file(p);
-      } catch (const Error&) {
-        if (!o.new_keys) throw;
+        text = fs::read_regular_file(p, k_max_project_file);
+      } catch (const Error& e) {
+        if (!o.new_keys || e.kind() != ErrorKind::not_found) throw;
       }
       new_files[p] = apply_overrides(text, file, values, o.new_keys);
     }
@@ -314,9 +314,9 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
         auto text = read_blob_at(r, base.commit, path);
         if (!text) {
           try {
-            text = fs::read_file(r.project / file);
-          } catch (const Error&) {
-            if (!o.new_keys) throw;
+            text = fs::read_regular_file(r.project / file, k_max_project_file);
+          } catch (const Error& e) {
+            if (!o.new_keys || e.kind() != ErrorKind::not_found) throw;
             text = "";
           }
         }

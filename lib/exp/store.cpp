@@ -42,7 +42,7 @@ ProjectConfig read_config(const stdfs::path& project) {
   if (!stdfs::exists(file, ec)) return c;
   YAML::Node root;
   try {
-    root = yaml::load(fs::read_file(file), file.string());
+    root = yaml::load(fs::read_regular_file(file, k_max_project_file), file.string());
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }

@@ -284,7 +284,7 @@ FlatValues read_values(const std::string& text, const std::string& path) {
   return out;
 }
 
-FlatValues read_values_file(const std::filesystem::path& path) { return read_values(fs::read_file(path), path.string()); }
+FlatValues read_values_file(const std::filesystem::path& path) { return read_values(fs::read_regular_file(path, k_max_project_file), path.string()); }
 
 namespace {
 

@@ -4,12 +4,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 
 namespace mlops::exp {
+
+// The most mlops reads of a project file it finds on its own (params files, mlops.yaml, metrics).
+inline constexpr std::size_t k_max_project_file = std::size_t{64} << 20;
 
 // Ordered flat map: nested keys joined with '.', leaves typed (number, string, bool, null);
 // lists stay JSON arrays.

@@ -21,6 +21,7 @@
 #include "core/json.hpp"
 #include "core/sha256.hpp"
 #include "exp/live.hpp"
+#include "exp/values.hpp"
 #include "git/refs_files.hpp"
 
 #include <mlops/error.hpp>
@@ -50,7 +51,7 @@ ProcessIdentity owner_of(const nlohmann::json& j) {
 std::optional<std::string> read_if_exists(const stdfs::path& p) {
   std::error_code ec;
   if (!stdfs::exists(stdfs::symlink_status(p, ec))) return std::nullopt;
-  return fs::read_file(p);
+  return fs::read_regular_file(p, k_max_project_file);
 }
 
 void remove_quietly(const stdfs::path& p) {

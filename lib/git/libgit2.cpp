@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "git/libgit2.hpp"
+#include "core/url.hpp"
 
 #include <mlops/error.hpp>
 
@@ -16,7 +17,8 @@ void check(int rc, const std::string& what) {
   if (rc >= 0) return;
   const git_error* e = git_error_last();
   std::string msg = what;
-  if (e != nullptr && e->message != nullptr) msg += std::string(": ") + e->message;
+  // libgit2 quotes the URL it was given ("malformed URL 'https://user:pw@…'"), credentials and all.
+  if (e != nullptr && e->message != nullptr) msg += ": " + redact_urls_in(e->message);
   ErrorKind kind = ErrorKind::internal;
   switch (rc) {
     case GIT_ENOTFOUND: kind = ErrorKind::not_found; break;

@@ -212,6 +212,33 @@ std::optional<Commit> commit_all_changes(const std::filesystem::path& dir, const
   return c;
 }
 
+std::vector<std::string> uncommitted_changes(const std::filesystem::path& worktree, const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  if (paths.empty()) return out;
+  RepositoryPtr repo = open_repo(worktree);
+  std::vector<char*> specs;
+  for (const auto& p : paths) specs.push_back(const_cast<char*>(p.c_str()));
+  git_status_options so;
+  check(git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION), "libgit2");
+  so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  so.flags = GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  so.pathspec.strings = specs.data();
+  so.pathspec.count = specs.size();
+  git_status_list* sl = nullptr;
+  check(git_status_list_new(&sl, repo.get(), &so), "cannot compute the working tree status of " + worktree.string());
+  StatusListPtr owner(sl);
+  constexpr unsigned changed = GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED | GIT_STATUS_INDEX_RENAMED |
+                               GIT_STATUS_INDEX_TYPECHANGE | GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
+                               GIT_STATUS_WT_RENAMED;
+  for (size_t i = 0; i < git_status_list_entrycount(sl); ++i) {
+    const git_status_entry* e = git_status_byindex(sl, i);
+    if ((e->status & changed) == 0) continue;
+    const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+    if (d) out.emplace_back(d->new_file.path ? d->new_file.path : d->old_file.path);
+  }
+  return out;
+}
+
 std::optional<Commit> commit_paths(const std::filesystem::path& worktree, const std::vector<std::string>& paths,
                                    const std::string& message) {
   RepositoryPtr repo = open_repo(worktree);

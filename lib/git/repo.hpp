@@ -49,6 +49,11 @@ Commit init_and_commit_all(const std::filesystem::path& dir, const std::string& 
 std::optional<Commit> commit_paths(const std::filesystem::path& worktree, const std::vector<std::string>& paths,
                                    const std::string& message);
 
+// Which of `paths` (relative to the worktree) hold uncommitted changes of a tracked file:
+// modified or deleted in the working tree, or staged. Untracked and ignored files are not
+// listed.
+std::vector<std::string> uncommitted_changes(const std::filesystem::path& worktree, const std::vector<std::string>& paths);
+
 // In the repository at `dir`: stages every change of the working tree as `git add -A` would
 // (.gitignore honoured) and commits it on top of HEAD. Nullopt, and no commit, when the tree
 // is HEAD's.

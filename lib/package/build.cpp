@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
@@ -278,8 +279,9 @@ std::string created_time(const BuildOptions& o, const Lineage& l) {
   if (!o.created.empty()) return normalise_time(o.created);
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
     char* end = nullptr;
+    errno = 0;
     const long long v = std::strtoll(sde, &end, 10);
-    if (*end != '\0' || v < 0) throw Error(ErrorKind::usage, "SOURCE_DATE_EPOCH must be a number of seconds");
+    if (*end != '\0' || v < 0 || errno == ERANGE) throw Error(ErrorKind::usage, "SOURCE_DATE_EPOCH must be a number of seconds");
     return rfc3339(v);
   }
   return rfc3339(l.commit_time);

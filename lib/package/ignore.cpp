@@ -294,7 +294,8 @@ std::string reason(const IgnoreFile& f, const IgnorePattern& p) {
 
 // The file's text, or nullopt when there is none (the common case: one failed open, no stat).
 std::optional<std::string> read_if_there(const stdfs::path& p) {
-  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: a FIFO in its place would block the open; it is then skipped as not regular.
+  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd) {
     if (errno != ENOENT && errno != ENOTDIR) log::warn("cannot read {}: {}", p.string(), std::strerror(errno));
     return std::nullopt;

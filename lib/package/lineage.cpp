@@ -56,37 +56,57 @@ void add_run(Lineage& lineage, const stdfs::path& cwd, const std::string& run) {
   for (const auto& a : r.artifacts) lineage.artifacts[a.path] = a.sha256;
 }
 
+// Year 9999's last second: RFC 3339 has four-digit years, and gmtime past it (or past
+// what strtoll clamps an overflow to) writes a year no reader takes.
+constexpr std::int64_t k_last_second = 253402300799;
+
 std::string rfc3339(std::int64_t unix_seconds) {
+  if (unix_seconds < 0 || unix_seconds > k_last_second) {
+    throw Error(ErrorKind::usage, "time " + std::to_string(unix_seconds) + " is outside 1970-01-01 to 9999-12-31",
+                "give a time from 1970 to 9999");
+  }
   const std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
-  ::gmtime_r(&t, &tm);
+  if (::gmtime_r(&t, &tm) == nullptr) throw Error(ErrorKind::usage, "time " + std::to_string(unix_seconds) + " cannot be represented");
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) throw Error(ErrorKind::internal, "cannot format a time");
   return buf;
 }
 
 std::string normalise_time(const std::string& text) {
+  const auto invalid = [&](const std::string& why) {
+    return Error(ErrorKind::usage, "invalid time '" + text + "'" + why, "use RFC 3339, e.g. 2026-01-31T12:00:00Z");
+  };
   std::tm tm{};
   const char* end = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (end == nullptr) {
-    throw Error(ErrorKind::usage, "invalid time '" + text + "'", "use RFC 3339, e.g. 2026-01-31T12:00:00Z");
-  }
+  if (end == nullptr) throw invalid("");
+  const std::tm asked = tm;
   long offset = 0;
   if (*end == '.') {  // fractions of a second are dropped
     ++end;
     while (*end >= '0' && *end <= '9') ++end;
   }
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   if (*end == 'Z' || *end == 'z') {
     ++end;
-  } else if ((*end == '+' || *end == '-') && std::strlen(end) == 6 && end[3] == ':') {
-    const int h = std::atoi(std::string(end + 1, 2).c_str()), m = std::atoi(std::string(end + 4, 2).c_str());
+  } else if ((*end == '+' || *end == '-') && std::strlen(end) == 6 && end[3] == ':' && digit(end[1]) && digit(end[2]) && digit(end[4]) &&
+             digit(end[5])) {
+    const int h = (end[1] - '0') * 10 + (end[2] - '0'), m = (end[4] - '0') * 10 + (end[5] - '0');
+    if (h > 23 || m > 59) throw invalid(": the offset is not a time of day");
     offset = (h * 3600L + m * 60L) * (*end == '-' ? -1 : 1);
     end += 6;
   } else {
     throw Error(ErrorKind::usage, "invalid time '" + text + "': no time zone", "end it with Z or an offset like +02:00");
   }
-  if (*end != '\0') throw Error(ErrorKind::usage, "invalid time '" + text + "'", "use RFC 3339, e.g. 2026-01-31T12:00:00Z");
-  return rfc3339(static_cast<std::int64_t>(::timegm(&tm)) - offset);
+  if (*end != '\0') throw invalid("");
+  // strptime takes Feb 30, 24:00 and a 60th second, and timegm moves them to another date.
+  const std::time_t t = ::timegm(&tm);
+  std::tm back{};
+  if (::gmtime_r(&t, &back) == nullptr || back.tm_year != asked.tm_year || back.tm_mon != asked.tm_mon || back.tm_mday != asked.tm_mday ||
+      back.tm_hour != asked.tm_hour || back.tm_min != asked.tm_min || back.tm_sec != asked.tm_sec) {
+    throw invalid(": no such date or time of day");
+  }
+  return rfc3339(static_cast<std::int64_t>(t) - offset);
 }
 
 }  // namespace mlops::package

@@ -173,6 +173,7 @@ const Value* Answers::find(const std::string& name) const {
 
 Builtins make_builtins(const std::filesystem::path& target) {
   Builtins b;
+  if (target.empty()) throw Error(ErrorKind::usage, "the target directory is empty", "give a directory, or '.' for the current one");
   std::filesystem::path abs = std::filesystem::absolute(target).lexically_normal();
   if (!abs.has_filename()) abs = abs.parent_path();
   b.dir_name = abs.filename().string();
@@ -233,7 +234,8 @@ std::optional<RecordedTemplate> recorded_template(const YAML::Node& t, const std
 }  // namespace
 
 AnswersFile load_answers_file(const std::filesystem::path& path) {
-  const std::string text = fs::read_file(path);
+  // A pipe is welcome (--answers <(...)), a file without end is not.
+  const std::string text = fs::read_file(path, yaml::Limits{}.max_bytes + 1);
   YAML::Node root;
   try {
     root = yaml::load(text, path.string());

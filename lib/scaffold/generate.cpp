@@ -260,6 +260,23 @@ void precheck_merge(const stdfs::path& target, const std::vector<std::string>& p
   }
 }
 
+// For --force inside a git repository: a tracked file we would replace must hold no
+// uncommitted change, or the edit would be overwritten and then buried under our commit.
+void check_uncommitted(const stdfs::path& target, const std::vector<std::string>& paths) {
+  const auto worktree = git::enclosing_worktree(target);
+  if (!worktree) return;
+  const std::string rel = target.lexically_relative(*worktree).generic_string();
+  std::vector<std::string> in_repo;
+  for (const auto& p : paths) in_repo.push_back(rel == "." || rel.empty() ? p : rel + "/" + p);
+  const auto changed = git::uncommitted_changes(*worktree, in_repo);
+  if (changed.empty()) return;
+  std::string list;
+  for (std::size_t i = 0; i < changed.size() && i < 10; ++i) list += (list.empty() ? "" : ", ") + printable(changed[i]);
+  if (changed.size() > 10) list += " and " + std::to_string(changed.size() - 10) + " more";
+  throw Error(ErrorKind::conflict, "uncommitted changes in files the template would replace: " + list,
+              "commit or stash them first; --force replaces only what git can give back");
+}
+
 // Moves staging/<rel> to target/<rel> for every entry of a staged tree, merging directories.
 void merge_into(const stdfs::path& from, const stdfs::path& to, const std::string& prefix, std::vector<std::string>& overwritten) {
   std::vector<stdfs::path> entries;
@@ -398,6 +415,8 @@ std::string describe(const Hook& h) {
 }
 
 void check_target(const std::filesystem::path& target, bool force) {
+  // An empty DIR (an unset variable in a script) is not the current directory: '.' says that.
+  if (target.empty()) throw Error(ErrorKind::usage, "the target directory is empty", "give a directory, or '.' for the current one");
   // A killed run's staging directory inside an existing target would make it look non-empty.
   std::error_code ec;
   if (stdfs::is_directory(stdfs::symlink_status(target, ec))) remove_stale_temp_dirs(target, ".mlops-init-");
@@ -411,6 +430,7 @@ void check_target(const std::filesystem::path& target, bool force) {
 GenerateResult generate(const Template& tpl, const Answers& answers, const Builtins& builtins, const GenerateOptions& options) {
   const Manifest& m = tpl.manifest;
   GenerateResult result;
+  if (options.target.empty()) throw Error(ErrorKind::usage, "the target directory is empty", "give a directory, or '.' for the current one");
   stdfs::path target = stdfs::absolute(options.target).lexically_normal();
   if (!target.has_filename()) target = target.parent_path();
   result.target = target;
@@ -426,6 +446,7 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
   for (const auto& p : plan) out_paths.push_back(p.out_path);
   out_paths.push_back(k_answers_file);
   if (state != TargetState::missing) precheck_merge(target, out_paths);
+  if (state != TargetState::missing && options.git) check_uncommitted(target, out_paths);
   check_links(plan, state == TargetState::missing ? stdfs::path() : target);
   if (state != TargetState::missing) result.left = left_behind(tpl, builtins, answers, plan, target);
 

@@ -21,6 +21,9 @@ namespace {
 namespace stdfs = std::filesystem;
 constexpr const char* k_manifest = "mlops-template.yaml";
 constexpr const char* k_temp_prefix = "mlops-template-";
+// The most a template file (the manifest included) may hold: a file without end (a symlink to
+// /dev/zero in a local template) stops here instead of filling memory.
+constexpr std::size_t k_max_template_file = std::size_t{256} << 20;
 
 stdfs::path user_templates_dir() {
   if (const char* d = std::getenv("MLOPS_TEMPLATES_DIR"); d && *d) return d;
@@ -110,7 +113,7 @@ void read_dir(const stdfs::path& root, const stdfs::path& dir, std::vector<Templ
       read_dir(root, e.path(), out);
     } else if (stdfs::is_regular_file(st)) {
       const bool exec = (st.permissions() & stdfs::perms::owner_exec) != stdfs::perms::none;
-      out.push_back({rel, TemplateFile::Kind::file, exec, fs::read_file(e.path())});
+      out.push_back({rel, TemplateFile::Kind::file, exec, fs::read_file(e.path(), k_max_template_file)});
     } else {
       throw Error(ErrorKind::invalid_input, "template file " + e.path().string() + " is not a regular file, directory or symlink");
     }
@@ -212,7 +215,7 @@ std::vector<TemplateSummary> list_templates() {
     std::sort(dirs.begin(), dirs.end());
     for (const auto& d : dirs) {
       try {
-        const Manifest m = parse_manifest(fs::read_file(d / k_manifest), (d / k_manifest).string());
+        const Manifest m = parse_manifest(fs::read_file(d / k_manifest, std::size_t{16} << 20), (d / k_manifest).string());
         if (is_builtin(m.name)) continue;  // a built-in name always means the built-in
         out.push_back({d.filename().string(), m.version, m.summary, d.string()});
       } catch (const Error& e) {

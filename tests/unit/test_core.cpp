@@ -16,6 +16,11 @@ TEST_CASE("URLs lose their credentials", "[core]") {
   CHECK(strip_url_credentials("http://host/a@b") == "http://host/a@b");
   CHECK(redact_url("git@github.com:org/repo.git") == "git@github.com:org/repo.git");
   CHECK(strip_url_credentials("ssh://git@host:22/x") == "ssh://host:22/x");
+  CHECK(redact_url("https://h/x.git?access_token=t&a#f") == "https://h/x.git?access_token=***&***#f");
+  CHECK(redact_url("https://u:p@h/x?k=v") == "https://***@h/x?k=***");
+  CHECK(redact_urls_in("malformed URL 'https://user:p@ss@host:1/x.git' (see http://u:p@h/)") ==
+        "malformed URL 'https://***@host:1/x.git' (see http://***@h/)");
+  CHECK(redact_urls_in("no url here: a://") == "no url here: a://");
 }
 
 TEST_CASE("atomic writes replace content and keep no temporary file", "[core]") {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "package/digest_cache.hpp"
+#include "package/lineage.hpp"
 #include "package/oci.hpp"
 #include "package/spec.hpp"
 #include "package/store.hpp"
@@ -121,4 +122,21 @@ TEST_CASE("store: blobs verified, index entries replace a tag's target, resolve 
   CHECK(store.resolve(std::string(digest_hex(b).substr(0, 8))).descriptor.digest == b);
   CHECK_THROWS_AS(store.resolve("demo:2"), Error);
   CHECK_THROWS_AS(Store(dir.path() / "store" / "oci-layout"), Error);
+}
+
+TEST_CASE("package creation times are valid RFC 3339 or refused", "[package]") {
+  using mlops::package::normalise_time;
+  using mlops::package::rfc3339;
+  CHECK(normalise_time("2026-01-31T12:00:00Z") == "2026-01-31T12:00:00Z");
+  CHECK(normalise_time("2026-01-31T12:00:00.5+02:00") == "2026-01-31T10:00:00Z");
+  CHECK(rfc3339(0) == "1970-01-01T00:00:00Z");
+  CHECK(rfc3339(253402300799) == "9999-12-31T23:59:59Z");
+  // strptime and timegm take these and normalise them into another date, or past year 9999.
+  for (const char* bad : {"2026-02-30T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T00:00:60Z", "1970-01-01T00:00:00+99:99",
+                          "2026-01-01T00:00:00+2a:00", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59-01:00"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(normalise_time(bad), mlops::Error);
+  }
+  CHECK_THROWS_AS(rfc3339(253402300800), mlops::Error);
+  CHECK_THROWS_AS(rfc3339(-1), mlops::Error);
 }

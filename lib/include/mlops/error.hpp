@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace mlops {
 
@@ -37,6 +38,13 @@ class MLOPS_API Error : public std::runtime_error {
 };
 
 MLOPS_API const char* to_string(ErrorKind kind) noexcept;
+
+// The text as it may reach a terminal: every control character (C0, DEL, C1; a newline too
+// unless `keep_newlines`) and every byte that is not UTF-8 becomes \xNN. The last guard
+// before stderr: a message quotes names from archives, remotes and argv, and a missed
+// printable() there must not let an escape sequence drive the user's terminal. Printable
+// text (what printable() returns) passes unchanged.
+MLOPS_API std::string escape_controls(std::string_view text, bool keep_newlines = false);
 
 // Throws Error{io} with "<what>: <strerror(errno)>".
 [[noreturn]] MLOPS_API void throw_errno(const std::string& what);

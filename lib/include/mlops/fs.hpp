@@ -3,6 +3,7 @@
 
 #include <mlops/api.hpp>
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -17,8 +18,16 @@ namespace stdfs = std::filesystem;
 MLOPS_API void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::perms mode = stdfs::perms(0644),
                                  bool durable = true);
 
-// Whole file into memory; Error{not_found} or Error{io}.
+// Whole file into memory; Error{not_found} or Error{io}. A FIFO nobody writes reads as
+// empty instead of blocking the open.
 MLOPS_API std::string read_file(const stdfs::path& path);
+// The same, stopping with Error{invalid_input} beyond `max_bytes` (/dev/zero never ends).
+MLOPS_API std::string read_file(const stdfs::path& path, std::size_t max_bytes);
+
+// A file mlops finds on its own in a project (params files, mlops.yaml, metrics): only a
+// regular file (through symlinks) of at most `max_bytes`; a FIFO, a device (/dev/zero never
+// ends) or a bigger file is Error{invalid_input} naming it.
+MLOPS_API std::string read_regular_file(const stdfs::path& path, std::size_t max_bytes);
 
 // A directory that is removed with everything in it when the object dies, unless released.
 class MLOPS_API TempDir {
