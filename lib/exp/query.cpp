@@ -281,7 +281,7 @@ std::optional<nlohmann::json> field(const Run& r, const std::string& name) {
     return std::nullopt;
   }
   if (name == "id") return r.id;
-  if (name == "short_id") return short_run_id(r.id);
+  if (name == "short_id") return r.short_id.empty() ? short_run_id(r.id) : r.short_id;
   if (name == "name") return r.name;
   if (name == "status") return r.status;
   if (name == "exit_code") return r.exit_code ? nlohmann::json(*r.exit_code) : nlohmann::json(nullptr);
@@ -307,6 +307,45 @@ std::optional<nlohmann::json> field(const Run& r, const std::string& name) {
 
 std::string short_run_id(const std::string& id) { return is_ulid(id) ? id.substr(10, 8) : id; }
 
+namespace {
+
+// The short id of each run: 8 characters of the id's random part, more where that prefix
+// would also name another run (ids from a remote can be made to share 8 characters), so that
+// the ID column always holds something resolve() takes. Unique means: no other run's random
+// part and no run's whole id starts with it, as resolve() matches.
+void assign_short_ids(std::vector<Run>& runs, const std::vector<CachedRun>& all) {
+  std::vector<std::string_view> randoms, ids;
+  randoms.reserve(all.size());
+  ids.reserve(all.size());
+  for (const auto& c : all) {
+    ids.push_back(c.id);
+    if (is_ulid(c.id)) randoms.push_back(std::string_view(c.id).substr(10));
+  }
+  std::sort(randoms.begin(), randoms.end());
+  std::sort(ids.begin(), ids.end());
+  auto starting_with = [](const std::vector<std::string_view>& sorted, std::string_view p) {
+    const auto lo = std::lower_bound(sorted.begin(), sorted.end(), p);
+    std::size_t n = 0;
+    for (auto it = lo; it != sorted.end() && it->substr(0, p.size()) == p && n < 2; ++it) ++n;
+    return n;
+  };
+  for (auto& run : runs) {
+    if (!is_ulid(run.id)) continue;
+    const std::string_view random = std::string_view(run.id).substr(10);
+    run.short_id = run.id;  // when even the whole random part is shared: the whole id
+    for (std::size_t len = 8; len <= random.size(); ++len) {
+      const std::string_view p = random.substr(0, len);
+      const std::size_t own_id = run.id.compare(0, len, p) == 0 ? 1 : 0;
+      if (starting_with(randoms, p) <= 1 && starting_with(ids, p) <= own_id) {
+        run.short_id = std::string(p);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 Listing list_runs(const stdfs::path& cwd, const ListOptions& o) {
   Repo r = open_repo(cwd, false);
   Filter filter = Filter::parse(o.filter);  // parse before any work: errors come first
@@ -322,6 +361,7 @@ Listing list_runs(const stdfs::path& cwd, const ListOptions& o) {
     runs.push_back(parse_cached(r, *it));
     in_scope.add(runs.back());
   }
+  assign_short_ids(runs, all);
   std::optional<Catalog> everything;
   NameResolver names(in_scope, [&]() -> const Catalog& {
     if (!everything) {

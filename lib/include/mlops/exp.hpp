@@ -35,6 +35,7 @@ struct Artifact {
 
 struct Run {
   std::string id;      // ULID
+  std::string short_id;  // set by list_runs: the shortest prefix (8+) that names this run alone
   std::string name;
   std::string status;  // running, completed, failed, interrupted, crashed
   std::vector<std::string> argv;
@@ -130,7 +131,7 @@ MLOPS_API std::vector<Run> list(const stdfs::path& cwd, const ListOptions& optio
 // are, which keeps `exp list --json` fast on tens of thousands of runs.
 MLOPS_API std::string list_json(const stdfs::path& cwd, const ListOptions& options);
 // RUN is an id, a name, or a prefix (4+ characters, any case) of an id or of its random part
-// (the last 16 characters; short_id shows the first 8 of them). Error{not_found} suggesting
+// (the last 16 characters; short_id shows the first 8 or more of them). Error{not_found} suggesting
 // close names, Error{usage} listing the candidates when ambiguous, Error{invalid_input} for
 // a ref that holds no valid run.
 MLOPS_API Run show(const stdfs::path& cwd, const std::string& run);
@@ -141,7 +142,7 @@ MLOPS_API std::string log_tail(const stdfs::path& cwd, const Run& run, int fd, s
 // name, status, exit_code, baseline, dirty, started, ended, duration, host, user, sweep, note.
 MLOPS_API std::optional<nlohmann::json> field(const Run& r, const std::string& name);
 // The first 8 characters of the id's random part: unique in practice, and accepted wherever
-// a run is named.
+// a run is named (list_runs lengthens it where another run shares them: Run::short_id).
 MLOPS_API std::string short_run_id(const std::string& id);
 // Text from a run record (names, tags, notes, keys: anyone's repository may hold anything)
 // made safe for a terminal: control characters, escape sequences and invalid UTF-8 are
