@@ -14,8 +14,20 @@ std::pair<size_t, size_t> userinfo(std::string_view url) {
   const size_t authority_end = url.find_first_of("/?#", start);
   const std::string_view authority = url.substr(start, authority_end == std::string_view::npos ? std::string_view::npos : authority_end - start);
   const size_t at = authority.rfind('@');
-  if (at == std::string_view::npos) return {std::string_view::npos, 0};
-  return {start, start + at + 1};
+  if (at != std::string_view::npos) return {start, start + at + 1};
+  // "user:pa/ss@host": a raw '/' in a password ends the authority early. A ':' followed by
+  // something that is not a port means a password was meant: everything up to the last '@'
+  // before the query is treated as user information, or the whole authority when none follows.
+  const size_t colon = authority.find(':');
+  if (colon == std::string_view::npos) return {std::string_view::npos, 0};
+  const std::string_view after = authority.substr(colon + 1);
+  bool port = true;
+  for (const char c : after) port = port && std::isdigit(static_cast<unsigned char>(c)) != 0;
+  if (port) return {std::string_view::npos, 0};
+  const size_t rest_end = url.find_first_of("?#", start);
+  const size_t last_at = url.substr(0, rest_end).rfind('@');
+  if (last_at != std::string_view::npos && last_at > start) return {start, last_at + 1};
+  return {start, start + authority.size()};
 }
 
 // "?a=1&token=x#f" -> "?a=***&token=***#f": query strings carry tokens too (access_token=,

@@ -18,6 +18,10 @@ TEST_CASE("URLs lose their credentials", "[core]") {
   CHECK(strip_url_credentials("ssh://git@host:22/x") == "ssh://host:22/x");
   CHECK(redact_url("https://h/x.git?access_token=t&a#f") == "https://h/x.git?access_token=***&***#f");
   CHECK(redact_url("https://u:p@h/x?k=v") == "https://***@h/x?k=***");
+  // A raw '/' in the password ends the authority early: the password is hidden all the same.
+  CHECK(redact_url("https://u:pa/ss@host/x.git") == "https://***@host/x.git");
+  CHECK(redact_url("https://u:pa/ss") == "https://***@/ss");
+  CHECK(redact_url("https://host:8443/x@y") == "https://host:8443/x@y");
   CHECK(redact_urls_in("malformed URL 'https://user:p@ss@host:1/x.git' (see http://u:p@h/)") ==
         "malformed URL 'https://***@host:1/x.git' (see http://***@h/)");
   CHECK(redact_urls_in("no url here: a://") == "no url here: a://");
