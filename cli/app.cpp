@@ -78,10 +78,10 @@ int dispatch(int argc, char** argv, Output& errors) {
 
   ctx.out.configure(ctx.global.json, ctx.global.quiet, color_mode(ctx.global.color));
   errors.configure(false, false, color_mode(ctx.global.color));  // errors thrown from here on honour --color
-  const auto level = ctx.global.verbose >= 2 ? log::Level::debug
+  const auto level = ctx.global.verbose >= 2   ? log::Level::debug
                      : ctx.global.verbose == 1 ? log::Level::info
-                     : ctx.global.quiet         ? log::Level::error
-                                                : log::Level::warn;
+                     : ctx.global.quiet        ? log::Level::error
+                                               : log::Level::warn;
   log::configure(level, ctx.out.stderr_color());
   if (ctx.global.verbose > 0) {
     for (const auto& note : ctx.notes) ctx.out.warn(note);  // old spellings: scripts stay quiet

@@ -34,7 +34,8 @@ std::string candidates(const CompleteOptions& o) {
       if (!o.prefix.empty() || r.name.empty()) add(r.id, r.name.empty() ? "run" : r.name);
     }
   } else if (o.kind == "packages") {
-    for (const auto& ref : package::complete_refs(o.store.empty() ? package::default_store() : std::filesystem::path(o.store))) add(ref, "");
+    for (const auto& ref : package::complete_refs(o.store.empty() ? package::default_store() : std::filesystem::path(o.store)))
+      add(ref, "");
   } else if (o.kind == "templates") {
     for (const auto& t : scaffold::list_templates()) add(t.name, t.summary);
   }

@@ -23,7 +23,8 @@ namespace stdfs = std::filesystem;
 
 // A word as a POSIX shell reads it back, for a command line shown in a hint.
 std::string shell_word(const std::string& w) {
-  if (!w.empty() && w.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=:,+@%") == std::string::npos) return w;
+  if (!w.empty() && w.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=:,+@%") == std::string::npos)
+    return w;
   std::string out = "'";
   for (const char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
@@ -38,9 +39,7 @@ int run_run(RunOpts& ro, Context& ctx) {
   const bool json = ctx.out.json();
   if (json) {
     // stdout carries the JSON document; the command's own stdout goes to stderr.
-    ev.output = [](const exp::Run&, int, std::string_view bytes) {
-      (void)!::write(STDERR_FILENO, bytes.data(), bytes.size());
-    };
+    ev.output = [](const exp::Run&, int, std::string_view bytes) { (void)!::write(STDERR_FILENO, bytes.data(), bytes.size()); };
   }
   // Warnings known at the start (a params file that does not parse) are shown then, before a
   // long command runs, and not again at the end.
@@ -78,10 +77,12 @@ double metric_value(const std::string& key, const std::string& text) {
   double x = 0;
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
   if (v.empty() || end != v.data() + v.size() || ec == std::errc::invalid_argument) {
-    throw Error(ErrorKind::usage, "metric '" + key + "' needs a number, got '" + text + "'", "for example: mlops exp log loss=0.31 acc=0.9 --step 3");
+    throw Error(ErrorKind::usage, "metric '" + key + "' needs a number, got '" + text + "'",
+                "for example: mlops exp log loss=0.31 acc=0.9 --step 3");
   }
   if (ec == std::errc::result_out_of_range) {
-    throw Error(ErrorKind::usage, "metric '" + key + "' = " + text + " is outside the range of a 64-bit float", "log inf or 0 if that is what you mean");
+    throw Error(ErrorKind::usage, "metric '" + key + "' = " + text + " is outside the range of a 64-bit float",
+                "log inf or 0 if that is what you mean");
   }
   return x;
 }
@@ -90,14 +91,17 @@ int run_log(LogOpts& lo) {
   exp::LogEntry e;
   for (const auto& kv : lo.values) {
     const size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw Error(ErrorKind::usage, "expected KEY=NUMBER, got '" + kv + "'", "for example: mlops exp log loss=0.31 acc=0.9 --step 3");
+    if (eq == std::string::npos || eq == 0)
+      throw Error(ErrorKind::usage, "expected KEY=NUMBER, got '" + kv + "'", "for example: mlops exp log loss=0.31 acc=0.9 --step 3");
     e.metrics[kv.substr(0, eq)] = metric_value(kv.substr(0, eq), kv.substr(eq + 1));
   }
   if (!lo.step.empty()) {
     std::int64_t step = 0;
     const auto [end, ec] = std::from_chars(lo.step.data(), lo.step.data() + lo.step.size(), step);
-    if (ec == std::errc::result_out_of_range) throw Error(ErrorKind::usage, "--step " + lo.step + " is outside the range of a 64-bit integer");
-    if (ec != std::errc() || end != lo.step.data() + lo.step.size()) throw Error(ErrorKind::usage, "--step needs a whole number, got '" + lo.step + "'");
+    if (ec == std::errc::result_out_of_range)
+      throw Error(ErrorKind::usage, "--step " + lo.step + " is outside the range of a 64-bit integer");
+    if (ec != std::errc() || end != lo.step.data() + lo.step.size())
+      throw Error(ErrorKind::usage, "--step needs a whole number, got '" + lo.step + "'");
     e.step = step;
   }
   for (const auto& kv : lo.params) {
@@ -124,7 +128,8 @@ std::string no_runs_listed(const exp::Listing& l, const exp::ListOptions& o) {
   if (l.total == 0) return "no runs yet: record one with 'mlops exp run -- COMMAND'";
   if (l.in_scope == 0) return "no runs based on HEAD's recent history (--all shows every run)";
   std::string s = "no run matches the filter (" + std::to_string(l.in_scope) + " checked)";
-  if (!o.all && l.total > l.in_scope) s += "; --all also checks the " + std::to_string(l.total - l.in_scope) + " outside HEAD's recent history";
+  if (!o.all && l.total > l.in_scope)
+    s += "; --all also checks the " + std::to_string(l.total - l.in_scope) + " outside HEAD's recent history";
   return s;
 }
 
@@ -267,16 +272,18 @@ Examples:
     CLI::App* s = sub("log", "Log metrics (and params or artifacts) from inside a running command");
     s->add_option("METRICS", lo->values, "KEY=NUMBER pairs");
     s->add_option("--step", lo->step, "Step of these values (default: one more than the last, per metric)")
-      ->type_name("INT")
-      ->check(CLI::Validator(
-          [](std::string& v) {  // checked while parsing, so a typo is a usage error even outside a repository
-            std::int64_t n = 0;
-            const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-            return ec == std::errc() && end == v.data() + v.size() ? std::string() : std::string("not a 64-bit whole number");
-          },
-          "INT"));
+        ->type_name("INT")
+        ->check(CLI::Validator(
+            [](std::string& v) {  // checked while parsing, so a typo is a usage error even outside a repository
+              std::int64_t n = 0;
+              const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+              return ec == std::errc() && end == v.data() + v.size() ? std::string() : std::string("not a 64-bit whole number");
+            },
+            "INT"));
     s->add_option("--param", lo->params, "A parameter KEY=VALUE (repeatable)")->type_name("KEY=VALUE")->allow_extra_args(false);
-    s->add_option("--artifact", lo->artifacts, "A file or directory to record as an output (repeatable)")->type_name("PATH")->allow_extra_args(false);
+    s->add_option("--artifact", lo->artifacts, "A file or directory to record as an output (repeatable)")
+        ->type_name("PATH")
+        ->allow_extra_args(false);
     s->footer(R"(
 Works inside a command started by `mlops exp run` (it finds the run through $MLOPS_RUN_DIR).
 Values are decimal numbers, or nan / inf / -inf (recorded as "NaN", "Infinity", "-Infinity");
@@ -295,8 +302,10 @@ Examples:
     CLI::App* s = sub("list", "List runs with the params and metrics that differ between them");
     s->alias("ls");
     s->add_flag("-a,--all", lo->o.all, "Every run, not only those based on HEAD's recent history");
-    old_short(*s, ctx, "-f", s->add_option("--filter", lo->o.filter, "Keep runs matching EXPR, e.g. 'metrics.acc > 0.9 and tag:best'")->type_name("EXPR"));
-    old_short(*s, ctx, "-s", s->add_option("--sort", lo->o.sort, "Sort by a field, '-' for descending, e.g. -metrics.acc")->type_name("[-]FIELD"));
+    old_short(*s, ctx, "-f",
+              s->add_option("--filter", lo->o.filter, "Keep runs matching EXPR, e.g. 'metrics.acc > 0.9 and tag:best'")->type_name("EXPR"));
+    old_short(*s, ctx, "-s",
+              s->add_option("--sort", lo->o.sort, "Sort by a field, '-' for descending, e.g. -metrics.acc")->type_name("[-]FIELD"));
     s->add_option("-l,--limit", lo->o.limit, "Show at most N runs")->type_name("N");
     s->add_option("-c,--columns", lo->columns, "Comma-separated fields to show instead of the defaults")->type_name("FIELDS");
     s->add_flag("--csv", lo->csv, "Print CSV");
@@ -342,7 +351,8 @@ Examples:
       ctx.action = [runs](Context& c) {
         const auto removed = exp::remove(stdfs::current_path(), *runs);
         if (c.out.json()) c.out.print_json({{"schema", 1}, {"removed", removed}});
-        else for (const auto& id : removed) c.out.status("removed " + id);
+        else
+          for (const auto& id : removed) c.out.status("removed " + id);
         return 0;
       };
     });
@@ -360,7 +370,11 @@ Examples:
       ctx.action = [spec, tags, remove](Context& c) {
         const exp::Run r = *remove ? exp::tag(stdfs::current_path(), *spec, {}, *tags) : exp::tag(stdfs::current_path(), *spec, *tags, {});
         if (c.out.json()) c.out.print_json(exp::to_json(r));
-        else c.out.status(exp::printable(r.name + ": tags " + (r.tags.empty() ? std::string("(none)") : nlohmann::json(r.tags).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))));
+        else
+          c.out.status(
+              exp::printable(r.name + ": tags " +
+                             (r.tags.empty() ? std::string("(none)")
+                                             : nlohmann::json(r.tags).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))));
         return 0;
       };
     });
@@ -371,19 +385,27 @@ Examples:
     CLI::App* s = sub("apply", "Write a run's code (and kept outputs) into the workspace");
     s->add_option("RUN", *spec, "Id, id prefix or name")->required();
     s->add_flag("-f,--force", *force, "Apply over uncommitted changes, after saving them under refs/mlops/backup/");
-    s->footer("\nHEAD does not move; the changes show up as uncommitted. A kept output replaces a git-ignored\n"
-              "file at its path (e.g. models/ after a local training) after saving that file under\n"
-              ".git/mlops/backup/<ULID>/.\n\nExamples:\n  mlops exp apply brave-otter\n  mlops exp apply brave-otter --force");
+    s->footer(
+        "\nHEAD does not move; the changes show up as uncommitted. A kept output replaces a git-ignored\n"
+        "file at its path (e.g. models/ after a local training) after saving that file under\n"
+        ".git/mlops/backup/<ULID>/.\n\nExamples:\n  mlops exp apply brave-otter\n  mlops exp apply brave-otter --force");
     s->callback([spec, force, &ctx] {
       ctx.action = [spec, force](Context& c) {
         const exp::ApplyResult r = exp::apply(stdfs::current_path(), *spec, *force);
         if (c.out.json()) {
-          c.out.print_json({{"schema", 1}, {"written", r.written}, {"removed", r.removed}, {"outputs", r.outputs}, {"backup", r.backup_ref},
-                            {"saved", r.saved}, {"backup_dir", r.backup_dir}});
+          c.out.print_json({{"schema", 1},
+                            {"written", r.written},
+                            {"removed", r.removed},
+                            {"outputs", r.outputs},
+                            {"backup", r.backup_ref},
+                            {"saved", r.saved},
+                            {"backup_dir", r.backup_dir}});
           return 0;
         }
-        if (!r.backup_ref.empty()) c.out.status("saved your uncommitted work as " + r.backup_ref + " (git checkout " + r.backup_ref + " -- . brings it back)");
-        for (const auto& p : r.saved) c.out.status("saved your " + p + " (ignored by git) as " + r.backup_dir + "/" + p + " before replacing it");
+        if (!r.backup_ref.empty())
+          c.out.status("saved your uncommitted work as " + r.backup_ref + " (git checkout " + r.backup_ref + " -- . brings it back)");
+        for (const auto& p : r.saved)
+          c.out.status("saved your " + p + " (ignored by git) as " + r.backup_dir + "/" + p + " before replacing it");
         c.out.status("applied: " + std::to_string(r.written.size()) + " written, " + std::to_string(r.removed.size()) + " removed, " +
                      std::to_string(r.outputs.size()) + " outputs restored");
         return 0;
@@ -408,7 +430,8 @@ Examples:
   }
   for (const bool is_push : {true, false}) {
     auto remote = std::make_shared<std::string>();
-    CLI::App* s = sub(is_push ? "push" : "pull", is_push ? "Send runs to a git remote (refs/mlops/exps/*)" : "Fetch runs from a git remote, merging tags");
+    CLI::App* s = sub(is_push ? "push" : "pull",
+                      is_push ? "Send runs to a git remote (refs/mlops/exps/*)" : "Fetch runs from a git remote, merging tags");
     s->add_option("REMOTE", *remote, "Remote name or URL (default: origin)");
     s->footer(is_push ? "\nExamples:\n  mlops exp push\n  mlops exp push git@github.com:org/repo.git"
                       : "\nExamples:\n  mlops exp pull\n  mlops exp pull https://github.com/org/repo.git");
@@ -431,14 +454,20 @@ Examples:
     auto go = std::make_shared<exp::GcOptions>();
     CLI::App* s = sub("gc", "Clean up after crashed runs, drop unreferenced kept outputs, pack refs");
     s->add_flag("--prune-invalid", go->prune_invalid, "Delete refs under refs/mlops/exps/ that hold no valid run");
-    s->footer("\nRefs that hold no valid run (a blob, a damaged or foreign record) are named; --prune-invalid\n"
-              "deletes them.\n\nExamples:\n  mlops exp gc\n  mlops exp gc --prune-invalid");
+    s->footer(
+        "\nRefs that hold no valid run (a blob, a damaged or foreign record) are named; --prune-invalid\n"
+        "deletes them.\n\nExamples:\n  mlops exp gc\n  mlops exp gc --prune-invalid");
     s->callback([go, &ctx] {
       ctx.action = [go](Context& c) {
         const exp::GcResult g = exp::gc(stdfs::current_path(), *go);
         if (c.out.json()) {
-          c.out.print_json({{"schema", 1}, {"live_dirs", g.live_dirs}, {"worktrees", g.worktrees}, {"outputs", g.outputs},
-                            {"packed", g.packed}, {"pruned", g.pruned}, {"invalid", g.invalid_kept}});
+          c.out.print_json({{"schema", 1},
+                            {"live_dirs", g.live_dirs},
+                            {"worktrees", g.worktrees},
+                            {"outputs", g.outputs},
+                            {"packed", g.packed},
+                            {"pruned", g.pruned},
+                            {"invalid", g.invalid_kept}});
         } else {
           c.out.status("removed " + std::to_string(g.live_dirs) + " stale run directories, " + std::to_string(g.worktrees) +
                        " worktrees, " + std::to_string(g.outputs) + " unreferenced outputs" + (g.packed ? "; refs packed" : ""));

@@ -89,12 +89,8 @@ int run_init(const InitOptions& o, Context& ctx) {
   if (ctx.out.json()) {
     nlohmann::json j;
     j["target"] = r.target.string();
-    j["template"] = {{"name", tpl.manifest.name},
-                     {"version", tpl.manifest.version},
-                     {"source", scaffold::to_string(tpl.origin.kind)},
-                     {"location", tpl.origin.location},
-                     {"ref", tpl.origin.ref},
-                     {"commit", tpl.origin.commit}};
+    j["template"] = {{"name", tpl.manifest.name},       {"version", tpl.manifest.version}, {"source", scaffold::to_string(tpl.origin.kind)},
+                     {"location", tpl.origin.location}, {"ref", tpl.origin.ref},           {"commit", tpl.origin.commit}};
     nlohmann::json a = nlohmann::json::object();
     for (const auto& [name, value] : answers.values) {
       const bool secret = std::find(answers.secrets.begin(), answers.secrets.end(), name) != answers.secrets.end();
@@ -112,8 +108,7 @@ int run_init(const InitOptions& o, Context& ctx) {
     return 0;
   }
   std::string text = "Created " + ctx.out.bold(r.target.string()) + " from " + tpl.manifest.name +
-                     (tpl.manifest.version.empty() ? "" : " " + tpl.manifest.version) + " (" + std::to_string(r.files.size()) +
-                     " files";
+                     (tpl.manifest.version.empty() ? "" : " " + tpl.manifest.version) + " (" + std::to_string(r.files.size()) + " files";
   if (!r.overwritten.empty()) text += ", " + std::to_string(r.overwritten.size()) + " replaced";
   text += ")\n";
   if (!r.git_hooks_commit.empty()) {
@@ -136,12 +131,11 @@ void setup_init(CLI::App& cmd, Context& ctx) {
   auto o = std::make_shared<InitOptions>();
   cmd.add_option("DIR", o->dir, "Directory to create the project in (default: the current directory)");
   CLI::Option* tpl = cmd.add_option("--template", o->template_spec,
-                                     "Built-in template NAME, a local directory, or a git URL with an optional @REF (default: the one "
-                                     "--answers records, else ml-project)")
+                                    "Built-in template NAME, a local directory, or a git URL with an optional @REF (default: the one "
+                                    "--answers records, else ml-project)")
                          ->type_name("TEMPLATE");
   old_short(cmd, ctx, "-t", tpl);  // -t is --tag elsewhere
-  cmd.add_option("--ref", o->template_ref, "Branch, tag or commit of a git template; unlike @REF it may contain '/'")
-      ->type_name("REF");
+  cmd.add_option("--ref", o->template_ref, "Branch, tag or commit of a git template; unlike @REF it may contain '/'")->type_name("REF");
   CLI::Option* set = cmd.add_option("-S,--set", o->set, "Answer a question: KEY=VALUE; comma-separate multichoice values (repeatable)")
                          ->type_name("KEY=VALUE")
                          ->allow_extra_args(false);

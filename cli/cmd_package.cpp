@@ -34,18 +34,29 @@ int run_build(Opts& o, Context& ctx) {
   ProgressLine line(ctx.out, "build");
   if (ctx.global.verbose > 0 && !ctx.out.quiet()) ev.status = [&line](const std::string& l) { line.print(l); };
   ev.progress = &line;
-  const auto r = with_progress(ctx, line, "nothing was tagged; the blobs written so far serve the next build, which also removes partial ones",
-                               [&] { return package::build(stdfs::current_path(), o.store_path(), o.build, ev); });
+  const auto r =
+      with_progress(ctx, line, "nothing was tagged; the blobs written so far serve the next build, which also removes partial ones",
+                    [&] { return package::build(stdfs::current_path(), o.store_path(), o.build, ev); });
   for (const auto& w : r.warnings) ctx.out.warn(w);
   if (ctx.out.json()) {
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& l : r.layers) {
-      layers.push_back({{"path", l.path}, {"mediaType", l.media_type}, {"digest", l.digest}, {"size", l.size}, {"reused", l.reused}, {"cached", l.cached}});
+      layers.push_back({{"path", l.path},
+                        {"mediaType", l.media_type},
+                        {"digest", l.digest},
+                        {"size", l.size},
+                        {"reused", l.reused},
+                        {"cached", l.cached}});
     }
     nlohmann::json excluded = nlohmann::json::array();
     for (const auto& x : r.excluded) excluded.push_back({{"path", x.path}, {"rule", x.rule}});
-    ctx.out.print_json({{"ref", r.ref}, {"digest", r.digest}, {"size", r.size}, {"new_blobs", r.new_blobs}, {"bytes_read", r.bytes_read},
-                        {"layers", layers}, {"excluded", excluded}});
+    ctx.out.print_json({{"ref", r.ref},
+                        {"digest", r.digest},
+                        {"size", r.size},
+                        {"new_blobs", r.new_blobs},
+                        {"bytes_read", r.bytes_read},
+                        {"layers", layers},
+                        {"excluded", excluded}});
     return 0;
   }
   if (ctx.global.verbose > 0) {
@@ -61,7 +72,9 @@ int run_list(Opts& o, Context& ctx) {
   const auto all = package::list(o.store_path());
   if (ctx.out.json()) {
     nlohmann::json arr = nlohmann::json::array();
-    for (const auto& p : all) arr.push_back({{"ref", p.ref}, {"digest", p.digest}, {"size", p.size}, {"created", p.created}, {"title", p.title}, {"signed", p.signed_}});
+    for (const auto& p : all)
+      arr.push_back(
+          {{"ref", p.ref}, {"digest", p.digest}, {"size", p.size}, {"created", p.created}, {"title", p.title}, {"signed", p.signed_}});
     ctx.out.print_json(arr);
     return 0;
   }
@@ -72,7 +85,8 @@ int run_list(Opts& o, Context& ctx) {
     return 0;
   }
   std::vector<std::vector<std::string>> rows{{"REF", "DIGEST", "SIZE", "CREATED", "SIGNED"}};
-  for (const auto& p : all) rows.push_back({p.ref.empty() ? "<none>" : p.ref, short_digest(p.digest), human_size(p.size), p.created, p.signed_ ? "yes" : ""});
+  for (const auto& p : all)
+    rows.push_back({p.ref.empty() ? "<none>" : p.ref, short_digest(p.digest), human_size(p.size), p.created, p.signed_ ? "yes" : ""});
   ctx.out.print(format_table(rows, ctx.out));
   return 0;
 }
@@ -106,11 +120,13 @@ int run_inspect(Opts& o, Context& ctx) {
     const nlohmann::json ann = l.contains("annotations") ? l["annotations"] : nlohmann::json::object();
     const auto& size = l.contains("size") ? l["size"] : nlohmann::json();
     rows.push_back({shown(ann, "org.cncf.model.filepath", shown(ann, "org.opencontainers.image.title")), shown(l, "mediaType"),
-                    size.is_number_unsigned() ? human_size(size.get<std::uint64_t>()) : shown(l, "size"), short_digest(shown(l, "digest", std::string(19, ' ')))});
+                    size.is_number_unsigned() ? human_size(size.get<std::uint64_t>()) : shown(l, "size"),
+                    short_digest(shown(l, "digest", std::string(19, ' ')))});
   }
   text += format_table(rows, ctx.out);
   text += "\nAnnotations:\n";
-  const nlohmann::json annotations = m.contains("annotations") && m["annotations"].is_object() ? m["annotations"] : nlohmann::json::object();
+  const nlohmann::json annotations =
+      m.contains("annotations") && m["annotations"].is_object() ? m["annotations"] : nlohmann::json::object();
   for (const auto& [k, v] : annotations.items()) {
     std::string s = escape_controls(v.is_string() ? v.get<std::string>() : v.dump());
     if (s.size() > 100) {
@@ -154,7 +170,8 @@ int run_verify(Opts& o, Context& ctx) {
                " aside (into the store's mlops/corrupt/; 'mlops package gc' deletes them): run 'mlops package build' in the "
                "package's project, or 'mlops package import' its tarball again, to make them anew";
       } else if (!o.repair && !r.corrupt.empty()) {
-        hint = "'mlops package verify " + o.ref + " --repair' moves corrupt blobs aside; then 'mlops package build' (or 'mlops "
+        hint = "'mlops package verify " + o.ref +
+               " --repair' moves corrupt blobs aside; then 'mlops package build' (or 'mlops "
                "package import FILE') makes them anew";
       } else if (r.corrupt.empty() && r.problems[i].rfind("no signature by key", 0) == 0) {
         hint = "sign it with the private key of that pair: 'mlops package sign " + o.ref + " --key KEY'";
@@ -163,8 +180,14 @@ int run_verify(Opts& o, Context& ctx) {
     ctx.out.error(r.problems[i], hint);
   }
   if (ctx.out.json()) {
-    ctx.out.print_json({{"ok", r.ok}, {"problems", r.problems}, {"blobs_checked", r.blobs_checked}, {"bytes_checked", r.bytes_checked},
-                        {"signature_checked", r.signature_checked}, {"key_id", r.key_id}, {"corrupt", r.corrupt}, {"moved_aside", r.moved_aside}});
+    ctx.out.print_json({{"ok", r.ok},
+                        {"problems", r.problems},
+                        {"blobs_checked", r.blobs_checked},
+                        {"bytes_checked", r.bytes_checked},
+                        {"signature_checked", r.signature_checked},
+                        {"key_id", r.key_id},
+                        {"corrupt", r.corrupt},
+                        {"moved_aside", r.moved_aside}});
   } else if (r.ok) {
     ctx.out.print("ok: " + std::to_string(r.blobs_checked) + " blobs, " + human_size(r.bytes_checked) + " re-hashed" +
                   (r.signature_checked ? ", signature by " + r.key_id.substr(0, 16) + " valid" : "") + "\n");
@@ -178,7 +201,8 @@ int run_sign(Opts& o, Context& ctx) {
   if (ctx.out.json()) {
     ctx.out.print_json({{"signature", r.digest}, {"key_id", r.key_id}, {"files", r.files}});
   } else {
-    ctx.out.print("signed " + o.ref + " (" + std::to_string(r.files) + " files) with key " + r.key_id.substr(0, 16) + ": " + r.digest + "\n");
+    ctx.out.print("signed " + o.ref + " (" + std::to_string(r.files) + " files) with key " + r.key_id.substr(0, 16) + ": " + r.digest +
+                  "\n");
   }
   return 0;
 }
@@ -189,7 +213,8 @@ int run_unpack(Opts& o, Context& ctx) {
   uo.overwrite = o.force;
   ProgressLine line(ctx.out, "unpack");
   uo.progress = &line;
-  const auto r = with_progress(ctx, line, "nothing was written to " + o.dir, [&] { return package::unpack(o.store_path(), o.ref, o.dir, uo); });
+  const auto r =
+      with_progress(ctx, line, "nothing was written to " + o.dir, [&] { return package::unpack(o.store_path(), o.ref, o.dir, uo); });
   if (ctx.out.json()) {
     ctx.out.print_json({{"files", r.files}, {"bytes", r.bytes}, {"paths", r.paths}});
   } else {
@@ -223,10 +248,13 @@ int run_rm(Opts& o, Context& ctx) {
 int run_gc(Opts& o, Context& ctx) {
   const auto r = package::gc(o.store_path());
   if (ctx.out.json()) {
-    ctx.out.print_json({{"blobs_removed", r.blobs_removed}, {"partial_blobs_removed", r.partial_blobs_removed}, {"bytes_freed", r.bytes_freed}});
+    ctx.out.print_json(
+        {{"blobs_removed", r.blobs_removed}, {"partial_blobs_removed", r.partial_blobs_removed}, {"bytes_freed", r.bytes_freed}});
   } else {
     ctx.out.print("removed " + std::to_string(r.blobs_removed) + " blobs" +
-                  (r.partial_blobs_removed > 0 ? " and " + std::to_string(r.partial_blobs_removed) + " partial ones left by interrupted builds" : "") +
+                  (r.partial_blobs_removed > 0
+                       ? " and " + std::to_string(r.partial_blobs_removed) + " partial ones left by interrupted builds"
+                       : "") +
                   ", " + human_size(r.bytes_freed) + " freed\n");
   }
   return 0;
@@ -259,8 +287,8 @@ int run_import(Opts& o, Context& ctx) {
 
 using Runner = int (*)(Opts&, Context&);
 
-CLI::App* sub(CLI::App& cmd, Context& ctx, const std::shared_ptr<Opts>& o, const char* name, const char* summary,
-              const char* examples, Runner run) {
+CLI::App* sub(CLI::App& cmd, Context& ctx, const std::shared_ptr<Opts>& o, const char* name, const char* summary, const char* examples,
+              Runner run) {
   CLI::App* s = cmd.add_subcommand(name, summary);
   s->fallthrough();
   s->footer(std::string("\nExamples:\n") + examples);
@@ -290,37 +318,50 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   auto* build = sub(cmd, ctx, o, "build", "Package the model, code and docs listed in mlops.yaml", R"(  mlops package build
   mlops package build -t churn:rc1 --compression zstd
   mlops package build --from-exp deeper            # lineage: run id, params, metrics
-  SOURCE_DATE_EPOCH=0 mlops package build --json)", run_build);
+  SOURCE_DATE_EPOCH=0 mlops package build --json)",
+                    run_build);
   build->add_option("-t,--tag", o->build.tag, "NAME[:TAG] (default package.name:package.version)");
   build->add_option("--from-exp", o->build.from_exp, "Record this experiment run's id, params and metrics as lineage")->type_name("RUN");
-  build->add_option("--compression", o->build.compression, "Compression of tar layers: none, gzip or zstd")->check(CLI::IsMember({"none", "gzip", "zstd"}));
-  build->add_option("--created", o->build.created, "Creation time to record, RFC 3339 (default SOURCE_DATE_EPOCH, else the HEAD commit's time)")->type_name("TIME");
+  build->add_option("--compression", o->build.compression, "Compression of tar layers: none, gzip or zstd")
+      ->check(CLI::IsMember({"none", "gzip", "zstd"}));
+  build
+      ->add_option("--created", o->build.created,
+                   "Creation time to record, RFC 3339 (default SOURCE_DATE_EPOCH, else the HEAD commit's time)")
+      ->type_name("TIME");
   build->add_option("-j,--jobs", o->build.jobs, "Hashing threads (default: one per core)")->check(CLI::Range(1, 256));
 
   sub(cmd, ctx, o, "list", "List packages in the store", R"(  mlops package list
-  mlops package list --json | jq -r '.[].ref')", run_list)->alias("ls");
+  mlops package list --json | jq -r '.[].ref')",
+      run_list)
+      ->alias("ls");
 
   auto* inspect = sub(cmd, ctx, o, "inspect", "Show a package's layers, lineage and annotations", R"(  mlops package inspect churn:v2
   mlops package inspect -v churn:v2                # also what .gitignore/.mlopsignore left out
-  mlops package inspect churn:v2 --json | jq .config)", run_inspect);
+  mlops package inspect churn:v2 --json | jq .config)",
+                      run_inspect);
   inspect->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
 
-  auto* verify = sub(cmd, ctx, o, "verify", "Re-hash every blob of a package; with --key, check its signature", R"(  mlops package verify churn:v2                  # exit 1 and the bad blob on corruption
+  auto* verify = sub(cmd, ctx, o, "verify", "Re-hash every blob of a package; with --key, check its signature",
+                     R"(  mlops package verify churn:v2                  # exit 1 and the bad blob on corruption
   mlops package verify churn:v2 --key mlops-signing.key.pub
-  mlops package verify churn:v2 --repair && mlops package build   # a flipped byte: moved aside, then made anew)", run_verify);
+  mlops package verify churn:v2 --repair && mlops package build   # a flipped byte: moved aside, then made anew)",
+                     run_verify);
   verify->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
   verify->add_option("--key", o->key, "Public key (PEM) the package must be signed with")->type_name("FILE");
   verify->add_flag("--repair", o->repair, "Move corrupt blobs aside, so the next build or import makes them anew");
 
-  auto* sign = sub(cmd, ctx, o, "sign", "Sign a package's file digests (Ed25519, DSSE, stored as a referrer)", R"(  mlops key generate release.key
+  auto* sign =
+      sub(cmd, ctx, o, "sign", "Sign a package's file digests (Ed25519, DSSE, stored as a referrer)", R"(  mlops key generate release.key
   mlops package sign churn:v2 --key release.key
-  mlops package sign churn:v2 --key env:MLOPS_SIGNING_KEY   # PEM text in that variable (CI secrets))", run_sign);
+  mlops package sign churn:v2 --key env:MLOPS_SIGNING_KEY   # PEM text in that variable (CI secrets))",
+          run_sign);
   sign->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
   sign->add_option("--key", o->key, "Private key (PEM file, or env:VARIABLE)")->required()->type_name("KEY");
 
   auto* unpack = sub(cmd, ctx, o, "unpack", "Write a package's files into a directory", R"(  mlops package unpack churn:v2 ./deploy
   mlops package unpack churn:v2 ./model-only --filter model --filter docs
-  mlops package unpack churn:v2 ./deploy --filter 'src/*.py' --force)", run_unpack);
+  mlops package unpack churn:v2 ./deploy --filter 'src/*.py' --force)",
+                     run_unpack);
   unpack->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
   unpack->add_option("DIR", o->dir, "Target directory (created if missing)")->required();
   unpack->add_option("--filter", o->filters, "model, datasets, code, docs, or a glob on file paths (repeatable)");
@@ -331,21 +372,25 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
   tag->add_option("TARGET", o->target, "New NAME[:TAG]")->required();
 
   auto* rm = sub(cmd, ctx, o, "rm", "Remove tags (blobs go with 'gc')", R"(  mlops package rm churn:v1 churn:v2
-  mlops package rm churn:rc1 && mlops package gc)", run_rm);
+  mlops package rm churn:rc1 && mlops package gc)",
+                 run_rm);
   rm->alias("remove");
   rm->add_option("REF", o->refs, "NAME[:TAG] or digest")->required();
 
   sub(cmd, ctx, o, "gc", "Delete blobs no package in the store refers to", R"(  mlops package gc
-  mlops package gc --json)", run_gc);
+  mlops package gc --json)",
+      run_gc);
 
   auto* exp = sub(cmd, ctx, o, "export", "Write a package as an OCI layout tarball", R"(  mlops package export churn:v2 churn-v2.tar
   skopeo inspect --raw oci-archive:churn-v2.tar:churn:v2            # --raw and the tag: see docs/formats.md
   skopeo inspect --config --raw oci-archive:churn-v2.tar:churn:v2   # the ModelPack config
-  skopeo copy oci-archive:churn-v2.tar:churn:v2 docker://registry/churn:v2)", run_export);
+  skopeo copy oci-archive:churn-v2.tar:churn:v2 docker://registry/churn:v2)",
+                  run_export);
   exp->add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix")->required();
   exp->add_option("FILE", o->file, "Tarball to write")->required();
 
-  auto* imp = sub(cmd, ctx, o, "import", "Add the packages of an OCI layout tarball to the store", R"(  mlops package import churn-v2.tar)", run_import);
+  auto* imp = sub(cmd, ctx, o, "import", "Add the packages of an OCI layout tarball to the store", R"(  mlops package import churn-v2.tar)",
+                  run_import);
   imp->add_option("FILE", o->file, "Tarball to read")->required();
 }
 

@@ -16,7 +16,10 @@ int run_list(Context& ctx) {
     for (const auto& t : all) {
       // Described as `template show --json` does: source builtin|path, location name or directory.
       const bool builtin = t.location == "builtin";
-      j.push_back({{"name", t.name}, {"version", t.version}, {"summary", t.summary}, {"source", builtin ? "builtin" : "path"},
+      j.push_back({{"name", t.name},
+                   {"version", t.version},
+                   {"summary", t.summary},
+                   {"source", builtin ? "builtin" : "path"},
                    {"location", builtin ? t.name : t.location}});
     }
     ctx.out.print_json(j);
@@ -69,9 +72,12 @@ int run_show(const std::string& spec, const std::string& ref, Context& ctx) {
   if (ctx.out.json()) {
     nlohmann::json qs = nlohmann::json::array();
     for (const auto& q : m.questions) {
-      nlohmann::json jq{{"name", q.name}, {"type", scaffold::to_string(q.type)}, {"prompt", q.prompt}, {"help", q.help},
+      nlohmann::json jq{{"name", q.name},     {"type", scaffold::to_string(q.type)},
+                        {"prompt", q.prompt}, {"help", q.help},
                         {"secret", q.secret}, {"when", q.when}};
-      if (q.has_default) jq["default"] = q.type == scaffold::QuestionType::multichoice ? nlohmann::json(q.default_values) : nlohmann::json(q.default_values.at(0));
+      if (q.has_default)
+        jq["default"] =
+            q.type == scaffold::QuestionType::multichoice ? nlohmann::json(q.default_values) : nlohmann::json(q.default_values.at(0));
       if (!q.choices.empty()) {
         jq["choices"] = nlohmann::json::array();
         for (const auto& c : q.choices) jq["choices"].push_back({{"value", c.value}, {"label", c.label}});
@@ -106,7 +112,8 @@ int run_show(const std::string& spec, const std::string& ref, Context& ctx) {
     for (const auto& c : q.choices) rule += (rule.empty() ? "" : "|") + c.value;
     if (!q.regex.empty()) rule = q.regex;
     if (q.min || q.max) rule = (q.min ? std::to_string(*q.min) : "") + ".." + (q.max ? std::to_string(*q.max) : "");
-    rows.push_back({q.name + (q.secret ? " (secret)" : ""), scaffold::to_string(q.type), default_text(q), rule, q.when.empty() ? "always" : q.when});
+    rows.push_back(
+        {q.name + (q.secret ? " (secret)" : ""), scaffold::to_string(q.type), default_text(q), rule, q.when.empty() ? "always" : q.when});
   }
   text += format_table(rows, ctx.out);
   if (!m.pre_generate.empty() || !m.post_generate.empty()) {

@@ -16,9 +16,9 @@ namespace mlops::cli {
 // What the dispatcher must prepare before the command runs (like git's RUN_SETUP).
 enum Needs : unsigned {
   k_needs_nothing = 0,
-  k_needs_project = 1u << 0,  // an mlops.yaml in the directory or above
-  k_needs_git_repo = 1u << 1, // a git repository
-  k_needs_network = 1u << 2,  // talks to remotes
+  k_needs_project = 1u << 0,   // an mlops.yaml in the directory or above
+  k_needs_git_repo = 1u << 1,  // a git repository
+  k_needs_network = 1u << 2,   // talks to remotes
 };
 
 struct Command {

@@ -52,13 +52,12 @@ Value value_of(const std::string& path, const CLI::Option& o) {
     return {Kind::words, w};
   }
   static const std::map<std::string, Kind> by_type = {
-      {"DIR", Kind::dirs},  {"FILE", Kind::files},         {"PATH", Kind::files}, {"KEY", Kind::files},
-      {"RUN", Kind::runs},  {"TEMPLATE", Kind::templates},
+      {"DIR", Kind::dirs},  {"FILE", Kind::files}, {"PATH", Kind::files},
+      {"KEY", Kind::files}, {"RUN", Kind::runs},   {"TEMPLATE", Kind::templates},
   };
   static const std::map<std::string, Kind> by_positional = {
-      {"DIR", Kind::dirs},   {"FILE", Kind::files}, {"PATH", Kind::files},        {"TEMPLATE", Kind::templates},
-      {"RUN", Kind::runs},   {"RUNS", Kind::runs},  {"REF", Kind::packages},      {"SOURCE", Kind::packages},
-      {"COMMAND", Kind::programs},
+      {"DIR", Kind::dirs},  {"FILE", Kind::files},   {"PATH", Kind::files},      {"TEMPLATE", Kind::templates}, {"RUN", Kind::runs},
+      {"RUNS", Kind::runs}, {"REF", Kind::packages}, {"SOURCE", Kind::packages}, {"COMMAND", Kind::programs},
   };
   if (o.get_positional()) {
     if (path == "/help" && o.get_name() == "COMMAND") return {Kind::commands, ""};
@@ -238,7 +237,8 @@ _mlops_kind() {
         runs | packages) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W ")SH" + join(top_commands(nodes), " ") + R"SH(" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W ")SH" +
+                  join(top_commands(nodes), " ") + R"SH(" -- "$vcur") ;;
     esac
 }
 
@@ -258,8 +258,10 @@ _mlops() {
         case "$path:$w" in
             )SH";
   std::vector<std::string> all_value_patterns;
-  for (const auto& [patterns, v] : value_options(nodes)) all_value_patterns.insert(all_value_patterns.end(), patterns.begin(), patterns.end());
-  s += join(all_value_patterns, "|") + ") ((i++)); continue ;;\n        esac\n        case $w in -*) continue ;; esac\n        case \"$path/$w\" in\n";
+  for (const auto& [patterns, v] : value_options(nodes))
+    all_value_patterns.insert(all_value_patterns.end(), patterns.begin(), patterns.end());
+  s += join(all_value_patterns, "|") +
+       ") ((i++)); continue ;;\n        esac\n        case $w in -*) continue ;; esac\n        case \"$path/$w\" in\n";
   for (const auto& [word, target] : command_words(nodes)) s += "            " + word + ") path=" + target + "; npos=0 ;;\n";
   s += R"SH(            *) ((npos++)) ;;
         esac
@@ -367,7 +369,8 @@ _mlops_kind() {
         (runs|packages) _mlops_values $1 ;;
         (programs) _command_names -e ;;
         (words) local -a w; w=(${=2}); compadd -a w ;;
-        (commands) compadd )SH" + join(top_commands(nodes), " ") + R"SH( ;;
+        (commands) compadd )SH" +
+                  join(top_commands(nodes), " ") + R"SH( ;;
         (text) _message 'value' ;;
     esac
 }
@@ -387,8 +390,10 @@ _mlops() {
         case "$cmdpath:$w" in
             ()SH";
   std::vector<std::string> all_value_patterns;
-  for (const auto& [patterns, v] : value_options(nodes)) all_value_patterns.insert(all_value_patterns.end(), patterns.begin(), patterns.end());
-  s += join(all_value_patterns, "|") + ") ((i++)); continue ;;\n        esac\n        case $w in (-*) continue ;; esac\n        case \"$cmdpath/$w\" in\n";
+  for (const auto& [patterns, v] : value_options(nodes))
+    all_value_patterns.insert(all_value_patterns.end(), patterns.begin(), patterns.end());
+  s += join(all_value_patterns, "|") +
+       ") ((i++)); continue ;;\n        esac\n        case $w in (-*) continue ;; esac\n        case \"$cmdpath/$w\" in\n";
   for (const auto& [word, target] : command_words(nodes)) s += "            (" + word + ") cmdpath=" + target + "; npos=0 ;;\n";
   s += R"SH(            (*) ((npos++)) ;;
         esac
@@ -557,7 +562,8 @@ complete -c mlops -f
 )SH";
   for (const auto& n : nodes) {
     const std::string at = "__mlops_at " + fish_quote(n.path);
-    for (const auto& sub : n.subs) s += "complete -c mlops -n " + fish_quote(at + " 0") + " -a " + fish_quote(sub.name) + " -d " + fish_quote(sub.description) + "\n";
+    for (const auto& sub : n.subs)
+      s += "complete -c mlops -n " + fish_quote(at + " 0") + " -a " + fish_quote(sub.name) + " -d " + fish_quote(sub.description) + "\n";
     std::vector<const Opt*> opts = offered(n, root);
     for (const Opt* o : opts) {
       std::string line = "complete -c mlops -n " + fish_quote(at);

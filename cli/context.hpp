@@ -23,8 +23,8 @@ struct Context {
   GlobalOptions global;
   Output out;
   std::function<int(Context&)> action;
-  std::string command_path;  // "template list", for messages
-  bool hot_path = false;     // called in tight loops (exp log): skip the optional setup
+  std::string command_path;        // "template list", for messages
+  bool hot_path = false;           // called in tight loops (exp log): skip the optional setup
   std::vector<std::string> notes;  // warnings from parsing (old option spellings), shown before the action
 };
 

@@ -157,7 +157,8 @@ std::string show_text(const exp::Run& r, const Output& out, const std::string& s
   }
   if (!r.metrics.empty()) {
     std::vector<std::vector<std::string>> rows{{"METRIC", "LAST", "MIN", "MAX", "STEP", "COUNT"}};
-    for (const auto& [k, m] : r.metrics) rows.push_back({p(k), cell(m.last), cell(m.min), cell(m.max), std::to_string(m.step), std::to_string(m.count)});
+    for (const auto& [k, m] : r.metrics)
+      rows.push_back({p(k), cell(m.last), cell(m.min), cell(m.max), std::to_string(m.step), std::to_string(m.count)});
     s += "\n" + format_table(rows, out);
   }
   if (!r.artifacts.empty()) {
@@ -167,8 +168,10 @@ std::string show_text(const exp::Run& r, const Output& out, const std::string& s
   }
   for (const auto& w : r.warnings) s += "\nwarning: " + p(w);
   if (!r.warnings.empty()) s += "\n";
-  if (!stdout_tail.empty()) s += "\n" + out.dim("--- stdout (tail)" + std::string(r.stdout_truncated ? ", truncated" : "")) + "\n" + safe_block(stdout_tail);
-  if (!stderr_tail.empty()) s += "\n" + out.dim("--- stderr (tail)" + std::string(r.stderr_truncated ? ", truncated" : "")) + "\n" + safe_block(stderr_tail);
+  if (!stdout_tail.empty())
+    s += "\n" + out.dim("--- stdout (tail)" + std::string(r.stdout_truncated ? ", truncated" : "")) + "\n" + safe_block(stdout_tail);
+  if (!stderr_tail.empty())
+    s += "\n" + out.dim("--- stderr (tail)" + std::string(r.stderr_truncated ? ", truncated" : "")) + "\n" + safe_block(stderr_tail);
   if (!s.empty() && s.back() != '\n') s += "\n";
   return s;
 }
@@ -178,7 +181,8 @@ void print_diff(const exp::RunDiff& d, Context& ctx, bool markdown, bool with_co
     auto p = [](std::string_view t) { return exp::printable(t); };
     std::vector<std::vector<std::string>> rows{{what, p(d.old_label), p(d.new_label), "CHANGE"}};
     for (const auto& v : deltas) {
-      rows.push_back({p(v.key), v.old_value ? p(cell(*v.old_value)) : "-", v.new_value ? p(cell(*v.new_value)) : "-", delta(v.old_value, v.new_value)});
+      rows.push_back({p(v.key), v.old_value ? p(cell(*v.old_value)) : "-", v.new_value ? p(cell(*v.new_value)) : "-",
+                      delta(v.old_value, v.new_value)});
     }
     return rows;
   };
@@ -186,7 +190,9 @@ void print_diff(const exp::RunDiff& d, Context& ctx, bool markdown, bool with_co
     auto arr = [](const std::vector<exp::ValueDelta>& deltas) {
       nlohmann::json a = nlohmann::json::array();
       for (const auto& v : deltas) {
-        a.push_back({{"key", v.key}, {"old", v.old_value ? *v.old_value : nlohmann::json(nullptr)}, {"new", v.new_value ? *v.new_value : nlohmann::json(nullptr)}});
+        a.push_back({{"key", v.key},
+                     {"old", v.old_value ? *v.old_value : nlohmann::json(nullptr)},
+                     {"new", v.new_value ? *v.new_value : nlohmann::json(nullptr)}});
       }
       return a;
     };
@@ -197,9 +203,12 @@ void print_diff(const exp::RunDiff& d, Context& ctx, bool markdown, bool with_co
   }
   std::string s;
   if (!d.params.empty()) s += markdown ? format_markdown(rows_of(d.params, "PARAM")) : format_table(rows_of(d.params, "PARAM"), ctx.out);
-  if (!d.metrics.empty()) s += (s.empty() ? "" : "\n") + (markdown ? format_markdown(rows_of(d.metrics, "METRIC")) : format_table(rows_of(d.metrics, "METRIC"), ctx.out));
+  if (!d.metrics.empty())
+    s += (s.empty() ? "" : "\n") +
+         (markdown ? format_markdown(rows_of(d.metrics, "METRIC")) : format_table(rows_of(d.metrics, "METRIC"), ctx.out));
   if (d.params.empty() && d.metrics.empty()) s += "params and metrics are the same\n";
-  if (with_code && !d.code_patch.empty()) s += markdown ? "\n```diff\n" + safe_block(d.code_patch) + "```\n" : "\n" + safe_block(d.code_patch);
+  if (with_code && !d.code_patch.empty())
+    s += markdown ? "\n```diff\n" + safe_block(d.code_patch) + "```\n" : "\n" + safe_block(d.code_patch);
   ctx.out.print(s);
 }
 

@@ -181,9 +181,12 @@ std::pair<std::vector<Part>, std::vector<Part>> split_at_heading(std::vector<Par
 
 std::string header(const std::string& name, std::string_view version, const std::string& summary) {
   return ".\\\" Generated from the command definitions by mlops_manpages (make man); do not edit.\n"
-         ".TH " + roff(upper(name)) + " 1 \"\" \"mlops " + std::string(version) + "\" \"mlops manual\"\n"
+         ".TH " +
+         roff(upper(name)) + " 1 \"\" \"mlops " + std::string(version) +
+         "\" \"mlops manual\"\n"
          ".nh\n.ad l\n"  // no hyphenation, ragged right: paths and options stay whole
-         ".SH NAME\n" + roff(name) + " \\- " + roff_line(summary);
+         ".SH NAME\n" +
+         roff(name) + " \\- " + roff_line(summary);
 }
 
 void subcommand_sections(const CLI::App& app, const std::string& path, std::string& out) {
@@ -248,7 +251,8 @@ std::string root_page(const CLI::App& root, std::string_view version) {
   render(rest, true, s);
   s += ".SH SEE ALSO\n";
   std::string see;
-  for (const CLI::App* cmd : children(root)) see += (see.empty() ? "" : ",\n") + std::string("\\fBmlops\\-") + roff(cmd->get_name()) + "\\fR(1)";
+  for (const CLI::App* cmd : children(root))
+    see += (see.empty() ? "" : ",\n") + std::string("\\fBmlops\\-") + roff(cmd->get_name()) + "\\fR(1)";
   s += see + ",\n\\fBgit\\fR(1)\n";
   return s;
 }

@@ -27,11 +27,11 @@ class Output {
   bool stderr_color() const noexcept { return m_err_color; }
   bool stderr_tty() const noexcept { return m_err_tty; }
 
-  void print(std::string_view text);            // stdout, as is
-  void print_json(const nlohmann::json& doc);   // stdout, one pretty document
-  void status(std::string_view line);           // stderr, unless --quiet
-  void message(std::string_view text);          // stderr as is (lines of text), unless --quiet
-  void warn(std::string_view line);             // stderr, "mlops: warning: ...", unless --quiet
+  void print(std::string_view text);           // stdout, as is
+  void print_json(const nlohmann::json& doc);  // stdout, one pretty document
+  void status(std::string_view line);          // stderr, unless --quiet
+  void message(std::string_view text);         // stderr as is (lines of text), unless --quiet
+  void warn(std::string_view line);            // stderr, "mlops: warning: ...", unless --quiet
   void error(std::string_view message, std::string_view hint);
 
   // ANSI styling for stdout text; no-ops without colour.

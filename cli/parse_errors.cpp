@@ -129,10 +129,12 @@ bool is_flag(const CLI::Option& o) { return !o.get_positional() && o.get_expecte
 // What a value of `o` looks like, for "expected ...".
 std::string expected_form(const CLI::Option& o) {
   const std::string t = o.get_type_name();
-  if (const size_t b = t.find('{'), e = t.rfind('}'); b != npos && e != npos && e > b) return "one of " + or_list(split(t.substr(b + 1, e - b - 1), ','));
+  if (const size_t b = t.find('{'), e = t.rfind('}'); b != npos && e != npos && e > b)
+    return "one of " + or_list(split(t.substr(b + 1, e - b - 1), ','));
   if (const size_t r = t.find(" in ["); r != npos) {
     const size_t dash = t.find(" - ", r), close = t.find(']', r);
-    if (dash != npos && close != npos && dash < close) return "a number from " + t.substr(r + 5, dash - r - 5) + " to " + t.substr(dash + 3, close - dash - 3);
+    if (dash != npos && close != npos && dash < close)
+      return "a number from " + t.substr(r + 5, dash - r - 5) + " to " + t.substr(dash + 3, close - dash - 3);
   }
   const std::string base = t.substr(0, t.find(':'));
   if (base == "INT" || base == "UINT" || base == "N") return "a whole number";
@@ -211,9 +213,12 @@ UsageProblem argument_mismatch(const std::string& msg, const Mention& m, const C
     if (most == "1") return {name + " was given more than once; it takes one value", help};
     return {name + " takes at most " + most + " values, got " + got, help};
   }
-  if (msg.find("At least ") != npos) return {name + " needs at least " + number_after("At least ") + " values, got " + number_after("received "), help};
-  if (msg.find("Expected exactly ") != npos) return {name + " takes exactly " + number_after("Expected exactly ") + " values, got " + number_after("got "), help};
-  if (msg.find("Expected at least ") != npos) return {name + " needs at least " + number_after("Expected at least ") + " values, got " + number_after("got "), help};
+  if (msg.find("At least ") != npos)
+    return {name + " needs at least " + number_after("At least ") + " values, got " + number_after("received "), help};
+  if (msg.find("Expected exactly ") != npos)
+    return {name + " takes exactly " + number_after("Expected exactly ") + " values, got " + number_after("got "), help};
+  if (msg.find("Expected at least ") != npos)
+    return {name + " needs at least " + number_after("Expected at least ") + " values, got " + number_after("got "), help};
   if (msg.find("flag override") != npos) return {name + " takes no value", help};
   return {"wrong number of values for " + name, help};
 }
@@ -248,14 +253,17 @@ UsageProblem validation(const std::string& msg, const Mention& m, const CLI::App
     value = rest.substr(0, k);
     const size_t e = rest.find('}', k);
     if (e != npos) form = "one of " + or_list(split(rest.substr(k + 9, e - k - 9), ','));
-  } else if (const size_t r = rest.find(" not in range "); starts_with(rest, "Value ") && r != npos) {  // Range: "Value 0 not in range 1 to 256"
+  } else if (const size_t r = rest.find(" not in range ");
+             starts_with(rest, "Value ") && r != npos) {  // Range: "Value 0 not in range 1 to 256"
     value = rest.substr(6, r - 6);
     form = "a number from " + rest.substr(r + 14);
   } else if (o != nullptr && !o->results().empty()) {
     value = o->results().back();
   }
   if (form.empty() && o != nullptr) form = expected_form(*o);
-  return {"invalid value" + (value.empty() ? std::string() : " '" + value + "'") + " for " + name + (form.empty() ? "" : ": expected " + form), help};
+  return {
+      "invalid value" + (value.empty() ? std::string() : " '" + value + "'") + " for " + name + (form.empty() ? "" : ": expected " + form),
+      help};
 }
 
 UsageProblem required(const std::string& msg, const Mention& m, const CLI::App& at) {
@@ -267,7 +275,8 @@ UsageProblem required(const std::string& msg, const Mention& m, const CLI::App& 
     const auto names = command_names(*need, false);
     if (!names.empty()) return {"'" + command_path(*need) + "' needs a command: " + or_list(names), see_help(*need)};
     const size_t b = msg.find('['), e = msg.rfind(']');
-    if (b != npos && e != npos && e > b) return {"'" + command_path(at) + "' needs one of " + or_list(split(msg.substr(b + 1, e - b - 1), ',')), see_help(at)};
+    if (b != npos && e != npos && e > b)
+      return {"'" + command_path(at) + "' needs one of " + or_list(split(msg.substr(b + 1, e - b - 1), ',')), see_help(at)};
     return {"'" + command_path(at) + "' needs more arguments", usage_line(at)};
   }
   std::string what = o->get_name();

@@ -14,14 +14,14 @@ namespace mlops::cli {
 namespace {
 
 constexpr std::int64_t k_redraw_ns = 100'000'000;  // at most 10 frames a second
-constexpr double k_min_rate_seconds = 0.5;          // before this, a rate is noise
+constexpr double k_min_rate_seconds = 0.5;         // before this, a rate is noise
 
 std::int64_t ns(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
 std::size_t terminal_columns() {
-  struct winsize ws{};
+  struct winsize ws {};
   if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
   return 80;
 }

@@ -58,7 +58,7 @@ class ProgressLine final : public ProgressObserver {
   std::string m_operation;
   std::atomic<std::uint64_t> m_done{0}, m_total{0};
   std::atomic<std::int64_t> m_next_draw_ns{0};  // steady clock, nanoseconds
-  mutable std::mutex m_mutex;                    // guards everything below
+  mutable std::mutex m_mutex;                   // guards everything below
   std::string m_phase;
   // What each thread works on, in the order they started.
   struct Current {

@@ -108,8 +108,8 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < entries.size(); ++i) {
       out << "    {";
       literal(out, entries[i].path);
-      out << ", {k_data" << i << ", " << entries[i].data.size() << "}, " << (entries[i].executable ? "true" : "false")
-          << ", " << (entries[i].symlink ? "true" : "false") << "},\n";
+      out << ", {k_data" << i << ", " << entries[i].data.size() << "}, " << (entries[i].executable ? "true" : "false") << ", "
+          << (entries[i].symlink ? "true" : "false") << "},\n";
     }
     if (entries.empty()) out << "    {\"\", {}, false, false},\n";
     out << "};\nconst std::size_t k_count = " << entries.size() << ";\n\nconst Summary k_catalog[] = {\n";

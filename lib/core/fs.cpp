@@ -80,11 +80,15 @@ std::string read_file(const stdfs::path& path, std::size_t max_bytes) { return r
 
 std::string read_regular_file(const stdfs::path& path, std::size_t max_bytes) {
   const Fd fd = open_for_reading(path);
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw_errno("cannot read " + path.string());
   if (!S_ISREG(st.st_mode)) {
-    throw Error(ErrorKind::invalid_input, path.string() + " is not a regular file (" +
-                                              (S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory" : "a device or socket") + ")",
+    throw Error(ErrorKind::invalid_input,
+                path.string() + " is not a regular file (" +
+                    (S_ISFIFO(st.st_mode)  ? "a FIFO"
+                     : S_ISDIR(st.st_mode) ? "a directory"
+                                           : "a device or socket") +
+                    ")",
                 "mlops reads it as a project file; make it a plain file");
   }
   if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {

@@ -12,7 +12,8 @@ std::pair<size_t, size_t> userinfo(std::string_view url) {
   if (scheme == std::string_view::npos) return {std::string_view::npos, 0};
   const size_t start = scheme + 3;
   const size_t authority_end = url.find_first_of("/?#", start);
-  const std::string_view authority = url.substr(start, authority_end == std::string_view::npos ? std::string_view::npos : authority_end - start);
+  const std::string_view authority =
+      url.substr(start, authority_end == std::string_view::npos ? std::string_view::npos : authority_end - start);
   const size_t at = authority.rfind('@');
   if (at != std::string_view::npos) return {start, start + at + 1};
   // "user:pa/ss@host": a raw '/' in a password ends the authority early. A ':' followed by

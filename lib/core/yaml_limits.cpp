@@ -14,12 +14,14 @@ struct Walk {
   std::size_t nodes = 0, scalar_bytes = 0;
 
   [[noreturn]] void refuse(const std::string& what) const {
-    throw Error(ErrorKind::invalid_input, file + ": " + what, "YAML anchors and aliases count once per use; write the values out, or split the file");
+    throw Error(ErrorKind::invalid_input, file + ": " + what,
+                "YAML anchors and aliases count once per use; write the values out, or split the file");
   }
 
   void visit(const YAML::Node& n, std::size_t depth) {
     if (++nodes > limits.max_nodes) refuse("more than " + std::to_string(limits.max_nodes) + " values (aliases expanded)");
-    if (depth > limits.max_depth) refuse("nested deeper than " + std::to_string(limits.max_depth) + " levels (or an alias inside its own anchor)");
+    if (depth > limits.max_depth)
+      refuse("nested deeper than " + std::to_string(limits.max_depth) + " levels (or an alias inside its own anchor)");
     switch (n.Type()) {
       case YAML::NodeType::Scalar:
         scalar_bytes += n.Scalar().size();

@@ -15,10 +15,10 @@
 namespace mlops::yaml {
 
 struct Limits {
-  std::size_t max_bytes = std::size_t{1} << 20;            // the document's text
-  std::size_t max_nodes = 1'000'000;                       // nodes, aliases expanded
-  std::size_t max_scalar_bytes = std::size_t{64} << 20;    // scalar text, aliases expanded
-  std::size_t max_depth = 256;                             // nesting, aliases expanded
+  std::size_t max_bytes = std::size_t{1} << 20;          // the document's text
+  std::size_t max_nodes = 1'000'000;                     // nodes, aliases expanded
+  std::size_t max_scalar_bytes = std::size_t{64} << 20;  // scalar text, aliases expanded
+  std::size_t max_depth = 256;                           // nesting, aliases expanded
 };
 
 // YAML::Load(text) within `limits`: Error{invalid_input} naming `file` beyond them or nested

@@ -165,7 +165,7 @@ std::vector<std::string> ignored_the_snapshot_replaces(Repo& r, const std::strin
     for (size_t i = 0; i < git_tree_entrycount(tree.get()); ++i) {
       const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
       const std::string path = prefix + git_tree_entry_name(e);
-      struct stat st{};
+      struct stat st {};
       if (::lstat((r.workdir / path).c_str(), &st) != 0) continue;  // nothing there to lose
       if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
         if (!S_ISDIR(st.st_mode)) continue;
@@ -210,12 +210,13 @@ void check_no_symlink_on_the_way(Repo& r, const std::string& snapshot, const std
       link = git_tree_entry_filemode(te) == GIT_FILEMODE_LINK;
       git_tree_entry_free(te);
     }
-    struct stat st{};
+    struct stat st {};
     if (::lstat((r.project / prefix).c_str(), &st) == 0 && S_ISLNK(st.st_mode)) link = true;
     if (link) {
-      throw Error(ErrorKind::invalid_input, "run " + run_name + " records a kept output that is not valid: " + path + " (" +
-                                                prefix.generic_string() + " is a symlink)",
-                  "kept outputs are written only through real directories of the project");
+      throw Error(
+          ErrorKind::invalid_input,
+          "run " + run_name + " records a kept output that is not valid: " + path + " (" + prefix.generic_string() + " is a symlink)",
+          "kept outputs are written only through real directories of the project");
     }
   }
 }
@@ -244,7 +245,8 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
     check_no_symlink_on_the_way(r, run.snapshot, a.path, run.name);
     const stdfs::path stored = r.mlops_dir / "outputs" / "sha256" / a.sha256.substr(0, 2) / a.sha256;
     std::error_code ec;
-    if (!stdfs::exists(stored, ec)) throw Error(ErrorKind::not_found, "the kept output " + a.path + " of run " + run.name + " is gone (was 'exp gc' run?)");
+    if (!stdfs::exists(stored, ec))
+      throw Error(ErrorKind::not_found, "the kept output " + a.path + " of run " + run.name + " is gone (was 'exp gc' run?)");
     const stdfs::path dst = r.project / a.path;
     if (stdfs::exists(stdfs::symlink_status(dst, ec)) && !same_content(stored, dst)) clobbered.push_back(a.path);
     outputs.emplace_back(stored, dst);
@@ -287,9 +289,9 @@ ApplyResult apply(const stdfs::path& cwd, const std::string& spec, bool force) {
 
   // Ignored files the checkout would replace: saved as files first, like kept outputs below.
   for (const auto& path : ignored_the_snapshot_replaces(r, run.snapshot)) {
-    const std::string rel = r.project_rel.empty() ? path
+    const std::string rel = r.project_rel.empty()                     ? path
                             : path.rfind(r.project_rel + "/", 0) == 0 ? path.substr(r.project_rel.size() + 1)
-                                                                       : path;
+                                                                      : path;
     if (res.backup_dir.empty()) res.backup_dir = (r.mlops_dir / "backup" / new_ulid()).string();
     save_file(r.workdir / path, stdfs::path(res.backup_dir) / rel, false);
     res.saved.push_back(rel);

@@ -82,8 +82,8 @@ std::unordered_map<std::string_view, Entry> parse_cache(std::string& text) {
     const size_t c = b == std::string_view::npos ? b : line.find(' ', b + 1);
     const size_t d = c == std::string_view::npos ? c : line.find(' ', c + 1);
     if (d == std::string_view::npos) continue;
-    out.emplace(line.substr(0, a), Entry{line.substr(a + 1, b - a - 1), line.substr(b + 1, c - b - 1), line.substr(c + 1, d - c - 1),
-                                         line.substr(d + 1), {}});
+    out.emplace(line.substr(0, a),
+                Entry{line.substr(a + 1, b - a - 1), line.substr(b + 1, c - b - 1), line.substr(c + 1, d - c - 1), line.substr(d + 1), {}});
   }
   return out;
 }
@@ -143,8 +143,8 @@ std::string compact(std::string_view s) {
 // What reading one run commit gave: a record, or why there is none.
 struct Fresh {
   std::string id, status, baseline, json;
-  std::string problem;     // "" when the commit holds a valid run
-  bool remember = false;   // the problem is the object's own (KnownBad)
+  std::string problem;    // "" when the commit holds a valid run
+  bool remember = false;  // the problem is the object's own (KnownBad)
 };
 
 // The problem with a record's head, and whether it is the object's own for good.
@@ -304,7 +304,7 @@ RunIndex load_runs(const IndexSource& src) {
   for (const auto& [name, why] : refs.bad) index.invalid.push_back({name, "", why});
   std::vector<KnownBad> known_bad;  // the cache's negative entries still in use
   std::vector<CachedRun> misfiled_cached;
-  size_t used = 0;                  // cache entries still in use
+  size_t used = 0;                                                                     // cache entries still in use
   std::vector<std::pair<size_t, const std::pair<std::string, std::string>*>> missing;  // (slot in runs, ref)
   index.runs.reserve(refs.refs.size());
   for (const auto& ref : refs.refs) {
@@ -326,7 +326,8 @@ RunIndex load_runs(const IndexSource& src) {
       index.invalid.push_back({ref.first, ref.second, std::string(e.reason)});
     } else if (e.id != id) {
       index.invalid.push_back({ref.first, ref.second, "its run.json is run '" + printable(e.id) + "', not the ref's"});
-      misfiled_cached.push_back(CachedRun{std::string(e.id), ref.second, e.status, e.baseline == "-" ? std::string_view() : e.baseline, e.json});
+      misfiled_cached.push_back(
+          CachedRun{std::string(e.id), ref.second, e.status, e.baseline == "-" ? std::string_view() : e.baseline, e.json});
     } else {
       index.runs.push_back(CachedRun{std::string(id), ref.second, e.status, e.baseline == "-" ? std::string_view() : e.baseline, e.json});
     }

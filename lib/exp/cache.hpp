@@ -23,7 +23,7 @@ struct CachedRun {
   std::string commit;
   std::string_view status;  // as recorded (a "running" one may have crashed since)
   std::string_view baseline;
-  std::string_view json;    // the run as `exp list --json` prints it, compact
+  std::string_view json;  // the run as `exp list --json` prints it, compact
 };
 
 // A ref under refs/mlops/exps/ that holds no valid run: skipped by every reader.

@@ -245,7 +245,8 @@ void finalize(Repo& r, Active& a, bool interrupted_run) {
     }
   }
   if (run.metrics.empty() && run.status == "completed") {
-    for (const auto& mf : stale_metrics) a.notes.push_back(mf + " was not written by this run; the values in it are older and not recorded");
+    for (const auto& mf : stale_metrics)
+      a.notes.push_back(mf + " was not written by this run; the values in it are older and not recorded");
   }
   // Files named by `exp log --artifact` are recorded when the run changed them, like the
   // declared outputs; a named one the run did not write gets a warning, an unwritten
@@ -271,7 +272,8 @@ void finalize(Repo& r, Active& a, bool interrupted_run) {
   std::set<std::string> seen;
   for (const auto& o : outputs) {
     const auto found = output_files(job.project, o);
-    if (found.empty() && std::find(named.begin(), named.end(), o) != named.end()) run.warnings.push_back("artifact " + o + " does not exist");
+    if (found.empty() && std::find(named.begin(), named.end(), o) != named.end())
+      run.warnings.push_back("artifact " + o + " does not exist");
     for (const auto& f : found) {
       if (!seen.insert(f).second) continue;
       const bool is_named = named_by_run(f);
@@ -331,8 +333,8 @@ void finalize(Repo& r, Active& a, bool interrupted_run) {
 
 }  // namespace
 
-void execute(Repo& r, std::vector<Job>& jobs, size_t parallel, const RunEvents& events,
-             const std::function<void(Job&)>& prepare, const std::function<void(Job&)>& on_done) {
+void execute(Repo& r, std::vector<Job>& jobs, size_t parallel, const RunEvents& events, const std::function<void(Job&)>& prepare,
+             const std::function<void(Job&)>& on_done) {
   std::vector<std::unique_ptr<Active>> active;
   size_t next = 0;
   bool forwarded = false;

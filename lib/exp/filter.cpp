@@ -7,8 +7,8 @@
 
 #include <mlops/error.hpp>
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <vector>
 
@@ -74,13 +74,15 @@ std::vector<Token> tokenize(std::string_view s) {
       if (t.text == "!") fail(s, t.column, "'!' must be followed by '='; use 'not' to negate");
     } else {
       size_t j = i;
-      while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j])) && std::string_view("()=!<>~'\"").find(s[j]) == std::string_view::npos) {
+      while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j])) &&
+             std::string_view("()=!<>~'\"").find(s[j]) == std::string_view::npos) {
         ++j;
       }
       t.text = std::string(s.substr(i, j - i));
       char* endp = nullptr;
       std::strtod(t.text.c_str(), &endp);
-      t.kind = (endp != nullptr && *endp == '\0' && !t.text.empty() && (std::isdigit(static_cast<unsigned char>(t.text[0])) || t.text[0] == '-' || t.text[0] == '+' || t.text[0] == '.'))
+      t.kind = (endp != nullptr && *endp == '\0' && !t.text.empty() &&
+                (std::isdigit(static_cast<unsigned char>(t.text[0])) || t.text[0] == '-' || t.text[0] == '+' || t.text[0] == '.'))
                    ? Token::Kind::number
                    : Token::Kind::word;
       i = j;
@@ -301,9 +303,7 @@ Filter Filter::parse(std::string_view text) {
   return f;
 }
 
-bool Filter::matches(const Lookup& field, const HasTag& has_tag) const {
-  return m_root == nullptr || eval(*m_root, field, has_tag);
-}
+bool Filter::matches(const Lookup& field, const HasTag& has_tag) const { return m_root == nullptr || eval(*m_root, field, has_tag); }
 
 std::vector<Filter::Name> Filter::names() const {
   std::vector<Name> out;

@@ -10,7 +10,7 @@ namespace mlops::exp {
 
 struct ProcessIdentity {
   int pid = 0;
-  std::string boot_id;         // /proc/sys/kernel/random/boot_id: changes at every boot
+  std::string boot_id;           // /proc/sys/kernel/random/boot_id: changes at every boot
   std::uint64_t start_time = 0;  // /proc/<pid>/stat field 22: tells a reused pid apart
   std::string host;
 };

@@ -11,8 +11,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 
 namespace mlops::exp {
@@ -82,8 +82,8 @@ LiveData read_live(const stdfs::path& live_dir) {
     const double t = j.contains("t") && j["t"].is_number() ? j["t"].get<double>() : 0.0;
     if (auto m = j.find("metrics"); m != j.end() && m->is_object()) {
       const auto s = j.find("step");
-      const bool has_step = s != j.end() && s->is_number_integer() &&
-                            !(s->is_number_unsigned() && s->get<std::uint64_t>() > std::uint64_t(INT64_MAX));
+      const bool has_step =
+          s != j.end() && s->is_number_integer() && !(s->is_number_unsigned() && s->get<std::uint64_t>() > std::uint64_t(INT64_MAX));
       for (const auto& [k, v] : m->items()) {
         const std::optional<double> x = number_of(v);
         if (!x) continue;

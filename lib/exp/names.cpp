@@ -14,10 +14,10 @@ namespace mlops::exp {
 namespace {
 
 constexpr std::array<const char*, 48> k_adjectives = {
-    "able",  "bold",   "brave", "brisk", "calm",  "clever", "crisp", "daring", "eager", "fair",  "fast",  "fierce",
+    "able",  "bold",   "brave", "brisk", "calm",  "clever", "crisp", "daring", "eager", "fair",   "fast",  "fierce",
     "fond",  "gentle", "glad",  "grand", "happy", "hardy",  "jolly", "keen",   "kind",  "lively", "lucky", "merry",
-    "mild",  "neat",   "noble", "plain", "proud", "quick",  "quiet", "rapid",  "ready", "sharp", "shy",   "sleek",
-    "smart", "snug",   "solid", "sound", "spry",  "steady", "sunny", "swift",  "tidy",  "vivid", "warm",  "wise"};
+    "mild",  "neat",   "noble", "plain", "proud", "quick",  "quiet", "rapid",  "ready", "sharp",  "shy",   "sleek",
+    "smart", "snug",   "solid", "sound", "spry",  "steady", "sunny", "swift",  "tidy",  "vivid",  "warm",  "wise"};
 constexpr std::array<const char*, 48> k_nouns = {
     "otter", "lynx",  "heron", "falcon", "badger", "beaver", "bison",  "crane", "eagle",  "ferret", "finch", "fox",
     "gecko", "hare",  "hawk",  "ibis",   "jay",    "koala",  "lark",   "lemur", "marten", "mole",   "moose", "newt",
@@ -53,9 +53,8 @@ bool is_valid_run_name(const std::string& name) {
 bool name_reads_as_id(const std::string& name, const std::vector<std::string>& ids) {
   if (!reads_as_id_prefix(name)) return false;
   const std::string n = normalize_run_id(name);
-  return std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
-    return id.rfind(n, 0) == 0 || (id.size() == 26 && id.compare(10, n.size(), n) == 0);
-  });
+  return std::any_of(ids.begin(), ids.end(),
+                     [&](const std::string& id) { return id.rfind(n, 0) == 0 || (id.size() == 26 && id.compare(10, n.size(), n) == 0); });
 }
 
 void check_new_run_name(Repo& r, const std::string& name) {

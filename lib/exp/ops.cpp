@@ -31,7 +31,8 @@ std::vector<std::string> remove(const stdfs::path& cwd, const std::vector<std::s
   }
   std::vector<std::string> removed;
   for (const auto& [id, commit] : targets) {
-    if (!delete_run_ref(r, id, commit)) throw Error(ErrorKind::conflict, "run " + id + " changed while removing it; nothing else was removed after it");
+    if (!delete_run_ref(r, id, commit))
+      throw Error(ErrorKind::conflict, "run " + id + " changed while removing it; nothing else was removed after it");
     removed.push_back(id);
   }
   return removed;

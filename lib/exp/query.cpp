@@ -91,9 +91,9 @@ std::set<std::string, std::less<>> recent_history(Repo& r, size_t depth) {
 constexpr size_t k_recent_depth = 50;
 
 // The fields every run has (exp::field), in the order `exp list --help` names them.
-constexpr std::array<const char*, 19> k_fixed_fields = {"id", "short_id", "name", "status", "started", "created", "ended",
-                                                        "duration", "exit_code", "baseline", "snapshot", "commit", "dirty",
-                                                        "host", "user", "sweep", "note", "tags", "command"};
+constexpr std::array<const char*, 19> k_fixed_fields = {"id",       "short_id",  "name",     "status",   "started", "created", "ended",
+                                                        "duration", "exit_code", "baseline", "snapshot", "commit",  "dirty",   "host",
+                                                        "user",     "sweep",     "note",     "tags",     "command"};
 constexpr std::array<const char*, 5> k_metric_parts = {"last", "min", "max", "step", "count"};
 
 bool is_fixed_field(const std::string& name) {
@@ -183,7 +183,9 @@ class NameResolver {
       } else if (cat.runs == 0) {
         hint = "no run has recorded params or metrics yet; name them params.KEY or metrics.KEY";
       } else {
-        hint = "fields: id, short_id, name, status, started, ended, duration, exit_code, ..., params.KEY and metrics.KEY (see 'mlops exp list --help')";
+        hint =
+            "fields: id, short_id, name, status, started, ended, duration, exit_code, ..., params.KEY and metrics.KEY (see 'mlops exp list "
+            "--help')";
       }
       throw Error(ErrorKind::usage, "unknown field '" + printable(name) + "' " + where, hint);
     }
@@ -363,13 +365,16 @@ Listing list_runs(const stdfs::path& cwd, const ListOptions& o) {
   }
   assign_short_ids(runs, all);
   std::optional<Catalog> everything;
-  NameResolver names(in_scope, [&]() -> const Catalog& {
-    if (!everything) {
-      everything.emplace();
-      for (const auto& c : all) everything->add(from_json(nlohmann::json::parse(c.json)));
-    }
-    return *everything;
-  }, o.all);
+  NameResolver names(
+      in_scope,
+      [&]() -> const Catalog& {
+        if (!everything) {
+          everything.emplace();
+          for (const auto& c : all) everything->add(from_json(nlohmann::json::parse(c.json)));
+        }
+        return *everything;
+      },
+      o.all);
 
   std::map<std::string, std::string> renamed;
   for (const auto& n : filter.names()) {
@@ -388,8 +393,9 @@ Listing list_runs(const stdfs::path& cwd, const ListOptions& o) {
   if (!filter.empty()) {
     std::vector<Run> kept;
     for (auto& run : runs) {
-      const bool keep = filter.matches([&](std::string_view f) { return field(run, std::string(f)); },
-                                       [&](std::string_view t) { return std::find(run.tags.begin(), run.tags.end(), t) != run.tags.end(); });
+      const bool keep =
+          filter.matches([&](std::string_view f) { return field(run, std::string(f)); },
+                         [&](std::string_view t) { return std::find(run.tags.begin(), run.tags.end(), t) != run.tags.end(); });
       if (keep) kept.push_back(std::move(run));
     }
     runs = std::move(kept);
@@ -399,7 +405,9 @@ Listing list_runs(const stdfs::path& cwd, const ListOptions& o) {
     std::stable_sort(runs.begin(), runs.end(), [&](const Run& a, const Run& b) {
       const auto fa = field(a, sort_key), fb = field(b, sort_key);
       // NaN compares false with everything: it goes last, like a missing value.
-      auto has = [](const std::optional<nlohmann::json>& f) { return f && !f->is_null() && !(f->is_number_float() && std::isnan(f->get<double>())); };
+      auto has = [](const std::optional<nlohmann::json>& f) {
+        return f && !f->is_null() && !(f->is_number_float() && std::isnan(f->get<double>()));
+      };
       const bool ha = has(fa), hb = has(fb);
       if (ha != hb) return ha;
       if (!ha) return false;
@@ -500,7 +508,8 @@ std::string resolve_run(Repo& r, const std::string& spec, std::string* commit_ou
   constexpr size_t k_shown = 10;
   std::string candidates;
   for (size_t i = 0; i < matches.size() && i < k_shown; ++i) {
-    candidates += (candidates.empty() ? "" : ", ") + matches[i]->id + " (" + printable(top_level_string(matches[i]->json, "name").value_or("")) + ")";
+    candidates +=
+        (candidates.empty() ? "" : ", ") + matches[i]->id + " (" + printable(top_level_string(matches[i]->json, "name").value_or("")) + ")";
   }
   if (matches.size() > k_shown) candidates += " and " + std::to_string(matches.size() - k_shown) + " more";
   throw Error(ErrorKind::usage, "'" + printable(spec) + "' is ambiguous: " + candidates,

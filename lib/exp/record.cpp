@@ -68,9 +68,10 @@ void read_run_json(Run& r, const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) throw Error(ErrorKind::invalid_input, where + ": run.json is not an object");
   const int schema = get_or<int>(j, "schema", 0);
   if (schema != k_run_schema) {
-    throw Error(ErrorKind::invalid_input, where + ": run.json schema " + std::to_string(schema) + " is not supported (this mlops reads " +
-                                              std::to_string(k_run_schema) + ")",
-                "upgrade mlops");
+    throw Error(
+        ErrorKind::invalid_input,
+        where + ": run.json schema " + std::to_string(schema) + " is not supported (this mlops reads " + std::to_string(k_run_schema) + ")",
+        "upgrade mlops");
   }
   r.id = get_or<std::string>(j, "id", "");
   r.name = get_or<std::string>(j, "name", "");
@@ -127,8 +128,8 @@ void read_artifacts_json(Run& r, const nlohmann::json& j) {
   if (!j.is_array()) return;
   for (const auto& v : j) {
     if (!v.is_object()) continue;
-    r.artifacts.push_back({get_or<std::string>(v, "path", ""), get_or<std::uint64_t>(v, "size", 0),
-                           get_or<std::string>(v, "sha256", ""), get_or<bool>(v, "kept", false)});
+    r.artifacts.push_back({get_or<std::string>(v, "path", ""), get_or<std::uint64_t>(v, "size", 0), get_or<std::string>(v, "sha256", ""),
+                           get_or<bool>(v, "kept", false)});
   }
 }
 

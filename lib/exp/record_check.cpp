@@ -156,7 +156,8 @@ std::optional<std::string> read_record_file(Repo& r, git_tree* tree, const char*
   const auto h = object_header(odb.odb.get(), *git_tree_entry_id(e));
   if (!h) throw Error(ErrorKind::invalid_input, where + ": " + name + " is missing from the repository");
   if (h->size > limit) {
-    throw Error(ErrorKind::invalid_input, where + ": " + name + " is " + size_text(h->size) + ", more than a run record holds (" + size_text(limit) + ")");
+    throw Error(ErrorKind::invalid_input,
+                where + ": " + name + " is " + size_text(h->size) + ", more than a run record holds (" + size_text(limit) + ")");
   }
   git_blob* b = nullptr;
   check(git_blob_lookup(&b, r.get(), git_tree_entry_id(e)), where + ": cannot read " + name);

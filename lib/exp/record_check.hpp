@@ -16,10 +16,10 @@ namespace mlops::exp {
 // Nesting of any JSON in a record: far beyond what mlops writes (params are flat, lists stay
 // arrays), and shallow enough for the recursive code that copies, compares and prints JSON.
 inline constexpr std::size_t k_max_json_depth = 64;
-inline constexpr std::uint64_t k_max_commit_bytes = 64ULL << 20;    // a run commit with its Mlops-Run summary
-inline constexpr std::uint64_t k_max_run_json_bytes = 8ULL << 20;   // argv alone may be ARG_MAX (2 MiB)
-inline constexpr std::uint64_t k_max_values_bytes = 64ULL << 20;    // params.json, metrics.json, artifacts.json
-inline constexpr std::uint64_t k_max_log_bytes = 4ULL << 20;        // logs/stdout|stderr (mlops keeps 1 MiB)
+inline constexpr std::uint64_t k_max_commit_bytes = 64ULL << 20;   // a run commit with its Mlops-Run summary
+inline constexpr std::uint64_t k_max_run_json_bytes = 8ULL << 20;  // argv alone may be ARG_MAX (2 MiB)
+inline constexpr std::uint64_t k_max_values_bytes = 64ULL << 20;   // params.json, metrics.json, artifacts.json
+inline constexpr std::uint64_t k_max_log_bytes = 4ULL << 20;       // logs/stdout|stderr (mlops keeps 1 MiB)
 
 // The top-level fields of a run record a listing needs, read in one validating pass.
 struct RecordHead {

@@ -14,8 +14,8 @@
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
 #include <mlops/fs.hpp>
-#include "core/log.hpp"
 #include <mlops/version.hpp>
+#include "core/log.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -285,8 +285,8 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     Job job;
     job.run = new_run(r, o, cwd, pick_name(0));
     if (!new_files.empty()) workspace_override.emplace(r, job.run.id, new_files);
-    const Snapshot s =
-        snapshot(r, o.include_untracked, "mlops snapshot for run " + job.run.name + "\n\nRun-Id: " + job.run.id + "\n", {}, std::move(scan));
+    const Snapshot s = snapshot(r, o.include_untracked, "mlops snapshot for run " + job.run.name + "\n\nRun-Id: " + job.run.id + "\n", {},
+                                std::move(scan));
     log::debug("exp run: snapshot {} ({} changed files)", s.commit, s.changed.size());
     job.run.baseline = s.baseline;
     job.run.snapshot = s.commit;
@@ -328,7 +328,8 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
       } else {
         // The point's snapshot: the base snapshot with its params files, made from the
         // workspace state plus these overrides.
-        const Snapshot s = snapshot(r, o.include_untracked, "mlops snapshot for run " + job.run.name + "\n\nRun-Id: " + job.run.id + "\n", replace);
+        const Snapshot s =
+            snapshot(r, o.include_untracked, "mlops snapshot for run " + job.run.name + "\n\nRun-Id: " + job.run.id + "\n", replace);
         job.run.snapshot = s.commit;
         job.run.dirty = s.dirty;
       }

@@ -74,9 +74,10 @@ std::uint32_t mode_of(const struct stat& st, bool trust_exec_bit, std::uint32_t 
 State classify(const IndexEntry& e, const struct stat& st, bool found, bool trust_exec_bit, const struct timespec& index_mtime) {
   if (!found) return State::deleted;
   if (!S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode)) return State::deleted;  // a directory or device now: no content to keep
-  if (e.intent_to_add) return State::changed;  // `git add -N`: the index has no content for it yet
+  if (e.intent_to_add) return State::changed;                               // `git add -N`: the index has no content for it yet
   const bool same = mode_of(st, trust_exec_bit, e.mode) == e.mode && static_cast<std::uint32_t>(st.st_size) == e.size &&
-                    static_cast<std::uint32_t>(st.st_mtim.tv_sec) == e.mtime_s && static_cast<std::uint32_t>(st.st_mtim.tv_nsec) == e.mtime_ns &&
+                    static_cast<std::uint32_t>(st.st_mtim.tv_sec) == e.mtime_s &&
+                    static_cast<std::uint32_t>(st.st_mtim.tv_nsec) == e.mtime_ns &&
                     static_cast<std::uint32_t>(st.st_ctim.tv_sec) == e.ctime_s && static_cast<std::uint32_t>(st.st_ino) == e.ino;
   if (!same) return State::changed;
   return racily_clean(e.mtime_s, index_mtime) ? State::changed : State::same;
@@ -183,7 +184,6 @@ bool store_worktree_file(Repo& r, git_odb* odb, CheckinFilters& filters, bool tr
   if (!git_odb_exists(odb, &id)) id = write_blob_from_file(odb, abs, rel);
   return true;
 }
-
 
 bool is_attributes_file(const std::string& path) {
   static constexpr std::string_view name = ".gitattributes";

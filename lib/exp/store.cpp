@@ -11,8 +11,8 @@
 #include <mlops/fs.hpp>
 #include "core/log.hpp"
 
-#include "core/yaml_limits.hpp"
 #include <yaml-cpp/yaml.h>
+#include "core/yaml_limits.hpp"
 
 #include <algorithm>
 
@@ -54,11 +54,14 @@ ProjectConfig read_config(const stdfs::path& project) {
       out.push_back(n.Scalar());
     } else if (n.IsSequence()) {
       for (const auto& item : n) {
-        if (!item.IsScalar()) throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(item.Mark().line + 1) + ": '" + key + "' must list file names");
+        if (!item.IsScalar())
+          throw Error(ErrorKind::invalid_input,
+                      file.string() + ":" + std::to_string(item.Mark().line + 1) + ": '" + key + "' must list file names");
         out.push_back(item.Scalar());
       }
     } else {
-      throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(n.Mark().line + 1) + ": '" + key + "' must be a list of file names");
+      throw Error(ErrorKind::invalid_input,
+                  file.string() + ":" + std::to_string(n.Mark().line + 1) + ": '" + key + "' must be a list of file names");
     }
     for (const auto& p : out) {
       if (p.empty() || p[0] == '/' || stdfs::path(p).lexically_normal().string().rfind("..", 0) == 0) {
@@ -221,7 +224,8 @@ std::string write_run_commit(Repo& r, const Run& run, const RunFiles& files, con
     parents[nparents++] = pc;
   }
   git_oid id;
-  check(git_commit_create(&id, r.get(), nullptr, sig, sig, "UTF-8", message.c_str(), tree, nparents, parents), "cannot write the run commit");
+  check(git_commit_create(&id, r.get(), nullptr, sig, sig, "UTF-8", message.c_str(), tree, nparents, parents),
+        "cannot write the run commit");
   return oid_hex(id);
 }
 
@@ -247,8 +251,7 @@ std::string rewrite_run_json(Repo& r, const std::string& commit, const Run& run)
   const git_commit* cparents[1] = {c};
   const std::string message = run_commit_message("mlops: annotate run " + run.name, run);
   git_oid out;
-  check(git_commit_create(&out, r.get(), nullptr, sig, sig, "UTF-8", message.c_str(), nt, 1, cparents),
-        "cannot write the run commit");
+  check(git_commit_create(&out, r.get(), nullptr, sig, sig, "UTF-8", message.c_str(), nt, 1, cparents), "cannot write the run commit");
   return oid_hex(out);
 }
 
@@ -378,8 +381,8 @@ std::optional<std::string> read_run_file(Repo& r, const std::string& commit, con
   const auto h = object_header(raw, *git_tree_entry_id(e));
   if (!h || h->type != GIT_OBJECT_BLOB) throw Error(ErrorKind::invalid_input, "run commit " + commit + ": " + path + " is not a file");
   if (h->size > limit) {
-    throw Error(ErrorKind::invalid_input, "run commit " + commit + ": " + path + " is " + std::to_string(h->size >> 20) +
-                                              " MiB, more than mlops ever writes there");
+    throw Error(ErrorKind::invalid_input,
+                "run commit " + commit + ": " + path + " is " + std::to_string(h->size >> 20) + " MiB, more than mlops ever writes there");
   }
   git_blob* b = nullptr;
   check(git_blob_lookup(&b, r.get(), git_tree_entry_id(e)), "cannot read " + path);

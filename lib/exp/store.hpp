@@ -29,12 +29,12 @@ struct ProjectConfig {
 // An opened repository and where everything is.
 struct Repo {
   git::RepositoryPtr repo;
-  stdfs::path workdir;        // worktree root
-  stdfs::path gitdir;         // the common .git directory
-  stdfs::path index;          // this worktree's index (a linked worktree has its own)
-  stdfs::path mlops_dir;      // <gitdir>/mlops: live runs, cache, outputs, restore records
-  stdfs::path project;        // the directory holding mlops.yaml (else the worktree root)
-  std::string project_rel;    // project relative to workdir ("" or "sub/dir")
+  stdfs::path workdir;      // worktree root
+  stdfs::path gitdir;       // the common .git directory
+  stdfs::path index;        // this worktree's index (a linked worktree has its own)
+  stdfs::path mlops_dir;    // <gitdir>/mlops: live runs, cache, outputs, restore records
+  stdfs::path project;      // the directory holding mlops.yaml (else the worktree root)
+  std::string project_rel;  // project relative to workdir ("" or "sub/dir")
   ProjectConfig config;
 
   git_repository* get() const { return repo.get(); }
@@ -62,8 +62,8 @@ struct Snapshot {
 // is of this repository and the index has not changed since; the params files are looked
 // at again, since mlops itself writes them.
 struct WorktreeScan;
-Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message,
-                  const std::map<std::string, std::string>& replace = {}, std::shared_ptr<WorktreeScan> scan = {});
+Snapshot snapshot(Repo& r, bool include_untracked, const std::string& message, const std::map<std::string, std::string>& replace = {},
+                  std::shared_ptr<WorktreeScan> scan = {});
 // The half of a snapshot that needs no libgit2: the index read and every tracked file
 // lstat'ed. `exp run` does it while libgit2 loads on another thread. Error{conflict} on an
 // unmerged index, Error{invalid_input} on one we cannot read.

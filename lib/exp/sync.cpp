@@ -40,10 +40,11 @@ Remote open_remote(Repo& r, const std::string& name_or_url) {
     out.label = name;
     out.tracking_prefix = "refs/mlops/remotes/" + name + "/exps/";
   } else {
-    const bool looks_like_url = name.find("://") != std::string::npos || name.find('/') != std::string::npos ||
-                                name.find(':') != std::string::npos;
+    const bool looks_like_url =
+        name.find("://") != std::string::npos || name.find('/') != std::string::npos || name.find(':') != std::string::npos;
     if (!looks_like_url) {
-      throw Error(ErrorKind::not_found, "no git remote named '" + name + "'", "add one with 'git remote add " + name + " URL', or give a URL");
+      throw Error(ErrorKind::not_found, "no git remote named '" + name + "'",
+                  "add one with 'git remote add " + name + " URL', or give a URL");
     }
     check(git_remote_create_anonymous(&raw, r.get(), name.c_str()), "invalid remote URL " + redact_url(name));
     out.label = redact_url(name);

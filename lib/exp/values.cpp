@@ -10,8 +10,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 
 namespace mlops::exp {
 namespace {
@@ -284,7 +284,9 @@ FlatValues read_values(const std::string& text, const std::string& path) {
   return out;
 }
 
-FlatValues read_values_file(const std::filesystem::path& path) { return read_values(fs::read_regular_file(path, k_max_project_file), path.string()); }
+FlatValues read_values_file(const std::filesystem::path& path) {
+  return read_values(fs::read_regular_file(path, k_max_project_file), path.string());
+}
 
 namespace {
 
@@ -296,7 +298,8 @@ std::string apply_overrides_unchecked(const std::string& text, const std::string
     const bool control = std::any_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
     if (control || key.size() > 256) throw Error(ErrorKind::usage, "'" + key.substr(0, 64) + "' is not a parameter name");
     for (const auto& part : split_key(key)) {
-      if (part.empty()) throw Error(ErrorKind::usage, "'" + key + "' is not a parameter name", "nested keys are joined with single dots: model.lr");
+      if (part.empty())
+        throw Error(ErrorKind::usage, "'" + key + "' is not a parameter name", "nested keys are joined with single dots: model.lr");
     }
   }
   (void)read_values(text, path);  // a file the record could not read back is refused first
@@ -376,7 +379,7 @@ std::string apply_overrides_unchecked(const std::string& text, const std::string
       for (auto it = got.begin(); ok && it != got.end(); ++it) {
         auto e = expect.find(it->first);
         ok = e != expect.end() && (e->second == it->second || (e->second.is_number() && it->second.is_number() &&
-                                                                e->second.get<double>() == it->second.get<double>()));
+                                                               e->second.get<double>() == it->second.get<double>()));
       }
     } catch (const Error&) {
       ok = false;

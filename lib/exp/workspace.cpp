@@ -92,8 +92,8 @@ std::vector<std::string> settle(const stdfs::path& record, bool tell_restored) {
     }
     std::error_code ec;
     stdfs::rename(record, dir / (stem + ".json.bad"), ec);
-    notes.push_back("the restore record " + record.string() + " is unreadable; it was moved aside, and any saved params files are kept as " +
-                    (dir / (stem + ".*.kept")).string());
+    notes.push_back("the restore record " + record.string() +
+                    " is unreadable; it was moved aside, and any saved params files are kept as " + (dir / (stem + ".*.kept")).string());
     return notes;
   }
   size_t n = 0;
@@ -105,8 +105,10 @@ std::vector<std::string> settle(const stdfs::path& record, bool tell_restored) {
     const stdfs::path written = dir / (stem + "." + std::to_string(i) + ".new");  // records of an earlier mlops
     const stdfs::path kept = dir / (stem + "." + std::to_string(i) + ".kept");
     const bool existed = f.value("existed", true);
-    std::optional<std::string> orig_sha = f.contains("orig") && f["orig"].is_string() ? std::optional(f["orig"].get<std::string>()) : std::nullopt;
-    std::optional<std::string> new_sha = f.contains("new") && f["new"].is_string() ? std::optional(f["new"].get<std::string>()) : std::nullopt;
+    std::optional<std::string> orig_sha =
+        f.contains("orig") && f["orig"].is_string() ? std::optional(f["orig"].get<std::string>()) : std::nullopt;
+    std::optional<std::string> new_sha =
+        f.contains("new") && f["new"].is_string() ? std::optional(f["new"].get<std::string>()) : std::nullopt;
     const std::optional<std::string> orig_text = read_if_exists(orig);
     if (!orig_sha && orig_text) orig_sha = sha256_hex(*orig_text);
     if (!new_sha) {
@@ -123,7 +125,8 @@ std::vector<std::string> settle(const stdfs::path& record, bool tell_restored) {
       if (existed) {
         std::error_code ec;
         if (orig_text) stdfs::rename(orig, kept, ec);
-        notes.push_back(target.string() + " changed during the run and was left as it is; its content before the run is in " + kept.string());
+        notes.push_back(target.string() + " changed during the run and was left as it is; its content before the run is in " +
+                        kept.string());
       } else {
         notes.push_back(target.string() + " (created for the run) changed during the run and was left as it is");
       }
@@ -310,7 +313,8 @@ std::vector<std::string> recover_workspace(const stdfs::path& cwd) {
         const std::string stem = e.path().stem().string();
         for (const auto& f : stdfs::directory_iterator(dir, ec)) {
           const std::string name = f.path().filename().string();
-          if (name.rfind(stem + ".", 0) == 0 && (f.path().extension() == ".orig" || f.path().extension() == ".new")) remove_quietly(f.path());
+          if (name.rfind(stem + ".", 0) == 0 && (f.path().extension() == ".orig" || f.path().extension() == ".new"))
+            remove_quietly(f.path());
         }
       }
     } catch (const std::exception& ex) {

@@ -110,9 +110,7 @@ void check_path(const std::string& path) {
   }
 }
 
-bool valid_mode(std::uint32_t mode) {
-  return mode == 0100644 || mode == 0100755 || mode == 0120000 || mode == 0160000;
-}
+bool valid_mode(std::uint32_t mode) { return mode == 0100644 || mode == 0100755 || mode == 0120000 || mode == 0160000; }
 
 // "TREE": pre-order; each node is "<component>\0<entry count> <subtree count>\n" and, when
 // the count is not negative, its id; its subtrees follow.
@@ -242,7 +240,10 @@ IndexFile parse_index(std::string_view bytes) {
       const std::string name(sig);
       throw Error(ErrorKind::invalid_input,
                   "the git index uses the '" + name + "' extension" +
-                      (name == "link" ? " (split index)" : name == "sdir" ? " (sparse index)" : "") + ", which mlops cannot read",
+                      (name == "link"   ? " (split index)"
+                       : name == "sdir" ? " (sparse index)"
+                                        : "") +
+                      ", which mlops cannot read",
                   name == "link"   ? "'git update-index --no-split-index' turns it off"
                   : name == "sdir" ? "'git sparse-checkout init --no-sparse-index' turns it off"
                                    : "");

@@ -32,8 +32,8 @@ void check(int rc, const std::string& what) {
     case GIT_EINVALIDSPEC:
     case GIT_EAMBIGUOUS: kind = ErrorKind::usage; break;
     default:
-      if (e != nullptr && (e->klass == GIT_ERROR_NET || e->klass == GIT_ERROR_SSH || e->klass == GIT_ERROR_HTTP ||
-                           e->klass == GIT_ERROR_SSL)) {
+      if (e != nullptr &&
+          (e->klass == GIT_ERROR_NET || e->klass == GIT_ERROR_SSH || e->klass == GIT_ERROR_HTTP || e->klass == GIT_ERROR_SSL)) {
         kind = ErrorKind::remote;
       } else if (e != nullptr && e->klass == GIT_ERROR_OS) {
         kind = ErrorKind::io;

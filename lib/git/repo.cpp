@@ -9,8 +9,8 @@
 #include <mlops/interrupt.hpp>
 #include "core/log.hpp"
 
-#include <climits>
 #include <unistd.h>
+#include <climits>
 
 #include <cctype>
 #include <cstdio>
@@ -46,16 +46,15 @@ SignaturePtr signature(const Identity& who) {
 
 std::string oid_str(const git_oid& id) { return git_oid_tostr_s(&id); }
 
-git_oid commit_tree(git_repository* repo, const git_oid& tree_id, const char* update_ref, const Identity& who,
-                    const std::string& message, git_commit* parent) {
+git_oid commit_tree(git_repository* repo, const git_oid& tree_id, const char* update_ref, const Identity& who, const std::string& message,
+                    git_commit* parent) {
   git_tree* tree = nullptr;
   check(git_tree_lookup(&tree, repo, &tree_id), "cannot read the tree just written");
   TreePtr tree_owner(tree);
   auto sig = signature(who);
   git_oid id;
   const git_commit* parents[1] = {parent};
-  check(git_commit_create(&id, repo, update_ref, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, parent ? 1 : 0,
-                          parents),
+  check(git_commit_create(&id, repo, update_ref, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, parent ? 1 : 0, parents),
         "cannot create commit");
   return id;
 }
@@ -85,7 +84,8 @@ void read_tree(git_repository* repo, git_tree* tree, const std::string& prefix, 
     }
     if (!names.insert(name).second) throw Error(ErrorKind::invalid_input, "the repository's tree lists '" + prefix + name + "' twice");
     const std::string path = prefix + name;
-    if (path.size() >= PATH_MAX) throw Error(ErrorKind::invalid_input, "the repository's tree nests too deeply ('" + path.substr(0, 100) + "...')");
+    if (path.size() >= PATH_MAX)
+      throw Error(ErrorKind::invalid_input, "the repository's tree nests too deeply ('" + path.substr(0, 100) + "...')");
     const git_filemode_t mode = git_tree_entry_filemode(e);
     if (mode == GIT_FILEMODE_TREE) {
       git_tree* sub = nullptr;

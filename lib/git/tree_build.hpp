@@ -25,7 +25,6 @@ struct TreeItem {
 // duplicates. `cached(dir)` ("" is the root, else "a/b") may return the id of a directory
 // whose files are exactly those it had when that id was written; nullptr to build it.
 // Only trees not already in `odb` are written.
-RawOid write_trees(git_odb* odb, const std::vector<TreeItem>& items,
-                   const std::function<const RawOid*(std::string_view dir)>& cached);
+RawOid write_trees(git_odb* odb, const std::vector<TreeItem>& items, const std::function<const RawOid*(std::string_view dir)>& cached);
 
 }  // namespace mlops::git

@@ -121,9 +121,7 @@ std::string entry_hardlink(archive_entry* entry, const std::string& what) {
 }
 
 std::string safe_entry_path(std::string_view name, const std::string& what) {
-  auto bad = [&](const std::string& why) {
-    return Error(ErrorKind::invalid_input, what + ": '" + printable(name) + "' " + why);
-  };
+  auto bad = [&](const std::string& why) { return Error(ErrorKind::invalid_input, what + ": '" + printable(name) + "' " + why); };
   if (name.empty()) throw bad("is an empty path");
   if (name.front() == '/') throw bad("is an absolute path");
   if (std::any_of(name.begin(), name.end(), is_control)) throw bad("contains a control character");
@@ -158,7 +156,6 @@ void check_link_target(std::string_view entry, std::string_view target, const st
   if (target.front() == '/') throw bad("points to an absolute path");
   if (std::any_of(target.begin(), target.end(), is_control)) throw bad("has a control character in its target");
 }
-
 
 std::size_t read_some(int fd, void* buf, std::size_t size, const std::string& what) {
   for (;;) {

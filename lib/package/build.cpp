@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -34,9 +34,9 @@ struct Job {
   std::string kind;
   std::string path;  // org.cncf.model.filepath: the file, or the directory of a tar
   bool tar = false;
-  stdfs::path source;                 // raw: the file
-  std::vector<TarItem> items;         // tar: its entries, sorted
-  std::uint64_t bytes = 0;            // to schedule big jobs first
+  stdfs::path source;          // raw: the file
+  std::vector<TarItem> items;  // tar: its entries, sorted
+  std::uint64_t bytes = 0;     // to schedule big jobs first
   bool executable = false;
   PackedLayer result;
 };
@@ -66,7 +66,8 @@ void check_name(const std::string& rel, const std::string& target = {}) {
     throw Error(ErrorKind::invalid_input, "'" + printable(rel) + "': the name is not UTF-8 or holds a control character", hint);
   }
   if (bad(target)) {
-    throw Error(ErrorKind::invalid_input, rel + " is a symlink to '" + printable(target) + "', which is not UTF-8 or holds a control character", hint);
+    throw Error(ErrorKind::invalid_input,
+                rel + " is a symlink to '" + printable(target) + "', which is not UTF-8 or holds a control character", hint);
   }
 }
 
@@ -102,7 +103,7 @@ struct Planner {
 
   void add_entry(const SpecEntry& e) {
     const stdfs::path abs = spec.project / e.path;
-    struct stat st{};
+    struct stat st {};
     if (::lstat(abs.c_str(), &st) != 0) {
       throw Error(ErrorKind::not_found, e.path + " is listed in mlops.yaml's package section but does not exist",
                   e.kind == "weight" ? "train the model first, e.g. 'mlops exp run -- make train'" : "");
@@ -174,7 +175,7 @@ struct Planner {
       for (stdfs::directory_iterator it(here.path, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
         const std::string rel = rel_dir + "/" + name;
-        struct stat st{};
+        struct stat st {};
         if (::lstat(it->path().c_str(), &st) != 0) throw_errno("cannot read " + rel);
         if (const std::string* glob = excluded(rel, exclude)) {
           leave_out(rel, S_ISDIR(st.st_mode), "package.exclude: " + *glob);
@@ -288,8 +289,13 @@ std::string created_time(const BuildOptions& o, const Lineage& l) {
 }
 
 nlohmann::json file_metadata(const std::string& path, std::uint64_t size, bool executable) {
-  return {{"name", stdfs::path(path).filename().string()}, {"mode", executable ? 0755 : 0644}, {"uid", 0}, {"gid", 0},
-          {"size", size}, {"mtime", "1970-01-01T00:00:00Z"}, {"typeflag", 48}};
+  return {{"name", stdfs::path(path).filename().string()},
+          {"mode", executable ? 0755 : 0644},
+          {"uid", 0},
+          {"gid", 0},
+          {"size", size},
+          {"mtime", "1970-01-01T00:00:00Z"},
+          {"typeflag", 48}};
 }
 
 void write_build_notes(const Store& store, const std::string& digest, const std::vector<ExcludedPath>& excluded) {
@@ -388,8 +394,8 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
   };
   for (const Job* j : ordered) {
     // Lineage is only worth something if the file is the one the run wrote.
-    if (const auto a = lineage.artifacts.find(j->path); !j->tar && a != lineage.artifacts.end() && a->is_string() &&
-        "sha256:" + a->get<std::string>() != j->result.digest) {
+    if (const auto a = lineage.artifacts.find(j->path);
+        !j->tar && a != lineage.artifacts.end() && a->is_string() && "sha256:" + a->get<std::string>() != j->result.digest) {
       result.warnings.push_back(j->path + " is not the file run '" + lineage.run_name + "' produced (it has changed since)");
     }
     add_layer(j->kind, j->path, j->tar, j->result, j->executable);
@@ -432,7 +438,8 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
   const std::string config_digest = store.put_blob(config_bytes);
   result.size += config_bytes.size();
 
-  nlohmann::json annotations{{annotation::created, created}, {"org.opencontainers.image.title", descriptor["name"]},
+  nlohmann::json annotations{{annotation::created, created},
+                             {"org.opencontainers.image.title", descriptor["name"]},
                              {"ai.mlops.git.dirty", lineage.dirty ? "true" : "false"}};
   if (!spec.version.empty()) annotations["org.opencontainers.image.version"] = spec.version;
   if (!spec.description.empty()) annotations["org.opencontainers.image.description"] = spec.description;
@@ -458,12 +465,13 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
   if (!spec.metadata.empty()) annotations["ai.mlops.metadata"] = canonical(spec.metadata);
   annotations["ai.mlops.package"] = canonical(spec.source);
 
-  const nlohmann::json manifest{{"schemaVersion", 2},
-                                {"mediaType", media::manifest},
-                                {"artifactType", media::model_artifact},
-                                {"config", to_json(Descriptor{media::model_config, config_digest, config_bytes.size(), {}, nlohmann::json::object()})},
-                                {"layers", layers},
-                                {"annotations", annotations}};
+  const nlohmann::json manifest{
+      {"schemaVersion", 2},
+      {"mediaType", media::manifest},
+      {"artifactType", media::model_artifact},
+      {"config", to_json(Descriptor{media::model_config, config_digest, config_bytes.size(), {}, nlohmann::json::object()})},
+      {"layers", layers},
+      {"annotations", annotations}};
   const std::string manifest_bytes = canonical(manifest);
   result.digest = store.put_blob(manifest_bytes);
   result.size += manifest_bytes.size();

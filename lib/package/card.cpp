@@ -53,7 +53,8 @@ std::string model_card(const Spec& spec, const Lineage& lineage, const std::stri
   for (const auto& e : spec.entries) {
     if (e.kind != "weight") continue;
     if (!e.framework.empty() || !e.format.empty()) {
-      md += "| Model | `" + cell(e.path) + "`" + (e.framework.empty() ? "" : " (" + cell(e.framework) + (e.format.empty() ? "" : ", " + cell(e.format)) + ")") + " |\n";
+      md += "| Model | `" + cell(e.path) + "`" +
+            (e.framework.empty() ? "" : " (" + cell(e.framework) + (e.format.empty() ? "" : ", " + cell(e.format)) + ")") + " |\n";
     }
   }
   md += "\n## Lineage\n\n";
@@ -77,7 +78,8 @@ std::string model_card(const Spec& spec, const Lineage& lineage, const std::stri
   }
   md += "\n## Files\n\n| path | kind | size | sha256 |\n|---|---|---|---|\n";
   for (const auto& f : files) {
-    md += "| `" + cell(f.path) + "` | " + f.kind + " | " + human_size(f.size) + " | `" + f.digest.substr(f.digest.find(':') + 1, 12) + "` |\n";
+    md += "| `" + cell(f.path) + "` | " + f.kind + " | " + human_size(f.size) + " | `" + f.digest.substr(f.digest.find(':') + 1, 12) +
+          "` |\n";
   }
   if (!spec.metadata.empty()) {
     md += "\n## Metadata\n\n| key | value |\n|---|---|\n";

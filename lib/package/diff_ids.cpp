@@ -129,8 +129,8 @@ std::string DiffHasher::finish() {
   return "sha256:" + m.hashed.hex();
 }
 
-std::optional<std::vector<std::string>> config_diff_ids(const Descriptor& config, const nlohmann::json& config_json,
-                                                        std::size_t layers, std::string& problem) {
+std::optional<std::vector<std::string>> config_diff_ids(const Descriptor& config, const nlohmann::json& config_json, std::size_t layers,
+                                                        std::string& problem) {
   problem.clear();
   if (config.media_type != media::model_config) return std::nullopt;
   std::vector<std::string> out;

@@ -47,7 +47,7 @@ class DiffHasher {
 // The diff ids the config promises, one per layer. nullopt when the config is not a
 // ModelPack config (nothing to check); `problem` is set when it is one whose modelfs is
 // malformed or lists another number of layers.
-std::optional<std::vector<std::string>> config_diff_ids(const Descriptor& config, const nlohmann::json& config_json,
-                                                        std::size_t layers, std::string& problem);
+std::optional<std::vector<std::string>> config_diff_ids(const Descriptor& config, const nlohmann::json& config_json, std::size_t layers,
+                                                        std::string& problem);
 
 }  // namespace mlops::package

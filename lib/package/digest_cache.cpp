@@ -41,7 +41,7 @@ FileKey file_key(const struct stat& st) {
 }
 
 std::optional<BlobStamp> blob_stamp(const stdfs::path& path, std::uint64_t size) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) != size) return std::nullopt;
   const FileKey k = file_key(st);
   return BlobStamp{k.ino, k.mtime_ns, k.ctime_ns};
@@ -77,12 +77,16 @@ void parse(const std::string& text, std::map<FileKey, CachedFile>& files, std::m
       FileKey k;
       std::string digest;
       BlobStamp b;
-      if (!(l >> k.dev >> k.ino >> k.size >> k.mtime_ns >> k.ctime_ns >> digest >> b.ino >> b.mtime_ns >> b.ctime_ns) || digest.size() != 64) return;
+      if (!(l >> k.dev >> k.ino >> k.size >> k.mtime_ns >> k.ctime_ns >> digest >> b.ino >> b.mtime_ns >> b.ctime_ns) ||
+          digest.size() != 64)
+        return;
       files[k] = CachedFile{"sha256:" + digest, b};
     } else if (type == "t") {
       std::string key, digest, diff;
       LayerDigests d;
-      if (!(l >> key >> digest >> diff >> d.size >> d.blob.ino >> d.blob.mtime_ns >> d.blob.ctime_ns) || digest.size() != 64 || diff.size() != 64) return;
+      if (!(l >> key >> digest >> diff >> d.size >> d.blob.ino >> d.blob.mtime_ns >> d.blob.ctime_ns) || digest.size() != 64 ||
+          diff.size() != 64)
+        return;
       d.digest = "sha256:" + digest;
       d.diff_id = "sha256:" + diff;
       layers[key] = d;

@@ -191,9 +191,7 @@ Wm match_from(std::string_view p, std::size_t pi, std::string_view t, std::size_
 
 }  // namespace
 
-bool wildmatch(std::string_view pattern, std::string_view text, bool icase) {
-  return match_from(pattern, 0, text, 0, icase) == Wm::match;
-}
+bool wildmatch(std::string_view pattern, std::string_view text, bool icase) { return match_from(pattern, 0, text, 0, icase) == Wm::match; }
 
 // ---- ignore files ----
 
@@ -249,10 +247,9 @@ const IgnorePattern* last_match(const IgnoreFile& file, std::string_view path, b
   const auto slash = path.rfind('/');
   const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
   const auto same = [icase](std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           (a == b || (icase && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-                        return lower(static_cast<unsigned char>(x)) == lower(static_cast<unsigned char>(y));
-                      })));
+    return a.size() == b.size() && (a == b || (icase && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                                                 return lower(static_cast<unsigned char>(x)) == lower(static_cast<unsigned char>(y));
+                                               })));
   };
   for (auto it = file.patterns.rbegin(); it != file.patterns.rend(); ++it) {
     if (it->dir_only && !is_dir) continue;
@@ -300,7 +297,7 @@ std::optional<std::string> read_if_there(const stdfs::path& p) {
     if (errno != ENOENT && errno != ENOTDIR) log::warn("cannot read {}: {}", p.string(), std::strerror(errno));
     return std::nullopt;
   }
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   std::string text;
   char buf[8192];
@@ -353,7 +350,8 @@ Exclusions::Exclusions(const stdfs::path& project) : m_root(project) {
     }
     const char* common = git_repository_commondir(raw);
     if (common != nullptr) {
-      if (auto text = read_if_there(stdfs::path(common) / "info" / "exclude")) m_global.push_back(parse_ignore_file(*text, "", ".git/info/exclude"));
+      if (auto text = read_if_there(stdfs::path(common) / "info" / "exclude"))
+        m_global.push_back(parse_ignore_file(*text, "", ".git/info/exclude"));
     }
     if (!excludes.empty()) {
       if (auto text = read_if_there(excludes)) m_global.push_back(parse_ignore_file(*text, "", excludes.string()));

@@ -87,8 +87,8 @@ class Exclusions {
   // The ignore file `name` in a directory (root-relative), if there is one.
   std::optional<IgnoreFile> read(const std::string& dir_from_root, const char* name) const;
 
-  stdfs::path m_root;        // the worktree, or the project outside git
-  std::string m_prefix;      // the project relative to m_root: "" or "sub/dir/"
+  stdfs::path m_root;    // the worktree, or the project outside git
+  std::string m_prefix;  // the project relative to m_root: "" or "sub/dir/"
   bool m_in_git = false;
   bool m_icase = false;
   std::vector<IgnoreFile> m_global;  // info/exclude, then core.excludesFile: checked in that order

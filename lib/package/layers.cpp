@@ -21,7 +21,8 @@ namespace {
 constexpr std::size_t k_buffer = 1u << 20;
 
 [[noreturn]] void changed(const std::string& rel) {
-  throw Error(ErrorKind::invalid_input, rel + " changed while it was being packed", "wait until whatever writes it has finished, then build again");
+  throw Error(ErrorKind::invalid_input, rel + " changed while it was being packed",
+              "wait until whatever writes it has finished, then build again");
 }
 
 int open_source(const stdfs::path& file, const std::string& rel, struct stat& st) {
@@ -60,7 +61,7 @@ std::uint64_t copy_checked(int fd, const struct stat& before, const std::string&
     if (total > static_cast<std::uint64_t>(before.st_size)) changed(rel);
     sink(buf.data(), static_cast<std::size_t>(n));
   }
-  struct stat after{};
+  struct stat after {};
   if (::fstat(fd, &after) != 0 || total != static_cast<std::uint64_t>(before.st_size) || !(file_key(after) == file_key(before))) {
     changed(rel);
   }
@@ -70,7 +71,7 @@ std::uint64_t copy_checked(int fd, const struct stat& before, const std::string&
 }  // namespace
 
 PackedLayer pack_raw(Store& store, DigestCache& cache, const stdfs::path& file, const std::string& rel, const Progress& progress) {
-  struct stat st{};
+  struct stat st {};
   Fd fd(open_source(file, rel, st));
   const FileKey key = file_key(st);
   PackedLayer out;
@@ -238,7 +239,8 @@ PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem
   // is not exactly what we asked for, and a layer must be the same bytes everywhere.
   auto check = [&](int rc, const std::string& what) {
     if (ctx.error) std::rethrow_exception(ctx.error);
-    if (rc != ARCHIVE_OK) throw Error(ErrorKind::internal, "cannot write the tar layer: " + printable(what) + ": " + archive_message(a.get()));
+    if (rc != ARCHIVE_OK)
+      throw Error(ErrorKind::internal, "cannot write the tar layer: " + printable(what) + ": " + archive_message(a.get()));
   };
   check(archive_write_set_format_pax_restricted(a.get()), "tar format");
   check(archive_write_set_bytes_per_block(a.get(), 64 * 1024), "tar block size");
@@ -271,7 +273,7 @@ PackedLayer pack_tar(Store& store, DigestCache& cache, const std::vector<TarItem
         check(archive_write_header(a.get(), entry.get()), item.name);
         break;
       case TarItem::file: {
-        struct stat st{};
+        struct stat st {};
         Fd fd(open_source(item.source, item.name, st));
         if (!(file_key(st) == item.key)) changed(item.name);
         archive_entry_set_filetype(entry.get(), AE_IFREG);

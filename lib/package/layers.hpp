@@ -19,8 +19,8 @@ namespace mlops::package {
 struct PackedLayer {
   std::string digest, diff_id;  // equal for raw and uncompressed tar layers
   std::uint64_t size = 0;
-  bool reused = false;   // the store already had the blob
-  bool cached = false;   // the digest came from the cache; nothing was read
+  bool reused = false;  // the store already had the blob
+  bool cached = false;  // the digest came from the cache; nothing was read
   std::uint64_t bytes_read = 0;
 };
 
@@ -34,7 +34,7 @@ struct TarItem {
   stdfs::path source;  // on disk
   std::string target;  // symlinks
   bool executable = false;
-  FileKey key;         // stat() of the source when it was listed
+  FileKey key;  // stat() of the source when it was listed
 };
 
 // Items must be sorted by name. Timestamps 0, owner 0:0 without names, modes 0644/0755

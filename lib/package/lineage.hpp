@@ -15,15 +15,15 @@ namespace mlops::package {
 namespace stdfs = std::filesystem;
 
 struct Lineage {
-  std::string commit;          // HEAD, "" outside git or before the first commit
+  std::string commit;  // HEAD, "" outside git or before the first commit
   std::int64_t commit_time = 0;
-  bool dirty = false;          // tracked files differ from HEAD
-  std::string source;          // origin's URL without credentials
+  bool dirty = false;  // tracked files differ from HEAD
+  std::string source;  // origin's URL without credentials
   // From --from-exp:
   std::string run_id, run_name, run_snapshot, run_status;
   nlohmann::json params = nlohmann::json::object();
-  nlohmann::json metrics = nlohmann::json::object();   // metric -> last value
-  nlohmann::json artifacts = nlohmann::json::object(); // path -> sha256 recorded by the run
+  nlohmann::json metrics = nlohmann::json::object();    // metric -> last value
+  nlohmann::json artifacts = nlohmann::json::object();  // path -> sha256 recorded by the run
 };
 
 // Reads git state for `project`; never fails outside a repository.

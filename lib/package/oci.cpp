@@ -31,7 +31,8 @@ Descriptor parse_descriptor(const nlohmann::json& j, const std::string& what) {
   const auto dg = j.find("digest");
   const auto sz = j.find("size");
   if (mt == j.end() || !mt->is_string()) throw bad("descriptor has no mediaType");
-  if (dg == j.end() || !dg->is_string() || !is_digest(dg->get_ref<const std::string&>())) throw bad("descriptor has no valid sha256 digest");
+  if (dg == j.end() || !dg->is_string() || !is_digest(dg->get_ref<const std::string&>()))
+    throw bad("descriptor has no valid sha256 digest");
   if (sz == j.end() || !(sz->is_number_unsigned() || (sz->is_number_integer() && sz->get<std::int64_t>() >= 0))) {
     throw bad("descriptor has no valid size");
   }

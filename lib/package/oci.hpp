@@ -47,7 +47,7 @@ nlohmann::json to_json(const Descriptor& d);
 // Error{invalid_input} naming `what` when a field is missing or malformed.
 Descriptor parse_descriptor(const nlohmann::json& j, const std::string& what);
 
-bool is_digest(std::string_view s);         // sha256:<64 lowercase hex>
+bool is_digest(std::string_view s);                    // sha256:<64 lowercase hex>
 std::string_view digest_hex(std::string_view digest);  // the part after "sha256:"
 
 // NAME[:TAG]: NAME is lower-case components [a-z0-9]+([._-][a-z0-9]+)* joined by '/',

@@ -136,7 +136,8 @@ std::vector<std::string> remove(const stdfs::path& store_root, const std::vector
       const IndexEntry e = store.resolve(ref);  // reads the index as it is on disk
       const bool by_tag = !e.ref.empty() && (ref == e.ref || ref + ":latest" == e.ref);
       std::erase_if(entries, [&](const IndexEntry& x) {
-        return by_tag ? x.ref == e.ref : x.descriptor.digest == e.descriptor.digest && !x.descriptor.annotations.contains(annotation::subject);
+        return by_tag ? x.ref == e.ref
+                      : x.descriptor.digest == e.descriptor.digest && !x.descriptor.annotations.contains(annotation::subject);
       });
       removed.push_back(by_tag ? e.ref : e.descriptor.digest);
     }
@@ -325,9 +326,9 @@ VerifyResult verify(const stdfs::path& store_root, const std::string& ref, const
   r.bytes_checked += mc.size;
   if (!mc.intact) {
     problem("manifest " + e.descriptor.digest + ": " +
-            (!mc.readable ? std::string(store.has_blob(e.descriptor.digest) ? "cannot be read" : "missing from the store")
-                          : !mc.hash_ok ? "content does not match its digest"
-                                        : std::to_string(mc.size) + " bytes, index.json says " + std::to_string(e.descriptor.size)));
+            (!mc.readable  ? std::string(store.has_blob(e.descriptor.digest) ? "cannot be read" : "missing from the store")
+             : !mc.hash_ok ? "content does not match its digest"
+                           : std::to_string(mc.size) + " bytes, index.json says " + std::to_string(e.descriptor.size)));
     if (store.has_blob(e.descriptor.digest) && !mc.hash_ok) corrupt.insert(e.descriptor.digest);
     return finish();
   }
@@ -358,7 +359,8 @@ VerifyResult verify(const stdfs::path& store_root, const std::string& ref, const
     const std::string name = is_config ? std::string("config") : layer_name(d);
     progress.item(name);
     const auto compression = is_config ? std::nullopt : layer_compression(d.media_type);
-    const BlobCheck c = check_blob(store, d, is_config ? std::nullopt : std::optional<std::string>(compression.value_or("")), is_config, buf, progress);
+    const BlobCheck c =
+        check_blob(store, d, is_config ? std::nullopt : std::optional<std::string>(compression.value_or("")), is_config, buf, progress);
     ++r.blobs_checked;
     r.bytes_checked += c.size;
     const std::string label = "blob " + d.digest + " (" + name + "): ";

@@ -67,7 +67,8 @@ void write_new_file(const stdfs::path& path, std::string_view data, stdfs::perms
   if (::link(temp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
-    if (err == EEXIST) throw Error(ErrorKind::conflict, path.string() + " already exists", "choose another path, or remove the old key pair first");
+    if (err == EEXIST)
+      throw Error(ErrorKind::conflict, path.string() + " already exists", "choose another path, or remove the old key pair first");
     errno = err;
     throw_errno("cannot create " + path.string());
   }
@@ -104,7 +105,8 @@ nlohmann::json statement(const std::string& name, const std::string& manifest_di
                               {{"name", k_manifest_subject}, {"digest", {{"sha256", std::string(digest_hex(manifest_digest))}}}}})},
       {"predicateType", k_predicate_type},
       {"predicate",
-       {{"serialization", {{"method", "files"}, {"hash_type", "sha256"}, {"allow_symlinks", true}, {"ignore_paths", nlohmann::json::array()}}},
+       {{"serialization",
+         {{"method", "files"}, {"hash_type", "sha256"}, {"allow_symlinks", true}, {"ignore_paths", nlohmann::json::array()}}},
         {"resources", resources}}},
   };
 }
@@ -186,7 +188,8 @@ void compare_files(const std::vector<PackageFile>& actual, const std::vector<Pac
       ++s;
     } else {
       if (a->sha256 != s->sha256) {
-        changed.push_back("blob " + a->blob + " (" + a->name + "): content sha256:" + a->sha256 + " differs from the signed sha256:" + s->sha256);
+        changed.push_back("blob " + a->blob + " (" + a->name + "): content sha256:" + a->sha256 +
+                          " differs from the signed sha256:" + s->sha256);
       }
       ++a;
       ++s;
@@ -194,7 +197,8 @@ void compare_files(const std::vector<PackageFile>& actual, const std::vector<Pac
   }
   for (auto* list : {&changed, &unsigned_, &missing}) {
     for (std::size_t i = 0; i < list->size() && i < k_max_file_problems; ++i) problems.push_back((*list)[i]);
-    if (list->size() > k_max_file_problems) problems.push_back("... and " + std::to_string(list->size() - k_max_file_problems) + " more like it");
+    if (list->size() > k_max_file_problems)
+      problems.push_back("... and " + std::to_string(list->size() - k_max_file_problems) + " more like it");
   }
 }
 
@@ -268,8 +272,8 @@ SignResult sign(const stdfs::path& store_root, const std::string& ref, const std
 
   const std::string empty_config = "{}";
   const Descriptor config{media::empty, empty_digest, empty_config.size(), {}, nlohmann::json::object()};
-  const Descriptor bundle_layer{media::sigstore_bundle, "sha256:" + sha256_hex(bundle_bytes), bundle_bytes.size(), {},
-                                {{annotation::title, k_bundle_title}}};
+  const Descriptor bundle_layer{
+      media::sigstore_bundle, "sha256:" + sha256_hex(bundle_bytes), bundle_bytes.size(), {}, {{annotation::title, k_bundle_title}}};
   const nlohmann::json signature_manifest{
       {"schemaVersion", 2},
       {"mediaType", media::manifest},
@@ -300,7 +304,10 @@ SignResult sign(const stdfs::path& store_root, const std::string& ref, const std
       return s != an.end() && *s == package_digest && k != an.end() && *k == kid && e.descriptor.digest != digest;
     });
     IndexEntry entry;
-    entry.descriptor = Descriptor{media::manifest, digest, manifest_bytes.size(), media::sigstore_bundle,
+    entry.descriptor = Descriptor{media::manifest,
+                                  digest,
+                                  manifest_bytes.size(),
+                                  media::sigstore_bundle,
                                   {{annotation::subject, package_digest}, {k_key_id_annotation, kid}}};
     set_index_entry(entries, entry);
   });
@@ -314,7 +321,7 @@ void verify_signature(const Store& store, const IndexEntry& package, const stdfs
   const std::string& package_digest = package.descriptor.digest;
 
   const std::size_t first_problem = result.problems.size();  // the caller's own come before
-  std::optional<PackageView> view;  // re-hashing is the expensive part: only with a signature to check
+  std::optional<PackageView> view;                           // re-hashing is the expensive part: only with a signature to check
   auto package_view = [&]() -> const PackageView& {
     if (!view) {
       view.emplace();
@@ -355,10 +362,12 @@ void verify_signature(const Store& store, const IndexEntry& package, const stdfs
       const auto layers = m.find("layers");
       if (layers == m.end() || !layers->is_array() || layers->empty()) throw Error(ErrorKind::invalid_input, "it holds no bundle");
       const Descriptor layer = parse_descriptor((*layers)[0], label + " bundle");
-      if (layer.media_type != media::sigstore_bundle) throw Error(ErrorKind::invalid_input, "its layer is a " + layer.media_type + ", not a Sigstore bundle");
+      if (layer.media_type != media::sigstore_bundle)
+        throw Error(ErrorKind::invalid_input, "its layer is a " + layer.media_type + ", not a Sigstore bundle");
       const nlohmann::json bundle = parse_json(store.read_blob(layer.digest), "bundle " + layer.digest);
       const auto* bundle_type = string_field(bundle, "mediaType");
-      if (bundle_type == nullptr || *bundle_type != media::sigstore_bundle) throw Error(ErrorKind::invalid_input, "bundle " + layer.digest + " is not a Sigstore bundle v0.3");
+      if (bundle_type == nullptr || *bundle_type != media::sigstore_bundle)
+        throw Error(ErrorKind::invalid_input, "bundle " + layer.digest + " is not a Sigstore bundle v0.3");
       const auto envelope = bundle.find("dsseEnvelope");
       if (envelope == bundle.end()) throw Error(ErrorKind::invalid_input, "bundle " + layer.digest + " has no DSSE envelope");
       if (hint == an.end()) {

@@ -55,7 +55,8 @@ std::string dsse_open(const nlohmann::json& envelope, std::string_view payload_t
   const auto payload = envelope.find("payload");
   const auto sigs = envelope.find("signatures");
   if (type == envelope.end() || !type->is_string()) throw bad("the DSSE envelope has no payloadType");
-  if (*type != payload_type) throw bad("the DSSE payload type is '" + type->get<std::string>() + "', not '" + std::string(payload_type) + "'");
+  if (*type != payload_type)
+    throw bad("the DSSE payload type is '" + type->get<std::string>() + "', not '" + std::string(payload_type) + "'");
   if (payload == envelope.end() || !payload->is_string()) throw bad("the DSSE envelope has no payload");
   if (sigs == envelope.end() || !sigs->is_array() || sigs->empty()) throw bad("the DSSE envelope has no signatures");
   const auto body = base64_decode(payload->get_ref<const std::string&>());

@@ -75,7 +75,8 @@ struct LayerResult {
   std::exception_ptr error;  // an interruption, carried to the calling thread
 };
 
-void hash_raw(const Store& store, const Descriptor& layer, const std::set<std::string>& rehashed, const Progress& progress, LayerResult& out) {
+void hash_raw(const Store& store, const Descriptor& layer, const std::set<std::string>& rehashed, const Progress& progress,
+              LayerResult& out) {
   const auto name_it = layer.annotations.find(annotation::filepath);
   const std::string label = name_it != layer.annotations.end() ? name_it->get<std::string>() : std::string("raw layer");
   const auto name = name_it != layer.annotations.end() ? file_name(label) : std::nullopt;
@@ -90,7 +91,8 @@ void hash_raw(const Store& store, const Descriptor& layer, const std::set<std::s
   const stdfs::path path = store.blob_path(layer.digest);
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
-    out.problems.push_back(blob_problem(layer, label, errno == ENOENT ? "missing from the store" : std::string("cannot read: ") + std::strerror(errno)));
+    out.problems.push_back(
+        blob_problem(layer, label, errno == ENOENT ? "missing from the store" : std::string("cannot read: ") + std::strerror(errno)));
     return;
   }
   Sha256 h;
@@ -152,7 +154,8 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
   src.progress = progress;
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
-    out.problems.push_back(blob_problem(layer, label, errno == ENOENT ? "missing from the store" : std::string("cannot read: ") + std::strerror(errno)));
+    out.problems.push_back(
+        blob_problem(layer, label, errno == ENOENT ? "missing from the store" : std::string("cannot read: ") + std::strerror(errno)));
     return;
   }
   src.fd = fd.get();
@@ -210,7 +213,8 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
       const auto t = file_name(target);
       const auto it = t ? digests.find(*t) : digests.end();
       if (it == digests.end()) {
-        out.problems.push_back(blob_problem(layer, label, "hard link " + printable(*name) + " to '" + printable(target) + "', which is not an earlier file"));
+        out.problems.push_back(
+            blob_problem(layer, label, "hard link " + printable(*name) + " to '" + printable(target) + "', which is not an earlier file"));
         out.files.clear();
         return;
       }
@@ -248,11 +252,12 @@ void hash_tar(const Store& store, const Descriptor& layer, const LayerKind& kind
       return;
     }
   }
-  if ("sha256:" + src.hash.hex() != layer.digest) out.problems.push_back(blob_problem(layer, label, "digest mismatch (its content changed)"));
+  if ("sha256:" + src.hash.hex() != layer.digest)
+    out.problems.push_back(blob_problem(layer, label, "digest mismatch (its content changed)"));
 }
 
-void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, const std::set<std::string>& rehashed, const Progress& progress,
-                LayerResult& out) {
+void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, const std::set<std::string>& rehashed,
+                const Progress& progress, LayerResult& out) {
   try {
     const Descriptor layer = parse_descriptor(j, "layer " + std::to_string(index + 1) + " of the package manifest");
     const auto kind = layer_kind(layer.media_type);
@@ -278,7 +283,8 @@ void hash_layer(const Store& store, const nlohmann::json& j, std::size_t index, 
 
 }  // namespace
 
-PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed, const Progress& progress) {
+PackageContent package_files(const Store& store, const nlohmann::json& manifest, const std::set<std::string>& rehashed,
+                             const Progress& progress) {
   PackageContent content;
   const auto layers = manifest.is_object() ? manifest.find("layers") : manifest.end();
   if (!manifest.is_object() || layers == manifest.end() || !layers->is_array()) {

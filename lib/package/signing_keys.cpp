@@ -21,8 +21,7 @@ namespace {
 
 // RFC 8410: the DER of an Ed25519 key is a fixed prefix followed by the 32 key bytes, so
 // writing and parsing need no ASN.1 library, and anything else is refused outright.
-constexpr unsigned char k_pkcs8_prefix[] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70,
-                                            0x04, 0x22, 0x04, 0x20};
+constexpr unsigned char k_pkcs8_prefix[] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
 constexpr unsigned char k_spki_prefix[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
 
 constexpr const char* k_private_label = "PRIVATE KEY";
@@ -85,12 +84,15 @@ void pem_body(std::string_view text, const char* label, const std::string& what,
         throw Error(ErrorKind::invalid_input, what + " holds a private key, not a public key", "give the .pub file written beside it");
       }
       if (!is_public && found == k_public_label) {
-        throw Error(ErrorKind::invalid_input, what + " holds a public key, not a private key", "sign with the private key (the file without .pub)");
+        throw Error(ErrorKind::invalid_input, what + " holds a public key, not a private key",
+                    "sign with the private key (the file without .pub)");
       }
-      throw Error(ErrorKind::invalid_input, what + " holds a PEM '" + found + "', not an Ed25519 " + (is_public ? "public" : "private") + " key",
+      throw Error(ErrorKind::invalid_input,
+                  what + " holds a PEM '" + found + "', not an Ed25519 " + (is_public ? "public" : "private") + " key",
                   "create a key pair with 'mlops key generate'");
     }
-    throw Error(ErrorKind::invalid_input, what + " is not a PEM file (no '" + begin + "' line)", "create a key pair with 'mlops key generate'");
+    throw Error(ErrorKind::invalid_input, what + " is not a PEM file (no '" + begin + "' line)",
+                "create a key pair with 'mlops key generate'");
   }
   if (lines.size() < 3 || lines.back() != end) {
     throw Error(ErrorKind::invalid_input, what + ": the PEM block has no body or no '" + end + "' line");
@@ -138,7 +140,7 @@ void read_key_text(const stdfs::path& path, SecretString& out, std::string& what
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0) throw_errno("cannot read key " + s);
   if (!S_ISREG(st.st_mode)) throw Error(ErrorKind::invalid_input, s + " is not a key file");
   if (static_cast<std::size_t>(st.st_size) > k_max_key_file) throw Error(ErrorKind::invalid_input, s + " is too large to be a key");
@@ -238,9 +240,7 @@ PublicKey load_public_key(const stdfs::path& path) {
   return parse_public_key_pem(text.s, what);
 }
 
-std::string key_id(const PublicKey& key) {
-  return sha256_hex(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
-}
+std::string key_id(const PublicKey& key) { return sha256_hex(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())); }
 
 std::string base64_encode(std::string_view data) {
   const std::size_t len = sodium_base64_ENCODED_LEN(data.size(), sodium_base64_VARIANT_ORIGINAL);

@@ -6,8 +6,8 @@
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
-#include "core/yaml_limits.hpp"
 #include <yaml-cpp/yaml.h>
+#include "core/yaml_limits.hpp"
 
 #include <set>
 
@@ -72,14 +72,15 @@ Spec parse_spec_unchecked(const std::string& yaml_text, const std::string& file,
   s.project = project;
   s.source = to_json(pkg);
   static const std::set<std::string> known = {
-      "name", "version", "description", "license", "authors", "family", "architecture", "format", "param_size",
-      "precision", "quantization", "vendor", "doc_url", "source_url", "compression", "raw_threshold", "model",
-      "weight_configs", "datasets", "code", "docs", "exclude", "metadata"};
+      "name",       "version",        "description",  "license", "authors", "family",     "architecture", "format",
+      "param_size", "precision",      "quantization", "vendor",  "doc_url", "source_url", "compression",  "raw_threshold",
+      "model",      "weight_configs", "datasets",     "code",    "docs",    "exclude",    "metadata"};
   for (const auto& kv : pkg) {
     const std::string key = kv.first.as<std::string>();
     if (!known.count(key)) {
       throw Error(ErrorKind::invalid_input, at(kv.first) + "unknown key 'package." + key + "'",
-                  "known keys: name, version, description, license, authors, model, weight_configs, datasets, code, docs, exclude, metadata, compression");
+                  "known keys: name, version, description, license, authors, model, weight_configs, datasets, code, docs, exclude, "
+                  "metadata, compression");
     }
   }
   auto text = [&](const char* key, std::string& out) {
@@ -163,16 +164,16 @@ Spec parse_spec_unchecked(const std::string& yaml_text, const std::string& file,
           else if (k == "license") e.license = v;
           else if (k == "framework") e.framework = v;
           else if (k == "format") e.format = v;
-          else throw Error(ErrorKind::invalid_input, at(kv.first) + "unknown key '" + k + "' in 'package." + key + "'",
-                           "entries have path, name, description, license, framework, format");
+          else
+            throw Error(ErrorKind::invalid_input, at(kv.first) + "unknown key '" + k + "' in 'package." + key + "'",
+                        "entries have path, name, description, license, framework, format");
         }
       } else {
         throw Error(ErrorKind::invalid_input, at(item) + "'package." + key + "' entries are paths or mappings with a path");
       }
       std::string p = stdfs::path(e.path).lexically_normal().generic_string();
       while (p.size() > 1 && p.back() == '/') p.pop_back();
-      if (e.path.empty() || e.path[0] == '/' || p == "." || p == ".." || p.rfind("../", 0) == 0 ||
-          e.path.find('\0') != std::string::npos) {
+      if (e.path.empty() || e.path[0] == '/' || p == "." || p == ".." || p.rfind("../", 0) == 0 || e.path.find('\0') != std::string::npos) {
         throw Error(ErrorKind::invalid_input, at(item) + "'" + e.path + "' in 'package." + key + "' must be a path inside the project");
       }
       e.path = p;

@@ -22,8 +22,8 @@ struct SpecEntry {
 
 struct Spec {
   stdfs::path project;  // directory holding mlops.yaml
-  std::string name, version, description, license, family, architecture, format, param_size,
-      precision, quantization, vendor, doc_url, source_url;
+  std::string name, version, description, license, family, architecture, format, param_size, precision, quantization, vendor, doc_url,
+      source_url;
   std::vector<std::string> authors;
   std::string compression = "none";
   std::uint64_t raw_threshold = 1u << 20;  // files at least this big get their own layer

@@ -136,7 +136,7 @@ std::string BlobWriter::commit(std::string_view expected) {
   const stdfs::path target = m_store.blob_path(digest);
   // A copy already there is replaced all the same: these bytes were just hashed, the copy's
   // were not (a size that agrees says nothing about a flipped byte).
-  struct stat st{};
+  struct stat st {};
   m_existed = ::stat(target.c_str(), &st) == 0;
   if (durable_blobs() && ::fdatasync(m_fd) != 0) throw_errno("cannot write " + m_temp.string());
   // Renamed while the lock is held: closing first would let a cleaner take the free lock
@@ -177,7 +177,8 @@ Store::Store(stdfs::path root, StoreAccess access) : m_root(std::move(root)) {
     stdfs::create_directories(m_root / "blobs" / "sha256", ec);
     if (ec) throw Error(ErrorKind::io, "cannot create the package store " + m_root.string() + ": " + ec.message());
     if (!stdfs::exists(m_root / "index.json", ec)) {
-      fs::write_file_atomic(m_root / "index.json", R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})");
+      fs::write_file_atomic(m_root / "index.json",
+                            R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})");
     }
     fs::write_file_atomic(layout, R"({"imageLayoutVersion":"1.0.0"})");
   } else {
@@ -205,12 +206,12 @@ stdfs::path Store::blob_path(std::string_view digest) const {
 }
 
 bool Store::has_blob(std::string_view digest) const {
-  struct stat st{};
+  struct stat st {};
   return ::stat(blob_path(digest).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 bool Store::has_blob(std::string_view digest, std::uint64_t size) const {
-  struct stat st{};
+  struct stat st {};
   return ::stat(blob_path(digest).c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == size;
 }
 
@@ -234,7 +235,9 @@ std::string Store::read_blob(std::string_view digest, std::uint64_t max_size) co
   std::error_code ec;
   const auto size = stdfs::file_size(p, ec);
   if (ec) throw Error(ErrorKind::not_found, "blob " + std::string(digest) + " is not in the store " + m_root.string());
-  if (size > max_size) throw Error(ErrorKind::invalid_input, "blob " + std::string(digest) + " is too large to be a manifest (" + std::to_string(size) + " bytes)");
+  if (size > max_size)
+    throw Error(ErrorKind::invalid_input,
+                "blob " + std::string(digest) + " is too large to be a manifest (" + std::to_string(size) + " bytes)");
   std::string data = fs::read_file(p);
   if ("sha256:" + sha256_hex(data) != digest) {
     throw Error(ErrorKind::invalid_input, "blob " + std::string(digest) + " is corrupt: its content has another digest",
@@ -261,7 +264,7 @@ IngestCleanup Store::clean_ingest(bool alone) const {
   std::error_code ec;
   for (stdfs::directory_iterator it(ingest_dir(), ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    struct stat st{};
+    struct stat st {};
     if (::lstat(it->path().c_str(), &st) != 0) continue;
     if (!alone) {
       // Only files renamed to blob-* are locked by a living writer (see BlobWriter).

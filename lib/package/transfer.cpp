@@ -35,7 +35,7 @@ namespace {
 constexpr std::size_t k_buffer = 1u << 20;
 constexpr std::uint64_t k_max_index = 16u << 20;
 constexpr std::uint64_t k_max_json = 16u << 20;  // a manifest or a config, as Store::read_blob reads them
-constexpr int k_max_passes = 3;                   // index.json, manifests, blobs
+constexpr int k_max_passes = 3;                  // index.json, manifests, blobs
 constexpr std::uint64_t k_max_layout = 64u << 10;
 constexpr const char* k_layout_json = R"({"imageLayoutVersion":"1.0.0"})";
 
@@ -141,9 +141,7 @@ class TarWriter {
     check(archive_write_open2(m_a.get(), &m_target, nullptr, &on_write, nullptr, nullptr), "tar open");
   }
 
-  void directory(const std::string& name) {
-    header(name, AE_IFDIR, 0755, 0);
-  }
+  void directory(const std::string& name) { header(name, AE_IFDIR, 0755, 0); }
   void file(const std::string& name, std::string_view data) {
     header(name, AE_IFREG, 0644, data.size());
     write(data.data(), data.size(), name);
@@ -157,7 +155,7 @@ class TarWriter {
       if (errno == ENOENT) throw Error(ErrorKind::not_found, "blob " + digest + " is not in the store " + store.root().string());
       throw_errno("cannot read blob " + digest);
     }
-    struct stat st{};
+    struct stat st {};
     if (::fstat(in.get(), &st) != 0) throw_errno("cannot read blob " + digest);
     const auto size = static_cast<std::uint64_t>(st.st_size);
     header(name, AE_IFREG, 0644, size);
@@ -244,7 +242,7 @@ void export_tar(const stdfs::path& store_root, const std::string& ref, const std
   }
   const nlohmann::json index{{"schemaVersion", 2}, {"mediaType", media::index}, {"manifests", index_manifests}};
 
-  struct stat st{};
+  struct stat st {};
   if (::stat(file.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     throw Error(ErrorKind::conflict, file.string() + " is a directory", "give the path of the .tar file to write");
   }
@@ -344,7 +342,7 @@ class ImportSource {
   static la_int64_t on_skip(archive*, void* client, la_int64_t request) {
     auto* self = static_cast<ImportSource*>(client);
     const off_t here = ::lseek(self->m_fd, 0, SEEK_CUR);
-    struct stat st{};
+    struct stat st {};
     if (here < 0 || request <= 0 || ::fstat(self->m_fd, &st) != 0) return 0;  // libarchive reads instead
     const la_int64_t n = std::min<la_int64_t>(request, st.st_size - here);
     if (n <= 0 || ::lseek(self->m_fd, n, SEEK_CUR) < 0) return 0;
@@ -474,13 +472,13 @@ class Importer {
   std::uint64_t m_file_size = 0;
   std::optional<std::string> m_layout, m_index;
   std::vector<Descriptor> m_index_manifests;
-  std::map<std::string, Wanted> m_wanted;           // referenced, not yet in the store
-  std::set<std::string> m_stored;                    // referenced and checked in the store
-  std::map<std::string, std::string> m_json;         // manifests and configs, verified
-  std::map<std::string, std::string> m_small;        // unknown small blobs (unverified)
+  std::map<std::string, Wanted> m_wanted;      // referenced, not yet in the store
+  std::set<std::string> m_stored;              // referenced and checked in the store
+  std::map<std::string, std::string> m_json;   // manifests and configs, verified
+  std::map<std::string, std::string> m_small;  // unknown small blobs (unverified)
   std::uint64_t m_small_bytes = 0;
-  std::set<std::string> m_skipped;                   // blob entries read past in this pass
-  std::map<std::string, std::string> m_diff_ids;     // of compressed layers, computed as they streamed
+  std::set<std::string> m_skipped;                // blob entries read past in this pass
+  std::map<std::string, std::string> m_diff_ids;  // of compressed layers, computed as they streamed
 };
 
 bool Importer::closed() const {
@@ -491,7 +489,8 @@ bool Importer::closed() const {
 void Importer::want(const Descriptor& d, Role role, const std::string& what) {
   if (m_stored.count(d.digest) != 0) return;
   if ((role == Role::manifest || role == Role::config) && d.size > k_max_json) {
-    throw Error(ErrorKind::invalid_input, m_where + ": " + what + " is " + std::to_string(d.size) + " bytes, too large for JSON mlops reads");
+    throw Error(ErrorKind::invalid_input,
+                m_where + ": " + what + " is " + std::to_string(d.size) + " bytes, too large for JSON mlops reads");
   }
   if (const auto it = m_wanted.find(d.digest); it != m_wanted.end()) {
     if (it->second.d.size != d.size) {
@@ -555,8 +554,8 @@ void Importer::on_index(const std::string& text) {
   for (const auto& m : *manifests) {
     const Descriptor d = parse_descriptor(m, what);
     if (d.media_type != media::manifest) {
-      throw Error(ErrorKind::invalid_input, m_where + ": manifest " + short_digest(d.digest) + " has media type " + printable(d.media_type) +
-                                                "; only OCI image manifests are imported");
+      throw Error(ErrorKind::invalid_input, m_where + ": manifest " + short_digest(d.digest) + " has media type " +
+                                                printable(d.media_type) + "; only OCI image manifests are imported");
     }
     m_index_manifests.push_back(d);
   }
@@ -569,7 +568,8 @@ void Importer::check_expansion(archive* a, bool compressed) const {
   const std::uint64_t limit = m_file_size * m_limits.expansion_ratio + m_limits.expansion_slack;
   if (expanded > limit) {
     throw Error(ErrorKind::invalid_input, m_where + " expands to more than " + human_size(limit) + " (" +
-                                              std::to_string(m_limits.expansion_ratio) + " times its size, and more): refused as a decompression bomb");
+                                              std::to_string(m_limits.expansion_ratio) +
+                                              " times its size, and more): refused as a decompression bomb");
   }
 }
 
@@ -589,7 +589,8 @@ void Importer::skip(archive* a, la_int64_t declared, const std::string& what, bo
     check_expansion(a, compressed);
   }
   if (total != static_cast<std::uint64_t>(declared)) {
-    throw Error(ErrorKind::invalid_input, what + " holds " + std::to_string(total) + " bytes where its header says " + std::to_string(declared));
+    throw Error(ErrorKind::invalid_input,
+                what + " holds " + std::to_string(total) + " bytes where its header says " + std::to_string(declared));
   }
 }
 
@@ -609,12 +610,14 @@ void Importer::stream(archive* a, const Wanted& w, const std::string& what) {
     if (n == 0) break;
     total += static_cast<std::uint64_t>(n);
     // The header agreed with the descriptor; the data may not stop there.
-    if (total > w.d.size) throw Error(ErrorKind::invalid_input, what + " holds more than the " + std::to_string(w.d.size) + " bytes its descriptor says");
+    if (total > w.d.size)
+      throw Error(ErrorKind::invalid_input, what + " holds more than the " + std::to_string(w.d.size) + " bytes its descriptor says");
     ingest.write(m_buf.data(), static_cast<std::size_t>(n));
     if (diff) diff->update(m_buf.data(), static_cast<std::size_t>(n));
     if (w.role != Role::layer) json.append(m_buf.data(), static_cast<std::size_t>(n));
   }
-  if (total != w.d.size) throw Error(ErrorKind::invalid_input, what + " is truncated: " + std::to_string(total) + " of " + std::to_string(w.d.size) + " bytes");
+  if (total != w.d.size)
+    throw Error(ErrorKind::invalid_input, what + " is truncated: " + std::to_string(total) + " of " + std::to_string(w.d.size) + " bytes");
   ingest.commit();
   const Wanted done = w;
   m_wanted.erase(done.d.digest);
@@ -660,7 +663,8 @@ void Importer::on_entry(archive* a, archive_entry* entry, bool compressed) {
   const std::string raw = entry_pathname(entry, m_where);
   const std::string rel = safe_entry_path(raw, m_where);
   const std::string what = m_where + ": '" + printable(raw) + "'";
-  if (!entry_hardlink(entry, what).empty()) throw Error(ErrorKind::invalid_input, what + " is a hard link; an OCI layout holds only files and directories");
+  if (!entry_hardlink(entry, what).empty())
+    throw Error(ErrorKind::invalid_input, what + " is a hard link; an OCI layout holds only files and directories");
   const auto type = archive_entry_filetype(entry);
   if (type == AE_IFDIR) return;
   if (type != AE_IFREG) {
@@ -725,13 +729,14 @@ void Importer::from_store() {
     for (auto it = m_wanted.begin(); it != m_wanted.end(); ++it) {
       const Wanted w = it->second;
       if (m_skipped.count(w.d.digest) != 0) continue;  // in the tarball: taken on the next pass
-      struct stat st{};
+      struct stat st {};
       if (::stat(m_store.blob_path(w.d.digest).c_str(), &st) != 0) {
         throw Error(ErrorKind::invalid_input, m_where + ": " + w.what + " (" + w.d.digest + ") is neither in the tarball nor in the store");
       }
       if (static_cast<std::uint64_t>(st.st_size) != w.d.size) {
-        throw Error(ErrorKind::invalid_input, m_where + ": " + w.what + " (" + w.d.digest + ") is not in the tarball, and the store's copy has " +
-                                                  std::to_string(st.st_size) + " bytes where the descriptor says " + std::to_string(w.d.size));
+        throw Error(ErrorKind::invalid_input, m_where + ": " + w.what + " (" + w.d.digest +
+                                                  ") is not in the tarball, and the store's copy has " + std::to_string(st.st_size) +
+                                                  " bytes where the descriptor says " + std::to_string(w.d.size));
       }
       m_wanted.erase(it);
       m_stored.insert(w.d.digest);
@@ -776,8 +781,9 @@ void Importer::check_diff_ids(const Descriptor& manifest) {
       }
     }
     if (actual != (*expected)[i - 1]) {
-      throw Error(ErrorKind::invalid_input, what + ": the config's diff id of layer " + std::to_string(i) + " (" + short_digest((*expected)[i - 1]) +
-                                                "…) is not its content's (" + short_digest(actual) + "…)");
+      throw Error(ErrorKind::invalid_input, what + ": the config's diff id of layer " + std::to_string(i) + " (" +
+                                                short_digest((*expected)[i - 1]) + "…) is not its content's (" + short_digest(actual) +
+                                                "…)");
     }
   }
 }
@@ -817,7 +823,7 @@ std::vector<std::string> Importer::run() {
     if (errno == ENOENT) throw Error(ErrorKind::not_found, m_where + " does not exist");
     throw_errno("cannot read " + m_where);
   }
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw_errno("cannot read " + m_where);
   if (S_ISDIR(st.st_mode)) throw Error(ErrorKind::invalid_input, m_where + " is a directory, not a tarball");
   const bool seekable = S_ISREG(st.st_mode);
@@ -844,7 +850,9 @@ std::vector<std::string> Importer::run() {
       throw Error(ErrorKind::invalid_input, m_where + " has blobs before the manifests that reference them, and cannot be read twice",
                   "import it from a regular file rather than a pipe");
     }
-    if (pass >= k_max_passes) throw Error(ErrorKind::invalid_input, m_where + ": its blobs are in an order that needs more than " + std::to_string(k_max_passes) + " passes");
+    if (pass >= k_max_passes)
+      throw Error(ErrorKind::invalid_input,
+                  m_where + ": its blobs are in an order that needs more than " + std::to_string(k_max_passes) + " passes");
     source.rewind();
   }
 
@@ -853,9 +861,8 @@ std::vector<std::string> Importer::run() {
   m_store.update_index([&](std::vector<IndexEntry>& index_entries) {
     for (const auto& e : entries) {
       // Already there as is: left in place, so importing twice changes nothing.
-      const bool same = std::any_of(index_entries.begin(), index_entries.end(), [&](const IndexEntry& x) {
-        return x.ref == e.ref && x.descriptor.digest == e.descriptor.digest;
-      });
+      const bool same = std::any_of(index_entries.begin(), index_entries.end(),
+                                    [&](const IndexEntry& x) { return x.ref == e.ref && x.descriptor.digest == e.descriptor.digest; });
       if (!same) set_index_entry(index_entries, e);
     }
   });
@@ -869,7 +876,8 @@ std::vector<std::string> Importer::run() {
 
 }  // namespace
 
-std::vector<std::string> import_tar(const stdfs::path& store_root, const stdfs::path& file, const Progress& progress, const ImportLimits& limits) {
+std::vector<std::string> import_tar(const stdfs::path& store_root, const stdfs::path& file, const Progress& progress,
+                                    const ImportLimits& limits) {
   Store store(store_root);
   // Shared from the first blob to the index update: gc would delete blobs not yet listed.
   const FileLock lock = store.writer_lock();

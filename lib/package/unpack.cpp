@@ -30,8 +30,8 @@
 #include <mlops/package.hpp>
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <fnmatch.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -235,7 +235,8 @@ class Unpacker {
 
 [[noreturn]] void corrupt(const std::string& what, const Descriptor& d, const std::string& why) {
   throw Error(ErrorKind::invalid_input, what + ": the blob " + why + "; nothing was unpacked",
-              "the store copy of " + d.digest + " is damaged: 'mlops package verify REF --repair' moves it aside, then a rebuild or re-import makes it anew");
+              "the store copy of " + d.digest +
+                  " is damaged: 'mlops package verify REF --repair' moves it aside, then a rebuild or re-import makes it anew");
 }
 
 void check_blob(const std::string& what, const Descriptor& d, const std::string& digest, std::uint64_t size) {
@@ -250,7 +251,8 @@ bool executable_from_metadata(const Descriptor& d, const std::string& what) {
   if (!meta.is_object()) throw Error(ErrorKind::invalid_input, what + ": " + annotation::file_metadata + " is not a JSON object");
   const auto mode = meta.find("mode");
   if (mode == meta.end()) return false;
-  if (!mode->is_number_integer()) throw Error(ErrorKind::invalid_input, what + ": the file mode in " + annotation::file_metadata + " is not an integer");
+  if (!mode->is_number_integer())
+    throw Error(ErrorKind::invalid_input, what + ": the file mode in " + annotation::file_metadata + " is not an integer");
   // Only the executable bit survives: setuid, sticky and odd permissions are not restored.
   return (mode->get<std::int64_t>() & 0111) != 0;
 }
@@ -269,7 +271,7 @@ void Unpacker::remove_stale_staging() const {
 }
 
 void Unpacker::open_dir() {
-  struct stat st{};
+  struct stat st {};
   if (::stat(m_dir.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode)) throw Error(ErrorKind::conflict, m_dir.string() + " exists and is not a directory");
   } else {
@@ -401,7 +403,8 @@ void Unpacker::tar_entries(archive* a, HashingSource& source, bool whole, const 
         check_link_target(rel, target, what);
         if (!selected) break;
         std::string staged = std::to_string(m_next++);
-        if (::symlinkat(target.c_str(), m_staging_fd.get(), staged.c_str()) != 0) throw_errno("cannot create a symlink in " + m_staging->path().string());
+        if (::symlinkat(target.c_str(), m_staging_fd.get(), staged.c_str()) != 0)
+          throw_errno("cannot create a symlink in " + m_staging->path().string());
         add(rel, Node{Node::symlink, staged, target, what, 0, false});
         break;
       }
@@ -509,7 +512,7 @@ void Unpacker::precheck_existing(const std::vector<Layer>& layers) const {
   if (m_options.overwrite) return;
   std::vector<std::string> existing;
   auto exists = [&](const std::string& rel) {
-    struct stat st{};
+    struct stat st {};
     if (::fstatat(m_dir_fd.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) existing.push_back(rel);
   };
   for (const auto& [rel, node] : m_plan) {
@@ -527,8 +530,8 @@ void Unpacker::existing_files(const std::vector<std::string>& existing) const {
   for (std::size_t i = 0; i < existing.size() && i < k_conflicts_listed; ++i) list += (i ? ", " : "") + printable(existing[i]);
   if (existing.size() > k_conflicts_listed) list += ", ...";
   throw Error(ErrorKind::conflict,
-              std::to_string(existing.size()) + (existing.size() == 1 ? " file exists" : " files exist") + " already in " +
-                  m_dir.string() + ": " + list,
+              std::to_string(existing.size()) + (existing.size() == 1 ? " file exists" : " files exist") + " already in " + m_dir.string() +
+                  ": " + list,
               "use --force to replace them");
 }
 
@@ -562,10 +565,11 @@ void Unpacker::check_links() const {
           continue;
         }
         // Not in the package: a symlink already in DIR would take the link who knows where.
-        struct stat st{};
+        struct stat st {};
         if (::fstatat(u.m_dir_fd.get(), key.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
-          throw Error(ErrorKind::conflict, "symlink '" + printable(link) + "' of the package would lead through " +
-                                               (u.m_dir / key).string() + ", a symlink already there",
+          throw Error(ErrorKind::conflict,
+                      "symlink '" + printable(link) + "' of the package would lead through " + (u.m_dir / key).string() +
+                          ", a symlink already there",
                       "unpack into an empty directory");
         }
       }
@@ -587,13 +591,14 @@ void Unpacker::check_links() const {
 
 // DIR/rel, where the package has a directory: missing, or a real directory.
 void Unpacker::check_directory(const std::string& rel) const {
-  struct stat st{};
+  struct stat st {};
   if (::fstatat(m_dir_fd.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return;
     throw_errno("cannot inspect " + (m_dir / rel).string());
   }
   const std::string shown = (m_dir / rel).string();
-  if (S_ISLNK(st.st_mode)) throw Error(ErrorKind::conflict, shown + " is a symlink; refusing to write through it", "remove it or unpack elsewhere");
+  if (S_ISLNK(st.st_mode))
+    throw Error(ErrorKind::conflict, shown + " is a symlink; refusing to write through it", "remove it or unpack elsewhere");
   if (!S_ISDIR(st.st_mode)) throw Error(ErrorKind::conflict, shown + " exists and is not a directory; the package has a directory there");
 }
 
@@ -604,7 +609,7 @@ void Unpacker::check_dir() const {
   std::vector<std::string> existing;
   for (const auto& [rel, node] : m_plan) {
     const std::string shown = (m_dir / rel).string();
-    struct stat st{};
+    struct stat st {};
     if (::fstatat(m_dir_fd.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT || errno == ENOTDIR) continue;  // a parent is checked as its own entry
       throw_errno("cannot inspect " + shown);
@@ -613,7 +618,8 @@ void Unpacker::check_dir() const {
       check_directory(rel);
       continue;
     }
-    if (S_ISDIR(st.st_mode)) throw Error(ErrorKind::conflict, shown + " is a directory; the package has a " + type_name(node.type) + " there");
+    if (S_ISDIR(st.st_mode))
+      throw Error(ErrorKind::conflict, shown + " is a directory; the package has a " + type_name(node.type) + " there");
     existing.push_back(rel);
   }
   if (!existing.empty() && !m_options.overwrite) existing_files(existing);
@@ -668,7 +674,7 @@ void Unpacker::move() {
     int rc = ::renameat2(m_staging_fd.get(), node.staged.c_str(), parent.get(), leaf.c_str(), m_options.overwrite ? 0 : RENAME_NOREPLACE);
     if (rc != 0 && errno == EINVAL && !m_options.overwrite) {
       // A filesystem without RENAME_NOREPLACE: the check just before is the best we can do.
-      struct stat st{};
+      struct stat st {};
       if (::fstatat(parent.get(), leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) errno = EEXIST;
       else rc = ::renameat(m_staging_fd.get(), node.staged.c_str(), parent.get(), leaf.c_str());
     }

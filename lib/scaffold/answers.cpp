@@ -5,13 +5,13 @@
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 #include <mlops/interrupt.hpp>
-#include "core/log.hpp"
 #include <mlops/scaffold.hpp>
+#include "core/log.hpp"
 
 #include "git/repo.hpp"
 
-#include "core/yaml_limits.hpp"
 #include <yaml-cpp/yaml.h>
+#include "core/yaml_limits.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -42,8 +42,7 @@ std::string choice_values(const Question& q) {
 // Parses and validates one raw answer; returns the problem in `problem` instead of throwing,
 // because callers either re-prompt or collect every problem before failing. A problem never
 // quotes a secret answer.
-std::optional<Value> parse_value(const Question& q, const std::vector<std::string>& raw, std::string& problem,
-                                 bool allow_index) {
+std::optional<Value> parse_value(const Question& q, const std::vector<std::string>& raw, std::string& problem, bool allow_index) {
   auto quoted = [&](const std::string& v) { return q.secret ? std::string("the (secret) value") : "'" + v + "'"; };
   auto single = [&]() -> std::optional<std::string> {
     if (raw.size() != 1) {
@@ -104,7 +103,8 @@ std::optional<Value> parse_value(const Question& q, const std::vector<std::strin
         try {
           size_t used = 0;
           const long n = std::stol(*s, &used);
-          if (used == s->size() && n >= 1 && static_cast<size_t>(n) <= q.choices.size()) return Value(q.choices[static_cast<size_t>(n - 1)].value);
+          if (used == s->size() && n >= 1 && static_cast<size_t>(n) <= q.choices.size())
+            return Value(q.choices[static_cast<size_t>(n - 1)].value);
         } catch (const std::exception&) {
         }
       }
@@ -194,8 +194,10 @@ Builtins make_builtins(const std::filesystem::path& target) {
 std::pair<std::string, std::string> parse_assignment(const std::string& text) {
   // The text is not echoed: without its key, it may be a secret answer's value.
   const size_t eq = text.find('=');
-  if (eq == std::string::npos) throw Error(ErrorKind::usage, "expected KEY=VALUE, got an answer without '='", "for example --set project_name=demo");
-  if (eq == 0) throw Error(ErrorKind::usage, "expected KEY=VALUE, got an answer without a KEY before '='", "for example --set project_name=demo");
+  if (eq == std::string::npos)
+    throw Error(ErrorKind::usage, "expected KEY=VALUE, got an answer without '='", "for example --set project_name=demo");
+  if (eq == 0)
+    throw Error(ErrorKind::usage, "expected KEY=VALUE, got an answer without a KEY before '='", "for example --set project_name=demo");
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
@@ -208,7 +210,9 @@ std::optional<RecordedTemplate> recorded_template(const YAML::Node& t, const std
   auto field = [&](const char* key) -> std::string {
     const YAML::Node v = t[key];
     if (!v || v.IsNull()) return {};
-    if (!v.IsScalar()) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(v.Mark().line + 1) + ": 'template." + key + "' must be a string");
+    if (!v.IsScalar())
+      throw Error(ErrorKind::invalid_input,
+                  path.string() + ":" + std::to_string(v.Mark().line + 1) + ": 'template." + key + "' must be a string");
     return v.Scalar();
   };
   RecordedTemplate r;
@@ -222,9 +226,11 @@ std::optional<RecordedTemplate> recorded_template(const YAML::Node& t, const std
   if (source == "builtin") r.origin.kind = TemplateOrigin::Kind::builtin;
   else if (source == "path") r.origin.kind = TemplateOrigin::Kind::path;
   else if (source == "git") r.origin.kind = TemplateOrigin::Kind::git;
-  else throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": 'template.source' must be builtin, path or git");
+  else
+    throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": 'template.source' must be builtin, path or git");
   r.origin.location = field("location");
-  if (r.origin.location.empty()) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": 'template.location' is missing");
+  if (r.origin.location.empty())
+    throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": 'template.location' is missing");
   r.origin.spec = r.origin.location;
   r.origin.ref = field("ref");
   r.origin.commit = field("commit");
@@ -252,19 +258,24 @@ AnswersFile load_answers_file(const std::filesystem::path& path) {
   for (const auto& kv : root) {
     const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
     const int line = kv.first.Mark().line + 1;
-    if (!is_identifier(key)) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": '" + printable(key) + "' is not an answer name");
+    if (!is_identifier(key))
+      throw Error(ErrorKind::invalid_input,
+                  path.string() + ":" + std::to_string(line) + ": '" + printable(key) + "' is not an answer name");
     std::vector<std::string> vals;
     if (kv.second.IsScalar()) {
       vals.push_back(kv.second.Scalar());
     } else if (kv.second.IsSequence()) {
       for (const auto& item : kv.second) {
-        if (!item.IsScalar()) throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": '" + key + "' must be a scalar or a list of scalars");
+        if (!item.IsScalar())
+          throw Error(ErrorKind::invalid_input,
+                      path.string() + ":" + std::to_string(line) + ": '" + key + "' must be a scalar or a list of scalars");
         vals.push_back(item.Scalar());
       }
     } else if (kv.second.IsNull()) {
       vals.push_back("");
     } else {
-      throw Error(ErrorKind::invalid_input, path.string() + ":" + std::to_string(line) + ": '" + key + "' must be a scalar or a list of scalars");
+      throw Error(ErrorKind::invalid_input,
+                  path.string() + ":" + std::to_string(line) + ": '" + key + "' must be a scalar or a list of scalars");
     }
     out[key] = std::move(vals);
   }

@@ -12,8 +12,8 @@
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 #include <mlops/interrupt.hpp>
-#include "core/log.hpp"
 #include <mlops/scaffold.hpp>
+#include "core/log.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -58,8 +58,7 @@ std::string lowercase(std::string s) {
 // may span components ("[[#x]]dir[[/x]]/f" is stored as "[[#x]]dir[[" / "x]]/f" on disk);
 // separators are marked first so that '/' coming from an answer cannot create new ones.
 // Anything that could land outside the project, or a name with a control character, is refused.
-std::optional<std::string> render_path(const Renderer& r, const std::string& tpath, const std::string& open,
-                                       const std::string& origin) {
+std::optional<std::string> render_path(const Renderer& r, const std::string& tpath, const std::string& open, const std::string& origin) {
   if (has_control_character(tpath)) throw Error(ErrorKind::invalid_input, origin + ": control character in a file name");
   auto mark = [&](char sep) {
     std::string marked;
@@ -75,9 +74,8 @@ std::optional<std::string> render_path(const Renderer& r, const std::string& tpa
   // rendered again with another marker: the marker appears there too.
   constexpr char k_sep = '\x01', k_other_sep = '\x02';
   const std::string rendered = mark(k_sep);
-  const bool control_from_answer = std::any_of(rendered.begin(), rendered.end(), [&](char c) {
-    return c != k_sep && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f);
-  });
+  const bool control_from_answer = std::any_of(rendered.begin(), rendered.end(),
+                                               [&](char c) { return c != k_sep && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f); });
   if (control_from_answer || (rendered.find(k_sep) != std::string::npos && mark(k_other_sep).find(k_sep) != std::string::npos)) {
     throw Error(ErrorKind::invalid_input, origin + ": renders to a name with a control character (from an answer)",
                 "file names cannot hold control characters; check the answers used in this file's name");
@@ -87,8 +85,8 @@ std::optional<std::string> render_path(const Renderer& r, const std::string& tpa
     if (component.empty()) return std::nullopt;
     for (const auto& piece : split(component, '/')) {
       if (piece.empty() || piece == "." || piece == "..") {
-        throw Error(ErrorKind::invalid_input, origin + ": renders to '" + printable(component) +
-                                                  "', which is not a name inside the project");
+        throw Error(ErrorKind::invalid_input,
+                    origin + ": renders to '" + printable(component) + "', which is not a name inside the project");
       }
       if (lowercase(piece) == ".git") throw Error(ErrorKind::invalid_input, origin + ": a template may not write into .git");
       out += (out.empty() ? "" : "/") + piece;
@@ -182,7 +180,8 @@ void run_hooks(const std::vector<Hook>& hooks, const char* phase, const stdfs::p
     const ProcessResult r = run_process(argv, cwd, env);
     check_interrupted();
     if (!r.ok()) {
-      throw Error(ErrorKind::invalid_input, std::string(phase) + " hook '" + printable(describe(h)) + "' failed with " + r.describe(), hint);
+      throw Error(ErrorKind::invalid_input, std::string(phase) + " hook '" + printable(describe(h)) + "' failed with " + r.describe(),
+                  hint);
     }
   }
 }
@@ -285,7 +284,8 @@ void merge_into(const stdfs::path& from, const stdfs::path& to, const std::strin
   for (const auto& src : entries) {
     const stdfs::path dst = to / src.filename();
     const std::string rel = prefix + src.filename().string();
-    struct stat sst {}, dst_st {};
+    struct stat sst {
+    }, dst_st{};
     ::lstat(src.c_str(), &sst);
     const bool dst_exists = ::lstat(dst.c_str(), &dst_st) == 0;
     if (S_ISDIR(sst.st_mode) && dst_exists && S_ISDIR(dst_st.st_mode)) {
@@ -406,7 +406,8 @@ std::string describe(const Hook& h) {
   if (h.argv.size() == 3 && h.argv[0] == "/bin/sh" && h.argv[1] == "-c") return h.argv[2];
   std::string s;
   for (const auto& a : h.argv) {
-    const bool plain = !a.empty() && a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-") == std::string::npos;
+    const bool plain =
+        !a.empty() && a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-") == std::string::npos;
     std::string quoted = "'";
     for (char c : a) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     s += (s.empty() ? "" : " ") + (plain ? a : quoted + "'");
@@ -430,7 +431,8 @@ void check_target(const std::filesystem::path& target, bool force) {
 GenerateResult generate(const Template& tpl, const Answers& answers, const Builtins& builtins, const GenerateOptions& options) {
   const Manifest& m = tpl.manifest;
   GenerateResult result;
-  if (options.target.empty()) throw Error(ErrorKind::usage, "the target directory is empty", "give a directory, or '.' for the current one");
+  if (options.target.empty())
+    throw Error(ErrorKind::usage, "the target directory is empty", "give a directory, or '.' for the current one");
   stdfs::path target = stdfs::absolute(options.target).lexically_normal();
   if (!target.has_filename()) target = target.parent_path();
   result.target = target;
@@ -572,7 +574,8 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
       staging_holder.reset();  // emptied by the move; the hooks should not see it
       const auto before = snapshot(target);
       run_hooks(m.post_generate, "post_generate", target, template_dir, env,
-                "the project is in place" + std::string(result.git_commit.empty() ? "" : " and committed (" + result.git_commit.substr(0, 12) + ")") +
+                "the project is in place" +
+                    std::string(result.git_commit.empty() ? "" : " and committed (" + result.git_commit.substr(0, 12) + ")") +
                     "; what the hooks did before failing is left as it is");
       result.hooks_changed = changed(before, snapshot(target));
     }

@@ -122,15 +122,12 @@ std::optional<std::string> link_problem(const ProjectEntries& e, const std::stri
         }
         if (auto p = follow(here, found.target)) return p;
         break;
-      case Kind::dir:
-        dir.push_back(c);
-        break;
+      case Kind::dir: dir.push_back(c); break;
       case Kind::file:
       case Kind::missing:
         if (last) return std::nullopt;  // ends at a file, or dangles at a name inside the project
         return "cannot be resolved inside the project (" + printable(here) +
-               (found.kind == Kind::file ? " is not a directory" : " does not exist") +
-               "), so it counts as pointing outside it";
+               (found.kind == Kind::file ? " is not a directory" : " does not exist") + "), so it counts as pointing outside it";
     }
   }
   return std::nullopt;  // a directory inside the project

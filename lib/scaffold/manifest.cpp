@@ -4,8 +4,8 @@
 #include <mlops/error.hpp>
 #include <mlops/scaffold.hpp>
 
-#include "core/yaml_limits.hpp"
 #include <yaml-cpp/yaml.h>
+#include "core/yaml_limits.hpp"
 
 #include <regex>
 #include <set>
@@ -41,7 +41,8 @@ class Parser {
     for (size_t i = 0; i < s.size(); ++i) {
       const auto c = static_cast<unsigned char>(s[i]);
       const bool line_break = c == '\n' || (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n');
-      if ((c < 0x20 && c != '\t' && !line_break) || c == 0x7f) fail(n, "'" + key + "' holds a control character (" + printable(s.substr(i, 1)) + ")");
+      if ((c < 0x20 && c != '\t' && !line_break) || c == 0x7f)
+        fail(n, "'" + key + "' holds a control character (" + printable(s.substr(i, 1)) + ")");
     }
     return s;
   }
@@ -186,8 +187,8 @@ class Parser {
     }
     if (!root.IsMap()) fail_line(1, "the manifest must be a YAML mapping");
     only_keys(root,
-              {"schema", "name", "version", "summary", "description", "delimiters", "files", "copy_without_render",
-               "exclude", "questions", "message_after", "hooks"},
+              {"schema", "name", "version", "summary", "description", "delimiters", "files", "copy_without_render", "exclude", "questions",
+               "message_after", "hooks"},
               "the manifest");
     Manifest m;
     if (root["schema"]) {

@@ -11,8 +11,8 @@ bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 constexpr std::array<std::string_view, 12> k_reserved = {
-    "dir_name", "year", "mlops_version", "template_name", "template_version", "git_user_name", "git_user_email",
-    "lower",    "upper", "snake",         "kebab",         "camel"};
+    "dir_name", "year",  "mlops_version", "template_name", "template_version", "git_user_name", "git_user_email", "lower",
+    "upper",    "snake", "kebab",         "camel"};
 
 }  // namespace
 
@@ -91,7 +91,7 @@ std::string printable(std::string_view s, bool multiline) {
       out += std::string("\\x") + k_hex[c >> 4] + k_hex[c & 15];
     } else if (c == 0xe2 && i + 2 < s.size() &&
                ((s[i + 1] == '\x80' && (static_cast<unsigned char>(s[i + 2]) == 0x8e || static_cast<unsigned char>(s[i + 2]) == 0x8f ||
-                                         (static_cast<unsigned char>(s[i + 2]) >= 0xaa && static_cast<unsigned char>(s[i + 2]) <= 0xae))) ||
+                                        (static_cast<unsigned char>(s[i + 2]) >= 0xaa && static_cast<unsigned char>(s[i + 2]) <= 0xae))) ||
                 (s[i + 1] == '\x81' && static_cast<unsigned char>(s[i + 2]) >= 0xa6 && static_cast<unsigned char>(s[i + 2]) <= 0xa9))) {
       // U+200E/F, U+202A-E, U+2066-9: bidirectional marks, embeddings, overrides and isolates
       const unsigned cp = 0x2000u | ((static_cast<unsigned char>(s[i + 1]) & 0x3fu) << 6) | (static_cast<unsigned char>(s[i + 2]) & 0x3fu);

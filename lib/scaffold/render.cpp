@@ -306,14 +306,15 @@ std::string Renderer::render(const std::string& text, const std::string& origin)
   // nesting: deep nesting costs the stack and quadratic memory (a 20 KB file can take
   // gigabytes). Real templates nest a few levels.
   if (const int depth = section_depth(input); depth > k_max_depth) {
-    throw Error(ErrorKind::invalid_input, origin + ": sections nested " + std::to_string(depth) + " deep (at most " +
-                                              std::to_string(k_max_depth) + ")");
+    throw Error(ErrorKind::invalid_input,
+                origin + ": sections nested " + std::to_string(depth) + " deep (at most " + std::to_string(k_max_depth) + ")");
   }
   mustache::mustache tmpl{input};
   auto fail = [&](int line, const std::string& what) -> std::string {
     throw Error(ErrorKind::invalid_input, origin + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what,
-                "for a literal " + m_open + ", switch delimiters around it with a set-delimiter tag, or list the file "
-                "in copy_without_render");
+                "for a literal " + m_open +
+                    ", switch delimiters around it with a set-delimiter tag, or list the file "
+                    "in copy_without_render");
   };
   auto engine_error = [&](const std::string& msg) {
     // kainjow reports "... at <offset>"; turn the offset into a line of the user's file.
@@ -333,7 +334,8 @@ std::string Renderer::render(const std::string& text, const std::string& origin)
   if (!tmpl.is_valid()) engine_error(tmpl.error_message());
   if (!ctx.missing().empty()) {
     const std::string& name = ctx.missing().front();
-    if (name[0] == '>') return fail(line_of_tag(text, m_open, m_close, name.substr(1)), "partials are not supported ('" + name.substr(1) + "')");
+    if (name[0] == '>')
+      return fail(line_of_tag(text, m_open, m_close, name.substr(1)), "partials are not supported ('" + name.substr(1) + "')");
     const bool secret = std::find(m_secrets.begin(), m_secrets.end(), name) != m_secrets.end();
     return fail(line_of_tag(text, m_open, m_close, name),
                 secret ? "'" + name + "' is a secret answer and is never written to files" : "undefined variable '" + name + "'");

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 // Where templates come from: compiled in, a local directory, or a git repository.
+#include "scaffold/source.hpp"
 #include "core/url.hpp"
 #include "git/repo.hpp"
 #include "scaffold/embedded.hpp"
 #include "scaffold/names.hpp"
-#include "scaffold/source.hpp"
 #include "scaffold/temp_dirs.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
-#include "core/log.hpp"
 #include <mlops/scaffold.hpp>
+#include "core/log.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -59,7 +59,8 @@ Template assemble(std::vector<TemplateFile> all, const std::string& origin) {
       throw Error(ErrorKind::invalid_input, origin + ": invalid file name '" + printable(path) + "' in the template");
     }
     if (t.files[i].kind == TemplateFile::Kind::symlink && (t.files[i].content.empty() || has_control_character(t.files[i].content))) {
-      throw Error(ErrorKind::invalid_input, origin + ": the symlink " + printable(path) + " has an empty target or one with a control character");
+      throw Error(ErrorKind::invalid_input,
+                  origin + ": the symlink " + printable(path) + " has an empty target or one with a control character");
     }
     for (size_t start = 0; start <= path.size();) {
       size_t end = path.find('/', start);
@@ -231,19 +232,19 @@ Template load_recorded_template(const RecordedTemplate& rec, const std::string& 
   const TemplateOrigin& o = rec.origin;
   Template t;
   if (!ref.empty() && o.kind != TemplateOrigin::Kind::git) {
-    throw Error(ErrorKind::usage, "--ref needs a git template; the answers file records " + std::string(to_string(o.kind)) + " " + printable(o.location));
+    throw Error(ErrorKind::usage,
+                "--ref needs a git template; the answers file records " + std::string(to_string(o.kind)) + " " + printable(o.location));
   }
   switch (o.kind) {
     case TemplateOrigin::Kind::builtin:
       if (!is_builtin(o.location)) {
-        throw Error(ErrorKind::not_found, "the answers file records the built-in template '" + printable(o.location) + "', which this mlops does not have",
+        throw Error(ErrorKind::not_found,
+                    "the answers file records the built-in template '" + printable(o.location) + "', which this mlops does not have",
                     "available: " + available_list() + "; give one with --template");
       }
       t = load_builtin(o.location);
       break;
-    case TemplateOrigin::Kind::path:
-      t = load_path(o.location, o.location);
-      break;
+    case TemplateOrigin::Kind::path: t = load_path(o.location, o.location); break;
     case TemplateOrigin::Kind::git: {
       // The recorded commit is what the project was made from; the ref may have moved since.
       const std::string want = !ref.empty() ? ref : !o.commit.empty() ? o.commit : o.ref;
@@ -272,7 +273,8 @@ Template load_template(const std::string& spec_in, const std::string& ref) {
   const std::string spec = spec_in.empty() ? "ml-project" : spec_in;
   if (!ref.empty()) {
     if (!looks_like_git_url(spec)) {
-      throw Error(ErrorKind::usage, "--ref needs a git URL, not '" + redact_url(spec) + "'", "e.g. --template https://host/org/tpl.git --ref release/2.0");
+      throw Error(ErrorKind::usage, "--ref needs a git URL, not '" + redact_url(spec) + "'",
+                  "e.g. --template https://host/org/tpl.git --ref release/2.0");
     }
     if (!split_ref(spec).second.empty()) {
       throw Error(ErrorKind::usage, "'" + redact_url(spec) + "' already names a ref with @; give it once, with @REF or with --ref");

@@ -57,8 +57,7 @@ std::optional<std::string> pid_namespace() {
 
 fs::TempDir make_owned_temp_dir(const stdfs::path& parent, const std::string& prefix) {
   const std::string pid = std::to_string(::getpid());
-  return fs::TempDir(temp_parent(parent),
-                     prefix + pid + "-" + start_time(pid).value_or("0") + "-" + pid_namespace().value_or("0") + "-");
+  return fs::TempDir(temp_parent(parent), prefix + pid + "-" + start_time(pid).value_or("0") + "-" + pid_namespace().value_or("0") + "-");
 }
 
 void remove_stale_temp_dirs(const stdfs::path& parent_in, const std::string& prefix) {
@@ -73,8 +72,8 @@ void remove_stale_temp_dirs(const stdfs::path& parent_in, const std::string& pre
     // <pid>-<start>-<pid namespace>-XXXXXX, from this namespace only
     std::istringstream rest(name.substr(prefix.size()));
     std::string pid, start, ns, suffix;
-    if (!std::getline(rest, pid, '-') || !std::getline(rest, start, '-') || !std::getline(rest, ns, '-') ||
-        !std::getline(rest, suffix) || !all_digits(pid) || !all_digits(start) || ns != *namespace_id || suffix.size() != 6) {
+    if (!std::getline(rest, pid, '-') || !std::getline(rest, start, '-') || !std::getline(rest, ns, '-') || !std::getline(rest, suffix) ||
+        !all_digits(pid) || !all_digits(start) || ns != *namespace_id || suffix.size() != 6) {
       continue;
     }
     struct stat st {};

@@ -18,10 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The names a listing checks, and renaming them as it resolves bare ones.
     for (const auto& n : f.names()) (void)n.name.size();
     f.rename([](const std::string& name) { return "metrics." + name; });
-    const nlohmann::json values[] = {nlohmann::json(1.5), nlohmann::json("abc"), nlohmann::json(true), nlohmann::json(nullptr),
-                                     nlohmann::json::array({1, 2}), nlohmann::json(NAN)};
+    const nlohmann::json values[] = {nlohmann::json(1.5),     nlohmann::json("abc"),         nlohmann::json(true),
+                                     nlohmann::json(nullptr), nlohmann::json::array({1, 2}), nlohmann::json(NAN)};
     for (const auto& v : values) {
-      (void)f.matches([&](std::string_view) -> std::optional<nlohmann::json> { return v; }, [](std::string_view t) { return t.size() % 2 == 0; });
+      (void)f.matches([&](std::string_view) -> std::optional<nlohmann::json> { return v; },
+                      [](std::string_view t) { return t.size() % 2 == 0; });
     }
     (void)f.matches([](std::string_view) -> std::optional<nlohmann::json> { return std::nullopt; }, [](std::string_view) { return false; });
   } catch (const Error&) {

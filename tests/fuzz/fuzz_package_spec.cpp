@@ -26,7 +26,8 @@ void check(const Spec& s) {
   if (s.compression != "none" && s.compression != "gzip" && s.compression != "zstd") violated("unknown compression accepted");
   std::set<std::string> seen;
   for (const auto& e : s.entries) {
-    if (e.path.empty() || e.path[0] == '/' || e.path == "." || e.path == ".." || e.path.rfind("../", 0) == 0) violated("unsafe path accepted");
+    if (e.path.empty() || e.path[0] == '/' || e.path == "." || e.path == ".." || e.path.rfind("../", 0) == 0)
+      violated("unsafe path accepted");
     if (e.path.find('\0') != std::string::npos) violated("NUL in a path accepted");
     if (!seen.insert(e.path).second) violated("a path listed twice accepted");
     static const std::set<std::string> kinds = {"weight", "weight.config", "dataset", "code", "doc"};

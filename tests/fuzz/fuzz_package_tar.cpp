@@ -106,7 +106,7 @@ void check_success(const Fixture& fx, const UnpackResult& r, bool force) {
   std::set<stdfs::path> files;
   for (const auto& p : r.paths) {
     files.insert(fx.out / p);
-    struct stat st{};
+    struct stat st {};
     if (::lstat((fx.out / p).c_str(), &st) != 0) violated("reported but not written: " + p);
   }
   std::error_code ec;
@@ -114,7 +114,7 @@ void check_success(const Fixture& fx, const UnpackResult& r, bool force) {
     if (ec) violated("cannot walk " + fx.out.string() + ": " + ec.message());
     const stdfs::path p = it->path();
     if (force && p == fx.out / "escape") continue;
-    struct stat st{};
+    struct stat st {};
     if (::lstat(p.c_str(), &st) != 0) violated("cannot lstat " + p.string());
     const unsigned mode = st.st_mode & 07777;
     if (S_ISDIR(st.st_mode)) {
@@ -188,7 +188,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     import_tar(fx.imports->root(), fx.tarball);
   } catch (const Error& e) {
-    if (e.kind() != ErrorKind::invalid_input) violated(std::string("import: unexpected error kind ") + to_string(e.kind()) + ": " + e.what());
+    if (e.kind() != ErrorKind::invalid_input)
+      violated(std::string("import: unexpected error kind ") + to_string(e.kind()) + ": " + e.what());
     if (fs::read_file(fx.imports->root() / "index.json") != index_before) violated("a failed import changed index.json");
   }
   check_root(fx, false, false);

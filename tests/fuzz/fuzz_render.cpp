@@ -60,8 +60,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string open = "{{", close = "}}";
   switch (data[0] % 4) {
     case 0: break;
-    case 1: open = "[["; close = "]]"; break;
-    case 2: open = "<%"; close = "%>"; break;
+    case 1:
+      open = "[[";
+      close = "]]";
+      break;
+    case 2:
+      open = "<%";
+      close = "%>";
+      break;
     default: {
       const size_t nl = text.find('\n');
       const std::string line = text.substr(0, nl);

@@ -129,7 +129,8 @@ bool resolves_inside(const stdfs::path& project, const stdfs::path& link) {
     if (ec || t.empty() || t[0] == '/') return false;
     std::vector<std::string> parts;
     size_t start = 0;
-    for (size_t slash; (slash = t.find('/', start)) != std::string::npos; start = slash + 1) parts.push_back(t.substr(start, slash - start));
+    for (size_t slash; (slash = t.find('/', start)) != std::string::npos; start = slash + 1)
+      parts.push_back(t.substr(start, slash - start));
     parts.push_back(t.substr(start));
     todo.insert(todo.begin(), parts.begin(), parts.end());
     return true;

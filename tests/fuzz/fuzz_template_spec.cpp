@@ -35,7 +35,7 @@ namespace {
 
 struct Parts {
   bool has_scheme = false;
-  size_t start = 0;        // of the authority
+  size_t start = 0;  // of the authority
   std::string_view authority;
   size_t userinfo_end = 0;  // start + index after the last '@' of the authority, or start
 };

@@ -69,8 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto it = back.find(key);
   const bool nan = value.is_number_float() && value.get<double>() != value.get<double>();
-  if (it == back.end() || (!nan && it->second != value && !(it->second.is_number() && value.is_number() &&
-                                                             it->second.get<double>() == value.get<double>()))) {
+  if (it == back.end() ||
+      (!nan && it->second != value && !(it->second.is_number() && value.is_number() && it->second.get<double>() == value.get<double>()))) {
     std::fprintf(stderr, "fuzz_values: %s did not read back as %s\n---\n%s\n---\n", key.c_str(), value.dump().c_str(), out.c_str());
     std::abort();
   }

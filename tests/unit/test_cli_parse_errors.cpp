@@ -13,10 +13,27 @@ using namespace mlops::cli;
 namespace {
 
 // Phrases of CLI11 2.1's messages (CLI/Error.hpp) that must never reach a user.
-const char* const k_raw[] = {"Could not convert", "At Most", "At least", "is required", "excludes", "requires",
-                             "not expected", "required but received", "not in range", "not in {", " missing",
-                             "Should be true/false", "too many inputs", "subcommand", "Subcommand", "INI", "was not readable",
-                             "You should not see", "Too many positional", "Runtime error", "disallowed flag override"};
+const char* const k_raw[] = {"Could not convert",
+                             "At Most",
+                             "At least",
+                             "is required",
+                             "excludes",
+                             "requires",
+                             "not expected",
+                             "required but received",
+                             "not in range",
+                             "not in {",
+                             " missing",
+                             "Should be true/false",
+                             "too many inputs",
+                             "subcommand",
+                             "Subcommand",
+                             "INI",
+                             "was not readable",
+                             "You should not see",
+                             "Too many positional",
+                             "Runtime error",
+                             "disallowed flag override"};
 
 void check_clean(const UsageProblem& p) {
   INFO("message: " << p.message << "\nhint: " << p.hint);

@@ -108,9 +108,11 @@ TEST_CASE("fields and tags of a filter are listed and can be renamed", "[filter]
   CHECK(names == std::vector<std::string>{"acc@1", "tag:best@16", "params.lr@32", "dirty@51"});
   f.rename([](const std::string& name) { return name == "acc" ? std::string("metrics.acc") : name; });
   const nlohmann::json run{{"metrics.acc", 0.95}, {"params.lr", 2}, {"dirty", true}};
-  CHECK(f.matches([&](std::string_view n) -> std::optional<nlohmann::json> {
-    auto it = run.find(std::string(n));
-    if (it == run.end()) return std::nullopt;
-    return *it;
-  }, [](std::string_view) { return false; }));
+  CHECK(f.matches(
+      [&](std::string_view n) -> std::optional<nlohmann::json> {
+        auto it = run.find(std::string(n));
+        if (it == run.end()) return std::nullopt;
+        return *it;
+      },
+      [](std::string_view) { return false; }));
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
+#include "core/did_you_mean.hpp"
 #include "exp/live_log.hpp"
 #include "exp/names.hpp"
 #include "exp/record.hpp"
 #include "exp/record_check.hpp"
 #include "exp/ulid.hpp"
-#include "core/did_you_mean.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -131,8 +131,9 @@ TEST_CASE("printable escapes control characters, escape sequences and invalid UT
   CHECK(printable("caf\xc3\xa9 \xe2\x9c\x93") == "caf\xc3\xa9 \xe2\x9c\x93");  // UTF-8 stays
   CHECK(printable("a\x1b[31mb\x07") == "a\\x1b[31mb\\x07");
   CHECK(printable("l1\nl2\tx\r") == "l1\\nl2\\tx\\r");
-  CHECK(printable("\xc2\x9b" "2J") == "\\xc2\\x9b2J");  // C1 CSI
-  CHECK(printable("\xff\xc3") == "\\xff\\xc3");      // not UTF-8
+  CHECK(printable("\xc2\x9b"
+                  "2J") == "\\xc2\\x9b2J");      // C1 CSI
+  CHECK(printable("\xff\xc3") == "\\xff\\xc3");  // not UTF-8
   CHECK(printable(std::string("a\0b", 3)) == "a\\x00b");
   CHECK(printable("\x7f") == "\\x7f");
 }

@@ -85,7 +85,10 @@ TEST_CASE("the baseline tells written files from older ones, whatever their mtim
   set_times(p / "models" / "rewritten.bin", old_times);
   fs::write_file_atomic(p / "models" / "new.bin", "new");
   fs::write_file_atomic(p / "missing.txt", "now here");
-  auto never = []() -> std::string { FAIL("hashed"); return ""; };
+  auto never = []() -> std::string {
+    FAIL("hashed");
+    return "";
+  };
 
   CHECK(!b.written("metrics.json", stat_of(p / "metrics.json"), never));
   CHECK(!b.written("models/old.bin", stat_of(p / "models/old.bin"), never));
@@ -102,7 +105,8 @@ TEST_CASE("a file changed just before the run starts is hashed and judged by its
   // With the probe on another filesystem, a file changed within two seconds of the start is
   // racy: its stat data cannot prove it unchanged, so its content does.
   fs::TempDir dir, other(stdfs::path("/dev/shm"));
-  struct stat a {}, b {};
+  struct stat a {
+  }, b{};
   REQUIRE(::stat(dir.path().c_str(), &a) == 0);
   REQUIRE(::stat(other.path().c_str(), &b) == 0);
   if (a.st_dev == b.st_dev) {

@@ -25,10 +25,12 @@ TEST_CASE("a snapshot holds the tracked files as they are in the working tree", 
   ::setenv("GIT_AUTHOR_EMAIL", "unit@example.com", 1);
   fs::TempDir tmp;
   const std::string r = tmp.path().string();
-  sh("git init -q " + r + " && cd " + r + " && printf one > a.txt && printf two > b.txt && printf keep > k.txt && mkdir d && printf x > d/x "
+  sh("git init -q " + r + " && cd " + r +
+     " && printf one > a.txt && printf two > b.txt && printf keep > k.txt && mkdir d && printf x > d/x "
      "&& git add . && git -c user.name=u -c user.email=u@x commit -qm base");
   const std::string index_before = sh("sha256sum " + r + "/.git/index");
-  sh("cd " + r + " && printf ONE-CHANGED > a.txt && rm b.txt && printf new > c.txt && git add c.txt && printf ignored-untracked > u.txt "
+  sh("cd " + r +
+     " && printf ONE-CHANGED > a.txt && rm b.txt && printf new > c.txt && git add c.txt && printf ignored-untracked > u.txt "
      "&& printf staged > k.txt && git add k.txt && printf unstaged-too > k.txt");
   const std::string index_after_edits = sh("sha256sum " + r + "/.git/index");
 
@@ -52,7 +54,8 @@ TEST_CASE("a snapshot holds the tracked files as they are in the working tree", 
 TEST_CASE("a clean working tree snapshots as HEAD itself", "[snapshot]") {
   fs::TempDir tmp;
   const std::string r = tmp.path().string();
-  sh("git init -q " + r + " && cd " + r + " && printf one > a.txt && git add . && git -c user.name=u -c user.email=u@x commit -qm base "
+  sh("git init -q " + r + " && cd " + r +
+     " && printf one > a.txt && git add . && git -c user.name=u -c user.email=u@x commit -qm base "
      "&& touch a.txt");  // a touched file with the same content is not a change
   Repo repo = open_repo(tmp.path());
   const Snapshot s = snapshot(repo, false, "test\n");
@@ -86,8 +89,9 @@ void make_repo(const std::string& r, const std::string& setup) {
 TEST_CASE("a snapshot's tree is the one git writes after adding the working tree", "[snapshot]") {
   fs::TempDir tmp;
   const std::string r = tmp.path().string();
-  make_repo(r, "mkdir -p a/b/c d e x && for f in a/1 a/b/2 a/b/c/3 d/4 e/5 x/6 top 'sp ace' a.b; do echo $f > \"$f\"; done "
-               "&& printf '#!/bin/sh\\n' > run.sh && ln -s a/1 link");
+  make_repo(r,
+            "mkdir -p a/b/c d e x && for f in a/1 a/b/2 a/b/c/3 d/4 e/5 x/6 top 'sp ace' a.b; do echo $f > \"$f\"; done "
+            "&& printf '#!/bin/sh\\n' > run.sh && ln -s a/1 link");
   const std::string unchanged = snapshot_tree(r);
   CHECK(unchanged == sh("git -C " + r + " rev-parse HEAD^{tree}"));
 
@@ -112,12 +116,14 @@ TEST_CASE("a snapshot's tree is the one git writes after adding the working tree
     CHECK(snapshot_tree(r) == git_tree_of_worktree(r));
   }
   SECTION("a file whose edit keeps its size and time is still seen (racy clean)") {
-    sh("cd " + r + " && printf 'd/5\\n' > d/4.tmp && touch -r d/4 d/4.tmp && mv d/4.tmp d/4 && git update-index --refresh >/dev/null; "
+    sh("cd " + r +
+       " && printf 'd/5\\n' > d/4.tmp && touch -r d/4 d/4.tmp && mv d/4.tmp d/4 && git update-index --refresh >/dev/null; "
        "printf 'D/4\\n' > d/4.new && touch -r d/4 d/4.new && mv d/4.new d/4");
     CHECK(snapshot_tree(r) == git_tree_of_worktree(r));
   }
   SECTION("core.fileMode false: the executable bit of the file system is not trusted") {
-    sh("cd " + r + " && chmod +x run.sh && git add run.sh && git config core.fileMode false "
+    sh("cd " + r +
+       " && chmod +x run.sh && git add run.sh && git config core.fileMode false "
        "&& chmod -x run.sh && chmod +x top && echo more >> top && echo more >> run.sh");
     const std::string tree = snapshot_tree(r);
     CHECK(tree == git_tree_of_worktree(r));
@@ -172,7 +178,8 @@ TEST_CASE("a snapshot in a linked worktree reads that worktree's index", "[snaps
   fs::TempDir tmp;
   const std::string r = tmp.path().string() + "/main", w = tmp.path().string() + "/linked";
   make_repo(r, "echo a > a");
-  sh("cd " + r + " && git worktree add -q " + w + " -b other && cd " + w + " && echo b > b && git add b && "
+  sh("cd " + r + " && git worktree add -q " + w + " -b other && cd " + w +
+     " && echo b > b && git add b && "
      "git -c user.name=u -c user.email=u@x commit -qm b && echo changed > b");
   const std::string tree = snapshot_tree(w);
   CHECK(tree == git_tree_of_worktree(w));

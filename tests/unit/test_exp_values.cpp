@@ -89,8 +89,8 @@ TEST_CASE("JSON params files are overridden too", "[values]") {
 }
 
 TEST_CASE("Python's NaN and Infinity in a JSON file are read per value, the rest kept", "[values]") {
-  const FlatValues v = read_values("{\"acc\": 0.9, \"loss\": NaN, \"up\": Infinity, \"down\": -Infinity, \"s\": \"NaN in a string\", \"l\": [NaN, 1]}",
-                                   "metrics.json");
+  const FlatValues v = read_values(
+      "{\"acc\": 0.9, \"loss\": NaN, \"up\": Infinity, \"down\": -Infinity, \"s\": \"NaN in a string\", \"l\": [NaN, 1]}", "metrics.json");
   CHECK(v.at("acc") == 0.9);
   CHECK(v.at("loss") == "NaN");
   CHECK(v.at("up") == "Infinity");

@@ -55,7 +55,8 @@ void expect_corrupt(std::string bytes, const std::string& what) {
 TEST_CASE("index versions 2, 3 and 4 read as git lists them", "[git][index]") {
   fs::TempDir tmp;
   const std::string r = tmp.path().string();
-  sh("git init -q " + r + " && cd " + r + " && mkdir -p src/deep && echo a > src/a.py && echo b > src/deep/b.py && echo c > c "
+  sh("git init -q " + r + " && cd " + r +
+     " && mkdir -p src/deep && echo a > src/a.py && echo b > src/deep/b.py && echo c > c "
      "&& printf '#!/bin/sh\\n' > x.sh && chmod +x x.sh && ln -s c link && git add -A");
   for (const char* version : {"2", "3", "4"}) {
     INFO("version " << version);
@@ -77,7 +78,8 @@ TEST_CASE("index versions 2, 3 and 4 read as git lists them", "[git][index]") {
 TEST_CASE("the cached trees of the index are the trees git wrote", "[git][index]") {
   fs::TempDir tmp;
   const std::string r = tmp.path().string();
-  sh("git init -q " + r + " && cd " + r + " && mkdir -p a/b d && echo 1 > a/b/f && echo 2 > a/g && echo 3 > d/h && echo 4 > top "
+  sh("git init -q " + r + " && cd " + r +
+     " && mkdir -p a/b d && echo 1 > a/b/f && echo 2 > a/g && echo 3 > d/h && echo 4 > top "
      "&& git add -A && git write-tree >/dev/null");
   const IndexFile index = parse_index(index_bytes(r));
   REQUIRE(index.trees.size() == 4);

@@ -85,7 +85,8 @@ TEST_CASE("fetch_tree reads a ref from a local repository without checkout", "[g
   Identity id;
   fs::TempDir tmp;
   const std::string r = (tmp.path() / "src").string();
-  sh("git init -q " + r + " && cd " + r + " && printf 'x' > f && chmod +x f && ln -s f l && git add . && git commit -qm a && git tag v1 && "
+  sh("git init -q " + r + " && cd " + r +
+     " && printf 'x' > f && chmod +x f && ln -s f l && git add . && git commit -qm a && git tag v1 && "
      "echo y > g && git add g && git commit -qm b");
   const auto t = git::fetch_tree("file://" + r, "v1", tmp.path() / "w1");
   CHECK(t.commit == sh("git -C " + r + " rev-parse v1"));

@@ -44,7 +44,8 @@ TEST_CASE("package spec: entries by kind, normalised paths, errors with file:lin
   code: [src/]
   docs: README.md
   metadata: {n: 3, ok: true, s: "3"}
-)", "mlops.yaml", "/p");
+)",
+                            "mlops.yaml", "/p");
   REQUIRE(s.entries.size() == 3);
   CHECK(s.entries[0].kind == "weight");
   CHECK(s.entries[0].path == "models/m.bin");

@@ -153,8 +153,9 @@ struct Fixture {
     code = layer(store, code_tar, media::model_layer("code", true, ""), "src/");
     const std::string docs_tar = tar_entry("README.md", '0', k_readme) + tar_end();
     docs = layer(store, gzip(docs_tar), media::model_layer("doc", true, "gzip"), "README.md");
-    const nlohmann::json config_json{{"descriptor", {{"name", "demo"}}},
-                                     {"modelfs", {{"type", "layers"}, {"diffIds", {weights.digest, code.digest, "sha256:" + sha256_hex(docs_tar)}}}}};
+    const nlohmann::json config_json{
+        {"descriptor", {{"name", "demo"}}},
+        {"modelfs", {{"type", "layers"}, {"diffIds", {weights.digest, code.digest, "sha256:" + sha256_hex(docs_tar)}}}}};
     const std::string config = canonical(config_json);
     const Descriptor config_desc{media::model_config, store.put_blob(config), config.size(), {}, nlohmann::json::object()};
     const nlohmann::json manifest{{"schemaVersion", 2},
@@ -232,7 +233,8 @@ TEST_CASE("signing: PEM keys are the PKCS8 and SPKI forms openssl writes", "[pac
   CHECK(pub == key.public_key);
   CHECK(key_id(pub) == sha256_hex(from_hex(k_rfc8032_public)));
   // Line endings and surrounding blank lines of other tools are fine.
-  std::string crlf = "\r\n-----BEGIN PUBLIC KEY-----\r\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\r\n-----END PUBLIC KEY-----\r\n\r\n";
+  std::string crlf =
+      "\r\n-----BEGIN PUBLIC KEY-----\r\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\r\n-----END PUBLIC KEY-----\r\n\r\n";
   CHECK(parse_public_key_pem(crlf, "crlf") == pub);
 }
 
@@ -248,16 +250,25 @@ TEST_CASE("signing: malformed PEM keys are refused with the file named", "[packa
   CHECK(error_kind([&] { (void)parse_public_key_pem(k_rfc8032_private_pem, "/keys/k"); }, &msg) == ErrorKind::invalid_input);
   CHECK(msg.find("private key") != std::string::npos);
   // Bad base64, a truncated key, a key of another algorithm (X25519's OID), no END line.
-  CHECK(error_kind([&] { parse_private_key_pem("-----BEGIN PRIVATE KEY-----\nMC4CAQAw*QYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END PRIVATE KEY-----\n", "k", key); }) ==
-        ErrorKind::invalid_input);
-  CHECK(error_kind([&] { parse_private_key_pem("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMc\n-----END PRIVATE KEY-----\n", "k", key); }) ==
-        ErrorKind::invalid_input);
+  CHECK(error_kind([&] {
+          parse_private_key_pem(
+              "-----BEGIN PRIVATE KEY-----\nMC4CAQAw*QYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END PRIVATE KEY-----\n",
+              "k", key);
+        }) == ErrorKind::invalid_input);
+  CHECK(error_kind([&] {
+          parse_private_key_pem(
+              "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMc\n-----END PRIVATE KEY-----\n", "k",
+              key);
+        }) == ErrorKind::invalid_input);
   const std::string x25519 = "-----BEGIN PRIVATE KEY-----\n" +
-                             base64_encode(from_hex("302e020100300506032b656e04220420") + from_hex(k_rfc8032_seed)) + "\n-----END PRIVATE KEY-----\n";
+                             base64_encode(from_hex("302e020100300506032b656e04220420") + from_hex(k_rfc8032_seed)) +
+                             "\n-----END PRIVATE KEY-----\n";
   CHECK(error_kind([&] { parse_private_key_pem(x25519, "k", key); }, &msg) == ErrorKind::invalid_input);
   CHECK(msg.find("Ed25519") != std::string::npos);
-  CHECK(error_kind([&] { parse_private_key_pem("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n", "k", key); }) ==
-        ErrorKind::invalid_input);
+  CHECK(error_kind([&] {
+          parse_private_key_pem("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n", "k",
+                                key);
+        }) == ErrorKind::invalid_input);
 }
 
 TEST_CASE("signing: key generate writes a private key 0600 and a public key 0644 and never over a file", "[package][sign]") {
@@ -382,8 +393,8 @@ TEST_CASE("signing: a signed package verifies and the signature is a referrer wi
   const std::string sig_bytes = *base64_decode(env["signatures"][0]["sig"].get<std::string>());
   const std::string pae = dsse_pae("application/vnd.in-toto+json", *base64_decode(env["payload"].get<std::string>()));
   const PublicKey pub = load_public_key(k.public_key);
-  CHECK(crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig_bytes.data()), reinterpret_cast<const unsigned char*>(pae.data()),
-                                    pae.size(), pub.data()) == 0);
+  CHECK(crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig_bytes.data()),
+                                    reinterpret_cast<const unsigned char*>(pae.data()), pae.size(), pub.data()) == 0);
 }
 
 TEST_CASE("signing: signing again with the same key replaces the signature and other keys add theirs", "[package][sign]") {
@@ -534,7 +545,8 @@ TEST_CASE("signing: an unsigned package has no signature by the key", "[package]
   CHECK(r.problems == std::vector<std::string>{"no signature by key " + k.key_id});
   // A missing public key file is an error, not a verification problem.
   VerifyResult r2;
-  CHECK(error_kind([&] { verify_signature(fx.store, fx.store.resolve("demo:1"), fx.tmp.path() / "none.pub", r2); }) == ErrorKind::not_found);
+  CHECK(error_kind([&] { verify_signature(fx.store, fx.store.resolve("demo:1"), fx.tmp.path() / "none.pub", r2); }) ==
+        ErrorKind::not_found);
 }
 
 }  // namespace mlops::package

@@ -141,11 +141,13 @@ struct Fixture {
   void raw(const std::string& path, const std::string& data, int mode = 0644, const std::string& kind = "weight") {
     const std::string digest = store.put_blob(data);
     diff_ids.push_back(digest);
-    const nlohmann::json meta{{"name", path}, {"mode", mode}, {"uid", 0}, {"gid", 0}, {"size", data.size()}, {"mtime", "1970-01-01T00:00:00Z"}, {"typeflag", 48}};
-    layers.push_back({{"mediaType", media::model_layer(kind, false, "")},
-                      {"digest", digest},
-                      {"size", data.size()},
-                      {"annotations", {{annotation::filepath, path}, {annotation::title, path}, {annotation::file_metadata, meta.dump()}}}});
+    const nlohmann::json meta{
+        {"name", path}, {"mode", mode}, {"uid", 0}, {"gid", 0}, {"size", data.size()}, {"mtime", "1970-01-01T00:00:00Z"}, {"typeflag", 48}};
+    layers.push_back(
+        {{"mediaType", media::model_layer(kind, false, "")},
+         {"digest", digest},
+         {"size", data.size()},
+         {"annotations", {{annotation::filepath, path}, {annotation::title, path}, {annotation::file_metadata, meta.dump()}}}});
   }
   // `uncompressed`: the tar before compression, when `bytes` is compressed.
   void tar(const std::string& path, const std::string& bytes, const std::string& kind = "code", const std::string& compression = "",
@@ -158,7 +160,8 @@ struct Fixture {
                       {"annotations", {{annotation::filepath, path}, {annotation::title, path}}}});
   }
   std::string publish(const std::string& ref = "demo:1") {
-    const std::string config_text = canonical({{"descriptor", {{"name", "demo"}}}, {"modelfs", {{"type", "layers"}, {"diffIds", diff_ids}}}});
+    const std::string config_text =
+        canonical({{"descriptor", {{"name", "demo"}}}, {"modelfs", {{"type", "layers"}, {"diffIds", diff_ids}}}});
     const std::string config = store.put_blob(config_text);
     const nlohmann::json manifest{{"schemaVersion", 2},
                                   {"mediaType", media::manifest},
@@ -197,7 +200,7 @@ struct Fixture {
 
 std::string read(const stdfs::path& p) { return fs::read_file(p); }
 unsigned mode_of(const stdfs::path& p) {
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::lstat(p.c_str(), &st) == 0);
   return st.st_mode & 07777;
 }
@@ -217,7 +220,10 @@ TEST_CASE("safe_entry_path normalises harmless names and refuses the rest", "[pa
   }
   CHECK(printable("a\x1b[31mb\\") == "a\\x1b[31mb\\x5c");
   // Bytes that are not UTF-8, and C1 controls, are escaped; UTF-8 text is kept.
-  CHECK(printable("donn\xc3\xa9" "es \xe6\x97\xa5") == "donn\xc3\xa9" "es \xe6\x97\xa5");
+  CHECK(printable("donn\xc3\xa9"
+                  "es \xe6\x97\xa5") ==
+        "donn\xc3\xa9"
+        "es \xe6\x97\xa5");
   CHECK(printable("bad\xff\xfe") == "bad\\xff\\xfe");
   CHECK(printable("csi\xc2\x9b") == "csi\\xc2\\x9b");
   CHECK(printable("\xe6\x97") == "\\xe6\\x97");
@@ -226,7 +232,9 @@ TEST_CASE("safe_entry_path normalises harmless names and refuses the rest", "[pa
 TEST_CASE("valid_utf8 takes UTF-8 and nothing else", "[package]") {
   CHECK(valid_utf8(""));
   CHECK(valid_utf8("plain"));
-  CHECK(valid_utf8("donn\xc3\xa9" "es \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80"));
+  CHECK(
+      valid_utf8("donn\xc3\xa9"
+                 "es \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80"));
   for (const char* bad : {"\xff", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe6\x97", "\x80"}) {
     INFO(printable(bad));
     CHECK_FALSE(valid_utf8(bad));
@@ -241,8 +249,8 @@ TEST_CASE("unpack restores files, directories, symlinks and the executable bit",
   fx.raw("models/config.json", "{}", 0644, "weight.config");
   fx.raw("run.sh", "#!/bin/sh\n", 0755, "code");
   fx.raw("README.md", "# demo\n", 0644, "doc");
-  fx.tar("src", ustar({tdir("src/"), tdir("src/pkg/"), tfile("src/pkg/__init__.py", "print(1)\n"), tfile("src/tool.sh", "#!/bin/sh\n", 04755),
-                       tlink("src/link.py", "pkg/__init__.py")}));
+  fx.tar("src", ustar({tdir("src/"), tdir("src/pkg/"), tfile("src/pkg/__init__.py", "print(1)\n"),
+                       tfile("src/tool.sh", "#!/bin/sh\n", 04755), tlink("src/link.py", "pkg/__init__.py")}));
   fx.publish();
   const auto r = fx.unpack();
   CHECK(r.files == 7);
@@ -284,7 +292,8 @@ TEST_CASE("filters select layers by kind and entries by glob", "[package][unpack
   fx.raw("models/config.json", "{}", 0644, "weight.config");
   fx.raw("README.md", "# demo\n", 0644, "doc");
   fx.raw("data/train.csv", "x\n", 0644, "dataset");
-  fx.tar("src", ustar({tdir("src/"), tdir("src/pkg/"), tfile("src/pkg/__init__.py", "print(1)\n"), tfile("src/main.py", "main\n"), tfile("src/notes.txt", "n")}));
+  fx.tar("src", ustar({tdir("src/"), tdir("src/pkg/"), tfile("src/pkg/__init__.py", "print(1)\n"), tfile("src/main.py", "main\n"),
+                       tfile("src/notes.txt", "n")}));
   fx.publish();
   SECTION("model") { CHECK(fx.unpack({"model"}).paths == std::vector<std::string>{"models/config.json", "models/model.bin"}); }
   SECTION("docs and datasets") { CHECK(fx.unpack({"docs", "datasets"}).paths == std::vector<std::string>{"README.md", "data/train.csv"}); }
@@ -370,9 +379,7 @@ TEST_CASE("hostile tar layers are refused and write nothing", "[package][unpack]
     bytes = ustar({tlink("a", "b/x"), tlink("b", "a/y")});
     message = "loop";
   }
-  SECTION("file written through a symlink of the package") {
-    bytes = ustar({tlink("src", "../outside"), tfile("src/evil", "x")});
-  }
+  SECTION("file written through a symlink of the package") { bytes = ustar({tlink("src", "../outside"), tfile("src/evil", "x")}); }
   SECTION("file below a symlink of the package, link second") {
     bytes = ustar({tfile("src/evil", "x"), tlink("src", ".")});
     message = "twice";
@@ -405,9 +412,7 @@ TEST_CASE("hostile tar layers are refused and write nothing", "[package][unpack]
     bytes = ustar({tfile("a", "1"), tfile("a", "2")});
     message = "twice";
   }
-  SECTION("not a tar at all") {
-    bytes = std::string(700, 'z');
-  }
+  SECTION("not a tar at all") { bytes = std::string(700, 'z'); }
   SECTION("a compressed layer whose entries add up to more than 1024 times its size") {
     bytes = test_gzip(ustar({TarEntry{"src/huge.bin", '0', "", "", 0644, std::uint64_t{4} << 30}}, false));
     fx.tar("src", bytes, "code", "gzip", "");
@@ -552,7 +557,8 @@ TEST_CASE("export then import gives the same package and its signature", "[packa
   CHECK(read(tarball) == first);  // deterministic
   CHECK(first.find("unrelated") == std::string::npos);
   std::size_t temp_files = 0;
-  for (const auto& e : stdfs::directory_iterator(fx.tmp.path())) temp_files += e.path().filename().string().find(".tmp-") != std::string::npos;
+  for (const auto& e : stdfs::directory_iterator(fx.tmp.path()))
+    temp_files += e.path().filename().string().find(".tmp-") != std::string::npos;
   CHECK(temp_files == 0);
 
   Store other(fx.tmp.path() / "other");
@@ -615,8 +621,8 @@ TEST_CASE("hostile tarballs are refused and leave the index alone", "[package][t
   const std::string manifest = fx.store.read_blob(digest);
   const std::string config_digest = nlohmann::json::parse(manifest)["config"]["digest"];
   const std::string layer_digest = fx.layers[0]["digest"];
-  const std::string index = R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + digest +
-                            R"(","size":)" + std::to_string(manifest.size()) +
+  const std::string index = R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+                            digest + R"(","size":)" + std::to_string(manifest.size()) +
                             R"(,"annotations":{"org.opencontainers.image.ref.name":"demo:1"}}]})";
   auto blob = [&](const std::string& d) { return tfile("blobs/sha256/" + std::string(digest_hex(d)), read(fx.store.blob_path(d))); };
   const TarEntry layout = tfile("oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
@@ -715,8 +721,9 @@ TEST_CASE("import: blobs before index.json take a second pass; a pipe cannot giv
   const std::string manifest = fx.store.read_blob(digest);
   const auto m = nlohmann::json::parse(manifest);
   auto blob = [&](const std::string& d) { return tfile("blobs/sha256/" + std::string(digest_hex(d)), read(fx.store.blob_path(d))); };
-  const std::string index = R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + digest +
-                            R"(","size":)" + std::to_string(manifest.size()) + R"(,"annotations":{"org.opencontainers.image.ref.name":"demo:1"}}]})";
+  const std::string index = R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+                            digest + R"(","size":)" + std::to_string(manifest.size()) +
+                            R"(,"annotations":{"org.opencontainers.image.ref.name":"demo:1"}}]})";
   // The layer first, then the manifest and config, index.json last.
   const std::string bytes = ustar({blob(m["layers"][0]["digest"]), blob(digest), blob(m["config"]["digest"]),
                                    tfile("oci-layout", R"({"imageLayoutVersion":"1.0.0"})"), tfile("index.json", index)});

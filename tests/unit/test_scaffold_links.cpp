@@ -13,8 +13,7 @@ using namespace mlops::scaffold;
 namespace {
 
 // A project with the given links and files (paths relative to the root).
-ProjectEntries project(std::initializer_list<std::pair<const char*, const char*>> links,
-                       std::initializer_list<const char*> files = {}) {
+ProjectEntries project(std::initializer_list<std::pair<const char*, const char*>> links, std::initializer_list<const char*> files = {}) {
   ProjectEntries e;
   for (const auto& [path, target] : links) {
     e.links[path] = target;
@@ -32,8 +31,13 @@ bool inside(const ProjectEntries& e, const std::string& link) { return !link_pro
 }  // namespace
 
 TEST_CASE("links to files, directories and dangling names inside the project are fine", "[links]") {
-  const auto e = project({{"GUIDE.md", "docs/guide.md"}, {"docs/base.yaml", "../config/base.yaml"}, {"documentation", "docs"},
-                          {"self", "."}, {"later", "docs/not-yet.md"}, {"up", "docs/.."}, {"trailing", "docs/"}},
+  const auto e = project({{"GUIDE.md", "docs/guide.md"},
+                          {"docs/base.yaml", "../config/base.yaml"},
+                          {"documentation", "docs"},
+                          {"self", "."},
+                          {"later", "docs/not-yet.md"},
+                          {"up", "docs/.."},
+                          {"trailing", "docs/"}},
                          {"docs/guide.md", "config/base.yaml"});
   for (const char* l : {"GUIDE.md", "docs/base.yaml", "documentation", "self", "later", "up", "trailing"}) {
     INFO(l);
@@ -42,8 +46,7 @@ TEST_CASE("links to files, directories and dangling names inside the project are
 }
 
 TEST_CASE("links leaving the project root, absolute or empty are outside", "[links]") {
-  auto e = project({{"a", "../x"}, {"sub/b", "../../x"}, {"c", "/etc/passwd"}, {"d", ""}, {"e", "sub/../../x"}},
-                   {"sub/f"});
+  auto e = project({{"a", "../x"}, {"sub/b", "../../x"}, {"c", "/etc/passwd"}, {"d", ""}, {"e", "sub/../../x"}}, {"sub/f"});
   e.links["nul"] = std::string("nul\0/../../x", 12);  // symlink(2) would see "nul", a loop
   e.links["esc"] = "f\x1b[2K";
   for (const char* l : {"a", "sub/b", "c", "d", "e", "nul", "esc"}) {
@@ -78,8 +81,8 @@ TEST_CASE("loops, too many hops and paths through missing names or files cannot 
   }
   e = project({{"l0", "l1"}});
   for (int i = 1; i < 45; ++i) e.links["l" + std::to_string(i)] = "l" + std::to_string(i + 1);
-  CHECK_FALSE(inside(e, "l0"));   // 45 links in a row
-  CHECK(inside(e, "l30"));        // 15
+  CHECK_FALSE(inside(e, "l0"));  // 45 links in a row
+  CHECK(inside(e, "l30"));       // 15
 
   e = project({{"through-missing", "nowhere/../.."}, {"through-file", "f/.."}, {"missing-dir", "nowhere/x"}}, {"f"});
   for (const char* l : {"through-missing", "through-file", "missing-dir"}) {

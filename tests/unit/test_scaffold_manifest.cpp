@@ -72,7 +72,8 @@ hooks:
 }
 
 TEST_CASE("manifest errors carry file and line", "[manifest]") {
-  CHECK(error_of("name: x\nquestions:\n  - name: a\n    type: float\n") == "t.yaml:4: unknown question type 'float' (string, int, bool, choice, multichoice)");
+  CHECK(error_of("name: x\nquestions:\n  - name: a\n    type: float\n") ==
+        "t.yaml:4: unknown question type 'float' (string, int, bool, choice, multichoice)");
   CHECK(error_of("name: x\nfiels: y\n").rfind("t.yaml:2: unknown key 'fiels'", 0) == 0);
   CHECK(error_of("name: [unclosed\n").rfind("t.yaml:", 0) == 0);
   CHECK(error_of("version: 1\n") == "t.yaml:1: the manifest has no 'name'");
@@ -88,6 +89,7 @@ TEST_CASE("manifests that could escape or confuse are refused", "[manifest]") {
   CHECK(error_of("name: x\nquestions:\n  - name: dir_name\n").find("reserved") != std::string::npos);
   CHECK(error_of("name: x\nquestions:\n  - name: a\n    validate: {regex: '('}\n").find("invalid regex") != std::string::npos);
   CHECK(error_of("name: x\nquestions:\n  - name: c\n    type: choice\n").find("needs 'choices'") != std::string::npos);
-  CHECK(error_of("name: x\nquestions:\n  - {name: fw, type: choice, choices: [a]}\n  - name: fw_is_a\n").find("clashes") != std::string::npos);
+  CHECK(error_of("name: x\nquestions:\n  - {name: fw, type: choice, choices: [a]}\n  - name: fw_is_a\n").find("clashes") !=
+        std::string::npos);
   CHECK(error_of("name: Bad Name\n").find("must match") != std::string::npos);
 }

@@ -149,8 +149,8 @@ TEST_CASE("section nesting is limited, also after a set-delimiter tag", "[render
     return s;
   };
   CHECK(r.render(nested("{{", "}}", 64), "f") == "x");
-  for (const std::string& text : {nested("{{", "}}", 65), "{{=<% %>=}}" + nested("<%", "%>", 200),
-                                  "{{= | | =}}" + nested("|", "|", 100), "{{=<% %>=}}<%={{ }}=%>" + nested("{{", "}}", 100)}) {
+  for (const std::string& text : {nested("{{", "}}", 65), "{{=<% %>=}}" + nested("<%", "%>", 200), "{{= | | =}}" + nested("|", "|", 100),
+                                  "{{=<% %>=}}<%={{ }}=%>" + nested("{{", "}}", 100)}) {
     INFO(text.substr(0, 40));
     try {
       r.render(text, "f");

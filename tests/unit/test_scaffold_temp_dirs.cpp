@@ -35,10 +35,10 @@ TEST_CASE("only temporary directories of dead owners in this pid namespace are r
     CHECK(name.rfind("x-" + std::to_string(::getpid()) + "-", 0) == 0);
     CHECK(name.find("-" + ns + "-") != std::string::npos);
 
-    stdfs::create_directory(dir / ("x-1-1-" + ns + "-AbCdEf"));          // pid 1 did not start at tick 1
-    stdfs::create_directory(dir / ("x-1-1-" + ns + "1-AbCdEf"));         // another namespace
-    stdfs::create_directory(dir / ("y-1-1-" + ns + "-AbCdEf"));          // another prefix
-    stdfs::create_directory(dir / "x-notapid-1-1-AbCdEf");               // not our name
+    stdfs::create_directory(dir / ("x-1-1-" + ns + "-AbCdEf"));   // pid 1 did not start at tick 1
+    stdfs::create_directory(dir / ("x-1-1-" + ns + "1-AbCdEf"));  // another namespace
+    stdfs::create_directory(dir / ("y-1-1-" + ns + "-AbCdEf"));   // another prefix
+    stdfs::create_directory(dir / "x-notapid-1-1-AbCdEf");        // not our name
     std::ofstream(dir / ("x-1-1-" + ns + "-AbCdEf") / "f") << "x";
     stdfs::create_directory_symlink(dir / ("y-1-1-" + ns + "-AbCdEf"), dir / ("x-2-1-" + ns + "-AbCdEf"));  // a link: left
 

@@ -12,14 +12,14 @@ namespace mlops {
 // What went wrong, from the caller's point of view. cli/exit_codes.cpp maps each kind to
 // the documented exit code; the library never decides exit codes itself.
 enum class ErrorKind {
-  usage,        // the request itself is malformed: bad flag value, missing answers
-  not_found,    // a named thing does not exist: template, run, file, ref
-  invalid_input,// input data is malformed or unsafe: manifest, answers, archive, path escape
-  conflict,     // doing it would overwrite or lose existing work (non-empty target, dirty tree)
-  io,           // the local filesystem refused: permission, disk full
-  remote,       // network or remote server failure
-  interrupted,  // SIGINT/SIGTERM arrived
-  internal,     // a bug or an environment problem we cannot describe better
+  usage,          // the request itself is malformed: bad flag value, missing answers
+  not_found,      // a named thing does not exist: template, run, file, ref
+  invalid_input,  // input data is malformed or unsafe: manifest, answers, archive, path escape
+  conflict,       // doing it would overwrite or lose existing work (non-empty target, dirty tree)
+  io,             // the local filesystem refused: permission, disk full
+  remote,         // network or remote server failure
+  interrupted,    // SIGINT/SIGTERM arrived
+  internal,       // a bug or an environment problem we cannot describe better
 };
 
 // The one error type of libmlops: a kind, a one-line message and an optional hint that says

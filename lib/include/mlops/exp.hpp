@@ -34,7 +34,7 @@ struct Artifact {
 };
 
 struct Run {
-  std::string id;      // ULID
+  std::string id;        // ULID
   std::string short_id;  // set by list_runs: the shortest prefix (8+) that names this run alone
   std::string name;
   std::string status;  // running, completed, failed, interrupted, crashed
@@ -106,10 +106,10 @@ MLOPS_API void log(const LogEntry& entry);
 // ---- reading ----
 
 struct ListOptions {
-  bool all = false;         // every run, not just those based on HEAD's recent history
-  std::string filter;       // the filter language (filter.hpp)
-  std::string sort;         // [-]FIELD; default: newest first
-  std::size_t limit = 0;    // 0 = no limit
+  bool all = false;                  // every run, not just those based on HEAD's recent history
+  std::string filter;                // the filter language (filter.hpp)
+  std::string sort;                  // [-]FIELD; default: newest first
+  std::size_t limit = 0;             // 0 = no limit
   std::vector<std::string> columns;  // fields to show (checked and resolved like the others)
 };
 
@@ -195,7 +195,7 @@ struct ValueDelta {
 struct RunDiff {
   std::string old_label, new_label;
   std::vector<ValueDelta> params, metrics;  // only keys that differ
-  std::string code_patch;                    // unified diff between the snapshots
+  std::string code_patch;                   // unified diff between the snapshots
 };
 // Two runs, or one run against the workspace (run_b empty).
 MLOPS_API RunDiff diff(const stdfs::path& cwd, const std::string& run_a, const std::string& run_b);

@@ -36,12 +36,12 @@ struct BuildOptions {
 };
 
 struct LayerResult {
-  std::string path;        // org.cncf.model.filepath
+  std::string path;  // org.cncf.model.filepath
   std::string media_type;
   std::string digest;
   std::uint64_t size = 0;
-  bool reused = false;     // the store had the blob already
-  bool cached = false;     // the digest came from the cache: the file was not read
+  bool reused = false;  // the store had the blob already
+  bool cached = false;  // the digest came from the cache: the file was not read
 };
 
 // A path of a listed directory the build left out, and the rule that did it:
@@ -52,29 +52,28 @@ struct ExcludedPath {
 };
 
 struct BuildResult {
-  std::string ref;     // NAME:TAG
-  std::string digest;  // of the manifest
+  std::string ref;         // NAME:TAG
+  std::string digest;      // of the manifest
   std::uint64_t size = 0;  // all blobs
   std::vector<LayerResult> layers;
   std::uint64_t bytes_read = 0;
   std::size_t new_blobs = 0;
-  std::vector<std::string> warnings;  // e.g. a model file that is not what --from-exp's run produced
+  std::vector<std::string> warnings;   // e.g. a model file that is not what --from-exp's run produced
   std::vector<ExcludedPath> excluded;  // in walk order, at most 10,000
 };
 
 struct BuildEvents {
   std::function<void(const std::string& line)> status;  // "packed src/ (tar)": lines for stderr with -v
-  ProgressObserver* progress = nullptr;                  // bytes hashed, as they go
+  ProgressObserver* progress = nullptr;                 // bytes hashed, as they go
 };
 
 // Reads the `package:` section of mlops.yaml under `project` (or above it).
-MLOPS_API BuildResult build(const stdfs::path& cwd, const stdfs::path& store, const BuildOptions& options,
-                            const BuildEvents& events = {});
+MLOPS_API BuildResult build(const stdfs::path& cwd, const stdfs::path& store, const BuildOptions& options, const BuildEvents& events = {});
 
 // ---- the store ----
 
 struct PackageInfo {
-  std::string ref;     // NAME:TAG, or "" for an untagged manifest
+  std::string ref;  // NAME:TAG, or "" for an untagged manifest
   std::string digest;
   std::uint64_t size = 0;  // manifest + config + layers
   std::string created;
@@ -114,7 +113,7 @@ struct VerifyResult {
   std::size_t blobs_checked = 0;
   std::uint64_t bytes_checked = 0;
   bool signature_checked = false;
-  std::string key_id;  // of the key that verified the signature
+  std::string key_id;                    // of the key that verified the signature
   std::vector<std::string> corrupt;      // digests whose store copy does not hold what it should
   std::vector<std::string> moved_aside;  // with `repair`: the corrupt blobs moved out of the way
 };
@@ -133,9 +132,9 @@ struct KeyPair {
 MLOPS_API KeyPair generate_key(const stdfs::path& path);
 
 struct SignResult {
-  std::string digest;      // of the referrer manifest holding the signature
+  std::string digest;  // of the referrer manifest holding the signature
   std::string key_id;
-  std::size_t files = 0;   // resources in the signed statement
+  std::size_t files = 0;  // resources in the signed statement
 };
 // Signs an in-toto statement (OpenSSF model-signing predicate) listing every file's sha256,
 // in a DSSE envelope inside a Sigstore bundle, stored as a referrer of REF.
@@ -156,8 +155,7 @@ struct UnpackResult {
 };
 // Writes REF's files into `dir`. Only regular files, directories and symlinks that stay
 // inside the package; every blob's digest is checked before a file is moved into place.
-MLOPS_API UnpackResult unpack(const stdfs::path& store, const std::string& ref, const stdfs::path& dir,
-                              const UnpackOptions& options);
+MLOPS_API UnpackResult unpack(const stdfs::path& store, const std::string& ref, const stdfs::path& dir, const UnpackOptions& options);
 
 // An OCI image layout tarball holding REF, its blobs and its signatures.
 MLOPS_API void export_tar(const stdfs::path& store, const std::string& ref, const stdfs::path& file, ProgressObserver* progress = nullptr);

@@ -148,8 +148,8 @@ struct AnswerSources {
   // unknown name in `set` is an error, in `file` only a warning (templates change).
   std::map<std::string, std::vector<std::string>> set;
   std::map<std::string, std::vector<std::string>> file;
-  bool use_defaults = false;                               // never ask when a default exists
-  Prompter* prompter = nullptr;                            // nullptr: no TTY, never ask
+  bool use_defaults = false;     // never ask when a default exists
+  Prompter* prompter = nullptr;  // nullptr: no TTY, never ask
 };
 
 // What an answers file (.mlops/answers.yaml) records about the template it came from.
@@ -185,9 +185,9 @@ MLOPS_API Answers resolve_answers(const Template& tpl, const Builtins& builtins,
 
 struct GenerateOptions {
   std::filesystem::path target;
-  bool force = false;   // allow a non-empty target; files the template writes are replaced
-  bool git = true;      // git init (or the enclosing repository) and a commit
-  bool trust = false;   // run the template's hooks
+  bool force = false;  // allow a non-empty target; files the template writes are replaced
+  bool git = true;     // git init (or the enclosing repository) and a commit
+  bool trust = false;  // run the template's hooks
 };
 
 struct GenerateResult {
@@ -198,14 +198,14 @@ struct GenerateResult {
   // left in place (mlops never deletes a user's file).
   std::vector<std::string> left;
   std::vector<std::string> hooks_skipped;
-  std::string git_commit;                // empty without git, or when nothing changed
-  bool git_unchanged = false;            // enclosing repository: it already had the files as generated
-  std::string git_hooks_commit;          // new repository: the second commit, with the post_generate hooks' changes
+  std::string git_commit;                  // empty without git, or when nothing changed
+  bool git_unchanged = false;              // enclosing repository: it already had the files as generated
+  std::string git_hooks_commit;            // new repository: the second commit, with the post_generate hooks' changes
   std::vector<std::string> hooks_changed;  // enclosing repository: what the post_generate hooks changed, not committed
-  std::string git_mode;                  // "new", "enclosing", "none"
+  std::string git_mode;                    // "new", "enclosing", "none"
   std::string git_author;
   bool git_identity_fallback = false;
-  std::string message_after;             // rendered
+  std::string message_after;  // rendered
 };
 
 // The checks generate() makes on the target before writing anything, for callers that want
@@ -213,8 +213,7 @@ struct GenerateResult {
 // directory (a directory holding only .git counts as empty) unless `force`.
 MLOPS_API void check_target(const std::filesystem::path& target, bool force);
 
-MLOPS_API GenerateResult generate(const Template& tpl, const Answers& answers, const Builtins& builtins,
-                        const GenerateOptions& options);
+MLOPS_API GenerateResult generate(const Template& tpl, const Answers& answers, const Builtins& builtins, const GenerateOptions& options);
 
 // Where generate() records the template and answers, relative to the project.
 inline constexpr const char* k_answers_file = ".mlops/answers.yaml";
