@@ -6,7 +6,7 @@
 
 namespace mlops::cli {
 
-// The candidate closest to `word` by edit distance, if close enough to be a typo; else "".
+// The candidate closest to `word` (mlops::closest_names: a typo, or a prefix); else "".
 std::string closest(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace mlops::cli

@@ -10,7 +10,7 @@
 #include "exp/ulid.hpp"
 #include "git/refs_files.hpp"
 
-#include "core/did_you_mean.hpp"
+#include "mlops/did_you_mean.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
 

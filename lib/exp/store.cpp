@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exp/store.hpp"
 
-#include "core/did_you_mean.hpp"
+#include "mlops/did_you_mean.hpp"
 #include "core/json.hpp"
 #include "exp/record.hpp"
 #include "exp/record_check.hpp"

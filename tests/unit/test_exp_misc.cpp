@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/did_you_mean.hpp"
+#include "mlops/did_you_mean.hpp"
 #include "exp/live_log.hpp"
 #include "exp/names.hpp"
 #include "exp/record.hpp"
