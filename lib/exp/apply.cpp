@@ -45,13 +45,8 @@ std::vector<std::string> uncommitted(Repo& r) {
 
 // Untracked files at paths the snapshot has: a forced checkout overwrites them.
 std::vector<std::string> untracked_in_the_way(Repo& r, const std::string& snapshot) {
-  const git_oid id = parse_oid(snapshot);
-  git_commit* c = nullptr;
-  check(git_commit_lookup(&c, r.get(), &id), "cannot read snapshot " + snapshot);
-  CommitPtr commit(c);
-  git_tree* t = nullptr;
-  check(git_commit_tree(&t, c), "cannot read the tree of snapshot " + snapshot);
-  TreePtr tree(t);
+  const TreePtr tree = commit_tree(r, snapshot, "snapshot " + snapshot);
+  git_tree* t = tree.get();
   std::vector<std::string> out;
   for (auto& path : untracked_files(r)) {
     git_tree_entry* te = nullptr;
@@ -149,14 +144,8 @@ void save_file(const stdfs::path& path, const stdfs::path& saved, bool link = tr
 // untracked files with other content: the checkout replaces them (libgit2 overwrites ignored
 // files even in SAFE mode), and neither a commit nor a stash holds them.
 std::vector<std::string> ignored_the_snapshot_replaces(Repo& r, const std::string& snapshot) {
-  const git_oid id = parse_oid(snapshot);
-  git_commit* c = nullptr;
-  check(git_commit_lookup(&c, r.get(), &id), "cannot read snapshot " + snapshot);
-  CommitPtr commit(c);
-  git_tree* t = nullptr;
-  check(git_commit_tree(&t, c), "cannot read the tree of snapshot " + snapshot);
   std::vector<std::pair<TreePtr, std::string>> pending;  // a stack, not recursion: trees may be deep
-  pending.emplace_back(TreePtr(t), "");
+  pending.emplace_back(commit_tree(r, snapshot, "snapshot " + snapshot), "");
   std::vector<std::string> present;
   std::map<std::string, git_oid> ids;
   while (!pending.empty()) {
@@ -192,13 +181,8 @@ std::vector<std::string> ignored_the_snapshot_replaces(Repo& r, const std::strin
 // ('evil/model.bin') leaves it through 'evil -> ..', and a pulled record chooses both. Checked
 // before anything is written.
 void check_no_symlink_on_the_way(Repo& r, const std::string& snapshot, const std::string& path, const std::string& run_name) {
-  const git_oid id = parse_oid(snapshot);
-  git_commit* c = nullptr;
-  check(git_commit_lookup(&c, r.get(), &id), "cannot read snapshot " + snapshot);
-  CommitPtr commit(c);
-  git_tree* t = nullptr;
-  check(git_commit_tree(&t, c), "cannot read the tree of snapshot " + snapshot);
-  TreePtr tree(t);
+  const TreePtr tree = commit_tree(r, snapshot, "snapshot " + snapshot);
+  git_tree* t = tree.get();
   const stdfs::path rel = stdfs::path(path).lexically_normal();
   stdfs::path prefix;
   for (auto it = rel.begin(); it != rel.end() && std::next(it) != rel.end(); ++it) {

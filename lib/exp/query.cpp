@@ -10,9 +10,9 @@
 #include "exp/ulid.hpp"
 #include "git/refs_files.hpp"
 
-#include "mlops/did_you_mean.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
+#include "mlops/did_you_mean.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "exp/store.hpp"
 
-#include "mlops/did_you_mean.hpp"
 #include "core/json.hpp"
 #include "exp/record.hpp"
 #include "exp/record_check.hpp"
 #include "git/repo.hpp"
+#include "mlops/did_you_mean.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -229,13 +229,23 @@ std::string write_run_commit(Repo& r, const Run& run, const RunFiles& files, con
   return oid_hex(id);
 }
 
+TreePtr commit_tree(Repo& r, const std::string& commit, const std::string& what) {
+  const git_oid id = parse_oid(commit);
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, r.get(), &id), "cannot read " + what);
+  CommitPtr owner(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, c), "cannot read the tree of " + what);
+  return TreePtr(t);
+}
+
 std::string rewrite_run_json(Repo& r, const std::string& commit, const Run& run) {
   const git_oid id = parse_oid(commit);
   git_commit* c = nullptr;
   check(git_commit_lookup(&c, r.get(), &id), "cannot read run commit " + commit);
   CommitPtr owner(c);
   git_tree* t = nullptr;
-  check(git_commit_tree(&t, c), "cannot read run tree " + commit);
+  check(git_commit_tree(&t, c), "cannot read the tree of run commit " + commit);
   TreePtr tree_owner(t);
   git_treebuilder* raw = nullptr;
   check(git_treebuilder_new(&raw, r.get(), t), "cannot build a tree");
@@ -365,13 +375,8 @@ std::vector<RefEntry> list_run_refs(Repo& r) {
 }
 
 std::optional<std::string> read_run_file(Repo& r, const std::string& commit, const std::string& path, std::uint64_t limit) {
-  const git_oid id = parse_oid(commit);
-  git_commit* c = nullptr;
-  check(git_commit_lookup(&c, r.get(), &id), "cannot read run commit " + commit);
-  CommitPtr owner(c);
-  git_tree* t = nullptr;
-  check(git_commit_tree(&t, c), "cannot read run tree " + commit);
-  TreePtr tree(t);
+  const TreePtr tree = commit_tree(r, commit, "run commit " + commit);
+  git_tree* t = tree.get();
   git_tree_entry* e = nullptr;
   if (git_tree_entry_bypath(&e, t, path.c_str()) != 0) return std::nullopt;
   TreeEntryPtr entry(e);

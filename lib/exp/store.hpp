@@ -86,6 +86,8 @@ struct RunFiles {
 // `previous` (the "running" record it replaces) becomes a second parent, so the final
 // record is a fast-forward of anything pushed while the run was going.
 std::string write_run_commit(Repo& r, const Run& run, const RunFiles& files, const std::string& previous = {});
+// The tree of a commit given by its hex id; `what` names it in errors ("snapshot X").
+git::TreePtr commit_tree(Repo& r, const std::string& commit, const std::string& what);
 // An annotation: a child of `commit` with the same tree except run.json, so that remotes
 // that have `commit` take it as a fast-forward.
 std::string rewrite_run_json(Repo& r, const std::string& commit, const Run& run);

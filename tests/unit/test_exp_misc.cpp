@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "mlops/did_you_mean.hpp"
 #include "exp/live_log.hpp"
 #include "exp/names.hpp"
 #include "exp/record.hpp"
 #include "exp/record_check.hpp"
 #include "exp/ulid.hpp"
+#include "mlops/did_you_mean.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
