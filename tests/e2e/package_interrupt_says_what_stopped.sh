@@ -28,6 +28,11 @@ for _ in 1 2 3; do
     kill -CONT "$pid"
     interrupted=yes
   fi
+  # script(1) stops itself when it sees its child stopped and waits for a SIGCONT that no
+  # terminal will send here: keep continuing it until it has exited (without this the test
+  # hung now and then, script stopped beside an exited build).
+  (while kill -CONT "$runner" 2>/dev/null; do sleep 0.1; done) &
+  KILL_ON_EXIT+=("$!")
   wait "$runner" || true
   [ -z "$interrupted" ] || break
 done
