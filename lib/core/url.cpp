@@ -56,6 +56,8 @@ std::string redact_query(std::string_view url) {
 }  // namespace
 
 std::string redact_url(std::string_view url) {
+  // Not a URL (a directory, "git@host:repo"): left as it is, a '?' in a path included.
+  if (url.find("://") == std::string_view::npos) return std::string(url);
   auto [b, e] = userinfo(url);
   if (b == std::string_view::npos) return redact_query(url);
   return std::string(url.substr(0, b)) + "***@" + redact_query(url.substr(e));

@@ -22,6 +22,7 @@ TEST_CASE("URLs lose their credentials", "[core]") {
   CHECK(redact_url("https://u:pa/ss@host/x.git") == "https://***@host/x.git");
   CHECK(redact_url("https://u:pa/ss") == "https://***@/ss");
   CHECK(redact_url("https://host:8443/x@y") == "https://host:8443/x@y");
+  CHECK(redact_url("888a/./b/..2?c") == "888a/./b/..2?c");  // a path, not a URL (found by fuzz_template_spec)
   CHECK(redact_urls_in("malformed URL 'https://user:p@ss@host:1/x.git' (see http://u:p@h/)") ==
         "malformed URL 'https://***@host:1/x.git' (see http://***@h/)");
   CHECK(redact_urls_in("no url here: a://") == "no url here: a://");
