@@ -6,11 +6,22 @@
 namespace mlops {
 namespace {
 
+// Where the authority starts when `url` begins with a scheme and "://" (RFC 3986: a letter,
+// then letters, digits, '+', '-', '.'), else npos: a "://" further on is not a URL's.
+size_t authority_start(std::string_view url) {
+  if (url.empty() || std::isalpha(static_cast<unsigned char>(url[0])) == 0) return std::string_view::npos;
+  for (size_t i = 1; i < url.size(); ++i) {
+    const char c = url[i];
+    if (c == ':') return url.substr(i, 3) == "://" ? i + 3 : std::string_view::npos;
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '+' && c != '-' && c != '.') return std::string_view::npos;
+  }
+  return std::string_view::npos;
+}
+
 // [begin, end) of the "user:password@" part of a scheme://authority URL, or npos.
 std::pair<size_t, size_t> userinfo(std::string_view url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return {std::string_view::npos, 0};
-  const size_t start = scheme + 3;
+  const size_t start = authority_start(url);
+  if (start == std::string_view::npos) return {std::string_view::npos, 0};
   const size_t authority_end = url.find_first_of("/?#", start);
   const std::string_view authority =
       url.substr(start, authority_end == std::string_view::npos ? std::string_view::npos : authority_end - start);
@@ -57,7 +68,7 @@ std::string redact_query(std::string_view url) {
 
 std::string redact_url(std::string_view url) {
   // Not a URL (a directory, "git@host:repo"): left as it is, a '?' in a path included.
-  if (url.find("://") == std::string_view::npos) return std::string(url);
+  if (authority_start(url) == std::string_view::npos) return std::string(url);
   auto [b, e] = userinfo(url);
   if (b == std::string_view::npos) return redact_query(url);
   return std::string(url.substr(0, b)) + "***@" + redact_query(url.substr(e));
@@ -84,9 +95,14 @@ std::string redact_urls_in(std::string_view text) {
 }
 
 std::string strip_url_credentials(std::string_view url) {
-  auto [b, e] = userinfo(url);
-  if (b == std::string_view::npos) return std::string(url);
-  return std::string(url.substr(0, b)) + std::string(url.substr(e));
+  // Until nothing reads as user information: after "a:b/c@d:e/f" loses "a:b/c@", "d:e" is
+  // the next candidate. Each pass removes at least one character.
+  std::string out(url);
+  for (;;) {
+    auto [b, e] = userinfo(out);
+    if (b == std::string_view::npos) return out;
+    out.erase(b, e - b);
+  }
 }
 
 }  // namespace mlops

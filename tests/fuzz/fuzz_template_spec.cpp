@@ -40,11 +40,16 @@ struct Parts {
   size_t userinfo_end = 0;  // start + index after the last '@' of the authority, or start
 };
 
-// RFC 3986 split of scheme://authority: the authority ends at the first '/', '?' or '#'.
+// RFC 3986 split of scheme://authority: the scheme is ALPHA *(ALPHA / DIGIT / "+" / "-" / ".")
+// at the very start; the authority ends at the first '/', '?' or '#'.
 Parts parts(std::string_view url) {
   Parts p;
   const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return p;
+  if (scheme == std::string_view::npos || scheme == 0) return p;
+  const std::string_view name = url.substr(0, scheme);
+  const std::string_view alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  if (alpha.find(name[0]) == std::string_view::npos) return p;
+  if (name.find_first_not_of(std::string(alpha) + "0123456789+-.") != std::string_view::npos) return p;
   p.has_scheme = true;
   p.start = scheme + 3;
   const size_t end = url.find_first_of("/?#", p.start);
