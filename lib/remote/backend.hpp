@@ -102,4 +102,17 @@ struct Options {
   unsigned jobs = 0;        // parallel transfers; 0: the default
 };
 
+// Where a remote is, parsed from a URL or a configured remote's URL by the scheme table
+// (lib/remote/schemes.cpp): `oci://HOST[:PORT]/PATH`, `s3://BUCKET/PREFIX`,
+// `http(s)://HOST[:PORT]/PATH`, `file:///PATH`. Repository names are appended to `path`
+// by the backend. Never holds credentials (a URL with user information is refused).
+struct Location {
+  std::string scheme;  // "oci", "s3", "http", "https", "file"
+  std::string host;    // HOST[:PORT]; the bucket for s3; empty for file
+  std::string path;    // base path or prefix, without leading or trailing '/'; absolute for file
+};
+
+// One entry of the scheme table: how to open a backend for a Location.
+using OpenBackend = std::unique_ptr<Backend> (*)(const Location& location, const Options& options);
+
 }  // namespace mlops::remote
