@@ -100,22 +100,8 @@ grep -q '^run-program=.*\bbash\b' "$TEST_DIR/comp" || { cat "$TEST_DIR/comp" >&2
 
 # ---- (2) a real interactive bash in tmux: words split at ':' and '=' by bash itself ----
 command -v tmux >/dev/null || skip "tmux not found: the interactive part cannot run (the _mlops checks passed)"
-export TMUX_TMPDIR="$TEST_DIR" && unset TMUX
-sock="mlops-test-$$"
-tmux_() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tmux_ kill-server 2>/dev/null || true; on_exit' EXIT
-tmux_ new-session -d -x 200 -y 50 -c "$TEST_DIR/repo" \
+tmux_shell "$TEST_DIR/repo" \
   "env -i PATH='$TEST_DIR/bin:/usr/bin:/bin' HOME='$HOME' MLOPS_HOME='$MLOPS_HOME' TERM=xterm PS1='$ ' LC_ALL=C.UTF-8 bash --norc --noprofile -i"
-screen_has() { # TEXT: wait up to 5 s for TEXT on the screen
-  local _
-  for _ in $(seq 50); do
-    tmux_ capture-pane -p >"$TEST_DIR/screen" 2>/dev/null || true
-    grep -qF -- "$1" "$TEST_DIR/screen" && return 0
-    sleep 0.1
-  done
-  cat "$TEST_DIR/screen" >&2
-  return 1
-}
 tmux_ send-keys "source '$comp_file'; echo sourced-ok" Enter
 screen_has "sourced-ok" || fail "sourcing the completion file in an interactive bash failed"
 tmux_ send-keys 'mlops exp show bra' Tab

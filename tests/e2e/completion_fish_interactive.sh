@@ -19,22 +19,8 @@ set -g fish_autosuggestion_enabled 0
 source '$MLOPS_SOURCE_DIR/completions/mlops.fish'
 echo fish-ready
 FISH
-export TMUX_TMPDIR="$TEST_DIR" && unset TMUX
-sock="mlops-test-$$"
-tmux_() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tmux_ kill-server 2>/dev/null || true; on_exit' EXIT
-tmux_ new-session -d -x 200 -y 50 -c "$TEST_DIR/repo" \
+tmux_shell "$TEST_DIR/repo" \
   "env -i PATH='$TEST_DIR/bin:/usr/bin:/bin' HOME='$HOME' MLOPS_HOME='$MLOPS_HOME' XDG_CONFIG_HOME='$TEST_DIR/fishconf' TERM=xterm LC_ALL=C.UTF-8 fish --no-config -i"
-screen_has() { # TEXT: wait up to 5 s for TEXT on the screen
-  local _
-  for _ in $(seq 50); do
-    tmux_ capture-pane -p >"$TEST_DIR/screen" 2>/dev/null || true
-    grep -qF -- "$1" "$TEST_DIR/screen" && return 0
-    sleep 0.1
-  done
-  cat "$TEST_DIR/screen" >&2
-  return 1
-}
 tmux_ send-keys "source '$TEST_DIR/init.fish'" Enter
 screen_has "fish-ready" || fail "fish did not load the completions"
 try() { # TYPED EXPECTED: Tab after TYPED shows EXPECTED on the command line

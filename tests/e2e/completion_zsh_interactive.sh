@@ -20,22 +20,8 @@ fpath=("$TEST_DIR/fpath" \$fpath)
 autoload -U compinit && compinit -u -d "$TEST_DIR/zcompdump"
 echo zsh-ready
 ZSHRC
-export TMUX_TMPDIR="$TEST_DIR" && unset TMUX
-sock="mlops-test-$$"
-tmux_() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tmux_ kill-server 2>/dev/null || true; on_exit' EXIT
-tmux_ new-session -d -x 200 -y 50 -c "$TEST_DIR/repo" \
+tmux_shell "$TEST_DIR/repo" \
   "env -i PATH='$TEST_DIR/bin:/usr/bin:/bin' HOME='$HOME' MLOPS_HOME='$MLOPS_HOME' ZDOTDIR='$TEST_DIR/zdot' TERM=xterm LC_ALL=C.UTF-8 zsh -f -i"
-screen_has() { # TEXT: wait up to 5 s for TEXT on the screen
-  local _
-  for _ in $(seq 50); do
-    tmux_ capture-pane -p >"$TEST_DIR/screen" 2>/dev/null || true
-    grep -qF -- "$1" "$TEST_DIR/screen" && return 0
-    sleep 0.1
-  done
-  cat "$TEST_DIR/screen" >&2
-  return 1
-}
 tmux_ send-keys "source '$TEST_DIR/zshrc'" Enter
 screen_has "zsh-ready" || fail "zsh did not start with compinit"
 try() { # TYPED EXPECTED: Tab after TYPED shows EXPECTED on the command line

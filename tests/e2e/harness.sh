@@ -267,3 +267,25 @@ YAML
     echo weights >models/best.pt
   )
 }
+
+# An interactive shell in a private tmux server, for completion tests. Skips the scenario
+# when tmux is missing. Usage: tmux_shell DIR 'env -i ... bash --norc -i'; then
+# `tmux_ send-keys ...` and `screen_has TEXT`.
+tmux_shell() { # DIR COMMAND
+  command -v tmux >/dev/null || skip "tmux not found: the interactive part cannot run"
+  export TMUX_TMPDIR="$TEST_DIR" && unset TMUX
+  TMUX_SOCKET="mlops-test-$$"
+  trap 'tmux_ kill-server 2>/dev/null || true; on_exit' EXIT
+  tmux_ new-session -d -x 200 -y 50 -c "$1" "$2"
+}
+tmux_() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
+screen_has() { # TEXT: wait up to 5 s for TEXT on the screen
+  local _
+  for _ in $(seq 50); do
+    tmux_ capture-pane -p >"$TEST_DIR/screen" 2>/dev/null || true
+    grep -qF -- "$1" "$TEST_DIR/screen" && return 0
+    sleep 0.1
+  done
+  cat "$TEST_DIR/screen" >&2
+  return 1
+}
