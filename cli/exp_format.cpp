@@ -22,9 +22,9 @@ std::string short_time(const std::string& rfc3339) {
   return rfc3339.substr(0, 10) + " " + rfc3339.substr(11, 5);
 }
 
-std::string delta(const std::optional<nlohmann::json>& a, const std::optional<nlohmann::json>& b) {
-  if (a && b && a->is_number() && b->is_number()) {
-    const double d = b->get<double>() - a->get<double>();
+std::string delta(const std::optional<JsonValue>& a, const std::optional<JsonValue>& b) {
+  if (a && b && (*a)->is_number() && (*b)->is_number()) {
+    const double d = (*b)->get<double>() - (*a)->get<double>();
     char buf[64];
     std::snprintf(buf, sizeof buf, "%+.6g", d);
     return buf;
@@ -86,7 +86,7 @@ std::vector<std::string> list_columns(const std::vector<exp::Run>& runs, const s
   std::vector<std::string> cols = {"short_id", "name", "status", "started"};
   std::set<std::string> params, metrics;
   for (const auto& r : runs) {
-    for (const auto& [k, _] : r.params.items()) params.insert(k);
+    for (const auto& [k, _] : r.params->items()) params.insert(k);
     for (const auto& [k, _] : r.metrics) metrics.insert(k);
   }
   auto varies = [&](const std::string& field) {
@@ -150,9 +150,9 @@ std::string show_text(const exp::Run& r, const Output& out, const std::string& s
   if (!r.note.empty()) info.push_back({"note", p(r.note)});
   if (!r.sweep.empty()) info.push_back({"sweep", p(r.sweep)});
   s += format_table(info, out, false);
-  if (!r.params.empty()) {
+  if (!r.params->empty()) {
     std::vector<std::vector<std::string>> rows{{"PARAM", "VALUE"}};
-    for (const auto& [k, v] : r.params.items()) rows.push_back({p(k), p(cell(v))});
+    for (const auto& [k, v] : r.params->items()) rows.push_back({p(k), p(cell(v))});
     s += "\n" + format_table(rows, out);
   }
   if (!r.metrics.empty()) {
@@ -181,7 +181,7 @@ void print_diff(const exp::RunDiff& d, Context& ctx, bool markdown, bool with_co
     auto p = [](std::string_view t) { return exp::printable(t); };
     std::vector<std::vector<std::string>> rows{{what, p(d.old_label), p(d.new_label), "CHANGE"}};
     for (const auto& v : deltas) {
-      rows.push_back({p(v.key), v.old_value ? p(cell(*v.old_value)) : "-", v.new_value ? p(cell(*v.new_value)) : "-",
+      rows.push_back({p(v.key), v.old_value ? p(cell(**v.old_value)) : "-", v.new_value ? p(cell(**v.new_value)) : "-",
                       delta(v.old_value, v.new_value)});
     }
     return rows;
@@ -191,8 +191,8 @@ void print_diff(const exp::RunDiff& d, Context& ctx, bool markdown, bool with_co
       nlohmann::json a = nlohmann::json::array();
       for (const auto& v : deltas) {
         a.push_back({{"key", v.key},
-                     {"old", v.old_value ? *v.old_value : nlohmann::json(nullptr)},
-                     {"new", v.new_value ? *v.new_value : nlohmann::json(nullptr)}});
+                     {"old", v.old_value ? **v.old_value : nlohmann::json(nullptr)},
+                     {"new", v.new_value ? **v.new_value : nlohmann::json(nullptr)}});
       }
       return a;
     };

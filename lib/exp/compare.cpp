@@ -118,13 +118,13 @@ RunDiff diff(const stdfs::path& cwd, const std::string& spec_a, const std::strin
     resolve_run(r, spec_b, &cb);
     const Run b = read_run(r, cb);
     d.new_label = b.name;
-    d.params = deltas(flat(a.params), flat(b.params));
+    d.params = deltas(flat(*a.params), flat(*b.params));
     d.metrics = deltas(metric_values(a), metric_values(b));
     TreePtr tb = tree_of(r, b.snapshot);
     check(git_diff_tree_to_tree(&raw, r.get(), ta.get(), tb.get(), &opts), "cannot diff the snapshots");
   } else {
     d.new_label = "workspace";
-    d.params = deltas(flat(a.params), declared_values(r, r.config.params, ""));
+    d.params = deltas(flat(*a.params), declared_values(r, r.config.params, ""));
     d.metrics = deltas(metric_values(a), numeric(declared_values(r, r.config.metrics, "")));
     check(git_diff_tree_to_workdir_with_index(&raw, r.get(), ta.get(), &opts), "cannot diff against the workspace");
   }

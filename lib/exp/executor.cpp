@@ -210,7 +210,7 @@ void finalize(Repo& r, Active& a, bool interrupted_run) {
   RunFiles files;
   LiveData live = read_live(job.live_dir);
   for (const auto& w : live.warnings) run.warnings.push_back(w);
-  for (const auto& [k, v] : live.params) run.params[k] = recordable(v);
+  for (const auto& [k, v] : live.params) (*run.params)[k] = recordable(v);
   for (const auto& [k, points] : live.series) {
     run.metrics[k] = summarize(points);
     files.series[k] = series_tsv(points);

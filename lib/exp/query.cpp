@@ -32,7 +32,7 @@ nlohmann::json to_json(const Run& r) {
   nlohmann::json j = run_json(r);  // with "schema", as every --json document of exp has
   j.erase("process");
   j["commit"] = r.commit;
-  j["params"] = r.params;
+  j["params"] = *r.params;
   j["metrics"] = metrics_json(r);
   j["artifacts"] = artifacts_json(r);
   return j;
@@ -107,7 +107,7 @@ struct Catalog {
 
   void add(const Run& r) {
     ++runs;
-    for (const auto& [k, _] : r.params.items()) params.insert(k);
+    for (const auto& [k, _] : r.params->items()) params.insert(k);
     for (const auto& [k, _] : r.metrics) metrics.insert(k);
     tags.insert(r.tags.begin(), r.tags.end());
   }
@@ -260,8 +260,8 @@ std::optional<std::string> top_level_string(std::string_view j, std::string_view
 std::optional<nlohmann::json> field(const Run& r, const std::string& name) {
   auto starts = [&](const char* p) { return name.rfind(p, 0) == 0; };
   if (starts("params.")) {
-    auto it = r.params.find(name.substr(7));
-    if (it == r.params.end()) return std::nullopt;
+    auto it = r.params->find(name.substr(7));
+    if (it == r.params->end()) return std::nullopt;
     return *it;
   }
   if (starts("metrics.")) {

@@ -291,8 +291,8 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     job.run.baseline = s.baseline;
     job.run.snapshot = s.commit;
     job.run.dirty = s.dirty;
-    job.run.params = nlohmann::json::object();
-    for (auto& [k, v] : read_params(r.project, r.config.params, job.run.warnings)) job.run.params[k] = recordable(v);
+    *job.run.params = nlohmann::json::object();
+    for (auto& [k, v] : read_params(r.project, r.config.params, job.run.warnings)) (*job.run.params)[k] = recordable(v);
     job.cwd = cwd;
     job.project = r.project;
     job.live_dir = r.mlops_dir / "live" / job.run.id;
@@ -348,8 +348,8 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
       checkout_into(r, job.run.snapshot, r.mlops_dir / "worktrees" / job.run.id);
       std::error_code e2;
       stdfs::create_directories(job.cwd, e2);
-      job.run.params = nlohmann::json::object();
-      for (auto& [k, v] : read_params(job.project, r.config.params, job.run.warnings)) job.run.params[k] = recordable(v);
+      *job.run.params = nlohmann::json::object();
+      for (auto& [k, v] : read_params(job.project, r.config.params, job.run.warnings)) (*job.run.params)[k] = recordable(v);
     }
     start_record(r, job, names, !o.name.empty() && points.size() == 1);
   };

@@ -176,7 +176,7 @@ std::string dump(const nlohmann::json& j) { return json_text(j, 2) + "\n"; }
 // instead of five (the tree stays the full record).
 std::string run_commit_message(const std::string& subject, const Run& run) {
   nlohmann::json summary = run_json(run);
-  summary["params"] = run.params;
+  summary["params"] = *run.params;
   summary["metrics"] = metrics_json(run);
   summary["artifacts"] = artifacts_json(run);
   return subject + "\n\nRun-Id: " + run.id + "\n" + k_summary_trailer + json_text(summary) + "\n";
@@ -189,7 +189,7 @@ std::string write_run_commit(Repo& r, const Run& run, const RunFiles& files, con
   check(git_treebuilder_new(&raw, r.get(), nullptr), "cannot build a tree");
   TreebuilderPtr tb(raw);
   insert_blob(r, raw, "run.json", dump(run_json(run)));
-  insert_blob(r, raw, "params.json", dump(run.params));
+  insert_blob(r, raw, "params.json", dump(*run.params));
   insert_blob(r, raw, "metrics.json", dump(metrics_json(run)));
   insert_blob(r, raw, "artifacts.json", dump(artifacts_json(run)));
   if (!files.series.empty()) {

@@ -50,7 +50,7 @@ void add_run(Lineage& lineage, const stdfs::path& cwd, const std::string& run) {
   lineage.run_name = r.name;
   lineage.run_snapshot = r.snapshot;
   lineage.run_status = r.status;
-  lineage.params = r.params;
+  lineage.params = *r.params;
   lineage.metrics = nlohmann::json::object();
   for (const auto& [k, m] : r.metrics) lineage.metrics[k] = m.last;
   for (const auto& a : r.artifacts) lineage.artifacts[a.path] = a.sha256;

@@ -4,8 +4,9 @@
 #pragma once
 
 #include <mlops/api.hpp>
+#include <mlops/json_value.hpp>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -50,7 +51,7 @@ struct Run {
   std::string host, user, os, tool_version, cwd;
   std::vector<std::string> tags;
   std::string note, sweep;
-  nlohmann::json params = nlohmann::json::object();  // flat, typed
+  JsonValue params;  // a flat object of typed values
   std::map<std::string, Metric> metrics;
   std::vector<Artifact> artifacts;
   std::vector<std::string> warnings;  // e.g. a metrics file that did not parse
@@ -190,7 +191,7 @@ MLOPS_API GcResult gc(const stdfs::path& cwd, const GcOptions& options);
 
 struct ValueDelta {
   std::string key;
-  std::optional<nlohmann::json> old_value, new_value;
+  std::optional<JsonValue> old_value, new_value;
 };
 struct RunDiff {
   std::string old_label, new_label;

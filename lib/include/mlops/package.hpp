@@ -6,7 +6,7 @@
 #include <mlops/api.hpp>
 #include <mlops/progress.hpp>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
 #include <filesystem>
