@@ -33,8 +33,8 @@ std::vector<Descriptor> manifest_blobs(const std::string& text, const std::strin
   if (const auto layers = j.find("layers"); layers != j.end()) {
     if (!layers->is_array()) throw Error(ErrorKind::invalid_input, what + ": layers is not an array");
     if (layers->size() > k_max_layers) {
-      throw Error(ErrorKind::invalid_input,
-                  what + " lists " + std::to_string(layers->size()) + " layers, more than the " + std::to_string(k_max_layers) + " mlops reads");
+      throw Error(ErrorKind::invalid_input, what + " lists " + std::to_string(layers->size()) + " layers, more than the " +
+                                                std::to_string(k_max_layers) + " mlops reads");
     }
     for (const auto& l : *layers) out.push_back(parse_descriptor(l, what + " layer"));
   }
@@ -121,8 +121,9 @@ IndexEntry index_entry_for(const Descriptor& manifest, const std::string& manife
 void add_to_index(Store& store, const std::vector<IndexEntry>& entries) {
   store.update_index([&](std::vector<IndexEntry>& index_entries) {
     for (const auto& e : entries) {
-      const bool same = std::any_of(index_entries.begin(), index_entries.end(),
-                                    [&](const IndexEntry& x) { return x.ref == e.ref && x.descriptor.digest == e.descriptor.digest; });
+      const bool same = std::any_of(index_entries.begin(), index_entries.end(), [&](const IndexEntry& x) {
+        return x.ref == e.ref && x.descriptor.digest == e.descriptor.digest && x.descriptor.annotations == e.descriptor.annotations;
+      });
       if (!same) set_index_entry(index_entries, e);
     }
   });

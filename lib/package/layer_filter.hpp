@@ -95,7 +95,7 @@ class Selection {
       const std::string_view literal = std::string_view(g).substr(0, wild);
       const std::string prefix = dir + "/";
       return literal.size() >= prefix.size() ? literal.substr(0, prefix.size()) == prefix
-                                              : prefix.substr(0, literal.size()) == literal && wild != std::string::npos;
+                                             : prefix.substr(0, literal.size()) == literal && wild != std::string::npos;
     });
   }
 

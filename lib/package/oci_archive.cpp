@@ -8,8 +8,8 @@
 #include "package/oci_archive.hpp"
 
 #include "package/archive_io.hpp"
-#include "package/closure.hpp"
 #include "package/c_libs.hpp"
+#include "package/closure.hpp"
 #include "package/diff_ids.hpp"
 #include "package/store.hpp"
 
@@ -36,7 +36,7 @@ namespace {
 constexpr std::size_t k_buffer = 1u << 20;
 constexpr std::uint64_t k_max_index = 16u << 20;
 constexpr std::uint64_t k_max_json = k_max_json_blob;
-constexpr int k_max_passes = 3;                  // index.json, manifests, blobs
+constexpr int k_max_passes = 3;  // index.json, manifests, blobs
 constexpr std::uint64_t k_max_layout = 64u << 10;
 constexpr const char* k_layout_json = R"({"imageLayoutVersion":"1.0.0"})";
 

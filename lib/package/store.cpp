@@ -15,8 +15,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <random>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 namespace mlops::package {
 
@@ -111,7 +111,8 @@ BlobWriter::BlobWriter(Store& store, std::string_view resume_digest) : m_store(s
     while (::flock(fd.get(), LOCK_EX) != 0) {
       if (errno != EINTR) throw_errno("cannot lock " + m_temp.string());
     }
-    struct stat held {}, named {};
+    struct stat held {
+    }, named{};
     if (::fstat(fd.get(), &held) != 0) throw_errno("cannot read " + m_temp.string());
     if (::stat(m_temp.c_str(), &named) == 0 && named.st_ino == held.st_ino && named.st_dev == held.st_dev) {
       m_fd = fd.release();
