@@ -36,9 +36,17 @@ CopyResult copy(const std::string& source_url, const std::string& destination_ur
   r.destination = destination.url();
   r.digest = package.manifest.descriptor.digest;
   std::vector<char> missing(blobs.size(), 0);
+  // Within one remote, a blob another repository holds is mounted (OCI cross-repository
+  // mount, a server-side copy) rather than sent through here.
+  const bool same_remote = source.location.scheme == destination.location.scheme && source.location.host == destination.location.host &&
+                           source.location.path == destination.location.path && source.location.scheme != "file";
   for_each_parallel(blobs.size(), options.jobs, [&](std::size_t i) {
     const auto size = to->stat_blob(destination.repo, blobs[i].digest);
     missing[i] = !size || *size != blobs[i].size;
+    if (missing[i] != 0 && same_remote && source.repo != destination.repo &&
+        to->mount_blob(destination.repo, source.repo, blobs[i].digest)) {
+      missing[i] = 0;
+    }
   });
   std::vector<std::size_t> send;
   std::uint64_t total = 0;

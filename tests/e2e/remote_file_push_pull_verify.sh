@@ -40,3 +40,10 @@ expect_exit 0 mlops pull "file://$remote/demo:1.0" -t churn:prod
 expect_eq "$(cat "$TEST_DIR/out")" churn:prod "what pull prints"
 expect_exit 0 mlops --json package inspect churn:prod
 expect_json "$TEST_DIR/out" .digest "$digest"
+# By digest: pinned, untagged unless -t names it.
+export MLOPS_HOME="$TEST_DIR/third-store"
+expect_exit 0 mlops pull "file://$remote/demo@$digest"
+expect_eq "$(cat "$TEST_DIR/out")" "$digest" "what a pull by digest prints"
+expect_exit 0 mlops package verify "$digest"
+expect_exit 3 mlops pull "file://$remote/demo:1.0@sha256:$(printf '0%.0s' $(seq 64))"
+expect_clean_error
