@@ -23,6 +23,9 @@ expect_exit 0 mlops package unpack demo:1.0 weights --filter model
 expect_file weights/models/model.bin
 expect_exit 1 mlops package verify demo:1.0
 expect_contains "$TEST_DIR/err" "partial"
+expect_exit 6 mlops push demo:1.0 "file://$TEST_DIR/elsewhere"   # it lacks layers
+expect_clean_error
+expect_contains "$TEST_DIR/err" "partial package"
 
 expect_exit 3 mlops pull "file://$remote/demo:1.0" --only 'nothing/*'
 expect_clean_error
