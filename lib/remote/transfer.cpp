@@ -158,6 +158,7 @@ RemotePackage read_remote_package(Backend& backend, const Target& target) {
     throw Error(ErrorKind::invalid_input, target.url() + " has more than " + std::to_string(k_max_referrers) + " referrers");
   }
   std::set<std::string> seen;
+  std::uint64_t referrer_bytes = 0;
   for (const auto& r : refs) {
     if (!package::is_digest(r.digest) || !seen.insert(r.digest).second) continue;
     const std::string rwhat = "referrer " + short_digest(r.digest) + " of " + target.url();
@@ -172,6 +173,15 @@ RemotePackage read_remote_package(Backend& backend, const Target& target) {
     if (subject == j.end() || !subject->is_object() ||
         package::parse_descriptor(*subject, rwhat + " subject").digest != p.manifest.descriptor.digest) {
       throw Error(ErrorKind::invalid_input, rwhat + " does not name the package as its subject");
+    }
+    // Signatures are small: their blobs together may not make a hostile remote's referrers
+    // a way to fill the disk.
+    for (const auto& d : s.blobs) {
+      referrer_bytes += d.size;
+      if (referrer_bytes > k_max_referrer_bytes) {
+        throw Error(ErrorKind::invalid_input, "the referrers of " + target.url() + " hold more than " +
+                                                  std::to_string(k_max_referrer_bytes >> 20) + " MiB of blobs: not signatures");
+      }
     }
     p.signatures.push_back(std::move(s));
   }

@@ -14,6 +14,8 @@ namespace mlops::remote {
 
 // No blob may claim more than this (a hostile manifest could announce exabytes).
 inline constexpr std::uint64_t k_max_blob_bytes = 1ull << 40;
+// The blobs of a package's referrers (signatures) together: at most this much.
+inline constexpr std::uint64_t k_max_referrer_bytes = 64u << 20;
 
 // fn(i) for every i < n on at most `jobs` threads (fewer when threads cannot be created);
 // the first error stops the items not started yet and is rethrown; Ctrl-C too. The one place

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A hostile remote gets a bounded, clear refusal and nothing lands: a manifest over 4 MiB
 # (a million layers), a layer whose path climbs out with '..', a layer claiming a petabyte, an
-# image index instead of a manifest.
+# image index instead of a manifest, referrers claiming more than signatures need.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
@@ -45,7 +45,23 @@ put_manifest exa exa.json
 jq -n --arg c "$cfg_digest" '{schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: []}' >index-doc.json
 put_manifest multi index-doc.json
 
+# A package whose "signature" (a referrer) claims 100 MiB of blobs.
+manifest '[]' >plain.json
+put_manifest plain plain.json
+plain="sha256:$(sha256sum <plain.json | cut -d' ' -f1)"
+jq -cn --arg c "$cfg_digest" --arg s "$plain" --argjson l "[$(layer sig 104857600)]" \
+  '{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: {mediaType: "application/vnd.oci.empty.v1+json", digest: $c, size: 2}, layers: $l,
+    subject: {mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $s, size: 1}}' >sig.json
+sig="sha256:$(sha256sum <sig.json | cut -d' ' -f1)"
+cp sig.json "$remote/blobs/sha256/${sig#sha256:}"
+index=$(jq -c --arg d "$sig" --arg s "$plain" --argjson n "$(stat -c %s sig.json)" \
+  '. + [{mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $d, size: $n, annotations: {"ai.mlops.subject": $s}}]' <<<"$index")
+jq -n --argjson m "$index" '{schemaVersion: 2, manifests: $m}' >"$remote/index.json"
+
 export MLOPS_HOME="$TEST_DIR/store"
+expect_exit 4 mlops pull "file://$remote:plain"
+expect_clean_error
+expect_contains "$TEST_DIR/err" "not signatures"
 expect_exit 4 mlops pull "file://$remote:huge"
 expect_clean_error
 expect_contains "$TEST_DIR/err" "over the 4194304"
