@@ -169,7 +169,7 @@ Every blob is checked against its digest before it lands; an interrupted pull co
 it stopped when run again. --only fetches the matching layers only (model, datasets, code,
 docs, or a glob on package paths): a partial package (docs/formats.md). Prints the local
 NAME:TAG.)");
-  cmd.add_option("URL", o->source, "SCHEME://.../NAME[:TAG][@sha256:DIGEST]")->required();
+  cmd.add_option("URL", o->source, "SCHEME://.../NAME[:TAG][@sha256:DIGEST]")->required()->type_name("URL");
   cmd.add_option("-t,--tag", o->tag, "Local NAME[:TAG] (default: the remote's)");
   cmd.add_option("--only", o->only, "model, datasets, code, docs, or a glob on file paths (repeatable)")->type_name("KIND|GLOB");
   finish(cmd, ctx, o, run_pull);
