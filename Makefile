@@ -1,6 +1,7 @@
 # The two commands in README.md. Both install missing Debian packages themselves (as root, or
 # through sudo), so they work on a fresh Debian 12 machine.
-#   make demo   build the mlops command, then scaffold a project with the built-in defaults and run it
+#   make demo   build the mlops command, then scaffold a project with the built-in defaults and run it,
+#               package it, push it to a file:// remote, pull it into a second store and verify it
 #   make test   what CI runs (.ci/run): install what the tests need, build (release, ASan+UBSan,
 #               TSan, fuzz) and run every test, printing each stage's time
 # Also: make build (release build with the unit tests), make deb (mlops_<version>_amd64.deb),
@@ -53,7 +54,12 @@ demo: deps
 	$(CURDIR)/build/cli/mlops package sign churn_model:0.1.0 --key $$DEMO/demo.key
 	$(CURDIR)/build/cli/mlops package verify churn_model:0.1.0 --key $$DEMO/demo.key.pub
 	echo; echo "+ mlops package inspect churn_model:0.1.0"; $(CURDIR)/build/cli/mlops package inspect churn_model:0.1.0
-	echo; echo "The project is in $$DEMO/churn-model, its package store in $$DEMO/store (an OCI image layout)"
+	echo; echo "+ mlops push churn_model:0.1.0 file://$$DEMO/remote"; $(CURDIR)/build/cli/mlops push churn_model:0.1.0 "file://$$DEMO/remote"
+	echo; echo "+ MLOPS_HOME=$$DEMO/store2 mlops pull file://$$DEMO/remote/churn_model:0.1.0 && mlops package verify"
+	MLOPS_HOME=$$DEMO/store2 $(CURDIR)/build/cli/mlops pull "file://$$DEMO/remote/churn_model:0.1.0"
+	MLOPS_HOME=$$DEMO/store2 $(CURDIR)/build/cli/mlops package verify churn_model:0.1.0 --key $$DEMO/demo.key.pub
+	echo; echo "The project is in $$DEMO/churn-model, its package store in $$DEMO/store (an OCI image layout),"
+	echo "pushed to the file remote $$DEMO/remote (an OCI layout per package) and pulled into $$DEMO/store2"
 
 test:
 	.ci/run

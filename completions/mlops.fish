@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file'
                 set skip 1
                 set prev $t
                 continue
@@ -58,6 +58,15 @@ function __mlops_state
                 set npos 0
             case '/key'
                 set path '/key'
+                set npos 0
+            case '/push'
+                set path '/push'
+                set npos 0
+            case '/pull'
+                set path '/pull'
+                set npos 0
+            case '/copy'
+                set path '/copy'
                 set npos 0
             case '/completion'
                 set path '/completion'
@@ -208,6 +217,9 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'params' -d 'Compare parameters with
 complete -c mlops -n '__mlops_at \'\' 0' -a 'metrics' -d 'Show metrics, or compare them with a commit'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'package' -d 'Build, sign, verify and unpack model packages (OCI, CNCF ModelPack)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'key' -d 'Generate signing keys for packages'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'push' -d 'Send a package to a remote (OCI registry, S3, HTTP, directory)'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'pull' -d 'Fetch a package from a remote into the store'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'copy' -d 'Copy a package from one remote to another'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'completion' -d 'Print a shell completion script (bash, zsh, fish)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'version' -d 'Show version and build information'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'help' -d 'Show the help of a command (mlops help exp list)'
@@ -576,6 +588,42 @@ complete -c mlops -n '__mlops_at \'/key/generate\'' -l verbose -s v -d 'More log
 complete -c mlops -n '__mlops_at \'/key/generate\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/key/generate\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/key/generate\' 0' -r -F
+complete -c mlops -n '__mlops_at \'/push\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/push\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/push\'' -l store -x -a '(__fish_complete_directories (commandline -ct))' -d 'Package store (default $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store)'
+complete -c mlops -n '__mlops_at \'/push\'' -l jobs -s j -x -d 'Parallel blob transfers (default 4)'
+complete -c mlops -n '__mlops_at \'/push\'' -l ca-file -r -F -d 'CA certificates (PEM) to trust for HTTPS remotes'
+complete -c mlops -n '__mlops_at \'/push\'' -l plain-http -d 'Allow plain HTTP to a registry that is not on loopback'
+complete -c mlops -n '__mlops_at \'/push\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/push\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/push\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/push\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/push\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/push\' 0' -x -a '(__mlops_values packages)'
+complete -c mlops -n '__mlops_at \'/pull\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/pull\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/pull\'' -l tag -s t -x -d 'Local NAME[:TAG] (default: the remote\'s)'
+complete -c mlops -n '__mlops_at \'/pull\'' -l only -x -d 'model, datasets, code, docs, or a glob on file paths (repeatable)'
+complete -c mlops -n '__mlops_at \'/pull\'' -l store -x -a '(__fish_complete_directories (commandline -ct))' -d 'Package store (default $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store)'
+complete -c mlops -n '__mlops_at \'/pull\'' -l jobs -s j -x -d 'Parallel blob transfers (default 4)'
+complete -c mlops -n '__mlops_at \'/pull\'' -l ca-file -r -F -d 'CA certificates (PEM) to trust for HTTPS remotes'
+complete -c mlops -n '__mlops_at \'/pull\'' -l plain-http -d 'Allow plain HTTP to a registry that is not on loopback'
+complete -c mlops -n '__mlops_at \'/pull\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/pull\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/pull\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/pull\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/pull\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/copy\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/copy\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/copy\'' -l store -x -a '(__fish_complete_directories (commandline -ct))' -d 'Package store (default $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store)'
+complete -c mlops -n '__mlops_at \'/copy\'' -l jobs -s j -x -d 'Parallel blob transfers (default 4)'
+complete -c mlops -n '__mlops_at \'/copy\'' -l ca-file -r -F -d 'CA certificates (PEM) to trust for HTTPS remotes'
+complete -c mlops -n '__mlops_at \'/copy\'' -l plain-http -d 'Allow plain HTTP to a registry that is not on loopback'
+complete -c mlops -n '__mlops_at \'/copy\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/copy\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/copy\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/copy\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/copy\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/completion\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/completion\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/completion\'' -l json -d 'Print results as JSON on stdout'
@@ -598,4 +646,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics package key completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics package key push pull copy completion version help'

@@ -47,6 +47,10 @@ void Sha256::update(const void* data, size_t size) {
   if (EVP_DigestUpdate(m_impl->ctx, data, size) != 1) throw Error(ErrorKind::internal, "SHA-256 update failed");
 }
 
+void Sha256::reset() {
+  if (EVP_DigestInit_ex(m_impl->ctx, EVP_sha256(), nullptr) != 1) throw Error(ErrorKind::internal, "cannot initialise SHA-256");
+}
+
 std::string Sha256::hex() {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;

@@ -20,6 +20,7 @@ class Sha256 {
   void update(const void* data, size_t size);
   void update(std::string_view s) { update(s.data(), s.size()); }
   std::string hex();  // finishes the digest
+  void reset();       // starts again from no bytes
 
  private:
   struct Impl;

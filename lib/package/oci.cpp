@@ -3,6 +3,8 @@
 
 #include <mlops/error.hpp>
 
+#include <algorithm>
+
 namespace mlops::package {
 
 std::string media::model_layer(std::string_view kind, bool tar, std::string_view compression) {
@@ -118,6 +120,109 @@ Reference parse_reference(std::string_view s) {
   }
   if (!valid_tag(r.tag)) {
     throw Error(ErrorKind::usage, "invalid tag '" + r.tag + "'", "a tag is up to 128 of A-Z a-z 0-9 _ . - and does not start with . or -");
+  }
+  return r;
+}
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool valid_port(std::string_view p) {
+  if (!all_digits(p) || p.size() > 5) return false;
+  const int n = std::stoi(std::string(p));
+  return n >= 1 && n <= 65535;
+}
+
+bool valid_dns_name(std::string_view h) {
+  if (h.empty() || h.size() > 253) return false;
+  std::size_t start = 0;
+  for (;;) {
+    const auto dot = h.find('.', start);
+    const std::string_view label = h.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (const char c : label) {
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    }
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+bool valid_registry_host(std::string_view host) {
+  if (host.empty() || host.size() > 261) return false;
+  std::string_view name = host, port;
+  if (host.front() == '[') {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos || close < 3) return false;
+    for (const char c : host.substr(1, close - 1)) {
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.')) return false;
+    }
+    const auto rest = host.substr(close + 1);
+    if (rest.empty()) return true;
+    return rest.front() == ':' && valid_port(rest.substr(1));
+  }
+  if (const auto colon = host.find(':'); colon != std::string_view::npos) {
+    name = host.substr(0, colon);
+    port = host.substr(colon + 1);
+    if (!valid_port(port)) return false;
+  }
+  return valid_dns_name(name);
+}
+
+std::string RemoteReference::reference() const {
+  if (!digest.empty()) return digest;
+  return tag.empty() ? "latest" : tag;
+}
+
+std::string RemoteReference::str() const {
+  std::string s = host.empty() ? repository : host + "/" + repository;
+  if (!tag.empty()) s += ":" + tag;
+  if (!digest.empty()) s += "@" + digest;
+  return s;
+}
+
+RemoteReference parse_remote_reference(std::string_view s) {
+  const std::string rule = "a remote package is [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST]";
+  RemoteReference r;
+  std::string_view rest = s;
+  if (const auto at = rest.find('@'); at != std::string_view::npos) {
+    r.digest = std::string(rest.substr(at + 1));
+    rest = rest.substr(0, at);
+    if (!is_digest(r.digest)) {
+      throw Error(ErrorKind::usage, "invalid digest '" + escape_controls(r.digest) + "' in '" + escape_controls(s) + "'",
+                  "a digest is sha256: and 64 lower-case hex digits; " + rule);
+    }
+  }
+  // docker's rule: the first component is a host when it has '.' or ':' or is localhost.
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+    const std::string_view first = rest.substr(0, slash);
+    if (first.find_first_of(".:") != std::string_view::npos || first == "localhost" || (!first.empty() && first.front() == '[')) {
+      if (!valid_registry_host(first)) {
+        throw Error(ErrorKind::usage, "invalid registry host '" + escape_controls(first) + "' in '" + escape_controls(s) + "'",
+                    "a host is DNS labels or [IPv6], optionally :PORT; " + rule);
+      }
+      r.host = std::string(first);
+      rest = rest.substr(slash + 1);
+    }
+  }
+  const auto colon = rest.rfind(':');
+  if (colon != std::string_view::npos && rest.find('/', colon) == std::string_view::npos) {
+    r.tag = std::string(rest.substr(colon + 1));
+    rest = rest.substr(0, colon);
+    if (!valid_tag(r.tag)) {
+      throw Error(ErrorKind::usage, "invalid tag '" + escape_controls(r.tag) + "' in '" + escape_controls(s) + "'",
+                  "a tag is up to 128 of A-Z a-z 0-9 _ . - and does not start with . or -");
+    }
+  }
+  r.repository = std::string(rest);
+  if (!valid_name(r.repository)) {
+    throw Error(ErrorKind::usage, "invalid repository name '" + escape_controls(r.repository) + "' in '" + escape_controls(s) + "'",
+                "use lower-case letters, digits and . _ - between them, components joined by '/'; " + rule);
   }
   return r;
 }

@@ -31,6 +31,9 @@ inline constexpr const char* file_metadata = "org.cncf.model.file.metadata+json"
 inline constexpr const char* subject = "ai.mlops.subject";
 // The signing key's id, on signature manifests and their index.json entries.
 inline constexpr const char* key_id = "ai.mlops.key.id";
+// On the index.json entry of a package pulled with --only: the filters; its other layers
+// were not fetched (docs/formats.md, "Partial packages").
+inline constexpr const char* partial = "ai.mlops.partial";
 }  // namespace annotation
 
 // The empty JSON object blob `{}` used as the config of signature manifests.
@@ -59,6 +62,25 @@ struct Reference {
 // Error{usage} with the rule when `s` is not a valid reference.
 Reference parse_reference(std::string_view s);
 bool valid_tag(std::string_view tag);
+
+// A package on a remote: [HOST[:PORT]/]REPO[:TAG][@sha256:HEX]. The first component is a
+// registry host when it contains '.' or ':' or is "localhost" (docker's rule), else it is
+// part of REPO. REPO follows parse_reference's name rules; a digest pins the manifest.
+struct RemoteReference {
+  std::string host;        // "" when the reference names no registry host
+  std::string repository;  // team/demo
+  std::string tag;         // "" when none was given
+  std::string digest;      // sha256:<hex>, "" when none was given
+  // The tag or digest to ask a remote for: the digest when there is one, else the tag,
+  // else "latest".
+  std::string reference() const;
+  std::string str() const;  // as it was given, normalised (host/repo:tag@digest)
+};
+// Error{usage} with the rule when `s` is not a valid remote reference.
+RemoteReference parse_remote_reference(std::string_view s);
+// HOST[:PORT] as docker accepts it: DNS labels (letters, digits, '-' inside), or a
+// bracketed IPv6 address, optionally ":PORT" (1-65535).
+bool valid_registry_host(std::string_view host);
 
 // Canonical bytes of a JSON document: keys sorted, no whitespace (so digests are stable).
 std::string canonical(const nlohmann::json& j);

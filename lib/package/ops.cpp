@@ -366,7 +366,12 @@ VerifyResult verify(const stdfs::path& store_root, const std::string& ref, const
     const std::string label = "blob " + d.digest + " (" + name + "): ";
     if (!c.readable) {
       const bool there = store.has_blob(d.digest);
-      problem(label + (there ? "cannot be read" : "missing from the store"));
+      // A package pulled with --only lacks the layers it left out: said as such.
+      const auto partial = e.descriptor.annotations.find(annotation::partial);
+      const std::string missing = partial != e.descriptor.annotations.end()
+                                      ? "not pulled (a partial package: pulled with --only " + printable(partial->get<std::string>()) + ")"
+                                      : "missing from the store";
+      problem(label + (there ? "cannot be read" : missing));
       if (there) corrupt.insert(d.digest);
     } else if (!c.hash_ok) {
       problem(label + "content does not match its digest");

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <random>
 #include <string_view>
+#include <vector>
 
 namespace mlops::package {
 
@@ -99,9 +100,52 @@ BlobWriter::BlobWriter(Store& store) : m_store(store) {
   m_temp = named;
 }
 
+BlobWriter::BlobWriter(Store& store, std::string_view resume_digest) : m_store(store), m_keep(true) {
+  if (!is_digest(resume_digest)) throw Error(ErrorKind::invalid_input, "invalid digest '" + escape_controls(resume_digest) + "'");
+  m_temp = store.partial_path(resume_digest);
+  // Locked, then checked to be still the file at that name: the writer we waited for may
+  // have committed it (renamed it into blobs/) or discarded it meanwhile.
+  for (;;) {
+    Fd fd(::open(m_temp.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+    if (!fd) throw_errno("cannot open " + m_temp.string());
+    while (::flock(fd.get(), LOCK_EX) != 0) {
+      if (errno != EINTR) throw_errno("cannot lock " + m_temp.string());
+    }
+    struct stat held {
+    }, named{};
+    if (::fstat(fd.get(), &held) != 0) throw_errno("cannot read " + m_temp.string());
+    if (::stat(m_temp.c_str(), &named) == 0 && named.st_ino == held.st_ino && named.st_dev == held.st_dev) {
+      m_fd = fd.release();
+      break;
+    }
+  }
+  std::vector<char> buf(1u << 20);
+  for (;;) {
+    const ssize_t n = ::read(m_fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot read " + m_temp.string());
+    }
+    if (n == 0) break;
+    m_hash.update(buf.data(), static_cast<std::size_t>(n));
+    m_size += static_cast<std::uint64_t>(n);
+  }
+  m_resumed = m_flushed = m_size;
+}
+
+void BlobWriter::restart() {
+  if (::ftruncate(m_fd, 0) != 0 || ::lseek(m_fd, 0, SEEK_SET) != 0) throw_errno("cannot truncate " + m_temp.string());
+  m_hash.reset();
+  m_size = m_flushed = 0;
+}
+
+void BlobWriter::discard() { m_keep = false; }
+
 BlobWriter::~BlobWriter() {
+  // Unlinked before the lock goes (with the close): a writer waiting for it then sees that
+  // the name is gone and opens a new file.
+  if (!m_committed && !m_keep) ::unlink(m_temp.c_str());
   if (m_fd >= 0) ::close(m_fd);
-  if (!m_committed) ::unlink(m_temp.c_str());
 }
 
 bool durable_blobs() {
@@ -131,6 +175,7 @@ void BlobWriter::write(const void* data, std::size_t size) {
 std::string BlobWriter::commit(std::string_view expected) {
   const std::string digest = "sha256:" + m_hash.hex();
   if (!expected.empty() && expected != digest) {
+    m_keep = false;  // a partial download that hashes to something else is no use to resume
     throw Error(ErrorKind::invalid_input, "blob " + std::string(expected) + " does not match its content (" + digest + ")");
   }
   const stdfs::path target = m_store.blob_path(digest);
@@ -250,20 +295,21 @@ FileLock Store::writer_lock() {
   // Alone in the store (no build, import or gc holds the lock): every file in ingest/ is
   // left by a writer that died, whatever its age.
   if (auto alone = FileLock::try_exclusive(state_dir() / "gc.lock")) {
-    clean_ingest(true);
+    clean_ingest(true, false);
     alone->downgrade();
     return std::move(*alone);
   }
   FileLock shared = gc_lock(false);
-  clean_ingest(false);
+  clean_ingest(false, false);
   return shared;
 }
 
-IngestCleanup Store::clean_ingest(bool alone) const {
+IngestCleanup Store::clean_ingest(bool alone, bool partial_downloads) const {
   IngestCleanup r;
   std::error_code ec;
   for (stdfs::directory_iterator it(ingest_dir(), ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
+    if (!partial_downloads && name.rfind("partial-", 0) == 0) continue;  // kept to be resumed
     struct stat st {};
     if (::lstat(it->path().c_str(), &st) != 0) continue;
     if (!alone) {

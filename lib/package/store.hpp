@@ -76,12 +76,25 @@ bool durable_blobs();
 class BlobWriter {
  public:
   explicit BlobWriter(Store& store);
+  // A download that can resume: the partial blob ingest/partial-<hex of `digest`>, kept when
+  // the writer is dropped without commit() (a failed transfer, Ctrl-C, kill -9), so the next
+  // writer of the same digest continues from its size. Its bytes are hashed again on open
+  // (nothing in it is trusted); commit() still checks the digest, and a partial blob that
+  // does not hash to it is removed. One writer at a time per digest: this waits for the
+  // flock of another writer (thread or process) and then continues from what it left.
+  BlobWriter(Store& store, std::string_view resume_digest);
   ~BlobWriter();
   BlobWriter(const BlobWriter&) = delete;
   BlobWriter& operator=(const BlobWriter&) = delete;
 
   void write(const void* data, std::size_t size);
   std::uint64_t size() const noexcept { return m_size; }
+  // Resumable writers: what the partial blob held when it was opened.
+  std::uint64_t resumed() const noexcept { return m_resumed; }
+  // Starts the partial blob again from nothing (it held more than the blob can have).
+  void restart();
+  // Drops the partial blob (the store got the blob from elsewhere).
+  void discard();
   // fsyncs, renames into blobs/sha256/ (over an existing copy, whose bytes nobody checked)
   // and returns the digest. With `expected`, Error{invalid_input} when the bytes hash
   // differently.
@@ -95,6 +108,8 @@ class BlobWriter {
   std::uint64_t m_size = 0, m_flushed = 0;
   Sha256 m_hash;
   bool m_committed = false, m_existed = false;
+  bool m_keep = false;  // resumable: not removed when dropped without commit()
+  std::uint64_t m_resumed = 0;
 };
 
 // Commands that only read (list, inspect, verify, unpack, export) open the store for
@@ -146,8 +161,10 @@ class Store {
   // else holds the lock, else those whose writer's lock is free.
   FileLock writer_lock();
   // Removes partial blobs from ingest/: with `alone` (the gc lock held exclusively) every
-  // file there, else those whose writer is provably gone (see BlobWriter).
-  IngestCleanup clean_ingest(bool alone) const;
+  // file there, else those whose writer is provably gone (see BlobWriter). Resumable
+  // downloads (partial-*) are kept unless `partial_downloads` (gc removes them).
+  IngestCleanup clean_ingest(bool alone, bool partial_downloads = true) const;
+  stdfs::path partial_path(std::string_view digest) const { return ingest_dir() / ("partial-" + std::string(digest_hex(digest))); }
   // Shared, for readers: see FileLock::shared_for_reading.
   std::optional<FileLock> gc_lock_for_reading() const { return FileLock::shared_for_reading(state_dir() / "gc.lock"); }
 

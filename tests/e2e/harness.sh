@@ -264,6 +264,7 @@ YAML
     expect_exit 0 mlops key generate
     expect_exit 0 mlops package sign churn:v2 --key mlops-signing.key
     expect_exit 0 mlops package export churn:v2 churn-v2.tar
+    expect_exit 0 mlops push churn:v2 "file://$HOME/models"
     echo weights >models/best.pt
   )
 }

@@ -12,6 +12,7 @@ build_package proj
 expect_exit 0 mlops key generate signing.key
 expect_exit 0 mlops package sign demo:1.0 --key signing.key  # two images in its export
 for ref in churn:v2 churn:rc1 name:tag; do expect_exit 0 mlops package tag demo:1.0 "$ref"; done
+expect_exit 0 mlops push churn:v2 "file://$HOME/models"  # the file remote of the docs
 
 # The commands, from the docs and from every package subcommand's --help.
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// index.json, manifests, configs and package references come from imported tarballs, other
+// index.json, manifests, configs and package references (local and remote) come from imported tarballs, other
 // tools writing the store and the command line: descriptors and references must be accepted
 // only when valid, and refused with mlops::Error otherwise; a ModelPack config's diff ids
 // are digests, one per layer, or a problem is reported.
@@ -34,6 +34,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (r.name.find("..") != std::string::npos || r.name.find("//") != std::string::npos) violated("odd name accepted");
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::usage) violated("reference error is not a usage error");
+  }
+  try {
+    // A remote reference: what is accepted reads back the same from its own text, names a
+    // valid repository (no "..", no empty component) and a valid host, tag and digest.
+    const RemoteReference r = parse_remote_reference(text);
+    (void)parse_reference(r.repository);
+    if (!r.host.empty() && !valid_registry_host(r.host)) violated("invalid host accepted");
+    if (!r.tag.empty() && !valid_tag(r.tag)) violated("invalid remote tag accepted");
+    if (!r.digest.empty() && !is_digest(r.digest)) violated("invalid remote digest accepted");
+    if (r.repository.find("..") != std::string::npos) violated("'..' in a remote repository");
+    const RemoteReference again = parse_remote_reference(r.str());
+    if (again.host != r.host || again.repository != r.repository || again.tag != r.tag || again.digest != r.digest) {
+      violated("a remote reference does not read back the same");
+    }
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::usage) violated("remote reference error is not a usage error");
   }
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return 0;

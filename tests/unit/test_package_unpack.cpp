@@ -6,7 +6,7 @@
 #include "package/diff_ids.hpp"
 #include "package/oci.hpp"
 #include "package/store.hpp"
-#include "package/transfer.hpp"
+#include "package/oci_archive.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>

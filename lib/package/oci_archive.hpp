@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Export and import of OCI image layout tarballs; the limits of an import, for tests.
+// OCI archive export and import (oci-layout tarballs); the limits of an import, for tests.
 #pragma once
 
 #include <mlops/package.hpp>

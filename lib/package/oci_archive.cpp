@@ -5,10 +5,11 @@
 // Export is deterministic (a fixed order, mtime 0, uid/gid 0, fixed modes), so the same
 // package gives the same bytes, and atomic (a temp file beside FILE, fsync, rename). Import
 // is described above its code below.
-#include "package/transfer.hpp"
+#include "package/oci_archive.hpp"
 
 #include "package/archive_io.hpp"
 #include "package/c_libs.hpp"
+#include "package/closure.hpp"
 #include "package/diff_ids.hpp"
 #include "package/store.hpp"
 
@@ -34,31 +35,12 @@ namespace {
 
 constexpr std::size_t k_buffer = 1u << 20;
 constexpr std::uint64_t k_max_index = 16u << 20;
-constexpr std::uint64_t k_max_json = 16u << 20;  // a manifest or a config, as Store::read_blob reads them
-constexpr int k_max_passes = 3;                  // index.json, manifests, blobs
+constexpr std::uint64_t k_max_json = k_max_json_blob;
+constexpr int k_max_passes = 3;  // index.json, manifests, blobs
 constexpr std::uint64_t k_max_layout = 64u << 10;
 constexpr const char* k_layout_json = R"({"imageLayoutVersion":"1.0.0"})";
 
 std::string short_digest(std::string_view digest) { return std::string(digest.substr(0, 19)); }
-
-// The descriptors a manifest references (config, layers). Error{invalid_input} naming it
-// when it is not an image manifest.
-std::vector<Descriptor> referenced_blobs(const std::string& text, const std::string& what) {
-  const auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object()) throw Error(ErrorKind::invalid_input, what + " is not a JSON object");
-  if (const auto mt = j.find("mediaType"); mt != j.end() && *mt != media::manifest) {
-    throw Error(ErrorKind::invalid_input, what + " is not an OCI image manifest");
-  }
-  std::vector<Descriptor> out;
-  const auto config = j.find("config");
-  if (config == j.end()) throw Error(ErrorKind::invalid_input, what + " has no config");
-  out.push_back(parse_descriptor(*config, what + " config"));
-  if (const auto layers = j.find("layers"); layers != j.end()) {
-    if (!layers->is_array()) throw Error(ErrorKind::invalid_input, what + ": layers is not an array");
-    for (const auto& l : *layers) out.push_back(parse_descriptor(l, what + " layer"));
-  }
-  return out;
-}
 
 // ---- export ----
 
@@ -214,27 +196,21 @@ void export_tar(const stdfs::path& store_root, const std::string& ref, const std
   // exports (a reader's lock is opened read-only, or there is none to take).
   const auto lock = store.gc_lock_for_reading();
   const IndexEntry package = store.resolve(ref);
-  std::vector<IndexEntry> manifests{package};
-  for (auto& r : store.referrers(package.descriptor.digest)) manifests.push_back(std::move(r));
+  const Closure closure = package_closure(store, package);
 
   // Manifests first, then what they reference in their order: an importer reading the
   // stream once knows what each blob is for before it arrives (see import below).
   std::vector<std::string> blobs;
   std::set<std::string> listed;
-  std::map<std::string, std::uint64_t> sizes;
   auto add = [&](const Descriptor& d) {
     if (listed.insert(d.digest).second) blobs.push_back(d.digest);
   };
   nlohmann::json index_manifests = nlohmann::json::array();
-  std::vector<std::vector<Descriptor>> referenced;
-  for (const auto& m : manifests) {
+  for (const auto& m : closure.manifests) {
     add(m.descriptor);
-    referenced.push_back(referenced_blobs(store.read_blob(m.descriptor.digest), "manifest " + short_digest(m.descriptor.digest)));
     index_manifests.push_back(to_json(m.descriptor));  // its annotations: the tag, or the signature's subject
   }
-  for (const auto& r : referenced) {
-    for (const auto& d : r) add(d);
-  }
+  for (const auto& d : closure.blobs) add(d);
   std::uint64_t total = 0;
   for (const auto& d : blobs) {
     std::error_code ec;
@@ -534,7 +510,7 @@ void Importer::store_small(const Wanted& w, const std::string& data) {
 void Importer::on_json(const Wanted& w, std::string text) {
   if (w.role == Role::manifest) {
     const std::string what = "manifest " + short_digest(w.d.digest);
-    const auto blobs = referenced_blobs(text, m_where + ": " + what);
+    const auto blobs = manifest_blobs(text, m_where + ": " + what);
     m_json[w.d.digest] = std::move(text);
     want(blobs[0], Role::config, "the config of " + what);
     for (std::size_t i = 1; i < blobs.size(); ++i) want(blobs[i], Role::layer, "layer " + std::to_string(i) + " of " + what);
@@ -748,73 +724,22 @@ void Importer::from_store() {
 }
 
 void Importer::check_diff_ids(const Descriptor& manifest) {
-  const std::string what = m_where + ": manifest " + short_digest(manifest.digest);
-  const auto blobs = referenced_blobs(m_json.at(manifest.digest), what);
-  const auto config_json = nlohmann::json::parse(m_json.at(blobs[0].digest), nullptr, false);
-  std::string why;
-  const auto expected = config_diff_ids(blobs[0], config_json, blobs.size() - 1, why);
-  if (!expected) return;
-  if (!why.empty()) throw Error(ErrorKind::invalid_input, what + ": " + why);
-  for (std::size_t i = 1; i < blobs.size(); ++i) {
-    const Descriptor& l = blobs[i];
-    const auto compression = layer_compression(l.media_type);
-    if (!compression) {
-      throw Error(ErrorKind::invalid_input, what + ": layer " + std::to_string(i) + " has the media type " + printable(l.media_type) +
-                                                ", whose compression mlops cannot read");
-    }
-    std::string actual = l.digest;
-    if (!compression->empty()) {
-      if (const auto it = m_diff_ids.find(l.digest); it != m_diff_ids.end()) {
-        actual = it->second;
-      } else {
-        // Not in the tarball: the store's copy, read through.
-        DiffHasher h(*compression, what + ": layer " + std::to_string(i));
-        Fd fd(::open(m_store.blob_path(l.digest).c_str(), O_RDONLY | O_CLOEXEC));
-        if (!fd) throw_errno("cannot read blob " + l.digest);
-        for (;;) {
-          check_interrupted();
-          const std::size_t n = read_some(fd.get(), m_buf.data(), m_buf.size(), "blob " + l.digest);
-          if (n == 0) break;
-          h.update(m_buf.data(), n);
-        }
-        actual = h.finish();
-      }
-    }
-    if (actual != (*expected)[i - 1]) {
-      throw Error(ErrorKind::invalid_input, what + ": the config's diff id of layer " + std::to_string(i) + " (" +
-                                                short_digest((*expected)[i - 1]) + "…) is not its content's (" + short_digest(actual) +
-                                                "…)");
-    }
-  }
+  package::check_diff_ids(m_store, m_json.at(manifest.digest), m_where + ": manifest " + short_digest(manifest.digest), m_diff_ids);
 }
 
 IndexEntry Importer::index_entry(const Descriptor& d) {
   const std::string what = m_where + ": manifest " + short_digest(d.digest);
-  const auto j = nlohmann::json::parse(m_json.at(d.digest), nullptr, false);
   check_diff_ids(d);
-  IndexEntry e;
-  e.descriptor = d;
+  std::string ref;
   if (const auto r = d.annotations.find(annotation::ref_name); r != d.annotations.end()) {
     // Ours are NAME:TAG; other tools often write a bare tag, which reads as NAME[:latest].
     try {
-      e.ref = parse_reference(r->get<std::string>()).str();
+      ref = parse_reference(r->get<std::string>()).str();
     } catch (const Error& err) {
       throw Error(ErrorKind::invalid_input, what + ": reference '" + printable(r->get<std::string>()) + "': " + err.what());
     }
-    e.descriptor.annotations[annotation::ref_name] = e.ref;
   }
-  if (e.descriptor.artifact_type.empty()) {
-    if (const auto at = j.find("artifactType"); at != j.end() && at->is_string()) e.descriptor.artifact_type = *at;
-  }
-  // A referrer from another tool says what it signs in the manifest only; the store lists
-  // referrers by this annotation.
-  if (e.ref.empty() && !e.descriptor.annotations.contains(annotation::subject)) {
-    if (const auto s = j.find("subject"); s != j.end() && s->is_object()) {
-      const Descriptor subject = parse_descriptor(*s, what + " subject");
-      e.descriptor.annotations[annotation::subject] = subject.digest;
-    }
-  }
-  return e;
+  return index_entry_for(d, m_json.at(d.digest), ref, what);
 }
 
 std::vector<std::string> Importer::run() {
@@ -858,14 +783,7 @@ std::vector<std::string> Importer::run() {
 
   std::vector<IndexEntry> entries;
   for (const auto& d : m_index_manifests) entries.push_back(index_entry(d));
-  m_store.update_index([&](std::vector<IndexEntry>& index_entries) {
-    for (const auto& e : entries) {
-      // Already there as is: left in place, so importing twice changes nothing.
-      const bool same = std::any_of(index_entries.begin(), index_entries.end(),
-                                    [&](const IndexEntry& x) { return x.ref == e.ref && x.descriptor.digest == e.descriptor.digest; });
-      if (!same) set_index_entry(index_entries, e);
-    }
-  });
+  add_to_index(m_store, entries);
   std::vector<std::string> out;
   for (const auto& e : entries) {
     if (!e.ref.empty()) out.push_back(e.ref);

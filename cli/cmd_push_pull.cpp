@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+// mlops push / pull / copy: packages to and from remotes (oci://, s3://, http(s)://, file://).
+#include "commands.hpp"
+#include "progress.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/package.hpp>
+#include <mlops/remote.hpp>
+
+#include <filesystem>
+#include <memory>
+
+namespace mlops::cli {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+struct Opts {
+  std::string store, ref, remote, source, destination, tag;
+  std::vector<std::string> only;
+  unsigned jobs = 0;
+  std::string ca_file;
+  bool plain_http = false;
+  stdfs::path store_path() const { return store.empty() ? package::default_store() : stdfs::path(store); }
+  remote::TransferOptions transfer(ProgressObserver* progress) const {
+    remote::TransferOptions t;
+    t.jobs = jobs;
+    if (!ca_file.empty()) t.ca_file = stdfs::path(ca_file);
+    t.plain_http = plain_http;
+    t.progress = progress;
+    return t;
+  }
+};
+
+// REMOTE|URL → URL. The one place a remote name is resolved: configured remotes (mlops
+// remote add) plug in here; until they exist only URLs are accepted.
+std::string remote_url(const std::string& remote_or_url) {
+  if (remote_or_url.find("://") != std::string::npos) return remote_or_url;
+  throw Error(ErrorKind::usage, "'" + escape_controls(remote_or_url) + "' is not a remote URL",
+              "give SCHEME://..., e.g. file://$HOME/models or oci://registry.example/team");
+}
+
+// URL or REMOTE:REF → the package's URL.
+std::string package_url(const std::string& arg) {
+  if (arg.find("://") != std::string::npos) return arg;
+  const auto colon = arg.find(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw Error(ErrorKind::usage, "'" + escape_controls(arg) + "' names no remote package", "give URL/NAME[:TAG] or REMOTE:NAME[:TAG]");
+  }
+  std::string base = remote_url(arg.substr(0, colon));
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/" + arg.substr(colon + 1);
+}
+
+void add_common(CLI::App* s, const std::shared_ptr<Opts>& o) {
+  s->add_option("-j,--jobs", o->jobs, "Parallel blob transfers (default 4)")->check(CLI::Range(1, 64));
+  s->add_option("--ca-file", o->ca_file, "CA certificates (PEM) to trust for HTTPS remotes")->type_name("FILE");
+  s->add_flag("--plain-http", o->plain_http, "Allow plain HTTP to a registry that is not on loopback");
+}
+
+int run_push(Opts& o, Context& ctx) {
+  if (o.remote.empty()) throw Error(ErrorKind::usage, "no remote given", "mlops push REF URL, e.g. file://$HOME/models");
+  const std::string url = remote_url(o.remote);
+  ProgressLine line(ctx.out, "push");
+  const auto r = with_progress(ctx, line, "the tag was not set; blobs sent so far are not sent again",
+                               [&] { return remote::push(o.store_path(), o.ref, url, o.transfer(&line)); });
+  if (ctx.out.json()) {
+    ctx.out.print_json({{"ref", r.ref},
+                        {"digest", r.digest},
+                        {"url", r.url},
+                        {"bytes_sent", r.bytes_sent},
+                        {"blobs_sent", r.blobs_sent},
+                        {"blobs_skipped", r.blobs_skipped},
+                        {"signatures", r.signatures}});
+    return 0;
+  }
+  ctx.out.status("pushed " + r.ref + ": " + std::to_string(r.blobs_sent) + " blobs sent (" + package::human_size(r.bytes_sent) + "), " +
+                 std::to_string(r.blobs_skipped) + " already there");
+  ctx.out.print(r.url + "@" + r.digest + "\n");
+  return 0;
+}
+
+int run_pull(Opts& o, Context& ctx) {
+  const std::string url = package_url(o.source);
+  ProgressLine line(ctx.out, "pull");
+  remote::PullOptions p;
+  static_cast<remote::TransferOptions&>(p) = o.transfer(&line);
+  p.tag = o.tag;
+  p.only = o.only;
+  const auto r = with_progress(ctx, line, "nothing was tagged; the same command continues the downloads where they stopped",
+                               [&] { return remote::pull(o.store_path(), url, p); });
+  if (ctx.out.json()) {
+    ctx.out.print_json({{"ref", r.ref},
+                        {"digest", r.digest},
+                        {"url", r.url},
+                        {"bytes_received", r.bytes_received},
+                        {"bytes_resumed", r.bytes_resumed},
+                        {"blobs_fetched", r.blobs_fetched},
+                        {"blobs_present", r.blobs_present},
+                        {"layers_left_out", r.layers_left_out},
+                        {"partial", r.layers_left_out > 0},
+                        {"signatures", r.signatures}});
+    return 0;
+  }
+  std::string status =
+      "pulled " + r.url + ": " + std::to_string(r.blobs_fetched) + " blobs fetched (" + package::human_size(r.bytes_received) + ")";
+  if (r.bytes_resumed > 0) status += ", " + package::human_size(r.bytes_resumed) + " resumed";
+  if (r.layers_left_out > 0) status += ", " + std::to_string(r.layers_left_out) + " layers left out (--only)";
+  ctx.out.status(status);
+  ctx.out.print((r.ref.empty() ? r.digest : r.ref) + "\n");
+  return 0;
+}
+
+int run_copy(Opts& o, Context& ctx) {
+  const std::string from = package_url(o.source);
+  const std::string to = remote_url(o.destination);
+  ProgressLine line(ctx.out, "copy");
+  const auto r = with_progress(ctx, line, "the destination's tag was not set", [&] { return remote::copy(from, to, o.transfer(&line)); });
+  if (ctx.out.json()) {
+    ctx.out.print_json({{"source", r.source},
+                        {"destination", r.destination},
+                        {"digest", r.digest},
+                        {"bytes_copied", r.bytes_copied},
+                        {"blobs_copied", r.blobs_copied},
+                        {"blobs_skipped", r.blobs_skipped},
+                        {"signatures", r.signatures}});
+    return 0;
+  }
+  ctx.out.status("copied " + r.source + ": " + std::to_string(r.blobs_copied) + " blobs (" + package::human_size(r.bytes_copied) + "), " +
+                 std::to_string(r.blobs_skipped) + " already there");
+  ctx.out.print(r.destination + "@" + r.digest + "\n");
+  return 0;
+}
+
+template <typename Run>
+void finish(CLI::App& cmd, Context& ctx, const std::shared_ptr<Opts>& o, Run run) {
+  cmd.add_option("--store", o->store, "Package store (default $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store)")->type_name("DIR");
+  add_common(&cmd, o);
+  cmd.callback([&ctx, o, run] { ctx.action = [o, run](Context& c) { return run(*o, c); }; });
+}
+
+}  // namespace
+
+void setup_push(CLI::App& cmd, Context& ctx) {
+  auto o = std::make_shared<Opts>();
+  cmd.footer(R"(
+Examples:
+  mlops push churn:v2 file://$HOME/models              # -> file://$HOME/models/churn:v2
+  mlops push churn:v2 file://$HOME/models/churn:prod   # the URL names the tag
+  mlops push churn:v2 file://$HOME/models --json | jq .blobs_skipped
+
+The package goes to URL/NAME:TAG, unless the URL already ends in the name or a tag. Blobs the
+remote has are not sent; signatures travel with the package; the tag is set last. Prints
+URL@DIGEST (with --json: digest, url, bytes_sent, blobs_skipped).)");
+  cmd.add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix of a package in the store")->required();
+  cmd.add_option("REMOTE", o->remote, "Where to: a URL (oci://, s3://, http(s)://, file:///)")->type_name("URL");
+  finish(cmd, ctx, o, run_push);
+}
+
+void setup_pull(CLI::App& cmd, Context& ctx) {
+  auto o = std::make_shared<Opts>();
+  cmd.footer(R"(
+Examples:
+  mlops pull file://$HOME/models/churn:v2 --store ./other-store
+  mlops pull file://$HOME/models/churn:v2 -t churn:prod
+  mlops pull file://$HOME/models/churn:v2 --only model --store ./weights-only   # only the weights
+
+Every blob is checked against its digest before it lands; an interrupted pull continues where
+it stopped when run again. --only fetches the matching layers only (model, datasets, code,
+docs, or a glob on package paths): a partial package (docs/formats.md). Prints the local
+NAME:TAG.)");
+  cmd.add_option("URL", o->source, "SCHEME://.../NAME[:TAG][@sha256:DIGEST]")->required()->type_name("URL");
+  cmd.add_option("-t,--tag", o->tag, "Local NAME[:TAG] (default: the remote's)");
+  cmd.add_option("--only", o->only, "model, datasets, code, docs, or a glob on file paths (repeatable)")->type_name("KIND|GLOB");
+  finish(cmd, ctx, o, run_pull);
+}
+
+void setup_copy(CLI::App& cmd, Context& ctx) {
+  auto o = std::make_shared<Opts>();
+  cmd.footer(R"(
+Examples:
+  mlops copy file://$HOME/models/churn:v2 file://$HOME/backup
+  mlops copy file://$HOME/models/churn:v2 file://$HOME/backup/churn:prod
+
+Between any two remotes, with the addressing of push; the blobs are checked against their
+digests on the way.)");
+  cmd.add_option("SRC", o->source, "SCHEME://.../NAME[:TAG][@sha256:DIGEST]")->required()->type_name("URL");
+  cmd.add_option("DST", o->destination, "SCHEME://... (the package goes to DST/NAME:TAG unless DST names it)")
+      ->required()
+      ->type_name("URL");
+  finish(cmd, ctx, o, run_copy);
+}
+
+}  // namespace mlops::cli

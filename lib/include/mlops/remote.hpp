@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// Remotes: push, pull and copy packages between the local store and OCI registries (oci://),
+// S3 (s3://), HTTP (http(s)://) and local directories (file://, an OCI image layout per
+// repository). docs/architecture.md, "Remotes", has the scheme table and the addressing rule.
+#pragma once
+
+#include <mlops/api.hpp>
+#include <mlops/progress.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlops::remote {
+
+namespace stdfs = std::filesystem;
+
+// What every transfer may be told.
+struct TransferOptions {
+  unsigned jobs = 0;  // parallel blob transfers; 0: the default (default_jobs())
+  std::optional<stdfs::path> ca_file;
+  bool plain_http = false;
+  std::string endpoint;  // s3: --endpoint
+  ProgressObserver* progress = nullptr;
+};
+
+// The number of parallel transfers when none is asked for.
+MLOPS_API unsigned default_jobs();
+
+// The schemes a URL may start with ("oci", "s3", "http", "https", "file").
+MLOPS_API std::vector<std::string> known_schemes();
+
+struct PushResult {
+  std::string ref;                // the local NAME:TAG pushed
+  std::string digest;             // the manifest's
+  std::string url;                // where it is now: SCHEME://HOST/PATH/NAME:TAG
+  std::uint64_t bytes_sent = 0;   // blob bytes uploaded
+  std::size_t blobs_sent = 0;     // uploaded
+  std::size_t blobs_skipped = 0;  // the remote had them
+  std::size_t signatures = 0;     // referrer manifests pushed with it
+};
+// Pushes the package REF (and its signatures) of `store` to `url` (see push_target: URL/NAME:TAG
+// unless the URL ends in the name or a tag). Blobs the remote has are skipped; the tag is set
+// last, once everything it names is there.
+MLOPS_API PushResult push(const stdfs::path& store, const std::string& ref, const std::string& url, const TransferOptions& options);
+
+struct PullOptions : TransferOptions {
+  std::string tag;                // -t: the local NAME:TAG; default REPO:TAG from the URL
+  std::vector<std::string> only;  // --only KIND|GLOB: fetch only the matching layers
+};
+struct PullResult {
+  std::string ref;  // the local NAME:TAG ("" when pulled by digest without -t)
+  std::string digest;
+  std::string url;
+  std::uint64_t bytes_received = 0;  // blob bytes read from the remote
+  std::uint64_t bytes_resumed = 0;   // bytes of partial downloads continued rather than fetched again
+  std::size_t blobs_fetched = 0;
+  std::size_t blobs_present = 0;    // the store had them
+  std::size_t layers_left_out = 0;  // --only: layers not fetched (the package is partial)
+  std::size_t signatures = 0;
+};
+// Pulls the package `url` names (SCHEME://.../REPO[:TAG][@DIGEST]) into `store`: every blob
+// verified against its digest before it lands, downloads resumed from partial blobs, the
+// index updated last.
+MLOPS_API PullResult pull(const stdfs::path& store, const std::string& url, const PullOptions& options);
+
+struct CopyResult {
+  std::string source, destination, digest;
+  std::uint64_t bytes_copied = 0;
+  std::size_t blobs_copied = 0, blobs_skipped = 0, signatures = 0;
+};
+// Copies a package between two remotes (the blobs pass through a temporary directory).
+MLOPS_API CopyResult copy(const std::string& source_url, const std::string& destination_url, const TransferOptions& options);
+
+}  // namespace mlops::remote

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+#include "remote/file_backend.hpp"
+
+#include "core/fd.hpp"
+#include "core/sha256.hpp"
+#include "package/store.hpp"
+#include "remote/transfer.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/interrupt.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <vector>
+
+namespace mlops::remote {
+namespace {
+
+namespace stdfs = std::filesystem;
+using package::Descriptor;
+using package::IndexEntry;
+using package::Store;
+using package::StoreAccess;
+
+constexpr std::size_t k_chunk = 1u << 20;
+
+class FileBackend final : public Backend {
+ public:
+  explicit FileBackend(Location location) : m_location(std::move(location)) {}
+
+  std::string_view scheme() const noexcept override { return "file"; }
+
+  std::optional<std::uint64_t> stat_blob(const std::string& repo, const std::string& digest) override {
+    const Store store(dir(repo), StoreAccess::read);
+    struct stat st {};
+    if (::stat(store.blob_path(digest).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    return static_cast<std::uint64_t>(st.st_size);
+  }
+
+  void put_blob(const std::string& repo, const Descriptor& blob, const stdfs::path& path, const Progress& progress) override {
+    Store& store = writable(repo);
+    Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in) throw_errno("cannot read " + path.string());
+    package::BlobWriter w(store);
+    std::vector<char> buf(k_chunk);
+    std::uint64_t total = 0;
+    for (;;) {
+      check_interrupted();
+      const ssize_t n = ::read(in.get(), buf.data(), buf.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw_errno("cannot read " + path.string());
+      }
+      if (n == 0) break;
+      total += static_cast<std::uint64_t>(n);
+      if (total > blob.size) throw Error(ErrorKind::invalid_input, "blob " + blob.digest + " is bigger than its descriptor says");
+      w.write(buf.data(), static_cast<std::size_t>(n));
+      progress.advance(static_cast<std::uint64_t>(n));
+    }
+    if (total != blob.size) throw Error(ErrorKind::invalid_input, "blob " + blob.digest + " is smaller than its descriptor says");
+    w.commit(blob.digest);
+  }
+
+  void get_blob(const std::string& repo, const Descriptor& blob, std::uint64_t offset, const BlobSink& sink,
+                const Progress& progress) override {
+    const Store store(dir(repo), StoreAccess::read);
+    Fd in(::open(store.blob_path(blob.digest).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!in) {
+      if (errno == ENOENT) throw Error(ErrorKind::not_found, "the remote has no blob " + blob.digest + " in " + repo);
+      throw_errno("cannot read blob " + blob.digest + " of " + dir(repo).string());
+    }
+    std::vector<char> buf(k_chunk);
+    auto pos = static_cast<off_t>(offset);
+    for (;;) {
+      check_interrupted();
+      const ssize_t n = ::pread(in.get(), buf.data(), buf.size(), pos);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw_errno("cannot read blob " + blob.digest + " of " + dir(repo).string());
+      }
+      if (n == 0) break;
+      pos += n;
+      sink(buf.data(), static_cast<std::size_t>(n));
+      progress.advance(static_cast<std::uint64_t>(n));
+    }
+  }
+
+  std::optional<Manifest> get_manifest(const std::string& repo, const std::string& reference) override {
+    const Store store(dir(repo), StoreAccess::read);
+    std::string digest = reference, media_type;
+    if (!package::is_digest(reference)) {
+      const auto entries = index(store);
+      const auto it = std::find_if(entries.begin(), entries.end(), [&](const IndexEntry& e) { return e.ref == reference; });
+      if (it == entries.end()) return std::nullopt;
+      digest = it->descriptor.digest;
+      media_type = it->descriptor.media_type;
+    }
+    const stdfs::path p = store.blob_path(digest);
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) return std::nullopt;
+    if (static_cast<std::uint64_t>(st.st_size) > k_max_manifest_bytes) {
+      throw Error(ErrorKind::invalid_input, "the manifest " + short_digest(digest) + " of " + dir(repo).string() + " is " +
+                                                std::to_string(st.st_size) + " bytes, over the " + std::to_string(k_max_manifest_bytes) +
+                                                " a manifest may have");
+    }
+    Manifest m;
+    m.bytes = read_bounded(p, k_max_manifest_bytes);
+    m.digest = "sha256:" + sha256_hex(m.bytes);
+    if (media_type.empty()) {
+      const auto j = nlohmann::json::parse(m.bytes, nullptr, false);
+      if (j.is_object()) {
+        if (const auto mt = j.find("mediaType"); mt != j.end() && mt->is_string()) media_type = *mt;
+      }
+    }
+    m.media_type = media_type;
+    return m;
+  }
+
+  void put_manifest(const std::string& repo, const Manifest& manifest, const std::string& tag) override {
+    Store& store = writable(repo);
+    const std::string digest = store.put_blob(manifest.bytes);
+    if (digest != manifest.digest) throw Error(ErrorKind::internal, "manifest digest " + manifest.digest + " is not its content's");
+    IndexEntry e;
+    e.descriptor.media_type = manifest.media_type.empty() ? package::media::manifest : manifest.media_type;
+    e.descriptor.digest = digest;
+    e.descriptor.size = manifest.bytes.size();
+    e.ref = tag;
+    const auto j = nlohmann::json::parse(manifest.bytes, nullptr, false);
+    if (j.is_object()) {
+      if (const auto at = j.find("artifactType"); at != j.end() && at->is_string()) e.descriptor.artifact_type = *at;
+      // Referrers are found through this annotation, as in the local store (no blob read).
+      if (const auto s = j.find("subject"); s != j.end() && s->is_object()) {
+        const Descriptor subject = package::parse_descriptor(*s, "manifest " + short_digest(digest) + " subject");
+        e.descriptor.annotations[package::annotation::subject] = subject.digest;
+        if (const auto an = j.find("annotations"); an != j.end() && an->is_object()) {
+          if (const auto k = an->find(package::annotation::key_id); k != an->end() && k->is_string()) {
+            e.descriptor.annotations[package::annotation::key_id] = *k;
+          }
+        }
+      }
+    }
+    store.update_index([&](std::vector<IndexEntry>& entries) {
+      const bool same = std::any_of(entries.begin(), entries.end(),
+                                    [&](const IndexEntry& x) { return x.ref == e.ref && x.descriptor.digest == e.descriptor.digest; });
+      if (!same) package::set_index_entry(entries, e);
+    });
+  }
+
+  std::vector<std::string> list_tags(const std::string& repo) override {
+    const Store store(dir(repo), StoreAccess::read);
+    std::set<std::string> tags;
+    for (const auto& e : index(store)) {
+      if (e.ref.empty()) continue;
+      tags.insert(e.ref);
+      if (tags.size() > k_max_tags) {
+        throw Error(ErrorKind::invalid_input, dir(repo).string() + " lists more than " + std::to_string(k_max_tags) + " tags");
+      }
+    }
+    return {tags.begin(), tags.end()};
+  }
+
+  std::vector<Descriptor> referrers(const std::string& repo, const std::string& digest) override {
+    const Store store(dir(repo), StoreAccess::read);
+    std::vector<Descriptor> out;
+    std::set<std::string> seen;
+    for (const auto& e : index(store)) {
+      const auto s = e.descriptor.annotations.find(package::annotation::subject);
+      if (s == e.descriptor.annotations.end() || *s != digest || !seen.insert(e.descriptor.digest).second) continue;
+      out.push_back(e.descriptor);
+      if (out.size() > k_max_referrers) {
+        throw Error(ErrorKind::invalid_input, dir(repo).string() + " lists more than " + std::to_string(k_max_referrers) + " referrers");
+      }
+    }
+    return out;
+  }
+
+ private:
+  stdfs::path dir(const std::string& repo) const { return stdfs::path(m_location.path) / repo; }
+
+  static std::string read_bounded(const stdfs::path& p, std::uint64_t max) {
+    Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd) throw_errno("cannot read " + p.string());
+    std::string out;
+    char buf[65536];
+    for (;;) {
+      const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw_errno("cannot read " + p.string());
+      }
+      if (n == 0) break;
+      if (out.size() + static_cast<std::size_t>(n) > max)
+        throw Error(ErrorKind::invalid_input, p.string() + " is over " + std::to_string(max) + " bytes");
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+  }
+
+  // index.json, bounded: a layout someone else wrote may hold anything.
+  std::vector<IndexEntry> index(const Store& store) const {
+    std::error_code ec;
+    const auto size = stdfs::file_size(store.root() / "index.json", ec);
+    if (ec) return {};
+    if (size > k_max_layout_index_bytes) {
+      throw Error(ErrorKind::invalid_input, (store.root() / "index.json").string() + " is " + std::to_string(size) + " bytes, over the " +
+                                                std::to_string(k_max_layout_index_bytes) + " mlops reads");
+    }
+    return store.index();
+  }
+
+  // The layout opened for writing, created when missing, with the gc lock held shared (as a
+  // build holds it) until the backend is closed: `mlops package gc` run on the layout never
+  // deletes a blob whose manifest is not written yet.
+  Store& writable(const std::string& repo) {
+    const std::lock_guard guard(m_mutex);
+    auto it = m_writable.find(repo);
+    if (it == m_writable.end()) {
+      auto w = std::make_unique<Writable>(dir(repo));
+      it = m_writable.emplace(repo, std::move(w)).first;
+    }
+    return it->second->store;
+  }
+
+  struct Writable {
+    explicit Writable(const stdfs::path& root) : store(root, StoreAccess::write), lock(store.writer_lock()) {}
+    Store store;
+    package::FileLock lock;
+  };
+
+  Location m_location;
+  std::mutex m_mutex;
+  std::map<std::string, std::unique_ptr<Writable>> m_writable;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> open_file(const Location& location, const Options& options) {
+  (void)options;
+  if (location.path.empty() || location.path.front() != '/') {
+    throw Error(ErrorKind::usage, "a file remote needs an absolute path: file:///PATH");
+  }
+  return std::make_unique<FileBackend>(location);
+}
+
+}  // namespace mlops::remote
