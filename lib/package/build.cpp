@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // mlops package build: the package section of mlops.yaml -> layers in the store -> a
 // ModelPack manifest tagged NAME:TAG. Files are hashed on every core, each read once.
+#include "config/project.hpp"
 #include "package/archive_io.hpp"
 #include "package/card.hpp"
 #include "package/digest_cache.hpp"
@@ -317,10 +318,9 @@ void write_build_notes(const Store& store, const std::string& digest, const std:
 }  // namespace
 
 stdfs::path default_store() {
-  if (const char* h = std::getenv("MLOPS_HOME"); h && *h) return h;
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return stdfs::path(x) / "mlops" / "store";
-  if (const char* home = std::getenv("HOME"); home && *home) return stdfs::path(home) / ".local" / "share" / "mlops" / "store";
-  throw Error(ErrorKind::usage, "cannot find the package store: neither MLOPS_HOME nor HOME is set");
+  stdfs::path store = config::load_settings(stdfs::current_path()).store;
+  if (store.empty()) throw Error(ErrorKind::usage, "cannot find the package store: neither MLOPS_HOME nor HOME is set");
+  return store;
 }
 
 BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const BuildOptions& options, const BuildEvents& events) {
@@ -357,7 +357,10 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
   const FileLock gc_guard = store.writer_lock();  // gc waits until our manifest is in the index
   DigestCache cache(store.state_dir() / "digests-v2");
   cache.load();
-  const int threads = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // --jobs, else MLOPS_JOBS, mlops.yaml's or the user config's `jobs`, else one per core.
+  const int threads = options.jobs > 0 ? options.jobs
+                                       : config::resolve(config::load_file(spec.project / config::k_project_file))
+                                             .jobs.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   run_jobs(planner.jobs, store, cache, compression, threads, events);
   cache.save();
 
