@@ -2,6 +2,7 @@
 // mlops package build: the package section of mlops.yaml -> layers in the store -> a
 // ModelPack manifest tagged NAME:TAG. Files are hashed on every core, each read once.
 #include "config/project.hpp"
+#include "core/worker_pool.hpp"
 #include "package/archive_io.hpp"
 #include "package/card.hpp"
 #include "package/digest_cache.hpp"
@@ -21,7 +22,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <mutex>
@@ -243,16 +243,11 @@ void run_jobs(std::vector<Job>& jobs, Store& store, DigestCache& cache, const st
   std::uint64_t total = 0;
   for (const auto& j : jobs) total += j.tar ? content_bytes(j.items) : j.bytes;
   progress.phase("hashing", total);
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr error;
   std::mutex mutex;
-  auto worker = [&] {
-    for (;;) {
-      const std::size_t k = next.fetch_add(1);
-      if (k >= order.size() || failed.load()) return;
-      Job& j = jobs[order[k]];
-      try {
+  parallel_for(
+      order.size(),
+      [&](std::size_t k, unsigned) {
+        Job& j = jobs[order[k]];
         progress.item(j.path);
         j.result = j.tar ? pack_tar(store, cache, j.items, compression, progress) : pack_raw(store, cache, j.source, j.path, progress);
         progress.item({});
@@ -260,21 +255,8 @@ void run_jobs(std::vector<Job>& jobs, Store& store, DigestCache& cache, const st
           std::lock_guard lock(mutex);
           events.status("packed " + j.path + (j.tar ? "/ (tar)" : ""));
         }
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!error) error = std::current_exception();
-        failed = true;
-        return;
-      }
-    }
-  };
-  const int n = std::max(1, std::min<int>(threads, static_cast<int>(jobs.size())));
-  {
-    std::vector<std::jthread> pool;
-    for (int i = 1; i < n; ++i) pool.emplace_back(worker);
-    worker();
-  }
-  if (error) std::rethrow_exception(error);
+      },
+      PoolOptions{static_cast<unsigned>(std::max(1, threads)), {}});
 }
 
 std::string created_time(const BuildOptions& o, const Lineage& l) {
