@@ -8,13 +8,19 @@
 // and leaves the file as it was.
 #include "config/project.hpp"
 
+#include "core/fd.hpp"
 #include "core/yaml_limits.hpp"
 
 #include <mlops/did_you_mean.hpp>
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
+#include <mlops/interrupt.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <map>
@@ -142,6 +148,7 @@ void set_default(const ConfigFile& f, const Text& t, const std::string& name, st
 }
 
 struct Project {
+  Fd lock;  // flock on the project directory: two remote commands do not interleave their read-edit-rename
   ConfigFile file;
   Layer layer;
   stdfs::perms mode = stdfs::perms(0644);
@@ -151,6 +158,14 @@ Project open_project(const stdfs::path& cwd) {
   const auto root = find_project_root(cwd);
   if (!root)
     throw Error(ErrorKind::usage, "not an mlops project: no mlops.yaml here or above", "create one with 'mlops init', or use -C DIR");
+  // The directory, not the file: the file is replaced by a rename, and a lock file would be
+  // one more file in the user's project.
+  Fd dir(::open(root->c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) throw_errno("cannot open " + root->string());
+  while (::flock(dir.get(), LOCK_EX) != 0) {
+    if (errno != EINTR) throw_errno("cannot lock " + root->string());
+    check_interrupted();
+  }
   const stdfs::path file = *root / k_project_file;
   struct stat st {};
   if (::lstat(file.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
@@ -159,7 +174,7 @@ Project open_project(const stdfs::path& cwd) {
   }
   auto f = load_file(file);
   if (!f) throw Error(ErrorKind::usage, "not an mlops project: no mlops.yaml here or above");
-  Project p{*f, read_layer(*f), stdfs::perms(st.st_mode & 07777)};
+  Project p{std::move(dir), *f, read_layer(*f), stdfs::perms(st.st_mode & 07777)};
   return p;
 }
 
