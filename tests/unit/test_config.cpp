@@ -237,3 +237,58 @@ TEST_CASE("config: a flow-style remotes mapping and CRLF files are edited too", 
   config::add_remote(proj, "a", "oci://h/a", false);
   CHECK(config::load_settings(proj).remotes.size() == 1);
 }
+
+TEST_CASE("config: odd mlops.yaml layouts are edited correctly or refused untouched", "[config]") {
+  const Env env;
+  const std::vector<std::string> layouts = {
+      "remotes: ~\n",
+      "remotes: {}\n",
+      "remotes: {}  # none yet\nschema: 1\n",
+      "remotes:\n  a: {url: 'oci://h/a'}\n  b:\n    url: >-\n      oci://h/b\n",
+      "remotes:\n- a\n",
+      "remotes:\n  a:\n    url: oci://h/a\n...\n",
+      "schema: 1\n---\nremotes: {}\n",
+      "remotes: &r\n  a: {url: 'oci://h/a'}\nother: *r\n",
+      "remotes:\n  a: {url: 'oci://h/a'}\nremotes:\n  b: {url: 'oci://h/b'}\n",
+      "default_remote: a\nremotes:\n  a: {url: 'oci://h/a'}\n",
+      "default_remote: >\n  a\nremotes:\n  a: {url: 'oci://h/a'}\n",
+      "\"remotes\":\n  \"a\": {url: 'oci://h/a'}\n",
+      "? remotes\n: a: {url: 'oci://h/a'}\n",
+      "{remotes: {a: {url: 'oci://h/a'}}, schema: 1}\n",
+      "schema: 1",
+      "# only a comment",
+      "remotes:\n  a:\n    url: oci://h/a\n  # trailing comment\n# top comment\n",
+  };
+  for (const auto& text : layouts) {
+    INFO(text);
+    for (const bool remove : {false, true}) {
+      const auto proj = env.project(text);
+      bool ok = true;
+      try {
+        if (remove) {
+          config::remove_remote(proj, "a");
+        } else {
+          config::add_remote(proj, "z", "file:///srv/z", true);
+        }
+      } catch (const Error& e) {
+        ok = false;
+        CHECK(fs::read_file(proj / "mlops.yaml") == text);  // refused: nothing written
+        CHECK((e.kind() == ErrorKind::invalid_input || e.kind() == ErrorKind::not_found));
+      }
+      if (ok) {
+        const auto s = config::load_settings(proj);
+        bool has_z = false, has_a = false;
+        for (const auto& r : s.remotes) {
+          has_z = has_z || r.name == "z";
+          has_a = has_a || r.name == "a";
+        }
+        if (remove) {
+          CHECK_FALSE(has_a);
+        } else {
+          CHECK(has_z);
+          CHECK(s.default_remote == "z");
+        }
+      }
+    }
+  }
+}
