@@ -5,6 +5,7 @@
 #include "exit_codes.hpp"
 #include "parse_errors.hpp"
 
+#include <mlops/config.hpp>
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
 #include <mlops/interrupt.hpp>
@@ -43,7 +44,7 @@ void prepare(const Command& cmd, Context& ctx) {
     // A run killed while it had params overridden left a backup; put the files back first.
     for (const auto& note : exp::recover_workspace(std::filesystem::current_path())) ctx.out.warn("after an interrupted run: " + note);
   }
-  if ((cmd.needs & k_needs_project) && !has_upward(".", "mlops.yaml")) {
+  if ((cmd.needs & k_needs_project) && !config::find_project_root(".")) {
     throw Error(ErrorKind::usage, "not an mlops project: no mlops.yaml here or above", "create one with 'mlops init', or use -C DIR");
   }
 }

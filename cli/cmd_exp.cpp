@@ -207,7 +207,8 @@ Examples:
     s->add_option("-S,--set", ro->o.sets, "Override a parameter: [FILE:]KEY=VALUE; VALUE,VALUE... sweeps a grid")
         ->type_name("KEY=VALUE")
         ->allow_extra_args(false);  // one value per -S: a vector option would otherwise eat the `--`
-    s->add_option("-j,--jobs", ro->o.jobs, "Sweep points run at once (default 1)")->check(CLI::Range(1, 256));
+    s->add_option("-j,--jobs", ro->o.jobs, "Sweep points run at once (default: MLOPS_JOBS or `jobs` in the configuration, else 1)")
+        ->check(CLI::Range(1, 256));
     s->add_flag("--isolated", ro->o.isolated, "Run in a temporary worktree instead of the workspace");
     s->add_flag("-u,--include-untracked", ro->o.include_untracked, "Also snapshot untracked, non-ignored files");
     s->add_flag("--new-keys", ro->o.new_keys, "Allow -S to add parameters the params file does not have");

@@ -292,7 +292,9 @@ CLI::App* sub(CLI::App& cmd, Context& ctx, const std::shared_ptr<Opts>& o, const
   CLI::App* s = cmd.add_subcommand(name, summary);
   s->fallthrough();
   s->footer(std::string("\nExamples:\n") + examples);
-  s->add_option("--store", o->store, "Package store (default $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store)")->type_name("DIR");
+  s->add_option("--store", o->store,
+                "Package store (default $MLOPS_HOME, else `store` in the configuration, else $XDG_DATA_HOME/mlops/store)")
+      ->type_name("DIR");
   s->callback([&ctx, o, run] { ctx.action = [o, run](Context& c) { return run(*o, c); }; });
   return s;
 }
@@ -328,7 +330,8 @@ The store is a standard OCI image layout at $MLOPS_HOME (default $XDG_DATA_HOME/
       ->add_option("--created", o->build.created,
                    "Creation time to record, RFC 3339 (default SOURCE_DATE_EPOCH, else the HEAD commit's time)")
       ->type_name("TIME");
-  build->add_option("-j,--jobs", o->build.jobs, "Hashing threads (default: one per core)")->check(CLI::Range(1, 256));
+  build->add_option("-j,--jobs", o->build.jobs, "Hashing threads (default: MLOPS_JOBS or `jobs` in the configuration, else one per core)")
+      ->check(CLI::Range(1, 256));
 
   sub(cmd, ctx, o, "list", "List packages in the store", R"(  mlops package list
   mlops package list --json | jq -r '.[].ref')",

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "progress.hpp"
 
+#include <mlops/config.hpp>
 #include <mlops/error.hpp>
 #include <mlops/package.hpp>
 #include <mlops/remote.hpp>
@@ -25,6 +26,12 @@ struct Opts {
   remote::TransferOptions transfer(ProgressObserver* progress) const {
     remote::TransferOptions t;
     t.jobs = jobs;
+    // No --jobs: MLOPS_JOBS, then mlops.yaml's and the user config's `jobs`.
+    if (t.jobs == 0) {
+      if (const auto configured = config::load_settings(stdfs::current_path()).jobs; configured && *configured > 0) {
+        t.jobs = static_cast<unsigned>(*configured);
+      }
+    }
     if (!ca_file.empty()) t.ca_file = stdfs::path(ca_file);
     t.plain_http = plain_http;
     t.progress = progress;
@@ -32,12 +39,20 @@ struct Opts {
   }
 };
 
-// REMOTE|URL → URL. The one place a remote name is resolved: configured remotes (mlops
-// remote add) plug in here; until they exist only URLs are accepted.
+// REMOTE|URL → URL. The one place a remote name is resolved: a URL is used as it is (the
+// scheme table checks it), a name is looked up in mlops.yaml and the user config (`mlops
+// remote add`), "" means the default remote.
 std::string remote_url(const std::string& remote_or_url) {
   if (remote_or_url.find("://") != std::string::npos) return remote_or_url;
-  throw Error(ErrorKind::usage, "'" + escape_controls(remote_or_url) + "' is not a remote URL",
-              "give SCHEME://..., e.g. file://$HOME/models or oci://registry.example/team");
+  if (!remote_or_url.empty()) {
+    try {
+      config::check_remote_name(remote_or_url);
+    } catch (const Error&) {
+      throw Error(ErrorKind::usage, "'" + escape_controls(remote_or_url) + "' is neither a remote URL nor a remote's name",
+                  "give SCHEME://..., e.g. file://$HOME/models or oci://registry.example/team, or a name from 'mlops remote list'");
+    }
+  }
+  return config::resolve_remote(stdfs::current_path(), remote_or_url);
 }
 
 // URL or REMOTE:REF → the package's URL.
@@ -59,7 +74,6 @@ void add_common(CLI::App* s, const std::shared_ptr<Opts>& o) {
 }
 
 int run_push(Opts& o, Context& ctx) {
-  if (o.remote.empty()) throw Error(ErrorKind::usage, "no remote given", "mlops push REF URL, e.g. file://$HOME/models");
   const std::string url = remote_url(o.remote);
   ProgressLine line(ctx.out, "push");
   const auto r = with_progress(ctx, line, "the tag was not set; blobs sent so far are not sent again",
@@ -149,11 +163,14 @@ Examples:
   mlops push churn:v2 file://$HOME/models/churn:prod   # the URL names the tag
   mlops push churn:v2 file://$HOME/models --json | jq .blobs_skipped
 
-The package goes to URL/NAME:TAG, unless the URL already ends in the name or a tag. Blobs the
+The package goes to URL/NAME:TAG, unless the URL already ends in the name or a tag. A remote
+named with `mlops remote add` may stand for its URL; with none given, the default remote. Blobs the
 remote has are not sent; signatures travel with the package; the tag is set last. Prints
 URL@DIGEST (with --json: digest, url, bytes_sent, blobs_skipped).)");
   cmd.add_option("REF", o->ref, "NAME[:TAG], digest or digest prefix of a package in the store")->required();
-  cmd.add_option("REMOTE", o->remote, "Where to: a URL (oci://, s3://, http(s)://, file:///)")->type_name("URL");
+  cmd.add_option("REMOTE", o->remote,
+                 "Where to: a remote's name or a URL (oci://, s3://, http(s)://, file:///); default: the default remote")
+      ->type_name("REMOTE|URL");
   finish(cmd, ctx, o, run_push);
 }
 
@@ -166,7 +183,7 @@ Examples:
   mlops pull file://$HOME/models/churn:v2 --only model --store ./weights-only   # only the weights
 
 Every blob is checked against its digest before it lands; an interrupted pull continues where
-it stopped when run again. --only fetches the matching layers only (model, datasets, code,
+it stopped when run again. A configured remote may be named: REMOTE:NAME[:TAG]. --only fetches the matching layers only (model, datasets, code,
 docs, or a glob on package paths): a partial package (docs/formats.md). Prints the local
 NAME:TAG.)");
   cmd.add_option("URL", o->source, "SCHEME://.../NAME[:TAG][@sha256:DIGEST]")->required()->type_name("URL");

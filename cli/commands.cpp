@@ -22,6 +22,7 @@ constexpr std::array k_commands = {
     Command{"push", "Send a package to a remote (OCI registry, S3, HTTP, directory)", k_needs_network, setup_push},
     Command{"pull", "Fetch a package from a remote into the store", k_needs_network, setup_pull},
     Command{"copy", "Copy a package from one remote to another", k_needs_network, setup_copy},
+    Command{"remote", "Name the registries, buckets and directories packages go to", k_needs_nothing, setup_remote},
     Command{"completion", "Print a shell completion script (bash, zsh, fish)", k_needs_nothing, setup_completion},
     Command{"version", "Show version and build information", k_needs_nothing, setup_version},
     Command{"help", "Show the help of a command (mlops help exp list)", k_needs_nothing, setup_help},
@@ -43,7 +44,11 @@ void build_app(CLI::App& app, Context& ctx) {
              "\nEnvironment:\n"
              "  NO_COLOR             disable colour\n"
              "  MLOPS_TEMPLATES_DIR  extra templates (default $XDG_DATA_HOME/mlops/templates)\n"
-             "  MLOPS_HOME           the package store (default $XDG_DATA_HOME/mlops/store)\n"
+             "  MLOPS_HOME           the package store (default `store` in the configuration, else\n"
+             "                       $XDG_DATA_HOME/mlops/store)\n"
+             "  MLOPS_JOBS           default for --jobs (else `jobs` in mlops.yaml or the user config)\n"
+             "  MLOPS_REMOTE         the default remote (else `default_remote` in the configuration)\n"
+             "  XDG_CONFIG_HOME      the user config: $XDG_CONFIG_HOME/mlops/config.yaml\n"
              "  MLOPS_FSYNC=1        fsync every package blob before it is visible (slower, durable)\n"
              "  SOURCE_DATE_EPOCH    creation time recorded by 'mlops package build'\n");
   app.formatter(std::make_shared<HelpFormatter>());  // before the subcommands: they copy it

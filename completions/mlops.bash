@@ -36,7 +36,7 @@ _mlops_kind() {
         runs | packages) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template exp params metrics package key push pull copy completion version help" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template exp params metrics package key push pull copy remote completion version help" -- "$vcur") ;;
     esac
 }
 
@@ -68,6 +68,7 @@ _mlops() {
             /push) path=/push; npos=0 ;;
             /pull) path=/pull; npos=0 ;;
             /copy) path=/copy; npos=0 ;;
+            /remote) path=/remote; npos=0 ;;
             /completion) path=/completion; npos=0 ;;
             /version) path=/version; npos=0 ;;
             /help) path=/help; npos=0 ;;
@@ -105,6 +106,11 @@ _mlops() {
             /package/export) path=/package/export; npos=0 ;;
             /package/import) path=/package/import; npos=0 ;;
             /key/generate) path=/key/generate; npos=0 ;;
+            /remote/add) path=/remote/add; npos=0 ;;
+            /remote/list) path=/remote/list; npos=0 ;;
+            /remote/ls) path=/remote/list; npos=0 ;;
+            /remote/remove) path=/remote/remove; npos=0 ;;
+            /remote/rm) path=/remote/remove; npos=0 ;;
             *) ((npos++)) ;;
         esac
     done
@@ -175,7 +181,7 @@ _mlops() {
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
         case $path in
-            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template exp params metrics package key push pull copy completion version help' pos='' rep=0 ;;
+            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template exp params metrics package key push pull copy remote completion version help' pos='' rep=0 ;;
             '/init') opts='--help -h --help-all --template --ref --set -S --answers --defaults -d --no-git --force -f --trust --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/template') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='list show' pos='' rep=0 ;;
             '/template/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
@@ -215,6 +221,10 @@ _mlops() {
             '/push') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='packages text' rep=0 ;;
             '/pull') opts='--help -h --help-all --tag -t --only --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/copy') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
+            '/remote') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='add list remove' pos='' rep=0 ;;
+            '/remote/add') opts='--help -h --help-all --default --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
+            '/remote/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/remote/remove') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/completion') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='words' rep=0 choices='bash zsh fish' ;;
             '/version') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/help') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='commands' rep=1 ;;

@@ -2,6 +2,7 @@
 #include "exp/cache.hpp"
 
 #include "core/json.hpp"
+#include "core/worker_pool.hpp"
 #include "exp/record.hpp"
 #include "exp/record_check.hpp"
 #include "exp/ulid.hpp"
@@ -16,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -337,34 +339,23 @@ RunIndex load_runs(const IndexSource& src) {
     Repo& main_repo = src.repo();
     // Object reads dominate a cold listing; spread them over the cores, one repository
     // handle per thread (libgit2 handles are not shared between threads).
-    const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), (missing.size() + 63) / 64);
-    auto work = [&](Repo& repo, size_t first, size_t step) {
-      for (size_t k = first; k < missing.size(); k += step) from_git(repo, missing[k].second->second, fresh[k]);
-    };
-    if (threads <= 1) {
-      work(main_repo, 0, 1);
-    } else {
-      std::vector<std::thread> pool;
-      std::vector<std::exception_ptr> errors(threads);
-      for (size_t t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-          try {
-            if (t == 0) {
-              work(main_repo, 0, threads);
-            } else {
-              Repo mine = open_repo(main_repo.workdir, false);
-              work(mine, t, threads);
-            }
-          } catch (...) {
-            errors[t] = std::current_exception();
+    // Chunks of 64 runs; worker 0 (this thread) uses the open repository, the others open
+    // their own the first time they take a chunk.
+    constexpr size_t k_chunk = 64;
+    const size_t chunks = (missing.size() + k_chunk - 1) / k_chunk;
+    std::vector<std::optional<Repo>> repos(std::min<size_t>(chunks, std::max(1u, std::thread::hardware_concurrency())));
+    parallel_for(
+        chunks,
+        [&](size_t chunk, unsigned worker) {
+          Repo* repo = &main_repo;
+          if (worker > 0) {
+            if (!repos[worker]) repos[worker] = open_repo(main_repo.workdir, false);
+            repo = &*repos[worker];
           }
-        });
-      }
-      for (auto& th : pool) th.join();
-      for (auto& e : errors) {
-        if (e) std::rethrow_exception(e);
-      }
-    }
+          const size_t end = std::min(missing.size(), (chunk + 1) * k_chunk);
+          for (size_t k = chunk * k_chunk; k < end; ++k) from_git(*repo, missing[k].second->second, fresh[k]);
+        },
+        PoolOptions{static_cast<unsigned>(repos.size()), {}});
   }
   // Fill the slots of the runs read now; drop those that hold no valid run.
   std::vector<CachedRun> misfiled = std::move(misfiled_cached);  // valid records under another run's ref: worth remembering

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `mlops exp run`: one run in the workspace, or a sweep of isolated runs in temporary
 // worktrees checked out from the snapshot.
+#include "config/project.hpp"
 #include "exp/cache.hpp"
 #include "exp/executor.hpp"
 #include "exp/live.hpp"
@@ -235,6 +236,8 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     }
   }
   Repo r = open_repo(cwd);
+  // --jobs, else MLOPS_JOBS, mlops.yaml's or the user config's `jobs`, else one at a time.
+  const int n_jobs = o.jobs > 0 ? o.jobs : config::resolve(config::load_file(r.project / config::k_project_file)).jobs.value_or(1);
   log::debug("exp run: repository open");
   const std::vector<Override> overrides = parse_overrides(r, o);
   const auto points = grid(overrides);
@@ -338,7 +341,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
       job.project = rel_project.empty() ? tree : tree / rel_project;
       job.live_dir = r.mlops_dir / "live" / job.run.id;
       job.keep_outputs = true;
-      job.prefix_output = std::min<size_t>(std::max(1, o.jobs), points.size()) > 1;
+      job.prefix_output = std::min<size_t>(n_jobs, points.size()) > 1;
       jobs.push_back(std::move(job));
     }
   }
@@ -360,7 +363,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     }
   };
   try {
-    execute(r, jobs, isolated ? static_cast<size_t>(std::max(1, o.jobs)) : 1, events, prepare, done);
+    execute(r, jobs, isolated ? static_cast<size_t>(n_jobs) : 1, events, prepare, done);
   } catch (...) {
     if (workspace_override) workspace_override->restore();
     throw;

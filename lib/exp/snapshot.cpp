@@ -6,6 +6,7 @@
 #include "exp/store.hpp"
 
 #include "core/fd.hpp"
+#include "core/worker_pool.hpp"
 #include "git/checkin_filters.hpp"
 #include "git/index_file.hpp"
 #include "git/repo.hpp"
@@ -16,7 +17,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -111,11 +111,12 @@ class DirStat {
 std::vector<State> compare_with_worktree(const std::vector<IndexEntry>& entries, const stdfs::path& workdir, bool trust_exec_bit,
                                          const struct timespec& index_mtime) {
   std::vector<State> states(entries.size(), State::same);
-  const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), entries.size() / 2048 + 1);
-  auto share = [&](size_t part) {
+  // Chunks of 2048 entries in index order: a chunk's files share directories (one open each).
+  constexpr size_t k_chunk = 2048;
+  parallel_for((entries.size() + k_chunk - 1) / k_chunk, [&](size_t chunk, unsigned) {
     DirStat dirs(workdir);
-    const size_t begin = entries.size() * part / threads, end = entries.size() * (part + 1) / threads;
-    for (size_t i = begin; i < end; ++i) {
+    const size_t end = std::min(entries.size(), (chunk + 1) * k_chunk);
+    for (size_t i = chunk * k_chunk; i < end; ++i) {
       const IndexEntry& e = entries[i];
       // Submodules are snapshotted at the recorded commit; skip-worktree files are not in
       // the working tree on purpose, and assume-unchanged ones are declared unchanged.
@@ -124,11 +125,7 @@ std::vector<State> compare_with_worktree(const std::vector<IndexEntry>& entries,
       const bool found = dirs.lstat(e.path, st);
       states[i] = classify(e, st, found, trust_exec_bit, index_mtime);
     }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(share, t);
-  share(0);
-  for (auto& th : pool) th.join();
+  });
   return states;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exp/store.hpp"
 
+#include "config/project.hpp"
 #include "core/json.hpp"
 #include "exp/record.hpp"
 #include "exp/record_check.hpp"
@@ -12,7 +13,6 @@
 #include "core/log.hpp"
 
 #include <yaml-cpp/yaml.h>
-#include "core/yaml_limits.hpp"
 
 #include <algorithm>
 
@@ -37,15 +37,10 @@ git_oid parse_oid(const std::string& hex) {
 
 ProjectConfig read_config(const stdfs::path& project) {
   ProjectConfig c;
-  const stdfs::path file = project / "mlops.yaml";
-  std::error_code ec;
-  if (!stdfs::exists(file, ec)) return c;
-  YAML::Node root;
-  try {
-    root = yaml::load(fs::read_regular_file(file, k_max_project_file), file.string());
-  } catch (const YAML::Exception& e) {
-    throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
-  }
+  const auto f = config::load_file(project / config::k_project_file);
+  if (!f) return c;
+  const YAML::Node& root = f->root;
+  const stdfs::path& file = f->file;
   auto list = [&](const char* key, std::vector<std::string>& out) {
     const YAML::Node n = root[key];
     if (!n) return;
@@ -98,18 +93,12 @@ Repo open_repo(const stdfs::path& cwd, bool need_head) {
   if (need_head && git_repository_head_unborn(raw) == 1) {
     throw Error(ErrorKind::usage, "the repository has no commits yet", "commit your code first: experiments are snapshots on top of HEAD");
   }
-  // The project is the nearest directory with an mlops.yaml, up to the worktree root.
+  // The project is the nearest directory with an mlops.yaml (config's rule, the same for every
+  // command), else the worktree root.
   std::error_code ec;
-  stdfs::path dir = stdfs::weakly_canonical(stdfs::absolute(cwd), ec);
   const stdfs::path root = stdfs::weakly_canonical(r.workdir, ec);
   r.project = r.workdir;
-  for (stdfs::path p = dir; fs::is_within(root, p); p = p.parent_path()) {
-    if (stdfs::exists(p / "mlops.yaml", ec)) {
-      r.project = p;
-      break;
-    }
-    if (p == root || p == p.parent_path()) break;
-  }
+  if (const auto found = config::find_project_root(cwd); found && fs::is_within(root, *found)) r.project = *found;
   r.project_rel = stdfs::weakly_canonical(r.project, ec).lexically_relative(root).generic_string();
   if (r.project_rel == ".") r.project_rel.clear();
   r.config = read_config(r.project);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "git/checkin_filters.hpp"
 
+#include "core/xdg.hpp"
 #include "git/libgit2.hpp"
 
 #include <cstdlib>
@@ -21,11 +22,8 @@ bool repository_wide_attributes(git_config* cfg, const std::filesystem::path& gi
   if (file_exists(gitdir / "info" / "attributes") || file_exists("/etc/gitattributes")) return true;
   Buf configured;
   if (cfg != nullptr && git_config_get_path(&configured.buf, cfg, "core.attributesfile") == 0) return file_exists(configured.str());
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg != '\0') {
-    return file_exists(std::filesystem::path(xdg) / "git" / "attributes");
-  }
-  const char* home = std::getenv("HOME");
-  return home != nullptr && file_exists(std::filesystem::path(home) / ".config" / "git" / "attributes");
+  const std::filesystem::path config = xdg::config_home();
+  return !config.empty() && file_exists(config / "git" / "attributes");
 }
 
 // core.autocrlf true or input converts line endings of text files on the way in.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // mlops package build: the package section of mlops.yaml -> layers in the store -> a
 // ModelPack manifest tagged NAME:TAG. Files are hashed on every core, each read once.
+#include "config/project.hpp"
+#include "core/worker_pool.hpp"
 #include "package/archive_io.hpp"
 #include "package/card.hpp"
 #include "package/digest_cache.hpp"
@@ -20,7 +22,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <mutex>
@@ -242,16 +243,11 @@ void run_jobs(std::vector<Job>& jobs, Store& store, DigestCache& cache, const st
   std::uint64_t total = 0;
   for (const auto& j : jobs) total += j.tar ? content_bytes(j.items) : j.bytes;
   progress.phase("hashing", total);
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr error;
   std::mutex mutex;
-  auto worker = [&] {
-    for (;;) {
-      const std::size_t k = next.fetch_add(1);
-      if (k >= order.size() || failed.load()) return;
-      Job& j = jobs[order[k]];
-      try {
+  parallel_for(
+      order.size(),
+      [&](std::size_t k, unsigned) {
+        Job& j = jobs[order[k]];
         progress.item(j.path);
         j.result = j.tar ? pack_tar(store, cache, j.items, compression, progress) : pack_raw(store, cache, j.source, j.path, progress);
         progress.item({});
@@ -259,21 +255,8 @@ void run_jobs(std::vector<Job>& jobs, Store& store, DigestCache& cache, const st
           std::lock_guard lock(mutex);
           events.status("packed " + j.path + (j.tar ? "/ (tar)" : ""));
         }
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!error) error = std::current_exception();
-        failed = true;
-        return;
-      }
-    }
-  };
-  const int n = std::max(1, std::min<int>(threads, static_cast<int>(jobs.size())));
-  {
-    std::vector<std::jthread> pool;
-    for (int i = 1; i < n; ++i) pool.emplace_back(worker);
-    worker();
-  }
-  if (error) std::rethrow_exception(error);
+      },
+      PoolOptions{static_cast<unsigned>(std::max(1, threads)), {}});
 }
 
 std::string created_time(const BuildOptions& o, const Lineage& l) {
@@ -317,10 +300,9 @@ void write_build_notes(const Store& store, const std::string& digest, const std:
 }  // namespace
 
 stdfs::path default_store() {
-  if (const char* h = std::getenv("MLOPS_HOME"); h && *h) return h;
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return stdfs::path(x) / "mlops" / "store";
-  if (const char* home = std::getenv("HOME"); home && *home) return stdfs::path(home) / ".local" / "share" / "mlops" / "store";
-  throw Error(ErrorKind::usage, "cannot find the package store: neither MLOPS_HOME nor HOME is set");
+  stdfs::path store = config::load_settings(stdfs::current_path()).store;
+  if (store.empty()) throw Error(ErrorKind::usage, "cannot find the package store: neither MLOPS_HOME nor HOME is set");
+  return store;
 }
 
 BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const BuildOptions& options, const BuildEvents& events) {
@@ -357,7 +339,10 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
   const FileLock gc_guard = store.writer_lock();  // gc waits until our manifest is in the index
   DigestCache cache(store.state_dir() / "digests-v2");
   cache.load();
-  const int threads = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // --jobs, else MLOPS_JOBS, mlops.yaml's or the user config's `jobs`, else one per core.
+  const int threads = options.jobs > 0 ? options.jobs
+                                       : config::resolve(config::load_file(spec.project / config::k_project_file))
+                                             .jobs.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   run_jobs(planner.jobs, store, cache, compression, threads, events);
   cache.save();
 

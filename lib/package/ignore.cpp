@@ -3,6 +3,7 @@
 
 #include "core/fd.hpp"
 #include "core/log.hpp"
+#include "core/xdg.hpp"
 #include "git/index_file.hpp"
 #include "git/libgit2.hpp"
 
@@ -343,10 +344,8 @@ Exclusions::Exclusions(const stdfs::path& project) : m_root(project) {
     if (git_config_get_path(&buf, cfg, "core.excludesfile") == 0) {
       excludes = buf.ptr;
       git_buf_dispose(&buf);
-    } else if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg != '\0') {
-      excludes = stdfs::path(xdg) / "git" / "ignore";
-    } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-      excludes = stdfs::path(home) / ".config" / "git" / "ignore";
+    } else if (const stdfs::path config_dir = xdg::config_home(); !config_dir.empty()) {
+      excludes = config_dir / "git" / "ignore";
     }
     const char* common = git_repository_commondir(raw);
     if (common != nullptr) {

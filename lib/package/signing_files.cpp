@@ -3,6 +3,7 @@
 
 #include "core/fd.hpp"
 #include "core/sha256.hpp"
+#include "core/worker_pool.hpp"
 #include "package/archive_io.hpp"
 #include "package/c_libs.hpp"
 
@@ -13,14 +14,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <exception>
 #include <map>
 #include <optional>
 #include <system_error>
-#include <thread>
 
 namespace mlops::package {
 
@@ -303,20 +302,10 @@ PackageContent package_files(const Store& store, const nlohmann::json& manifest,
   }
   progress.phase("hashing files", total);
   std::vector<LayerResult> results(layers->size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < results.size(); i = next++) hash_layer(store, (*layers)[i], i, rehashed, progress, results[i]);
-  };
-  const std::size_t n_threads = std::min<std::size_t>(results.size(), std::max(1u, std::thread::hardware_concurrency()));
-  {
-    std::vector<std::jthread> threads;
-    try {
-      for (std::size_t t = 1; t < n_threads; ++t) threads.emplace_back(worker);
-    } catch (const std::system_error&) {
-      // No more threads to be had: the ones running, this one included, share the layers.
-    }
-    worker();
-  }
+  parallel_for(results.size(), [&](std::size_t i, unsigned) {
+    hash_layer(store, (*layers)[i], i, rehashed, progress, results[i]);
+    if (results[i].error) std::rethrow_exception(results[i].error);  // an interruption: stop the others
+  });
   std::map<std::string, std::string> seen;  // name → blob, to catch a file given twice
   for (auto& r : results) {
     if (r.error) std::rethrow_exception(r.error);

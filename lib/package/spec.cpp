@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "package/spec.hpp"
 
+#include "config/project.hpp"
 #include "core/json.hpp"
 
 #include <mlops/error.hpp>
@@ -55,13 +56,7 @@ nlohmann::json to_json(const YAML::Node& n, int depth = 0) {
 
 namespace {
 
-Spec parse_spec_unchecked(const std::string& yaml_text, const std::string& file, const stdfs::path& project) {
-  YAML::Node root;
-  try {
-    root = yaml::load(yaml_text, file);
-  } catch (const YAML::Exception& e) {
-    throw Error(ErrorKind::invalid_input, file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
-  }
+Spec parse_spec_unchecked(const YAML::Node& root, const std::string& file, const stdfs::path& project) {
   auto at = [&](const YAML::Node& n) { return file + ":" + std::to_string(n.Mark().line + 1) + ": "; };
   if (!root.IsMap() || !root["package"]) {
     throw Error(ErrorKind::not_found, file + " has no 'package:' section", "add one: see 'mlops package build --help'");
@@ -189,25 +184,34 @@ Spec parse_spec_unchecked(const std::string& yaml_text, const std::string& file,
 
 }  // namespace
 
-Spec parse_spec(const std::string& yaml_text, const std::string& file, const stdfs::path& project) {
+namespace {
+
+Spec spec_from(const std::string& yaml_text, const YAML::Node& root, const std::string& file, const stdfs::path& project) {
   // Everything from the section ends up in JSON (annotations), which must be UTF-8.
   if (!is_valid_utf8(yaml_text)) throw Error(ErrorKind::invalid_input, file + " is not valid UTF-8");
   try {
-    return parse_spec_unchecked(yaml_text, file, project);
+    return parse_spec_unchecked(root, file, project);
   } catch (const YAML::Exception& e) {  // e.g. a key that is a list: yaml-cpp's conversions throw
     throw Error(ErrorKind::invalid_input, file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
 }
 
-Spec read_spec(const stdfs::path& cwd) {
-  std::error_code ec;
-  stdfs::path dir = stdfs::absolute(cwd, ec);
-  for (;;) {
-    const stdfs::path file = dir / "mlops.yaml";
-    if (stdfs::is_regular_file(file, ec)) return parse_spec(fs::read_file(file), file.string(), dir);
-    if (stdfs::exists(dir / ".git", ec) || dir == dir.root_path() || dir.parent_path() == dir) break;
-    dir = dir.parent_path();
+}  // namespace
+
+Spec parse_spec(const std::string& yaml_text, const std::string& file, const stdfs::path& project) {
+  if (!is_valid_utf8(yaml_text)) throw Error(ErrorKind::invalid_input, file + " is not valid UTF-8");
+  YAML::Node root;
+  try {
+    root = yaml::load(yaml_text, file);
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorKind::invalid_input, file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
+  return spec_from(yaml_text, root, file, project);
+}
+
+Spec read_spec(const stdfs::path& cwd) {
+  // The project root and the file's loading are config's (one rule for every command).
+  if (const auto f = config::load_project(cwd)) return spec_from(f->text, f->root, f->file.string(), f->file.parent_path());
   // Run in the wrong place: a usage error, like "not a git repository" (cli/app.cpp).
   throw Error(ErrorKind::usage, "no mlops.yaml in " + cwd.string() + " or above",
               "run in a project made by 'mlops init', or write an mlops.yaml with a 'package:' section");

@@ -25,9 +25,10 @@ PushResult push(const stdfs::path& store_root, const std::string& ref, const std
                 "tag it first: mlops package tag " + ref + " NAME:TAG");
   }
   if (const auto partial = entry.descriptor.annotations.find(package::annotation::partial); partial != entry.descriptor.annotations.end()) {
-    throw Error(ErrorKind::conflict,
-                entry.ref + " is a partial package (pulled with --only " + escape_controls(partial->get<std::string>()) + "): it lacks layers",
-                "pull it without --only first, then push it");
+    throw Error(
+        ErrorKind::conflict,
+        entry.ref + " is a partial package (pulled with --only " + escape_controls(partial->get<std::string>()) + "): it lacks layers",
+        "pull it without --only first, then push it");
   }
   const package::Reference local = package::parse_reference(entry.ref);
   const Target target = push_target(url, local.name, local.tag);

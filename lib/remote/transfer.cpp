@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "remote/transfer.hpp"
 
+#include "core/worker_pool.hpp"
 #include "package/closure.hpp"
 
 #include <mlops/error.hpp>
@@ -24,38 +25,10 @@ unsigned default_jobs() { return 4; }
 unsigned jobs_or_default(unsigned jobs) { return jobs == 0 ? default_jobs() : std::min(jobs, 64u); }
 
 void for_each_parallel(std::size_t n, unsigned jobs, const std::function<void(std::size_t)>& fn) {
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr first;
-  std::mutex mutex;
-  auto work = [&] {
-    for (;;) {
-      if (failed.load()) return;
-      const std::size_t i = next.fetch_add(1);
-      if (i >= n) return;
-      try {
-        check_interrupted();
-        fn(i);
-      } catch (...) {
-        const std::lock_guard guard(mutex);
-        if (!first) first = std::current_exception();
-        failed.store(true);
-        return;
-      }
-    }
-  };
-  const std::size_t threads = std::min<std::size_t>(jobs_or_default(jobs), n);
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) {
-    try {
-      pool.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;  // fewer threads than asked: the ones there do the work
-    }
-  }
-  work();
-  for (auto& t : pool) t.join();
-  if (first) std::rethrow_exception(first);
+  PoolOptions pool;
+  pool.threads = jobs_or_default(jobs);
+  parallel_for(
+      n, [&](std::size_t i, unsigned) { fn(i); }, pool);
 }
 
 Options backend_options(const std::filesystem::path& state_dir, unsigned jobs, const std::optional<std::filesystem::path>& ca_file,

@@ -36,7 +36,7 @@ std::vector<std::string> components(const std::string& s) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& dir, const std::string& name) {
+std::string join_path(const std::vector<std::string>& dir, const std::string& name) {
   std::string out;
   for (const auto& d : dir) out += d + "/";
   return out + name;
@@ -112,7 +112,7 @@ std::optional<std::string> link_problem(const ProjectEntries& e, const std::stri
     }
     if (is_git_dir(c)) return std::string("points into .git");
     const bool last = std::all_of(todo.begin(), todo.end(), [](const std::string& t) { return t.empty() || t == "."; });
-    const std::string here = join(dir, c);
+    const std::string here = join_path(dir, c);
     const Entry found = lookup(e, here);
     switch (found.kind) {
       case Kind::link:

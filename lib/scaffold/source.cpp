@@ -2,6 +2,7 @@
 // Where templates come from: compiled in, a local directory, or a git repository.
 #include "scaffold/source.hpp"
 #include "core/url.hpp"
+#include "core/xdg.hpp"
 #include "git/repo.hpp"
 #include "scaffold/embedded.hpp"
 #include "scaffold/names.hpp"
@@ -27,9 +28,8 @@ constexpr std::size_t k_max_template_file = std::size_t{256} << 20;
 
 stdfs::path user_templates_dir() {
   if (const char* d = std::getenv("MLOPS_TEMPLATES_DIR"); d && *d) return d;
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return stdfs::path(x) / "mlops" / "templates";
-  if (const char* h = std::getenv("HOME"); h && *h) return stdfs::path(h) / ".local" / "share" / "mlops" / "templates";
-  return {};
+  const stdfs::path data = xdg::data_home();
+  return data.empty() ? stdfs::path() : data / "mlops" / "templates";
 }
 
 bool is_builtin(const std::string& name) {

@@ -4,7 +4,7 @@
 # help page in order, as a user would type them, in a fresh copy of a prepared workspace.
 #
 # The placeholders are docs_workspace's (harness.sh; docs/architecture.md "Tests"): the
-# commands of exp, params, metrics and package run in its `demo`, the others in its `scratch`
+# commands of exp, params, metrics, package and remote run in its `demo`, the others in its `scratch`
 # (an empty directory but for ./my-template). Here also:
 # - 7ZQ4K2MX stands for the short id of brave-otter.
 # - A git URL (https://HOST/.../NAME.git, git@HOST:.../NAME.git) is the local NAME.git.
@@ -55,7 +55,7 @@ while IFS= read -r line; do
     rm -rf "$W"
     cp -a "$TEST_DIR/base" "$W"
     case $page in
-      exp* | params* | metrics* | package*) cd "$W/demo" ;;
+      exp* | params* | metrics* | package* | remote*) cd "$W/demo" ;;
       *) cd "$W/scratch" ;;
     esac
     continue

@@ -5,8 +5,8 @@
 #include "package/c_libs.hpp"
 #include "package/diff_ids.hpp"
 #include "package/oci.hpp"
-#include "package/store.hpp"
 #include "package/oci_archive.hpp"
+#include "package/store.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>

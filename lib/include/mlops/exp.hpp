@@ -69,7 +69,7 @@ struct RunOptions {
   std::vector<std::string> argv;  // the command
   std::string name;               // -n; generated when empty
   std::vector<std::string> sets;  // -S [FILE:]KEY=VALUE[,VALUE...]
-  int jobs = 1;
+  int jobs = 0;                   // sweep points at once; 0: MLOPS_JOBS, else `jobs` of mlops.yaml or the user config, else 1
   bool isolated = false;
   bool include_untracked = false;
   bool new_keys = false;

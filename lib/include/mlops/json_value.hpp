@@ -15,7 +15,7 @@ namespace mlops {
 
 class MLOPS_API JsonValue {
  public:
-  JsonValue();  // an empty object
+  JsonValue();                             // an empty object
   JsonValue(const nlohmann::json& value);  // NOLINT: implicit, as a json member was
   JsonValue(nlohmann::json&& value);       // NOLINT
   JsonValue(const JsonValue& other);

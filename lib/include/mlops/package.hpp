@@ -22,7 +22,8 @@ namespace stdfs = std::filesystem;
 // "1.5 GiB": sizes in messages, tables and model cards.
 MLOPS_API std::string human_size(std::uint64_t bytes);
 
-// $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store, else ~/.local/share/mlops/store.
+// $MLOPS_HOME, else `store` of mlops.yaml, then of the user config, else
+// $XDG_DATA_HOME/mlops/store (~/.local/share/mlops/store): mlops/config.hpp's precedence.
 MLOPS_API stdfs::path default_store();
 
 // ---- build ----
@@ -32,7 +33,7 @@ struct BuildOptions {
   std::string from_exp;     // RUN: lineage (run id, name, params, metrics) from that experiment
   std::string compression;  // none|gzip|zstd for tar layers; default from mlops.yaml, else none
   std::string created;      // RFC 3339; default: SOURCE_DATE_EPOCH, else the HEAD commit's time
-  int jobs = 0;             // hashing threads; 0 = one per core
+  int jobs = 0;             // hashing threads; 0: MLOPS_JOBS, else `jobs` of mlops.yaml or the user config, else one per core
 };
 
 struct LayerResult {
