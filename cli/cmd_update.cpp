@@ -161,7 +161,7 @@ int run_update(const UpdateCliOptions& o, Context& ctx) {
                         {"answers", update_answers_json(r.answers)},
                         {"commit", r.commit},
                         {"hooks_skipped", r.hooks_skipped}});
-    return r.conflicts.empty() ? 0 : k_exit_conflict;
+    return r.conflicts.empty() || o.dry_run ? 0 : k_exit_conflict;
   }
   const std::string what = scaffold::printable(r.name) + " " + describe_version(r.from) + " -> " + describe_version(r.to);
   if (r.up_to_date) {
@@ -225,6 +225,8 @@ changes come in, files you deleted stay deleted, files the template removed go o
 you never changed them, renames follow git's rename detection. The tree must be clean.
 Without conflicts the result is one commit; with them, nothing is committed: the rest is
 staged, and `mlops update --abort` puts the tree, index and HEAD back exactly.
+A project mlops did not make (or without its answers file) adopts a template first:
+`mlops update --adopt --template SRC [--to REF]` records it, changing no other file.
 
 Exit status: 0 updated (or already current); 6 stopped on conflicts (or uncommitted
 changes); with --check: 0 current, 1 a newer version exists, 2 or more an error.
@@ -233,9 +235,8 @@ Examples:
   mlops update --check                     # exit 1 when a newer version exists
   mlops update --dry-run                   # what would change, as a diff
   mlops update                             # to the latest version: one commit
-  mlops update --to v2 -S use_docker=true  # a given tag, answering a new question
-  mlops update --abort                     # after conflicts: everything back as it was
-  mlops update ../svc --adopt --template ./my-template   # a project mlops did not make)");
+  mlops update --to 1.0.0 -S description="Churn model"   # a given version, a new answer
+  mlops update --json                      # back to the latest, the result as JSON)");
   cmd.callback([o, &ctx] {
     const int modes = int(o->check) + int(o->abort) + int(o->adopt);
     if (modes > 1) throw CLI::ValidationError("--check, --abort and --adopt", "choose one of them");

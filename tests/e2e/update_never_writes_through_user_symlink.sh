@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# A directory of the project that is a symlink leading out of it (yours, committed) is never
+# written through: the update stops (exit 6) before anything changes, and nothing appears outside.
+# shellcheck source-path=SCRIPTDIR source=harness.sh
+. "$(dirname "$0")/harness.sh"
+
+update_template_v1 src
+mkdir -p src/files/conf && echo 'setting' >src/files/conf/app.conf
+commit_template src v2
+expect_exit 0 mlops init proj --template "file://$(pwd -P)/src@v1" --defaults
+mkdir outside
+ln -s ../outside proj/conf
+git -C proj add conf && git -C proj commit -qm "conf lives elsewhere"
+digest=$(tree_digest proj)
+expect_exit 6 mlops update proj
+expect_clean_error
+expect_contains "$TEST_DIR/err" "symlink"
+expect_no_path outside/app.conf
+expect_eq "$(tree_digest proj)" "$digest" "nothing changed"
