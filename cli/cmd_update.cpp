@@ -71,7 +71,8 @@ int run_check(const UpdateCliOptions& o, Context& ctx) {
                         {"latest", update_version_json(c.latest)},
                         {"update_available", c.newer}});
   } else {
-    ctx.out.print(c.newer ? scaffold::printable(c.name) + ": " + describe_version(c.current) + " -> " + describe_version(c.latest) + " available\n"
+    ctx.out.print(c.newer ? scaffold::printable(c.name) + ": " + describe_version(c.current) + " -> " + describe_version(c.latest) +
+                                " available\n"
                           : scaffold::printable(c.name) + ": " + describe_version(c.current) + " is the latest\n");
   }
   return c.newer ? k_exit_negative : k_exit_ok;

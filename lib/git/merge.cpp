@@ -239,7 +239,8 @@ std::string commit_index(const std::filesystem::path& worktree, const std::strin
   SignaturePtr sig_owner(sig);
   git_oid id;
   const git_commit* parents[1] = {parent.get()};
-  check(git_commit_create(&id, r, nullptr, sig, sig, "UTF-8", message.c_str(), tree.get(), parent ? 1 : 0, parents), "cannot create commit");
+  check(git_commit_create(&id, r, nullptr, sig, sig, "UTF-8", message.c_str(), tree.get(), parent ? 1 : 0, parents),
+        "cannot create commit");
   git_reference* moved = nullptr;
   const std::string log_msg = "commit: " + message.substr(0, message.find('\n'));
   check(git_reference_create_matching(&moved, r, branch_name.c_str(), &id, 1, parent ? &parent_id : nullptr, log_msg.c_str()),

@@ -92,7 +92,8 @@ Project open_project(const stdfs::path& dir_in, bool need_answers) {
   if (!stdfs::is_directory(p.dir, ec)) throw Error(ErrorKind::not_found, p.dir.string() + " is not a directory");
   const auto worktree = git::enclosing_worktree(p.dir);
   if (!worktree) {
-    throw Error(ErrorKind::usage, p.dir.string() + " is not in a git repository; an update needs one (to refuse over uncommitted work, and to abort)",
+    throw Error(ErrorKind::usage,
+                p.dir.string() + " is not in a git repository; an update needs one (to refuse over uncommitted work, and to abort)",
                 "git init && git add -A && git commit -m 'Project as it is', then update");
   }
   p.repo = git::repo_state(*worktree);
@@ -106,8 +107,7 @@ Project open_project(const stdfs::path& dir_in, bool need_answers) {
   }
   p.answers = load_answers_file(file);
   if (!p.answers.recorded || p.answers.recorded->origin.location.empty()) {
-    throw Error(ErrorKind::invalid_input, file.string() + " records no template",
-                "record it: mlops update --adopt --template SRC");
+    throw Error(ErrorKind::invalid_input, file.string() + " records no template", "record it: mlops update --adopt --template SRC");
   }
   p.rec = *p.answers.recorded;
   return p;
@@ -191,8 +191,8 @@ Loaded load_base(const RecordedTemplate& rec) {
       throw Error(ErrorKind::not_found,
                   "the version the project was made from (" + printable(o.ref.empty() ? "" : o.ref + ", ") + "commit " + at.substr(0, 12) +
                       ") is no longer in " + printable(o.location),
-                  "record the version that fits the project, changing no file: mlops update --adopt --template " +
-                      printable(o.location) + " --to REF");
+                  "record the version that fits the project, changing no file: mlops update --adopt --template " + printable(o.location) +
+                      " --to REF");
     }
     l.tpl.origin.kind = o.kind;
     l.tpl.origin.location = o.location;
@@ -300,7 +300,8 @@ void check_parents(const stdfs::path& root, const std::string& rel) {
     struct stat st {};
     if (::lstat(cur.c_str(), &st) != 0) return;  // created fresh from here on
     if (S_ISLNK(st.st_mode)) throw Error(ErrorKind::conflict, cur.string() + " is a symlink; refusing to write " + rel + " through it");
-    if (!S_ISDIR(st.st_mode)) throw Error(ErrorKind::conflict, cur.string() + " is not a directory; the template writes " + rel + " below it");
+    if (!S_ISDIR(st.st_mode))
+      throw Error(ErrorKind::conflict, cur.string() + " is not a directory; the template writes " + rel + " below it");
   }
 }
 
@@ -441,7 +442,8 @@ class Merger {
     const std::string rej = path + ".rej";
     std::error_code ec;
     if (stdfs::exists(stdfs::symlink_status(m_p.dir / rej, ec)) || m_theirs.count(rej) != 0) {
-      throw Error(ErrorKind::conflict, (m_p.dir / rej).string() + " exists; the update would write the template's change to " + path + " there",
+      throw Error(ErrorKind::conflict,
+                  (m_p.dir / rej).string() + " exists; the update would write the template's change to " + path + " there",
                   "move it away, or use --conflict inline");
     }
     check_parents(m_p.dir, rej);
@@ -523,8 +525,10 @@ UpdateResult update_project(const UpdateOptions& o) {
   r.name = p.rec.name;
   r.source = p.rec.origin.kind;
   r.location = p.rec.origin.location;
-  if (p.repo.busy) throw Error(ErrorKind::conflict, "a merge, rebase or similar is in progress in " + p.repo.worktree.string(), "finish it first");
-  if (p.repo.branch.empty()) throw Error(ErrorKind::conflict, "HEAD is detached in " + p.repo.worktree.string(), "check out a branch first");
+  if (p.repo.busy)
+    throw Error(ErrorKind::conflict, "a merge, rebase or similar is in progress in " + p.repo.worktree.string(), "finish it first");
+  if (p.repo.branch.empty())
+    throw Error(ErrorKind::conflict, "HEAD is detached in " + p.repo.worktree.string(), "check out a branch first");
   if (p.repo.head.empty()) throw Error(ErrorKind::conflict, "the repository has no commit yet", "commit the project first");
   check_no_pending_update(p.repo);
   const auto dirty = git::dirty_files(p.repo.worktree);
@@ -532,7 +536,8 @@ UpdateResult update_project(const UpdateOptions& o) {
     std::string list;
     for (std::size_t i = 0; i < dirty.size() && i < 10; ++i) list += (list.empty() ? "" : ", ") + printable(dirty[i]);
     if (dirty.size() > 10) list += " and " + std::to_string(dirty.size() - 10) + " more";
-    throw Error(ErrorKind::conflict, "uncommitted changes: " + list, "commit or stash them first; the update is then one commit you can review or revert");
+    throw Error(ErrorKind::conflict, "uncommitted changes: " + list,
+                "commit or stash them first; the update is then one commit you can review or revert");
   }
 
   check_source_exists(p.rec);
@@ -566,7 +571,8 @@ UpdateResult update_project(const UpdateOptions& o) {
 
   std::vector<Action> actions = Merger(p, o, r, base_tree.files, theirs_tree.files).run(work.path());
   check_links(p, theirs_tree.files, actions);
-  for (auto* list : {&r.updated, &r.added, &r.removed, &r.conflicts, &r.kept_deleted, &r.kept_changed}) std::sort(list->begin(), list->end());
+  for (auto* list : {&r.updated, &r.added, &r.removed, &r.conflicts, &r.kept_deleted, &r.kept_changed})
+    std::sort(list->begin(), list->end());
 
   if (actions.empty() && same_answers(p.answers, theirs_tree.answers_yaml, work.path())) {
     r.up_to_date = true;
@@ -693,9 +699,9 @@ AdoptResult adopt_template(const AdoptOptions& o) {
   stdfs::create_directories(file.parent_path(), ec);
   if (ec) throw Error(ErrorKind::io, "cannot create " + file.parent_path().string() + ": " + ec.message());
   fs::write_file_atomic(file, answers_yaml(out.tpl, out.answers));
-  const auto c = git::commit_paths(p.repo.worktree, {p.prefix + k_answers_file},
-                                   "Record mlops template " + out.tpl.manifest.name + " " + out.tpl.manifest.version +
-                                       " as the one this project follows\n");
+  const auto c = git::commit_paths(
+      p.repo.worktree, {p.prefix + k_answers_file},
+      "Record mlops template " + out.tpl.manifest.name + " " + out.tpl.manifest.version + " as the one this project follows\n");
   if (c && !c->unchanged) out.commit = c->id;
   return out;
 }

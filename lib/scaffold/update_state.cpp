@@ -158,7 +158,8 @@ std::vector<std::string> restore_state(const git::RepoState& repo) {
   const stdfs::path dir = state_dir(repo);
   std::error_code ec;
   if (!stdfs::exists(dir / "state", ec)) {
-    throw Error(ErrorKind::usage, "no update to abort in " + repo.worktree.string(), "mlops update --abort undoes an update that stopped on conflicts");
+    throw Error(ErrorKind::usage, "no update to abort in " + repo.worktree.string(),
+                "mlops update --abort undoes an update that stopped on conflicts");
   }
   const State s = read_state(dir);
   if (s.head != repo.head) {
@@ -177,7 +178,8 @@ std::vector<std::string> restore_state(const git::RepoState& repo) {
       if (f.kind == "link") {
         const stdfs::path tmp = abs.parent_path() / ("." + abs.filename().string() + ".mlops-abort-link");
         ::unlink(tmp.c_str());
-        if (::symlink(data.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), abs.c_str()) != 0) throw_errno("cannot restore " + abs.string());
+        if (::symlink(data.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), abs.c_str()) != 0)
+          throw_errno("cannot restore " + abs.string());
       } else {
         fs::write_file_atomic(abs, data, stdfs::perms(std::stoul(f.kind, nullptr, 8)));
       }

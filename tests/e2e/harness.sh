@@ -277,11 +277,6 @@ commit_template() {
   git -C "$1" commit -q -m "$2"
   git -C "$1" tag "$2"
 }
-# worktree_digest DIR: like tree_digest, without DIR/.git.
-worktree_digest() {
-  (cd "$1" && find . -path ./.git -prune -o -printf '%p %y %s %m %l\n' | LC_ALL=C sort &&
-    find . -path ./.git -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum) | sha256sum | cut -d' ' -f1
-}
 # update_template_v1 DIR: a template (name "upd", question `name`) at tag v1, with README.md of
 # eight lines, notes.txt, old.txt and guide.txt, for scenarios to change into v2.
 update_template_v1() {

@@ -226,8 +226,8 @@ inline constexpr const char* k_answers_file = ".mlops/answers.yaml";
 enum class ConflictStyle { inline_markers, rej };
 
 struct UpdateOptions {
-  std::filesystem::path project = ".";  // holds .mlops/answers.yaml
-  std::string to;                       // tag, branch, commit or (built-in) version; "" = the latest
+  std::filesystem::path project = ".";                  // holds .mlops/answers.yaml
+  std::string to;                                       // tag, branch, commit or (built-in) version; "" = the latest
   std::map<std::string, std::vector<std::string>> set;  // --set, wins over the recorded answers
   bool use_defaults = false;
   Prompter* prompter = nullptr;
