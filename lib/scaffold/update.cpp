@@ -579,6 +579,7 @@ UpdateResult update_project(const UpdateOptions& o) {
     return r;
   }
   actions.push_back({Action::Op::write, k_answers_file, Node{Node::Kind::file, false, theirs_tree.answers_yaml}, true});
+  for (const auto& a : actions) check_parents(p.dir, a.path);
 
   if (o.dry_run) {
     for (const auto& a : actions) {
@@ -594,28 +595,35 @@ UpdateResult update_project(const UpdateOptions& o) {
   // run's next --abort can put it back; only then is the project touched.
   std::vector<std::string> touched;
   for (const auto& a : actions) touched.push_back(a.path);
-  UpdateState state = save_state(p.repo, p.dir, p.prefix, touched, version_text(r.to));
-  std::vector<std::string> stage_add, stage_remove;
-  for (const auto& a : actions) {
-    check_interrupted();
-    const stdfs::path path = p.dir / a.path;
-    if (a.op == Action::Op::remove) {
-      if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove " + path.string());
-      stage_remove.push_back(p.prefix + a.path);
-      continue;
+  save_state(p.repo, p.dir, p.prefix, touched, version_text(r.to));
+  try {
+    std::vector<std::string> stage_add, stage_remove;
+    for (const auto& a : actions) {
+      check_interrupted();
+      const stdfs::path path = p.dir / a.path;
+      if (a.op == Action::Op::remove) {
+        if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove " + path.string());
+        stage_remove.push_back(p.prefix + a.path);
+        continue;
+      }
+      std::error_code ec;
+      stdfs::create_directories(path.parent_path(), ec);
+      if (ec) throw Error(ErrorKind::io, "cannot create " + path.parent_path().string() + ": " + ec.message());
+      write_node(path, a.node);
+      if (a.stage) stage_add.push_back(p.prefix + a.path);
     }
-    std::error_code ec;
-    stdfs::create_directories(path.parent_path(), ec);
-    if (ec) throw Error(ErrorKind::io, "cannot create " + path.parent_path().string() + ": " + ec.message());
-    write_node(path, a.node);
-    if (a.stage) stage_add.push_back(p.prefix + a.path);
+    git::stage(p.repo.worktree, stage_add, stage_remove);
+    if (r.conflicts.empty()) r.commit = git::commit_index(p.repo.worktree, commit_message(r), p.repo.head);
+  } catch (...) {
+    // Half an update is worse than none: put back what was written (the state says what).
+    try {
+      restore_state(p.repo);
+    } catch (const Error& e) {
+      log::warn("the update failed and could not be undone ({}); run: mlops update --abort", e.what());
+    }
+    throw;
   }
-  git::stage(p.repo.worktree, stage_add, stage_remove);
-  if (r.conflicts.empty()) {
-    r.commit = git::commit_index(p.repo.worktree, commit_message(r), p.repo.head);
-    finish_state(p.repo);
-  }
-  (void)state;
+  if (!r.commit.empty()) finish_state(p.repo);
   return r;
 }
 

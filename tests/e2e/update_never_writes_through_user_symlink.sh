@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A directory of the project that is a symlink leading out of it (yours, committed) is never
-# written through: the update stops (exit 6) before anything changes, and nothing appears outside.
+# written through, nor is a template symlink that would lead out through it: the update stops
+# (exit 6, exit 4) before anything changes, and nothing appears outside.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
@@ -16,4 +17,14 @@ expect_exit 6 mlops update proj
 expect_clean_error
 expect_contains "$TEST_DIR/err" "symlink"
 expect_no_path outside/app.conf
+expect_eq "$(tree_digest proj)" "$digest" "nothing changed"
+
+# A template symlink that would lead out through your symlink is refused the same way.
+git -C src rm -q -r files/conf
+ln -s conf src/files/cfg   # fine in the template alone (it dangles), outside once in the project
+commit_template src v3
+expect_exit 4 mlops update proj
+expect_clean_error
+expect_contains "$TEST_DIR/err" "cfg"
+expect_no_path proj/cfg
 expect_eq "$(tree_digest proj)" "$digest" "nothing changed"
