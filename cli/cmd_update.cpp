@@ -156,6 +156,7 @@ int run_update(const UpdateCliOptions& o, Context& ctx) {
                         {"renamed", renamed},
                         {"conflicts", r.conflicts},
                         {"rejects", r.rejects},
+                        {"unreachable", r.unreachable},
                         {"kept_deleted", r.kept_deleted},
                         {"kept_changed", r.kept_changed},
                         {"new_questions", r.new_questions},
@@ -177,7 +178,12 @@ int run_update(const UpdateCliOptions& o, Context& ctx) {
   list("A", r.added);
   list("D", r.removed);
   for (const auto& [from, to] : r.renamed) text += "  R " + scaffold::printable(from) + " -> " + scaffold::printable(to) + "\n";
-  list("C", r.conflicts, "  (conflict)");
+  for (const auto& c : r.conflicts) {
+    const bool skipped = std::find(r.unreachable.begin(), r.unreachable.end(), c) != r.unreachable.end();
+    text += "  C " + scaffold::printable(c) +
+            (skipped ? "  (conflict: behind a symlink or a directory of yours; the template's version was not written)\n"
+                     : "  (conflict)\n");
+  }
   list("=", r.kept_deleted, "  (you deleted it: stays deleted)");
   list("=", r.kept_changed, "  (the template removed it; you changed it: kept)");
   if (o.dry_run) {

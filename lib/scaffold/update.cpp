@@ -348,8 +348,15 @@ class Merger {
   }
 
  private:
+  // Yours at `path`; behind a symlinked directory of yours (data/ on another disk is common)
+  // it is "other": never read or written through, a conflict only if the template changes it.
   std::optional<Node> ours(const std::string& path) {
-    check_parents(m_p.dir, path);
+    try {
+      check_parents(m_p.dir, path);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::conflict) throw;
+      return Node{Node::Kind::other, false, {}};
+    }
     return read_node(m_p.dir / path);
   }
 
@@ -435,7 +442,11 @@ class Merger {
     // Binary files, symlinks, a directory of yours: yours stays; the template's file is beside it.
     m_r.conflicts.push_back(path);
     if (rename) write(path, o, false);
-    if (o.kind != Node::Kind::other && t.kind == Node::Kind::file) reject(path, t.content);
+    if (o.kind != Node::Kind::other && t.kind == Node::Kind::file) {
+      reject(path, t.content);
+    } else {
+      m_r.unreachable.push_back(path);
+    }
   }
 
   void reject(const std::string& path, const std::string& content) {
@@ -571,7 +582,7 @@ UpdateResult update_project(const UpdateOptions& o) {
 
   std::vector<Action> actions = Merger(p, o, r, base_tree.files, theirs_tree.files).run(work.path());
   check_links(p, theirs_tree.files, actions);
-  for (auto* list : {&r.updated, &r.added, &r.removed, &r.conflicts, &r.kept_deleted, &r.kept_changed})
+  for (auto* list : {&r.updated, &r.added, &r.removed, &r.conflicts, &r.unreachable, &r.kept_deleted, &r.kept_changed})
     std::sort(list->begin(), list->end());
 
   if (actions.empty() && same_answers(p.answers, theirs_tree.answers_yaml, work.path())) {

@@ -253,6 +253,7 @@ struct UpdateResult {
   std::vector<std::pair<std::string, std::string>> renamed;
   std::vector<std::string> conflicts;     // inline markers, or PATH.rej beside the file
   std::vector<std::string> rejects;       // the .rej files written
+  std::vector<std::string> unreachable;   // conflicts behind a symlink or at a directory of yours: nothing written
   std::vector<std::string> kept_deleted;  // you deleted them; they stay deleted
   std::vector<std::string> kept_changed;  // the template removed them; you had changed them
   std::vector<std::string> hooks_skipped;
