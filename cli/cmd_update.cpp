@@ -180,9 +180,9 @@ int run_update(const UpdateCliOptions& o, Context& ctx) {
   for (const auto& [from, to] : r.renamed) text += "  R " + scaffold::printable(from) + " -> " + scaffold::printable(to) + "\n";
   for (const auto& c : r.conflicts) {
     const bool skipped = std::find(r.unreachable.begin(), r.unreachable.end(), c) != r.unreachable.end();
-    text += "  C " + scaffold::printable(c) +
-            (skipped ? "  (conflict: behind a symlink or a directory of yours; the template's version was not written)\n"
-                     : "  (conflict)\n");
+    text +=
+        "  C " + scaffold::printable(c) +
+        (skipped ? "  (conflict: behind a symlink or a directory of yours; the template's version was not written)\n" : "  (conflict)\n");
   }
   list("=", r.kept_deleted, "  (you deleted it: stays deleted)");
   list("=", r.kept_changed, "  (the template removed it; you changed it: kept)");
