@@ -14,6 +14,7 @@ namespace {
 constexpr std::array k_commands = {
     Command{"init", "Create a new ML project from a template", k_needs_nothing, setup_init},
     Command{"template", "List and inspect project templates", k_needs_nothing, setup_template},
+    Command{"update", "Bring a project to a newer version of its template (3-way merge)", k_needs_nothing, setup_update},
     Command{"exp", "Run, list, compare and share experiments recorded in git", k_needs_git_repo, setup_exp},
     Command{"params", "Compare parameters with a commit", k_needs_git_repo, setup_params},
     Command{"metrics", "Show metrics, or compare them with a commit", k_needs_git_repo, setup_metrics},

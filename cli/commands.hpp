@@ -32,6 +32,7 @@ std::span<const Command> commands();
 
 void setup_init(CLI::App& cmd, Context& ctx);
 void setup_template(CLI::App& cmd, Context& ctx);
+void setup_update(CLI::App& cmd, Context& ctx);
 void setup_completion(CLI::App& cmd, Context& ctx);
 void setup_version(CLI::App& cmd, Context& ctx);
 void setup_exp(CLI::App& cmd, Context& ctx);

@@ -36,7 +36,7 @@ _mlops_kind() {
         runs | packages) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template exp params metrics package key push pull copy remote completion version help" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics package key push pull copy remote completion version help" -- "$vcur") ;;
     esac
 }
 
@@ -54,12 +54,13 @@ _mlops() {
             --store) _mlops_store=${words[i+1]} ;;
         esac
         case "$path:$w" in
-            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file) ((i++)); continue ;;
+            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file) ((i++)); continue ;;
         esac
         case $w in -*) continue ;; esac
         case "$path/$w" in
             /init) path=/init; npos=0 ;;
             /template) path=/template; npos=0 ;;
+            /update) path=/update; npos=0 ;;
             /exp) path=/exp; npos=0 ;;
             /params) path=/params; npos=0 ;;
             /metrics) path=/metrics; npos=0 ;;
@@ -133,6 +134,10 @@ _mlops() {
         /init:-s) _mlops_kind text ;;
         /init:--answers) _mlops_kind files ;;
         /template/show:--ref) _mlops_kind text ;;
+        /update:--to) _mlops_kind text ;;
+        /update:--set|/update:-S) _mlops_kind text ;;
+        /update:--conflict) _mlops_kind words 'inline rej' ;;
+        /update:--template) _mlops_kind templates ;;
         /exp/run:--name|/exp/run:-n) _mlops_kind text ;;
         /exp/run:--set|/exp/run:-S) _mlops_kind text ;;
         /exp/run:--jobs|/exp/run:-j) _mlops_kind text ;;
@@ -181,11 +186,12 @@ _mlops() {
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
         case $path in
-            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template exp params metrics package key push pull copy remote completion version help' pos='' rep=0 ;;
+            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics package key push pull copy remote completion version help' pos='' rep=0 ;;
             '/init') opts='--help -h --help-all --template --ref --set -S --answers --defaults -d --no-git --force -f --trust --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/template') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='list show' pos='' rep=0 ;;
             '/template/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/template/show') opts='--help -h --help-all --ref --json --quiet -q --verbose -v --color -C' cmds='' pos='templates' rep=0 ;;
+            '/update') opts='--help -h --help-all --to --set -S --defaults -d --conflict --dry-run --trust --check --abort --adopt --template --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/exp') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='run log list show diff rm tag apply branch push pull gc' pos='' rep=0 ;;
             '/exp/run') opts='--help -h --help-all --name -n --set -S --jobs -j --isolated --include-untracked -u --new-keys --tag -t --message -m --json --quiet -q --verbose -v --color -C' cmds='' pos='programs' rep=1 ;;
             '/exp/log') opts='--help -h --help-all --step --param --artifact --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;

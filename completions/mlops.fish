@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file'
                 set skip 1
                 set prev $t
                 continue
@@ -43,6 +43,9 @@ function __mlops_state
                 set npos 0
             case '/template'
                 set path '/template'
+                set npos 0
+            case '/update'
+                set path '/update'
                 set npos 0
             case '/exp'
                 set path '/exp'
@@ -230,6 +233,7 @@ end
 complete -c mlops -f
 complete -c mlops -n '__mlops_at \'\' 0' -a 'init' -d 'Create a new ML project from a template'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'template' -d 'List and inspect project templates'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'update' -d 'Bring a project to a newer version of its template (3-way merge)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'exp' -d 'Run, list, compare and share experiments recorded in git'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'params' -d 'Compare parameters with a commit'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'metrics' -d 'Show metrics, or compare them with a commit'
@@ -291,6 +295,24 @@ complete -c mlops -n '__mlops_at \'/template/show\'' -l verbose -s v -d 'More lo
 complete -c mlops -n '__mlops_at \'/template/show\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/template/show\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/template/show\' 0' -x -a '(__mlops_values templates; __fish_complete_directories (commandline -ct))'
+complete -c mlops -n '__mlops_at \'/update\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/update\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/update\'' -l to -x -d 'Tag, branch or commit (a built-in template: a version) to update to (default: the latest version)'
+complete -c mlops -n '__mlops_at \'/update\'' -l set -s S -x -d 'Answer a question (a new one, or change an answer): KEY=VALUE (repeatable)'
+complete -c mlops -n '__mlops_at \'/update\'' -l defaults -s d -d 'Answer new questions with their defaults without asking'
+complete -c mlops -n '__mlops_at \'/update\'' -l conflict -x -a 'inline rej' -d 'How conflicts are left: inline markers, or FILE.rej beside the file'
+complete -c mlops -n '__mlops_at \'/update\'' -l dry-run -d 'Print what would change (a unified diff on stdout) and change nothing'
+complete -c mlops -n '__mlops_at \'/update\'' -l trust -d 'Run the template\'s hooks when rendering the two versions'
+complete -c mlops -n '__mlops_at \'/update\'' -l check -d 'Only check: exit 1 when a newer version exists, 0 when current'
+complete -c mlops -n '__mlops_at \'/update\'' -l abort -d 'Put the tree, index and HEAD back as before an update that stopped on conflicts'
+complete -c mlops -n '__mlops_at \'/update\'' -l adopt -d 'Record --template (and its answers) as the one this project follows, changing no other file'
+complete -c mlops -n '__mlops_at \'/update\'' -l template -x -a '(__mlops_values templates; __fish_complete_directories (commandline -ct))' -d 'With --adopt: built-in NAME, a local directory, or a git URL with an optional @REF'
+complete -c mlops -n '__mlops_at \'/update\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/update\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/update\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/update\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/update\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/update\' 0' -x -a '(__fish_complete_directories (commandline -ct))'
 complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'run' -d 'Run a command and record it: params, metrics, logs, code snapshot'
 complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'log' -d 'Log metrics (and params or artifacts) from inside a running command'
 complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'list' -d 'List runs with the params and metrics that differ between them'
@@ -697,4 +719,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics package key push pull copy remote completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics package key push pull copy remote completion version help'

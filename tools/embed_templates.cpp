@@ -3,12 +3,14 @@
 // TEMPLATES_DIR with an mlops-template.yaml) into a C++ source as string literals, keeping
 // executable bits and symlinks. A tool rather than CMake's file(READ HEX) because CMake can
 // neither see file modes nor symlinks. It also writes the catalog `mlops template list` shows,
-// so listing the built-ins parses no YAML at run time (bench/startup).
+// so listing the built-ins parses no YAML at run time (bench/startup), and the earlier
+// versions kept in templates/.versions/ for `mlops update`.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -82,6 +84,27 @@ int main(int argc, char** argv) {
         const auto st = it->symlink_status();
         Entry e;
         e.path = fs::relative(it->path(), root).generic_string();
+        if (fs::is_symlink(st)) {
+          e.symlink = true;
+          e.data = fs::read_symlink(it->path()).generic_string();
+        } else if (fs::is_regular_file(st)) {
+          e.data = read_all(it->path());
+          e.executable = (st.permissions() & fs::perms::owner_exec) != fs::perms::none;
+        } else {
+          continue;
+        }
+        entries.push_back(std::move(e));
+      }
+    }
+    // Earlier versions (templates/.versions/<name>/<version>/, see its README.md): the files
+    // that differ from the current template, kept so that `mlops update` can render them.
+    if (const fs::path versions = root / ".versions"; fs::is_directory(versions)) {
+      for (auto it = fs::recursive_directory_iterator(versions); it != fs::recursive_directory_iterator(); ++it) {
+        const auto st = it->symlink_status();
+        const fs::path rel = fs::relative(it->path(), versions);
+        if (std::distance(rel.begin(), rel.end()) < 3) continue;  // <name>/<version>/<path>
+        Entry e;
+        e.path = (fs::path(".versions") / rel).generic_string();
         if (fs::is_symlink(st)) {
           e.symlink = true;
           e.data = fs::read_symlink(it->path()).generic_string();

@@ -54,7 +54,10 @@ inline constinit dynlib::Library libgit2{MLOPS_LIBGIT2_SONAME, "libgit2", &init_
   X(git_odb_read_header) X(git_odb_read) X(git_odb_object_data) X(git_odb_object_size) X(git_odb_object_free) \
   X(git_odb_write) X(git_odb_hashfile) X(git_odb_open_wstream) X(git_odb_stream_write) X(git_odb_stream_finalize_write)  \
   X(git_odb_stream_free) X(git_config_get_bool) X(git_config_get_path) X(git_repository_config_snapshot)  \
-  X(git_remote_download) X(git_index_update_all)
+  X(git_remote_download) X(git_index_update_all)                                                            \
+  X(git_merge_file) X(git_merge_file_result_free) X(git_merge_file_input_init) X(git_merge_file_options_init)   \
+  X(git_patch_from_buffers) X(git_diff_find_similar) X(git_diff_find_options_init) X(git_diff_get_delta)       \
+  X(git_remote_create_detached) X(git_index_remove_bypath)
 MLOPS_GIT_FUNCTIONS(MLOPS_GIT_FUNCTION)
 #undef MLOPS_GIT_FUNCTION
 // clang-format on

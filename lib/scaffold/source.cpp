@@ -3,6 +3,7 @@
 #include "scaffold/source.hpp"
 #include "core/url.hpp"
 #include "core/xdg.hpp"
+#include "git/merge.hpp"
 #include "git/repo.hpp"
 #include "scaffold/embedded.hpp"
 #include "scaffold/names.hpp"
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 namespace mlops::scaffold {
 namespace {
@@ -133,6 +135,15 @@ Template load_path(const std::string& spec, const stdfs::path& dir) {
   read_dir(abs, abs, files);
   Template t = assemble(std::move(files), abs.string());
   t.origin = {TemplateOrigin::Kind::path, spec, abs.string(), "", ""};
+  // A directory that is a git repository with nothing uncommitted is that commit: recorded,
+  // so `mlops update` can render this version again later.
+  try {
+    if (const auto top = git::enclosing_worktree(abs); top && stdfs::equivalent(*top, abs, ec) && git::dirty_files(abs).empty()) {
+      t.origin.commit = git::repo_state(abs).head;
+    }
+  } catch (const Error& e) {
+    log::debug("not recording the commit of {}: {}", abs.string(), e.what());
+  }
   return t;
 }
 
@@ -266,6 +277,71 @@ Template load_recorded_template(const RecordedTemplate& rec, const std::string& 
     log::warn("the answers file records {} version '{}'; using version '{}'", t.manifest.name, printable(rec.version), t.manifest.version);
   }
   return t;
+}
+
+std::string builtin_version(const std::string& name) {
+  for (size_t i = 0; i < embedded::k_catalog_count; ++i) {
+    if (embedded::k_catalog[i].name == name) return std::string(embedded::k_catalog[i].version);
+  }
+  return {};
+}
+
+std::vector<std::string> builtin_versions(const std::string& name) {
+  if (!is_builtin(name)) return {};
+  std::vector<std::string> out{builtin_version(name)};
+  const std::string prefix = ".versions/" + name + "/";
+  for (size_t i = 0; i < embedded::k_count; ++i) {
+    const std::string_view p = embedded::k_entries[i].path;
+    if (p.substr(0, prefix.size()) != prefix) continue;
+    const std::string v(p.substr(prefix.size(), p.find('/', prefix.size()) - prefix.size()));
+    if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+  }
+  return out;
+}
+
+Template load_builtin_version(const std::string& name, const std::string& version) {
+  if (!is_builtin(name)) throw Error(ErrorKind::not_found, "this mlops has no built-in template '" + printable(name) + "'");
+  if (version == builtin_version(name)) return load_builtin(name);
+  // The version's overlay: its files that differ from the current ones, and ABSENT, the
+  // current files it did not have (templates/.versions/README.md).
+  const std::string prefix = ".versions/" + name + "/" + version + "/";
+  std::map<std::string, TemplateFile> files;
+  for (auto& f : load_builtin(name).files) files[f.path] = std::move(f);
+  bool found = false;
+  for (size_t i = 0; i < embedded::k_count; ++i) {
+    const auto& e = embedded::k_entries[i];
+    if (e.path.substr(0, prefix.size()) != prefix) continue;
+    found = true;
+    const std::string path(e.path.substr(prefix.size()));
+    if (path == "ABSENT") {
+      const std::string list(e.data);
+      for (size_t start = 0; start < list.size();) {
+        size_t end = list.find('\n', start);
+        if (end == std::string::npos) end = list.size();
+        files.erase(list.substr(start, end - start));
+        start = end + 1;
+      }
+      continue;
+    }
+    files[path] = {path, e.symlink ? TemplateFile::Kind::symlink : TemplateFile::Kind::file, e.executable, std::string(e.data)};
+  }
+  if (!found) {
+    std::string known;
+    for (const auto& v : builtin_versions(name)) known += (known.empty() ? "" : ", ") + v;
+    throw Error(ErrorKind::not_found, "this mlops cannot render version '" + printable(version) + "' of the built-in template " + name,
+                "it knows " + known + "; an mlops at least as new as the one that made the project may know it");
+  }
+  std::vector<TemplateFile> list;
+  for (auto& [path, f] : files) list.push_back(std::move(f));
+  Template t = assemble(std::move(list), name + "@" + version);
+  t.origin = {TemplateOrigin::Kind::builtin, name, name, "", ""};
+  return t;
+}
+
+Template load_git_at(const std::string& url, const std::string& ref) {
+  remove_stale_temp_dirs({}, k_temp_prefix);
+  // A local directory is read through git as file://PATH (load_git takes URLs only).
+  return load_git(url.rfind('/', 0) == 0 ? "file://" + url : url, ref.empty() ? "HEAD" : ref);
 }
 
 Template load_template(const std::string& spec_in, const std::string& ref) {

@@ -290,3 +290,26 @@ screen_has() { # TEXT: wait up to 5 s for TEXT on the screen
   cat "$TEST_DIR/screen" >&2
   return 1
 }
+
+# ---- for the update scenarios ----
+# commit_template DIR TAG: commits everything in template DIR (made a git repository the first
+# time) and tags it TAG.
+commit_template() {
+  [ -d "$1/.git" ] || git -C "$1" init -q
+  git -C "$1" add -A
+  git -C "$1" commit -q -m "$2"
+  git -C "$1" tag "$2"
+}
+# update_template_v1 DIR: a template (name "upd", question `name`) at tag v1, with README.md of
+# eight lines, notes.txt, old.txt and guide.txt, for scenarios to change into v2.
+update_template_v1() {
+  make_template "$1" <<'YAML' "notes.txt=notes for {{name}}" "old.txt=removed in v2"
+name: upd
+version: "1.0.0"
+questions:
+  - {name: name, default: svc}
+YAML
+  printf '# {{name}}\nline 2\nline 3\nline 4\nline 5\nline 6\nline 7\nline 8\n' >"$1/files/README.md"
+  printf 'step 1\nstep 2\nstep 3\nstep 4\nstep 5\nstep 6\n' >"$1/files/guide.txt"
+  commit_template "$1" v1
+}

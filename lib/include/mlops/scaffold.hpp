@@ -218,4 +218,80 @@ MLOPS_API GenerateResult generate(const Template& tpl, const Answers& answers, c
 // Where generate() records the template and answers, relative to the project.
 inline constexpr const char* k_answers_file = ".mlops/answers.yaml";
 
+// ---- update: a generated project brought to another template version ----
+// base = the recorded version rendered with the recorded answers, theirs = the new version
+// with the answers (new questions asked or defaulted), ours = the project; each file merged
+// with git's 3-way merge (docs/architecture.md, "Updating a project").
+
+enum class ConflictStyle { inline_markers, rej };
+
+struct UpdateOptions {
+  std::filesystem::path project = ".";                  // holds .mlops/answers.yaml
+  std::string to;                                       // tag, branch, commit or (built-in) version; "" = the latest
+  std::map<std::string, std::vector<std::string>> set;  // --set, wins over the recorded answers
+  bool use_defaults = false;
+  Prompter* prompter = nullptr;
+  ConflictStyle conflict = ConflictStyle::inline_markers;
+  bool dry_run = false;
+  bool trust = false;  // run the template's hooks when rendering both versions
+};
+
+struct TemplateVersion {
+  std::string version;  // the manifest's version
+  std::string ref;      // git: the tag or ref
+  std::string commit;   // git, and a local directory that is a git repository
+};
+
+struct UpdateResult {
+  std::filesystem::path project;
+  std::string name;  // the template's
+  TemplateOrigin::Kind source = TemplateOrigin::Kind::builtin;
+  std::string location;
+  TemplateVersion from, to;
+  bool up_to_date = false;  // same version and answers: nothing to do
+  std::vector<std::string> updated, added, removed;
+  std::vector<std::pair<std::string, std::string>> renamed;
+  std::vector<std::string> conflicts;     // inline markers, or PATH.rej beside the file
+  std::vector<std::string> rejects;       // the .rej files written
+  std::vector<std::string> unreachable;   // conflicts behind a symlink or at a directory of yours: nothing written
+  std::vector<std::string> kept_deleted;  // you deleted them; they stay deleted
+  std::vector<std::string> kept_changed;  // the template removed them; you had changed them
+  std::vector<std::string> hooks_skipped;
+  std::vector<std::string> new_questions;  // answered now
+  Answers answers;
+  std::string commit;  // "" with conflicts or --dry-run
+  std::string diff;    // --dry-run: what would change, as a unified diff
+};
+MLOPS_API UpdateResult update_project(const UpdateOptions& options);
+
+// Puts back the tree, index and HEAD as they were before an update that stopped on
+// conflicts (or was killed). Returns the files restored.
+MLOPS_API std::vector<std::string> abort_update(const std::filesystem::path& project);
+
+struct UpdateCheck {
+  std::string name;
+  TemplateOrigin::Kind source = TemplateOrigin::Kind::builtin;
+  std::string location;
+  TemplateVersion current, latest;
+  bool newer = false;
+};
+MLOPS_API UpdateCheck check_update(const std::filesystem::path& project);
+
+struct AdoptOptions {
+  std::filesystem::path project = ".";
+  std::string template_spec;  // as for init
+  std::string to;             // ref or built-in version
+  std::map<std::string, std::vector<std::string>> set;
+  bool use_defaults = false;
+  Prompter* prompter = nullptr;
+};
+struct AdoptResult {
+  Template tpl;
+  Answers answers;
+  std::string commit;  // of the answers file; "" outside git
+};
+// Records a template and answers for a project mlops did not make (or whose answers file was
+// lost), changing no other file: the next update merges from that version.
+MLOPS_API AdoptResult adopt_template(const AdoptOptions& options);
+
 }  // namespace mlops::scaffold

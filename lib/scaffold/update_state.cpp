@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+#include "scaffold/update_state.hpp"
+
+#include "scaffold/names.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+#include <mlops/scaffold.hpp>
+#include "core/log.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+namespace mlops::scaffold {
+namespace {
+
+namespace stdfs = std::filesystem;
+constexpr const char* k_header = "mlops-update 1";
+constexpr std::size_t k_max_state = std::size_t{64} << 20;
+
+stdfs::path state_dir(const git::RepoState& repo) { return repo.git_dir / "mlops-update"; }
+
+struct Saved {
+  std::string kind;  // absent, link, or the file's permission bits in octal ("644")
+  std::string blob;
+  std::string path;  // relative to the worktree
+};
+struct State {
+  std::string head, branch, to;
+  bool index = false;
+  std::vector<std::string> dirs;
+  std::vector<Saved> files;
+};
+
+bool octal(const std::string& s) { return !s.empty() && s.size() <= 4 && s.find_first_not_of("01234567") == std::string::npos; }
+
+State read_state(const stdfs::path& dir) {
+  const std::string text = fs::read_file(dir / "state", k_max_state);
+  std::istringstream in(text);
+  std::string line;
+  State s;
+  auto bad = [&](const std::string& why) -> Error {
+    return Error(ErrorKind::invalid_input, (dir / "state").string() + ": " + why,
+                 "the saved update state is damaged; restore by hand with git (git status, git checkout, git clean)");
+  };
+  if (!std::getline(in, line) || line != k_header) throw bad("not an update state of this mlops");
+  while (std::getline(in, line)) {
+    const size_t sp = line.find(' ');
+    const std::string key = line.substr(0, sp), rest = sp == std::string::npos ? "" : line.substr(sp + 1);
+    if (key == "head") {
+      s.head = rest;
+    } else if (key == "branch") {
+      s.branch = rest;
+    } else if (key == "to") {
+      s.to = rest;
+    } else if (key == "index") {
+      s.index = rest == "yes";
+    } else if (key == "dir") {
+      if (!is_safe_relative_path(rest)) throw bad("invalid directory '" + printable(rest) + "'");
+      s.dirs.push_back(rest);
+    } else if (key == "path") {
+      std::istringstream fields(rest);
+      Saved f;
+      fields >> f.kind >> f.blob;
+      std::getline(fields, f.path);
+      if (!f.path.empty() && f.path[0] == ' ') f.path.erase(0, 1);
+      if (!is_safe_relative_path(f.path) || (f.kind != "absent" && f.kind != "link" && !octal(f.kind))) {
+        throw bad("invalid entry '" + printable(line) + "'");
+      }
+      s.files.push_back(std::move(f));
+    }
+  }
+  return s;
+}
+
+// A saved path is put back only through real directories of the worktree.
+bool through_symlink(const stdfs::path& root, const std::string& rel) {
+  stdfs::path cur = root;
+  const stdfs::path r(rel);
+  for (auto it = r.begin(); it != std::prev(r.end()); ++it) {
+    cur /= *it;
+    struct stat st {};
+    if (::lstat(cur.c_str(), &st) != 0) return false;
+    if (!S_ISDIR(st.st_mode)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void check_no_pending_update(const git::RepoState& repo) {
+  const stdfs::path dir = state_dir(repo);
+  std::error_code ec;
+  if (!stdfs::exists(dir / "state", ec)) {
+    if (stdfs::exists(dir, ec)) stdfs::remove_all(dir, ec);  // a save that never finished: nothing was changed
+    return;
+  }
+  const State s = read_state(dir);
+  if (s.head == repo.head) {
+    throw Error(ErrorKind::conflict, "an update to " + printable(s.to) + " stopped on conflicts and is waiting",
+                "resolve them, `git add` the files and `git commit`; or put everything back: mlops update --abort");
+  }
+  log::info("removing the state of an update that was committed since ({})", s.to);
+  stdfs::remove_all(dir, ec);
+}
+
+UpdateState save_state(const git::RepoState& repo, const stdfs::path& project, const std::string& prefix,
+                       const std::vector<std::string>& paths, const std::string& to) {
+  const stdfs::path final_dir = state_dir(repo);
+  fs::TempDir tmp(repo.git_dir, "mlops-update.tmp-");
+  std::ostringstream out;
+  out << k_header << "\nhead " << repo.head << "\nbranch " << repo.branch << "\nto " << to << "\n";
+  std::error_code ec;
+  const bool has_index = stdfs::exists(repo.git_dir / "index", ec);
+  if (has_index) fs::write_file_atomic(tmp.path() / "index", fs::read_file(repo.git_dir / "index"));
+  out << "index " << (has_index ? "yes" : "no") << "\n";
+  std::set<std::string> dirs;
+  for (const auto& rel : paths) {
+    for (stdfs::path d = stdfs::path(rel).parent_path(); !d.empty(); d = d.parent_path()) {
+      if (!stdfs::exists(stdfs::symlink_status(project / d, ec))) dirs.insert(prefix + d.generic_string());
+    }
+  }
+  for (const auto& d : dirs) out << "dir " << d << "\n";  // sorted: parents first
+  for (const auto& rel : paths) {
+    if (rel.find('\n') != std::string::npos) throw Error(ErrorKind::invalid_input, "a file name holds a line break");
+    struct stat st {};
+    const stdfs::path abs = project / rel;
+    if (::lstat(abs.c_str(), &st) != 0) {
+      if (errno != ENOENT && errno != ENOTDIR) throw_errno("cannot inspect " + abs.string());
+      out << "path absent - " << prefix << rel << "\n";
+      continue;
+    }
+    char perms[8];
+    std::snprintf(perms, sizeof perms, "%o", static_cast<unsigned>(st.st_mode & 07777));
+    const std::string kind = S_ISLNK(st.st_mode) ? "link" : perms;
+    if (!S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode)) throw Error(ErrorKind::conflict, abs.string() + " is not a file");
+    out << "path " << kind << " " << git::store_file(repo.worktree, prefix + rel) << " " << prefix << rel << "\n";
+  }
+  fs::write_file_atomic(tmp.path() / "state", out.str());
+  if (::rename(tmp.path().c_str(), final_dir.c_str()) != 0) throw_errno("cannot record the update state in " + final_dir.string());
+  tmp.release();
+  fs::fsync_dir(repo.git_dir);
+  return {final_dir};
+}
+
+void finish_state(const git::RepoState& repo) {
+  std::error_code ec;
+  stdfs::remove_all(state_dir(repo), ec);
+  if (ec) log::warn("cannot remove {}: {}", state_dir(repo).string(), ec.message());
+}
+
+std::vector<std::string> restore_state(const git::RepoState& repo) {
+  const stdfs::path dir = state_dir(repo);
+  std::error_code ec;
+  if (!stdfs::exists(dir / "state", ec)) {
+    throw Error(ErrorKind::usage, "no update to abort in " + repo.worktree.string(),
+                "mlops update --abort undoes an update that stopped on conflicts");
+  }
+  const State s = read_state(dir);
+  if (s.head != repo.head) {
+    throw Error(ErrorKind::conflict, "HEAD moved since the update stopped (was it committed?); nothing was changed",
+                "undo a committed update with git revert");
+  }
+  std::vector<std::string> restored;
+  for (const auto& f : s.files) {
+    const stdfs::path abs = repo.worktree / f.path;
+    if (through_symlink(repo.worktree, f.path)) throw Error(ErrorKind::conflict, "refusing to restore " + f.path + " through a symlink");
+    if (f.kind == "absent") {
+      if (::unlink(abs.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) throw_errno("cannot remove " + abs.string());
+    } else {
+      stdfs::create_directories(abs.parent_path(), ec);
+      const std::string data = git::read_blob(repo.worktree, f.blob);
+      if (f.kind == "link") {
+        const stdfs::path tmp = abs.parent_path() / ("." + abs.filename().string() + ".mlops-abort-link");
+        ::unlink(tmp.c_str());
+        if (::symlink(data.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), abs.c_str()) != 0)
+          throw_errno("cannot restore " + abs.string());
+      } else {
+        fs::write_file_atomic(abs, data, stdfs::perms(std::stoul(f.kind, nullptr, 8)));
+      }
+    }
+    restored.push_back(f.path);
+  }
+  if (s.index) {
+    fs::write_file_atomic(repo.git_dir / "index", fs::read_file(dir / "index"));
+  } else {
+    ::unlink((repo.git_dir / "index").c_str());
+  }
+  for (auto it = s.dirs.rbegin(); it != s.dirs.rend(); ++it) ::rmdir((repo.worktree / *it).c_str());  // only if empty
+  stdfs::remove_all(dir, ec);
+  return restored;
+}
+
+}  // namespace mlops::scaffold
