@@ -39,6 +39,7 @@ void setup_params(CLI::App& cmd, Context& ctx);
 void setup_metrics(CLI::App& cmd, Context& ctx);
 void setup_package(CLI::App& cmd, Context& ctx);
 void setup_key(CLI::App& cmd, Context& ctx);
+void setup_drift(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_complete(CLI::App& cmd, Context& ctx);  // hidden: `mlops __complete` for shell completion
 
