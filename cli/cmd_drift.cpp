@@ -94,7 +94,7 @@ void setup_drift(CLI::App& cmd, Context& ctx) {
       "  mlops drift --reference ref.csv --current cur.csv\n"
       "  mlops drift --reference ref.csv.gz --current cur.csv --format json --fail-on never\n"
       "  mlops drift --reference ref.csv --current cur.csv --format html -o drift.html --fail-on never\n"
-      "  mlops drift --reference ref.csv --current cur.csv --method psi --per-column city=chisquare --fail-on any\n"
+      "  mlops drift --reference ref.csv --current cur.csv --method psi --per-column city=chisquare --fail-on never\n"
       "\nTests (auto): numeric columns with more than 5 values: K-S (p <= 0.05) up to 1000 reference\n"
       "values, normed Wasserstein (>= 0.1) above; fewer values and categories: chi-square (p < 0.05),\n"
       "z-test for 2 values (p < 0.05), Jensen-Shannon (>= 0.1, nats) above 1000 reference values.\n"
