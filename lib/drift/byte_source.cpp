@@ -23,7 +23,9 @@ constexpr std::size_t k_in_chunk = std::size_t{1} << 20;
 // A file descriptor, with the first bytes read ahead to look for a magic number.
 class FdSource final : public ByteSource {
  public:
-  FdSource(Fd fd, int raw, std::string name) : m_fd(std::move(fd)), m_raw(raw), m_name(std::move(name)) {}
+  FdSource(Fd fd, int raw, std::string name, std::uint64_t size = 0)
+      : m_fd(std::move(fd)), m_raw(raw), m_name(std::move(name)), m_size(size) {}
+  std::uint64_t size_hint() const override { return m_size; }
 
   std::size_t read(char* out, std::size_t size) override {
     if (m_peek_pos < m_peek.size()) {
@@ -59,6 +61,7 @@ class FdSource final : public ByteSource {
   Fd m_fd;  // owns the descriptor (empty for standard input)
   int m_raw;
   std::string m_name;
+  std::uint64_t m_size;
   std::string m_peek;
   std::size_t m_peek_pos = 0;
 };
@@ -169,7 +172,7 @@ std::unique_ptr<ByteSource> open_source(const std::string& path) {
     if (::fstat(fd.get(), &st) != 0) throw_errno("cannot read " + path);
     if (S_ISDIR(st.st_mode)) throw Error(ErrorKind::usage, path + " is a directory, not a CSV file");
     const int raw_fd = fd.get();
-    raw = std::make_unique<FdSource>(std::move(fd), raw_fd, path);
+    raw = std::make_unique<FdSource>(std::move(fd), raw_fd, path, S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0);
   }
   const std::string& head = raw->peek(4);
   if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,8 @@ class ByteSource {
   virtual ~ByteSource() = default;
   // Up to `size` bytes into `out`; 0 at the end. Throws Error{io|invalid_input}.
   virtual std::size_t read(char* out, std::size_t size) = 0;
+  // The size of a plain regular file (0 when unknown: a pipe, compressed data).
+  virtual std::uint64_t size_hint() const { return 0; }
 };
 
 // "-" is standard input. Error{not_found} for a missing file, {usage} for a directory.

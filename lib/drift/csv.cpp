@@ -26,7 +26,7 @@ bool is_na_token(std::string_view v) {
   static constexpr std::array<std::string_view, 18> k_na = {"#N/A", "#N/A N/A", "#NA",     "-1.#IND", "-1.#QNAN", "-NaN",
                                                             "-nan", "1.#IND",   "1.#QNAN", "<NA>",    "N/A",      "NA",
                                                             "NULL", "NaN",      "None",    "n/a",     "nan",      "null"};
-  if (v.size() > 8) return false;
+  if (v.size() > 8 || (v.back() >= '0' && v.back() <= '9')) return false;  // every NA spelling ends in a letter or >
   return std::find(k_na.begin(), k_na.end(), v) != k_na.end();
 }
 
@@ -298,6 +298,8 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
   Parser parser(table, options);
   std::vector<char> buf(k_read_chunk);
   std::size_t have = 0;
+  std::uint64_t consumed = 0;
+  bool reserved = false;
   for (;;) {
     if (have == buf.size()) {
       if (have > options.max_record_bytes) too_long(table, parser.line(), options.max_record_bytes);
@@ -307,6 +309,15 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
     const bool eof = n == 0;
     have += n;
     const std::size_t used = parser.feed(buf.data(), have, eof);
+    consumed += used;
+    if (!reserved && table.rows >= 1000 && source->size_hint() > 0) {
+      // The rows to come, from the bytes per row so far: vectors grown by doubling would
+      // take up to twice the memory the numbers need.
+      reserved = true;
+      const double rows = static_cast<double>(source->size_hint()) / static_cast<double>(consumed) * static_cast<double>(table.rows) * 1.02;
+      for (Column& c : table.columns)
+        if (c.numbers.size() * 2 > table.rows) c.numbers.reserve(static_cast<std::size_t>(rows) + 16);
+    }
     if (eof) break;
     std::memmove(buf.data(), buf.data() + used, have - used);
     have -= used;

@@ -208,8 +208,8 @@ void test_column(Work& w, const Options& options) {
     res.missing_cur += cc.text_cells;
     rc.text.clear();
     cc.text.clear();
-    std::sort(rc.numbers.begin(), rc.numbers.end());
-    std::sort(cc.numbers.begin(), cc.numbers.end());
+    sort_values(rc.numbers);
+    sort_values(cc.numbers);
     res.n_ref = rc.numbers.size();
     res.n_cur = cc.numbers.size();
     // pandas reads integers without a missing cell as int64; Evidently calls such a column

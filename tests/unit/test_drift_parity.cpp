@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -146,4 +147,18 @@ TEST_CASE("drift: jensenshannon, entropy, wasserstein, std and Sturges bins equa
     for (std::size_t i = 0; i < edges.size(); ++i) CHECK(edges[i] == h.edges[i]);
     CHECK(histogram(a, edges) == h.counts);
   }
+}
+
+TEST_CASE("drift: sort_values sorts like std::sort (negatives, zeros, huge and tiny values)", "[drift]") {
+  auto v = splitmix(99, 20000);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = (v[i] - 0.5) * std::pow(10.0, static_cast<double>(i % 40) - 20);
+  v.push_back(0.0);
+  v.push_back(-0.0);
+  v.push_back(std::numeric_limits<double>::max());
+  v.push_back(-std::numeric_limits<double>::denorm_min());
+  auto want = v;
+  std::sort(want.begin(), want.end());
+  sort_values(v);
+  REQUIRE(v.size() == want.size());
+  for (std::size_t i = 0; i < v.size(); ++i) CHECK(v[i] == want[i]);
 }

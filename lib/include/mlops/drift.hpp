@@ -80,6 +80,8 @@ MLOPS_API double jensenshannon(const std::vector<double>& p, const std::vector<d
 MLOPS_API double wasserstein_distance(std::vector<double>& a, std::vector<double>& b);
 // scipy.stats.entropy(p, q): KL divergence in nats (both renormalised).
 MLOPS_API double kl_divergence(const std::vector<double>& p, const std::vector<double>& q);
+// Sorts ascending (a radix sort for large inputs; nothing to do when already sorted).
+MLOPS_API void sort_values(std::vector<double>& values);
 // numpy.std(x) (ddof 0).
 MLOPS_API double population_std(const std::vector<double>& x);
 // numpy.histogram_bin_edges(concat(a, b), bins='sturges').
