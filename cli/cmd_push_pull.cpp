@@ -16,7 +16,7 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-struct Opts {
+struct TransferOpts {
   std::string store, ref, remote, source, destination, tag;
   std::vector<std::string> only;
   unsigned jobs = 0;
@@ -67,13 +67,13 @@ std::string package_url(const std::string& arg) {
   return base + "/" + arg.substr(colon + 1);
 }
 
-void add_common(CLI::App* s, const std::shared_ptr<Opts>& o) {
+void add_common(CLI::App* s, const std::shared_ptr<TransferOpts>& o) {
   s->add_option("-j,--jobs", o->jobs, "Parallel blob transfers (default 4)")->check(CLI::Range(1, 64));
   s->add_option("--ca-file", o->ca_file, "CA certificates (PEM) to trust for HTTPS remotes")->type_name("FILE");
   s->add_flag("--plain-http", o->plain_http, "Allow plain HTTP to a registry that is not on loopback");
 }
 
-int run_push(Opts& o, Context& ctx) {
+int run_push(TransferOpts& o, Context& ctx) {
   const std::string url = remote_url(o.remote);
   ProgressLine line(ctx.out, "push");
   const auto r = with_progress(ctx, line, "the tag was not set; blobs sent so far are not sent again",
@@ -94,7 +94,7 @@ int run_push(Opts& o, Context& ctx) {
   return 0;
 }
 
-int run_pull(Opts& o, Context& ctx) {
+int run_pull(TransferOpts& o, Context& ctx) {
   const std::string url = package_url(o.source);
   ProgressLine line(ctx.out, "pull");
   remote::PullOptions p;
@@ -125,7 +125,7 @@ int run_pull(Opts& o, Context& ctx) {
   return 0;
 }
 
-int run_copy(Opts& o, Context& ctx) {
+int run_copy(TransferOpts& o, Context& ctx) {
   const std::string from = package_url(o.source);
   const std::string to = remote_url(o.destination);
   ProgressLine line(ctx.out, "copy");
@@ -147,7 +147,7 @@ int run_copy(Opts& o, Context& ctx) {
 }
 
 template <typename Run>
-void finish(CLI::App& cmd, Context& ctx, const std::shared_ptr<Opts>& o, Run run) {
+void finish(CLI::App& cmd, Context& ctx, const std::shared_ptr<TransferOpts>& o, Run run) {
   cmd.add_option("--store", o->store, "Package store (default $MLOPS_HOME, else $XDG_DATA_HOME/mlops/store)")->type_name("DIR");
   add_common(&cmd, o);
   cmd.callback([&ctx, o, run] { ctx.action = [o, run](Context& c) { return run(*o, c); }; });
@@ -156,7 +156,7 @@ void finish(CLI::App& cmd, Context& ctx, const std::shared_ptr<Opts>& o, Run run
 }  // namespace
 
 void setup_push(CLI::App& cmd, Context& ctx) {
-  auto o = std::make_shared<Opts>();
+  auto o = std::make_shared<TransferOpts>();
   cmd.footer(R"(
 Examples:
   mlops push churn:v2 file://$HOME/models              # -> file://$HOME/models/churn:v2
@@ -175,7 +175,7 @@ URL@DIGEST (with --json: digest, url, bytes_sent, blobs_skipped).)");
 }
 
 void setup_pull(CLI::App& cmd, Context& ctx) {
-  auto o = std::make_shared<Opts>();
+  auto o = std::make_shared<TransferOpts>();
   cmd.footer(R"(
 Examples:
   mlops pull file://$HOME/models/churn:v2 --store ./other-store
@@ -193,7 +193,7 @@ NAME:TAG.)");
 }
 
 void setup_copy(CLI::App& cmd, Context& ctx) {
-  auto o = std::make_shared<Opts>();
+  auto o = std::make_shared<TransferOpts>();
   cmd.footer(R"(
 Examples:
   mlops copy file://$HOME/models/churn:v2 file://$HOME/backup

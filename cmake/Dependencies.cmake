@@ -7,6 +7,9 @@ find_package(yaml-cpp CONFIG REQUIRED)
 if(NOT TARGET yaml-cpp::yaml-cpp)
   add_library(yaml-cpp::yaml-cpp ALIAS yaml-cpp)   # yaml-cpp 0.7 exports no namespaced target
 endif()
+# Boost.Math (header-only, libboost-dev): the regularized incomplete gamma behind chi-square
+# p-values in lib/drift.
+find_package(Boost 1.74 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
 

@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o'
                 set skip 1
                 set prev $t
                 continue
@@ -73,6 +73,9 @@ function __mlops_state
                 set npos 0
             case '/remote'
                 set path '/remote'
+                set npos 0
+            case '/drift'
+                set path '/drift'
                 set npos 0
             case '/completion'
                 set path '/completion'
@@ -243,6 +246,7 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'push' -d 'Send a package to a remot
 complete -c mlops -n '__mlops_at \'\' 0' -a 'pull' -d 'Fetch a package from a remote into the store'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'copy' -d 'Copy a package from one remote to another'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'remote' -d 'Name the registries, buckets and directories packages go to'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'drift' -d 'Compare a reference and a current dataset for data drift (CSV)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'completion' -d 'Print a shell completion script (bash, zsh, fish)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'version' -d 'Show version and build information'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'help' -d 'Show the help of a command (mlops help exp list)'
@@ -697,6 +701,25 @@ complete -c mlops -n '__mlops_at \'/remote/remove\'' -l quiet -s q -d 'Print onl
 complete -c mlops -n '__mlops_at \'/remote/remove\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/remote/remove\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/remote/remove\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/drift\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/drift\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/drift\'' -l reference -r -F -d 'Reference data: a CSV file (.gz/.zst too), - for standard input'
+complete -c mlops -n '__mlops_at \'/drift\'' -l current -r -F -d 'Current data to compare with the reference (CSV, .gz/.zst, -)'
+complete -c mlops -n '__mlops_at \'/drift\'' -l columns -x -d 'Compare only these columns'
+complete -c mlops -n '__mlops_at \'/drift\'' -l exclude -x -d 'Leave these columns out'
+complete -c mlops -n '__mlops_at \'/drift\'' -l method -x -a 'auto ks chisquare z psi jensenshannon wasserstein kl' -d 'Test for every column (default auto: Evidently\'s rules)'
+complete -c mlops -n '__mlops_at \'/drift\'' -l threshold -x -d 'Threshold for every column (default: the test\'s own)'
+complete -c mlops -n '__mlops_at \'/drift\'' -l per-column -x -d 'Test for one column, COLUMN=METHOD (repeatable)'
+complete -c mlops -n '__mlops_at \'/drift\'' -l drift-share -x -d 'Dataset drift when at least this share of columns drifted'
+complete -c mlops -n '__mlops_at \'/drift\'' -l fail-on -x -a 'dataset any never' -d 'Exit 1 on: dataset drift, any drifted column, or never'
+complete -c mlops -n '__mlops_at \'/drift\'' -l format -x -a 'table json md html junit' -d 'Output: table, json, md, html or junit'
+complete -c mlops -n '__mlops_at \'/drift\'' -l output -s o -r -F -d 'Write the report to FILE (atomically) instead of stdout'
+complete -c mlops -n '__mlops_at \'/drift\'' -l strict -d 'A cell that is not a number in a numeric column is an error'
+complete -c mlops -n '__mlops_at \'/drift\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/drift\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/drift\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/drift\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/drift\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/completion\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/completion\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/completion\'' -l json -d 'Print results as JSON on stdout'
@@ -719,4 +742,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics package key push pull copy remote completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics package key push pull copy remote drift completion version help'

@@ -267,6 +267,19 @@ YAML
     expect_exit 0 mlops push churn:v2 "file://$HOME/models"
     echo weights >models/best.pt
   )
+  make_drift_csvs "$w/demo"
+  make_drift_csvs "$w/scratch"
+}
+# make_drift_csvs DIR: the files of the drift examples: DIR/ref.csv and DIR/cur.csv (300 rows of
+# x, y, city; only x shifted, so no dataset drift) and DIR/ref.csv.gz.
+make_drift_csvs() {
+  awk -v shift=0 -f /dev/stdin >"$1/ref.csv" <<'AWK'
+BEGIN { print "x,y,city"; for (i = 0; i < 300; i++) printf "%d.5,%d,%s\n", (i % 37) + shift, i % 7, (i % 3 == 0 ? "Oslo" : (i % 3 == 1 ? "Rome" : "Lima")) }
+AWK
+  awk -v shift=9 -f /dev/stdin >"$1/cur.csv" <<'AWK'
+BEGIN { print "x,y,city"; for (i = 0; i < 300; i++) printf "%d.5,%d,%s\n", (i % 37) + shift, (i * 3) % 7, (i % 3 == 2 ? "Oslo" : (i % 3 == 0 ? "Rome" : "Lima")) }
+AWK
+  gzip -kf "$1/ref.csv"
 }
 
 # An interactive shell in a private tmux server, for completion tests. Skips the scenario

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// mlops drift: compare a reference and a current CSV file column by column, and fail a CI
+// step when the data drifted.
+#include "commands.hpp"
+
+#include <mlops/drift.hpp>
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+
+#include <memory>
+
+namespace mlops::cli {
+namespace {
+
+struct DriftArgs {
+  std::string reference, current, method = "auto", fail_on = "dataset", format = "table", output;
+  std::vector<std::string> columns, exclude, per_column;
+  double threshold = -1;
+  double drift_share = 0.5;
+  bool strict = false;
+};
+
+int run_drift(const DriftArgs& a, Context& c) {
+  drift::Options o;
+  o.columns = a.columns;
+  o.exclude = a.exclude;
+  o.method = *drift::parse_method(a.method);  // IsMember checked it
+  if (a.threshold >= 0) o.threshold = a.threshold;
+  o.drift_share = a.drift_share;
+  o.strict = a.strict;
+  for (const std::string& pc : a.per_column) {
+    const auto eq = pc.rfind('=');
+    const auto m = eq == std::string::npos ? std::nullopt : drift::parse_method(pc.substr(eq + 1));
+    if (eq == std::string::npos || eq == 0 || !m)
+      throw Error(ErrorKind::usage, "--per-column wants COLUMN=METHOD, got: " + escape_controls(pc),
+                  "METHOD is one of auto, ks, chisquare, z, psi, jensenshannon, wasserstein, kl");
+    o.per_column.emplace_back(pc.substr(0, eq), *m);
+  }
+  const drift::Report report = drift::compare_files(a.reference, a.current, o);
+  const std::string format = c.out.json() ? "json" : a.format;
+  std::string text;
+  if (format == "json") text = drift::to_json(report);
+  else if (format == "md") text = drift::to_markdown(report);
+  else if (format == "junit") text = drift::to_junit(report);
+  else if (format == "html") text = drift::to_html(report);
+  else text = drift::to_table(report);
+  if (!a.output.empty() && a.output != "-") {
+    fs::write_file_atomic(a.output, text);
+    c.out.status("wrote " + a.output);
+  } else {
+    c.out.print(text);
+  }
+  for (const auto& col : report.columns) {
+    if (col.unparsable_ref + col.unparsable_cur > 0)
+      c.out.warn("column " + escape_controls(col.name) + ": " + std::to_string(col.unparsable_ref + col.unparsable_cur) +
+                 " cells are not numbers and count as missing (--strict makes this an error)");
+  }
+  const bool any = report.number_of_drifted_columns > 0;
+  if ((a.fail_on == "dataset" && report.dataset_drift) || (a.fail_on == "any" && any)) return 1;
+  return 0;
+}
+
+}  // namespace
+
+void setup_drift(CLI::App& cmd, Context& ctx) {
+  auto a = std::make_shared<DriftArgs>();
+  cmd.add_option("--reference", a->reference, "Reference data: a CSV file (.gz/.zst too), - for standard input")
+      ->type_name("FILE")
+      ->required();
+  cmd.add_option("--current", a->current, "Current data to compare with the reference (CSV, .gz/.zst, -)")->type_name("FILE")->required();
+  cmd.add_option("--columns", a->columns, "Compare only these columns")->type_name("COLUMN")->delimiter(',');
+  cmd.add_option("--exclude", a->exclude, "Leave these columns out")->type_name("COLUMN")->delimiter(',');
+  cmd.add_option("--method", a->method, "Test for every column (default auto: Evidently's rules)")
+      ->check(CLI::IsMember({"auto", "ks", "chisquare", "z", "psi", "jensenshannon", "wasserstein", "kl"}))
+      ->capture_default_str();
+  cmd.add_option("--threshold", a->threshold, "Threshold for every column (default: the test's own)")
+      ->type_name("X")
+      ->check(CLI::Range(0.0, 1e300));
+  cmd.add_option("--per-column", a->per_column, "Test for one column, COLUMN=METHOD (repeatable)")->type_name("COLUMN=METHOD");
+  cmd.add_option("--drift-share", a->drift_share, "Dataset drift when at least this share of columns drifted")
+      ->type_name("SHARE")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd.add_option("--fail-on", a->fail_on, "Exit 1 on: dataset drift, any drifted column, or never")
+      ->check(CLI::IsMember({"dataset", "any", "never"}))
+      ->capture_default_str();
+  cmd.add_option("--format", a->format, "Output: table, json, md, html or junit")
+      ->check(CLI::IsMember({"table", "json", "md", "html", "junit"}))
+      ->capture_default_str();
+  cmd.add_option("-o,--output", a->output, "Write the report to FILE (atomically) instead of stdout")->type_name("FILE");
+  cmd.add_flag("--strict", a->strict, "A cell that is not a number in a numeric column is an error");
+  cmd.footer(
+      "\nExamples:\n"
+      "  mlops drift --reference ref.csv --current cur.csv\n"
+      "  mlops drift --reference ref.csv.gz --current cur.csv --format json --fail-on never\n"
+      "  mlops drift --reference ref.csv --current cur.csv --format html -o drift.html --fail-on never\n"
+      "  mlops drift --reference ref.csv --current cur.csv --method psi --per-column city=chisquare --fail-on never\n"
+      "\nTests (auto): numeric columns with more than 5 values: K-S (p <= 0.05) up to 1000 reference\n"
+      "values, normed Wasserstein (>= 0.1) above; fewer values and categories: chi-square (p < 0.05),\n"
+      "z-test for 2 values (p < 0.05), Jensen-Shannon (>= 0.1, nats) above 1000 reference values.\n"
+      "Exit 1 when --fail-on trips (default: dataset drift), 0 otherwise.\n");
+  cmd.callback([a, &ctx] { ctx.action = [a](Context& c) { return run_drift(*a, c); }; });
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+// The CSV reader of `mlops drift`. By hand, not a library: Debian 12 packages no C++ CSV
+// parser, and what drift needs is narrow and hot: every cell of a large file goes to a
+// number or a count, nothing else is kept (pandas keeps a DataFrame of every cell).
+#include "drift/byte_source.hpp"
+
+#include <mlops/drift.hpp>
+#include <mlops/error.hpp>
+#include <mlops/interrupt.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <unordered_set>
+
+namespace mlops::drift {
+namespace {
+
+constexpr std::size_t k_read_chunk = std::size_t{4} << 20;
+
+// pandas.read_csv's default NA spellings (pandas/_libs/parsers.pyx, STR_NA_VALUES).
+bool is_na_token(std::string_view v) {
+  static constexpr std::array<std::string_view, 18> k_na = {"#N/A", "#N/A N/A", "#NA",     "-1.#IND", "-1.#QNAN", "-NaN",
+                                                            "-nan", "1.#IND",   "1.#QNAN", "<NA>",    "N/A",      "NA",
+                                                            "NULL", "NaN",      "None",    "n/a",     "nan",      "null"};
+  if (v.size() > 8 || (v.back() >= '0' && v.back() <= '9')) return false;  // every NA spelling ends in a letter or >
+  return std::find(k_na.begin(), k_na.end(), v) != k_na.end();
+}
+
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n = 0;
+    unsigned cp = 0;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (end - p <= n) return false;
+    for (int i = 1; i <= n; ++i) {
+      if ((p[i] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff))) return false;
+    p += n + 1;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+std::string shown(std::string_view v) {
+  std::string s(v.substr(0, 40));
+  if (v.size() > 40) s += "...";
+  return escape_controls(s);
+}
+
+class Parser {
+ public:
+  Parser(Table& table, const CsvOptions& options) : m_table(table), m_options(options) {}
+
+  // Parses the complete records at the start of [data, data + size) and returns the bytes
+  // they took; at the end of the input (eof), all of it.
+  std::size_t feed(const char* data, std::size_t size, bool eof) {
+    const char* p = data;
+    const char* end = data + size;
+    if (m_first && size >= 3 && std::memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;  // UTF-8 byte order mark
+    if (m_first && (size >= 3 || eof)) m_first = false;
+    while (p < end) {
+      const char* next = parse_record(p, end, eof);
+      if (next == nullptr) break;
+      p = next;
+    }
+    return static_cast<std::size_t>(p - data);
+  }
+
+  void finish() {
+    if (!m_header_seen)
+      throw Error(ErrorKind::invalid_input, m_table.source + ": empty file: no header row", "a CSV file starts with a row of column names");
+  }
+  std::uint64_t line() const { return m_line; }
+
+ private:
+  // One record from p; nullptr when it is not complete yet (more input needed).
+  const char* parse_record(const char* p, const char* end, bool eof) {
+    m_fields.clear();
+    std::size_t quoted_used = 0;
+    std::uint64_t newlines = 0;
+    for (;;) {
+      // One field.
+      if (p < end && *p == '"') {
+        if (quoted_used == m_quoted.size()) m_quoted.emplace_back();
+        std::string& out = m_quoted[quoted_used++];
+        out.clear();
+        ++p;
+        for (;;) {
+          const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+          if (q == nullptr) {
+            if (eof)
+              throw Error(ErrorKind::invalid_input, m_table.source + ":" + std::to_string(m_line) + ": a quoted field is not closed",
+                          "a quote inside a quoted field is written twice (\"\")");
+            return nullptr;
+          }
+          newlines += static_cast<std::uint64_t>(std::count(p, q, '\n'));
+          out.append(p, q);
+          p = q + 1;
+          if (p == end && !eof) return nullptr;  // "" split across reads: look again with more input
+          if (p < end && *p == '"') {
+            out += '"';
+            ++p;
+            continue;
+          }
+          break;
+        }
+        // Text after the closing quote (not RFC 4180) is kept, as pandas does.
+        while (p < end && *p != ',' && *p != '\n') out += *p++;
+        if (!out.empty() && out.back() == '\r' && (p == end || *p == '\n')) out.pop_back();
+        m_fields.emplace_back(out);
+      } else {
+        const char* s = p;
+        while (p < end && *p != ',' && *p != '\n') ++p;
+        std::string_view v(s, static_cast<std::size_t>(p - s));
+        if (!v.empty() && v.back() == '\r' && (p == end || *p == '\n')) v.remove_suffix(1);
+        m_fields.push_back(v);
+      }
+      if (p == end) {
+        if (!eof) return nullptr;
+        break;
+      }
+      if (*p == '\n') {
+        ++p;
+        ++newlines;
+        break;
+      }
+      ++p;  // ','
+    }
+    const std::uint64_t line = m_line;
+    m_line += newlines;
+    record(line);
+    return p;
+  }
+
+  void record(std::uint64_t line) {
+    if (m_fields.size() == 1 && m_fields[0].empty()) return;  // a blank line, skipped as pandas does
+    if (!m_header_seen) {
+      header(line);
+      return;
+    }
+    if (m_fields.size() != m_table.columns.size())
+      throw Error(ErrorKind::invalid_input,
+                  m_table.source + ":" + std::to_string(line) + ": " + std::to_string(m_fields.size()) + " fields, the header has " +
+                      std::to_string(m_table.columns.size()),
+                  "every row needs one field per column; quote fields that contain commas");
+    for (std::size_t i = 0; i < m_fields.size(); ++i) cell(m_table.columns[i], m_fields[i], line);
+    if ((++m_table.rows & 0xffff) == 0) check_interrupted();
+  }
+
+  void header(std::uint64_t line) {
+    m_header_seen = true;
+    std::unordered_set<std::string_view> seen;
+    m_table.columns.resize(m_fields.size());
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+      std::string name(m_fields[i]);
+      if (name.empty()) name = "Unnamed: " + std::to_string(i);  // pandas' name for it
+      if (!valid_utf8(name))
+        throw Error(
+            ErrorKind::invalid_input,
+            m_table.source + ":" + std::to_string(line) + ": column " + std::to_string(i + 1) + "'s name is not UTF-8: " + shown(name),
+            "convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8");
+      m_table.columns[i].name = std::move(name);
+    }
+    for (const Column& c : m_table.columns) {
+      if (!seen.insert(c.name).second)
+        throw Error(ErrorKind::invalid_input, m_table.source + ": the header names column " + shown(c.name) + " twice",
+                    "give every column a distinct name");
+    }
+  }
+
+  void cell(Column& c, std::string_view raw, std::uint64_t line) {
+    if (raw.empty() || is_na_token(raw)) {
+      ++c.missing;
+      return;
+    }
+    std::string_view v = trim(raw);
+    if (!v.empty()) {
+      const char first = v.front();
+      if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.' || first == 'i' || first == 'I' || first == 'n' ||
+          first == 'N') {
+        std::string_view num = v;
+        if (num.front() == '+' && num.size() > 1 && num[1] != '-' && num[1] != '+') num.remove_prefix(1);
+        double x = 0;
+        const auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), x);
+        if (ptr == num.data() + num.size() && (ec == std::errc() || ec == std::errc::result_out_of_range)) {
+          if (ec == std::errc::result_out_of_range) x = std::strtod(std::string(num).c_str(), nullptr);
+          if (!std::isfinite(x)) {
+            ++c.missing;  // Evidently drops ±inf and NaN before testing
+            return;
+          }
+          c.numbers.push_back(x);
+          if (c.integer_literals) {
+            std::size_t k = (num.front() == '-') ? 1 : 0;
+            for (; k < num.size(); ++k) {
+              if (num[k] < '0' || num[k] > '9') {
+                c.integer_literals = false;
+                break;
+              }
+            }
+          }
+          return;
+        }
+      }
+    }
+    ++c.text_cells;
+    if (c.first_text_line == 0) {
+      c.first_text_line = line;
+      c.first_text = shown(raw);
+    }
+    if (c.text_overflow) return;
+    const auto it = c.text.find(std::string(raw));
+    if (it != c.text.end()) {
+      ++it->second;
+      return;
+    }
+    if (c.text.size() >= m_options.max_distinct_text) {
+      c.text_overflow = true;
+      return;
+    }
+    if (!valid_utf8(raw))
+      throw Error(
+          ErrorKind::invalid_input,
+          m_table.source + ":" + std::to_string(line) + ": column " + shown(c.name) + " holds bytes that are not UTF-8: " + shown(raw),
+          "convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8");
+    c.text.emplace(std::string(raw), 1);
+  }
+
+  Table& m_table;
+  const CsvOptions& m_options;
+  std::vector<std::string_view> m_fields;
+  std::deque<std::string> m_quoted;  // a deque: growing it moves no string m_fields points into
+  std::uint64_t m_line = 1;
+  bool m_header_seen = false;
+  bool m_first = true;
+};
+
+[[noreturn]] void too_long(const Table& t, std::uint64_t line, std::size_t limit) {
+  throw Error(ErrorKind::invalid_input,
+              t.source + ":" + std::to_string(line) + ": a record longer than " + std::to_string(limit >> 20) +
+                  " MiB (a line that does not end, or a quote that is not closed)",
+              "is this a CSV file? records are limited so that one line cannot take all memory");
+}
+
+}  // namespace
+
+Table parse_csv(std::string_view text, const std::string& source, const CsvOptions& options) {
+  Table table;
+  table.source = source;
+  Parser parser(table, options);
+  // The same limit as a streamed read: feed record-sized windows.
+  std::size_t pos = 0;
+  const std::size_t window = std::max<std::size_t>(options.max_record_bytes, 1);
+  while (pos < text.size()) {
+    const std::size_t n = std::min(window, text.size() - pos);
+    const bool eof = pos + n == text.size();
+    const std::size_t used = parser.feed(text.data() + pos, n, eof);
+    if (used == 0 && !eof) too_long(table, parser.line(), options.max_record_bytes);
+    pos += used;
+    if (eof) break;
+  }
+  parser.finish();
+  return table;
+}
+
+Table read_csv(const std::string& path, const CsvOptions& options) {
+  Table table;
+  table.source = path;
+  const auto source = open_source(path);
+  Parser parser(table, options);
+  std::vector<char> buf(k_read_chunk);
+  std::size_t have = 0;
+  std::uint64_t consumed = 0;
+  bool reserved = false;
+  for (;;) {
+    if (have == buf.size()) {
+      if (have > options.max_record_bytes) too_long(table, parser.line(), options.max_record_bytes);
+      buf.resize(std::min(buf.size() * 2, options.max_record_bytes + k_read_chunk));
+    }
+    const std::size_t n = source->read(buf.data() + have, buf.size() - have);
+    const bool eof = n == 0;
+    have += n;
+    const std::size_t used = parser.feed(buf.data(), have, eof);
+    consumed += used;
+    if (!reserved && table.rows >= 1000 && source->size_hint() > 0) {
+      // The rows to come, from the bytes per row so far: vectors grown by doubling would
+      // take up to twice the memory the numbers need.
+      reserved = true;
+      const double rows = static_cast<double>(source->size_hint()) / static_cast<double>(consumed) * static_cast<double>(table.rows) * 1.02;
+      for (Column& c : table.columns)
+        if (c.numbers.size() * 2 > table.rows) c.numbers.reserve(static_cast<std::size_t>(rows) + 16);
+    }
+    if (eof) break;
+    std::memmove(buf.data(), buf.data() + used, have - used);
+    have -= used;
+    if (have > options.max_record_bytes) too_long(table, parser.line(), options.max_record_bytes);
+  }
+  parser.finish();
+  return table;
+}
+
+}  // namespace mlops::drift

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: MIT
+// Which test each column gets and what it concludes: Evidently's defaults (column types,
+// the 1000-row switch, thresholds and their comparators, the dataset share), columns
+// computed in parallel.
+#include <mlops/did_you_mean.hpp>
+#include <mlops/drift.hpp>
+#include <mlops/error.hpp>
+#include <mlops/interrupt.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+namespace mlops::drift {
+namespace {
+
+constexpr double k_no_value = std::numeric_limits<double>::quiet_NaN();
+constexpr std::size_t k_integer_cardinality_limit = 10;  // Evidently's INTEGER_CARDINALITY_LIMIT
+constexpr std::size_t k_small_reference = 1000;          // KS/chi-square/z up to this many reference values
+constexpr std::size_t k_html_bins = 10;                  // Evidently's DEFAULT_NBINSX
+
+std::string number_key(double x) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, r.ptr);
+}
+
+// Counts per category over the union of both sides' values (in sorted key order).
+struct Categories {
+  std::vector<std::string> keys;
+  std::vector<double> ref, cur;
+  double n_ref = 0, n_cur = 0;
+};
+
+Categories categories_of_numbers(const std::vector<double>& r, const std::vector<double>& c) {
+  std::map<double, std::pair<double, double>> m;
+  for (double v : r) m[v].first += 1;
+  for (double v : c) m[v].second += 1;
+  Categories out;
+  for (const auto& [k, counts] : m) {
+    out.keys.push_back(number_key(k));
+    out.ref.push_back(counts.first);
+    out.cur.push_back(counts.second);
+  }
+  out.n_ref = static_cast<double>(r.size());
+  out.n_cur = static_cast<double>(c.size());
+  return out;
+}
+
+Categories categories_of_text(const Column& r, const Column& c) {
+  std::map<std::string, std::pair<double, double>> m;
+  for (double v : r.numbers) m[number_key(v)].first += 1;
+  for (double v : c.numbers) m[number_key(v)].second += 1;
+  for (const auto& [k, n] : r.text) m[k].first += static_cast<double>(n);
+  for (const auto& [k, n] : c.text) m[k].second += static_cast<double>(n);
+  Categories out;
+  for (const auto& [k, counts] : m) {
+    out.keys.push_back(k);
+    out.ref.push_back(counts.first);
+    out.cur.push_back(counts.second);
+  }
+  out.n_ref = static_cast<double>(r.numbers.size() + r.text_cells);
+  out.n_cur = static_cast<double>(c.numbers.size() + c.text_cells);
+  return out;
+}
+
+std::size_t distinct_sorted(const std::vector<double>& x) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) n += (i == 0 || x[i] != x[i - 1]) ? 1 : 0;
+  return n;
+}
+
+std::size_t distinct_union_sorted(const std::vector<double>& a, const std::vector<double>& b) {
+  std::size_t i = 0, j = 0, n = 0;
+  double last = 0;
+  bool any = false;
+  while (i < a.size() || j < b.size()) {
+    const double x = (j == b.size() || (i < a.size() && a[i] <= b[j])) ? a[i++] : b[j++];
+    if (!any || x != last) ++n;
+    last = x;
+    any = true;
+  }
+  return n;
+}
+
+// Evidently's zero fill for PSI and KL (get_binned_data, feel_zeroes=True).
+void fill_zeroes(std::vector<double>& p) {
+  double min_nonzero = std::numeric_limits<double>::infinity();
+  for (double v : p)
+    if (v != 0) min_nonzero = std::min(min_nonzero, v);
+  if (!std::isfinite(min_nonzero)) return;
+  const double fill = min_nonzero <= 0.0001 ? min_nonzero / 1e6 : 0.0001;
+  for (double& v : p)
+    if (v == 0) v = fill;
+}
+
+struct Work {
+  Column* ref = nullptr;
+  Column* cur = nullptr;
+  ColumnResult* out = nullptr;
+  std::optional<Method> method;  // forced, else auto
+};
+
+bool numeric_column(const Column& r, const Column& c) {
+  const std::uint64_t numbers = r.numbers.size() + c.numbers.size();
+  const std::uint64_t text = r.text_cells + c.text_cells;
+  return numbers > 0 && numbers > text && !r.text_overflow && !c.text_overflow;
+}
+
+const char* stattest_name(Method m) {
+  switch (m) {
+    case Method::ks: return "K-S p_value";
+    case Method::chisquare: return "chi-square p_value";
+    case Method::z: return "Z-test p_value";
+    case Method::wasserstein: return "Wasserstein distance (normed)";
+    case Method::jensenshannon: return "Jensen-Shannon distance";
+    case Method::psi: return "PSI";
+    case Method::kl: return "Kullback-Leibler divergence";
+    case Method::auto_: break;
+  }
+  return "";
+}
+
+bool is_p_value(Method m) { return m == Method::ks || m == Method::chisquare || m == Method::z; }
+
+double default_threshold(Method m) { return is_p_value(m) ? 0.05 : 0.1; }
+
+void binned(const ColumnResult& res, std::vector<double>& r, std::vector<double>& c, bool numerical, std::size_t ref_nunique,
+            const Categories* cats, bool zero_fill, std::vector<double>& pr, std::vector<double>& pc) {
+  if (numerical && ref_nunique > 20) {
+    const auto edges = sturges_edges(r, c);
+    pr = histogram(r, edges);
+    pc = histogram(c, edges);
+  } else {
+    pr = cats->ref;
+    pc = cats->cur;
+  }
+  for (double& v : pr) v /= static_cast<double>(res.n_ref);
+  for (double& v : pc) v /= static_cast<double>(res.n_cur);
+  if (zero_fill) {
+    fill_zeroes(pr);
+    fill_zeroes(pc);
+  }
+}
+
+void html_histogram(ColumnResult& res, const std::vector<double>& r, const std::vector<double>& c, const Categories* cats) {
+  if (cats == nullptr) {
+    const double lo = std::min(r.front(), c.front()), hi = std::max(r.back(), c.back());
+    double first = lo, last = hi;
+    if (first == last) first -= 0.5, last += 0.5;
+    std::vector<double> edges(k_html_bins + 1);
+    const double step = (last - first) / static_cast<double>(k_html_bins);
+    for (std::size_t i = 0; i <= k_html_bins; ++i) edges[i] = static_cast<double>(i) * step + first;
+    edges.back() = last;
+    res.hist_ref = histogram(r, edges);
+    res.hist_cur = histogram(c, edges);
+    for (std::size_t i = 0; i < k_html_bins; ++i) res.bins.push_back(number_key(edges[i]));
+    res.bins.push_back(number_key(edges.back()));
+  } else {
+    std::vector<std::size_t> order(cats->keys.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return cats->ref[a] + cats->cur[a] > cats->ref[b] + cats->cur[b]; });
+    double other_r = 0, other_c = 0;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const std::size_t i = order[k];
+      if (k < k_html_bins) {
+        res.bins.push_back(cats->keys[i]);
+        res.hist_ref.push_back(cats->ref[i]);
+        res.hist_cur.push_back(cats->cur[i]);
+      } else {
+        other_r += cats->ref[i];
+        other_c += cats->cur[i];
+      }
+    }
+    if (order.size() > k_html_bins) {
+      res.bins.push_back("(other)");
+      res.hist_ref.push_back(other_r);
+      res.hist_cur.push_back(other_c);
+    }
+  }
+  const double nr = std::max(1.0, static_cast<double>(res.n_ref)), nc = std::max(1.0, static_cast<double>(res.n_cur));
+  for (double& v : res.hist_ref) v /= nr;
+  for (double& v : res.hist_cur) v /= nc;
+}
+
+void test_column(Work& w, const Options& options) {
+  Column& rc = *w.ref;
+  Column& cc = *w.cur;
+  ColumnResult& res = *w.out;
+  res.name = rc.name;
+  const bool numeric = numeric_column(rc, cc);
+  res.missing_ref = rc.missing;
+  res.missing_cur = cc.missing;
+  if (numeric) {
+    res.unparsable_ref = rc.text_cells;
+    res.unparsable_cur = cc.text_cells;
+    res.missing_ref += rc.text_cells;
+    res.missing_cur += cc.text_cells;
+    rc.text.clear();
+    cc.text.clear();
+    sort_values(rc.numbers);
+    sort_values(cc.numbers);
+    res.n_ref = rc.numbers.size();
+    res.n_cur = cc.numbers.size();
+    // pandas reads integers without a missing cell as int64; Evidently calls such a column
+    // categorical when it has at most 10 distinct values.
+    const bool int_dtype =
+        rc.integer_literals && cc.integer_literals && rc.missing == 0 && cc.missing == 0 && rc.text_cells == 0 && cc.text_cells == 0;
+    res.type = int_dtype && distinct_sorted(rc.numbers) <= k_integer_cardinality_limit ? ColumnType::categorical : ColumnType::numerical;
+  } else {
+    res.n_ref = rc.numbers.size() + rc.text_cells;
+    res.n_cur = cc.numbers.size() + cc.text_cells;
+    res.type = ColumnType::categorical;
+    if (rc.text_overflow || cc.text_overflow) {
+      res.type = ColumnType::text;
+    } else {
+      std::set<std::string> distinct;
+      for (const auto& [k, n] : rc.text) distinct.insert(k);
+      for (double v : rc.numbers) distinct.insert(number_key(v));
+      if (static_cast<double>(distinct.size()) > 0.5 * static_cast<double>(res.n_ref)) res.type = ColumnType::text;
+    }
+  }
+  if (res.n_ref == 0 || res.n_cur == 0) {
+    res.skipped = std::string("no values in the ") + (res.n_ref == 0 ? "reference" : "current") + " data";
+    return;
+  }
+  if (res.type == ColumnType::text) {
+    res.skipped = "free text (more than half its values distinct): not tested";
+    return;
+  }
+  std::optional<Categories> cats;
+  std::size_t n_values = 0, ref_nunique = 0;
+  if (numeric) {
+    n_values = distinct_union_sorted(rc.numbers, cc.numbers);
+    ref_nunique = distinct_sorted(rc.numbers);
+  } else {
+    cats = categories_of_text(rc, cc);
+    n_values = cats->keys.size();
+    ref_nunique = 0;
+    for (double v : cats->ref) ref_nunique += v > 0 ? 1 : 0;
+  }
+  const bool small = res.n_ref <= k_small_reference;
+  Method m;
+  if (w.method) {
+    m = *w.method;
+  } else if (res.type == ColumnType::numerical && n_values > 5) {
+    m = small ? Method::ks : Method::wasserstein;
+  } else if (res.type == ColumnType::numerical && n_values > 2) {
+    m = small ? Method::chisquare : Method::jensenshannon;
+  } else if (n_values > 2) {
+    m = small ? Method::chisquare : Method::jensenshannon;
+  } else {
+    m = small ? Method::z : Method::jensenshannon;
+  }
+  if (!numeric && (m == Method::ks || m == Method::wasserstein)) {
+    // A global --method that needs numbers leaves categorical columns to the default rule;
+    // a per-column one is an error (found in compare()).
+    m = small ? (n_values > 2 ? Method::chisquare : Method::z) : Method::jensenshannon;
+  }
+  if (numeric && !cats && (m == Method::chisquare || m == Method::z || ref_nunique <= 20 || res.type == ColumnType::categorical))
+    cats = categories_of_numbers(rc.numbers, cc.numbers);
+  res.method = m;
+  res.stattest = stattest_name(m);
+  res.threshold = options.threshold.value_or(default_threshold(m));
+  const bool numerical = res.type == ColumnType::numerical;
+  switch (m) {
+    case Method::ks: {
+      const TestResult t = ks_2samp(rc.numbers, cc.numbers);
+      res.statistic = t.statistic;
+      res.p_value = t.p_value;
+      res.drift_score = t.p_value;
+      res.comparator = "<=";
+      break;
+    }
+    case Method::wasserstein: {
+      const double wd = wasserstein_distance(rc.numbers, cc.numbers);
+      res.statistic = wd;
+      res.drift_score = wd / std::max(population_std(rc.numbers), 0.001);
+      res.comparator = ">=";
+      break;
+    }
+    case Method::chisquare: {
+      std::vector<double> expected(cats->ref.size());
+      const double k_norm = cats->n_cur / cats->n_ref;
+      for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = cats->ref[i] * k_norm;
+      const TestResult t = chisquare(cats->cur, expected);
+      res.statistic = t.statistic;
+      res.p_value = t.p_value;
+      res.drift_score = t.p_value;
+      res.comparator = "<";
+      break;
+    }
+    case Method::z: {
+      double p = k_no_value, z = 0;
+      const std::size_t ref_keys =
+          static_cast<std::size_t>(std::count_if(cats->ref.begin(), cats->ref.end(), [](double v) { return v > 0; }));
+      const std::size_t cur_keys =
+          static_cast<std::size_t>(std::count_if(cats->cur.begin(), cats->cur.end(), [](double v) { return v > 0; }));
+      if (ref_keys == 1 && cur_keys == 1 && cats->keys.size() == 1) {
+        p = 1;
+      } else {
+        // The first key counts as 0, every other as 1: the proportion of "not the first key".
+        const double n1 = cats->n_ref, n2 = cats->n_cur;
+        const double p1 = (n1 - cats->ref[0]) / n1, p2 = (n2 - cats->cur[0]) / n2;
+        const double P = (p1 * n1 + p2 * n2) / (n1 + n2);
+        z = (p1 - p2) / std::sqrt(P * (1 - P) * (1.0 / n1 + 1.0 / n2));
+        p = 2 * (1 - normal_cdf(std::abs(z)));
+      }
+      res.statistic = z;
+      res.p_value = p;
+      res.drift_score = p;
+      res.comparator = "<";
+      break;
+    }
+    case Method::jensenshannon:
+    case Method::psi:
+    case Method::kl: {
+      std::vector<double> pr, pc;
+      binned(res, rc.numbers, cc.numbers, numerical, ref_nunique, cats ? &*cats : nullptr, m != Method::jensenshannon, pr, pc);
+      double v = 0;
+      if (m == Method::jensenshannon) {
+        v = jensenshannon(pr, pc);
+      } else if (m == Method::kl) {
+        v = kl_divergence(pr, pc);
+      } else {
+        for (std::size_t i = 0; i < pr.size(); ++i) v += (pr[i] - pc[i]) * std::log(pr[i] / pc[i]);
+      }
+      res.statistic = v;
+      res.drift_score = v;
+      res.comparator = ">=";
+      res.log_base = "e";
+      break;
+    }
+    case Method::auto_: break;
+  }
+  const double s = res.drift_score;
+  if (std::string_view(res.comparator) == "<=") res.drift_detected = s <= res.threshold;
+  else if (std::string_view(res.comparator) == "<") res.drift_detected = s < res.threshold;
+  else res.drift_detected = s >= res.threshold;
+  html_histogram(res, rc.numbers, cc.numbers, (numeric && res.type == ColumnType::numerical) ? nullptr : &*cats);
+  if (numeric) {
+    rc.numbers = {};  // done with them: free the memory while other columns are computed
+    cc.numbers = {};
+  }
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string s;
+  for (std::size_t i = 0; i < names.size() && i < 10; ++i) s += (i ? ", " : "") + escape_controls(names[i]);
+  if (names.size() > 10) s += " and " + std::to_string(names.size() - 10) + " more";
+  return s;
+}
+
+}  // namespace
+
+const char* to_string(Method m) noexcept {
+  switch (m) {
+    case Method::auto_: return "auto";
+    case Method::ks: return "ks";
+    case Method::chisquare: return "chisquare";
+    case Method::z: return "z";
+    case Method::psi: return "psi";
+    case Method::jensenshannon: return "jensenshannon";
+    case Method::wasserstein: return "wasserstein";
+    case Method::kl: return "kl";
+  }
+  return "?";
+}
+
+std::optional<Method> parse_method(std::string_view name) noexcept {
+  for (Method m :
+       {Method::auto_, Method::ks, Method::chisquare, Method::z, Method::psi, Method::jensenshannon, Method::wasserstein, Method::kl}) {
+    if (name == to_string(m)) return m;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(ColumnType t) noexcept {
+  switch (t) {
+    case ColumnType::numerical: return "num";
+    case ColumnType::categorical: return "cat";
+    case ColumnType::text: return "text";
+  }
+  return "?";
+}
+
+Report compare(Table& reference, Table& current, const Options& options) {
+  std::unordered_map<std::string, Column*> cur_by_name;
+  for (Column& c : current.columns) cur_by_name[c.name] = &c;
+  std::set<std::string> ref_names;
+  std::vector<std::string> all_names;
+  for (const Column& c : reference.columns) ref_names.insert(c.name), all_names.push_back(c.name);
+  for (const Column& c : current.columns)
+    if (!ref_names.count(c.name)) all_names.push_back(c.name);
+
+  auto check_known = [&](const std::string& name, const char* what) {
+    if (ref_names.count(name) || cur_by_name.count(name)) return;
+    const std::string dym = did_you_mean(closest_names(name, all_names));
+    throw Error(ErrorKind::usage, std::string(what) + " names no column: " + escape_controls(name),
+                dym.empty() ? "the columns are: " + join(all_names) : dym);
+  };
+  for (const auto& n : options.columns) check_known(n, "--columns");
+  for (const auto& n : options.exclude) check_known(n, "--exclude");
+  for (const auto& [n, m] : options.per_column) check_known(n, "--per-column");
+
+  const std::set<std::string> wanted(options.columns.begin(), options.columns.end());
+  const std::set<std::string> excluded(options.exclude.begin(), options.exclude.end());
+  auto selected = [&](const std::string& n) { return (wanted.empty() || wanted.count(n)) && !excluded.count(n); };
+
+  std::vector<std::string> missing, extra;
+  for (const Column& c : reference.columns)
+    if (selected(c.name) && !cur_by_name.count(c.name)) missing.push_back(c.name);
+  for (const Column& c : current.columns)
+    if (selected(c.name) && !ref_names.count(c.name)) extra.push_back(c.name);
+  if (!missing.empty() || !extra.empty()) {
+    std::string msg = "the reference and current data have different columns:";
+    if (!missing.empty()) msg += " missing from " + current.source + ": " + join(missing) + ";";
+    if (!extra.empty()) msg += " only in " + current.source + ": " + join(extra) + ";";
+    msg.pop_back();
+    throw Error(ErrorKind::invalid_input, msg, "compare files with the same header, or choose columns with --columns/--exclude");
+  }
+
+  Report report;
+  report.reference = reference.source;
+  report.current = current.source;
+  report.rows_ref = reference.rows;
+  report.rows_cur = current.rows;
+  report.drift_share = options.drift_share;
+  std::vector<Work> work;
+  for (Column& c : reference.columns)
+    if (selected(c.name)) work.push_back({&c, cur_by_name.at(c.name), nullptr, std::nullopt});
+  if (work.empty()) throw Error(ErrorKind::usage, "no column left to compare", "check --columns and --exclude");
+  report.columns.resize(work.size());
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    Work& w = work[i];
+    w.out = &report.columns[i];
+    if (options.method != Method::auto_) w.method = options.method;
+    for (const auto& [n, m] : options.per_column) {
+      if (n != w.ref->name) continue;
+      w.method = m == Method::auto_ ? std::nullopt : std::optional<Method>(m);
+      if ((m == Method::ks || m == Method::wasserstein) && !numeric_column(*w.ref, *w.cur))
+        throw Error(ErrorKind::usage, "--per-column " + escape_controls(n) + "=" + to_string(m) + ": the column is not numeric",
+                    "ks and wasserstein compare numbers; for categories use chisquare, z, jensenshannon, psi or kl");
+    }
+    if (options.strict && numeric_column(*w.ref, *w.cur)) {
+      for (const Column* c : {w.ref, w.cur}) {
+        if (c->text_cells == 0) continue;
+        const Table& t = c == w.ref ? reference : current;
+        throw Error(ErrorKind::invalid_input,
+                    t.source + ":" + std::to_string(c->first_text_line) + ": column " + escape_controls(c->name) +
+                        ": not a number: " + c->first_text + " (" + std::to_string(c->text_cells) + " such cells)",
+                    "without --strict such cells count as missing");
+      }
+    }
+  }
+
+  const unsigned cores = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t n_threads = std::min<std::size_t>(cores, work.size());
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < work.size();) {
+      try {
+        check_interrupted();
+        test_column(work[i], options);
+      } catch (...) {
+        const std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = work.size();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t t = 1; t < n_threads; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+
+  for (const ColumnResult& c : report.columns) {
+    if (!c.skipped.empty()) continue;
+    ++report.number_of_columns;
+    if (c.drift_detected) ++report.number_of_drifted_columns;
+  }
+  report.share_of_drifted_columns =
+      report.number_of_columns == 0 ? 0.0
+                                    : static_cast<double>(report.number_of_drifted_columns) / static_cast<double>(report.number_of_columns);
+  report.dataset_drift = report.number_of_columns > 0 && report.share_of_drifted_columns >= options.drift_share;
+  return report;
+}
+
+Report compare_files(const std::string& reference, const std::string& current, const Options& options, const CsvOptions& csv) {
+  if (reference == "-" && current == "-") throw Error(ErrorKind::usage, "--reference and --current cannot both be standard input (-)");
+  // The two files are read at the same time, one per core.
+  Table ref, cur;
+  std::exception_ptr ref_failure;
+  std::thread reader([&] {
+    try {
+      ref = read_csv(reference, csv);
+    } catch (...) {
+      ref_failure = std::current_exception();
+    }
+  });
+  std::exception_ptr cur_failure;
+  try {
+    cur = read_csv(current, csv);
+  } catch (...) {
+    cur_failure = std::current_exception();
+  }
+  reader.join();
+  if (ref_failure) std::rethrow_exception(ref_failure);
+  if (cur_failure) std::rethrow_exception(cur_failure);
+  return compare(ref, cur, options);
+}
+
+}  // namespace mlops::drift

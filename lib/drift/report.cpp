@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+// A drift report as JSON (Evidently's field names plus ours), Markdown for pull-request
+// comments, JUnit XML for CI test panes, one self-contained HTML page and a terminal table.
+#include <mlops/drift.hpp>
+#include <mlops/error.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace mlops::drift {
+namespace {
+
+std::string num(double v, const char* format = "%.6g") {
+  if (std::isnan(v)) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string verdict(const Report& r) {
+  return "Drift in " + std::to_string(r.number_of_drifted_columns) + " of " + std::to_string(r.number_of_columns) + " columns (" +
+         num(100 * r.share_of_drifted_columns, "%.1f") + "%): " + (r.dataset_drift ? "dataset drift" : "no dataset drift") +
+         " (drift share " + num(r.drift_share) + ")";
+}
+
+// Drifted first, then by how far the score is past (or short of) its threshold.
+std::vector<const ColumnResult*> by_score(const Report& r) {
+  std::vector<const ColumnResult*> out;
+  for (const auto& c : r.columns) out.push_back(&c);
+  auto key = [](const ColumnResult* c) {
+    if (!c->skipped.empty()) return -1e300;
+    const bool p = c->p_value.has_value() && c->method != Method::wasserstein;
+    const double margin = p ? -std::log10(std::max(c->drift_score, 1e-300)) : c->drift_score / std::max(c->threshold, 1e-300);
+    return (c->drift_detected ? 1e100 : 0.0) + margin;
+  };
+  std::stable_sort(out.begin(), out.end(), [&](auto* a, auto* b) { return key(a) > key(b); });
+  return out;
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        if (c < 0x20 && ch != '\t' && ch != '\n') out += "\xef\xbf\xbd";  // not allowed in XML 1.0
+        else out += ch;
+    }
+  }
+  return out;
+}
+
+std::string md_cell(std::string_view s) {
+  std::string out;
+  for (const char ch : s) {
+    if (ch == '|') out += "\\|";
+    else if (ch == '\n' || ch == '\r') out += ' ';
+    else if (static_cast<unsigned char>(ch) < 0x20) out += ' ';
+    else if (ch == '`' || ch == '*' || ch == '_' || ch == '<' || ch == '>' || ch == '[' || ch == ']') out += std::string("\\") + ch;
+    else out += ch;
+  }
+  return out;
+}
+
+std::string score_text(const ColumnResult& c) { return c.skipped.empty() ? num(c.drift_score) : "-"; }
+
+}  // namespace
+
+std::string to_json(const Report& r) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = 1;
+  j["reference"] = {{"source", r.reference}, {"rows", r.rows_ref}};
+  j["current"] = {{"source", r.current}, {"rows", r.rows_cur}};
+  j["number_of_columns"] = r.number_of_columns;
+  j["number_of_drifted_columns"] = r.number_of_drifted_columns;
+  j["share_of_drifted_columns"] = r.share_of_drifted_columns;
+  j["dataset_drift"] = r.dataset_drift;
+  j["drift_share"] = r.drift_share;
+  nlohmann::ordered_json cols = nlohmann::ordered_json::object();
+  for (const auto& c : r.columns) {
+    nlohmann::ordered_json o;
+    o["column_name"] = c.name;
+    o["column_type"] = to_string(c.type);
+    const bool tested = c.skipped.empty();
+    const nlohmann::ordered_json null;
+    o["stattest_name"] = tested ? nlohmann::ordered_json(c.stattest) : null;
+    o["method"] = tested ? nlohmann::ordered_json(to_string(c.method)) : null;
+    o["stattest_threshold"] = tested ? nlohmann::ordered_json(c.threshold) : null;
+    o["comparator"] = tested ? nlohmann::ordered_json(c.comparator) : null;
+    o["drift_score"] = tested ? nlohmann::ordered_json(c.drift_score) : null;
+    o["drift_detected"] = c.drift_detected;
+    o["statistic"] = tested ? nlohmann::ordered_json(c.statistic) : null;
+    o["p_value"] = c.p_value ? nlohmann::ordered_json(*c.p_value) : null;
+    o["log_base"] = c.log_base != nullptr ? nlohmann::ordered_json(c.log_base) : null;
+    o["skipped"] = tested ? null : nlohmann::ordered_json(c.skipped);
+    o["n_ref"] = c.n_ref;
+    o["n_cur"] = c.n_cur;
+    o["missing_ref"] = c.missing_ref;
+    o["missing_cur"] = c.missing_cur;
+    o["unparsable_ref"] = c.unparsable_ref;
+    o["unparsable_cur"] = c.unparsable_cur;
+    cols[c.name] = std::move(o);
+  }
+  j["drift_by_columns"] = std::move(cols);
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+std::string to_table(const Report& r) {
+  std::size_t w = 6;
+  for (const auto& c : r.columns) w = std::max(w, std::min<std::size_t>(c.name.size(), 40));
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-*s  %-4s  %-30s  %12s  %-2s %-9s  %s\n", static_cast<int>(w), "column", "type", "test", "score", "",
+                "threshold", "drift");
+  out += line;
+  for (const auto& c : r.columns) {
+    std::string name = escape_controls(c.name);
+    if (name.size() > 40) name = name.substr(0, 37) + "...";
+    if (!c.skipped.empty()) {
+      std::snprintf(line, sizeof line, "%-*s  %-4s  skipped: %s\n", static_cast<int>(w), name.c_str(), to_string(c.type),
+                    c.skipped.c_str());
+    } else {
+      std::snprintf(line, sizeof line, "%-*s  %-4s  %-30s  %12s  %-2s %-9s  %s\n", static_cast<int>(w), name.c_str(), to_string(c.type),
+                    c.stattest.c_str(), num(c.drift_score).c_str(), c.comparator, num(c.threshold).c_str(),
+                    c.drift_detected ? "DRIFT" : "-");
+    }
+    out += line;
+  }
+  out += verdict(r) + "\n";
+  return out;
+}
+
+std::string to_markdown(const Report& r, std::size_t max_chars) {
+  std::string head = std::string("### Data drift: ") + (r.dataset_drift ? "dataset drift" : "no dataset drift") + "\n\n" + verdict(r) +
+                     ".\n\n| column | type | test | score | threshold | drift |\n|---|---|---|---|---|---|\n";
+  std::string rows;
+  const auto order = by_score(r);
+  std::size_t shown = 0;
+  for (const ColumnResult* c : order) {
+    std::string row = "| " + md_cell(c->name) + " | " + to_string(c->type) + " | " +
+                      (c->skipped.empty() ? md_cell(c->stattest) : "skipped: " + md_cell(c->skipped)) + " | " + score_text(*c) + " | " +
+                      (c->skipped.empty() ? std::string(c->comparator) + " " + num(c->threshold) : "-") + " | " +
+                      (c->drift_detected ? "**drift**" : "no") + " |\n";
+    const std::string note = "\n_" + std::to_string(order.size() - shown) + " more columns not shown (the comment is limited to " +
+                             std::to_string(max_chars) + " characters)._\n";
+    if (head.size() + rows.size() + row.size() + note.size() > max_chars) {
+      return head + rows + note;
+    }
+    rows += row;
+    ++shown;
+  }
+  return head + rows;
+}
+
+std::string to_junit(const Report& r) {
+  std::size_t failures = 0, skipped = 0;
+  for (const auto& c : r.columns) {
+    failures += c.drift_detected ? 1 : 0;
+    skipped += c.skipped.empty() ? 0 : 1;
+  }
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mlops drift\" tests=\"" +
+                    std::to_string(r.columns.size()) + "\" failures=\"" + std::to_string(failures) + "\">\n";
+  out += "  <testsuite name=\"" + xml_escape("drift " + r.reference + " -> " + r.current) + "\" tests=\"" +
+         std::to_string(r.columns.size()) + "\" failures=\"" + std::to_string(failures) + "\" skipped=\"" + std::to_string(skipped) +
+         "\">\n";
+  for (const auto& c : r.columns) {
+    out += "    <testcase classname=\"drift\" name=\"" + xml_escape(c.name) + "\">";
+    if (!c.skipped.empty()) {
+      out += "<skipped message=\"" + xml_escape(c.skipped) + "\"/>";
+    } else if (c.drift_detected) {
+      out += "<failure message=\"" + xml_escape(c.stattest + " " + num(c.drift_score) + " " + c.comparator + " " + num(c.threshold)) +
+             "\" type=\"drift\"/>";
+    }
+    out += "</testcase>\n";
+  }
+  out += "    <system-out>" + xml_escape(verdict(r)) + "</system-out>\n  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+std::string to_html(const Report& r) {
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>Data drift</title><style>"
+      "body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}"
+      "td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-align:middle}"
+      ".d{color:#b00;font-weight:bold}svg{display:block}.k{font-size:12px;color:#666}"
+      ".r{fill:#8aa}.c{fill:#d55}</style></head><body>\n";
+  out += "<h1>Data drift: " + std::string(r.dataset_drift ? "dataset drift" : "no dataset drift") + "</h1>\n<p>" + xml_escape(verdict(r)) +
+         ". Reference <code>" + xml_escape(r.reference) + "</code> (" + std::to_string(r.rows_ref) + " rows), current <code>" +
+         xml_escape(r.current) + "</code> (" + std::to_string(r.rows_cur) +
+         " rows).</p>\n<p class=\"k\"><svg width=\"10\" height=\"10\" style=\"display:inline\"><rect class=\"r\" width=\"10\" "
+         "height=\"10\"/></svg> reference <svg width=\"10\" height=\"10\" style=\"display:inline\"><rect class=\"c\" "
+         "width=\"10\" height=\"10\"/></svg> current (share of values per bin)</p>\n"
+         "<table><tr><th>column</th><th>type</th><th>test</th><th>score</th><th>threshold</th><th>drift</th>"
+         "<th>distribution</th></tr>\n";
+  for (const ColumnResult* c : by_score(r)) {
+    out += "<tr><td>" + xml_escape(c->name) + "</td><td>" + to_string(c->type) + "</td><td>" +
+           (c->skipped.empty() ? xml_escape(c->stattest) : "skipped: " + xml_escape(c->skipped)) + "</td><td>" + score_text(*c) +
+           "</td><td>" + (c->skipped.empty() ? xml_escape(std::string(c->comparator) + " " + num(c->threshold)) : "-") + "</td><td" +
+           (c->drift_detected ? " class=\"d\">drift" : ">no") + "</td><td>";
+    const std::size_t bins = c->hist_ref.size();
+    if (bins > 0) {
+      double top = 1e-12;
+      for (std::size_t i = 0; i < bins; ++i) top = std::max({top, c->hist_ref[i], c->hist_cur[i]});
+      const int bw = 8, h = 40;
+      out += "<svg width=\"" + std::to_string(bins * (2 * bw + 3)) + "\" height=\"" + std::to_string(h) + "\">";
+      for (std::size_t i = 0; i < bins; ++i) {
+        const int x = static_cast<int>(i) * (2 * bw + 3);
+        const int hr = static_cast<int>(std::lround(c->hist_ref[i] / top * h));
+        const int hc = static_cast<int>(std::lround(c->hist_cur[i] / top * h));
+        const std::string label = i < c->bins.size() ? c->bins[i] : "";
+        out += "<g><title>" + xml_escape(label) + ": " + num(c->hist_ref[i], "%.3g") + " / " + num(c->hist_cur[i], "%.3g") +
+               "</title><rect class=\"r\" x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(h - hr) + "\" width=\"" +
+               std::to_string(bw) + "\" height=\"" + std::to_string(hr) + "\"/><rect class=\"c\" x=\"" + std::to_string(x + bw) +
+               "\" y=\"" + std::to_string(h - hc) + "\" width=\"" + std::to_string(bw) + "\" height=\"" + std::to_string(hc) + "\"/></g>";
+      }
+      out += "</svg>";
+    }
+    out += "</td></tr>\n";
+  }
+  out += "</table>\n<p class=\"k\">Generated by mlops drift. Entropy-based scores are in nats (natural logarithm).</p>\n</body></html>\n";
+  return out;
+}
+
+}  // namespace mlops::drift

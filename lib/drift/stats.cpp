@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+// Two-sample statistics as scipy and numpy compute them (the operations in the same order
+// where that decides the last bits: lattice rounding of D, bin edges, zero handling).
+#include <mlops/drift.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <numeric>
+
+namespace mlops::drift {
+namespace {
+
+constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
+
+// scipy.special.rel_entr
+double rel_entr(double x, double y) {
+  if (std::isnan(x) || std::isnan(y)) return k_nan;
+  if (x > 0 && y > 0) return x * std::log(x / y);
+  if (x == 0 && y >= 0) return 0;
+  return std::numeric_limits<double>::infinity();
+}
+
+// scipy.stats._stats_py._compute_prob_outside_square: Pr(D_{n,n} >= h/n).
+double prob_outside_square(long n, long h) {
+  double P = 0.0;
+  long k = static_cast<long>(std::floor(static_cast<double>(n) / static_cast<double>(h)));
+  while (k >= 0) {
+    double p1 = 1.0;
+    for (long j = 0; j < h; ++j) p1 = static_cast<double>(n - k * h - j) * p1 / static_cast<double>(n + k * h + j + 1);
+    P = p1 * (1.0 - P);
+    --k;
+  }
+  return 2 * P;
+}
+
+// scipy.stats._stats_pythran._compute_outer_prob_inside_method: the lattice paths that
+// leave the band |x/m - y/n| < h/lcm, as 1 - p directly (Viehmann 2021).
+double outer_prob_inside(long m, long n, long g, long h) {
+  if (m < n) std::swap(m, n);
+  const long mg = m / g, ng = n / g;
+  long minj = 0;
+  long maxj = std::min(static_cast<long>(std::ceil(static_cast<double>(h) / static_cast<double>(mg))), n + 1);
+  long curlen = maxj - minj;
+  const long lenA = std::min(2 * maxj + 2, n + 1);
+  std::vector<double> A(static_cast<std::size_t>(std::max(lenA, 1L)), 1.0);
+  std::fill(A.begin() + minj, A.begin() + maxj, 0.0);
+  for (long i = 1; i <= m; ++i) {
+    const long lastminj = minj, lastlen = curlen;
+    minj = std::max(static_cast<long>(std::floor(static_cast<double>(ng * i - h) / static_cast<double>(mg))) + 1, 0L);
+    minj = std::min(minj, n);
+    maxj = std::min(static_cast<long>(std::ceil(static_cast<double>(ng * i + h) / static_cast<double>(mg))), n + 1);
+    if (maxj <= minj) return 1.0;
+    double val = minj == 0 ? 0.0 : 1.0;
+    for (long jj = 0; jj < maxj - minj; ++jj) {
+      const long j = jj + minj;
+      val = (A[static_cast<std::size_t>(jj + minj - lastminj)] * static_cast<double>(i) + val * static_cast<double>(j)) /
+            static_cast<double>(i + j);
+      A[static_cast<std::size_t>(jj)] = val;
+    }
+    curlen = maxj - minj;
+    if (lastlen > curlen) {
+      for (long x = maxj - minj; x < maxj - minj + (lastlen - curlen) && x < lenA; ++x) A[static_cast<std::size_t>(x)] = 1;
+    }
+  }
+  return A[static_cast<std::size_t>(maxj - minj - 1)];
+}
+
+double pairwise_sum(const double* x, std::size_t n) {  // numpy's summation order, near enough
+  long double s = 0;
+  for (std::size_t i = 0; i < n; ++i) s += x[i];
+  return static_cast<double>(s);
+}
+
+}  // namespace
+
+// LSD radix sort on the doubles' bits (mapped so that unsigned order is numeric order), 16 bits
+// a pass, skipping passes where every key has the same digit: 3-4x std::sort on the million
+// values of a column, where sorting is most of the time of a drift run.
+void sort_values(std::vector<double>& v) {
+  if (std::is_sorted(v.begin(), v.end())) return;
+  if (v.size() < 4096) {
+    std::sort(v.begin(), v.end());
+    return;
+  }
+  std::vector<std::uint64_t> keys(v.size()), tmp(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    std::uint64_t k;
+    std::memcpy(&k, &v[i], sizeof k);
+    keys[i] = (k >> 63) != 0 ? ~k : k | (std::uint64_t{1} << 63);
+  }
+  std::vector<std::size_t> count(65536);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const std::uint64_t k : keys) ++count[(k >> shift) & 0xffff];
+    if (count[(keys[0] >> shift) & 0xffff] == keys.size()) continue;  // one digit: nothing to move
+    std::size_t sum = 0;
+    for (std::size_t& c : count) {
+      const std::size_t n = c;
+      c = sum;
+      sum += n;
+    }
+    for (const std::uint64_t k : keys) tmp[count[(k >> shift) & 0xffff]++] = k;
+    keys.swap(tmp);
+  }
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::uint64_t k = keys[i];
+    const std::uint64_t bits = (k >> 63) != 0 ? k & ~(std::uint64_t{1} << 63) : ~k;
+    std::memcpy(&v[i], &bits, sizeof bits);
+  }
+}
+
+TestResult ks_2samp(std::vector<double>& a, std::vector<double>& b) {
+  sort_values(a);
+  sort_values(b);
+  const long n1 = static_cast<long>(a.size()), n2 = static_cast<long>(b.size());
+  if (n1 == 0 || n2 == 0) return {k_nan, k_nan};
+  // cdf1 - cdf2 at every pooled value; the extremes decide D.
+  double max_s = -std::numeric_limits<double>::infinity(), min_s = std::numeric_limits<double>::infinity();
+  std::size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    double x;
+    if (j == b.size() || (i < a.size() && a[i] <= b[j])) x = a[i];
+    else x = b[j];
+    while (i < a.size() && a[i] <= x) ++i;
+    while (j < b.size() && b[j] <= x) ++j;
+    const double d = static_cast<double>(i) / static_cast<double>(n1) - static_cast<double>(j) / static_cast<double>(n2);
+    max_s = std::max(max_s, d);
+    min_s = std::min(min_s, d);
+  }
+  const double minS = std::clamp(-min_s, 0.0, 1.0);
+  double d = minS > max_s ? minS : max_s;
+  const long g = std::gcd(n1, n2);
+  double prob = k_nan;
+  bool exact = std::max(n1, n2) <= 10000;
+  if (exact) {
+    const long lcm = (n1 / g) * n2;
+    const long h = static_cast<long>(std::nearbyint(d * static_cast<double>(lcm)));
+    d = static_cast<double>(h) / static_cast<double>(lcm);
+    if (h == 0) {
+      prob = 1.0;
+    } else {
+      prob = n1 == n2 ? prob_outside_square(n1, h) : outer_prob_inside(n1, n2, g, h);
+      if (!(prob >= 0 && prob <= 1)) exact = false;  // scipy falls back to the asymptotic form
+    }
+  }
+  if (!exact) {
+    const double m = static_cast<double>(std::max(n1, n2)), n = static_cast<double>(std::min(n1, n2));
+    const double en = m * n / (m + n);
+    prob = kstwo_sf(d, std::nearbyint(en));
+  }
+  return {d, std::clamp(prob, 0.0, 1.0)};
+}
+
+TestResult chisquare(const std::vector<double>& observed, const std::vector<double>& expected) {
+  double stat = 0;
+  for (std::size_t i = 0; i < observed.size(); ++i) {
+    const double diff = observed[i] - expected[i];
+    stat += diff * diff / expected[i];
+  }
+  const double dof = static_cast<double>(observed.size()) - 1;
+  return {stat, chi2_sf(stat, dof)};
+}
+
+TestResult chi2_contingency(const std::vector<double>& row0, const std::vector<double>& row1) {
+  const std::size_t k = row0.size();
+  const double r0 = std::accumulate(row0.begin(), row0.end(), 0.0);
+  const double r1 = std::accumulate(row1.begin(), row1.end(), 0.0);
+  const double total = r0 + r1;
+  const std::size_t dof = k - 1;
+  if (dof == 0 || k == 0) return {0.0, 1.0};
+  double stat = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double col = row0[i] + row1[i];
+    for (int r = 0; r < 2; ++r) {
+      const double expected = (r == 0 ? r0 : r1) * col / total;
+      double observed = r == 0 ? row0[i] : row1[i];
+      if (dof == 1) {  // Yates' continuity correction
+        const double diff = expected - observed;
+        const double direction = diff > 0 ? 1.0 : (diff < 0 ? -1.0 : 0.0);
+        observed += std::min(0.5, std::abs(diff)) * direction;
+      }
+      const double d = observed - expected;
+      stat += d * d / expected;
+    }
+  }
+  return {stat, chi2_sf(stat, static_cast<double>(dof))};
+}
+
+double jensenshannon(const std::vector<double>& p_in, const std::vector<double>& q_in, double base) {
+  const double sp = std::accumulate(p_in.begin(), p_in.end(), 0.0);
+  const double sq = std::accumulate(q_in.begin(), q_in.end(), 0.0);
+  double left = 0, right = 0;
+  for (std::size_t i = 0; i < p_in.size(); ++i) {
+    const double p = p_in[i] / sp, q = q_in[i] / sq;
+    const double m = (p + q) / 2.0;
+    left += rel_entr(p, m);
+    right += rel_entr(q, m);
+  }
+  double js = left + right;
+  if (base > 0) js /= std::log(base);
+  return std::sqrt(js / 2.0);
+}
+
+double kl_divergence(const std::vector<double>& p_in, const std::vector<double>& q_in) {
+  const double sp = std::accumulate(p_in.begin(), p_in.end(), 0.0);
+  const double sq = std::accumulate(q_in.begin(), q_in.end(), 0.0);
+  double s = 0;
+  for (std::size_t i = 0; i < p_in.size(); ++i) s += rel_entr(p_in[i] / sp, q_in[i] / sq);
+  return s;
+}
+
+double wasserstein_distance(std::vector<double>& a, std::vector<double>& b) {
+  sort_values(a);
+  sort_values(b);
+  if (a.empty() || b.empty()) return k_nan;
+  const double na = static_cast<double>(a.size()), nb = static_cast<double>(b.size());
+  // Walk the pooled sorted values: between consecutive ones the two CDFs are constant.
+  std::size_t i = 0, j = 0;
+  long double sum = 0;
+  double prev = std::min(a[0], b[0]);
+  while (i < a.size() || j < b.size()) {
+    const double x = (j == b.size() || (i < a.size() && a[i] <= b[j])) ? a[i] : b[j];
+    sum += std::abs(static_cast<double>(i) / na - static_cast<double>(j) / nb) * (x - prev);
+    while (i < a.size() && a[i] <= x) ++i;
+    while (j < b.size() && b[j] <= x) ++j;
+    prev = x;
+  }
+  return static_cast<double>(sum);
+}
+
+double population_std(const std::vector<double>& x) {
+  if (x.empty()) return k_nan;
+  const double mean = pairwise_sum(x.data(), x.size()) / static_cast<double>(x.size());
+  long double s = 0;
+  for (double v : x) s += (v - mean) * (v - mean);
+  return std::sqrt(static_cast<double>(s) / static_cast<double>(x.size()));
+}
+
+std::vector<double> sturges_edges(const std::vector<double>& a, const std::vector<double>& b) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (double v : a) lo = std::min(lo, v), hi = std::max(hi, v);
+  for (double v : b) lo = std::min(lo, v), hi = std::max(hi, v);
+  const double n = static_cast<double>(a.size() + b.size());
+  if (n == 0) return {};
+  const double width = (hi - lo) / (std::log2(n) + 1.0);
+  double first = lo, last = hi;
+  if (first == last) {
+    first -= 0.5;
+    last += 0.5;
+  }
+  const long bins = width != 0 ? static_cast<long>(std::ceil((last - first) / width)) : 1;
+  std::vector<double> edges(static_cast<std::size_t>(bins) + 1);
+  const double step = (last - first) / static_cast<double>(bins);  // numpy.linspace
+  for (long i = 0; i <= bins; ++i) edges[static_cast<std::size_t>(i)] = static_cast<double>(i) * step + first;
+  edges.back() = last;
+  return edges;
+}
+
+std::vector<double> histogram(const std::vector<double>& x, const std::vector<double>& edges) {
+  if (edges.size() < 2) return {};
+  std::vector<double> counts(edges.size() - 1, 0.0);
+  for (double v : x) {
+    if (!(v >= edges.front() && v <= edges.back())) continue;
+    auto it = std::upper_bound(edges.begin(), edges.end(), v);
+    std::size_t idx = static_cast<std::size_t>(it - edges.begin());
+    idx = idx == 0 ? 0 : idx - 1;
+    if (idx >= counts.size()) idx = counts.size() - 1;
+    counts[idx] += 1;
+  }
+  return counts;
+}
+
+}  // namespace mlops::drift
