@@ -27,7 +27,8 @@ inline constinit dynlib::Library libcurl{MLOPS_LIBCURL_SONAME, "libcurl", &init_
   X(curl_easy_init) X(curl_easy_cleanup) X(curl_easy_strerror) X(curl_easy_reset)                           \
   X(curl_multi_init) X(curl_multi_cleanup) X(curl_multi_add_handle) X(curl_multi_remove_handle)              \
   X(curl_multi_perform) X(curl_multi_poll) X(curl_multi_info_read) X(curl_multi_strerror)                    \
-  X(curl_slist_append) X(curl_slist_free_all) X(curl_version_info) X(curl_getdate)
+  X(curl_slist_append) X(curl_slist_free_all) X(curl_version_info) X(curl_getdate) X(curl_multi_wakeup)    \
+  X(curl_url) X(curl_url_cleanup) X(curl_url_set) X(curl_url_get) X(curl_free)
 MLOPS_CURL_FUNCTIONS(MLOPS_CURL_FUNCTION)
 #undef MLOPS_CURL_FUNCTION
 // clang-format on
@@ -55,6 +56,8 @@ struct CurlDeleter {
 using EasyPtr = std::unique_ptr<CURL, CurlDeleter<curl_easy_cleanup>>;
 using MultiPtr = std::unique_ptr<CURLM, CurlDeleter<curl_multi_cleanup>>;
 using SlistPtr = std::unique_ptr<curl_slist, CurlDeleter<curl_slist_free_all>>;
+using UrlPtr = std::unique_ptr<CURLU, CurlDeleter<curl_url_cleanup>>;
+using CurlStringPtr = std::unique_ptr<char, CurlDeleter<curl_free>>;
 
 // Appends `line` to `list` (which may be empty); Error{internal} when curl cannot allocate.
 void slist_append(SlistPtr& list, const std::string& line);
