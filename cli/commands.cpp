@@ -19,6 +19,8 @@ constexpr std::array k_commands = {
     Command{"metrics", "Show metrics, or compare them with a commit", k_needs_git_repo, setup_metrics},
     Command{"package", "Build, sign, verify and unpack model packages (OCI, CNCF ModelPack)", k_needs_nothing, setup_package},
     Command{"key", "Generate signing keys for packages", k_needs_nothing, setup_key},
+    Command{"login", "Store credentials for a registry", k_needs_nothing, setup_login},
+    Command{"logout", "Remove stored credentials for a registry", k_needs_nothing, setup_logout},
     Command{"completion", "Print a shell completion script (bash, zsh, fish)", k_needs_nothing, setup_completion},
     Command{"version", "Show version and build information", k_needs_nothing, setup_version},
     Command{"help", "Show the help of a command (mlops help exp list)", k_needs_nothing, setup_help},

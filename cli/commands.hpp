@@ -39,6 +39,8 @@ void setup_params(CLI::App& cmd, Context& ctx);
 void setup_metrics(CLI::App& cmd, Context& ctx);
 void setup_package(CLI::App& cmd, Context& ctx);
 void setup_key(CLI::App& cmd, Context& ctx);
+void setup_login(CLI::App& cmd, Context& ctx);
+void setup_logout(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_complete(CLI::App& cmd, Context& ctx);  // hidden: `mlops __complete` for shell completion
 

@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/login:--username' '/login:-u'
                 set skip 1
                 set prev $t
                 continue
@@ -58,6 +58,12 @@ function __mlops_state
                 set npos 0
             case '/key'
                 set path '/key'
+                set npos 0
+            case '/login'
+                set path '/login'
+                set npos 0
+            case '/logout'
+                set path '/logout'
                 set npos 0
             case '/completion'
                 set path '/completion'
@@ -208,6 +214,8 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'params' -d 'Compare parameters with
 complete -c mlops -n '__mlops_at \'\' 0' -a 'metrics' -d 'Show metrics, or compare them with a commit'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'package' -d 'Build, sign, verify and unpack model packages (OCI, CNCF ModelPack)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'key' -d 'Generate signing keys for packages'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'login' -d 'Store credentials for a registry'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'logout' -d 'Remove stored credentials for a registry'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'completion' -d 'Print a shell completion script (bash, zsh, fish)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'version' -d 'Show version and build information'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'help' -d 'Show the help of a command (mlops help exp list)'
@@ -576,6 +584,22 @@ complete -c mlops -n '__mlops_at \'/key/generate\'' -l verbose -s v -d 'More log
 complete -c mlops -n '__mlops_at \'/key/generate\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/key/generate\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/key/generate\' 0' -r -F
+complete -c mlops -n '__mlops_at \'/login\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/login\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/login\'' -l username -s u -x -d 'User name (asked on a terminal when not given)'
+complete -c mlops -n '__mlops_at \'/login\'' -l password-stdin -d 'Read the password or token from stdin (for scripts and CI)'
+complete -c mlops -n '__mlops_at \'/login\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/login\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/login\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/login\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/login\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/logout\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/logout\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/logout\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/logout\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/logout\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/logout\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/logout\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/completion\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/completion\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/completion\'' -l json -d 'Print results as JSON on stdout'
@@ -598,4 +622,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics package key completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics package key login logout completion version help'
