@@ -42,6 +42,7 @@ CURLcode setopt(CURL* h, CURLoption o, void* v) { return easy_setopt()(h, o, v);
 CURLcode setopt(CURL* h, CURLoption o, curl_slist* v) { return easy_setopt()(h, o, v); }
 CURLcode setopt(CURL* h, CURLoption o, curl_write_callback v) { return easy_setopt()(h, o, v); }
 CURLcode setopt(CURL* h, CURLoption o, curl_xferinfo_callback v) { return easy_setopt()(h, o, v); }
+CURLcode setopt(CURL* h, CURLoption o, curl_seek_callback v) { return easy_setopt()(h, o, v); }
 CURLcode getinfo(CURL* h, CURLINFO i, long* v) { return easy_getinfo()(h, i, v); }
 CURLcode getinfo(CURL* h, CURLINFO i, char** v) { return easy_getinfo()(h, i, v); }
 CURLcode getinfo(CURL* h, CURLINFO i, void** v) { return easy_getinfo()(h, i, v); }

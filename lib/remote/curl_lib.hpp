@@ -41,6 +41,7 @@ CURLcode setopt(CURL* h, CURLoption o, void* v);
 CURLcode setopt(CURL* h, CURLoption o, curl_slist* v);
 CURLcode setopt(CURL* h, CURLoption o, curl_write_callback v);  // also the read and header callbacks
 CURLcode setopt(CURL* h, CURLoption o, curl_xferinfo_callback v);
+CURLcode setopt(CURL* h, CURLoption o, curl_seek_callback v);
 CURLcode getinfo(CURL* h, CURLINFO i, long* v);
 CURLcode getinfo(CURL* h, CURLINFO i, char** v);
 CURLcode getinfo(CURL* h, CURLINFO i, void** v);

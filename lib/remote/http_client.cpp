@@ -171,6 +171,14 @@ extern "C" std::size_t on_read(char* buffer, std::size_t size, std::size_t count
   return got;
 }
 
+// libcurl rewinds a body to send it again on a fresh connection (a reused one turned out dead).
+extern "C" int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  if (origin != SEEK_SET || offset < 0 || static_cast<std::uint64_t>(offset) > t->body_size) return CURL_SEEKFUNC_CANTSEEK;
+  t->body_pos = static_cast<std::uint64_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
 extern "C" int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return interrupted() ? 1 : 0; }
 
 void check(CURLcode rc) {
@@ -345,6 +353,8 @@ void configure(Transfer& t, const Request& r, const ClientOptions& o, bool send_
     }
     check(setopt(h, CURLOPT_READFUNCTION, static_cast<curl_write_callback>(on_read)));
     check(setopt(h, CURLOPT_READDATA, static_cast<void*>(&t)));
+    check(setopt(h, CURLOPT_SEEKFUNCTION, static_cast<curl_seek_callback>(on_seek)));
+    check(setopt(h, CURLOPT_SEEKDATA, static_cast<void*>(&t)));
     if (method == Method::post) {
       check(setopt(h, CURLOPT_POST, 1L));
       check(setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.body_size)));
