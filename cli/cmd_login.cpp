@@ -47,7 +47,10 @@ void setup_login(CLI::App& cmd, Context& ctx) {
   };
   auto o = std::make_shared<Opts>();
   cmd.add_option("HOST", o->host, "Registry host[:port], as in a package reference")->required();
-  cmd.add_option("-u,--username", o->user, "User name (asked on a terminal when not given)");
+  cmd.add_option("--username", o->user, "User name (asked on a terminal when not given)");
+  // docker login's -u, hidden: -u is --include-untracked elsewhere (one meaning per short
+  // option, docs/architecture.md), but scripts written for docker keep working.
+  cmd.add_option("-u", o->user, "User name (docker login's spelling)")->group("");
   cmd.add_flag("--password-stdin", o->password_stdin, "Read the password or token from stdin (for scripts and CI)");
   cmd.footer(R"(
 Credentials are looked up in Docker's config.json first ($DOCKER_CONFIG or ~/.docker: auths,
@@ -56,20 +59,20 @@ writes (mode 0600). The password is never printed or logged; it is checked at th
 or pull. Without --password-stdin, the user name and password are asked on a terminal.
 
 Examples:
-  echo "$REGISTRY_TOKEN" | mlops login ghcr.io -u octocat --password-stdin
-  echo "$REGISTRY_TOKEN" | mlops login localhost:5000 -u ci --password-stdin --json)");
+  echo "$REGISTRY_TOKEN" | mlops login ghcr.io --username octocat --password-stdin
+  echo "$REGISTRY_TOKEN" | mlops login localhost:5000 --username ci --password-stdin --json)");
   cmd.callback([&ctx, o] {
     ctx.action = [o](Context& c) {
       const std::string host = remote::normalize_registry_host(o->host);
       std::string user = o->user;
       std::string secret;
       if (o->password_stdin) {
-        if (user.empty()) throw Error(ErrorKind::usage, "--password-stdin needs --username", "add -u USER");
+        if (user.empty()) throw Error(ErrorKind::usage, "--password-stdin needs --username", "add --username USER");
         secret = read_stdin_secret();
       } else {
         if (!TerminalPrompter::available()) {
           throw Error(ErrorKind::usage, "no terminal to ask for the password",
-                      "pipe it in: echo \"$TOKEN\" | mlops login " + host + " -u USER --password-stdin");
+                      "pipe it in: echo \"$TOKEN\" | mlops login " + host + " --username USER --password-stdin");
         }
         TerminalPrompter prompter(c.out);
         if (user.empty()) {

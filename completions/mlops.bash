@@ -159,7 +159,8 @@ _mlops() {
         /package/gc:--store) _mlops_kind dirs ;;
         /package/export:--store) _mlops_kind dirs ;;
         /package/import:--store) _mlops_kind dirs ;;
-        /login:--username|/login:-u) _mlops_kind text ;;
+        /login:--username) _mlops_kind text ;;
+        /login:-u) _mlops_kind text ;;
         *) handled=0 ;;
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
@@ -201,7 +202,7 @@ _mlops() {
             '/package/import') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
             '/key') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='generate' pos='' rep=0 ;;
             '/key/generate') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
-            '/login') opts='--help -h --help-all --username -u --password-stdin --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/login') opts='--help -h --help-all --username --password-stdin --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/logout') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/completion') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='words' rep=0 choices='bash zsh fish' ;;
             '/version') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;

@@ -586,7 +586,7 @@ complete -c mlops -n '__mlops_at \'/key/generate\'' -s C -x -a '(__fish_complete
 complete -c mlops -n '__mlops_at \'/key/generate\' 0' -r -F
 complete -c mlops -n '__mlops_at \'/login\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/login\'' -l help-all -d 'Show help for every command'
-complete -c mlops -n '__mlops_at \'/login\'' -l username -s u -x -d 'User name (asked on a terminal when not given)'
+complete -c mlops -n '__mlops_at \'/login\'' -l username -x -d 'User name (asked on a terminal when not given)'
 complete -c mlops -n '__mlops_at \'/login\'' -l password-stdin -d 'Read the password or token from stdin (for scripts and CI)'
 complete -c mlops -n '__mlops_at \'/login\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/login\'' -l quiet -s q -d 'Print only results and errors'

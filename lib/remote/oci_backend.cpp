@@ -285,7 +285,7 @@ class OciBackend final : public Backend {
 
   std::vector<std::string> list_tags(const std::string& repo) override {
     std::vector<std::string> tags;
-    std::string url = repo_url(repo) + "/tags/list?n=1000";
+    std::string url = repo_url(repo) + "/tags/list?n=" + std::to_string(env_size("MLOPS_OCI_TAGS_PAGE", 1000));
     for (int page = 0; !url.empty(); ++page) {
       Request r;
       r.method = Method::get;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The OCI backend against docker-registry: blobs (two at once, over one multi handle) and a
 # manifest pushed, then pulled back with every digest checked; a re-push sends no blob bytes
-# (HEAD first); skopeo, an independent client, reads the same manifest; the tag list and the
-# referrers fallback (distribution 2.8 has no referrers API) answer.
+# (HEAD first); skopeo, an independent client, reads the same manifest; the tag list (paged
+# through Link headers), a cross-repository mount and the referrers fallback (distribution 2.8
+# has no referrers API) answer.
 . "$(dirname "$0")/../e2e/harness.sh"
 # shellcheck source=lib/remote.sh
 . "$MLOPS_SOURCE_DIR/tests/integration/lib/remote.sh"
@@ -26,8 +27,17 @@ probe oci-push "${PROXY_URL#http://}" "$repo" v1 a.bin b.bin >push2.json 2>push2
 up=$(proxy_stat up)
 [ "$up" -lt 20000 ] || fail "a re-push of unchanged blobs sent $up bytes"
 
-probe oci-tags "$MLOPS_TEST_OCI_HOST" "$repo" >tags.json
-expect_eq "$(jq -c .tags tags.json)" '["v1"]' "tags"
+# Tags, one per page: the Link header leads from page to page.
+probe oci-push "$MLOPS_TEST_OCI_HOST" "$repo" v2 b.bin >/dev/null
+probe oci-push "$MLOPS_TEST_OCI_HOST" "$repo" a-first b.bin >/dev/null
+MLOPS_OCI_TAGS_PAGE=1 probe oci-tags "$MLOPS_TEST_OCI_HOST" "$repo" >tags.json
+expect_eq "$(jq -c .tags tags.json)" '["a-first","v1","v2"]' "tags over three pages"
+
+# A blob of this repository mounted into another one, without sending it.
+a_digest="sha256:$(sha256sum <a.bin | cut -d' ' -f1)"
+probe oci-mount "$MLOPS_TEST_OCI_HOST" "$repo-mounted" "$repo" "$a_digest" >mount.json 2>mount.err || { cat mount.err >&2; fail "mount failed"; }
+expect_eq "$(jq -r .mounted mount.json)" true "mounted"
+expect_eq "$(jq -r .size mount.json)" 3000000 "size of the mounted blob"
 probe oci-referrers "$MLOPS_TEST_OCI_HOST" "$repo" "$digest" >refs.json 2>refs.err || { cat refs.err >&2; fail "referrers failed"; }
 expect_eq "$(jq -c .referrers refs.json)" '[]' "referrers of a manifest that has none"
 if command -v skopeo >/dev/null; then

@@ -126,6 +126,9 @@ int oci_command(const std::vector<std::string>& rest, const remote::Options& opt
     }
     out["digest"] = manifest->digest;
     out["bytes"] = total;
+  } else if (rest[0] == "oci-mount" && rest.size() == 5) {
+    out["mounted"] = backend->mount_blob(repo, rest[3], rest[4]);
+    out["size"] = backend->stat_blob(repo, rest[4]).value_or(0);
   } else if (rest[0] == "oci-tags") {
     out["tags"] = backend->list_tags(repo);
   } else if (rest[0] == "oci-referrers" && rest.size() == 4) {
