@@ -13,7 +13,8 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 BUILD_PACKAGES := cmake ninja-build pkg-config g++ make git ca-certificates \
   libcli11-dev libgit2-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev \
-  libkainjow-mustache-dev catch2 libssl-dev libarchive-dev libsodium-dev libzstd-dev zlib1g-dev libboost-dev
+  libkainjow-mustache-dev catch2 libssl-dev libarchive-dev libsodium-dev libzstd-dev zlib1g-dev libboost-dev \
+  libcurl4-openssl-dev
 DEMO_PACKAGES := python3 python3-sklearn python3-pytest python3-yaml python3-joblib
 TEST_PACKAGES := $(DEMO_PACKAGES) python3-torch python3-scipy python3-pandas chromium jq tmux curl clang libclang-rt-14-dev \
   docker-registry skopeo apache2-utils nginx fcgiwrap hyperfine shellcheck \

@@ -25,6 +25,8 @@ constexpr std::array k_commands = {
     Command{"copy", "Copy a package from one remote to another", k_needs_network, setup_copy},
     Command{"remote", "Name the registries, buckets and directories packages go to", k_needs_nothing, setup_remote},
     Command{"drift", "Compare a reference and a current dataset for data drift (CSV)", k_needs_nothing, setup_drift},
+    Command{"login", "Store credentials for a registry", k_needs_nothing, setup_login},
+    Command{"logout", "Remove stored credentials for a registry", k_needs_nothing, setup_logout},
     Command{"completion", "Print a shell completion script (bash, zsh, fish)", k_needs_nothing, setup_completion},
     Command{"version", "Show version and build information", k_needs_nothing, setup_version},
     Command{"help", "Show the help of a command (mlops help exp list)", k_needs_nothing, setup_help},

@@ -45,6 +45,8 @@ void setup_pull(CLI::App& cmd, Context& ctx);
 void setup_copy(CLI::App& cmd, Context& ctx);
 void setup_remote(CLI::App& cmd, Context& ctx);
 void setup_drift(CLI::App& cmd, Context& ctx);
+void setup_login(CLI::App& cmd, Context& ctx);
+void setup_logout(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_complete(CLI::App& cmd, Context& ctx);  // hidden: `mlops __complete` for shell completion
 

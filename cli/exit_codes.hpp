@@ -12,7 +12,7 @@ enum ExitCode : int {
   k_exit_usage = 2,         // bad command line (any -S/--set mistake), wrong place (no repo/project), missing answers
   k_exit_not_found = 3,     // unknown template, run, file or ref
   k_exit_bad_input = 4,     // malformed or unsafe input data: manifest, answers, archive
-  k_exit_remote = 5,        // network or remote server failure
+  k_exit_remote = 5,        // network or remote server failure, whatever its RemoteFailure class
   k_exit_conflict = 6,      // would overwrite or lose existing work; --force where offered
   k_exit_io = 7,            // local filesystem error: permission denied, disk full
   k_exit_internal = 70,     // a bug: please report it

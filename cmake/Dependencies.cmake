@@ -47,3 +47,13 @@ target_include_directories(package_headers SYSTEM INTERFACE
 target_compile_definitions(package_headers INTERFACE
   MLOPS_LIBARCHIVE_SONAME="${MLOPS_LIBARCHIVE_SONAME}" MLOPS_LIBSODIUM_SONAME="${MLOPS_LIBSODIUM_SONAME}"
   MLOPS_LIBZSTD_SONAME="${MLOPS_LIBZSTD_SONAME}" MLOPS_LIBZ_SONAME="${MLOPS_LIBZ_SONAME}")
+
+# libcurl (remotes: OCI registries, S3, HTTP), loaded on first use like libgit2: it maps 36 shared
+# objects (OpenSSL, nghttp2, Kerberos, LDAP, ...), and only push/pull/copy/login talk HTTP.
+find_package(CURL 7.75 REQUIRED)
+mlops_soname(MLOPS_LIBCURL_SONAME "${CURL_LIBRARIES}")
+add_library(curl_headers INTERFACE)
+target_include_directories(curl_headers SYSTEM INTERFACE ${CURL_INCLUDE_DIRS})
+# The type-checking macros of curl/typecheck-gcc.h would call curl_easy_setopt by its global
+# name, bypassing the lazy loader; lib/remote/curl_lib.hpp has typed wrappers instead.
+target_compile_definitions(curl_headers INTERFACE MLOPS_LIBCURL_SONAME="${MLOPS_LIBCURL_SONAME}" CURL_DISABLE_TYPECHECK)

@@ -3,7 +3,7 @@
 # /usr/lib/x86_64-linux-gnu, where the loader finds it without a RUNPATH.
 
 # dpkg-shlibdeps sees only what is linked (libc, libstdc++, yaml-cpp). libgit2, libcrypto,
-# libarchive, libsodium, libzstd and zlib are dlopen()ed by SONAME (lib/core/dynlib.hpp), so their
+# libarchive, libsodium, libzstd, zlib and libcurl are dlopen()ed by SONAME (lib/core/dynlib.hpp), so their
 # packages are found here: the package that installed the library file with that SONAME, at
 # least at the version built against. mlops_soname_package(OUT SONAME LIBS): LIBS as for
 # mlops_soname (cmake/Soname.cmake).
@@ -49,7 +49,8 @@ set(MLOPS_DLOPEN_SONAMES)
 foreach(pair
     "MLOPS_LIBGIT2_SONAME|LIBGIT2_LINK_LIBRARIES" "MLOPS_LIBCRYPTO_SONAME|OPENSSL_CRYPTO_LIBRARY"
     "MLOPS_LIBARCHIVE_SONAME|LIBARCHIVE_LINK_LIBRARIES" "MLOPS_LIBSODIUM_SONAME|SODIUM_LINK_LIBRARIES"
-    "MLOPS_LIBZSTD_SONAME|ZSTD_LINK_LIBRARIES" "MLOPS_LIBZ_SONAME|ZLIB_LINK_LIBRARIES")
+    "MLOPS_LIBZSTD_SONAME|ZSTD_LINK_LIBRARIES" "MLOPS_LIBZ_SONAME|ZLIB_LINK_LIBRARIES"
+    "MLOPS_LIBCURL_SONAME|CURL_LIBRARIES")
   string(REPLACE "|" ";" pair "${pair}")
   list(GET pair 0 soname_var)
   list(GET pair 1 libs_var)

@@ -21,6 +21,17 @@ const char* to_string(ErrorKind kind) noexcept {
   return "internal";
 }
 
+const char* to_string(RemoteFailure failure) noexcept {
+  switch (failure) {
+    case RemoteFailure::unspecified: return "unspecified";
+    case RemoteFailure::auth: return "auth";
+    case RemoteFailure::timeout: return "timeout";
+    case RemoteFailure::transient: return "transient";
+    case RemoteFailure::rejected: return "rejected";
+  }
+  return "unspecified";
+}
+
 namespace {
 
 // Length of the well-formed UTF-8 sequence of 2 to 4 bytes at s[i], or 0.

@@ -20,4 +20,16 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                           const std::map<std::string, std::string>& extra_env);
 
+// Runs argv[0] (looked up in PATH) without a shell, writes `input` to its stdin and returns
+// what it printed on stdout (at most `max_output` bytes: the child is killed beyond that);
+// its stderr goes to /dev/null (a credential helper may print secrets there). For short-lived
+// helpers such as docker-credential-*. Error{not_found} if it cannot start,
+// Error{interrupted} on Ctrl-C (the child is killed).
+struct ProcessOutput {
+  ProcessResult result;
+  std::string out;
+  bool truncated = false;
+};
+ProcessOutput run_process_io(const std::vector<std::string>& argv, const std::string& input, std::size_t max_output);
+
 }  // namespace mlops

@@ -56,7 +56,9 @@ Remote open_remote(Repo& r, const std::string& name_or_url) {
 
 [[noreturn]] void remote_failure(const Error& e, const std::string& label) {
   if (e.kind() == ErrorKind::interrupted) throw e;
-  throw Error(ErrorKind::remote, std::string("cannot reach ") + label + ": " + e.what(),
+  // Keeps the retry class (auth stays auth) of a remote error; any other kind becomes remote.
+  throw Error(e.kind() == ErrorKind::remote ? e.remote_failure() : RemoteFailure::unspecified,
+              std::string("cannot reach ") + label + ": " + e.what(),
               "check the remote's URL and your access (git ls-remote works the same way)");
 }
 

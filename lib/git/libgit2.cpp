@@ -20,6 +20,9 @@ void check(int rc, const std::string& what) {
   // libgit2 quotes the URL it was given ("malformed URL 'https://user:pw@…'"), credentials and all.
   if (e != nullptr && e->message != nullptr) msg += ": " + redact_urls_in(e->message);
   ErrorKind kind = ErrorKind::internal;
+  // A wrong password or an untrusted certificate is the same next time: no retry helps.
+  if (rc == GIT_EAUTH) throw Error(RemoteFailure::auth, msg);
+  if (rc == GIT_ECERTIFICATE) throw Error(RemoteFailure::rejected, msg);
   switch (rc) {
     case GIT_ENOTFOUND: kind = ErrorKind::not_found; break;
     case GIT_EEXISTS:
@@ -27,8 +30,6 @@ void check(int rc, const std::string& what) {
     case GIT_EMODIFIED:
     case GIT_ECONFLICT:
     case GIT_EUNCOMMITTED: kind = ErrorKind::conflict; break;
-    case GIT_EAUTH:
-    case GIT_ECERTIFICATE: kind = ErrorKind::remote; break;
     case GIT_EINVALIDSPEC:
     case GIT_EAMBIGUOUS: kind = ErrorKind::usage; break;
     default:

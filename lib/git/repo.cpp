@@ -395,7 +395,7 @@ FetchedTree fetch_tree(const std::string& url, const std::string& ref, const std
       const bool local = url.rfind("file://", 0) == 0;
       const std::string what = e.what();
       if (rc == GIT_EAUTH || what.find("authentication") != std::string::npos) {
-        throw Error(ErrorKind::remote, "authentication failed for " + redact_url(url),
+        throw Error(RemoteFailure::auth, "authentication failed for " + redact_url(url),
                     "check the user name and password or token in the URL, or your ssh agent");
       }
       throw Error(e.kind() == ErrorKind::io && local ? ErrorKind::io : ErrorKind::remote, what,

@@ -5,6 +5,7 @@
 
 #include "core/url.hpp"
 #include "remote/file_backend.hpp"
+#include "remote/oci_backend.hpp"
 
 #include <mlops/error.hpp>
 
@@ -20,10 +21,9 @@ struct Scheme {
   std::string_view not_yet;  // what to say then
 };
 
-// oci: open_oci (lib/remote/oci_backend.hpp) once the registry backend lands; s3 and http(s)
-// come after it.
+// s3 and http(s) are the backends still to come.
 constexpr std::array k_schemes = {
-    Scheme{"oci", nullptr, "OCI registries (oci://) are not supported by this build yet"},
+    Scheme{"oci", open_oci, {}},
     Scheme{"s3", nullptr, "S3 remotes (s3://) are not supported by this build yet"},
     Scheme{"http", nullptr, "HTTP remotes (http://) are not supported by this build yet"},
     Scheme{"https", nullptr, "HTTPS remotes (https://) are not supported by this build yet"},
@@ -165,7 +165,8 @@ std::unique_ptr<Backend> open_backend(const Location& location, const Options& o
   if (s == nullptr)
     throw Error(ErrorKind::usage, "unknown remote scheme '" + escape_controls(location.scheme) + "'", "known schemes: " + known_list());
   if (s->open == nullptr)
-    throw Error(ErrorKind::usage, std::string(s->not_yet), "file:///PATH remotes (an OCI image layout directory) work today");
+    throw Error(ErrorKind::usage, std::string(s->not_yet),
+                "oci:// (registries) and file:// (an OCI image layout directory) remotes work today");
   return s->open(location, options);
 }
 

@@ -14,6 +14,10 @@ diff -u "$TEST_DIR/readme-list" "$TEST_DIR/help-list" >&2 || fail "README.md and
 for f in help-codes readme-codes; do
   grep -q "exp run" "$TEST_DIR/$f" || { cat "$TEST_DIR/$f" >&2; fail "$f: does not say that exp run passes its command's exit code through"; }
   grep -q -- "--set" "$TEST_DIR/$f" || { cat "$TEST_DIR/$f" >&2; fail "$f: does not place --set mistakes"; }
+  # Remote errors have retry classes (mlops::RemoteFailure), all under code 5.
+  for class in authentication timeout transient refusal; do
+    grep -q "$class" "$TEST_DIR/$f" || { cat "$TEST_DIR/$f" >&2; fail "$f: code 5 does not name the remote failure class '$class'"; }
+  done
 done
 # The codes themselves come from one header.
 while read -r code; do

@@ -9,6 +9,7 @@
 # - 7ZQ4K2MX stands for the short id of brave-otter.
 # - A git URL (https://HOST/.../NAME.git, git@HOST:.../NAME.git) is the local NAME.git.
 # - `mlops exp log` examples run inside a run (`mlops exp run -- bash -c EXAMPLE`).
+# - REGISTRY_TOKEN holds a token (mlops login reads it on stdin).
 # - MLOPS_SIGNING_KEY holds demo/mlops-signing.key; zsh's "${fpath[1]}", the bash and fish
 #   completion directories exist.
 # - skopeo lines are run by package_skopeo_commands_in_docs_work.sh, not here.
@@ -39,6 +40,7 @@ short_id=$(mlops exp list | awk '$2 == "brave-otter" {print $1}')
 [ -n "$short_id" ] || fail "no short id for brave-otter in mlops exp list"
 MLOPS_SIGNING_KEY=$(cat mlops-signing.key)
 export MLOPS_SIGNING_KEY
+export REGISTRY_TOKEN=example-registry-token
 mkdir -p "$HOME/.local/share/bash-completion/completions" "$HOME/.config/fish/completions" "$HOME/.zfunctions"
 # shellcheck disable=SC2034  # read by the zsh completion example through eval
 fpath=(/usr/share/zsh/functions "$HOME/.zfunctions")  # bash counts from 0: ${fpath[1]} is the second

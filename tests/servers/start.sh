@@ -29,6 +29,13 @@
 #   MLOPS_TEST_OCI_AUTH_HOST     127.0.0.1:PORT
 #   MLOPS_TEST_OCI_USER          mlops
 #   MLOPS_TEST_OCI_PASSWORD      s3cret
+#   MLOPS_TEST_OCI_TLS_URL       https://127.0.0.1:PORT  docker-registry over TLS (cert from a CA made here)
+#   MLOPS_TEST_OCI_TLS_HOST      127.0.0.1:PORT
+#   MLOPS_TEST_OCI_TLS_CA_FILE   that CA's certificate, for --ca-file
+#   MLOPS_TEST_OCI_TOKEN_URL     http://127.0.0.1:PORT   docker-registry, auth: token (token_issuer.py)
+#   MLOPS_TEST_OCI_TOKEN_HOST    127.0.0.1:PORT
+#   MLOPS_TEST_OCI_TOKEN_REALM   the issuer's URL (Basic mlops/s3cret -> an RS256 JWT)
+#   MLOPS_TEST_OCI_TOKEN_LOG     one line per token request (for counting re-authentications)
 #   MLOPS_TEST_GIT_DAEMON_URL    git://127.0.0.1:PORT    git daemon, push (receive-pack) enabled, no auth;
 #                                                        bare repo exps.git -> $MLOPS_TEST_GIT_DAEMON_URL/exps.git
 #   MLOPS_TEST_GIT_DAEMON_ROOT   its base path; `git init --bare "$MLOPS_TEST_GIT_DAEMON_ROOT/x.git"`
@@ -53,11 +60,12 @@
 #   MLOPS_TEST_MOTO_SECRET_KEY   its secret
 #   MLOPS_TEST_MOTO_REGION       us-east-1
 # For each server that did NOT come up:
-#   MLOPS_TEST_SKIP_<NAME>="reason"   NAME in OCI OCI_AUTH GIT_DAEMON GIT_HTTP WEBDAV S3 MOTO
+#   MLOPS_TEST_SKIP_<NAME>="reason"   NAME in OCI OCI_AUTH OCI_TLS OCI_TOKEN GIT_DAEMON GIT_HTTP WEBDAV S3 MOTO
 #
 # Knobs (environment):
 #   MLOPS_TEST_PORT_BASE     pin ports: BASE+0 OCI, +1 OCI_AUTH, +2 GIT_DAEMON, +3 WEBDAV,
-#                            +4 GIT_HTTP, +5 S3, +6 MOTO (a busy port falls back to a random one)
+#                            +4 GIT_HTTP, +5 S3, +6 MOTO, +7 OCI_TLS, +8 token issuer, +9 OCI_TOKEN
+#                            (a busy port falls back to a random one)
 #   MLOPS_TEST_START_TIMEOUT seconds to wait for each server to listen (default 20)
 #   MLOPS_TEST_NO_MOTO=1     do not start moto_server even if it is on PATH
 #   MLOPS_TEST_NPM_CI=1      run `npm ci` in tests/servers if node_modules/s3rver is missing
@@ -367,6 +375,60 @@ prep_registry_auth() {
   write_registry_config "$RUN/registry-auth" "$PICKED" "$HTPASSWD_BCRYPT"
 }
 exec_registry_auth() { launch registry_auth docker-registry serve "$RUN/registry-auth/config.yml"; }
+# ---- docker-registry with TLS (OCI_TLS) and with token auth (OCI_TOKEN) -----
+# A CA made for this run signs the TLS registry's certificate (127.0.0.1 and localhost) and,
+# separately, the token issuer's signing certificate (the registry's rootcertbundle).
+make_test_pki() {
+  [ -f "$RUN/pki/ca.crt" ] && return 0
+  mkdir -p "$RUN/pki"
+  (
+    cd "$RUN/pki" || exit 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=mlops-test-ca \
+      && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 \
+      && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > server.ext \
+      && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile server.ext \
+      && openssl req -x509 -newkey rsa:2048 -nodes -keyout token.key -out token.crt -days 2 -subj /CN=mlops-test-token-issuer
+  ) >> "$RUN/logs/pki.log" 2>&1
+}
+prep_registry_tls() {
+  make_test_pki || { WHY="openssl could not make the test CA$(log_tail "$RUN/logs/pki.log")"; return 1; }
+  pick_port 7 "$1" || { WHY="no free port"; return 1; }
+  UPORTS[registry_tls]=$PICKED
+  write_registry_config "$RUN/registry-tls" "$PICKED"
+  {
+    echo "  tls:"
+    echo "    certificate: \"$RUN/pki/server.crt\""
+    echo "    key: \"$RUN/pki/server.key\""
+  } >> "$RUN/registry-tls/config.yml"
+}
+exec_registry_tls() { launch registry_tls docker-registry serve "$RUN/registry-tls/config.yml"; }
+TOKEN_ISSUER_PORT=""
+prep_token_issuer() {
+  make_test_pki || { WHY="openssl could not make the test CA$(log_tail "$RUN/logs/pki.log")"; return 1; }
+  pick_port 8 "$1" || { WHY="no free port"; return 1; }
+  UPORTS[token_issuer]=$PICKED
+  TOKEN_ISSUER_PORT=$PICKED
+}
+exec_token_issuer() {
+  launch token_issuer /usr/bin/python3 "$SELF_DIR/token_issuer.py" --port "$TOKEN_ISSUER_PORT" \
+    --port-file "$RUN/registry-token/issuer.port" --key "$RUN/pki/token.key" --cert "$RUN/pki/token.crt" \
+    --issuer mlops-test-issuer --user "$TEST_USER" --password "$TEST_PASSWORD" --log "$RUN/logs/token-requests.log"
+}
+prep_registry_token() {
+  pick_port 9 "$1" || { WHY="no free port"; return 1; }
+  UPORTS[registry_token]=$PICKED
+  mkdir -p "$RUN/registry-token"
+  write_registry_config "$RUN/registry-token" "$PICKED"
+  {
+    echo "auth:"
+    echo "  token:"
+    echo "    realm: \"http://127.0.0.1:$TOKEN_ISSUER_PORT/token\""
+    echo "    service: mlops-test-registry"
+    echo "    issuer: mlops-test-issuer"
+    echo "    rootcertbundle: \"$RUN/pki/token.crt\""
+  } >> "$RUN/registry-token/config.yml"
+}
+exec_registry_token() { launch registry_token docker-registry serve "$RUN/registry-token/config.yml"; }
 
 # ---- git daemon (GIT_DAEMON) ------------------------------------------------
 # Server-side git ignores the developer's ~/.gitconfig and /etc/gitconfig.
@@ -518,7 +580,14 @@ if have docker-registry; then
   UNITS+=(registry)
   if [ -n "$HTPASSWD_BCRYPT" ]; then UNITS+=(registry_auth)
   else skip OCI_AUTH "htpasswd (apache2-utils) not found: cannot make a bcrypt htpasswd file"; fi
+  if have openssl; then UNITS+=(registry_tls)
+  else skip OCI_TLS "openssl not found: cannot make the test CA"; fi
+  if ! have openssl; then skip OCI_TOKEN "openssl not found: cannot sign tokens"
+  elif [ ! -x /usr/bin/python3 ]; then skip OCI_TOKEN "/usr/bin/python3 not found: no token issuer"
+  else UNITS+=(token_issuer registry_token); fi
 else
+  skip OCI_TLS "docker-registry not found on PATH (Debian package docker-registry)"
+  skip OCI_TOKEN "docker-registry not found on PATH (Debian package docker-registry)"
   skip OCI "docker-registry not found on PATH (Debian package docker-registry)"
   skip OCI_AUTH "docker-registry not found on PATH (Debian package docker-registry)"
 fi
@@ -568,7 +637,8 @@ else
 fi
 
 # unit -> service names it provides (for skip reasons)
-declare -A PROVIDES=([registry]=OCI [registry_auth]=OCI_AUTH [git_daemon]=GIT_DAEMON
+declare -A PROVIDES=([registry]=OCI [registry_auth]=OCI_AUTH [registry_tls]=OCI_TLS [token_issuer]=OCI_TOKEN
+  [registry_token]=OCI_TOKEN [git_daemon]=GIT_DAEMON
   [fcgiwrap]=GIT_HTTP [nginx]="WEBDAV GIT_HTTP" [s3rver]=S3 [moto]=MOTO)
 declare -A UP=()            # unit -> 1 when ready
 declare -A T_UNIT=()        # unit -> launch time
@@ -647,6 +717,39 @@ if [ -n "${UP[registry_auth]:-}" ]; then
   else
     disable_unit registry_auth "GET $url/v2/ answered $anon anonymously (want 401) and $authed with credentials (want 200)"
   fi
+fi
+# --- OCI_TLS ---
+if [ -n "${UP[registry_tls]:-}" ]; then
+  url="https://127.0.0.1:${UPORTS[registry_tls]}"
+  if have curl; then http_code --cacert "$RUN/pki/ca.crt" "$url/v2/"; else HTTP_CODE=200; fi
+  if [ "$HTTP_CODE" = 200 ]; then
+    setenv MLOPS_TEST_OCI_TLS_URL "$url"
+    setenv MLOPS_TEST_OCI_TLS_HOST "127.0.0.1:${UPORTS[registry_tls]}"
+    setenv MLOPS_TEST_OCI_TLS_CA_FILE "$RUN/pki/ca.crt"
+  else
+    disable_unit registry_tls "GET $url/v2/ with the test CA answered HTTP $HTTP_CODE, expected 200"
+  fi
+fi
+# --- OCI_TOKEN ---
+if [ -n "${UP[registry_token]:-}" ] && [ -n "${UP[token_issuer]:-}" ]; then
+  url="http://127.0.0.1:${UPORTS[registry_token]}"
+  anon=401 authed=200
+  if have curl; then
+    http_code "$url/v2/"; anon=$HTTP_CODE
+    tok=$(curl -s --max-time 10 -u "$TEST_USER:$TEST_PASSWORD" \
+      "http://127.0.0.1:$TOKEN_ISSUER_PORT/token?service=mlops-test-registry&scope=registry:catalog:*" | sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
+    http_code -H "Authorization: Bearer $tok" "$url/v2/"; authed=$HTTP_CODE
+  fi
+  if [ "$anon" = 401 ] && [ "$authed" = 200 ]; then
+    setenv MLOPS_TEST_OCI_TOKEN_URL "$url"
+    setenv MLOPS_TEST_OCI_TOKEN_HOST "127.0.0.1:${UPORTS[registry_token]}"
+    setenv MLOPS_TEST_OCI_TOKEN_REALM "http://127.0.0.1:$TOKEN_ISSUER_PORT/token"
+    setenv MLOPS_TEST_OCI_TOKEN_LOG "$RUN/logs/token-requests.log"
+  else
+    disable_unit registry_token "GET $url/v2/ answered $anon anonymously (want 401) and $authed with a token (want 200)$(log_tail "$RUN/logs/registry_token.log")"
+  fi
+elif [ -n "${UP[registry_token]:-}" ]; then
+  disable_unit registry_token "the token issuer did not start"
 fi
 # --- GIT_DAEMON ---
 if [ -n "${UP[git_daemon]:-}" ]; then
@@ -741,7 +844,7 @@ fi
   echo "export MLOPS_TEST_USER='$TEST_USER'"
   echo "export MLOPS_TEST_PASSWORD='$TEST_PASSWORD'"
   for l in "${ENV_LINES[@]}"; do echo "$l"; done
-  for s in OCI OCI_AUTH GIT_DAEMON GIT_HTTP WEBDAV S3 MOTO; do
+  for s in OCI OCI_AUTH OCI_TLS OCI_TOKEN GIT_DAEMON GIT_HTTP WEBDAV S3 MOTO; do
     if [ -n "${SKIP[$s]:-}" ]; then
       r=${SKIP[$s]}
       echo "export MLOPS_TEST_SKIP_$s='${r//\'/\'\\\'\'}'"
@@ -750,7 +853,7 @@ fi
 } > "$RUN/env.tmp"
 mv -f "$RUN/env.tmp" "$RUN/env"
 
-up_list="" ; for s in OCI OCI_AUTH GIT_DAEMON GIT_HTTP WEBDAV S3 MOTO; do
+up_list="" ; for s in OCI OCI_AUTH OCI_TLS OCI_TOKEN GIT_DAEMON GIT_HTTP WEBDAV S3 MOTO; do
   [ -n "${SKIP[$s]:-}" ] || up_list+=" $s"
 done
 msg="up:${up_list:- none}; skipped: ${#SKIP[@]}; in $(elapsed "$T_START")s; env: $RUN/env"

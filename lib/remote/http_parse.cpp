@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+#include "remote/http_parse.hpp"
+
+#include "core/url.hpp"
+#include "remote/curl_lib.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <string>
+
+namespace mlops::remote::http {
+namespace {
+
+constexpr std::string_view k_space = " \t\r\n";
+
+std::string_view trim(std::string_view s) {
+  const auto b = s.find_first_not_of(k_space);
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(k_space);
+  return s.substr(b, e - b + 1);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool is_token_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool Headers::add_line(std::string_view line) {
+  line = trim(line);
+  if (line.empty()) return true;
+  if (line.rfind("HTTP/", 0) == 0) {  // a new response (after a 100 Continue, or a new attempt)
+    clear();
+    return true;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return true;  // not a header: ignored
+  return add(line.substr(0, colon), line.substr(colon + 1));
+}
+
+bool Headers::add(std::string_view name, std::string_view value) {
+  value = trim(value);
+  name = trim(name);
+  m_bytes += name.size() + value.size() + 4;
+  if (m_headers.size() >= k_max_header_count || m_bytes > k_max_header_bytes) return false;
+  m_headers.emplace_back(std::string(name), std::string(value));
+  return true;
+}
+
+std::optional<std::string> Headers::get(std::string_view name) const {
+  for (const auto& [n, v] : m_headers) {
+    if (iequals(n, name)) return v;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Headers::get_all(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& [n, v] : m_headers) {
+    if (iequals(n, name)) out.push_back(v);
+  }
+  return out;
+}
+
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::time_t now) {
+  value = trim(value);
+  if (value.empty() || value.size() > 64) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (value.size() > 9) return std::chrono::seconds(999999999);  // absurd: the caller caps it
+    return std::chrono::seconds(std::stol(std::string(value)));
+  }
+  const std::string text(value);
+  const std::time_t when = curl_getdate(text.c_str(), nullptr);
+  if (when == static_cast<std::time_t>(-1)) return std::nullopt;
+  return std::chrono::seconds(when > now ? when - now : 0);
+}
+
+RemoteFailure failure_for_status(long status) noexcept {
+  if (status == 401 || status == 403) return RemoteFailure::auth;
+  if (status == 408 || status == 429) return RemoteFailure::transient;
+  if (status >= 500 && status <= 599) {
+    return status == 501 || status == 505 ? RemoteFailure::rejected : RemoteFailure::transient;
+  }
+  if (status >= 400) return RemoteFailure::rejected;
+  return RemoteFailure::unspecified;
+}
+
+std::chrono::milliseconds backoff(unsigned attempt, double random01, std::chrono::milliseconds base, std::chrono::milliseconds cap) {
+  const unsigned shift = std::min(attempt == 0 ? 0u : attempt - 1, 20u);
+  const double raw =
+      std::min(static_cast<double>(base.count()) * std::ldexp(1.0, static_cast<int>(shift)), static_cast<double>(cap.count()));
+  const double jitter = 0.75 + 0.5 * std::clamp(random01, 0.0, 1.0);
+  return std::chrono::milliseconds(static_cast<long long>(raw * jitter));
+}
+
+std::vector<Challenge> parse_www_authenticate(std::string_view value) {
+  // challenge = scheme [ 1*SP ( token68 / #auth-param ) ], challenges separated by commas.
+  std::vector<Challenge> out;
+  std::size_t i = 0;
+  const auto skip = [&](std::string_view chars) {
+    while (i < value.size() && chars.find(value[i]) != std::string_view::npos) ++i;
+  };
+  const auto token = [&] {
+    const std::size_t b = i;
+    while (i < value.size() && is_token_char(value[i])) ++i;
+    return value.substr(b, i - b);
+  };
+  while (i < value.size() && out.size() < 16) {
+    skip(" \t,");
+    const std::string_view scheme = token();
+    if (scheme.empty()) break;
+    Challenge c;
+    c.scheme = lower(scheme);
+    // Parameters until the next "token SP" that is not followed by '=' (a new scheme).
+    while (i < value.size() && c.params.size() < 32) {
+      skip(" \t,");
+      const std::size_t save = i;
+      const std::string_view key = token();
+      skip(" \t");
+      if (key.empty() || i >= value.size() || value[i] != '=') {
+        i = save;
+        break;
+      }
+      ++i;
+      skip(" \t");
+      std::string val;
+      if (i < value.size() && value[i] == '"') {
+        ++i;
+        while (i < value.size() && value[i] != '"') {
+          if (value[i] == '\\' && i + 1 < value.size()) ++i;
+          val += value[i++];
+          if (val.size() > 4096) return out;
+        }
+        ++i;
+      } else {
+        val = std::string(token());
+      }
+      c.params[lower(key)] = std::move(val);
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::optional<std::string> link_next(std::string_view value) {
+  // <url>; rel="next", <url2>; rel="prev"
+  std::size_t i = 0;
+  while (i < value.size()) {
+    const auto open = value.find('<', i);
+    if (open == std::string_view::npos) return std::nullopt;
+    const auto close = value.find('>', open);
+    if (close == std::string_view::npos) return std::nullopt;
+    const auto end = value.find('<', close);
+    const std::string_view params = value.substr(close + 1, end == std::string_view::npos ? std::string_view::npos : end - close - 1);
+    const std::string p = lower(params);
+    if (p.find("rel=\"next\"") != std::string::npos || p.find("rel=next") != std::string::npos) {
+      return std::string(value.substr(open + 1, close - open - 1));
+    }
+    i = close + 1;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::string url_part(CURLU* u, CURLUPart part) {
+  char* raw = nullptr;
+  if (curl_url_get(u, part, &raw, 0) != CURLUE_OK || raw == nullptr) return {};
+  CurlStringPtr owned(raw);
+  return std::string(raw);
+}
+
+}  // namespace
+
+UrlParts parse_url(const std::string& url) {
+  UrlPtr u(curl_url());
+  if (!u) throw Error(ErrorKind::internal, "out of memory parsing a URL");
+  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    throw Error(ErrorKind::usage, "not a valid URL: " + redact_url(url));
+  }
+  UrlParts p;
+  p.scheme = lower(url_part(u.get(), CURLUPART_SCHEME));
+  p.host = url_part(u.get(), CURLUPART_HOST);
+  p.port = url_part(u.get(), CURLUPART_PORT);
+  p.has_user = !url_part(u.get(), CURLUPART_USER).empty() || !url_part(u.get(), CURLUPART_PASSWORD).empty();
+  if (p.scheme != "http" && p.scheme != "https") throw Error(ErrorKind::usage, "not an http(s) URL: " + redact_url(url));
+  if (p.host.size() >= 2 && p.host.front() == '[' && p.host.back() == ']') p.host = p.host.substr(1, p.host.size() - 2);
+  p.host = lower(p.host);
+  return p;
+}
+
+std::string resolve_url(const std::string& base, const std::string& location) {
+  UrlPtr u(curl_url());
+  if (!u) throw Error(ErrorKind::internal, "out of memory parsing a URL");
+  if (curl_url_set(u.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK ||
+      curl_url_set(u.get(), CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) {
+    throw Error(RemoteFailure::rejected, "the server sent an invalid location: " + redact_url(location));
+  }
+  return url_part(u.get(), CURLUPART_URL);
+}
+
+std::string origin_of(const UrlParts& parts) {
+  std::string port = parts.port;
+  if (port.empty()) port = parts.scheme == "https" ? "443" : "80";
+  return parts.scheme + "://" + parts.host + ":" + port;
+}
+
+bool is_loopback_host(std::string_view host) noexcept {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (iequals(host, "localhost") || host == "::1") return true;
+  // 127.0.0.0/8 as a dotted quad (libcurl normalises other spellings of an IPv4 address).
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (const char c : host) {
+    if (c == '.') ++dots;
+    else if (c < '0' || c > '9') return false;
+  }
+  return dots == 3;
+}
+
+}  // namespace mlops::remote::http

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+#include "remote/curl_lib.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <dlfcn.h>
+
+#include <string>
+
+TEST_CASE("libcurl loads by its SONAME on first use", "[remote]") {
+  const std::string version = mlops::remote::curl_version_text();
+  CHECK(version.rfind("libcurl/", 0) == 0);
+  // Now mapped: RTLD_NOLOAD finds it without loading it.
+  void* handle = ::dlopen(MLOPS_LIBCURL_SONAME, RTLD_NOW | RTLD_NOLOAD);
+  CHECK(handle != nullptr);
+  if (handle != nullptr) ::dlclose(handle);
+  mlops::remote::EasyPtr easy(mlops::remote::curl_easy_init());
+  REQUIRE(easy);
+  CHECK(mlops::remote::setopt(easy.get(), CURLOPT_TIMEOUT_MS, 1000L) == CURLE_OK);
+  mlops::remote::SlistPtr headers;
+  mlops::remote::slist_append(headers, "Accept: x");
+  mlops::remote::slist_append(headers, "X-Two: y");
+  REQUIRE(headers);
+  CHECK(std::string(headers->data) == "Accept: x");
+  CHECK(std::string(headers->next->data) == "X-Two: y");
+}
