@@ -17,6 +17,7 @@ constexpr std::array k_commands = {
     Command{"exp", "Run, list, compare and share experiments recorded in git", k_needs_git_repo, setup_exp},
     Command{"params", "Compare parameters with a commit", k_needs_git_repo, setup_params},
     Command{"metrics", "Show metrics, or compare them with a commit", k_needs_git_repo, setup_metrics},
+    Command{"check", "Check quality gates on a run (exit 1 when one fails), for CI", k_needs_git_repo, setup_check},
     Command{"package", "Build, sign, verify and unpack model packages (OCI, CNCF ModelPack)", k_needs_nothing, setup_package},
     Command{"key", "Generate signing keys for packages", k_needs_nothing, setup_key},
     Command{"completion", "Print a shell completion script (bash, zsh, fish)", k_needs_nothing, setup_completion},

@@ -36,7 +36,7 @@ _mlops_kind() {
         runs | packages) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template exp params metrics package key completion version help" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template exp params metrics check package key completion version help" -- "$vcur") ;;
     esac
 }
 
@@ -54,7 +54,7 @@ _mlops() {
             --store) _mlops_store=${words[i+1]} ;;
         esac
         case "$path:$w" in
-            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store) ((i++)); continue ;;
+            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store) ((i++)); continue ;;
         esac
         case $w in -*) continue ;; esac
         case "$path/$w" in
@@ -63,6 +63,7 @@ _mlops() {
             /exp) path=/exp; npos=0 ;;
             /params) path=/params; npos=0 ;;
             /metrics) path=/metrics; npos=0 ;;
+            /check) path=/check; npos=0 ;;
             /package) path=/package; npos=0 ;;
             /key) path=/key; npos=0 ;;
             /completion) path=/completion; npos=0 ;;
@@ -138,6 +139,9 @@ _mlops() {
         /exp/list:-s) _mlops_kind text ;;
         /exp/list:--limit|/exp/list:-l) _mlops_kind text ;;
         /exp/list:--columns|/exp/list:-c) _mlops_kind text ;;
+        /check:--rev) _mlops_kind text ;;
+        /check:--against) _mlops_kind text ;;
+        /check:--format) _mlops_kind words 'table md json junit' ;;
         /package/build:--store) _mlops_kind dirs ;;
         /package/build:--tag|/package/build:-t) _mlops_kind text ;;
         /package/build:--from-exp) _mlops_kind runs ;;
@@ -161,7 +165,7 @@ _mlops() {
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
         case $path in
-            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template exp params metrics package key completion version help' pos='' rep=0 ;;
+            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template exp params metrics check package key completion version help' pos='' rep=0 ;;
             '/init') opts='--help -h --help-all --template --ref --set -S --answers --defaults -d --no-git --force -f --trust --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/template') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='list show' pos='' rep=0 ;;
             '/template/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
@@ -184,6 +188,7 @@ _mlops() {
             '/metrics') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='show diff' pos='' rep=0 ;;
             '/metrics/show') opts='--help -h --help-all --md --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/metrics/diff') opts='--help -h --help-all --md --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/check') opts='--help -h --help-all --rev --against --format --json --quiet -q --verbose -v --color -C' cmds='' pos='runs text' rep=1 ;;
             '/package') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='build list inspect verify sign unpack tag rm gc export import' pos='' rep=0 ;;
             '/package/build') opts='--help -h --help-all --store --tag -t --from-exp --compression --created --jobs -j --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/package/list') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;

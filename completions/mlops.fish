@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store'
                 set skip 1
                 set prev $t
                 continue
@@ -52,6 +52,9 @@ function __mlops_state
                 set npos 0
             case '/metrics'
                 set path '/metrics'
+                set npos 0
+            case '/check'
+                set path '/check'
                 set npos 0
             case '/package'
                 set path '/package'
@@ -206,6 +209,7 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'template' -d 'List and inspect proj
 complete -c mlops -n '__mlops_at \'\' 0' -a 'exp' -d 'Run, list, compare and share experiments recorded in git'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'params' -d 'Compare parameters with a commit'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'metrics' -d 'Show metrics, or compare them with a commit'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'check' -d 'Check quality gates on a run (exit 1 when one fails), for CI'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'package' -d 'Build, sign, verify and unpack model packages (OCI, CNCF ModelPack)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'key' -d 'Generate signing keys for packages'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'completion' -d 'Print a shell completion script (bash, zsh, fish)'
@@ -434,6 +438,17 @@ complete -c mlops -n '__mlops_at \'/metrics/diff\'' -l quiet -s q -d 'Print only
 complete -c mlops -n '__mlops_at \'/metrics/diff\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/metrics/diff\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/metrics/diff\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/check\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/check\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/check\'' -l rev -x -d 'Check a revision: its committed metrics files, else its newest completed run'
+complete -c mlops -n '__mlops_at \'/check\'' -l against -x -d 'Baseline for max_drop/max_rise gates: a run, or a revision (its metrics files, else its newest run)'
+complete -c mlops -n '__mlops_at \'/check\'' -l format -x -a 'table md json junit' -d 'Output: table, md (GitHub Markdown), json or junit (JUnit XML)'
+complete -c mlops -n '__mlops_at \'/check\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/check\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/check\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/check\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/check\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/check\' 0' -x -a '(__mlops_values runs)'
 complete -c mlops -n '__mlops_at \'/package\' 0' -a 'build' -d 'Package the model, code and docs listed in mlops.yaml'
 complete -c mlops -n '__mlops_at \'/package\' 0' -a 'list' -d 'List packages in the store'
 complete -c mlops -n '__mlops_at \'/package\' 0' -a 'inspect' -d 'Show a package\'s layers, lineage and annotations'
@@ -598,4 +613,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics package key completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics check package key completion version help'
