@@ -23,8 +23,7 @@ struct CheckOpts {
 // A run is named by letters, digits, '.', '_' and '-'; anything else (spaces, operators,
 // tag:NAME) is the first expression.
 bool reads_as_run(const std::string& arg) {
-  return !arg.empty() &&
-         arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
+  return !arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
 }
 
 int run_check(CheckOpts& co, Context& ctx) {
@@ -77,7 +76,8 @@ void setup_check(CLI::App& cmd, Context& ctx) {
   cmd.add_option("RUN", co->o.run, "Run to check (id, name or prefix; default: the newest run of HEAD's history)");
   cmd.add_option("EXPR", co->o.expressions, "Gates in the 'exp list --filter' language, e.g. 'metrics.accuracy >= 0.9'");
   cmd.add_option("--rev", co->o.rev, "Check a revision: its committed metrics files, else its newest completed run")->type_name("REV");
-  cmd.add_option("--against", co->o.against, "Baseline for max_drop/max_rise gates: a run, or a revision (its metrics files, else its newest run)")
+  cmd.add_option("--against", co->o.against,
+                 "Baseline for max_drop/max_rise gates: a run, or a revision (its metrics files, else its newest run)")
       ->type_name("REV|RUN");
   cmd.add_option("--format", co->format, "Output: table, md (GitHub Markdown), json or junit (JUnit XML)")
       ->check(CLI::IsMember({"table", "md", "json", "junit"}));

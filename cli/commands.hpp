@@ -38,6 +38,7 @@ void setup_exp(CLI::App& cmd, Context& ctx);
 void setup_params(CLI::App& cmd, Context& ctx);
 void setup_metrics(CLI::App& cmd, Context& ctx);
 void setup_check(CLI::App& cmd, Context& ctx);
+void setup_report(CLI::App& cmd, Context& ctx);
 void setup_package(CLI::App& cmd, Context& ctx);
 void setup_key(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);

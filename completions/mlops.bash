@@ -36,7 +36,7 @@ _mlops_kind() {
         runs | packages) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template exp params metrics check package key completion version help" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template exp params metrics check report package key completion version help" -- "$vcur") ;;
     esac
 }
 
@@ -54,7 +54,7 @@ _mlops() {
             --store) _mlops_store=${words[i+1]} ;;
         esac
         case "$path:$w" in
-            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store) ((i++)); continue ;;
+            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store) ((i++)); continue ;;
         esac
         case $w in -*) continue ;; esac
         case "$path/$w" in
@@ -64,6 +64,7 @@ _mlops() {
             /params) path=/params; npos=0 ;;
             /metrics) path=/metrics; npos=0 ;;
             /check) path=/check; npos=0 ;;
+            /report) path=/report; npos=0 ;;
             /package) path=/package; npos=0 ;;
             /key) path=/key; npos=0 ;;
             /completion) path=/completion; npos=0 ;;
@@ -142,6 +143,10 @@ _mlops() {
         /check:--rev) _mlops_kind text ;;
         /check:--against) _mlops_kind text ;;
         /check:--format) _mlops_kind words 'table md json junit' ;;
+        /report:--rev) _mlops_kind text ;;
+        /report:--against) _mlops_kind text ;;
+        /report:--format) _mlops_kind words 'md html json' ;;
+        /report:--output|/report:-o) _mlops_kind files ;;
         /package/build:--store) _mlops_kind dirs ;;
         /package/build:--tag|/package/build:-t) _mlops_kind text ;;
         /package/build:--from-exp) _mlops_kind runs ;;
@@ -165,7 +170,7 @@ _mlops() {
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
         case $path in
-            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template exp params metrics check package key completion version help' pos='' rep=0 ;;
+            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template exp params metrics check report package key completion version help' pos='' rep=0 ;;
             '/init') opts='--help -h --help-all --template --ref --set -S --answers --defaults -d --no-git --force -f --trust --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/template') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='list show' pos='' rep=0 ;;
             '/template/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
@@ -189,6 +194,7 @@ _mlops() {
             '/metrics/show') opts='--help -h --help-all --md --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/metrics/diff') opts='--help -h --help-all --md --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/check') opts='--help -h --help-all --rev --against --format --json --quiet -q --verbose -v --color -C' cmds='' pos='runs text' rep=1 ;;
+            '/report') opts='--help -h --help-all --rev --against --format --output -o --json --quiet -q --verbose -v --color -C' cmds='' pos='runs' rep=1 ;;
             '/package') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='build list inspect verify sign unpack tag rm gc export import' pos='' rep=0 ;;
             '/package/build') opts='--help -h --help-all --store --tag -t --from-exp --compression --created --jobs -j --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/package/list') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;

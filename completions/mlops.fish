@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store'
                 set skip 1
                 set prev $t
                 continue
@@ -55,6 +55,9 @@ function __mlops_state
                 set npos 0
             case '/check'
                 set path '/check'
+                set npos 0
+            case '/report'
+                set path '/report'
                 set npos 0
             case '/package'
                 set path '/package'
@@ -210,6 +213,7 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'exp' -d 'Run, list, compare and sha
 complete -c mlops -n '__mlops_at \'\' 0' -a 'params' -d 'Compare parameters with a commit'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'metrics' -d 'Show metrics, or compare them with a commit'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'check' -d 'Check quality gates on a run (exit 1 when one fails), for CI'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'report' -d 'Report runs for a pull request: tables, curves, gates, packages (md, html, json)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'package' -d 'Build, sign, verify and unpack model packages (OCI, CNCF ModelPack)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'key' -d 'Generate signing keys for packages'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'completion' -d 'Print a shell completion script (bash, zsh, fish)'
@@ -449,6 +453,18 @@ complete -c mlops -n '__mlops_at \'/check\'' -l verbose -s v -d 'More log output
 complete -c mlops -n '__mlops_at \'/check\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/check\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/check\' 0' -x -a '(__mlops_values runs)'
+complete -c mlops -n '__mlops_at \'/report\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/report\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/report\'' -l rev -x -d 'Report a revision: its committed metrics files, else its newest completed run'
+complete -c mlops -n '__mlops_at \'/report\'' -l against -x -d 'Baseline of the deltas and gates: a run, or a revision'
+complete -c mlops -n '__mlops_at \'/report\'' -l format -x -a 'md html json' -d 'md (GitHub Markdown, within 65,536 characters), html (one self-contained page) or json'
+complete -c mlops -n '__mlops_at \'/report\'' -l output -s o -r -F -d 'Write the report to FILE (atomically) instead of stdout'
+complete -c mlops -n '__mlops_at \'/report\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/report\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/report\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/report\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/report\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/report\' 0+' -x -a '(__mlops_values runs)'
 complete -c mlops -n '__mlops_at \'/package\' 0' -a 'build' -d 'Package the model, code and docs listed in mlops.yaml'
 complete -c mlops -n '__mlops_at \'/package\' 0' -a 'list' -d 'List packages in the store'
 complete -c mlops -n '__mlops_at \'/package\' 0' -a 'inspect' -d 'Show a package\'s layers, lineage and annotations'
@@ -613,4 +629,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics check package key completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics check report package key completion version help'

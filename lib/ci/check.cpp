@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // mlops check: the gates of mlops.yaml and the command line's expressions, on a run.
+#include "ci/gates.hpp"
 #include "ci/gates_config.hpp"
 #include "ci/subject.hpp"
 #include "exp/filter.hpp"
@@ -26,53 +27,52 @@ std::string num(double x) {
   return buf;
 }
 
-// The params and metrics names the repository's runs (and the subjects) have.
-struct Names {
-  std::set<std::string> fields;
+}  // namespace
 
-  void add(const exp::Run& r) {
-    for (const auto& [k, _] : r.params->items()) fields.insert("params." + k);
-    for (const auto& [k, _] : r.metrics) fields.insert("metrics." + k);
+void Names::add(const exp::Run& r) {
+  for (const auto& [k, _] : r.params->items()) fields.insert("params." + k);
+  for (const auto& [k, _] : r.metrics) fields.insert("metrics." + k);
+}
+
+std::string Names::resolve(const std::string& name, const exp::Run& subject, const std::string& where) const {
+  if (fields.count(name)) return name;
+  if (name.rfind("metrics.", 0) == 0) {
+    const size_t dot = name.rfind('.');
+    if (dot > 8 && fields.count(name.substr(0, dot))) {
+      const std::string part = name.substr(dot + 1);
+      if (part == "last" || part == "min" || part == "max" || part == "step" || part == "count") return name;
+    }
+  } else if (name.rfind("params.", 0) != 0) {
+    std::vector<std::string> means;
+    for (const char* p : {"params.", "metrics."}) {
+      if (fields.count(p + name)) means.push_back(p + name);
+    }
+    if (means.size() > 1)
+      throw Error(ErrorKind::usage,
+                  "'" + escape_controls(name) + "' " + where + " is ambiguous: it could be " + means[0] + " or " + means[1],
+                  "write " + means[0] + " or " + means[1]);
+    if (means.size() == 1) return means[0];
+    if (exp::field(subject, name)) return name;  // status, duration, ...
   }
-  // metrics.X, params.X, metrics.X.max, or a bare X meaning one of them; a run field
-  // (status, duration...) as it is. Error{usage} naming the closest existing names.
-  std::string resolve(const std::string& name, const exp::Run& subject, const std::string& where) const {
-    if (fields.count(name)) return name;
-    if (name.rfind("metrics.", 0) == 0) {
-      const size_t dot = name.rfind('.');
-      if (dot > 8 && fields.count(name.substr(0, dot))) {
-        const std::string part = name.substr(dot + 1);
-        if (part == "last" || part == "min" || part == "max" || part == "step" || part == "count") return name;
-      }
-    } else if (name.rfind("params.", 0) != 0) {
-      std::vector<std::string> means;
-      for (const char* p : {"params.", "metrics."}) {
-        if (fields.count(p + name)) means.push_back(p + name);
-      }
-      if (means.size() > 1)
-        throw Error(ErrorKind::usage, "'" + escape_controls(name) + "' " + where + " is ambiguous: it could be " + means[0] + " or " + means[1],
-                    "write " + means[0] + " or " + means[1]);
-      if (means.size() == 1) return means[0];
-      if (exp::field(subject, name)) return name;  // status, duration, ...
-    }
-    std::vector<std::string> all(fields.begin(), fields.end());
-    std::vector<std::string> metrics;
-    for (const auto& f : all) {
-      if (f.rfind("metrics.", 0) == 0) metrics.push_back(f);
-    }
-    std::string hint;
-    const std::string key = name.rfind("metrics.", 0) == 0 || name.rfind("params.", 0) == 0 ? name : "metrics." + name;
-    if (const auto close = closest_names(key, all); !close.empty()) hint = did_you_mean(close) + " ";
-    if (metrics.empty()) {
-      hint += "no run has recorded metrics yet";
-    } else {
-      hint += "metrics recorded: ";
-      for (size_t i = 0; i < metrics.size() && i < 12; ++i) hint += (i ? ", " : "") + escape_controls(metrics[i]);
-      if (metrics.size() > 12) hint += ", ... (" + std::to_string(metrics.size()) + " in all)";
-    }
-    throw Error(ErrorKind::usage, "unknown metric '" + escape_controls(name) + "' " + where + ": no run has recorded it", hint);
+  std::vector<std::string> all(fields.begin(), fields.end());
+  std::vector<std::string> metrics;
+  for (const auto& f : all) {
+    if (f.rfind("metrics.", 0) == 0) metrics.push_back(f);
   }
-};
+  std::string hint;
+  const std::string key = name.rfind("metrics.", 0) == 0 || name.rfind("params.", 0) == 0 ? name : "metrics." + name;
+  if (const auto close = closest_names(key, all); !close.empty()) hint = did_you_mean(close) + " ";
+  if (metrics.empty()) {
+    hint += "no run has recorded metrics yet";
+  } else {
+    hint += "metrics recorded: ";
+    for (size_t i = 0; i < metrics.size() && i < 12; ++i) hint += (i ? ", " : "") + escape_controls(metrics[i]);
+    if (metrics.size() > 12) hint += ", ... (" + std::to_string(metrics.size()) + " in all)";
+  }
+  throw Error(ErrorKind::usage, "unknown metric '" + escape_controls(name) + "' " + where + ": no run has recorded it", hint);
+}
+
+namespace {
 
 std::optional<double> numeric_field(const exp::Run& r, const std::string& field) {
   const auto v = exp::field(r, field);
@@ -80,6 +80,8 @@ std::optional<double> numeric_field(const exp::Run& r, const std::string& field)
   if (v->is_boolean()) return v->get<bool>() ? 1.0 : 0.0;
   return exp::number_of(*v);
 }
+
+}  // namespace
 
 GateResult evaluate(const GateSpec& g, const std::string& field, const Subject& subject, const exp::Run& run,
                     const std::optional<Subject>& base_subject, const exp::Run* base) {
@@ -125,8 +127,6 @@ GateResult evaluate(const GateSpec& g, const std::string& field, const Subject& 
   const double pct = change / std::fabs(b) * 100;
   return verdict(pct <= g.threshold, field + " " + what + " by " + num(pct) + "% (more than " + limit + ")");
 }
-
-}  // namespace
 
 std::size_t CheckResult::failed() const {
   std::size_t n = 0;
@@ -184,10 +184,9 @@ CheckResult check(const stdfs::path& cwd, const CheckOptions& o) {
       if (!exp::field(subject.run, fld) && missing.empty()) missing = fld;
     }
     const exp::Run& run = subject.run;
-    const bool ok = missing.empty() && f.matches([&](std::string_view fld) { return exp::field(run, std::string(fld)); },
-                                                 [&](std::string_view tag) {
-                                                   return std::find(run.tags.begin(), run.tags.end(), tag) != run.tags.end();
-                                                 });
+    const bool ok = missing.empty() &&
+                    f.matches([&](std::string_view fld) { return exp::field(run, std::string(fld)); },
+                              [&](std::string_view tag) { return std::find(run.tags.begin(), run.tags.end(), tag) != run.tags.end(); });
     g.status = ok ? "pass" : "fail";
     if (!missing.empty()) g.reason = "run " + escape_controls(res.run.label) + " recorded no value for " + missing;
     else if (!ok) g.reason = "does not hold for run " + escape_controls(res.run.label);

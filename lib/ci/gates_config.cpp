@@ -46,7 +46,10 @@ std::vector<GateSpec> read_gates(const stdfs::path& file) {
       throw Error(ErrorKind::usage, at(entry.first) + ": a gate is named by a metric (metrics.NAME)", example);
     const std::string field = entry.first.Scalar();
     if (!entry.second.IsMap() || entry.second.size() == 0)
-      throw Error(ErrorKind::usage, at(entry.second) + ": gate '" + field + "' needs conditions: " + "min, max, max_drop, max_rise, max_drop_pct or max_rise_pct", example);
+      throw Error(
+          ErrorKind::usage,
+          at(entry.second) + ": gate '" + field + "' needs conditions: " + "min, max, max_drop, max_rise, max_drop_pct or max_rise_pct",
+          example);
     for (const auto& cond : entry.second) {
       const std::string kind = cond.first.IsScalar() ? cond.first.Scalar() : std::string();
       if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {

@@ -145,9 +145,8 @@ std::string to_junit(const CheckResult& r) {
     }
     out += ">\n";
     if (g.status == "fail") {
-      out += "      <failure message=\"" + xml_text(g.reason) + "\" type=\"gate\">" + xml_text("value " + number_text(g.value) +
-                                                                                           ", baseline " + number_text(g.baseline)) +
-             "</failure>\n";
+      out += "      <failure message=\"" + xml_text(g.reason) + "\" type=\"gate\">" +
+             xml_text("value " + number_text(g.value) + ", baseline " + number_text(g.baseline)) + "</failure>\n";
     } else {
       out += "      <skipped message=\"" + xml_text(g.reason) + "\"/>\n";
     }

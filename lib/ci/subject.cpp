@@ -17,8 +17,7 @@ std::string commit_of(exp::Repo& r, const std::string& rev) {
   if (git_revparse_single(&obj, r.get(), rev.c_str()) != 0) exp::throw_unknown_revision(r, rev);
   ObjectPtr owner(obj);
   git_object* peeled = nullptr;
-  if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) != 0)
-    throw Error(ErrorKind::usage, "'" + exp::printable(rev) + "' is not a commit");
+  if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) != 0) throw Error(ErrorKind::usage, "'" + exp::printable(rev) + "' is not a commit");
   ObjectPtr owner2(peeled);
   return exp::oid_hex(*git_object_id(peeled));
 }
@@ -76,13 +75,15 @@ Resolved resolve_subject(const stdfs::path& cwd, const std::string& run, const s
   if (!rev.empty()) {
     if (auto res = at_revision(cwd, rev)) return std::move(*res);
     exp::Repo r = exp::open_repo(cwd);
-    throw Error(ErrorKind::not_found, "no metrics at '" + exp::printable(rev) + "': no run is based on it and " + metrics_files(r) + " holds no metrics there",
+    throw Error(ErrorKind::not_found,
+                "no metrics at '" + exp::printable(rev) + "': no run is based on it and " + metrics_files(r) + " holds no metrics there",
                 "record a run on it ('mlops exp run -- COMMAND'), or commit the metrics file");
   }
   exp::Listing l = exp::list_runs(cwd, exp::ListOptions{.limit = 1});
   if (l.runs.empty()) {
-    throw Error(ErrorKind::usage, l.total == 0 ? "no runs yet to check" : "no run based on HEAD's recent history",
-                l.total == 0 ? "record one with 'mlops exp run -- COMMAND', or name a revision with --rev" : "name the run: mlops check RUN");
+    throw Error(
+        ErrorKind::usage, l.total == 0 ? "no runs yet to check" : "no run based on HEAD's recent history",
+        l.total == 0 ? "record one with 'mlops exp run -- COMMAND', or name a revision with --rev" : "name the run: mlops check RUN");
   }
   exp::Run r = std::move(l.runs.front());
   return {run_subject(r), std::move(r)};

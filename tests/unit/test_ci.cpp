@@ -64,7 +64,7 @@ TEST_CASE("Markdown cells and XML text cannot break their container", "[ci]") {
   CHECK(md_cell("<script>") == "&lt;script>");
   CHECK(md_cell("a\nb").find('\n') == std::string::npos);
   CHECK(xml_text("a<&>\"'") == "a&lt;&amp;&gt;&quot;&apos;");
-  CHECK(xml_text(std::string("a\x01") + "b\x1b") .find('\x01') == std::string::npos);
+  CHECK(xml_text(std::string("a\x01") + "b\x1b").find('\x01') == std::string::npos);
   CHECK(xml_text("\xff").find('\xff') == std::string::npos);
 }
 
@@ -88,9 +88,7 @@ TEST_CASE("step summary: appended whole, or the fallback, or nothing past 1 MiB"
   const auto file = dir.path() / "summary.md";
   CHECK(append_step_summary(file, "| a |\n", "short\n").empty());
   CHECK(fs::read_regular_file(file, 1 << 20) == "| a |\n");
-  {
-    std::ofstream(file, std::ios::trunc) << std::string(k_step_summary_cap - 20, 'x');
-  }
+  { std::ofstream(file, std::ios::trunc) << std::string(k_step_summary_cap - 20, 'x'); }
   CHECK_THAT(append_step_summary(file, std::string(100, 'y'), "short\n"), Catch::Contains("1 MiB"));
   CHECK(fs::read_regular_file(file, 2 << 20) == std::string(k_step_summary_cap - 20, 'x') + "\nshort\n");
   CHECK_THAT(append_step_summary(file, std::string(100, 'y'), std::string(50, 'z')), Catch::Contains("nothing written"));

@@ -30,7 +30,7 @@ struct GateResult {
 
 // What was checked, or compared with: a run, or the metrics files of a revision.
 struct Subject {
-  std::string label;  // the run's name, or the revision as given
+  std::string label;   // the run's name, or the revision as given
   std::string run_id;  // "" for a revision's files
   std::string commit;  // the run commit, or the revision's commit
 };
@@ -60,6 +60,26 @@ MLOPS_API nlohmann::json to_json(const CheckResult& result);
 MLOPS_API std::string to_markdown(const CheckResult& result);
 MLOPS_API std::string summary_line(const CheckResult& result);
 MLOPS_API std::string to_junit(const CheckResult& result);
+
+// ---- report ----
+
+struct ReportOptions {
+  std::vector<std::string> runs;  // RUN...; none: --rev, else the newest run of HEAD's history
+  std::string rev;
+  std::string against;        // baseline of the deltas and of the gates
+  stdfs::path store;          // the package store whose packages name these runs (lineage)
+  std::string format = "md";  // md, html or json
+};
+// GitHub's limit on a pull request comment: the Markdown report stays within it.
+inline constexpr std::size_t k_comment_cap = 65536;
+struct ReportOutput {
+  std::string text;      // in the format asked for
+  std::string markdown;  // the Markdown (for the step summary), whatever the format
+};
+// Params and metrics with deltas against the baseline, the curves of the step series (HTML:
+// inline SVG, no script, nothing fetched), the gates of mlops.yaml, the packages built from
+// each run and whether they are signed.
+MLOPS_API ReportOutput report(const stdfs::path& cwd, const ReportOptions& options);
 
 // GitHub's limit on one step's summary file.
 inline constexpr std::size_t k_step_summary_cap = std::size_t{1} << 20;
