@@ -20,6 +20,7 @@ constexpr std::array k_commands = {
     Command{"check", "Check quality gates on a run (exit 1 when one fails), for CI", k_needs_git_repo, setup_check},
     Command{"report", "Report runs for a pull request: tables, curves, gates, packages (md, html, json)", k_needs_git_repo, setup_report},
     Command{"package", "Build, sign, verify and unpack model packages (OCI, CNCF ModelPack)", k_needs_nothing, setup_package},
+    Command{"model", "Promote packages to aliases (prod, staging) with an audit trail in git", k_needs_git_repo, setup_model},
     Command{"key", "Generate signing keys for packages", k_needs_nothing, setup_key},
     Command{"completion", "Print a shell completion script (bash, zsh, fish)", k_needs_nothing, setup_completion},
     Command{"version", "Show version and build information", k_needs_nothing, setup_version},

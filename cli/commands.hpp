@@ -41,6 +41,7 @@ void setup_check(CLI::App& cmd, Context& ctx);
 void setup_report(CLI::App& cmd, Context& ctx);
 void setup_package(CLI::App& cmd, Context& ctx);
 void setup_key(CLI::App& cmd, Context& ctx);
+void setup_model(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_complete(CLI::App& cmd, Context& ctx);  // hidden: `mlops __complete` for shell completion
 

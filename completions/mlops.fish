@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/model/promote:--alias' '/model/promote:--reason'
                 set skip 1
                 set prev $t
                 continue
@@ -61,6 +61,9 @@ function __mlops_state
                 set npos 0
             case '/package'
                 set path '/package'
+                set npos 0
+            case '/model'
+                set path '/model'
                 set npos 0
             case '/key'
                 set path '/key'
@@ -173,6 +176,15 @@ function __mlops_state
             case '/package/import'
                 set path '/package/import'
                 set npos 0
+            case '/model/promote'
+                set path '/model/promote'
+                set npos 0
+            case '/model/history'
+                set path '/model/history'
+                set npos 0
+            case '/model/list'
+                set path '/model/list'
+                set npos 0
             case '/key/generate'
                 set path '/key/generate'
                 set npos 0
@@ -215,6 +227,7 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'metrics' -d 'Show metrics, or compa
 complete -c mlops -n '__mlops_at \'\' 0' -a 'check' -d 'Check quality gates on a run (exit 1 when one fails), for CI'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'report' -d 'Report runs for a pull request: tables, curves, gates, packages (md, html, json)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'package' -d 'Build, sign, verify and unpack model packages (OCI, CNCF ModelPack)'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'model' -d 'Promote packages to aliases (prod, staging) with an audit trail in git'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'key' -d 'Generate signing keys for packages'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'completion' -d 'Print a shell completion script (bash, zsh, fish)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'version' -d 'Show version and build information'
@@ -591,6 +604,40 @@ complete -c mlops -n '__mlops_at \'/package/import\'' -l verbose -s v -d 'More l
 complete -c mlops -n '__mlops_at \'/package/import\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/package/import\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/package/import\' 0' -r -F
+complete -c mlops -n '__mlops_at \'/model\' 0' -a 'promote' -d 'Point an alias (prod, staging) at a package, recording who, when and why'
+complete -c mlops -n '__mlops_at \'/model\' 0' -a 'history' -d 'Every promotion of an alias, newest first'
+complete -c mlops -n '__mlops_at \'/model\' 0' -a 'list' -d 'Every alias and the package it points at'
+complete -c mlops -n '__mlops_at \'/model\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/model\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/model\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/model\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/model\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/model\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/model\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/model/promote\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/model/promote\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/model/promote\'' -l alias -x -d 'Alias to move: letters, digits, \'.\', \'_\', \'-\''
+complete -c mlops -n '__mlops_at \'/model/promote\'' -l reason -x -d 'Why, for the audit trail'
+complete -c mlops -n '__mlops_at \'/model/promote\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/model/promote\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/model/promote\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/model/promote\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/model/promote\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/model/promote\' 0' -x -a '(__mlops_values packages)'
+complete -c mlops -n '__mlops_at \'/model/history\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/model/history\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/model/history\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/model/history\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/model/history\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/model/history\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/model/history\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/model/list\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/model/list\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/model/list\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/model/list\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/model/list\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/model/list\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/model/list\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/key\' 0' -a 'generate' -d 'Write a new Ed25519 key pair (private key mode 0600)'
 complete -c mlops -n '__mlops_at \'/key\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/key\'' -l help-all -d 'Show help for every command'
@@ -629,4 +676,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics check report package key completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template exp params metrics check report package model key completion version help'

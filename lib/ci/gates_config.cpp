@@ -71,4 +71,33 @@ std::vector<GateSpec> read_gates(const stdfs::path& file) {
   return out;
 }
 
+std::vector<std::string> read_promote_requirements(const stdfs::path& file) {
+  std::vector<std::string> out;
+  if (file.empty()) return out;
+  const std::string name = file.filename().string();
+  YAML::Node root;
+  try {
+    root = yaml::load(fs::read_regular_file(file, exp::k_max_project_file), name);
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorKind::usage, name + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+  if (!root.IsMap() || !root["promote"] || root["promote"].IsNull()) return out;
+  const YAML::Node p = root["promote"];
+  const std::string example = "for example  promote: {require: [signed, gates]}";
+  auto at = [&](const YAML::Node& n) { return name + ":" + std::to_string(n.Mark().line + 1); };
+  if (!p.IsMap()) throw Error(ErrorKind::usage, at(p) + ": 'promote' must be a map", example);
+  for (const auto& e : p) {
+    const std::string key = e.first.IsScalar() ? e.first.Scalar() : std::string();
+    if (key != "require") throw Error(ErrorKind::usage, at(e.first) + ": unknown key '" + escape_controls(key) + "' in promote", example);
+    if (!e.second.IsSequence()) throw Error(ErrorKind::usage, at(e.second) + ": 'require' must be a list", example);
+    for (const auto& item : e.second) {
+      const std::string v = item.IsScalar() ? item.Scalar() : std::string();
+      if (v != "signed" && v != "gates")
+        throw Error(ErrorKind::usage, at(item) + ": unknown requirement '" + escape_controls(v) + "'", "requirements: signed, gates");
+      out.push_back(v);
+    }
+  }
+  return out;
+}
+
 }  // namespace mlops::ci

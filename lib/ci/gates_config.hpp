@@ -23,4 +23,7 @@ std::filesystem::path find_project_file(const std::filesystem::path& cwd);
 // Error{usage} "FILE:LINE: ..." for invalid YAML or a malformed section; none when absent.
 std::vector<GateSpec> read_gates(const std::filesystem::path& mlops_yaml);
 
+// promote: {require: [signed, gates]}: what a promotion needs. Error{usage} at FILE:LINE.
+std::vector<std::string> read_promote_requirements(const std::filesystem::path& mlops_yaml);
+
 }  // namespace mlops::ci

@@ -142,8 +142,8 @@ ReportModel collect_report(const stdfs::path& cwd, const ReportOptions& o) {
       names.add(s.run);
       for (const auto& g : specs) {
         const std::string field = names.resolve(g.field, s.run, "in " + g.source);
-        row.gates.push_back(evaluate(g, field, s.subject, s.run, base ? std::optional<Subject>(base->subject) : std::nullopt,
-                                     base ? &base->run : nullptr));
+        row.gates.push_back(
+            evaluate(g, field, s.subject, s.run, base ? std::optional<Subject>(base->subject) : std::nullopt, base ? &base->run : nullptr));
       }
       row.gates_checked = true;
     }

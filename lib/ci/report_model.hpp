@@ -26,7 +26,7 @@ struct PackageRow {
 struct RunRow {
   Subject subject;
   std::map<std::string, nlohmann::json> params;
-  std::map<std::string, double> metrics;      // last values
+  std::map<std::string, double> metrics;             // last values
   std::map<std::string, std::vector<Point>> series;  // HTML only: thinned to a few hundred points
   bool gates_checked = false;
   std::vector<GateResult> gates;

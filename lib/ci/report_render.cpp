@@ -123,7 +123,8 @@ std::string report_markdown(const ReportModel& m, size_t cap) {
   if (m.baseline) b.out += " against " + md_cell(run_label(m.baseline->subject));
   b.out += "\n";
   size_t more = 0;
-  const auto mkeys = keys_of(m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.metrics; }, more);
+  const auto mkeys = keys_of(
+      m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.metrics; }, more);
   if (!mkeys.empty()) {
     b.out += "\n### Metrics\n\n";
     std::vector<std::string> header{"Run"};
@@ -142,7 +143,8 @@ std::string report_markdown(const ReportModel& m, size_t cap) {
     b.table(header, rows, "metrics");
     if (more) b.out += "\n_" + std::to_string(more) + " more metrics in `--format json`._\n";
   }
-  const auto pkeys = keys_of(m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.params; }, more);
+  const auto pkeys = keys_of(
+      m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.params; }, more);
   if (!pkeys.empty()) {
     b.out += "\n### Params\n\n";
     std::vector<std::string> header{"Run"};
@@ -214,10 +216,13 @@ std::string chart(const std::string& name, const std::vector<std::pair<std::stri
   s += "<title>" + xml_text(name) + "</title>";
   s += "<rect x=\"" + fmt(left) + "\" y=\"" + fmt(top) + "\" width=\"" + fmt(pw) + "\" height=\"" + fmt(ph) + "\" class=\"plot\"/>";
   s += "<text x=\"" + fmt(left) + "\" y=\"16\" class=\"name\">" + xml_text(name) + "</text>";
-  s += "<text x=\"" + fmt(left - 4) + "\" y=\"" + fmt(top + 4) + "\" class=\"tick\" text-anchor=\"end\">" + xml_text(number_text(y1)) + "</text>";
-  s += "<text x=\"" + fmt(left - 4) + "\" y=\"" + fmt(top + ph) + "\" class=\"tick\" text-anchor=\"end\">" + xml_text(number_text(y0)) + "</text>";
+  s += "<text x=\"" + fmt(left - 4) + "\" y=\"" + fmt(top + 4) + "\" class=\"tick\" text-anchor=\"end\">" + xml_text(number_text(y1)) +
+       "</text>";
+  s += "<text x=\"" + fmt(left - 4) + "\" y=\"" + fmt(top + ph) + "\" class=\"tick\" text-anchor=\"end\">" + xml_text(number_text(y0)) +
+       "</text>";
   s += "<text x=\"" + fmt(left) + "\" y=\"" + fmt(h - 10) + "\" class=\"tick\">" + xml_text(number_text(x0)) + "</text>";
-  s += "<text x=\"" + fmt(left + pw) + "\" y=\"" + fmt(h - 10) + "\" class=\"tick\" text-anchor=\"end\">step " + xml_text(number_text(x1)) + "</text>";
+  s += "<text x=\"" + fmt(left + pw) + "\" y=\"" + fmt(h - 10) + "\" class=\"tick\" text-anchor=\"end\">step " + xml_text(number_text(x1)) +
+       "</text>";
   for (size_t i = 0; i < lines.size(); ++i) {
     const char* color = k_colors[i % std::size(k_colors)];
     std::string d;
@@ -225,8 +230,8 @@ std::string chart(const std::string& name, const std::vector<std::pair<std::stri
     s += "<path class=\"series\" d=\"" + d + "\" stroke=\"" + color + "\"/>";
     if (i < 12) {
       const std::string ly = fmt(top + 12 + 16 * static_cast<double>(i));
-      s += "<line x1=\"" + fmt(w - right + 10) + "\" x2=\"" + fmt(w - right + 26) + "\" y1=\"" + ly + "\" y2=\"" + ly + "\" stroke=\"" + color +
-           "\" stroke-width=\"2\"/><text x=\"" + fmt(w - right + 30) + "\" y=\"" + fmt(top + 16 + 16 * static_cast<double>(i)) +
+      s += "<line x1=\"" + fmt(w - right + 10) + "\" x2=\"" + fmt(w - right + 26) + "\" y1=\"" + ly + "\" y2=\"" + ly + "\" stroke=\"" +
+           color + "\" stroke-width=\"2\"/><text x=\"" + fmt(w - right + 30) + "\" y=\"" + fmt(top + 16 + 16 * static_cast<double>(i)) +
            "\" class=\"tick\">" + xml_text(lines[i].first.substr(0, 20)) + "</text>";
     }
   }
@@ -264,7 +269,8 @@ std::string report_html(const ReportModel& m) {
       "</style></head><body>\n<h1>" +
       xml_text(title) + "</h1>\n";
   size_t more = 0;
-  const auto mkeys = keys_of(m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.metrics; }, more);
+  const auto mkeys = keys_of(
+      m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.metrics; }, more);
   if (!mkeys.empty()) {
     std::vector<std::string> header{"Run"};
     header.insert(header.end(), mkeys.begin(), mkeys.end());
@@ -295,7 +301,8 @@ std::string report_html(const ReportModel& m) {
       s += chart(k, lines);
     }
   }
-  const auto pkeys = keys_of(m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.params; }, more);
+  const auto pkeys = keys_of(
+      m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.params; }, more);
   if (!pkeys.empty()) {
     std::vector<std::string> header{"Run"};
     header.insert(header.end(), pkeys.begin(), pkeys.end());
@@ -350,7 +357,10 @@ nlohmann::json report_json(const ReportModel& m) {
       gates = to_json(c)["gates"];
     }
     for (const auto& p : r.packages) {
-      packages.push_back({{"ref", p.ref}, {"digest", p.digest}, {"signed", p.signed_}, {"key_id", p.key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.key_id)}});
+      packages.push_back({{"ref", p.ref},
+                          {"digest", p.digest},
+                          {"signed", p.signed_},
+                          {"key_id", p.key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.key_id)}});
     }
     return nlohmann::json{{"label", r.subject.label},
                           {"run_id", r.subject.run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.subject.run_id)},

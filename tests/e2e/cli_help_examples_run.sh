@@ -55,7 +55,7 @@ while IFS= read -r line; do
     rm -rf "$W"
     cp -a "$TEST_DIR/base" "$W"
     case $page in
-      exp* | params* | metrics* | package* | check* | report*) cd "$W/demo" ;;
+      exp* | params* | metrics* | package* | check* | report* | model*) cd "$W/demo" ;;
       *) cd "$W/scratch" ;;
     esac
     continue
