@@ -24,9 +24,12 @@ std::string gates_of(const nlohmann::json& a) {
 std::vector<std::string> row_of(const nlohmann::json& a) {
   const auto& p = a.value("package", nlohmann::json::object());
   const auto& s = a.value("signature", nlohmann::json::object());
-  return {exp::printable(text_of(a.value("alias", nlohmann::json()))), exp::printable(text_of(p.value("ref", nlohmann::json()))),
-          exp::printable(text_of(p.value("digest", nlohmann::json())).substr(0, 19)), exp::printable(text_of(a.value("promoted_at", nlohmann::json()))),
-          exp::printable(text_of(a.value("promoted_by", nlohmann::json()))), gates_of(a),
+  return {exp::printable(text_of(a.value("alias", nlohmann::json()))),
+          exp::printable(text_of(p.value("ref", nlohmann::json()))),
+          exp::printable(text_of(p.value("digest", nlohmann::json())).substr(0, 19)),
+          exp::printable(text_of(a.value("promoted_at", nlohmann::json()))),
+          exp::printable(text_of(a.value("promoted_by", nlohmann::json()))),
+          gates_of(a),
           s.value("signed", false) ? exp::printable(text_of(s.value("key_id", nlohmann::json()))) : "unsigned",
           exp::printable(text_of(a.value("reason", nlohmann::json())))};
 }
@@ -36,7 +39,8 @@ std::vector<std::string> row_of(const nlohmann::json& a) {
 void setup_model(CLI::App& cmd, Context& ctx) {
   cmd.require_subcommand(1);
   cmd.footer(
-      "\nExamples:\n  mlops model promote churn:v2 --alias prod --reason 'better recall'\n  mlops model history prod\n  mlops model list\n");
+      "\nExamples:\n  mlops model promote churn:v2 --alias prod --reason 'better recall'\n  mlops model history prod\n  mlops model "
+      "list\n");
   {
     auto o = std::make_shared<model::PromoteOptions>();
     CLI::App* s = cmd.add_subcommand("promote", "Point an alias (prod, staging) at a package, recording who, when and why");
@@ -49,7 +53,8 @@ void setup_model(CLI::App& cmd, Context& ctx) {
         "the gates its run passed, the signature key id); concurrent promotions are all kept.\n"
         "mlops.yaml's promote: {require: [signed, gates]} refuses an unsigned package or a run\n"
         "failing its gates (exit 4).\n"
-        "\nExamples:\n  mlops model promote churn:v2 --alias prod --reason 'better recall'\n  mlops model promote churn:v1 --alias staging\n");
+        "\nExamples:\n  mlops model promote churn:v2 --alias prod --reason 'better recall'\n  mlops model promote churn:v1 --alias "
+        "staging\n");
     s->callback([o, &ctx] {
       ctx.action = [o](Context& c) {
         o->store = package::default_store();

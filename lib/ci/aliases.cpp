@@ -131,7 +131,8 @@ std::string promote(const stdfs::path& cwd, const PromoteOptions& o) {
   const nlohmann::json info = package::inspect(o.store, o.package);
   const std::string digest = info.value("digest", "");
   const nlohmann::json ann = info.value("/manifest/annotations"_json_pointer, nlohmann::json::object());
-  const std::string run_id = ann.contains("ai.mlops.exp.id") && ann["ai.mlops.exp.id"].is_string() ? ann["ai.mlops.exp.id"].get<std::string>() : "";
+  const std::string run_id =
+      ann.contains("ai.mlops.exp.id") && ann["ai.mlops.exp.id"].is_string() ? ann["ai.mlops.exp.id"].get<std::string>() : "";
   std::string key_id;
   for (const auto& ref : info.value("referrers", nlohmann::json::array())) {
     if (ref.contains("key_id") && ref["key_id"].is_string()) key_id = ref["key_id"].get<std::string>();
@@ -140,19 +141,26 @@ std::string promote(const stdfs::path& cwd, const PromoteOptions& o) {
     throw Error(ErrorKind::invalid_input, "package " + escape_controls(o.package) + " is not signed, and mlops.yaml's promote: requires it",
                 "sign it first: mlops package sign " + escape_controls(o.package) + " --key KEY");
   }
-  nlohmann::json gates = {{"checked", false}, {"passed", nullptr}, {"run", run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(run_id)}, {"results", nlohmann::json::array()}};
+  nlohmann::json gates = {{"checked", false},
+                          {"passed", nullptr},
+                          {"run", run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(run_id)},
+                          {"results", nlohmann::json::array()}};
   if (!run_id.empty() && !ci::read_gates(project_file).empty()) {
-    const ci::CheckResult res = ci::check(cwd, ci::CheckOptions{.run = run_id});
+    ci::CheckOptions co;
+    co.run = run_id;
+    const ci::CheckResult res = ci::check(cwd, co);
     gates["checked"] = true;
     gates["passed"] = res.passed();
     gates["results"] = ci::to_json(res)["gates"];
     if (need_gates && !res.passed()) {
-      throw Error(ErrorKind::invalid_input, "run " + run_id + " of " + escape_controls(o.package) + " fails its gates: " + ci::summary_line(res),
+      throw Error(ErrorKind::invalid_input,
+                  "run " + run_id + " of " + escape_controls(o.package) + " fails its gates: " + ci::summary_line(res),
                   "see: mlops check " + run_id);
     }
   } else if (need_gates) {
     throw Error(ErrorKind::invalid_input,
-                run_id.empty() ? "package " + escape_controls(o.package) + " names no run (build it with --from-exp RUN), and mlops.yaml's promote: requires gates"
+                run_id.empty() ? "package " + escape_controls(o.package) +
+                                     " names no run (build it with --from-exp RUN), and mlops.yaml's promote: requires gates"
                                : "mlops.yaml's promote: requires gates, but it has no gates: section",
                 "mlops check RUN shows the gates of a run");
   }
@@ -166,17 +174,18 @@ std::string promote(const stdfs::path& cwd, const PromoteOptions& o) {
     const std::string expected = current(r, name);
     nlohmann::json previous = nullptr;
     if (!expected.empty()) previous = nlohmann::json::parse(alias_json_at(r, expected)).value("package", nlohmann::json(nullptr));
-    const nlohmann::json record = {{"schema", 1},
-                                   {"alias", o.alias},
-                                   {"package", {{"ref", o.package}, {"digest", digest}}},
-                                   {"previous", previous},
-                                   {"run", run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(run_id)},
-                                   {"reason", o.reason},
-                                   {"promoted_by", who.name + " <" + who.email + ">"},
-                                   {"promoted_at", exp::now_rfc3339()},
-                                   {"gates", gates},
-                                   {"signature", {{"signed", !key_id.empty()}, {"key_id", key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(key_id)}}},
-                                   {"policy", require}};
+    const nlohmann::json record = {
+        {"schema", 1},
+        {"alias", o.alias},
+        {"package", {{"ref", o.package}, {"digest", digest}}},
+        {"previous", previous},
+        {"run", run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(run_id)},
+        {"reason", o.reason},
+        {"promoted_by", who.name + " <" + who.email + ">"},
+        {"promoted_at", exp::now_rfc3339()},
+        {"gates", gates},
+        {"signature", {{"signed", !key_id.empty()}, {"key_id", key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(key_id)}}},
+        {"policy", require}};
     const std::string message = "mlops model promote " + o.alias + ": " + o.package + "\n\n" + (o.reason.empty() ? "" : o.reason + "\n\n") +
                                 "Package-Digest: " + digest + "\nGates: " +
                                 (gates["checked"].get<bool>() ? (gates["passed"].get<bool>() ? "passed" : "failed") : "not checked") +

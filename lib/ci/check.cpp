@@ -153,7 +153,7 @@ CheckResult check(const stdfs::path& cwd, const CheckOptions& o) {
     res.baseline = base->subject;
   }
   Names names;
-  for (const auto& r : exp::list(cwd, exp::ListOptions{.all = true})) names.add(r);
+  for (const auto& r : exp::list(cwd, every_run())) names.add(r);
   names.add(subject.run);
   if (base) names.add(base->run);
 

@@ -93,7 +93,7 @@ ReportModel collect_report(const stdfs::path& cwd, const ReportOptions& o) {
   } else {
     if (!o.rev.empty()) throw Error(ErrorKind::usage, "give RUNs or --rev REV, not both");
     // One listing resolves the names of every run (exp::show per run would read it each time).
-    const std::vector<exp::Run> all = exp::list(cwd, exp::ListOptions{.all = true});
+    const std::vector<exp::Run> all = exp::list(cwd, every_run());
     std::map<std::string, size_t> by_name;
     for (size_t i = 0; i < all.size(); ++i) {
       by_name.emplace(all[i].id, i);
@@ -115,7 +115,7 @@ ReportModel collect_report(const stdfs::path& cwd, const ReportOptions& o) {
   if (!o.against.empty()) base = resolve_baseline(cwd, o.against, subjects.size() == 1 ? subjects[0].run.id : std::string());
   Names names;
   if (!specs.empty()) {
-    for (const auto& r : exp::list(cwd, exp::ListOptions{.all = true})) names.add(r);
+    for (const auto& r : exp::list(cwd, every_run())) names.add(r);
   }
   exp::Repo repo = exp::open_repo(cwd, false);
   auto row_of = [&](const Resolved& s, bool with_series) {

@@ -53,7 +53,7 @@ std::optional<Resolved> at_revision(const stdfs::path& cwd, const std::string& r
     res.run.status = "completed";
     return res;
   }
-  for (auto& run : exp::list(cwd, exp::ListOptions{.all = true})) {  // newest first
+  for (auto& run : exp::list(cwd, every_run())) {  // newest first
     if (run.baseline == commit && run.status == "completed" && run.id != exclude) return Resolved{run_subject(run), std::move(run)};
   }
   return std::nullopt;
@@ -79,7 +79,9 @@ Resolved resolve_subject(const stdfs::path& cwd, const std::string& run, const s
                 "no metrics at '" + exp::printable(rev) + "': no run is based on it and " + metrics_files(r) + " holds no metrics there",
                 "record a run on it ('mlops exp run -- COMMAND'), or commit the metrics file");
   }
-  exp::Listing l = exp::list_runs(cwd, exp::ListOptions{.limit = 1});
+  exp::ListOptions newest;
+  newest.limit = 1;
+  exp::Listing l = exp::list_runs(cwd, newest);
   if (l.runs.empty()) {
     throw Error(
         ErrorKind::usage, l.total == 0 ? "no runs yet to check" : "no run based on HEAD's recent history",

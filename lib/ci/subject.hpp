@@ -10,6 +10,13 @@
 
 namespace mlops::ci {
 
+// ListOptions for every run of the repository (all = true).
+inline exp::ListOptions every_run() {
+  exp::ListOptions o;
+  o.all = true;
+  return o;
+}
+
 struct Resolved {
   Subject subject;
   exp::Run run;  // for a revision's files: params and metrics only
