@@ -6,7 +6,7 @@ summary trailer, and whose tree holds run.json, params.json, metrics.json, artif
 series/ and logs/. Used by bench/exp-list to
 create 10,000 runs in seconds instead of running `mlops exp run` 10,000 times.
 
-usage: make-runs.py N BASELINE_SHA > stream
+usage: make-runs.py N BASELINE_SHA [STEPS] > stream   (STEPS: points of series/loss.tsv, default 10)
 """
 import json
 import random
@@ -28,6 +28,7 @@ def blob(data: str) -> bytes:
 
 def main() -> None:
     n, baseline = int(sys.argv[1]), sys.argv[2]
+    steps = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     rng = random.Random(42)
     out = sys.stdout.buffer
     start_ms = int(time.time() * 1000) - n * 1000
@@ -37,7 +38,7 @@ def main() -> None:
         started = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + ".000Z"
         params = {"seed": i, "model.lr": rng.choice([0.1, 0.01, 0.001]), "model.depth": rng.randint(2, 12),
                   "model.type": rng.choice(["rf", "gbm", "mlp"]), "data.n_samples": 2000, "data.test_size": 0.2}
-        metrics = {k: {"last": v, "min": v * 0.9, "max": v, "step": 9, "count": 10}
+        metrics = {k: {"last": v, "min": v * 0.9, "max": v, "step": steps - 1, "count": steps}
                    for k, v in (("accuracy", rng.random()), ("f1", rng.random()), ("loss", rng.random()))}
         run = {"schema": 1, "id": run_id, "name": f"run-{i}", "status": "completed", "argv": ["python3", "train.py"],
                "exit_code": 0, "signal": 0, "baseline": baseline, "snapshot": baseline, "dirty": False,
@@ -49,7 +50,7 @@ def main() -> None:
             "params.json": json.dumps(params, indent=2, sort_keys=True) + "\n",
             "metrics.json": json.dumps(metrics, indent=2, sort_keys=True) + "\n",
             "artifacts.json": "[]\n",
-            "series/loss.tsv": "step\ttime\tvalue\n" + "".join(f"{s}\t{ms / 1000 + s:.3f}\t{rng.random()}\n" for s in range(10)),
+            "series/loss.tsv": "step\ttime\tvalue\n" + "".join(f"{s}\t{ms / 1000 + s:.3f}\t{rng.random()}\n" for s in range(steps)),
             "logs/stdout": f"epoch 9 accuracy {metrics['accuracy']['last']}\n",
             "logs/stderr": "",
         }

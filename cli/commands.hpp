@@ -38,6 +38,8 @@ void setup_version(CLI::App& cmd, Context& ctx);
 void setup_exp(CLI::App& cmd, Context& ctx);
 void setup_params(CLI::App& cmd, Context& ctx);
 void setup_metrics(CLI::App& cmd, Context& ctx);
+void setup_check(CLI::App& cmd, Context& ctx);
+void setup_report(CLI::App& cmd, Context& ctx);
 void setup_package(CLI::App& cmd, Context& ctx);
 void setup_key(CLI::App& cmd, Context& ctx);
 void setup_push(CLI::App& cmd, Context& ctx);
@@ -47,6 +49,7 @@ void setup_remote(CLI::App& cmd, Context& ctx);
 void setup_drift(CLI::App& cmd, Context& ctx);
 void setup_login(CLI::App& cmd, Context& ctx);
 void setup_logout(CLI::App& cmd, Context& ctx);
+void setup_model(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_complete(CLI::App& cmd, Context& ctx);  // hidden: `mlops __complete` for shell completion
 

@@ -22,9 +22,11 @@ int exit_code_for(ErrorKind kind) noexcept {
 const char* exit_codes_help() noexcept {
   return "Exit codes:\n"
          "  0    success\n"
-         "  1    the command's answer is no (a check failed, verification found corruption)\n"
+         "  1    the command's answer is no (a gate of 'mlops check' failed, verification found\n"
+         "       corruption)\n"
          "  2    usage error: a bad command, option or argument (any -S/--set mistake), run\n"
-         "       outside a git repository or mlops project, answers missing without a terminal\n"
+         "       outside a git repository or mlops project, answers missing without a terminal, a\n"
+         "       malformed gates: section of mlops.yaml or a gate on a metric no run has\n"
          "  3    not found: template, run, package, file or ref\n"
          "  4    bad input data: malformed or unsafe manifest, answers file, params file or archive\n"
          "  5    network or remote failure: authentication, timeout, a transient server error or a\n"

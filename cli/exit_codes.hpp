@@ -9,7 +9,7 @@ namespace mlops::cli {
 enum ExitCode : int {
   k_exit_ok = 0,
   k_exit_negative = 1,      // the command's own "no": a gate failed, verify found corruption
-  k_exit_usage = 2,         // bad command line (any -S/--set mistake), wrong place (no repo/project), missing answers
+  k_exit_usage = 2,         // bad command line (any -S/--set mistake), wrong place (no repo/project), missing answers, gate config
   k_exit_not_found = 3,     // unknown template, run, file or ref
   k_exit_bad_input = 4,     // malformed or unsafe input data: manifest, answers, archive
   k_exit_remote = 5,        // network or remote server failure, whatever its RemoteFailure class

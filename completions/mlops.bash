@@ -36,7 +36,7 @@ _mlops_kind() {
         runs | packages) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics package key push pull copy remote drift login logout completion version help" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package model key push pull copy remote drift login logout completion version help" -- "$vcur") ;;
     esac
 }
 
@@ -54,7 +54,7 @@ _mlops() {
             --store) _mlops_store=${words[i+1]} ;;
         esac
         case "$path:$w" in
-            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
+            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/model/promote:--alias|/model/promote:--reason|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
         esac
         case $w in -*) continue ;; esac
         case "$path/$w" in
@@ -64,7 +64,10 @@ _mlops() {
             /exp) path=/exp; npos=0 ;;
             /params) path=/params; npos=0 ;;
             /metrics) path=/metrics; npos=0 ;;
+            /check) path=/check; npos=0 ;;
+            /report) path=/report; npos=0 ;;
             /package) path=/package; npos=0 ;;
+            /model) path=/model; npos=0 ;;
             /key) path=/key; npos=0 ;;
             /push) path=/push; npos=0 ;;
             /pull) path=/pull; npos=0 ;;
@@ -109,6 +112,9 @@ _mlops() {
             /package/gc) path=/package/gc; npos=0 ;;
             /package/export) path=/package/export; npos=0 ;;
             /package/import) path=/package/import; npos=0 ;;
+            /model/promote) path=/model/promote; npos=0 ;;
+            /model/history) path=/model/history; npos=0 ;;
+            /model/list) path=/model/list; npos=0 ;;
             /key/generate) path=/key/generate; npos=0 ;;
             /remote/add) path=/remote/add; npos=0 ;;
             /remote/list) path=/remote/list; npos=0 ;;
@@ -155,6 +161,13 @@ _mlops() {
         /exp/list:-s) _mlops_kind text ;;
         /exp/list:--limit|/exp/list:-l) _mlops_kind text ;;
         /exp/list:--columns|/exp/list:-c) _mlops_kind text ;;
+        /check:--rev) _mlops_kind text ;;
+        /check:--against) _mlops_kind text ;;
+        /check:--format) _mlops_kind words 'table md json junit' ;;
+        /report:--rev) _mlops_kind text ;;
+        /report:--against) _mlops_kind text ;;
+        /report:--format) _mlops_kind words 'md html json' ;;
+        /report:--output|/report:-o) _mlops_kind files ;;
         /package/build:--store) _mlops_kind dirs ;;
         /package/build:--tag|/package/build:-t) _mlops_kind text ;;
         /package/build:--from-exp) _mlops_kind runs ;;
@@ -174,6 +187,8 @@ _mlops() {
         /package/gc:--store) _mlops_kind dirs ;;
         /package/export:--store) _mlops_kind dirs ;;
         /package/import:--store) _mlops_kind dirs ;;
+        /model/promote:--alias) _mlops_kind text ;;
+        /model/promote:--reason) _mlops_kind text ;;
         /push:--store) _mlops_kind dirs ;;
         /push:--jobs|/push:-j) _mlops_kind text ;;
         /push:--ca-file) _mlops_kind files ;;
@@ -202,7 +217,7 @@ _mlops() {
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
         case $path in
-            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics package key push pull copy remote drift login logout completion version help' pos='' rep=0 ;;
+            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package model key push pull copy remote drift login logout completion version help' pos='' rep=0 ;;
             '/init') opts='--help -h --help-all --template --ref --set -S --answers --defaults -d --no-git --force -f --trust --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/template') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='list show' pos='' rep=0 ;;
             '/template/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
@@ -226,6 +241,8 @@ _mlops() {
             '/metrics') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='show diff' pos='' rep=0 ;;
             '/metrics/show') opts='--help -h --help-all --md --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/metrics/diff') opts='--help -h --help-all --md --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/check') opts='--help -h --help-all --rev --against --format --json --quiet -q --verbose -v --color -C' cmds='' pos='runs text' rep=1 ;;
+            '/report') opts='--help -h --help-all --rev --against --format --output -o --json --quiet -q --verbose -v --color -C' cmds='' pos='runs' rep=1 ;;
             '/package') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='build list inspect verify sign unpack tag rm gc export import' pos='' rep=0 ;;
             '/package/build') opts='--help -h --help-all --store --tag -t --from-exp --compression --created --jobs -j --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/package/list') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
@@ -238,6 +255,10 @@ _mlops() {
             '/package/gc') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/package/export') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='packages files' rep=0 ;;
             '/package/import') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
+            '/model') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='promote history list' pos='' rep=0 ;;
+            '/model/promote') opts='--help -h --help-all --alias --reason --json --quiet -q --verbose -v --color -C' cmds='' pos='packages' rep=0 ;;
+            '/model/history') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/model/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/key') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='generate' pos='' rep=0 ;;
             '/key/generate') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
             '/push') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='packages text' rep=0 ;;

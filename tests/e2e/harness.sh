@@ -265,6 +265,7 @@ YAML
     expect_exit 0 mlops package sign churn:v2 --key mlops-signing.key
     expect_exit 0 mlops package export churn:v2 churn-v2.tar
     expect_exit 0 mlops push churn:v2 "file://$HOME/models"
+    expect_exit 0 mlops model promote churn:v1 --alias prod
     echo weights >models/best.pt
   )
   make_drift_csvs "$w/demo"
