@@ -2,6 +2,8 @@
 // check's Markdown, JUnit XML and JSON.
 #include "ci/render.hpp"
 
+#include "core/xml.hpp"
+
 #include <mlops/ci.hpp>
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
@@ -44,22 +46,7 @@ std::string md_cell(std::string_view text) {
   return out;
 }
 
-std::string xml_text(std::string_view text) {
-  const std::string safe = exp::printable(text);
-  std::string out;
-  out.reserve(safe.size());
-  for (const char c : safe) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string xml_text(std::string_view text) { return xml_escape(exp::printable(text)); }
 
 namespace {
 

@@ -115,6 +115,26 @@ class Budget {
   size_t m_cap;
 };
 
+// The metrics table, the same in Markdown and HTML: a row for the baseline, then one per
+// run with its deltas.
+std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> metrics_table(const ReportModel& m,
+                                                                                         const std::vector<std::string>& mkeys) {
+  std::vector<std::string> header{"Run"};
+  header.insert(header.end(), mkeys.begin(), mkeys.end());
+  std::vector<std::vector<std::string>> rows;
+  if (m.baseline) {
+    std::vector<std::string> row{"baseline: " + run_label(m.baseline->subject)};
+    for (const auto& k : mkeys) row.push_back(number_text(metric(*m.baseline, k)));
+    rows.push_back(std::move(row));
+  }
+  for (const auto& r : m.runs) {
+    std::vector<std::string> row{run_label(r.subject)};
+    for (const auto& k : mkeys) row.push_back(with_delta(r, m.baseline, k));
+    rows.push_back(std::move(row));
+  }
+  return {std::move(header), std::move(rows)};
+}
+
 }  // namespace
 
 std::string report_markdown(const ReportModel& m, size_t cap) {
@@ -127,19 +147,7 @@ std::string report_markdown(const ReportModel& m, size_t cap) {
       m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.metrics; }, more);
   if (!mkeys.empty()) {
     b.out += "\n### Metrics\n\n";
-    std::vector<std::string> header{"Run"};
-    header.insert(header.end(), mkeys.begin(), mkeys.end());
-    std::vector<std::vector<std::string>> rows;
-    if (m.baseline) {
-      std::vector<std::string> row{"baseline: " + run_label(m.baseline->subject)};
-      for (const auto& k : mkeys) row.push_back(number_text(metric(*m.baseline, k)));
-      rows.push_back(std::move(row));
-    }
-    for (const auto& r : m.runs) {
-      std::vector<std::string> row{run_label(r.subject)};
-      for (const auto& k : mkeys) row.push_back(with_delta(r, m.baseline, k));
-      rows.push_back(std::move(row));
-    }
+    auto [header, rows] = metrics_table(m, mkeys);
     b.table(header, rows, "metrics");
     if (more) b.out += "\n_" + std::to_string(more) + " more metrics in `--format json`._\n";
   }
@@ -272,19 +280,7 @@ std::string report_html(const ReportModel& m) {
   const auto mkeys = keys_of(
       m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.metrics; }, more);
   if (!mkeys.empty()) {
-    std::vector<std::string> header{"Run"};
-    header.insert(header.end(), mkeys.begin(), mkeys.end());
-    std::vector<std::vector<std::string>> rows;
-    if (m.baseline) {
-      std::vector<std::string> row{"baseline: " + run_label(m.baseline->subject)};
-      for (const auto& k : mkeys) row.push_back(number_text(metric(*m.baseline, k)));
-      rows.push_back(std::move(row));
-    }
-    for (const auto& r : m.runs) {
-      std::vector<std::string> row{run_label(r.subject)};
-      for (const auto& k : mkeys) row.push_back(with_delta(r, m.baseline, k));
-      rows.push_back(std::move(row));
-    }
+    auto [header, rows] = metrics_table(m, mkeys);
     s += "<h2>Metrics</h2>\n" + html_table(header, rows);
   }
   std::set<std::string> curves;

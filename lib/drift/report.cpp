@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // A drift report as JSON (Evidently's field names plus ours), Markdown for pull-request
 // comments, JUnit XML for CI test panes, one self-contained HTML page and a terminal table.
+#include "core/xml.hpp"
+
 #include <mlops/drift.hpp>
 #include <mlops/error.hpp>
 
@@ -37,24 +39,6 @@ std::vector<const ColumnResult*> by_score(const Report& r) {
     return (c->drift_detected ? 1e100 : 0.0) + margin;
   };
   std::stable_sort(out.begin(), out.end(), [&](auto* a, auto* b) { return key(a) > key(b); });
-  return out;
-}
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default:
-        if (c < 0x20 && ch != '\t' && ch != '\n') out += "\xef\xbf\xbd";  // not allowed in XML 1.0
-        else out += ch;
-    }
-  }
   return out;
 }
 
