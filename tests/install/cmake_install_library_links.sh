@@ -63,11 +63,16 @@ cat >"$TEST_DIR/use/use.cpp" <<'CPP'
 #include <mlops/exp.hpp>
 #include <mlops/version.hpp>
 
+#include <nlohmann/json.hpp>  // the public headers forward-declare it only (mlops/json_value.hpp)
+
 #include <cstdio>
 #include <string>
 
 int main() {
   nlohmann::json j = {{"version", std::string(mlops::version())}};
+  mlops::exp::Run run;  // a JsonValue member, built and read through the library
+  (*run.params)["lr"] = 0.1;
+  j["lr"] = (*run.params)["lr"];
   try {
     throw mlops::Error(mlops::ErrorKind::not_found, "nothing", "");
   } catch (const mlops::Error& e) {
@@ -84,7 +89,7 @@ if command -v pkg-config >/dev/null; then
   # shellcheck disable=SC2086  # flags are words
   expect_exit 0 c++ -std=c++20 "$TEST_DIR/use/use.cpp" $flags -o "$TEST_DIR/use/with-pkg-config"
   expect_exit 0 env LD_LIBRARY_PATH="$lib" "$TEST_DIR/use/with-pkg-config"
-  expect_contains "$TEST_DIR/out" "{\"error\":\"nothing\",\"version\":\"$version\"}"
+  expect_contains "$TEST_DIR/out" "{\"error\":\"nothing\",\"lr\":0.1,\"version\":\"$version\"}"
 fi
 
 cat >"$TEST_DIR/use/CMakeLists.txt" <<'CMAKE'
@@ -97,4 +102,4 @@ CMAKE
 expect_exit 0 cmake -S "$TEST_DIR/use" -B "$TEST_DIR/use/build" -G Ninja -DCMAKE_PREFIX_PATH="$root$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
 expect_exit 0 cmake --build "$TEST_DIR/use/build"
 expect_exit 0 env LD_LIBRARY_PATH="$lib" "$TEST_DIR/use/build/use"
-expect_contains "$TEST_DIR/out" "{\"error\":\"nothing\",\"version\":\"$version\"}"
+expect_contains "$TEST_DIR/out" "{\"error\":\"nothing\",\"lr\":0.1,\"version\":\"$version\"}"
