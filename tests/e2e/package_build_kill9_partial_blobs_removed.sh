@@ -71,7 +71,11 @@ build_package proj
 # A new-* file stays too when a build was killed inside a writer's create-lock-rename window
 # (layers are written in parallel, so a kill can land there): unlocked, it cannot be told from
 # a live writer's, and only a build alone in the store or gc removes it (checked below).
-expect_eq "$(ls "$ingest" | grep -v '^new-')" "blob-livewriter" "ingest/ while another writer is live"
+kept=
+for f in "$ingest"/*; do
+  case ${f##*/} in new-*) ;; *) kept="$kept${kept:+ }${f##*/}" ;; esac
+done
+expect_eq "$kept" "blob-livewriter" "ingest/ while another writer is live"
 kill -KILL -- "-$holder"
 wait "$holder" 2>/dev/null || true
 while ! flock -n -x "$ingest/blob-livewriter" true; do sleep 0.05; done
