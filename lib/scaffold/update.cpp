@@ -325,6 +325,9 @@ class Merger {
       for (const auto& [from, to] : git::find_renames(before, after, scratch)) {
         const auto ours_from = ours(from);
         if (ours_from && ours(to)) continue;  // something of yours is there: handled as a delete and an add
+        // Behind a symlinked directory of yours, or a directory where the file was: never moved
+        // (nothing is removed through the link); handled as a delete and an add.
+        if (ours_from && ours_from->kind == Node::Kind::other) continue;
         done.insert(from);
         done.insert(to);
         if (!ours_from) {
@@ -494,6 +497,7 @@ void check_links(const Project& p, const Tree& theirs, const std::vector<Action>
 }
 
 void write_node(const stdfs::path& path, const Node& n) {
+  if (n.kind == Node::Kind::other) throw Error(ErrorKind::conflict, path.string() + " is not a file the update can write");
   if (n.kind == Node::Kind::link) {
     const stdfs::path tmp = path.parent_path() / ("." + path.filename().string() + ".mlops-update-link");
     ::unlink(tmp.c_str());
