@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -89,6 +90,40 @@ bool through_symlink(const stdfs::path& root, const std::string& rel) {
     if (!S_ISDIR(st.st_mode)) return true;
   }
   return false;
+}
+
+// What a run killed mid-write leaves beside a saved path: fs::write_file_atomic's
+// `.NAME.tmp-XXXXXX` and write_node's `.NAME.mlops-update-link` (or abort's own link temp).
+// Matched on the exact names of the saved files, one pass over each directory.
+void remove_half_written(const stdfs::path& worktree, const std::vector<Saved>& files) {
+  std::map<stdfs::path, std::set<std::string>> names;
+  for (const auto& f : files) {
+    const stdfs::path abs = worktree / f.path;
+    names[abs.parent_path()].insert(abs.filename().string());
+  }
+  auto ours = [](const std::string& entry, const std::set<std::string>& in_dir) {
+    if (entry.size() < 2 || entry[0] != '.') return false;
+    for (const char* suffix : {".mlops-update-link", ".mlops-abort-link"}) {
+      const std::string_view sfx(suffix);
+      if (entry.size() > sfx.size() + 1 && entry.compare(entry.size() - sfx.size(), sfx.size(), sfx) == 0 &&
+          in_dir.count(entry.substr(1, entry.size() - 1 - sfx.size())))
+        return true;
+    }
+    constexpr std::size_t k_tmp = 11;  // ".tmp-" and mkostemp's six characters
+    return entry.size() > k_tmp + 1 && entry.compare(entry.size() - k_tmp, 5, ".tmp-") == 0 &&
+           in_dir.count(entry.substr(1, entry.size() - 1 - k_tmp));
+  };
+  for (const auto& [dir, in_dir] : names) {
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    std::error_code ec;
+    for (const auto& e : stdfs::directory_iterator(dir, ec)) {
+      const std::string entry = e.path().filename().string();
+      if (!ours(entry, in_dir)) continue;
+      const auto type = e.symlink_status(ec).type();
+      if (type == stdfs::file_type::regular || type == stdfs::file_type::symlink) ::unlink(e.path().c_str());
+    }
+  }
 }
 
 }  // namespace
@@ -186,6 +221,7 @@ std::vector<std::string> restore_state(const git::RepoState& repo) {
     }
     restored.push_back(f.path);
   }
+  remove_half_written(repo.worktree, s.files);
   if (s.index) {
     fs::write_file_atomic(repo.git_dir / "index", fs::read_file(dir / "index"));
   } else {
