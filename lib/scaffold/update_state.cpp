@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -38,6 +39,19 @@ struct State {
   std::vector<Saved> files;
 };
 
+// A path the state may name: inside the worktree and never into a .git (a hook there would run).
+bool restorable(const std::string& rel) {
+  if (!is_safe_relative_path(rel)) return false;
+  for (const auto& part : stdfs::path(rel)) {
+    std::string p = part.string();
+    std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (p == ".git") return false;
+  }
+  return true;
+}
+
+bool object_id(const std::string& s) { return (s.size() == 40 || s.size() == 64) && s.find_first_not_of("0123456789abcdef") == std::string::npos; }
+
 bool octal(const std::string& s) { return !s.empty() && s.size() <= 4 && s.find_first_not_of("01234567") == std::string::npos; }
 
 State read_state(const stdfs::path& dir) {
@@ -50,6 +64,7 @@ State read_state(const stdfs::path& dir) {
                  "the saved update state is damaged; restore by hand with git (git status, git checkout, git clean)");
   };
   if (!std::getline(in, line) || line != k_header) throw bad("not an update state of this mlops");
+  bool has_index = false;
   while (std::getline(in, line)) {
     const size_t sp = line.find(' ');
     const std::string key = line.substr(0, sp), rest = sp == std::string::npos ? "" : line.substr(sp + 1);
@@ -60,9 +75,11 @@ State read_state(const stdfs::path& dir) {
     } else if (key == "to") {
       s.to = rest;
     } else if (key == "index") {
+      if (rest != "yes" && rest != "no") throw bad("invalid entry '" + printable(line) + "'");
       s.index = rest == "yes";
+      has_index = true;
     } else if (key == "dir") {
-      if (!is_safe_relative_path(rest)) throw bad("invalid directory '" + printable(rest) + "'");
+      if (!restorable(rest)) throw bad("invalid directory '" + printable(rest) + "'");
       s.dirs.push_back(rest);
     } else if (key == "path") {
       std::istringstream fields(rest);
@@ -70,12 +87,15 @@ State read_state(const stdfs::path& dir) {
       fields >> f.kind >> f.blob;
       std::getline(fields, f.path);
       if (!f.path.empty() && f.path[0] == ' ') f.path.erase(0, 1);
-      if (!is_safe_relative_path(f.path) || (f.kind != "absent" && f.kind != "link" && !octal(f.kind))) {
+      const bool blob_ok = f.kind == "absent" ? f.blob == "-" : object_id(f.blob);
+      if (!restorable(f.path) || !blob_ok || (f.kind != "absent" && f.kind != "link" && !octal(f.kind))) {
         throw bad("invalid entry '" + printable(line) + "'");
       }
       s.files.push_back(std::move(f));
     }
   }
+  if (s.head.empty() || !has_index) throw bad("no head or index line");
+  if (s.index && !stdfs::is_regular_file(stdfs::symlink_status(dir / "index"))) throw bad("the saved index is missing");
   return s;
 }
 
@@ -201,6 +221,7 @@ std::vector<std::string> restore_state(const git::RepoState& repo) {
     throw Error(ErrorKind::conflict, "HEAD moved since the update stopped (was it committed?); nothing was changed",
                 "undo a committed update with git revert");
   }
+  const std::string index = s.index ? fs::read_file(dir / "index") : std::string();  // before anything is written
   std::vector<std::string> restored;
   for (const auto& f : s.files) {
     const stdfs::path abs = repo.worktree / f.path;
@@ -223,7 +244,7 @@ std::vector<std::string> restore_state(const git::RepoState& repo) {
   }
   remove_half_written(repo.worktree, s.files);
   if (s.index) {
-    fs::write_file_atomic(repo.git_dir / "index", fs::read_file(dir / "index"));
+    fs::write_file_atomic(repo.git_dir / "index", index);
   } else {
     ::unlink((repo.git_dir / "index").c_str());
   }
