@@ -253,6 +253,7 @@ Rendered render(const Template& tpl, const Answers& answers, const Builtins& bui
   g.target = dir;
   g.git = false;
   g.trust = trust;
+  g.durable = false;  // a scratch tree: a syncfs here waits for every write on the machine
   const GenerateResult r = generate(tpl, answers, builtins, g);
   Rendered out;
   out.files = read_tree(dir);

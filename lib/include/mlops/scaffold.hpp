@@ -188,6 +188,7 @@ struct GenerateOptions {
   bool force = false;  // allow a non-empty target; files the template writes are replaced
   bool git = true;     // git init (or the enclosing repository) and a commit
   bool trust = false;  // run the template's hooks
+  bool durable = true;  // sync to disk before publishing (false: a scratch render, deleted after)
 };
 
 struct GenerateResult {
