@@ -177,7 +177,7 @@ UpdateState save_state(const git::RepoState& repo, const stdfs::path& project, c
   std::set<std::string> dirs;
   for (const auto& rel : paths) {
     for (stdfs::path d = stdfs::path(rel).parent_path(); !d.empty(); d = d.parent_path()) {
-      if (!stdfs::exists(stdfs::symlink_status(project / d, ec))) dirs.insert(prefix + d.generic_string());
+      if (!stdfs::is_directory(stdfs::symlink_status(project / d, ec))) dirs.insert(prefix + d.generic_string());
     }
   }
   for (const auto& d : dirs) out << "dir " << d << "\n";  // sorted: parents first
@@ -222,8 +222,23 @@ std::vector<std::string> restore_state(const git::RepoState& repo) {
                 "undo a committed update with git revert");
   }
   const std::string index = s.index ? fs::read_file(dir / "index") : std::string();  // before anything is written
-  std::vector<std::string> restored;
+  // What the update created goes first (a directory the template put where a file of yours
+  // was is emptied and removed), then the saved files come back.
+  std::vector<const Saved*> order;
   for (const auto& f : s.files) {
+    if (f.kind == "absent") order.push_back(&f);
+  }
+  const std::size_t created = order.size();
+  for (const auto& f : s.files) {
+    if (f.kind != "absent") order.push_back(&f);
+  }
+  std::vector<std::string> restored;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const Saved& f = *order[i];
+    if (i == created) {
+      remove_half_written(repo.worktree, s.files);
+      for (auto it = s.dirs.rbegin(); it != s.dirs.rend(); ++it) ::rmdir((repo.worktree / *it).c_str());  // only if empty
+    }
     const stdfs::path abs = repo.worktree / f.path;
     if (through_symlink(repo.worktree, f.path)) throw Error(ErrorKind::conflict, "refusing to restore " + f.path + " through a symlink");
     if (f.kind == "absent") {
