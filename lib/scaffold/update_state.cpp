@@ -50,7 +50,9 @@ bool restorable(const std::string& rel) {
   return true;
 }
 
-bool object_id(const std::string& s) { return (s.size() == 40 || s.size() == 64) && s.find_first_not_of("0123456789abcdef") == std::string::npos; }
+bool object_id(const std::string& s) {
+  return (s.size() == 40 || s.size() == 64) && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
 
 bool octal(const std::string& s) { return !s.empty() && s.size() <= 4 && s.find_first_not_of("01234567") == std::string::npos; }
 
