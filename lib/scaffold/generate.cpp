@@ -541,7 +541,7 @@ GenerateResult generate(const Template& tpl, const Answers& answers, const Built
 
   // ---- publish ----
   check_interrupted();
-  sync_filesystem(staging);
+  if (options.durable) sync_filesystem(staging);
   if (state == TargetState::missing) {
     if (::rename(staging.c_str(), target.c_str()) != 0) {
       if (errno == EEXIST || errno == ENOTEMPTY) throw Error(ErrorKind::conflict, target.string() + " appeared while generating");

@@ -253,6 +253,7 @@ Rendered render(const Template& tpl, const Answers& answers, const Builtins& bui
   g.target = dir;
   g.git = false;
   g.trust = trust;
+  g.durable = false;  // a scratch tree: a syncfs here waits for every write on the machine
   const GenerateResult r = generate(tpl, answers, builtins, g);
   Rendered out;
   out.files = read_tree(dir);
@@ -291,7 +292,8 @@ struct Plan {
 
 // Every directory on the way to `rel` must be a real directory inside the project: never a
 // symlink (a user's link out of the project must not be written through) nor a file.
-void check_parents(const stdfs::path& root, const std::string& rel) {
+// A file in `removed` (relative to root) goes before anything is written below it.
+void check_parents(const stdfs::path& root, const std::string& rel, const std::set<std::string>& removed = {}) {
   stdfs::path cur = root;
   const stdfs::path r(rel);
   auto last = std::prev(r.end());
@@ -299,6 +301,7 @@ void check_parents(const stdfs::path& root, const std::string& rel) {
     cur /= *it;
     struct stat st {};
     if (::lstat(cur.c_str(), &st) != 0) return;  // created fresh from here on
+    if (S_ISREG(st.st_mode) && removed.count(cur.lexically_relative(root).generic_string())) return;
     if (S_ISLNK(st.st_mode)) throw Error(ErrorKind::conflict, cur.string() + " is a symlink; refusing to write " + rel + " through it");
     if (!S_ISDIR(st.st_mode))
       throw Error(ErrorKind::conflict, cur.string() + " is not a directory; the template writes " + rel + " below it");
@@ -325,6 +328,9 @@ class Merger {
       for (const auto& [from, to] : git::find_renames(before, after, scratch)) {
         const auto ours_from = ours(from);
         if (ours_from && ours(to)) continue;  // something of yours is there: handled as a delete and an add
+        // Behind a symlinked directory of yours, or a directory where the file was: never moved
+        // (nothing is removed through the link); handled as a delete and an add.
+        if (ours_from && ours_from->kind == Node::Kind::other) continue;
         done.insert(from);
         done.insert(to);
         if (!ours_from) {
@@ -352,7 +358,7 @@ class Merger {
   // it is "other": never read or written through, a conflict only if the template changes it.
   std::optional<Node> ours(const std::string& path) {
     try {
-      check_parents(m_p.dir, path);
+      check_parents(m_p.dir, path, m_removed_files);
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::conflict) throw;
       return Node{Node::Kind::other, false, {}};
@@ -378,6 +384,7 @@ class Merger {
       if (*o == *b) {
         m_actions.push_back({Action::Op::remove, path, {}, true});
         m_r.removed.push_back(path);
+        if (o->kind == Node::Kind::file) m_removed_files.insert(path);  // the template may put a directory there
       } else {
         m_r.kept_changed.push_back(path);
       }
@@ -469,6 +476,7 @@ class Merger {
   const Tree& m_theirs;
   git::MergeLabels m_labels;
   std::vector<Action> m_actions;
+  std::set<std::string> m_removed_files;  // sorted paths: a file comes before what goes below its name
 };
 
 // Template symlinks written into the project must lead inside it as it is (its own links and
@@ -494,6 +502,7 @@ void check_links(const Project& p, const Tree& theirs, const std::vector<Action>
 }
 
 void write_node(const stdfs::path& path, const Node& n) {
+  if (n.kind == Node::Kind::other) throw Error(ErrorKind::conflict, path.string() + " is not a file the update can write");
   if (n.kind == Node::Kind::link) {
     const stdfs::path tmp = path.parent_path() / ("." + path.filename().string() + ".mlops-update-link");
     ::unlink(tmp.c_str());
@@ -590,7 +599,11 @@ UpdateResult update_project(const UpdateOptions& o) {
     return r;
   }
   actions.push_back({Action::Op::write, k_answers_file, Node{Node::Kind::file, false, theirs_tree.answers_yaml}, true});
-  for (const auto& a : actions) check_parents(p.dir, a.path);
+  std::set<std::string> removed;
+  for (const auto& a : actions) {
+    if (a.op == Action::Op::remove) removed.insert(a.path);
+  }
+  for (const auto& a : actions) check_parents(p.dir, a.path, removed);
 
   if (o.dry_run) {
     for (const auto& a : actions) {

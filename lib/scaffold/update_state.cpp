@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -37,6 +39,21 @@ struct State {
   std::vector<Saved> files;
 };
 
+// A path the state may name: inside the worktree and never into a .git (a hook there would run).
+bool restorable(const std::string& rel) {
+  if (!is_safe_relative_path(rel)) return false;
+  for (const auto& part : stdfs::path(rel)) {
+    std::string p = part.string();
+    std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (p == ".git") return false;
+  }
+  return true;
+}
+
+bool object_id(const std::string& s) {
+  return (s.size() == 40 || s.size() == 64) && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 bool octal(const std::string& s) { return !s.empty() && s.size() <= 4 && s.find_first_not_of("01234567") == std::string::npos; }
 
 State read_state(const stdfs::path& dir) {
@@ -49,6 +66,7 @@ State read_state(const stdfs::path& dir) {
                  "the saved update state is damaged; restore by hand with git (git status, git checkout, git clean)");
   };
   if (!std::getline(in, line) || line != k_header) throw bad("not an update state of this mlops");
+  bool has_index = false;
   while (std::getline(in, line)) {
     const size_t sp = line.find(' ');
     const std::string key = line.substr(0, sp), rest = sp == std::string::npos ? "" : line.substr(sp + 1);
@@ -59,9 +77,11 @@ State read_state(const stdfs::path& dir) {
     } else if (key == "to") {
       s.to = rest;
     } else if (key == "index") {
+      if (rest != "yes" && rest != "no") throw bad("invalid entry '" + printable(line) + "'");
       s.index = rest == "yes";
+      has_index = true;
     } else if (key == "dir") {
-      if (!is_safe_relative_path(rest)) throw bad("invalid directory '" + printable(rest) + "'");
+      if (!restorable(rest)) throw bad("invalid directory '" + printable(rest) + "'");
       s.dirs.push_back(rest);
     } else if (key == "path") {
       std::istringstream fields(rest);
@@ -69,12 +89,15 @@ State read_state(const stdfs::path& dir) {
       fields >> f.kind >> f.blob;
       std::getline(fields, f.path);
       if (!f.path.empty() && f.path[0] == ' ') f.path.erase(0, 1);
-      if (!is_safe_relative_path(f.path) || (f.kind != "absent" && f.kind != "link" && !octal(f.kind))) {
+      const bool blob_ok = f.kind == "absent" ? f.blob == "-" : object_id(f.blob);
+      if (!restorable(f.path) || !blob_ok || (f.kind != "absent" && f.kind != "link" && !octal(f.kind))) {
         throw bad("invalid entry '" + printable(line) + "'");
       }
       s.files.push_back(std::move(f));
     }
   }
+  if (s.head.empty() || !has_index) throw bad("no head or index line");
+  if (s.index && !stdfs::is_regular_file(stdfs::symlink_status(dir / "index"))) throw bad("the saved index is missing");
   return s;
 }
 
@@ -89,6 +112,40 @@ bool through_symlink(const stdfs::path& root, const std::string& rel) {
     if (!S_ISDIR(st.st_mode)) return true;
   }
   return false;
+}
+
+// What a run killed mid-write leaves beside a saved path: fs::write_file_atomic's
+// `.NAME.tmp-XXXXXX` and write_node's `.NAME.mlops-update-link` (or abort's own link temp).
+// Matched on the exact names of the saved files, one pass over each directory.
+void remove_half_written(const stdfs::path& worktree, const std::vector<Saved>& files) {
+  std::map<stdfs::path, std::set<std::string>> names;
+  for (const auto& f : files) {
+    const stdfs::path abs = worktree / f.path;
+    names[abs.parent_path()].insert(abs.filename().string());
+  }
+  auto ours = [](const std::string& entry, const std::set<std::string>& in_dir) {
+    if (entry.size() < 2 || entry[0] != '.') return false;
+    for (const char* suffix : {".mlops-update-link", ".mlops-abort-link"}) {
+      const std::string_view sfx(suffix);
+      if (entry.size() > sfx.size() + 1 && entry.compare(entry.size() - sfx.size(), sfx.size(), sfx) == 0 &&
+          in_dir.count(entry.substr(1, entry.size() - 1 - sfx.size())))
+        return true;
+    }
+    constexpr std::size_t k_tmp = 11;  // ".tmp-" and mkostemp's six characters
+    return entry.size() > k_tmp + 1 && entry.compare(entry.size() - k_tmp, 5, ".tmp-") == 0 &&
+           in_dir.count(entry.substr(1, entry.size() - 1 - k_tmp));
+  };
+  for (const auto& [dir, in_dir] : names) {
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    std::error_code ec;
+    for (const auto& e : stdfs::directory_iterator(dir, ec)) {
+      const std::string entry = e.path().filename().string();
+      if (!ours(entry, in_dir)) continue;
+      const auto type = e.symlink_status(ec).type();
+      if (type == stdfs::file_type::regular || type == stdfs::file_type::symlink) ::unlink(e.path().c_str());
+    }
+  }
 }
 
 }  // namespace
@@ -122,7 +179,7 @@ UpdateState save_state(const git::RepoState& repo, const stdfs::path& project, c
   std::set<std::string> dirs;
   for (const auto& rel : paths) {
     for (stdfs::path d = stdfs::path(rel).parent_path(); !d.empty(); d = d.parent_path()) {
-      if (!stdfs::exists(stdfs::symlink_status(project / d, ec))) dirs.insert(prefix + d.generic_string());
+      if (!stdfs::is_directory(stdfs::symlink_status(project / d, ec))) dirs.insert(prefix + d.generic_string());
     }
   }
   for (const auto& d : dirs) out << "dir " << d << "\n";  // sorted: parents first
@@ -166,8 +223,24 @@ std::vector<std::string> restore_state(const git::RepoState& repo) {
     throw Error(ErrorKind::conflict, "HEAD moved since the update stopped (was it committed?); nothing was changed",
                 "undo a committed update with git revert");
   }
-  std::vector<std::string> restored;
+  const std::string index = s.index ? fs::read_file(dir / "index") : std::string();  // before anything is written
+  // What the update created goes first (a directory the template put where a file of yours
+  // was is emptied and removed), then the saved files come back.
+  std::vector<const Saved*> order;
   for (const auto& f : s.files) {
+    if (f.kind == "absent") order.push_back(&f);
+  }
+  const std::size_t created = order.size();
+  for (const auto& f : s.files) {
+    if (f.kind != "absent") order.push_back(&f);
+  }
+  std::vector<std::string> restored;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const Saved& f = *order[i];
+    if (i == created) {
+      remove_half_written(repo.worktree, s.files);
+      for (auto it = s.dirs.rbegin(); it != s.dirs.rend(); ++it) ::rmdir((repo.worktree / *it).c_str());  // only if empty
+    }
     const stdfs::path abs = repo.worktree / f.path;
     if (through_symlink(repo.worktree, f.path)) throw Error(ErrorKind::conflict, "refusing to restore " + f.path + " through a symlink");
     if (f.kind == "absent") {
@@ -186,8 +259,9 @@ std::vector<std::string> restore_state(const git::RepoState& repo) {
     }
     restored.push_back(f.path);
   }
+  remove_half_written(repo.worktree, s.files);
   if (s.index) {
-    fs::write_file_atomic(repo.git_dir / "index", fs::read_file(dir / "index"));
+    fs::write_file_atomic(repo.git_dir / "index", index);
   } else {
     ::unlink((repo.git_dir / "index").c_str());
   }

@@ -185,9 +185,10 @@ MLOPS_API Answers resolve_answers(const Template& tpl, const Builtins& builtins,
 
 struct GenerateOptions {
   std::filesystem::path target;
-  bool force = false;  // allow a non-empty target; files the template writes are replaced
-  bool git = true;     // git init (or the enclosing repository) and a commit
-  bool trust = false;  // run the template's hooks
+  bool force = false;   // allow a non-empty target; files the template writes are replaced
+  bool git = true;      // git init (or the enclosing repository) and a commit
+  bool trust = false;   // run the template's hooks
+  bool durable = true;  // sync to disk before publishing (false: a scratch render, deleted after)
 };
 
 struct GenerateResult {
