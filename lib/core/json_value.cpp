@@ -28,6 +28,6 @@ nlohmann::json& JsonValue::operator*() {
   if (!m_value) m_value = std::make_unique<nlohmann::json>(nlohmann::json::object());
   return *m_value;
 }
-const nlohmann::json& JsonValue::operator*() const noexcept { return m_value ? *m_value : empty_object(); }
+const nlohmann::json& JsonValue::operator*() const { return m_value ? *m_value : empty_object(); }
 
 }  // namespace mlops

@@ -98,6 +98,7 @@ void check_repo(const std::string& repo, std::string_view url) {
 
 std::vector<std::string> known_schemes() {
   std::vector<std::string> out;
+  out.reserve(k_schemes.size());
   for (const auto& s : k_schemes) out.emplace_back(s.name);
   return out;
 }

@@ -37,11 +37,12 @@ enum class RemoteFailure {
 // what to do about it.
 class MLOPS_API Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, std::string message, std::string hint = {})
-      : std::runtime_error(std::move(message)), m_kind(kind), m_hint(std::move(hint)) {}
+  // std::runtime_error copies the message whatever we pass: taken by const reference.
+  Error(ErrorKind kind, const std::string& message, std::string hint = {})
+      : std::runtime_error(message), m_kind(kind), m_hint(std::move(hint)) {}
   // A remote error with its retry class (kind() is ErrorKind::remote).
-  Error(RemoteFailure failure, std::string message, std::string hint = {})
-      : std::runtime_error(std::move(message)), m_kind(ErrorKind::remote), m_failure(failure), m_hint(std::move(hint)) {}
+  Error(RemoteFailure failure, const std::string& message, std::string hint = {})
+      : std::runtime_error(message), m_kind(ErrorKind::remote), m_failure(failure), m_hint(std::move(hint)) {}
 
   ErrorKind kind() const noexcept { return m_kind; }
   const std::string& hint() const noexcept { return m_hint; }

@@ -25,9 +25,9 @@ class MLOPS_API JsonValue {
   ~JsonValue();
 
   nlohmann::json& operator*();
-  const nlohmann::json& operator*() const noexcept;
+  const nlohmann::json& operator*() const;  // not noexcept: the shared empty object is made on first use
   nlohmann::json* operator->() { return &**this; }
-  const nlohmann::json* operator->() const noexcept { return &**this; }
+  const nlohmann::json* operator->() const { return &**this; }
 
  private:
   // Null only after a move (moving stays cheap and noexcept for vectors of runs); reads then
