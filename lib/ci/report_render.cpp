@@ -135,6 +135,31 @@ std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> metri
   return {std::move(header), std::move(rows)};
 }
 
+// The params table: a row for the baseline, then one per run; in Markdown a value that
+// differs from the baseline's is bold.
+std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> params_table(const ReportModel& m,
+                                                                                        const std::vector<std::string>& pkeys,
+                                                                                        bool bold_changes) {
+  std::vector<std::string> header{"Run"};
+  header.insert(header.end(), pkeys.begin(), pkeys.end());
+  std::vector<std::vector<std::string>> rows;
+  if (m.baseline) {
+    std::vector<std::string> row{"baseline: " + run_label(m.baseline->subject)};
+    for (const auto& k : pkeys) row.push_back(param_text(*m.baseline, k));
+    rows.push_back(std::move(row));
+  }
+  for (const auto& r : m.runs) {
+    std::vector<std::string> row{run_label(r.subject)};
+    for (const auto& k : pkeys) {
+      std::string v = param_text(r, k);
+      if (bold_changes && m.baseline && param_text(*m.baseline, k) != v) v = "**" + v + "**";
+      row.push_back(std::move(v));
+    }
+    rows.push_back(std::move(row));
+  }
+  return {std::move(header), std::move(rows)};
+}
+
 }  // namespace
 
 std::string report_markdown(const ReportModel& m, size_t cap) {
@@ -155,23 +180,7 @@ std::string report_markdown(const ReportModel& m, size_t cap) {
       m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.params; }, more);
   if (!pkeys.empty()) {
     b.out += "\n### Params\n\n";
-    std::vector<std::string> header{"Run"};
-    header.insert(header.end(), pkeys.begin(), pkeys.end());
-    std::vector<std::vector<std::string>> rows;
-    if (m.baseline) {
-      std::vector<std::string> row{"baseline: " + run_label(m.baseline->subject)};
-      for (const auto& k : pkeys) row.push_back(param_text(*m.baseline, k));
-      rows.push_back(std::move(row));
-    }
-    for (const auto& r : m.runs) {
-      std::vector<std::string> row{run_label(r.subject)};
-      for (const auto& k : pkeys) {
-        std::string v = param_text(r, k);
-        if (m.baseline && param_text(*m.baseline, k) != v) v = "**" + v + "**";
-        row.push_back(std::move(v));
-      }
-      rows.push_back(std::move(row));
-    }
+    auto [header, rows] = params_table(m, pkeys, true);
     b.table(header, rows, "params");
     if (more) b.out += "\n_" + std::to_string(more) + " more params in `--format json`._\n";
   }
@@ -300,19 +309,7 @@ std::string report_html(const ReportModel& m) {
   const auto pkeys = keys_of(
       m.runs, m.baseline, [](const RunRow& r) -> const auto& { return r.params; }, more);
   if (!pkeys.empty()) {
-    std::vector<std::string> header{"Run"};
-    header.insert(header.end(), pkeys.begin(), pkeys.end());
-    std::vector<std::vector<std::string>> rows;
-    if (m.baseline) {
-      std::vector<std::string> row{"baseline: " + run_label(m.baseline->subject)};
-      for (const auto& k : pkeys) row.push_back(param_text(*m.baseline, k));
-      rows.push_back(std::move(row));
-    }
-    for (const auto& r : m.runs) {
-      std::vector<std::string> row{run_label(r.subject)};
-      for (const auto& k : pkeys) row.push_back(param_text(r, k));
-      rows.push_back(std::move(row));
-    }
+    auto [header, rows] = params_table(m, pkeys, false);
     s += "<h2>Params</h2>\n" + html_table(header, rows);
   }
   if (std::any_of(m.runs.begin(), m.runs.end(), [](const RunRow& r) { return r.gates_checked; })) {
