@@ -65,10 +65,32 @@ int parse_error(Context& ctx, CLI::App& app, const CLI::ParseError& e, int argc,
   return k_exit_usage;
 }
 
+// The command argv names, found by skipping the global options the way build_app declares
+// them; empty (build every command) when anything else comes first, and for the commands
+// that walk the whole tree.
+std::string_view selected_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--json" || a == "-q" || a == "--quiet" || a == "--verbose" || a.starts_with("--color=")) continue;
+    if (a.size() >= 2 && a[0] == '-' && a.find_first_not_of('v', 1) == std::string_view::npos) continue;  // -v, -vv
+    if (a == "--color" || a == "-C") {
+      ++i;
+      continue;
+    }
+    if (a.starts_with("-C") && a.size() > 2) continue;
+    if (a == "help" || a.starts_with("__")) return {};
+    for (const auto& c : commands()) {
+      if (c.name == a) return c.name;
+    }
+    return {};
+  }
+  return {};
+}
+
 int dispatch(int argc, char** argv, Output& errors) {
   Context ctx;
   CLI::App app{"", "mlops"};
-  build_app(app, ctx);
+  build_app(app, ctx, selected_command(argc, argv));
 
   try {
     app.parse(argc, argv);

@@ -40,7 +40,7 @@ constexpr std::array k_commands = {
 
 std::span<const Command> commands() { return k_commands; }
 
-void build_app(CLI::App& app, Context& ctx) {
+void build_app(CLI::App& app, Context& ctx, std::string_view only) {
   app.description("mlops: scaffold ML projects, track experiments in git, package and ship models.");
   app.footer(std::string("\nExamples:\n"
                          "  mlops init churn-model                 # ask, then create ./churn-model\n"
@@ -74,7 +74,7 @@ void build_app(CLI::App& app, Context& ctx) {
     CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.summary));
     sub->fallthrough();
     if (c.name.starts_with("__")) sub->group("");  // internal: not in help, not completed
-    c.setup(*sub, ctx);
+    if (only.empty() || c.name == only) c.setup(*sub, ctx);
   }
 }
 

@@ -53,7 +53,9 @@ void setup_model(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_complete(CLI::App& cmd, Context& ctx);  // hidden: `mlops __complete` for shell completion
 
-// Builds the whole command tree (also used to generate completions).
-void build_app(CLI::App& app, Context& ctx);
+// Builds the command tree (also used to generate completions and man pages). With `only` set,
+// the other commands get their name and summary but not their options: setting up every
+// command's options was a third of `mlops template list`'s start-up (bench/startup).
+void build_app(CLI::App& app, Context& ctx, std::string_view only = {});
 
 }  // namespace mlops::cli
