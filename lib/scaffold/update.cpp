@@ -647,7 +647,8 @@ UpdateResult update_project(const UpdateOptions& o) {
     }
     throw;
   }
-  if (!r.commit.empty()) finish_state(p.repo);
+  if (r.conflicts.empty()) finish_state(p.repo);
+  else mark_stopped(p.repo);
   return r;
 }
 

@@ -26,6 +26,7 @@ constexpr const char* k_header = "mlops-update 1";
 constexpr std::size_t k_max_state = std::size_t{64} << 20;
 
 stdfs::path state_dir(const git::RepoState& repo) { return repo.git_dir / "mlops-update"; }
+constexpr const char* k_stopped = "stopped";  // see mark_stopped
 
 struct Saved {
   std::string kind;  // absent, link, or the file's permission bits in octal ("644")
@@ -150,14 +151,32 @@ void remove_half_written(const stdfs::path& worktree, const std::vector<Saved>& 
 
 }  // namespace
 
+// A save killed before its rename leaves `mlops-update.tmp-XXXXXX`: nothing was changed
+// yet, so it is garbage. One younger than a minute may be another update saving right now.
+void remove_dead_saves(const stdfs::path& git_dir) {
+  std::error_code ec;
+  const auto now = stdfs::file_time_type::clock::now();
+  for (const auto& e : stdfs::directory_iterator(git_dir, ec)) {
+    if (!e.path().filename().string().starts_with("mlops-update.tmp-") || !e.is_directory(ec) || e.is_symlink(ec)) continue;
+    const auto when = stdfs::last_write_time(e.path(), ec);
+    if (ec || now - when < std::chrono::minutes(1)) continue;
+    stdfs::remove_all(e.path(), ec);
+  }
+}
+
 void check_no_pending_update(const git::RepoState& repo) {
   const stdfs::path dir = state_dir(repo);
+  remove_dead_saves(repo.git_dir);
   std::error_code ec;
   if (!stdfs::exists(dir / "state", ec)) {
     if (stdfs::exists(dir, ec)) stdfs::remove_all(dir, ec);  // a save that never finished: nothing was changed
     return;
   }
   const State s = read_state(dir);
+  if (s.head == repo.head && !stdfs::exists(dir / k_stopped, ec)) {
+    throw Error(ErrorKind::conflict, "an update to " + printable(s.to) + " was interrupted part-way; the project may be half updated",
+                "put everything back with: mlops update --abort (then run the update again)");
+  }
   if (s.head == repo.head) {
     throw Error(ErrorKind::conflict, "an update to " + printable(s.to) + " stopped on conflicts and is waiting",
                 "resolve them, `git add` the files and `git commit`; or put everything back: mlops update --abort");
@@ -204,6 +223,8 @@ UpdateState save_state(const git::RepoState& repo, const stdfs::path& project, c
   fs::fsync_dir(repo.git_dir);
   return {final_dir};
 }
+
+void mark_stopped(const git::RepoState& repo) { fs::write_file_atomic(state_dir(repo) / k_stopped, ""); }
 
 void finish_state(const git::RepoState& repo) {
   std::error_code ec;

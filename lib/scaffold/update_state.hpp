@@ -25,6 +25,10 @@ void check_no_pending_update(const git::RepoState& repo);
 UpdateState save_state(const git::RepoState& repo, const std::filesystem::path& project, const std::string& prefix,
                        const std::vector<std::string>& paths, const std::string& to);
 
+// Every file is written and staged and the update waits on conflicts; without this mark a
+// state is the trace of a run that was killed part-way (the message differs, --abort is the same).
+void mark_stopped(const git::RepoState& repo);
+
 // The update was committed: the state goes.
 void finish_state(const git::RepoState& repo);
 
