@@ -187,7 +187,9 @@ int run_update(const UpdateCliOptions& o, Context& ctx) {
   list("=", r.kept_deleted, "  (you deleted it: stays deleted)");
   list("=", r.kept_changed, "  (the template removed it; you changed it: kept)");
   if (o.dry_run) {
-    ctx.out.print(r.diff);
+    // A template is hostile: on a terminal its escape sequences are shown, not obeyed. Piped,
+    // the diff stays byte-exact so that `git apply` takes it.
+    ctx.out.print(ctx.out.stdout_tty() ? scaffold::printable(r.diff, true) : r.diff);
     ctx.out.message("Dry run: " + what + "; nothing was changed\n" + text);
     return 0;
   }

@@ -44,6 +44,7 @@ void Output::configure(bool json, bool quiet, ColorMode color) {
   m_json = json;
   m_quiet = quiet;
   m_err_tty = ::isatty(STDERR_FILENO) == 1;
+  m_out_tty = ::isatty(STDOUT_FILENO) == 1;
   const bool allowed = color == ColorMode::always || (color == ColorMode::auto_ && !no_color_env());
   m_out_color = allowed && (color == ColorMode::always || ::isatty(STDOUT_FILENO) == 1);
   m_err_color = allowed && (color == ColorMode::always || m_err_tty);

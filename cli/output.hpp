@@ -26,6 +26,7 @@ class Output {
   bool stdout_color() const noexcept { return m_out_color; }
   bool stderr_color() const noexcept { return m_err_color; }
   bool stderr_tty() const noexcept { return m_err_tty; }
+  bool stdout_tty() const noexcept { return m_out_tty; }
 
   void print(std::string_view text);           // stdout, as is
   void print_json(const nlohmann::json& doc);  // stdout, one pretty document
@@ -44,7 +45,7 @@ class Output {
 
  private:
   bool m_json = false, m_quiet = false;
-  bool m_out_color = false, m_err_color = false, m_err_tty = false;
+  bool m_out_color = false, m_err_color = false, m_err_tty = false, m_out_tty = false;
 };
 
 // Left-aligned columns; the last column is not padded.
