@@ -278,7 +278,7 @@ Answers resolve_for(const Template& tpl, const Builtins& builtins, const std::ma
 // ---- the merge plan ----
 
 struct Action {
-  enum class Op { write, remove };
+  enum class Op { write, remove_dir, remove };  // run in reverse order: removes, emptied directories, writes
   Op op = Op::write;
   std::string path;  // relative to the project
   Node node;
@@ -374,6 +374,11 @@ class Merger {
       if (!o) {
         write(path, *t);
         m_r.added.push_back(path);
+      } else if (o->kind == Node::Kind::other && t->kind != Node::Kind::other && emptied_by_update(path)) {
+        // A directory the template turns into a file (x/y -> x): its files all go, so does it.
+        m_actions.push_back({Action::Op::remove_dir, path, {}, false});
+        write(path, *t);
+        m_r.added.push_back(path);
       } else if (!(*o == *t)) {
         merge_into(path, Node{t->kind, t->exec, {}}, *o, *t);  // both added: merged from nothing
       }
@@ -396,6 +401,24 @@ class Merger {
     }
     if (*b == *t || *o == *t) return;
     merge_into(path, *b, *o, *t);
+  }
+
+  // `path` is a real directory of yours holding only files of the old version you never
+  // changed, and the new version has nothing below it: the update removes every file in it.
+  bool emptied_by_update(const std::string& path) {
+    const stdfs::path root = m_p.dir / path;
+    struct stat st {};
+    if (::lstat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+    const std::string prefix = path + "/";
+    if (auto it = m_theirs.lower_bound(prefix); it != m_theirs.end() && it->first.starts_with(prefix)) return false;
+    std::error_code ec;
+    for (stdfs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->symlink_status(ec).type() == stdfs::file_type::directory) continue;
+      const auto old = find(m_base, prefix + it->path().lexically_relative(root).generic_string());
+      const auto yours = read_node(it->path());
+      if (!old || !yours || !(*yours == *old)) return false;
+    }
+    return !ec;
   }
 
   static std::optional<Node> find(const Tree& t, const std::string& path) {
@@ -498,6 +521,20 @@ void check_links(const Project& p, const Tree& theirs, const std::vector<Action>
     if (auto problem = link_problem(e, a.path)) {
       throw Error(ErrorKind::invalid_input, a.path + ": symlink to '" + printable(a.node.content) + "' " + *problem);
     }
+  }
+}
+
+// Only empty directories go (rmdir): a file that appeared in one since the plan stops the update.
+void remove_emptied_dir(const stdfs::path& root) {
+  std::vector<stdfs::path> dirs{root};
+  std::error_code ec;
+  for (stdfs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->symlink_status(ec).type() == stdfs::file_type::directory) dirs.push_back(it->path());
+  }
+  std::sort(dirs.begin(), dirs.end(), [](const stdfs::path& a, const stdfs::path& b) { return a.native().size() > b.native().size(); });
+  for (const auto& d : dirs) {
+    if (::rmdir(d.c_str()) != 0 && errno != ENOENT)
+      throw Error(ErrorKind::conflict, d.string() + " is not empty; the template puts a file in its place");
   }
 }
 
@@ -605,8 +642,11 @@ UpdateResult update_project(const UpdateOptions& o) {
   }
   for (const auto& a : actions) check_parents(p.dir, a.path, removed);
 
+  // Removes first, so that a file can take the place of a directory the update empties.
+  std::stable_sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) { return a.op > b.op; });
   if (o.dry_run) {
     for (const auto& a : actions) {
+      if (a.op == Action::Op::remove_dir) continue;
       auto now = read_node(p.dir / a.path);
       const std::string before = now && now->kind == Node::Kind::file ? now->content : "";
       const std::string after = a.op == Action::Op::write && a.node.kind == Node::Kind::file ? a.node.content : "";
@@ -618,8 +658,12 @@ UpdateResult update_project(const UpdateOptions& o) {
   // Everything that will change is saved first (update_state.cpp), so --abort or a killed
   // run's next --abort can put it back; only then is the project touched.
   std::vector<std::string> touched;
-  for (const auto& a : actions) touched.push_back(a.path);
-  save_state(p.repo, p.dir, p.prefix, touched, version_text(r.to));
+  std::set<std::string> replaced_dirs;
+  for (const auto& a : actions) {
+    if (a.op == Action::Op::remove_dir) replaced_dirs.insert(a.path);
+    else touched.push_back(a.path);
+  }
+  save_state(p.repo, p.dir, p.prefix, touched, version_text(r.to), replaced_dirs);
   try {
     std::vector<std::string> stage_add, stage_remove;
     for (const auto& a : actions) {
@@ -628,6 +672,10 @@ UpdateResult update_project(const UpdateOptions& o) {
       if (a.op == Action::Op::remove) {
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove " + path.string());
         stage_remove.push_back(p.prefix + a.path);
+        continue;
+      }
+      if (a.op == Action::Op::remove_dir) {
+        remove_emptied_dir(path);
         continue;
       }
       std::error_code ec;

@@ -186,7 +186,7 @@ void check_no_pending_update(const git::RepoState& repo) {
 }
 
 UpdateState save_state(const git::RepoState& repo, const stdfs::path& project, const std::string& prefix,
-                       const std::vector<std::string>& paths, const std::string& to) {
+                       const std::vector<std::string>& paths, const std::string& to, const std::set<std::string>& replaced_dirs) {
   const stdfs::path final_dir = state_dir(repo);
   fs::TempDir tmp(repo.git_dir, "mlops-update.tmp-");
   std::ostringstream out;
@@ -206,8 +206,8 @@ UpdateState save_state(const git::RepoState& repo, const stdfs::path& project, c
     if (rel.find('\n') != std::string::npos) throw Error(ErrorKind::invalid_input, "a file name holds a line break");
     struct stat st {};
     const stdfs::path abs = project / rel;
-    if (::lstat(abs.c_str(), &st) != 0) {
-      if (errno != ENOENT && errno != ENOTDIR) throw_errno("cannot inspect " + abs.string());
+    if (::lstat(abs.c_str(), &st) != 0 || (S_ISDIR(st.st_mode) && replaced_dirs.count(rel))) {
+      if (!S_ISDIR(st.st_mode) && errno != ENOENT && errno != ENOTDIR) throw_errno("cannot inspect " + abs.string());
       out << "path absent - " << prefix << rel << "\n";
       continue;
     }
@@ -265,7 +265,8 @@ std::vector<std::string> restore_state(const git::RepoState& repo) {
     const stdfs::path abs = repo.worktree / f.path;
     if (through_symlink(repo.worktree, f.path)) throw Error(ErrorKind::conflict, "refusing to restore " + f.path + " through a symlink");
     if (f.kind == "absent") {
-      if (::unlink(abs.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) throw_errno("cannot remove " + abs.string());
+      // EISDIR: a directory the update was to replace by a file and had not yet.
+      if (::unlink(abs.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR && errno != EISDIR) throw_errno("cannot remove " + abs.string());
     } else {
       stdfs::create_directories(abs.parent_path(), ec);
       const std::string data = git::read_blob(repo.worktree, f.blob);
