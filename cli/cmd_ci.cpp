@@ -37,10 +37,8 @@ void setup_ci(CLI::App& cmd, Context& ctx) {
   s->callback([o, &ctx] {
     ctx.action = [o](Context& c) {
       const std::filesystem::path written = ci::init_workflow(std::filesystem::current_path(), *o);
-      if (c.out.json())
-        c.out.print(nlohmann::json{{"path", written.string()}, {"provider", o->provider}}.dump() + "\n");
-      else
-        c.out.print(written.string() + "\n");
+      if (c.out.json()) c.out.print(nlohmann::json{{"path", written.string()}, {"provider", o->provider}}.dump() + "\n");
+      else c.out.print(written.string() + "\n");
       c.out.status("mlops: wrote " + ci::workflow_path(o->provider) + " (commit it to enable it)");
       return 0;
     };

@@ -194,7 +194,7 @@ std::vector<const RunRow*> runs_with_importances(const ReportModel& m) {
 }
 
 std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> importances_table(const ReportModel& m,
-                                                                                               const std::vector<std::string>& features) {
+                                                                                             const std::vector<std::string>& features) {
   const auto runs = runs_with_importances(m);
   std::vector<std::string> header{"Feature"};
   for (const auto* r : runs) header.push_back(run_label(r->subject));
@@ -317,7 +317,8 @@ std::string chart(const std::string& name, const std::vector<std::pair<std::stri
 
 // One run's importances as horizontal bars (largest first), the baseline's value as a tick
 // on each bar and the change as text.
-std::string bar_chart(const std::string& name, const RunRow& r, const std::optional<RunRow>& base, const std::vector<std::string>& features) {
+std::string bar_chart(const std::string& name, const RunRow& r, const std::optional<RunRow>& base,
+                      const std::vector<std::string>& features) {
   constexpr double w = 640, left = 170, right = 130, top = 26, bar = 16, gap = 6;
   const double h = top + static_cast<double>(features.size()) * (bar + gap) + 10;
   double hi = 0;
@@ -327,7 +328,8 @@ std::string bar_chart(const std::string& name, const RunRow& r, const std::optio
   }
   if (hi == 0) hi = 1;
   const double pw = w - left - right;
-  std::string s = "<figure><svg class=\"chart bars\" viewBox=\"0 0 640 " + fmt(h) + "\" width=\"640\" height=\"" + fmt(h) + "\" role=\"img\">";
+  std::string s =
+      "<figure><svg class=\"chart bars\" viewBox=\"0 0 640 " + fmt(h) + "\" width=\"640\" height=\"" + fmt(h) + "\" role=\"img\">";
   s += "<title>" + xml_text(name) + "</title><text x=\"" + fmt(left) + "\" y=\"16\" class=\"name\">" + xml_text(name) + "</text>";
   for (size_t i = 0; i < features.size(); ++i) {
     const double y = top + static_cast<double>(i) * (bar + gap);
@@ -343,8 +345,8 @@ std::string bar_chart(const std::string& name, const RunRow& r, const std::optio
     if (base) {
       const auto b = importance(*base, features[i]);
       if (b && std::isfinite(*b))
-        s += "<line class=\"base\" x1=\"" + fmt(left + std::fabs(*b) / hi * pw) + "\" x2=\"" + fmt(left + std::fabs(*b) / hi * pw) + "\" y1=\"" +
-             fmt(y - 2) + "\" y2=\"" + fmt(y + bar + 2) + "\" stroke=\"#222\" stroke-width=\"2\"/>";
+        s += "<line class=\"base\" x1=\"" + fmt(left + std::fabs(*b) / hi * pw) + "\" x2=\"" + fmt(left + std::fabs(*b) / hi * pw) +
+             "\" y1=\"" + fmt(y - 2) + "\" y2=\"" + fmt(y + bar + 2) + "\" stroke=\"#222\" stroke-width=\"2\"/>";
       if (const std::string d = change_text(v, b); !d.empty()) label += " (" + d + ")";
     }
     s += "<text x=\"" + fmt(left + pw + 6) + "\" y=\"" + fmt(y + 12) + "\" class=\"tick\">" + xml_text(label) + "</text>";
@@ -459,15 +461,12 @@ nlohmann::json report_json(const ReportModel& m) {
                           {"signed", p.signed_},
                           {"key_id", p.key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.key_id)}});
     }
-    return nlohmann::json{{"label", r.subject.label},
-                          {"run_id", r.subject.run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.subject.run_id)},
-                          {"commit", r.subject.commit},
-                          {"params", params},
-                          {"metrics", metrics},
-                          {"deltas", m.baseline ? deltas : nlohmann::json(nullptr)},
-                          {"importances", importances},
-                          {"gates", r.gates_checked ? gates : nlohmann::json(nullptr)},
-                          {"packages", packages}};
+    return nlohmann::json{
+        {"label", r.subject.label},   {"run_id", r.subject.run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.subject.run_id)},
+        {"commit", r.subject.commit}, {"params", params},
+        {"metrics", metrics},         {"deltas", m.baseline ? deltas : nlohmann::json(nullptr)},
+        {"importances", importances}, {"gates", r.gates_checked ? gates : nlohmann::json(nullptr)},
+        {"packages", packages}};
   };
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& r : m.runs) runs.push_back(run_json(r));

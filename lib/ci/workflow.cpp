@@ -23,7 +23,8 @@ void replace_all(std::string& text, const std::string& what, const std::string& 
 // One cron field: *, N, N-M, with an optional /STEP, comma-separated; numbers only.
 void check_cron_field(const std::string& field, const char* name, int lo, int hi, const std::string& cron) {
   const auto bad = [&](const std::string& why) {
-    throw Error(ErrorKind::usage, "invalid --schedule '" + escape_controls(cron) + "': " + name + " field '" + escape_controls(field) + "': " + why,
+    throw Error(ErrorKind::usage,
+                "invalid --schedule '" + escape_controls(cron) + "': " + name + " field '" + escape_controls(field) + "': " + why,
                 "five fields, minute hour day-of-month month day-of-week, e.g. '0 3 * * 1' (Mondays 03:00 UTC)");
   };
   const auto number = [&](const std::string& s) {
@@ -375,11 +376,9 @@ stdfs::path init_workflow(const stdfs::path& cwd, const WorkflowOptions& o) {
   std::error_code ec;
   const auto st = stdfs::symlink_status(target, ec);
   if (!ec && stdfs::exists(st)) {
-    if (!o.force)
-      throw Error(ErrorKind::conflict, workflow_path(o.provider) + " exists already", "--force replaces it");
+    if (!o.force) throw Error(ErrorKind::conflict, workflow_path(o.provider) + " exists already", "--force replaces it");
     if (!stdfs::is_regular_file(st))
-      throw Error(ErrorKind::conflict, workflow_path(o.provider) + " is not a regular file: not replaced",
-                  "remove it first");
+      throw Error(ErrorKind::conflict, workflow_path(o.provider) + " is not a regular file: not replaced", "remove it first");
   }
   stdfs::create_directories(target.parent_path(), ec);
   if (ec) throw Error(ErrorKind::io, "cannot create " + target.parent_path().string() + ": " + ec.message());

@@ -91,11 +91,11 @@ MLOPS_API std::string append_step_summary(const stdfs::path& file, const std::st
 // ---- ci init ----
 
 struct WorkflowOptions {
-  std::string provider;     // github or gitlab
-  std::string schedule;     // a 5-field cron line for scheduled retraining, or ""
+  std::string provider;         // github or gitlab
+  std::string schedule;         // a 5-field cron line for scheduled retraining, or ""
   std::string branch = "main";  // the branch whose runs are packaged and pushed
   std::string python = "3.11";
-  bool force = false;       // replace an existing workflow file
+  bool force = false;  // replace an existing workflow file
 };
 // .github/workflows/mlops.yml or .gitlab-ci.yml; Error{usage} for another provider.
 MLOPS_API std::string workflow_path(const std::string& provider);
