@@ -64,7 +64,7 @@ int run_run(RunOpts& ro, Context& ctx) {
 }
 
 struct LogOpts {
-  std::vector<std::string> values, params, artifacts;
+  std::vector<std::string> values, params, artifacts, importances;
   std::string step;
 };
 
@@ -109,9 +109,16 @@ int run_log(LogOpts& lo) {
     if (eq == std::string::npos || eq == 0) throw Error(ErrorKind::usage, "expected --param KEY=VALUE, got '" + kv + "'");
     e.params[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
+  for (const auto& kv : lo.importances) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Error(ErrorKind::usage, "expected --importance FEATURE=NUMBER, got '" + kv + "'", "for example: --importance age=0.31");
+    e.importances[kv.substr(0, eq)] = metric_value(kv.substr(0, eq), kv.substr(eq + 1));
+  }
   e.artifacts = lo.artifacts;
-  if (e.metrics.empty() && e.params.empty() && e.artifacts.empty()) {
-    throw Error(ErrorKind::usage, "nothing to log", "give KEY=VALUE metrics, --param KEY=VALUE or --artifact PATH");
+  if (e.metrics.empty() && e.params.empty() && e.artifacts.empty() && e.importances.empty()) {
+    throw Error(ErrorKind::usage, "nothing to log",
+                "give KEY=VALUE metrics, --param KEY=VALUE, --importance FEATURE=NUMBER or --artifact PATH");
   }
   exp::log(e);
   return 0;
@@ -285,6 +292,9 @@ Examples:
     s->add_option("--artifact", lo->artifacts, "A file or directory to record as an output (repeatable)")
         ->type_name("PATH")
         ->allow_extra_args(false);
+    s->add_option("--importance", lo->importances, "A feature importance FEATURE=NUMBER (repeatable; the run's importances.json)")
+        ->type_name("FEATURE=NUMBER")
+        ->allow_extra_args(false);
     s->footer(R"(
 Works inside a command started by `mlops exp run` (it finds the run through $MLOPS_RUN_DIR).
 Values are decimal numbers, or nan / inf / -inf (recorded as "NaN", "Infinity", "-Infinity");
@@ -292,7 +302,11 @@ a number a 64-bit float cannot hold (1e400) and a --step beyond 64 bits are refu
 
 Examples:
   mlops exp log loss=0.31 acc=0.88 --step 10
-  mlops exp log --param optimizer=adam --artifact models/best.pt)");
+  mlops exp log --param optimizer=adam --artifact models/best.pt
+  mlops exp log --importance age=0.31 --importance income=0.12
+
+Feature importances may also be written by the command as importances.json at the project
+root ({"FEATURE": NUMBER, ...}); logged values win over the file's.)");
     s->callback([lo, &ctx] {
       ctx.hot_path = true;
       ctx.action = [lo](Context&) { return run_log(*lo); };

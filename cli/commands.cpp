@@ -21,6 +21,7 @@ constexpr std::array k_commands = {
     Command{"check", "Check quality gates on a run (exit 1 when one fails), for CI", k_needs_git_repo, setup_check},
     Command{"report", "Report runs for a pull request: tables, curves, gates, packages (md, html, json)", k_needs_git_repo, setup_report},
     Command{"package", "Build, sign, verify and unpack model packages (OCI, CNCF ModelPack)", k_needs_nothing, setup_package},
+    Command{"ci", "Write a CI workflow (GitHub Actions, GitLab CI) that gates, reports and delivers", k_needs_nothing, setup_ci},
     Command{"model", "Promote packages to aliases (prod, staging) with an audit trail in git", k_needs_git_repo, setup_model},
     Command{"key", "Generate signing keys for packages", k_needs_nothing, setup_key},
     Command{"push", "Send a package to a remote (OCI registry, S3, HTTP, directory)", k_needs_network, setup_push},

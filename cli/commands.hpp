@@ -50,6 +50,7 @@ void setup_drift(CLI::App& cmd, Context& ctx);
 void setup_login(CLI::App& cmd, Context& ctx);
 void setup_logout(CLI::App& cmd, Context& ctx);
 void setup_model(CLI::App& cmd, Context& ctx);
+void setup_ci(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_complete(CLI::App& cmd, Context& ctx);  // hidden: `mlops __complete` for shell completion
 

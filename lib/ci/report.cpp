@@ -122,6 +122,17 @@ ReportModel collect_report(const stdfs::path& cwd, const ReportOptions& o) {
     RunRow row;
     row.subject = s.subject;
     for (const auto& [k, v] : s.run.params->items()) row.params[k] = v;
+    if (!s.run.commit.empty() && !s.subject.run_id.empty()) {
+      // From the run's own tree: hostile like any record (depth-limited parse, numbers only).
+      if (const auto text = exp::read_run_file(repo, s.run.commit, "importances.json")) {
+        try {
+          for (const auto& [k, v] : exp::read_values(*text, "importances.json of " + s.subject.label))
+            if (const auto x = exp::number_of(v)) row.importances[k] = *x;
+        } catch (const Error& e) {
+          m.notes.push_back(std::string("importances not shown: ") + e.what());
+        }
+      }
+    }
     for (const auto& [k, mt] : s.run.metrics) {
       row.metrics[k] = mt.last;
       if (!with_series || mt.count < 2 || s.run.commit.empty() || s.subject.run_id.empty()) continue;

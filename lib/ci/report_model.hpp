@@ -28,6 +28,7 @@ struct RunRow {
   std::map<std::string, nlohmann::json> params;
   std::map<std::string, double> metrics;             // last values
   std::map<std::string, std::vector<Point>> series;  // HTML only: thinned to a few hundred points
+  std::map<std::string, double> importances;         // the run's importances.json, if any
   bool gates_checked = false;
   std::vector<GateResult> gates;
   std::vector<PackageRow> packages;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 
 namespace mlops::ci {
@@ -160,6 +161,59 @@ std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> param
   return {std::move(header), std::move(rows)};
 }
 
+constexpr size_t k_top_features = 10;
+
+std::optional<double> importance(const RunRow& r, const std::string& k) {
+  const auto it = r.importances.find(k);
+  return it == r.importances.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
+// The features to show: the k_top_features largest by |importance| in any run, largest first.
+std::vector<std::string> top_features(const ReportModel& m, size_t& more) {
+  std::map<std::string, double> best;
+  for (const auto& r : m.runs) {
+    for (const auto& [k, v] : r.importances) {
+      const double a = std::isfinite(v) ? std::fabs(v) : 0;
+      if (auto [it, fresh] = best.emplace(k, a); !fresh) it->second = std::max(it->second, a);
+    }
+  }
+  std::vector<std::pair<std::string, double>> ranked(best.begin(), best.end());
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  more = ranked.size() > k_top_features ? ranked.size() - k_top_features : 0;
+  std::vector<std::string> out;
+  for (size_t i = 0; i < ranked.size() && i < k_top_features; ++i) out.push_back(ranked[i].first);
+  return out;
+}
+
+// Runs that recorded importances (at most k_max_columns), for the table's columns.
+std::vector<const RunRow*> runs_with_importances(const ReportModel& m) {
+  std::vector<const RunRow*> out;
+  for (const auto& r : m.runs)
+    if (!r.importances.empty() && out.size() < k_max_columns) out.push_back(&r);
+  return out;
+}
+
+std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> importances_table(const ReportModel& m,
+                                                                                             const std::vector<std::string>& features) {
+  const auto runs = runs_with_importances(m);
+  std::vector<std::string> header{"Feature"};
+  for (const auto* r : runs) header.push_back(run_label(r->subject));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& f : features) {
+    std::vector<std::string> row{f};
+    for (const auto* r : runs) {
+      std::string cell = number_text(importance(*r, f));
+      if (m.baseline) {
+        const std::string d = change_text(importance(*r, f), importance(*m.baseline, f));
+        if (!d.empty()) cell += " (" + d + ")";
+      }
+      row.push_back(cell);
+    }
+    rows.push_back(std::move(row));
+  }
+  return {std::move(header), std::move(rows)};
+}
+
 }  // namespace
 
 std::string report_markdown(const ReportModel& m, size_t cap) {
@@ -183,6 +237,12 @@ std::string report_markdown(const ReportModel& m, size_t cap) {
     auto [header, rows] = params_table(m, pkeys, true);
     b.table(header, rows, "params");
     if (more) b.out += "\n_" + std::to_string(more) + " more params in `--format json`._\n";
+  }
+  if (const auto features = top_features(m, more); !features.empty()) {
+    b.out += "\n### Feature importances\n\n";
+    auto [header, rows] = importances_table(m, features);
+    b.table(header, rows, "feature importances");
+    if (more) b.out += "\n_" + std::to_string(more) + " more features in `--format json`._\n";
   }
   if (std::any_of(m.runs.begin(), m.runs.end(), [](const RunRow& r) { return r.gates_checked; })) {
     b.out += "\n### Gates\n\n";
@@ -255,6 +315,45 @@ std::string chart(const std::string& name, const std::vector<std::pair<std::stri
   return s + "</svg></figure>\n";
 }
 
+// One run's importances as horizontal bars (largest first), the baseline's value as a tick
+// on each bar and the change as text.
+std::string bar_chart(const std::string& name, const RunRow& r, const std::optional<RunRow>& base,
+                      const std::vector<std::string>& features) {
+  constexpr double w = 640, left = 170, right = 130, top = 26, bar = 16, gap = 6;
+  const double h = top + static_cast<double>(features.size()) * (bar + gap) + 10;
+  double hi = 0;
+  for (const auto& f : features) {
+    for (const auto v : {importance(r, f), base ? importance(*base, f) : std::nullopt})
+      if (v && std::isfinite(*v)) hi = std::max(hi, std::fabs(*v));
+  }
+  if (hi == 0) hi = 1;
+  const double pw = w - left - right;
+  std::string s =
+      "<figure><svg class=\"chart bars\" viewBox=\"0 0 640 " + fmt(h) + "\" width=\"640\" height=\"" + fmt(h) + "\" role=\"img\">";
+  s += "<title>" + xml_text(name) + "</title><text x=\"" + fmt(left) + "\" y=\"16\" class=\"name\">" + xml_text(name) + "</text>";
+  for (size_t i = 0; i < features.size(); ++i) {
+    const double y = top + static_cast<double>(i) * (bar + gap);
+    const auto v = importance(r, features[i]);
+    s += "<text x=\"" + fmt(left - 6) + "\" y=\"" + fmt(y + 12) + "\" class=\"tick\" text-anchor=\"end\">" +
+         xml_text(features[i].substr(0, 28)) + "</text>";
+    if (v && std::isfinite(*v)) {
+      const double len = std::max(1.0, std::fabs(*v) / hi * pw);
+      s += "<path class=\"bar\" d=\"M" + fmt(left) + " " + fmt(y) + " h" + fmt(len) + " v" + fmt(bar) + " h-" + fmt(len) + " Z\" fill=\"" +
+           (*v < 0 ? "#d62728" : "#1f77b4") + "\"/>";
+    }
+    std::string label = number_text(v);
+    if (base) {
+      const auto b = importance(*base, features[i]);
+      if (b && std::isfinite(*b))
+        s += "<line class=\"base\" x1=\"" + fmt(left + std::fabs(*b) / hi * pw) + "\" x2=\"" + fmt(left + std::fabs(*b) / hi * pw) +
+             "\" y1=\"" + fmt(y - 2) + "\" y2=\"" + fmt(y + bar + 2) + "\" stroke=\"#222\" stroke-width=\"2\"/>";
+      if (const std::string d = change_text(v, b); !d.empty()) label += " (" + d + ")";
+    }
+    s += "<text x=\"" + fmt(left + pw + 6) + "\" y=\"" + fmt(y + 12) + "\" class=\"tick\">" + xml_text(label) + "</text>";
+  }
+  return s + "</svg></figure>\n";
+}
+
 std::string html_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
   std::string s = "<table><thead><tr>";
   for (const auto& h : header) s += "<th>" + xml_text(h) + "</th>";
@@ -312,6 +411,11 @@ std::string report_html(const ReportModel& m) {
     auto [header, rows] = params_table(m, pkeys, false);
     s += "<h2>Params</h2>\n" + html_table(header, rows);
   }
+  if (const auto features = top_features(m, more); !features.empty()) {
+    s += "<h2>Feature importances</h2>\n";
+    if (m.baseline) s += "<p>The black tick on a bar is the baseline's value.</p>\n";
+    for (const auto* r : runs_with_importances(m)) s += bar_chart(run_label(r->subject), *r, m.baseline, features);
+  }
   if (std::any_of(m.runs.begin(), m.runs.end(), [](const RunRow& r) { return r.gates_checked; })) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : m.runs) rows.push_back({run_label(r.subject), gates_text(r)});
@@ -334,6 +438,8 @@ nlohmann::json report_json(const ReportModel& m) {
   };
   auto run_json = [&](const RunRow& r) {
     nlohmann::json metrics = nlohmann::json::object(), deltas = nlohmann::json::object(), params = nlohmann::json::object();
+    nlohmann::json importances = nlohmann::json::object();
+    for (const auto& [k, v] : r.importances) importances[k] = num(v);
     for (const auto& [k, v] : r.metrics) {
       metrics[k] = num(v);
       if (m.baseline) {
@@ -355,14 +461,12 @@ nlohmann::json report_json(const ReportModel& m) {
                           {"signed", p.signed_},
                           {"key_id", p.key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.key_id)}});
     }
-    return nlohmann::json{{"label", r.subject.label},
-                          {"run_id", r.subject.run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.subject.run_id)},
-                          {"commit", r.subject.commit},
-                          {"params", params},
-                          {"metrics", metrics},
-                          {"deltas", m.baseline ? deltas : nlohmann::json(nullptr)},
-                          {"gates", r.gates_checked ? gates : nlohmann::json(nullptr)},
-                          {"packages", packages}};
+    return nlohmann::json{
+        {"label", r.subject.label},   {"run_id", r.subject.run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.subject.run_id)},
+        {"commit", r.subject.commit}, {"params", params},
+        {"metrics", metrics},         {"deltas", m.baseline ? deltas : nlohmann::json(nullptr)},
+        {"importances", importances}, {"gates", r.gates_checked ? gates : nlohmann::json(nullptr)},
+        {"packages", packages}};
   };
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& r : m.runs) runs.push_back(run_json(r));

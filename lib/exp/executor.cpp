@@ -188,8 +188,34 @@ void keep_output(const stdfs::path& mlops_dir, const stdfs::path& file, const st
 // The files a run's record may take without the run naming them.
 std::vector<std::string> stamped_paths(const Repo& r, const Job&) {
   std::vector<std::string> paths = r.config.metrics;
+  paths.emplace_back(k_importances_file);
   paths.insert(paths.end(), r.config.outputs.begin(), r.config.outputs.end());
   return paths;
+}
+
+// Feature importances: importances.json at the project root when the run wrote it (the rule
+// of metrics files), then the values of `exp log --importance`, which win. A flat object of
+// numbers; anything else in the file is a warning, not a failed run.
+void record_importances(const Job& job, const Active& a, const LiveData& live, Run& run, RunFiles& files) {
+  std::map<std::string, double> values;
+  const stdfs::path p = job.project / k_importances_file;
+  struct stat st {};
+  if (::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    try {
+      const std::string text = fs::read_file(p);
+      if (a.before.written(k_importances_file, stamp_of(st), [&] { return sha256_hex(text); })) {
+        for (const auto& [k, v] : read_values(text, p.string()))
+          if (const std::optional<double> x = number_of(v)) values[k] = *x;
+      }
+    } catch (const Error& e) {
+      run.warnings.push_back(std::string("importances not read: ") + e.what());
+    }
+  }
+  for (const auto& [k, v] : live.importances) values[k] = v;
+  if (values.empty()) return;
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : values) j[k] = number_json(v);
+  files.importances = json_text(j, 2) + "\n";
 }
 
 void finalize(Repo& r, Active& a, bool interrupted_run) {
@@ -244,6 +270,7 @@ void finalize(Repo& r, Active& a, bool interrupted_run) {
       log::warn("run {}: metrics not read: {}", run.name, e.what());
     }
   }
+  record_importances(job, a, live, run, files);
   if (run.metrics.empty() && run.status == "completed") {
     for (const auto& mf : stale_metrics)
       a.notes.push_back(mf + " was not written by this run; the values in it are older and not recorded");

@@ -32,6 +32,11 @@ void log(const LogEntry& entry) {
     j["step"] = entry.step ? nlohmann::json(*entry.step) : nlohmann::json(nullptr);
     lines += json_text(j) + "\n";
   }
+  if (!entry.importances.empty()) {
+    nlohmann::json imp = nlohmann::json::object();
+    for (const auto& [k, v] : entry.importances) imp[k] = number_json(v);
+    lines += json_text({{"t", now}, {"importances", imp}}) + "\n";
+  }
   if (!entry.params.empty()) lines += json_text({{"t", now}, {"params", entry.params}}) + "\n";
   if (!entry.artifacts.empty()) {
     std::vector<std::string> abs;
@@ -94,6 +99,10 @@ LiveData read_live(const stdfs::path& live_dir) {
     }
     if (auto p = j.find("params"); p != j.end() && p->is_object()) {
       for (const auto& [k, v] : p->items()) d.params[k] = v.is_string() ? parse_scalar(v.get<std::string>()) : v;
+    }
+    if (auto m = j.find("importances"); m != j.end() && m->is_object()) {
+      for (const auto& [k, v] : m->items())
+        if (const std::optional<double> x = number_of(v)) d.importances[k] = *x;  // a later call wins
     }
     if (auto a = j.find("artifacts"); a != j.end() && a->is_array()) {
       for (const auto& v : *a) {

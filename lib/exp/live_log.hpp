@@ -23,10 +23,13 @@ struct LiveData {
   std::map<std::string, std::vector<SeriesPoint>> series;
   FlatValues params;
   std::vector<std::string> artifacts;  // absolute paths
+  std::map<std::string, double> importances;
   std::vector<std::string> warnings;
 };
 
 inline constexpr const char* k_run_dir_env = "MLOPS_RUN_DIR";
+// What a run writes to record feature importances (a flat JSON object of numbers).
+inline constexpr const char* k_importances_file = "importances.json";
 inline constexpr const char* k_run_id_env = "MLOPS_RUN_ID";
 
 // Reads a live directory; steps left out are numbered per metric in logging order.

@@ -198,7 +198,7 @@ std::string check_run_commit(Repo& r, const std::string& commit, const std::stri
     RecordHead head;
     if (!read_record_head(*run, head)) return std::string("its run.json is ") + (head.too_deep ? "nested too deep" : "not a JSON object");
     if (auto p = head_problem(head, ref_id); !p.empty()) return p;
-    for (const char* name : {"params.json", "metrics.json", "artifacts.json"}) {
+    for (const char* name : {"params.json", "metrics.json", "artifacts.json", "importances.json"}) {
       const auto text = read_record_file(r, t, name, k_max_values_bytes, "run commit " + commit);
       if (!text) continue;
       if (auto p = json_problem(*text); !p.empty()) return std::string("its ") + name + " is " + p;

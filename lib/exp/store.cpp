@@ -181,6 +181,7 @@ std::string write_run_commit(Repo& r, const Run& run, const RunFiles& files, con
   insert_blob(r, raw, "params.json", dump(*run.params));
   insert_blob(r, raw, "metrics.json", dump(metrics_json(run)));
   insert_blob(r, raw, "artifacts.json", dump(artifacts_json(run)));
+  if (!files.importances.empty()) insert_blob(r, raw, "importances.json", files.importances);
   if (!files.series.empty()) {
     std::map<std::string, std::string> series;
     for (const auto& [metric, tsv] : files.series) series[series_file_name(metric)] = tsv;

@@ -80,6 +80,7 @@ std::optional<std::string> read_blob_at(Repo& r, const std::string& rev, const s
 struct RunFiles {
   std::map<std::string, std::string> series;  // metric -> TSV text
   std::string stdout_log, stderr_log;
+  std::string importances;  // importances.json's text, or "" for none
 };
 
 // Writes a run commit and returns its id; objects only. Its first parent is the snapshot;

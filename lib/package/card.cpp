@@ -3,6 +3,8 @@
 
 #include <mlops/package.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace mlops::package {
@@ -74,6 +76,21 @@ std::string model_card(const Spec& spec, const Lineage& lineage, const std::stri
     if (!lineage.metrics.empty()) {
       md += "\n### Metrics\n\n| name | value |\n|---|---|\n";
       for (const auto& [k, v] : lineage.metrics.items()) md += "| " + cell(k) + " | " + cell(value_text(v)) + " |\n";
+    }
+    if (!lineage.importances.empty()) {
+      // Largest first (by magnitude), at most 20: a card is read, not queried.
+      std::vector<std::pair<std::string, double>> ranked(lineage.importances.begin(), lineage.importances.end());
+      std::stable_sort(ranked.begin(), ranked.end(),
+                       [](const auto& a, const auto& b) { return std::fabs(a.second) > std::fabs(b.second); });
+      md += "\n### Feature importances\n\n| feature | importance |\n|---|---|\n";
+      for (size_t i = 0; i < ranked.size() && i < 20; ++i)
+        md += "| " + cell(ranked[i].first) + " | " +
+              cell(std::isfinite(ranked[i].second) ? value_text(ranked[i].second)
+                   : std::isnan(ranked[i].second)  ? "NaN"
+                   : ranked[i].second > 0          ? "Infinity"
+                                                   : "-Infinity") +
+              " |\n";
+      if (ranked.size() > 20) md += "\n" + std::to_string(ranked.size() - 20) + " more in the run's importances.json.\n";
     }
   }
   md += "\n## Files\n\n| path | kind | size | sha256 |\n|---|---|---|---|\n";

@@ -54,6 +54,7 @@ void add_run(Lineage& lineage, const stdfs::path& cwd, const std::string& run) {
   lineage.metrics = nlohmann::json::object();
   for (const auto& [k, m] : r.metrics) lineage.metrics[k] = m.last;
   for (const auto& a : r.artifacts) lineage.artifacts[a.path] = a.sha256;
+  lineage.importances = exp::importances(cwd, r);
 }
 
 // Year 9999's last second: RFC 3339 has four-digit years, and gmtime past it (or past

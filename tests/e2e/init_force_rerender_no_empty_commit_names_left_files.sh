@@ -14,7 +14,7 @@ expect_eq "$(git -C proj status --porcelain)" "" "git status"
 
 # Other answers: the GitHub workflow is no longer produced, and is left in place, named.
 expect_exit 0 mlops --json init proj --force --answers proj/.mlops/answers.yaml -s ci=gitlab
-expect_json "$TEST_DIR/out" '.left | join(",")' ".github/workflows/ci.yml"
+expect_json "$TEST_DIR/out" '.left | join(",")' ".github/workflows/ci.yml,.github/workflows/mlops.yml"
 expect_json "$TEST_DIR/out" '.git.commit | length' 40
 expect_file proj/.github/workflows/ci.yml
 expect_file proj/.gitlab-ci.yml

@@ -88,4 +88,24 @@ inline constexpr std::size_t k_step_summary_cap = std::size_t{1} << 20;
 // Returns a warning for the user, or "".
 MLOPS_API std::string append_step_summary(const stdfs::path& file, const std::string& markdown, const std::string& fallback);
 
+// ---- ci init ----
+
+struct WorkflowOptions {
+  std::string provider;         // github or gitlab
+  std::string schedule;         // a 5-field cron line for scheduled retraining, or ""
+  std::string branch = "main";  // the branch whose runs are packaged and pushed
+  std::string python = "3.11";
+  bool force = false;  // replace an existing workflow file
+};
+// .github/workflows/mlops.yml or .gitlab-ci.yml; Error{usage} for another provider.
+MLOPS_API std::string workflow_path(const std::string& provider);
+// Error{usage} unless five fields (minute hour day-of-month month day-of-week) of numbers,
+// ranges, lists and steps within their ranges.
+MLOPS_API void validate_cron(const std::string& cron);
+// The workflow's text; Error{usage} for a bad provider, cron, branch or Python version.
+MLOPS_API std::string workflow_text(const WorkflowOptions& options);
+// Writes it atomically at the project root (or cwd outside a project); Error{conflict} when the
+// file exists and !force. Returns the path written.
+MLOPS_API stdfs::path init_workflow(const stdfs::path& cwd, const WorkflowOptions& options);
+
 }  // namespace mlops::ci

@@ -101,6 +101,8 @@ struct LogEntry {
   std::optional<std::int64_t> step;
   std::map<std::string, std::string> params;  // raw text, typed like -S values
   std::vector<std::string> artifacts;
+  // Feature importances (explainability): recorded as the run's importances.json.
+  std::map<std::string, double> importances;
 };
 MLOPS_API void log(const LogEntry& entry);
 
@@ -136,6 +138,9 @@ MLOPS_API std::string list_json(const stdfs::path& cwd, const ListOptions& optio
 // close names, Error{usage} listing the candidates when ambiguous, Error{invalid_input} for
 // a ref that holds no valid run.
 MLOPS_API Run show(const stdfs::path& cwd, const std::string& run);
+// The feature importances the run recorded (its importances.json; empty when none).
+// Error{invalid_input} when the file is malformed.
+MLOPS_API std::map<std::string, double> importances(const stdfs::path& cwd, const Run& run);
 // The tail (at most `max_bytes`) of a run's captured stdout (fd 1) or stderr (fd 2).
 MLOPS_API std::string log_tail(const stdfs::path& cwd, const Run& run, int fd, std::size_t max_bytes);
 
