@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
                 set skip 1
                 set prev $t
                 continue
@@ -725,6 +725,7 @@ complete -c mlops -n '__mlops_at \'/push\'' -l store -x -a '(__fish_complete_dir
 complete -c mlops -n '__mlops_at \'/push\'' -l jobs -s j -x -d 'Parallel blob transfers (default 4)'
 complete -c mlops -n '__mlops_at \'/push\'' -l ca-file -r -F -d 'CA certificates (PEM) to trust for HTTPS remotes'
 complete -c mlops -n '__mlops_at \'/push\'' -l plain-http -d 'Allow plain HTTP to a registry that is not on loopback'
+complete -c mlops -n '__mlops_at \'/push\'' -l endpoint -x -d 'S3 API endpoint for s3:// remotes (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)'
 complete -c mlops -n '__mlops_at \'/push\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/push\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/push\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
@@ -739,6 +740,7 @@ complete -c mlops -n '__mlops_at \'/pull\'' -l store -x -a '(__fish_complete_dir
 complete -c mlops -n '__mlops_at \'/pull\'' -l jobs -s j -x -d 'Parallel blob transfers (default 4)'
 complete -c mlops -n '__mlops_at \'/pull\'' -l ca-file -r -F -d 'CA certificates (PEM) to trust for HTTPS remotes'
 complete -c mlops -n '__mlops_at \'/pull\'' -l plain-http -d 'Allow plain HTTP to a registry that is not on loopback'
+complete -c mlops -n '__mlops_at \'/pull\'' -l endpoint -x -d 'S3 API endpoint for s3:// remotes (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)'
 complete -c mlops -n '__mlops_at \'/pull\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/pull\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/pull\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
@@ -750,6 +752,7 @@ complete -c mlops -n '__mlops_at \'/copy\'' -l store -x -a '(__fish_complete_dir
 complete -c mlops -n '__mlops_at \'/copy\'' -l jobs -s j -x -d 'Parallel blob transfers (default 4)'
 complete -c mlops -n '__mlops_at \'/copy\'' -l ca-file -r -F -d 'CA certificates (PEM) to trust for HTTPS remotes'
 complete -c mlops -n '__mlops_at \'/copy\'' -l plain-http -d 'Allow plain HTTP to a registry that is not on loopback'
+complete -c mlops -n '__mlops_at \'/copy\'' -l endpoint -x -d 'S3 API endpoint for s3:// remotes (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)'
 complete -c mlops -n '__mlops_at \'/copy\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/copy\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/copy\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
