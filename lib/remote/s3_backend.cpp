@@ -149,17 +149,13 @@ class S3Backend final : public Backend {
     const auto sep = endpoint.find("://");
     const std::string scheme = endpoint.substr(0, sep);
     std::string authority = endpoint.substr(sep + 3);
+    (void)http::parse_url(scheme + "://" + authority + "/");  // Error{usage} unless a valid http(s) URL
     const bool virtual_hosted = m_settings.addressing == "virtual" ||
                                 (m_settings.addressing.empty() && aws && m_location.host.find('.') == std::string::npos);
     if (virtual_hosted) {
       authority = m_location.host + "." + authority;
     } else {
       m_path_prefix = "/" + m_location.host;
-    }
-    const http::UrlParts parts = http::parse_url(scheme + "://" + authority + "/");
-    if (scheme == "http" && !options.plain_http && !http::is_loopback_host(parts.host)) {
-      throw Error(ErrorKind::usage, "refusing plain http to the S3 endpoint " + authority + ": it is not on this machine",
-                  "use https, or pass --plain-http if you really mean it");
     }
     m_base = scheme + "://" + authority;
     m_host = authority;
@@ -574,7 +570,20 @@ class S3Backend final : public Backend {
 }  // namespace
 
 std::unique_ptr<Backend> open_s3(const Location& location, const Options& options) {
-  return std::make_unique<S3Backend>(location, options, s3::load_settings(options.endpoint));
+  s3::S3Settings settings = s3::load_settings(options.endpoint);
+  Options o = options;
+  // Plain http only to this machine (the endpoint's host decides: BUCKET.localhost, the
+  // virtual-hosted name of a bucket on localhost, is loopback too), unless asked.
+  if (settings.endpoint.rfind("http://", 0) == 0) {
+    const http::UrlParts parts = http::parse_url(settings.endpoint + "/");
+    if (http::is_loopback_host(parts.host)) {
+      o.plain_http = true;
+    } else if (!options.plain_http) {
+      throw Error(ErrorKind::usage, "refusing plain http to the S3 endpoint " + settings.endpoint.substr(7) + ": it is not on this machine",
+                  "use https, or pass --plain-http if you really mean it");
+    }
+  }
+  return std::make_unique<S3Backend>(location, o, std::move(settings));
 }
 
 }  // namespace mlops::remote

@@ -3,7 +3,7 @@
 # multipart parts, a re-push and a pull all pass its checks, so our signer's canonical
 # requests (valueless ?uploads=, sorted ?partNumber=&uploadId=, the payload's real sha256)
 # are what AWS computes; a wrong secret is a one-line auth error, exit 5, with no secret in
-# any output. Skipped where moto_server is not installed (CI).
+# any output; virtual-hosted addressing (BUCKET.localhost) signs and works too. Skipped where moto_server is not installed (CI).
 . "$(dirname "$0")/../e2e/harness.sh"
 # shellcheck source=lib/remote.sh
 . "$MLOPS_SOURCE_DIR/tests/integration/lib/remote.sh"
@@ -25,6 +25,14 @@ expect_json "$TEST_DIR/out" .blobs_sent 0
 expect_exit 0 mlops --json pull "s3://$BUCKET/models/demo:1.0" --store "$TEST_DIR/second"
 expect_json "$TEST_DIR/out" .digest "$digest"
 MLOPS_HOME="$TEST_DIR/second" expect_exit 0 mlops package verify "models/demo:1.0"
+
+# Virtual-hosted addressing: the bucket in the host name, BUCKET.localhost (curl resolves
+# *.localhost to this machine), signed with that Host.
+vhost=${AWS_ENDPOINT_URL_S3/127.0.0.1/localhost}
+MLOPS_S3_ADDRESSING=virtual expect_exit 0 mlops --json push demo:1.0 "s3://$BUCKET/vhost" --endpoint "$vhost"
+expect_json "$TEST_DIR/out" .digest "$digest"
+MLOPS_S3_ADDRESSING=virtual expect_exit 0 mlops --json pull "s3://$BUCKET/vhost/demo:1.0" --store "$TEST_DIR/vstore" --endpoint "$vhost"
+expect_json "$TEST_DIR/out" .digest "$digest"
 
 secret=$AWS_SECRET_ACCESS_KEY
 export AWS_SECRET_ACCESS_KEY="wrong-${secret:6}"
