@@ -43,8 +43,8 @@ IndexEntry entry_for(const Manifest& manifest, const std::string& tag) {
 }
 
 bool add_entry(std::vector<IndexEntry>& entries, const IndexEntry& e) {
-  const bool same =
-      std::any_of(entries.begin(), entries.end(), [&](const IndexEntry& x) { return x.ref == e.ref && x.descriptor.digest == e.descriptor.digest; });
+  const bool same = std::any_of(entries.begin(), entries.end(),
+                                [&](const IndexEntry& x) { return x.ref == e.ref && x.descriptor.digest == e.descriptor.digest; });
   if (same) return false;
   package::set_index_entry(entries, e);
   return true;

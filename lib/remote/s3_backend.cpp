@@ -150,8 +150,8 @@ class S3Backend final : public Backend {
     const std::string scheme = endpoint.substr(0, sep);
     std::string authority = endpoint.substr(sep + 3);
     (void)http::parse_url(scheme + "://" + authority + "/");  // Error{usage} unless a valid http(s) URL
-    const bool virtual_hosted = m_settings.addressing == "virtual" ||
-                                (m_settings.addressing.empty() && aws && m_location.host.find('.') == std::string::npos);
+    const bool virtual_hosted =
+        m_settings.addressing == "virtual" || (m_settings.addressing.empty() && aws && m_location.host.find('.') == std::string::npos);
     if (virtual_hosted) {
       authority = m_location.host + "." + authority;
     } else {
@@ -299,7 +299,8 @@ class S3Backend final : public Backend {
     const std::string where = "s3://" + m_location.host;
     if (a.status == 401 || a.status == 403) {
       const std::string from = m_settings.credentials ? " from " + m_settings.credentials->source : " (no credentials found)";
-      throw Error(RemoteFailure::auth, where + " refused the credentials" + from + ": " + what + ": HTTP " + std::to_string(a.status) + shown_code,
+      throw Error(RemoteFailure::auth,
+                  where + " refused the credentials" + from + ": " + what + ": HTTP " + std::to_string(a.status) + shown_code,
                   "check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the profile (AWS_PROFILE); a non-AWS server needs "
                   "--endpoint or AWS_ENDPOINT_URL_S3");
     }
@@ -512,7 +513,8 @@ class S3Backend final : public Backend {
         r.body_offset = p.offset;
         r.body_length = p.size;
         r.on_sent = [&](std::uint64_t n) { progress.advance(n); };
-        const Response a = send(r, k, {{"partNumber", std::to_string(p.number)}, {"uploadId", j.upload_id}}, range_sha256(path, p.offset, p.size));
+        const Response a =
+            send(r, k, {{"partNumber", std::to_string(p.number)}, {"uploadId", j.upload_id}}, range_sha256(path, p.offset, p.size));
         if (a.status != 200) fail("upload of part " + std::to_string(p.number) + " of blob " + short_digest(blob.digest), a);
         const auto etag = a.headers.get("etag");
         if (!etag || !printable(*etag, 256)) throw Error(RemoteFailure::rejected, "s3://" + m_location.host + " sent no ETag for a part");

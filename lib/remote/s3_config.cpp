@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "remote/s3_config.hpp"
 
-
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
@@ -125,8 +124,9 @@ S3Settings load_settings(const std::string& endpoint_option) {
   const std::string env_key = env("AWS_ACCESS_KEY_ID"), env_secret = env("AWS_SECRET_ACCESS_KEY");
   if (!env_key.empty() || !env_secret.empty()) {
     if (env_key.empty() || env_secret.empty()) {
-      throw Error(ErrorKind::usage, std::string(env_key.empty() ? "AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID"
-                                                                : "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY"),
+      throw Error(ErrorKind::usage,
+                  std::string(env_key.empty() ? "AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID"
+                                              : "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY"),
                   "set both, or neither to use a profile of ~/.aws/credentials");
     }
     s.credentials = AwsCredentials{env_key, env_secret, env("AWS_SESSION_TOKEN"), "the environment (AWS_ACCESS_KEY_ID)"};
@@ -136,14 +136,15 @@ S3Settings load_settings(const std::string& endpoint_option) {
       if (key.empty() && secret.empty()) continue;
       const std::string file = (m == &from_credentials ? cred_file : config_file).string();
       if (key.empty() || secret.empty()) {
-        throw Error(ErrorKind::invalid_input, "profile '" + profile + "' in " + file + " has only one of aws_access_key_id and aws_secret_access_key");
+        throw Error(ErrorKind::invalid_input,
+                    "profile '" + profile + "' in " + file + " has only one of aws_access_key_id and aws_secret_access_key");
       }
       s.credentials = AwsCredentials{key, secret, get(*m, "aws_session_token"), "profile '" + profile + "' of " + file};
       break;
     }
     if (!s.credentials && !profile_env.empty() && !from_credentials && !from_config) {
-      throw Error(ErrorKind::not_found, "the AWS profile '" + profile + "' (AWS_PROFILE) is in neither " + cred_file.string() + " nor " +
-                                            config_file.string(),
+      throw Error(ErrorKind::not_found,
+                  "the AWS profile '" + profile + "' (AWS_PROFILE) is in neither " + cred_file.string() + " nor " + config_file.string(),
                   "add it with 'aws configure --profile " + profile + "', or unset AWS_PROFILE");
     }
   }

@@ -64,8 +64,9 @@ struct AwsHome {
   AwsHome() {
     dir = std::filesystem::temp_directory_path() / ("mlops-s3-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir / ".aws");
-    for (const char* v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-                          "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "MLOPS_S3_ADDRESSING"}) {
+    for (const char* v :
+         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
+          "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "MLOPS_S3_ADDRESSING"}) {
       env.set(v, std::nullopt);
     }
     env.set("HOME", dir.string());
@@ -121,7 +122,8 @@ TEST_CASE("sigv4: AWS's GET bucket lifecycle and list objects examples (query st
 TEST_CASE("sigv4: multipart and continuation query strings are canonical", "[remote][s3]") {
   CHECK(s3::canonical_query({{"uploads", ""}}) == "uploads=");
   CHECK(s3::canonical_query({{"uploadId", "a/b+c=="}, {"partNumber", "7"}}) == "partNumber=7&uploadId=a%2Fb%2Bc%3D%3D");
-  CHECK(s3::canonical_query({{"list-type", "2"}, {"continuation-token", "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM="}, {"prefix", "team/demo"}}) ==
+  CHECK(s3::canonical_query(
+            {{"list-type", "2"}, {"continuation-token", "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM="}, {"prefix", "team/demo"}}) ==
         "continuation-token=1ueGcxLPRx1Tr%2FXYExHnhbYLgveDs2J%2Fwm36Hy4vbOwM%3D&list-type=2&prefix=team%2Fdemo");
   CHECK(s3::uri_encode("a b/~c*", true) == "a%20b/~c%2A");
   CHECK(s3::uri_encode("é", false) == "%C3%A9");
@@ -134,9 +136,12 @@ TEST_CASE("sigv4: multipart and continuation query strings are canonical", "[rem
 
 TEST_CASE("s3 config: environment credentials win, then the profile's files", "[remote][s3]") {
   AwsHome home;
-  home.credentials("[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = filesecret\n\n[dev]\naws_access_key_id=DEVKEY\n"
-                   "aws_secret_access_key=devsecret\naws_session_token=devtoken\n");
-  home.config("[default]\nregion = eu-west-1\n[profile dev]\nregion = eu-central-1\ns3 =\n  addressing_style = path\n  endpoint_url = http://127.0.0.1:9000\n");
+  home.credentials(
+      "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = filesecret\n\n[dev]\naws_access_key_id=DEVKEY\n"
+      "aws_secret_access_key=devsecret\naws_session_token=devtoken\n");
+  home.config(
+      "[default]\nregion = eu-west-1\n[profile dev]\nregion = eu-central-1\ns3 =\n  addressing_style = path\n  endpoint_url = "
+      "http://127.0.0.1:9000\n");
   auto s = s3::load_settings("");
   REQUIRE(s.credentials);
   CHECK(s.credentials->access_key == "FILEKEY");
