@@ -233,6 +233,10 @@ class S3Backend final : public Backend {
       if (etag.empty()) condition.emplace_back("If-None-Match", "*");
       else condition.emplace_back("If-Match", etag);
       const long status = put_small(key(repo, "index.json"), package::index_json_text(entries), "index.json of " + repo, condition, true);
+      if (status == 501) {  // a server without conditional writes (older Ceph): the last writer wins
+        put_small(key(repo, "index.json"), package::index_json_text(entries), "index.json of " + repo, {});
+        return;
+      }
       if (status != 412 && status != 409) return;
       if (round + 1 >= k_index_write_rounds) {
         throw Error(RemoteFailure::transient, "index.json of " + repo + " kept changing under this push", "try again");
@@ -348,7 +352,7 @@ class S3Backend final : public Backend {
     r.body = bytes;
     r.headers = headers;
     const Response a = send(r, k, {}, sha256_hex(bytes));
-    if (conditional && (a.status == 412 || a.status == 409)) return a.status;
+    if (conditional && (a.status == 412 || a.status == 409 || a.status == 501)) return a.status;
     if (a.status != 200) fail("upload of " + what, a);
     return a.status;
   }
