@@ -19,7 +19,9 @@ start_faultproxy "${AWS_ENDPOINT_URL_S3#http://}" --reset-down-after-bytes 10000
 AWS_ENDPOINT_URL_S3=$PROXY_URL expect_exit 0 mlops --json pull "s3://$BUCKET/p/demo:1.0" --store "$TEST_DIR/second" --jobs 1
 expect_eq "$(proxy_stat resets)" 2 "resets made by the proxy"
 down=$(proxy_stat down)
-[ "$down" -lt 5400000 ] || fail "the pull moved $down bytes for a 5 MB package: a cut blob started again from 0"
+# Restarting would cost 1 MB + 1 MB + the whole 5 MB = 7 MB; resuming, 5 MB plus what each
+# reset destroyed in the socket buffers on the way (close to 1 MB under ASan).
+[ "$down" -lt 6600000 ] || fail "the pull moved $down bytes for a 5 MB package: a cut blob started again from 0"
 MLOPS_HOME="$TEST_DIR/second" expect_exit 0 mlops package verify "p/demo:1.0"
 
 expect_exit 0 mlops copy "s3://$BUCKET/p/demo:1.0" "file://$TEST_DIR/layout"
