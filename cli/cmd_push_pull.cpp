@@ -21,6 +21,7 @@ struct TransferOpts {
   std::vector<std::string> only;
   unsigned jobs = 0;
   std::string ca_file;
+  std::string endpoint;
   bool plain_http = false;
   stdfs::path store_path() const { return store.empty() ? package::default_store() : stdfs::path(store); }
   remote::TransferOptions transfer(ProgressObserver* progress) const {
@@ -34,6 +35,7 @@ struct TransferOpts {
     }
     if (!ca_file.empty()) t.ca_file = stdfs::path(ca_file);
     t.plain_http = plain_http;
+    t.endpoint = endpoint;
     t.progress = progress;
     return t;
   }
@@ -71,6 +73,8 @@ void add_common(CLI::App* s, const std::shared_ptr<TransferOpts>& o) {
   s->add_option("-j,--jobs", o->jobs, "Parallel blob transfers (default 4)")->check(CLI::Range(1, 64));
   s->add_option("--ca-file", o->ca_file, "CA certificates (PEM) to trust for HTTPS remotes")->type_name("FILE");
   s->add_flag("--plain-http", o->plain_http, "Allow plain HTTP to a registry that is not on loopback");
+  s->add_option("--endpoint", o->endpoint, "S3 API endpoint for s3:// remotes (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)")
+      ->type_name("URL");
 }
 
 int run_push(TransferOpts& o, Context& ctx) {

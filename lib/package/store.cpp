@@ -350,30 +350,37 @@ bool Store::move_aside(std::string_view digest) const {
 std::vector<IndexEntry> Store::index() const {
   if (!m_exists) return {};
   const stdfs::path p = m_root / "index.json";
-  const std::string text = fs::read_file(p);
-  const auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object()) throw Error(ErrorKind::invalid_input, p.string() + " is not valid JSON");
-  std::vector<IndexEntry> out;
-  const auto m = j.find("manifests");
-  if (m == j.end() || m->is_null()) return out;
-  if (!m->is_array()) throw Error(ErrorKind::invalid_input, p.string() + ": 'manifests' is not an array");
-  for (const auto& item : *m) {
-    IndexEntry e;
-    e.descriptor = parse_descriptor(item, p.string());
-    if (const auto r = e.descriptor.annotations.find(annotation::ref_name); r != e.descriptor.annotations.end()) e.ref = *r;
-    out.push_back(std::move(e));
-  }
-  return out;
+  return parse_index_json(fs::read_file(p), p.string());
 }
 
 void Store::update_index(const std::function<void(std::vector<IndexEntry>&)>& change) {
   FileLock lock(state_dir() / "index.lock", true);
   std::vector<IndexEntry> entries = index();
   change(entries);
+  fs::write_file_atomic(m_root / "index.json", index_json_text(entries));
+}
+
+std::vector<IndexEntry> parse_index_json(std::string_view text, const std::string& where) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) throw Error(ErrorKind::invalid_input, where + " is not valid JSON");
+  std::vector<IndexEntry> out;
+  const auto m = j.find("manifests");
+  if (m == j.end() || m->is_null()) return out;
+  if (!m->is_array()) throw Error(ErrorKind::invalid_input, where + ": 'manifests' is not an array");
+  for (const auto& item : *m) {
+    IndexEntry e;
+    e.descriptor = parse_descriptor(item, where);
+    if (const auto r = e.descriptor.annotations.find(annotation::ref_name); r != e.descriptor.annotations.end()) e.ref = *r;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::string index_json_text(const std::vector<IndexEntry>& entries) {
   nlohmann::json manifests = nlohmann::json::array();
   for (const auto& e : entries) manifests.push_back(to_json(e.descriptor));
   const nlohmann::json doc{{"schemaVersion", 2}, {"mediaType", media::index}, {"manifests", manifests}};
-  fs::write_file_atomic(m_root / "index.json", doc.dump(2) + "\n");
+  return doc.dump(2) + "\n";
 }
 
 void set_index_entry(std::vector<IndexEntry>& entries, const IndexEntry& entry) {

@@ -173,6 +173,10 @@ class Store {
   bool m_exists = true;  // false: opened for reading where there is no store yet
 };
 
+// index.json of an OCI image layout, read (Error{invalid_input} naming `where`) and written;
+// shared with the remotes that keep the same layout (file://, s3://).
+std::vector<IndexEntry> parse_index_json(std::string_view text, const std::string& where);
+std::string index_json_text(const std::vector<IndexEntry>& entries);
 // Adds `entry` to the index (replacing the tag's previous target, if any).
 void set_index_entry(std::vector<IndexEntry>& entries, const IndexEntry& entry);
 

@@ -13,7 +13,7 @@ expect_contains "$TEST_DIR/err" "mlops login"
 expect_exit 2 mlops push demo:1.0 "ftp://host.example/x"
 expect_clean_error
 expect_contains "$TEST_DIR/err" "oci://, s3://, http://, https://, file://"
-expect_exit 2 mlops push demo:1.0 "s3://bucket/models"
+expect_exit 2 mlops push demo:1.0 "http://localhost/models"
 expect_clean_error
 expect_contains "$TEST_DIR/err" "not supported"
 expect_exit 2 mlops push demo:1.0 ./relative/dir

@@ -28,3 +28,19 @@ start_faultproxy() {
 proxy_stat() { jq -r ".$1" "$PROXY_STATS"; }
 
 basic_auth() { printf 'Authorization: Basic %s' "$(printf '%s:%s' "$1" "$2" | base64 -w0)"; }
+
+# use_s3 S3|MOTO: the AWS variables for that test server (endpoint, region, its key) and a
+# fresh bucket named in $BUCKET (created with curl's own SigV4 signer, not ours).
+use_s3() {
+  local url="MLOPS_TEST_$1_URL" key="MLOPS_TEST_$1_ACCESS_KEY" secret="MLOPS_TEST_$1_SECRET_KEY" region="MLOPS_TEST_$1_REGION"
+  unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_DEFAULT_REGION
+  export AWS_ENDPOINT_URL_S3=${!url} AWS_ACCESS_KEY_ID=${!key} AWS_SECRET_ACCESS_KEY=${!secret} AWS_REGION=${!region}
+  export AWS_SHARED_CREDENTIALS_FILE=$TEST_DIR/no-aws-credentials AWS_CONFIG_FILE=$TEST_DIR/no-aws-config
+  BUCKET="mlops-$$-$RANDOM"
+  s3_curl -X PUT "$AWS_ENDPOINT_URL_S3/$BUCKET" >/dev/null || fail "cannot create the bucket $BUCKET"
+}
+# s3_curl ARGS...: curl signing with the test server's key (path-style URLs).
+s3_curl() {
+  curl -sSf --aws-sigv4 "aws:amz:$AWS_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$@"
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// The OCI image layout rules every layout-keeping remote shares (file:// writes them into a
+// directory, s3:// into objects under a prefix): one layout per repository, blobs (manifests
+// included) at blobs/sha256/<hex>, tags as org.opencontainers.image.ref.name in index.json,
+// referrers found through the subject annotation of their index entry (no blob read), and
+// index.json written last. A tree of either is what skopeo reads as oci:DIR/REPO:TAG.
+#pragma once
+
+#include "package/store.hpp"
+#include "remote/backend.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlops::remote::layout {
+
+inline constexpr std::string_view k_oci_layout = R"({"imageLayoutVersion":"1.0.0"})";
+
+// "blobs/sha256/<hex>" for a sha256 digest (already validated by the caller).
+std::string blob_path(std::string_view digest);
+
+// The index entry that `put_manifest(manifest, tag)` adds: media type, size, artifactType, and
+// the subject and key id of a referrer (signature) as annotations.
+package::IndexEntry entry_for(const Manifest& manifest, const std::string& tag);
+
+// Adds `e` unless the index already says the same (a re-push leaves index.json unchanged).
+// Returns false when nothing changed.
+bool add_entry(std::vector<package::IndexEntry>& entries, const package::IndexEntry& e);
+
+// The entry a tag names, or nullptr.
+const package::IndexEntry* find_tag(const std::vector<package::IndexEntry>& entries, std::string_view tag);
+
+// Sorted tags; Error{invalid_input} naming `where` beyond k_max_tags.
+std::vector<std::string> tags(const std::vector<package::IndexEntry>& entries, const std::string& where);
+
+// Referrers of `digest`; Error{invalid_input} beyond k_max_referrers.
+std::vector<package::Descriptor> referrers(const std::vector<package::IndexEntry>& entries, const std::string& digest,
+                                           const std::string& where);
+
+// A manifest's media type from its own mediaType field ("" when it has none).
+std::string media_type_of(const std::string& manifest_bytes);
+
+}  // namespace mlops::remote::layout
