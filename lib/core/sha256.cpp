@@ -6,11 +6,13 @@
 #include <mlops/error.hpp>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <vector>
 
 namespace mlops {
@@ -24,6 +26,7 @@ MLOPS_CRYPTO_FUNCTION(EVP_sha256)
 MLOPS_CRYPTO_FUNCTION(EVP_DigestInit_ex)
 MLOPS_CRYPTO_FUNCTION(EVP_DigestUpdate)
 MLOPS_CRYPTO_FUNCTION(EVP_DigestFinal_ex)
+MLOPS_CRYPTO_FUNCTION(HMAC)
 #undef MLOPS_CRYPTO_FUNCTION
 
 }  // namespace
@@ -91,6 +94,17 @@ FileDigest sha256_file(const std::filesystem::path& path) {
   ::close(fd);
   d.sha256 = h.hex();
   return d;
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (key.size() > static_cast<std::size_t>(INT_MAX) ||
+      HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
+           &len) == nullptr ||
+      len != 32)
+    throw Error(ErrorKind::internal, "HMAC-SHA256 failed");
+  return {reinterpret_cast<const char*>(out), len};
 }
 
 }  // namespace mlops

@@ -28,6 +28,8 @@ class Sha256 {
 };
 
 std::string sha256_hex(std::string_view data);
+// HMAC-SHA256 (libcrypto's HMAC), the raw 32 bytes: AWS Signature V4 keys and signatures.
+std::string hmac_sha256(std::string_view key, std::string_view data);
 
 struct FileDigest {
   std::uint64_t size = 0;

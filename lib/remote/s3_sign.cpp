@@ -10,13 +10,6 @@
 namespace mlops::remote::s3 {
 namespace {
 
-std::string from_hex(std::string_view hex) {
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  std::string out(hex.size() / 2, '\0');
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-  return out;
-}
-
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -56,27 +49,6 @@ std::string scope(const SignRequest& r) { return r.amz_date.substr(0, 8) + "/" +
 
 }  // namespace
 
-// HMAC (RFC 2104) over the SHA-256 we already load: libcrypto's HMAC would need a second
-// lazily-loaded function table for the ten lines below.
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  constexpr std::size_t block = 64;
-  std::string k(key);
-  if (k.size() > block) k = from_hex(sha256_hex(k));
-  k.resize(block, '\0');
-  std::string ipad(block, '\0'), opad(block, '\0');
-  for (std::size_t i = 0; i < block; ++i) {
-    ipad[i] = static_cast<char>(k[i] ^ 0x36);
-    opad[i] = static_cast<char>(k[i] ^ 0x5c);
-  }
-  Sha256 inner;
-  inner.update(ipad);
-  inner.update(data);
-  const std::string inner_raw = from_hex(inner.hex());
-  Sha256 outer;
-  outer.update(opad);
-  outer.update(inner_raw);
-  return from_hex(outer.hex());
-}
 
 std::string to_hex(std::string_view bytes) {
   static const char digits[] = "0123456789abcdef";

@@ -4,9 +4,11 @@
 // valueless `?uploads` or an unsorted `?partNumber=&uploadId=` gives SignatureDoesNotMatch),
 // never adds `x-amz-content-sha256`, and has no way to sign a payload by a hash we already
 // know (a blob's sha256 is its name: signing it costs nothing, and the server can check it).
-// Pure functions over OpenSSL's SHA-256 (core/sha256.hpp), tested against AWS's published
+// Pure functions over OpenSSL's SHA-256 and HMAC (core/sha256.hpp), tested against AWS's published
 // examples (tests/unit/test_remote_s3.cpp).
 #pragma once
+
+#include "core/sha256.hpp"
 
 #include <string>
 #include <string_view>
@@ -51,8 +53,7 @@ std::string authorization(const SignRequest& r, const AwsCredentials& c);
 // The signature alone (hex).
 std::string signature(const SignRequest& r, const AwsCredentials& c);
 
-// HMAC-SHA256 (raw 32 bytes) and its hex form.
-std::string hmac_sha256(std::string_view key, std::string_view data);
+using mlops::hmac_sha256;  // core/sha256.hpp: libcrypto's HMAC, raw 32 bytes
 std::string to_hex(std::string_view bytes);
 
 // The current time as x-amz-date.
