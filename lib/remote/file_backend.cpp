@@ -4,6 +4,7 @@
 #include "core/fd.hpp"
 #include "core/sha256.hpp"
 #include "package/store.hpp"
+#include "remote/layout.hpp"
 #include "remote/transfer.hpp"
 
 #include <mlops/error.hpp>
@@ -16,7 +17,6 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
-#include <set>
 #include <vector>
 
 namespace mlops::remote {
@@ -126,58 +126,18 @@ class FileBackend final : public Backend {
     Store& store = writable(repo);
     const std::string digest = store.put_blob(manifest.bytes);
     if (digest != manifest.digest) throw Error(ErrorKind::internal, "manifest digest " + manifest.digest + " is not its content's");
-    IndexEntry e;
-    e.descriptor.media_type = manifest.media_type.empty() ? package::media::manifest : manifest.media_type;
-    e.descriptor.digest = digest;
-    e.descriptor.size = manifest.bytes.size();
-    e.ref = tag;
-    const auto j = nlohmann::json::parse(manifest.bytes, nullptr, false);
-    if (j.is_object()) {
-      if (const auto at = j.find("artifactType"); at != j.end() && at->is_string()) e.descriptor.artifact_type = *at;
-      // Referrers are found through this annotation, as in the local store (no blob read).
-      if (const auto s = j.find("subject"); s != j.end() && s->is_object()) {
-        const Descriptor subject = package::parse_descriptor(*s, "manifest " + short_digest(digest) + " subject");
-        e.descriptor.annotations[package::annotation::subject] = subject.digest;
-        if (const auto an = j.find("annotations"); an != j.end() && an->is_object()) {
-          if (const auto k = an->find(package::annotation::key_id); k != an->end() && k->is_string()) {
-            e.descriptor.annotations[package::annotation::key_id] = *k;
-          }
-        }
-      }
-    }
-    store.update_index([&](std::vector<IndexEntry>& entries) {
-      const bool same = std::any_of(entries.begin(), entries.end(),
-                                    [&](const IndexEntry& x) { return x.ref == e.ref && x.descriptor.digest == e.descriptor.digest; });
-      if (!same) package::set_index_entry(entries, e);
-    });
+    const IndexEntry e = layout::entry_for(manifest, tag);
+    store.update_index([&](std::vector<IndexEntry>& entries) { layout::add_entry(entries, e); });
   }
 
   std::vector<std::string> list_tags(const std::string& repo) override {
     const Store store(dir(repo), StoreAccess::read);
-    std::set<std::string> tags;
-    for (const auto& e : index(store)) {
-      if (e.ref.empty()) continue;
-      tags.insert(e.ref);
-      if (tags.size() > k_max_tags) {
-        throw Error(ErrorKind::invalid_input, dir(repo).string() + " lists more than " + std::to_string(k_max_tags) + " tags");
-      }
-    }
-    return {tags.begin(), tags.end()};
+    return layout::tags(index(store), dir(repo).string());
   }
 
   std::vector<Descriptor> referrers(const std::string& repo, const std::string& digest) override {
     const Store store(dir(repo), StoreAccess::read);
-    std::vector<Descriptor> out;
-    std::set<std::string> seen;
-    for (const auto& e : index(store)) {
-      const auto s = e.descriptor.annotations.find(package::annotation::subject);
-      if (s == e.descriptor.annotations.end() || *s != digest || !seen.insert(e.descriptor.digest).second) continue;
-      out.push_back(e.descriptor);
-      if (out.size() > k_max_referrers) {
-        throw Error(ErrorKind::invalid_input, dir(repo).string() + " lists more than " + std::to_string(k_max_referrers) + " referrers");
-      }
-    }
-    return out;
+    return layout::referrers(index(store), digest, dir(repo).string());
   }
 
  private:
@@ -207,9 +167,9 @@ class FileBackend final : public Backend {
     std::error_code ec;
     const auto size = stdfs::file_size(store.root() / "index.json", ec);
     if (ec) return {};
-    if (size > k_max_layout_index_bytes) {
+    if (size > layout::k_max_index_bytes) {
       throw Error(ErrorKind::invalid_input, (store.root() / "index.json").string() + " is " + std::to_string(size) + " bytes, over the " +
-                                                std::to_string(k_max_layout_index_bytes) + " mlops reads");
+                                                std::to_string(layout::k_max_index_bytes) + " mlops reads");
     }
     return store.index();
   }

@@ -33,6 +33,7 @@ const char* to_string(Method m) noexcept {
     case Method::patch: return "PATCH";
     case Method::del: return "DELETE";
     case Method::move: return "MOVE";
+    case Method::mkcol: return "MKCOL";
   }
   return "GET";
 }

@@ -36,7 +36,7 @@
 
 namespace mlops::remote::http {
 
-enum class Method { get, head, put, post, patch, del, move };
+enum class Method { get, head, put, post, patch, del, move, mkcol };
 const char* to_string(Method m) noexcept;
 
 // Receives the body of a successful (2xx) response, in order; throws to abort the transfer

@@ -8,7 +8,6 @@
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "core/sha256.hpp"
-#include "package/c_libs.hpp"
 #include "remote/credentials.hpp"
 #include "remote/http_client.hpp"
 
@@ -43,14 +42,6 @@ std::uint64_t env_size(const char* name, std::uint64_t fallback) {
   char* end = nullptr;
   const unsigned long long n = std::strtoull(v, &end, 10);
   return end != nullptr && *end == '\0' && n > 0 ? n : fallback;
-}
-
-std::string base64(const std::string& text) {
-  std::string out(package::sodium_base64_encoded_len(text.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  package::sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                             sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.find('\0'));
-  return out;
 }
 
 std::string url_escape_query(const std::string& s) {
@@ -536,7 +527,7 @@ class OciBackend final : public Backend {
       if (c.scheme == "basic") {
         if (!cred || cred->identity_token) break;
         std::lock_guard lock(m_mutex);
-        m_basic = "Basic " + base64(cred->username + ":" + cred->secret);
+        m_basic = basic_authorization(*cred);
         return;
       }
     }
@@ -575,7 +566,7 @@ class OciBackend final : public Backend {
     } else {
       r.method = Method::get;
       r.url = with_query(realm->second, query);
-      if (cred) r.secret_headers = {{"Authorization", "Basic " + base64(cred->username + ":" + cred->secret)}};
+      if (cred) r.secret_headers = {{"Authorization", basic_authorization(*cred)}};
     }
     const Response a = m_client.send(r);
     if (a.status == 401 || a.status == 403) {

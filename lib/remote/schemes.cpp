@@ -5,6 +5,7 @@
 
 #include "core/url.hpp"
 #include "remote/file_backend.hpp"
+#include "remote/http_backend.hpp"
 #include "remote/oci_backend.hpp"
 
 #include <mlops/error.hpp>
@@ -21,12 +22,12 @@ struct Scheme {
   std::string_view not_yet;  // what to say then
 };
 
-// s3 and http(s) are the backends still to come.
+// s3 is the backend still to come.
 constexpr std::array k_schemes = {
     Scheme{"oci", open_oci, {}},
     Scheme{"s3", nullptr, "S3 remotes (s3://) are not supported by this build yet"},
-    Scheme{"http", nullptr, "HTTP remotes (http://) are not supported by this build yet"},
-    Scheme{"https", nullptr, "HTTPS remotes (https://) are not supported by this build yet"},
+    Scheme{"http", open_http, {}},
+    Scheme{"https", open_http, {}},
     Scheme{"file", open_file, {}},
 };
 
@@ -167,7 +168,7 @@ std::unique_ptr<Backend> open_backend(const Location& location, const Options& o
     throw Error(ErrorKind::usage, "unknown remote scheme '" + escape_controls(location.scheme) + "'", "known schemes: " + known_list());
   if (s->open == nullptr)
     throw Error(ErrorKind::usage, std::string(s->not_yet),
-                "oci:// (registries) and file:// (an OCI image layout directory) remotes work today");
+                "oci:// (registries), http(s):// (WebDAV stores) and file:// (an OCI image layout directory) remotes work today");
   return s->open(location, options);
 }
 

@@ -3,6 +3,7 @@
 #include "core/sha256.hpp"
 #include "package/store.hpp"
 #include "remote/file_backend.hpp"
+#include "remote/layout.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -80,7 +81,7 @@ TEST_CASE("file backend: a hostile layout gets bounded refusals", "[remote]") {
   CHECK(kind_of([&] { (void)b->get_manifest("bad", "big"); }) == ErrorKind::invalid_input);
   CHECK(kind_of([&] { (void)b->get_manifest("bad", big_digest); }) == ErrorKind::invalid_input);
   // An index.json too big to read (sparse: nothing is written).
-  std::filesystem::resize_file(root / "index.json", k_max_layout_index_bytes + 1);
+  std::filesystem::resize_file(root / "index.json", layout::k_max_index_bytes + 1);
   CHECK(kind_of([&] { (void)b->list_tags("bad"); }) == ErrorKind::invalid_input);
   CHECK(kind_of([&] { (void)b->get_manifest("bad", "big"); }) == ErrorKind::invalid_input);
 }
