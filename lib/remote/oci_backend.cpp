@@ -34,6 +34,7 @@ constexpr std::uint64_t k_default_chunk = 16u << 20;           // PATCH size for
 constexpr std::uint64_t k_default_monolithic_max = 64u << 20;  // one PUT up to this size
 constexpr std::uint64_t k_max_chunk_min = 512u << 20;          // a registry's OCI-Chunk-Min-Length, capped
 constexpr std::size_t k_max_token_answer = 64u << 10;
+constexpr unsigned k_max_failures = 6;  // failed attempts of one chunk (the HTTP client's bound)
 
 std::uint64_t env_size(const char* name, std::uint64_t fallback) {
   // Tuning knobs (and what the tests use to make a few-MiB blob take the chunked path).
@@ -124,7 +125,7 @@ class OciBackend final : public Backend {
     std::string session;
     std::uint64_t offset = 0;
     if (auto saved = read_journal(journal)) {
-      if (auto at = upload_status(*saved, repo)) {
+      if (auto at = upload_status(*saved, repo, nullptr)) {
         session = *saved;
         offset = *at;
         log::debug("oci: resuming the upload of {} at byte {}", blob.digest, offset);
@@ -152,6 +153,7 @@ class OciBackend final : public Backend {
     const std::uint64_t chunk = std::max(env_size("MLOPS_OCI_CHUNK_SIZE", k_default_chunk), chunk_min);
     progress.advance(offset);
     bool chunked = offset > 0 || blob.size > monolithic_max;
+    unsigned failures = 0;
     while (chunked && offset < blob.size) {
       Request r;
       r.method = Method::patch;
@@ -162,15 +164,37 @@ class OciBackend final : public Backend {
       r.headers = {{"Content-Type", "application/octet-stream"},
                    {"Content-Range", std::to_string(offset) + "-" + std::to_string(offset + r.body_length - 1)}};
       r.on_sent = [&](std::uint64_t n) { progress.advance(n); };
+      // A PATCH cut off mid-way is not sent again blindly: the registry is asked how much it
+      // holds and the upload goes on from there (OCI distribution's upload status). Registries
+      // that drop a session whose chunk was cut (distribution 2.8 compares its stored size
+      // with the offset signed into _state) say so here, before a chunk is sent in vain.
+      // Failed attempts of one chunk, cut or answered, count against one bound.
+      r.resend_after_cut = false;
+      r.max_attempts = k_max_failures - failures;
       const Response a = send(r, push_scope(repo));
+      failures += a.attempts - (a.status == 0 ? 0 : 1);
+      if (a.status == 0) {
+        if (failures >= k_max_failures) {
+          throw Error(RemoteFailure::transient, "PATCH of " + blob.digest + " at byte " + std::to_string(offset) + ": " + a.body,
+                      "check that the server is up and reachable; the next push continues this upload");
+        }
+        log::debug("oci: the PATCH of {} at byte {} was cut off ({}): asking the registry where the upload stands", blob.digest, offset,
+                   a.body);
+        Response status;
+        const auto at = upload_status(session, repo, &status);
+        if (!at) throw SessionLost{status};
+        offset = *at;
+        continue;
+      }
       if (a.status == 202) {
+        failures = 0;
         session = location_of(a, session);
         write_journal(journal, session);
         offset = range_end(a).value_or(offset + r.body_length - 1) + 1;
         continue;
       }
       if (a.status == 416) {  // out of step (a retried PATCH the registry had partly taken): ask
-        const auto at = upload_status(session, repo);
+        const auto at = upload_status(session, repo, nullptr);
         if (!at) throw SessionLost{a};
         offset = *at;
         continue;
@@ -431,12 +455,16 @@ class OciBackend final : public Backend {
   }
 
   // How many bytes the session at `url` holds; nullopt when the registry no longer knows it.
-  std::optional<std::uint64_t> upload_status(const std::string& url, const std::string& repo) {
+  // `answer`: where the registry's answer goes (for the error when the session is gone).
+  std::optional<std::uint64_t> upload_status(std::string& url, const std::string& repo, Response* answer) {
     Request r;
     r.method = Method::get;
     r.url = url;
     const Response a = send(r, push_scope(repo));
+    if (answer != nullptr) *answer = a;
     if (a.status != 204 && a.status != 202) return std::nullopt;
+    // The session's next URL (a registry may sign the offset into it, as distribution does).
+    if (const auto loc = a.headers.get("location"); loc && !loc->empty()) url = same_origin(http::resolve_url(url, *loc));
     const auto end = range_end(a);
     if (!end) return 0;
     const auto range = a.headers.get("range").value_or("");
