@@ -23,6 +23,8 @@ struct Scheme {
 };
 
 // s3 is the backend still to come.
+// One scheme per line.
+// clang-format off
 constexpr std::array k_schemes = {
     Scheme{"oci", open_oci, {}},
     Scheme{"s3", nullptr, "S3 remotes (s3://) are not supported by this build yet"},
@@ -30,6 +32,7 @@ constexpr std::array k_schemes = {
     Scheme{"https", open_http, {}},
     Scheme{"file", open_file, {}},
 };
+// clang-format on
 
 const Scheme* find_scheme(std::string_view name) {
   for (const auto& s : k_schemes) {
