@@ -33,7 +33,7 @@ _mlops_kind() {
         files) compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -f -- "$vcur") ;;
         dirs) compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -d -- "$vcur") ;;
         templates) _mlops_values templates; compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -d -- "$vcur") ;;
-        runs | packages) _mlops_values "$1" ;;
+        runs | packages | remotes) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
         commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package model key push pull copy remote drift login logout completion version help" -- "$vcur") ;;
@@ -233,8 +233,8 @@ _mlops() {
             '/exp/tag') opts='--help -h --help-all --remove --json --quiet -q --verbose -v --color -C' cmds='' pos='runs text' rep=1 ;;
             '/exp/apply') opts='--help -h --help-all --force -f --json --quiet -q --verbose -v --color -C' cmds='' pos='runs' rep=0 ;;
             '/exp/branch') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='runs text' rep=0 ;;
-            '/exp/push') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/exp/pull') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/exp/push') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/exp/pull') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
             '/exp/gc') opts='--help -h --help-all --prune-invalid --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/params') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='diff' pos='' rep=0 ;;
             '/params/diff') opts='--help -h --help-all --md --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
@@ -261,7 +261,7 @@ _mlops() {
             '/model/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/key') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='generate' pos='' rep=0 ;;
             '/key/generate') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
-            '/push') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='packages text' rep=0 ;;
+            '/push') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='packages remotes' rep=0 ;;
             '/pull') opts='--help -h --help-all --tag -t --only --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/copy') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
             '/remote') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='add list remove' pos='' rep=0 ;;
