@@ -11,6 +11,7 @@
 #include "remote/credentials.hpp"
 #include "remote/http_client.hpp"
 
+#include <mlops/credentials.hpp>
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
@@ -74,6 +75,18 @@ class OciBackend final : public Backend {
   }
 
   std::string_view scheme() const noexcept override { return "oci"; }
+
+  // `mlops login`: GET /v2/ with `credential` (Basic, or a token fetched with it).
+  // Error{auth} when the registry or its token service refuses it.
+  void check_credential(Credential credential) {
+    std::call_once(m_credential_once, [&] { m_credential = std::move(credential); });
+    Request r;
+    r.method = Method::get;
+    r.url = m_base + "/v2/";
+    r.max_attempts = 2;  // an unreachable registry is reported, not waited for
+    const Response a = send(r, "");
+    if (a.status == 403) http::throw_status("GET /v2/ of " + m_location.host, a);
+  }
 
   std::optional<std::uint64_t> stat_blob(const std::string& repo, const std::string& digest) override {
     Request r;
@@ -628,6 +641,25 @@ class OciBackend final : public Backend {
 
 std::unique_ptr<Backend> open_oci(const Location& location, const Options& options) {
   return std::make_unique<OciBackend>(location, options);
+}
+
+std::optional<std::string> check_login(const std::string& host, const std::string& username, const std::string& secret) {
+  Location location;
+  location.scheme = "oci";
+  location.host = host;
+  Credential c;
+  c.username = username;
+  c.secret = secret;
+  c.identity_token = username == "<token>";
+  c.source = "this login";
+  try {
+    OciBackend(location, Options{}).check_credential(std::move(c));
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::remote && e.remote_failure() == RemoteFailure::auth) throw;
+    if (e.kind() == ErrorKind::interrupted) throw;
+    return std::string(e.what());
+  }
+  return std::nullopt;
 }
 
 }  // namespace mlops::remote
