@@ -4,6 +4,7 @@
 // print errors, so any problem means no candidates.
 #include "commands.hpp"
 
+#include <mlops/config.hpp>
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
 #include <mlops/package.hpp>
@@ -36,6 +37,9 @@ std::string candidates(const CompleteOptions& o) {
   } else if (o.kind == "packages") {
     for (const auto& ref : package::complete_refs(o.store.empty() ? package::default_store() : std::filesystem::path(o.store)))
       add(ref, "");
+  } else if (o.kind == "remotes") {
+    // Configured names (a URL never holds a secret: `remote add` refuses one).
+    for (const auto& r : config::load_settings(std::filesystem::current_path()).remotes) add(r.name, r.url);
   } else if (o.kind == "templates") {
     for (const auto& t : scaffold::list_templates()) add(t.name, t.summary);
   }
@@ -46,7 +50,7 @@ std::string candidates(const CompleteOptions& o) {
 
 void setup_complete(CLI::App& cmd, Context& ctx) {
   auto o = std::make_shared<CompleteOptions>();
-  cmd.add_option("KIND", o->kind, "runs, packages or templates")->required();
+  cmd.add_option("KIND", o->kind, "runs, packages, remotes or templates")->required();
   cmd.add_option("PREFIX", o->prefix, "What is typed so far");
   cmd.add_option("--store", o->store, "Package store")->type_name("DIR");
   cmd.callback([o, &ctx] {

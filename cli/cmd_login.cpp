@@ -56,8 +56,9 @@ void setup_login(CLI::App& cmd, Context& ctx) {
   cmd.footer(R"(
 Credentials are looked up in Docker's config.json first ($DOCKER_CONFIG or ~/.docker: auths,
 credHelpers, credsStore), then in $XDG_CONFIG_HOME/mlops/credentials.json, which this command
-writes (mode 0600). The password is never printed or logged; it is checked at the next push
-or pull. Without --password-stdin, the user name and password are asked on a terminal.
+writes (mode 0600), once the registry accepted them (GET /v2/ with them; a refusal is exit 5
+and nothing is stored; an unreachable registry, a warning). The password is never printed or
+logged. Without --password-stdin, the user name and password are asked on a terminal.
 
 Examples:
   echo "$REGISTRY_TOKEN" | mlops login ghcr.io --username octocat --password-stdin
@@ -87,6 +88,11 @@ Examples:
         secret = prompter.ask(q, "", "");
       }
       if (user.empty()) throw Error(ErrorKind::usage, "empty user name");
+      // A refused password is an error and nothing is stored; an unreachable registry only a
+      // warning (a login made ahead of time, offline).
+      if (const auto why = remote::check_login(host, user, secret)) {
+        c.out.warn("could not check the credentials with " + host + " (" + *why + "); stored unchecked");
+      }
       remote::store_login(host, user, secret);
       const std::string file = remote::credentials_file().string();
       if (c.out.json()) {

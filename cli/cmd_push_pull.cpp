@@ -189,7 +189,8 @@ Examples:
 Every blob is checked against its digest before it lands; an interrupted pull continues where
 it stopped when run again. A configured remote may be named: REMOTE:NAME[:TAG]. --only fetches the matching layers only (model, datasets, code,
 docs, or a glob on package paths): a partial package (docs/formats.md). Prints the local
-NAME:TAG.)");
+NAME:TAG: the package's repository path on the remote, without the host
+(oci://HOST/team/demo:1.0 is team/demo:1.0 here); -t names it otherwise.)");
   cmd.add_option("URL", o->source, "SCHEME://.../NAME[:TAG][@sha256:DIGEST]")->required()->type_name("URL");
   cmd.add_option("-t,--tag", o->tag, "Local NAME[:TAG] (default: the remote's)");
   cmd.add_option("--only", o->only, "model, datasets, code, docs, or a glob on file paths (repeatable)")->type_name("KIND|GLOB");

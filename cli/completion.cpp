@@ -19,7 +19,7 @@ namespace mlops::cli {
 namespace {
 
 // How a value (of an option or a positional) completes.
-enum class Kind { none, text, files, dirs, templates, runs, packages, words, commands, programs };
+enum class Kind { none, text, files, dirs, templates, runs, packages, remotes, words, commands, programs };
 struct Value {
   Kind kind = Kind::none;
   std::string words;  // Kind::words: the choices, space-separated
@@ -34,6 +34,7 @@ const char* kind_name(Kind k) {
     case Kind::templates: return "templates";
     case Kind::runs: return "runs";
     case Kind::packages: return "packages";
+    case Kind::remotes: return "remotes";
     case Kind::words: return "words";
     case Kind::commands: return "commands";
     case Kind::programs: return "programs";
@@ -58,6 +59,7 @@ Value value_of(const std::string& path, const CLI::Option& o) {
   static const std::map<std::string, Kind> by_positional = {
       {"DIR", Kind::dirs},  {"FILE", Kind::files},   {"PATH", Kind::files},      {"TEMPLATE", Kind::templates}, {"RUN", Kind::runs},
       {"RUNS", Kind::runs}, {"REF", Kind::packages}, {"SOURCE", Kind::packages}, {"COMMAND", Kind::programs},
+      {"REMOTE", Kind::remotes},
   };
   if (o.get_positional()) {
     if (path == "/help" && o.get_name() == "COMMAND") return {Kind::commands, ""};
@@ -234,7 +236,7 @@ _mlops_kind() {
         files) compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -f -- "$vcur") ;;
         dirs) compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -d -- "$vcur") ;;
         templates) _mlops_values templates; compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -d -- "$vcur") ;;
-        runs | packages) _mlops_values "$1" ;;
+        runs | packages | remotes) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
         commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W ")SH" +
@@ -366,7 +368,7 @@ _mlops_kind() {
         (files) _files ;;
         (dirs) _files -/ ;;
         (templates) _mlops_values templates; _files -/ ;;
-        (runs|packages) _mlops_values $1 ;;
+        (runs|packages|remotes) _mlops_values $1 ;;
         (programs) _command_names -e ;;
         (words) local -a w; w=(${=2}); compadd -a w ;;
         (commands) compadd )SH" +
@@ -468,6 +470,7 @@ std::string fish_value(const Value& v) {
     case Kind::templates: return " -x -a '(__mlops_values templates; __fish_complete_directories (commandline -ct))'";
     case Kind::runs: return " -x -a '(__mlops_values runs)'";
     case Kind::packages: return " -x -a '(__mlops_values packages)'";
+    case Kind::remotes: return " -x -a '(__mlops_values remotes)'";
     case Kind::words: return " -x -a " + fish_quote(v.words);
     case Kind::programs: return " -x -a '(__fish_complete_command)'";
     case Kind::text: return " -x";

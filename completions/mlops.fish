@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/log:--importance' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/ci/init:--provider' '/ci/init:--schedule' '/ci/init:--branch' '/ci/init:--python' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
                 set skip 1
                 set prev $t
                 continue
@@ -64,6 +64,9 @@ function __mlops_state
                 set npos 0
             case '/package'
                 set path '/package'
+                set npos 0
+            case '/ci'
+                set path '/ci'
                 set npos 0
             case '/model'
                 set path '/model'
@@ -200,6 +203,9 @@ function __mlops_state
             case '/package/import'
                 set path '/package/import'
                 set npos 0
+            case '/ci/init'
+                set path '/ci/init'
+                set npos 0
             case '/model/promote'
                 set path '/model/promote'
                 set npos 0
@@ -267,6 +273,7 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'metrics' -d 'Show metrics, or compa
 complete -c mlops -n '__mlops_at \'\' 0' -a 'check' -d 'Check quality gates on a run (exit 1 when one fails), for CI'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'report' -d 'Report runs for a pull request: tables, curves, gates, packages (md, html, json)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'package' -d 'Build, sign, verify and unpack model packages (OCI, CNCF ModelPack)'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'ci' -d 'Write a CI workflow (GitHub Actions, GitLab CI) that gates, reports and delivers'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'model' -d 'Promote packages to aliases (prod, staging) with an audit trail in git'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'key' -d 'Generate signing keys for packages'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'push' -d 'Send a package to a remote (OCI registry, S3, HTTP, directory)'
@@ -387,6 +394,7 @@ complete -c mlops -n '__mlops_at \'/exp/log\'' -l help-all -d 'Show help for eve
 complete -c mlops -n '__mlops_at \'/exp/log\'' -l step -x -d 'Step of these values (default: one more than the last, per metric)'
 complete -c mlops -n '__mlops_at \'/exp/log\'' -l param -x -d 'A parameter KEY=VALUE (repeatable)'
 complete -c mlops -n '__mlops_at \'/exp/log\'' -l artifact -r -F -d 'A file or directory to record as an output (repeatable)'
+complete -c mlops -n '__mlops_at \'/exp/log\'' -l importance -x -d 'A feature importance FEATURE=NUMBER (repeatable; the run\'s importances.json)'
 complete -c mlops -n '__mlops_at \'/exp/log\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/exp/log\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/exp/log\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
@@ -464,6 +472,7 @@ complete -c mlops -n '__mlops_at \'/exp/push\'' -l quiet -s q -d 'Print only res
 complete -c mlops -n '__mlops_at \'/exp/push\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/exp/push\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/exp/push\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/exp/push\' 0' -x -a '(__mlops_values remotes)'
 complete -c mlops -n '__mlops_at \'/exp/pull\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/exp/pull\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/exp/pull\'' -l json -d 'Print results as JSON on stdout'
@@ -471,6 +480,7 @@ complete -c mlops -n '__mlops_at \'/exp/pull\'' -l quiet -s q -d 'Print only res
 complete -c mlops -n '__mlops_at \'/exp/pull\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/exp/pull\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/exp/pull\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/exp/pull\' 0' -x -a '(__mlops_values remotes)'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l prune-invalid -d 'Delete refs under refs/mlops/exps/ that hold no valid run'
@@ -669,6 +679,26 @@ complete -c mlops -n '__mlops_at \'/package/import\'' -l verbose -s v -d 'More l
 complete -c mlops -n '__mlops_at \'/package/import\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/package/import\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/package/import\' 0' -r -F
+complete -c mlops -n '__mlops_at \'/ci\' 0' -a 'init' -d 'Write a CI workflow: run, report, check the gates; package, sign and push on main'
+complete -c mlops -n '__mlops_at \'/ci\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/ci\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/ci\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/ci\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/ci\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/ci\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/ci\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l provider -x -a 'github gitlab' -d 'github (.github/workflows/mlops.yml) or gitlab (.gitlab-ci.yml)'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l schedule -x -d 'Retrain on a schedule too (5-field cron, UTC), with a drift check'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l branch -x -d 'Branch whose runs are packaged, signed and pushed (default main)'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l python -x -d 'Python version the jobs set up (default 3.11)'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l force -s f -d 'Replace an existing workflow file'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/ci/init\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/model\' 0' -a 'promote' -d 'Point an alias (prod, staging) at a package, recording who, when and why'
 complete -c mlops -n '__mlops_at \'/model\' 0' -a 'history' -d 'Every promotion of an alias, newest first'
 complete -c mlops -n '__mlops_at \'/model\' 0' -a 'list' -d 'Every alias and the package it points at'
@@ -732,6 +762,7 @@ complete -c mlops -n '__mlops_at \'/push\'' -l verbose -s v -d 'More log output 
 complete -c mlops -n '__mlops_at \'/push\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/push\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/push\' 0' -x -a '(__mlops_values packages)'
+complete -c mlops -n '__mlops_at \'/push\' 1' -x -a '(__mlops_values remotes)'
 complete -c mlops -n '__mlops_at \'/pull\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/pull\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/pull\'' -l tag -s t -x -d 'Local NAME[:TAG] (default: the remote\'s)'
@@ -847,4 +878,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics check report package model key push pull copy remote drift login logout completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics check report package ci model key push pull copy remote drift login logout completion version help'

@@ -325,4 +325,13 @@ std::optional<Credential> find_netrc_credential(const std::string& host_text) {
   return c;
 }
 
+std::string basic_authorization(const Credential& credential) {
+  const std::string text = credential.username + ":" + credential.secret;
+  std::string out(package::sodium_base64_encoded_len(text.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  package::sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                             sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.find('\0'));
+  return "Basic " + out;
+}
+
 }  // namespace mlops::remote

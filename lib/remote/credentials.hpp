@@ -25,4 +25,7 @@ std::optional<Credential> find_registry_credential(const std::string& host);
 // $NETRC or ~/.netrc: the `machine` entry for `host` (without port), else `default`.
 std::optional<Credential> find_netrc_credential(const std::string& host);
 
+// "Basic base64(user:password)", for an Authorization header (a secret header: never logged).
+std::string basic_authorization(const Credential& credential);
+
 }  // namespace mlops::remote

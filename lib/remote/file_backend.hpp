@@ -13,7 +13,5 @@ namespace mlops::remote {
 
 std::unique_ptr<Backend> open_file(const Location& location, const Options& options);
 
-// index.json of a layout is read only up to this size (a hostile layout could be endless).
-inline constexpr std::uint64_t k_max_layout_index_bytes = 64u << 20;
 
 }  // namespace mlops::remote

@@ -33,6 +33,7 @@ const char* to_string(Method m) noexcept {
     case Method::patch: return "PATCH";
     case Method::del: return "DELETE";
     case Method::move: return "MOVE";
+    case Method::mkcol: return "MKCOL";
   }
   return "GET";
 }
@@ -175,6 +176,9 @@ extern "C" std::size_t on_read(char* buffer, std::size_t size, std::size_t count
 extern "C" int on_seek(void* user, curl_off_t offset, int origin) {
   auto* t = static_cast<Transfer*>(user);
   if (origin != SEEK_SET || offset < 0 || static_cast<std::uint64_t>(offset) > t->body_size) return CURL_SEEKFUNC_CANTSEEK;
+  // A rewind after bytes went out is libcurl sending the body again on a fresh connection
+  // (a reused one died before an answer): not for a request whose caller asks first.
+  if (!t->request->resend_after_cut && t->body_pos > 0) return CURL_SEEKFUNC_FAIL;
   t->body_pos = static_cast<std::uint64_t>(offset);
   return CURL_SEEKFUNC_OK;
 }
@@ -393,6 +397,7 @@ Response Client::send(const Request& request) {
   unsigned redirects = 0;
   std::uint64_t range_from = request.range_from;
   const bool resumable = request.resume && request.sink && method == Method::get;
+  const unsigned max_attempts = request.max_attempts > 0 ? std::min(request.max_attempts, m_options.max_attempts) : m_options.max_attempts;
 
   for (unsigned attempt = 1;; ++attempt) {
     check_interrupted();
@@ -432,7 +437,7 @@ Response Client::send(const Request& request) {
     } else if (is_redirect(status)) {
       char* next_raw = nullptr;
       getinfo(t.easy.get(), CURLINFO_REDIRECT_URL, &next_raw);
-      if (next_raw == nullptr) return Response{status, std::move(t.headers), std::move(t.body), url, t.sink_bytes};
+      if (next_raw == nullptr) return Response{status, std::move(t.headers), std::move(t.body), url, t.sink_bytes, attempt};
       if (++redirects > request.max_redirects) throw Error(RemoteFailure::rejected, describe(request, url) + ": too many redirects");
       const std::string next = next_raw;
       const UrlParts parts = parse_url(next);
@@ -456,10 +461,11 @@ Response Client::send(const Request& request) {
         }
       }
     } else {
-      return Response{status, std::move(t.headers), std::move(t.body), url, t.sink_bytes};
+      return Response{status, std::move(t.headers), std::move(t.body), url, t.sink_bytes, attempt};
     }
-    const bool retry =
-        request.retry && attempt < m_options.max_attempts && (failure == RemoteFailure::transient || failure == RemoteFailure::timeout);
+    const bool cut = failure == RemoteFailure::transient || failure == RemoteFailure::timeout;
+    if (!answered && cut && !request.resend_after_cut) return Response{0, {}, why, url, t.sink_bytes, attempt};
+    const bool retry = request.retry && attempt < max_attempts && cut;
     if (!retry) {
       if (answered) {
         Response last{status, std::move(t.headers), std::move(t.body), url, t.sink_bytes};
@@ -470,7 +476,7 @@ Response Client::send(const Request& request) {
                                                      : "check that the server is up and reachable");
     }
     const auto pause = wait.value_or(backoff(attempt, random01(), m_options.backoff_base));
-    log::debug("http: {}: {}; attempt {} of {} in {} ms", describe(request, url), why, attempt + 1, m_options.max_attempts, pause.count());
+    log::debug("http: {}: {}; attempt {} of {} in {} ms", describe(request, url), why, attempt + 1, max_attempts, pause.count());
     if (!sleep_interruptibly(pause)) check_interrupted();
   }
 }

@@ -36,7 +36,7 @@
 
 namespace mlops::remote::http {
 
-enum class Method { get, head, put, post, patch, del, move };
+enum class Method { get, head, put, post, patch, del, move, mkcol };
 const char* to_string(Method m) noexcept;
 
 // Receives the body of a successful (2xx) response, in order; throws to abort the transfer
@@ -69,6 +69,11 @@ struct Request {
   // Statuses that are an answer, not a failure to retry (e.g. 404 for HEAD). By default
   // every status is returned to the caller after the retries of the retryable ones.
   bool retry = true;
+  // A request cut off without an answer (connection reset, timeout) is sent again; false: it
+  // is returned with status 0 (the reason in `body`), and the caller asks the server what it
+  // got before sending more (an upload chunk). libcurl's own resend is refused too.
+  bool resend_after_cut = true;
+  unsigned max_attempts = 0;  // at most the client's; 0: the client's
   unsigned max_redirects = 10;
 };
 
@@ -78,6 +83,7 @@ struct Response {
   std::string body;       // without a sink (or a non-2xx body: at most 64 KiB of it)
   std::string final_url;  // after redirects
   std::uint64_t received = 0;
+  unsigned attempts = 1;  // this one included (retries of transient failures before it)
 };
 
 struct ClientOptions {

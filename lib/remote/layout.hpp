@@ -9,9 +9,15 @@
 #include "package/store.hpp"
 #include "remote/backend.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace mlops::remote {
+// index.json of a layout is read only up to this size (a hostile layout could be endless).
+inline constexpr std::uint64_t k_max_layout_index_bytes = 64u << 20;
+}  // namespace mlops::remote
 
 namespace mlops::remote::layout {
 

@@ -8,10 +8,10 @@
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "core/sha256.hpp"
-#include "package/c_libs.hpp"
 #include "remote/credentials.hpp"
 #include "remote/http_client.hpp"
 
+#include <mlops/credentials.hpp>
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
@@ -35,6 +35,7 @@ constexpr std::uint64_t k_default_chunk = 16u << 20;           // PATCH size for
 constexpr std::uint64_t k_default_monolithic_max = 64u << 20;  // one PUT up to this size
 constexpr std::uint64_t k_max_chunk_min = 512u << 20;          // a registry's OCI-Chunk-Min-Length, capped
 constexpr std::size_t k_max_token_answer = 64u << 10;
+constexpr unsigned k_max_failures = 6;  // failed attempts of one chunk (the HTTP client's bound)
 
 std::uint64_t env_size(const char* name, std::uint64_t fallback) {
   // Tuning knobs (and what the tests use to make a few-MiB blob take the chunked path).
@@ -43,14 +44,6 @@ std::uint64_t env_size(const char* name, std::uint64_t fallback) {
   char* end = nullptr;
   const unsigned long long n = std::strtoull(v, &end, 10);
   return end != nullptr && *end == '\0' && n > 0 ? n : fallback;
-}
-
-std::string base64(const std::string& text) {
-  std::string out(package::sodium_base64_encoded_len(text.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  package::sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                             sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.find('\0'));
-  return out;
 }
 
 std::string url_escape_query(const std::string& s) {
@@ -82,6 +75,18 @@ class OciBackend final : public Backend {
   }
 
   std::string_view scheme() const noexcept override { return "oci"; }
+
+  // `mlops login`: GET /v2/ with `credential` (Basic, or a token fetched with it).
+  // Error{auth} when the registry or its token service refuses it.
+  void check_credential(Credential credential) {
+    std::call_once(m_credential_once, [&] { m_credential = std::move(credential); });
+    Request r;
+    r.method = Method::get;
+    r.url = m_base + "/v2/";
+    r.max_attempts = 2;  // an unreachable registry is reported, not waited for
+    const Response a = send(r, "");
+    if (a.status == 403) http::throw_status("GET /v2/ of " + m_location.host, a);
+  }
 
   std::optional<std::uint64_t> stat_blob(const std::string& repo, const std::string& digest) override {
     Request r;
@@ -133,7 +138,7 @@ class OciBackend final : public Backend {
     std::string session;
     std::uint64_t offset = 0;
     if (auto saved = read_journal(journal)) {
-      if (auto at = upload_status(*saved, repo)) {
+      if (auto at = upload_status(*saved, repo, nullptr)) {
         session = *saved;
         offset = *at;
         log::debug("oci: resuming the upload of {} at byte {}", blob.digest, offset);
@@ -161,6 +166,7 @@ class OciBackend final : public Backend {
     const std::uint64_t chunk = std::max(env_size("MLOPS_OCI_CHUNK_SIZE", k_default_chunk), chunk_min);
     progress.advance(offset);
     bool chunked = offset > 0 || blob.size > monolithic_max;
+    unsigned failures = 0;
     while (chunked && offset < blob.size) {
       Request r;
       r.method = Method::patch;
@@ -171,15 +177,37 @@ class OciBackend final : public Backend {
       r.headers = {{"Content-Type", "application/octet-stream"},
                    {"Content-Range", std::to_string(offset) + "-" + std::to_string(offset + r.body_length - 1)}};
       r.on_sent = [&](std::uint64_t n) { progress.advance(n); };
+      // A PATCH cut off mid-way is not sent again blindly: the registry is asked how much it
+      // holds and the upload goes on from there (OCI distribution's upload status). Registries
+      // that drop a session whose chunk was cut (distribution 2.8 compares its stored size
+      // with the offset signed into _state) say so here, before a chunk is sent in vain.
+      // Failed attempts of one chunk, cut or answered, count against one bound.
+      r.resend_after_cut = false;
+      r.max_attempts = k_max_failures - failures;
       const Response a = send(r, push_scope(repo));
+      failures += a.attempts - (a.status == 0 ? 0 : 1);
+      if (a.status == 0) {
+        if (failures >= k_max_failures) {
+          throw Error(RemoteFailure::transient, "PATCH of " + blob.digest + " at byte " + std::to_string(offset) + ": " + a.body,
+                      "check that the server is up and reachable; the next push continues this upload");
+        }
+        log::debug("oci: the PATCH of {} at byte {} was cut off ({}): asking the registry where the upload stands", blob.digest, offset,
+                   a.body);
+        Response status;
+        const auto at = upload_status(session, repo, &status);
+        if (!at) throw SessionLost{status};
+        offset = *at;
+        continue;
+      }
       if (a.status == 202) {
+        failures = 0;
         session = location_of(a, session);
         write_journal(journal, session);
         offset = range_end(a).value_or(offset + r.body_length - 1) + 1;
         continue;
       }
       if (a.status == 416) {  // out of step (a retried PATCH the registry had partly taken): ask
-        const auto at = upload_status(session, repo);
+        const auto at = upload_status(session, repo, nullptr);
         if (!at) throw SessionLost{a};
         offset = *at;
         continue;
@@ -440,12 +468,16 @@ class OciBackend final : public Backend {
   }
 
   // How many bytes the session at `url` holds; nullopt when the registry no longer knows it.
-  std::optional<std::uint64_t> upload_status(const std::string& url, const std::string& repo) {
+  // `answer`: where the registry's answer goes (for the error when the session is gone).
+  std::optional<std::uint64_t> upload_status(std::string& url, const std::string& repo, Response* answer) {
     Request r;
     r.method = Method::get;
     r.url = url;
     const Response a = send(r, push_scope(repo));
+    if (answer != nullptr) *answer = a;
     if (a.status != 204 && a.status != 202) return std::nullopt;
+    // The session's next URL (a registry may sign the offset into it, as distribution does).
+    if (const auto loc = a.headers.get("location"); loc && !loc->empty()) url = same_origin(http::resolve_url(url, *loc));
     const auto end = range_end(a);
     if (!end) return 0;
     const auto range = a.headers.get("range").value_or("");
@@ -536,7 +568,7 @@ class OciBackend final : public Backend {
       if (c.scheme == "basic") {
         if (!cred || cred->identity_token) break;
         std::lock_guard lock(m_mutex);
-        m_basic = "Basic " + base64(cred->username + ":" + cred->secret);
+        m_basic = basic_authorization(*cred);
         return;
       }
     }
@@ -575,7 +607,7 @@ class OciBackend final : public Backend {
     } else {
       r.method = Method::get;
       r.url = with_query(realm->second, query);
-      if (cred) r.secret_headers = {{"Authorization", "Basic " + base64(cred->username + ":" + cred->secret)}};
+      if (cred) r.secret_headers = {{"Authorization", basic_authorization(*cred)}};
     }
     const Response a = m_client.send(r);
     if (a.status == 401 || a.status == 403) {
@@ -609,6 +641,25 @@ class OciBackend final : public Backend {
 
 std::unique_ptr<Backend> open_oci(const Location& location, const Options& options) {
   return std::make_unique<OciBackend>(location, options);
+}
+
+std::optional<std::string> check_login(const std::string& host, const std::string& username, const std::string& secret) {
+  Location location;
+  location.scheme = "oci";
+  location.host = host;
+  Credential c;
+  c.username = username;
+  c.secret = secret;
+  c.identity_token = username == "<token>";
+  c.source = "this login";
+  try {
+    OciBackend(location, Options{}).check_credential(std::move(c));
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::remote && e.remote_failure() == RemoteFailure::auth) throw;
+    if (e.kind() == ErrorKind::interrupted) throw;
+    return std::string(e.what());
+  }
+  return std::nullopt;
 }
 
 }  // namespace mlops::remote

@@ -5,6 +5,7 @@
 
 #include "core/url.hpp"
 #include "remote/file_backend.hpp"
+#include "remote/http_backend.hpp"
 #include "remote/oci_backend.hpp"
 #include "remote/s3_backend.hpp"
 
@@ -22,14 +23,16 @@ struct Scheme {
   std::string_view not_yet;  // what to say then
 };
 
-// http(s) is the backend still to come.
+// One scheme per line.
+// clang-format off
 constexpr std::array k_schemes = {
     Scheme{"oci", open_oci, {}},
     Scheme{"s3", open_s3, {}},
-    Scheme{"http", nullptr, "HTTP remotes (http://) are not supported by this build yet"},
-    Scheme{"https", nullptr, "HTTPS remotes (https://) are not supported by this build yet"},
+    Scheme{"http", open_http, {}},
+    Scheme{"https", open_http, {}},
     Scheme{"file", open_file, {}},
 };
+// clang-format on
 
 const Scheme* find_scheme(std::string_view name) {
   for (const auto& s : k_schemes) {
@@ -168,7 +171,7 @@ std::unique_ptr<Backend> open_backend(const Location& location, const Options& o
     throw Error(ErrorKind::usage, "unknown remote scheme '" + escape_controls(location.scheme) + "'", "known schemes: " + known_list());
   if (s->open == nullptr)
     throw Error(ErrorKind::usage, std::string(s->not_yet),
-                "oci:// (registries), s3:// (buckets) and file:// (an OCI image layout directory) remotes work today");
+                "oci:// (registries), s3:// (buckets), http(s):// (WebDAV stores) and file:// (an OCI image layout directory) remotes work today");
   return s->open(location, options);
 }
 

@@ -13,7 +13,12 @@ size=5000000
 head -c $size /dev/urandom >big.bin
 repo="token/r$$"
 export MLOPS_OCI_MONOLITHIC_MAX=1000000 MLOPS_OCI_CHUNK_SIZE=1000000
-printf 'wrong\n' | "$MLOPS" login "$MLOPS_TEST_OCI_TOKEN_HOST" -u "$MLOPS_TEST_USER" --password-stdin 2>login.err
+# A wrong password stored before (mlops login itself refuses one now): written as login would.
+mkdir -p "$XDG_CONFIG_HOME/mlops"
+jq -n --arg h "$MLOPS_TEST_OCI_TOKEN_HOST" --arg u "$MLOPS_TEST_USER" '{version: 1, hosts: {($h): {username: $u, secret: "wrong"}}}' \
+  >"$XDG_CONFIG_HOME/mlops/credentials.json"
+chmod 600 "$XDG_CONFIG_HOME/mlops/credentials.json"
+: >login.err
 set +e
 probe oci-push "$MLOPS_TEST_OCI_TOKEN_HOST" "$repo" v1 big.bin >out 2>err
 rc=$?

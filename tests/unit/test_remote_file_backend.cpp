@@ -3,6 +3,7 @@
 #include "core/sha256.hpp"
 #include "package/store.hpp"
 #include "remote/file_backend.hpp"
+#include "remote/layout.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>

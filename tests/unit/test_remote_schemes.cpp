@@ -71,17 +71,10 @@ TEST_CASE("schemes: bad URLs are usage errors that say what to do", "[remote]") 
   }
 }
 
-TEST_CASE("schemes: entries not built yet say so", "[remote]") {
-  for (const char* url : {"oci://localhost:5000/x", "s3://bucket/x", "http://localhost/x", "https://host.example/x"}) {
+TEST_CASE("schemes: every scheme of the table opens in this build", "[remote]") {
+  for (const char* url : {"oci://localhost:5000/x", "s3://bucket/x", "http://localhost/x", "https://host.example/x", "file:///tmp/x"}) {
     INFO(url);
-    try {
-      (void)open_backend(parse_location(url), Options{});
-      // The OCI and S3 backends are in this build: opening them must simply work.
-      CHECK((std::string(url).rfind("oci://", 0) == 0 || std::string(url).rfind("s3://", 0) == 0));
-    } catch (const Error& e) {
-      CHECK(e.kind() == ErrorKind::usage);
-      CHECK(std::string(e.what()).find("not supported") != std::string::npos);
-    }
+    CHECK_NOTHROW((void)open_backend(parse_location(url), Options{}));
   }
 }
 

@@ -6,6 +6,7 @@
 #include <mlops/api.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,12 @@ MLOPS_API std::string normalize_registry_host(std::string_view host);
 
 // Stores `username` and `secret` for `host` in credentials_file() (mode 0600, atomic).
 MLOPS_API void store_login(const std::string& host, const std::string& username, const std::string& secret);
+
+// Checks `username` and `secret` against the registry at `host` (GET /v2/ with them: Basic,
+// or a token from its token service): Error{remote, auth} when it refuses them; the reason as
+// text when it could not be asked (unreachable, TLS, not a registry); nothing when it accepted
+// them (or asks for none). Plain http for a loopback host, else https with the system CAs.
+MLOPS_API std::optional<std::string> check_login(const std::string& host, const std::string& username, const std::string& secret);
 
 // Removes `host` from credentials_file(); false when it had no entry there.
 MLOPS_API bool remove_login(const std::string& host);
