@@ -24,5 +24,7 @@ export MLOPS_HTTP_BACKOFF_MS=20
 expect_exit 0 mlops --json pull --jobs 1 "$PROXY_URL/$team/demo:1.0" --store "$TEST_DIR/second"
 expect_eq "$(proxy_stat resets)" 2 "resets made by the proxy"
 down=$(proxy_stat down)
-[ "$down" -lt $((size + 500000)) ] || fail "the pull restarted instead of resuming: $down bytes came down"
+# A restart would bring 2 + 2 + 6 MB down; a reset also drops what sat in the socket buffers
+# (up to ~1 MB under ASan), so the bound sits between the two.
+[ "$down" -lt $((size + 2000000)) ] || fail "the pull restarted instead of resuming: $down bytes came down"
 MLOPS_HOME="$TEST_DIR/second" expect_exit 0 mlops package verify "$team/demo:1.0"
