@@ -76,39 +76,154 @@ double pairwise_sum(const double* x, std::size_t n) {  // numpy's summation orde
 
 }  // namespace
 
-// LSD radix sort on the doubles' bits (mapped so that unsigned order is numeric order), 16 bits
-// a pass, skipping passes where every key has the same digit: 3-4x std::sort on the million
-// values of a column, where sorting is most of the time of a drift run.
+namespace {
+
+// The radix sorts' second buffer, kept per thread between columns: a fresh one per column cost
+// as much in page faults as the sort itself.
+std::vector<std::uint64_t>& radix_scratch(std::size_t n) {
+  static thread_local std::vector<std::uint64_t> scratch;
+  if (scratch.size() < n) scratch.resize(n);
+  return scratch;
+}
+
+// Values read from text with a few decimals (0.123456, 42, 3.5) are k / 10^d for integers k
+// that span far fewer bits than a double: sorted as those integers, three radix passes do
+// what six do on the doubles' bits. Used only when every value is, bit for bit, its integer
+// divided by 10^d (checked for each one: then sorting the integers sorts the values, the map
+// being monotone), else false and the general sort runs. |k| < 2^51 keeps x * 10^d within
+// 0.5 of k, so the rounding finds k.
+bool sort_as_decimals(std::vector<double>& v) {
+  static constexpr double k_pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  constexpr double k_limit = 2251799813685248.0;  // 2^51
+  // Adding and taking away 1.5 * 2^52 rounds |y| < 2^51 to the nearest integer (ties to even)
+  // in two exact-width operations, without a libm call.
+  constexpr double k_round = 6755399441055744.0;
+  auto nearest = [](double y) { return static_cast<std::int64_t>((y + k_round) - k_round); };
+  const std::size_t n = v.size();
+  if (n > std::numeric_limits<std::uint32_t>::max()) return false;
+  // The fewest decimals that fit the first values; the check below decides for all.
+  int d = 0;
+  for (std::size_t i = 0; i < std::min<std::size_t>(n, 64); ++i) {
+    while (d < 10 &&
+           !(std::abs(v[i] * k_pow10[d]) < k_limit && static_cast<double>(nearest(v[i] * k_pow10[d])) / k_pow10[d] == v[i]))
+      ++d;
+    if (d == 10) return false;
+  }
+  const double scale = k_pow10[d];
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
+  std::size_t negative_zeros = 0;  // -0.0 ("-0.000000" in a file) is no k / 10^d: put back below
+  for (const double x : v) {  // every value checked before any is changed
+    const double y = x * scale;
+    if (!(std::abs(y) < k_limit)) return false;
+    const std::int64_t k = nearest(y);
+    const double back = static_cast<double>(k) / scale;
+    if (std::memcmp(&back, &x, sizeof x) != 0) {  // bitwise, so that -0.0 is seen
+      if (x != 0) return false;
+      ++negative_zeros;
+    }
+    lo = std::min(lo, k);
+    hi = std::max(hi, k);
+  }
+  const auto range = static_cast<std::uint64_t>(hi - lo);
+  int bits = 0;
+  while (bits < 64 && (range >> bits) != 0) ++bits;
+  constexpr int k_bits = 11;
+  constexpr std::size_t k_buckets = std::size_t{1} << k_bits;
+  const int passes = (bits + k_bits - 1) / k_bits;
+  // The keys in v's own bytes (same size, every access through memcpy), one scratch buffer.
+  static_assert(sizeof(double) == sizeof(std::uint64_t));
+  auto* base = reinterpret_cast<unsigned char*>(v.data());
+  std::vector<std::uint64_t>& scratch = radix_scratch(n);
+  std::vector<std::uint32_t> counts(static_cast<std::size_t>(std::max(passes, 1)) * k_buckets, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t k = static_cast<std::uint64_t>(nearest(v[i] * scale) - lo);
+    std::memcpy(base + i * 8, &k, 8);
+    for (int p = 0; p < passes; ++p) ++counts[static_cast<std::size_t>(p) * k_buckets + ((k >> (p * k_bits)) & (k_buckets - 1))];
+  }
+  unsigned char* from = base;
+  auto* to = reinterpret_cast<unsigned char*>(scratch.data());
+  for (int p = 0; p < passes; ++p) {
+    std::uint32_t* c = counts.data() + static_cast<std::size_t>(p) * k_buckets;
+    const int shift = p * k_bits;
+    std::uint32_t sum = 0;
+    for (std::size_t b = 0; b < k_buckets; ++b) {
+      const std::uint32_t m = c[b];
+      c[b] = sum;
+      sum += m;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t k;
+      std::memcpy(&k, from + i * 8, 8);
+      std::memcpy(to + std::size_t{c[(k >> shift) & (k_buckets - 1)]++} * 8, &k, 8);
+    }
+    std::swap(from, to);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t k;
+    std::memcpy(&k, from + i * 8, 8);
+    v[i] = static_cast<double>(static_cast<std::int64_t>(k) + lo) / scale;
+  }
+  if (negative_zeros > 0) {  // first among the zeros, as the sort on bits puts them
+    const auto zero = std::lower_bound(v.begin(), v.end(), 0.0);
+    std::fill(zero, zero + static_cast<std::ptrdiff_t>(negative_zeros), -0.0);
+  }
+  return true;
+}
+
+}  // namespace
+
+// LSD radix sort on the doubles' bits (mapped so that unsigned order is numeric order): six
+// passes of 11 bits whose counts are all taken in one read, passes where every key has the same
+// digit skipped, keys sorted in the vector's own storage with one scratch buffer.
 void sort_values(std::vector<double>& v) {
   if (std::is_sorted(v.begin(), v.end())) return;
-  if (v.size() < 4096) {
+  const std::size_t n = v.size();
+  if (n < 4096) {
     std::sort(v.begin(), v.end());
     return;
   }
-  std::vector<std::uint64_t> keys(v.size()), tmp(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) {
+  if (sort_as_decimals(v)) return;
+  constexpr int k_bits = 11, k_passes = 6;
+  constexpr std::size_t k_buckets = std::size_t{1} << k_bits;
+  std::vector<std::uint64_t>& scratch = radix_scratch(n);
+  // The keys live in v's bytes: std::uint64_t and double have the same size, and every access
+  // goes through memcpy.
+  static_assert(sizeof(double) == sizeof(std::uint64_t));
+  auto* base = reinterpret_cast<unsigned char*>(v.data());
+  auto load = [](const unsigned char* p, std::size_t i) {
     std::uint64_t k;
-    std::memcpy(&k, &v[i], sizeof k);
-    keys[i] = (k >> 63) != 0 ? ~k : k | (std::uint64_t{1} << 63);
+    std::memcpy(&k, p + i * 8, 8);
+    return k;
+  };
+  auto store = [](unsigned char* p, std::size_t i, std::uint64_t k) { std::memcpy(p + i * 8, &k, 8); };
+  std::vector<std::size_t> counts(k_passes * k_buckets, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t k = load(base, i);
+    k = (k >> 63) != 0 ? ~k : k | (std::uint64_t{1} << 63);
+    store(base, i, k);
+    for (int p = 0; p < k_passes; ++p) ++counts[static_cast<std::size_t>(p) * k_buckets + ((k >> (p * k_bits)) & (k_buckets - 1))];
   }
-  std::vector<std::size_t> count(65536);
-  for (int shift = 0; shift < 64; shift += 16) {
-    std::fill(count.begin(), count.end(), 0);
-    for (const std::uint64_t k : keys) ++count[(k >> shift) & 0xffff];
-    if (count[(keys[0] >> shift) & 0xffff] == keys.size()) continue;  // one digit: nothing to move
+  unsigned char* from = base;
+  auto* to = reinterpret_cast<unsigned char*>(scratch.data());
+  for (int p = 0; p < k_passes; ++p) {
+    std::size_t* c = counts.data() + static_cast<std::size_t>(p) * k_buckets;
+    const int shift = p * k_bits;
+    if (c[(load(from, 0) >> shift) & (k_buckets - 1)] == n) continue;  // one digit: nothing to move
     std::size_t sum = 0;
-    for (std::size_t& c : count) {
-      const std::size_t n = c;
-      c = sum;
-      sum += n;
+    for (std::size_t b = 0; b < k_buckets; ++b) {
+      const std::size_t m = c[b];
+      c[b] = sum;
+      sum += m;
     }
-    for (const std::uint64_t k : keys) tmp[count[(k >> shift) & 0xffff]++] = k;
-    keys.swap(tmp);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t k = load(from, i);
+      store(to, c[(k >> shift) & (k_buckets - 1)]++, k);
+    }
+    std::swap(from, to);
   }
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const std::uint64_t k = keys[i];
-    const std::uint64_t bits = (k >> 63) != 0 ? k & ~(std::uint64_t{1} << 63) : ~k;
-    std::memcpy(&v[i], &bits, sizeof bits);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t k = load(from, i);
+    store(base, i, (k >> 63) != 0 ? k & ~(std::uint64_t{1} << 63) : ~k);
   }
 }
 
@@ -120,6 +235,21 @@ TestResult ks_2samp(std::vector<double>& a, std::vector<double>& b) {
   // cdf1 - cdf2 at every pooled value; the extremes decide D.
   double max_s = -std::numeric_limits<double>::infinity(), min_s = std::numeric_limits<double>::infinity();
   std::size_t i = 0, j = 0;
+  // While both sides have values: one step a value (both on a tie across the sides), without
+  // branches on the comparison (random order mispredicts half of them); the difference counts
+  // only where no value equal to this one is left, as in the loop below.
+  const double inf = std::numeric_limits<double>::infinity();
+  while (i < a.size() && j < b.size()) {
+    const double x = a[i], y = b[j];
+    const double v = std::min(x, y);
+    i += x <= v ? 1 : 0;
+    j += y <= v ? 1 : 0;
+    const double next = std::min(i < a.size() ? a[i] : inf, j < b.size() ? b[j] : inf);
+    const double d = static_cast<double>(i) / static_cast<double>(n1) - static_cast<double>(j) / static_cast<double>(n2);
+    const bool complete = next > v;
+    max_s = std::max(max_s, complete ? d : -inf);
+    min_s = std::min(min_s, complete ? d : inf);
+  }
   while (i < a.size() || j < b.size()) {
     double x;
     if (j == b.size() || (i < a.size() && a[i] <= b[j])) x = a[i];
@@ -262,6 +392,16 @@ std::vector<double> sturges_edges(const std::vector<double>& a, const std::vecto
 std::vector<double> histogram(const std::vector<double>& x, const std::vector<double>& edges) {
   if (edges.size() < 2) return {};
   std::vector<double> counts(edges.size() - 1, 0.0);
+  if (std::is_sorted(x.begin(), x.end())) {
+    // The values of a bin are a run of the sorted values: two binary searches a bin, the same
+    // counts as the loop below (bin i holds edges[i] <= v < edges[i + 1], the last one also v
+    // equal to its upper edge).
+    auto below = [&](double e) { return static_cast<double>(std::lower_bound(x.begin(), x.end(), e) - x.begin()); };
+    for (std::size_t i = 0; i + 1 < counts.size(); ++i) counts[i] = std::max(0.0, below(edges[i + 1]) - below(edges[i]));
+    counts.back() = std::max(0.0, static_cast<double>(std::upper_bound(x.begin(), x.end(), edges.back()) - x.begin()) -
+                                      below(edges[counts.size() - 1]));
+    return counts;
+  }
   for (double v : x) {
     if (!(v >= edges.front() && v <= edges.back())) continue;
     auto it = std::upper_bound(edges.begin(), edges.end(), v);

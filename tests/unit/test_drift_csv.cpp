@@ -6,7 +6,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <string>
+#include <vector>
 
 using namespace mlops;
 using namespace mlops::drift;
@@ -78,4 +82,41 @@ TEST_CASE("drift csv: text is counted by value, up to a cap", "[drift]") {
   CHECK(t.columns[0].text_cells == 4);
   CHECK(t.columns[0].text_overflow);
   CHECK(t.columns[0].first_text_line == 2);
+}
+
+TEST_CASE("drift csv: decimal cells are read to the same double as strtod", "[drift]") {
+  // The reader's fast path for plain decimals must give strtod's correctly rounded result to
+  // the last bit (and the sign of zero), and leave every other form to the general parser.
+  std::vector<std::string> cells = {"0",        "-0",        "-0.000000", "1.",         ".5",     "-.5",
+                                    "00012.50", "9007199254740992", "9007199254740993", "9007199254740993.0",
+                                    "1234567890123456789", "12345678901234567890", "0.1234567890123456789012",
+                                    "0.12345678901234567890123", "1e5", "-2.5E-3", "0.3", "0.7", "123.456"};
+  std::uint64_t x = 12345;
+  auto next = [&] {
+    x += 0x9E3779B97F4A7C15ull;
+    std::uint64_t z = x;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  for (int i = 0; i < 20000; ++i) {
+    std::string s = (next() & 1) ? "-" : "";
+    const int digits = 1 + static_cast<int>(next() % 24);
+    const int point = static_cast<int>(next() % (digits + 2)) - 1;  // -1: no point
+    for (int d = 0; d < digits; ++d) {
+      if (d == point) s += '.';
+      s += static_cast<char>('0' + next() % 10);
+    }
+    if (point == digits) s += '.';
+    cells.push_back(s);
+  }
+  std::string csv = "v\n";
+  for (const auto& c : cells) csv += c + "\n";
+  const Table t = parse_csv(csv, "t.csv");
+  REQUIRE(t.columns[0].numbers.size() == cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const double want = std::strtod(cells[i].c_str(), nullptr);
+    INFO(cells[i]);
+    CHECK(std::memcmp(&t.columns[0].numbers[i], &want, sizeof want) == 0);
+  }
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -161,4 +162,84 @@ TEST_CASE("drift: sort_values sorts like std::sort (negatives, zeros, huge and t
   sort_values(v);
   REQUIRE(v.size() == want.size());
   for (std::size_t i = 0; i < v.size(); ++i) CHECK(v[i] == want[i]);
+}
+
+TEST_CASE("drift: sort_values with digits every key shares (skipped radix passes)", "[drift]") {
+  for (const int distinct : {1, 2, 100, 5000}) {
+    auto u = splitmix(static_cast<std::uint64_t>(distinct), 30000);
+    std::vector<double> v;
+    for (double x : u) v.push_back(std::floor(x * distinct) - distinct / 2);
+    v[0] = 0.25;  // unsorted, and one key apart
+    auto want = v;
+    std::sort(want.begin(), want.end());
+    sort_values(v);
+    INFO(distinct);
+    CHECK(v == want);
+  }
+}
+
+TEST_CASE("drift: histogram counts sorted values as it counts unsorted ones", "[drift]") {
+  auto v = sample(7, 20000, 1.0, 0.0, 2);  // ties, and values on the edges
+  auto edges = sturges_edges(v, v);
+  edges.erase(edges.begin());  // values below the first edge are left out
+  edges.pop_back();
+  edges.push_back(v[10]);  // values above the last edge too; the last bin includes its edge
+  std::sort(edges.begin(), edges.end());
+  const auto unsorted = histogram(v, edges);
+  std::sort(v.begin(), v.end());
+  CHECK(histogram(v, edges) == unsorted);
+  const std::vector<double> with_empty = {v[100], v[100], v[5000], v[5000], v[19000]};  // repeated edges: empty bins
+  auto shuffled = sample(7, 20000, 1.0, 0.0, 2);
+  CHECK(histogram(v, with_empty) == histogram(shuffled, with_empty));
+}
+
+TEST_CASE("drift: sort_values on values with few decimals, and where that shortcut must not apply", "[drift]") {
+  auto u = splitmix(3, 50000);
+  std::vector<std::vector<double>> cases(6);
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    cases[0].push_back(std::round((u[i] - 0.5) * 2e7) / 1e6);  // %.6f-like
+    cases[1].push_back(std::round(u[i] * 1000) - 500);          // integers
+    cases[2].push_back(std::round((u[i] - 0.5) * 2e7) / 1e6);
+    cases[3].push_back(std::round(u[i] * 1e6) / 1e6);
+    cases[4].push_back(std::round((u[i] - 0.5) * 1e15) / 10);  // near 2^51 once scaled
+    cases[5].push_back(i % 2 ? 1.0 / 3 : std::round(u[i] * 100) / 100);  // not decimals from the 2nd on
+  }
+  cases[2][40000] = -0.0;  // -0.0 is no k / 10^d: kept, bit for bit
+  cases[2][100] = -0.0;
+  cases[2][101] = 0.0;
+  cases[3][49999] = 0.1234567891;  // more decimals than the first values show, at the end
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    auto v = cases[c];
+    auto want = v;
+    std::sort(want.begin(), want.end());
+    sort_values(v);
+    INFO("case " << c);
+    REQUIRE(v.size() == want.size());
+    bool same = true;
+    for (std::size_t i = 0; i < v.size(); ++i) same = same && (v[i] == want[i]);
+    CHECK(same);
+    auto sorted_bits = v, want_bits = want;  // the same values, bit for bit (-0.0 kept)
+    std::sort(sorted_bits.begin(), sorted_bits.end(), [](double a, double b) { return std::signbit(a) > std::signbit(b) || (std::signbit(a) == std::signbit(b) && a < b); });
+    std::sort(want_bits.begin(), want_bits.end(), [](double a, double b) { return std::signbit(a) > std::signbit(b) || (std::signbit(a) == std::signbit(b) && a < b); });
+    CHECK(std::memcmp(sorted_bits.data(), want_bits.data(), v.size() * sizeof(double)) == 0);
+  }
+}
+
+TEST_CASE("drift: ks_2samp's D is scipy's max |cdf1 - cdf2| over the pooled values, bit for bit, ties included", "[drift]") {
+  for (const int decimals : {-1, 0, 1, 3}) {
+    auto a = sample(11, 12000, 2.0, 0.0, decimals);
+    auto b = sample(12, 15001, 2.0, 0.1, decimals);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    double want = 0;  // scipy: searchsorted(side='right') / n over data_all, then max of both signs
+    for (const auto* side : {&a, &b}) {
+      for (const double x : *side) {
+        const double c1 = static_cast<double>(std::upper_bound(a.begin(), a.end(), x) - a.begin()) / static_cast<double>(a.size());
+        const double c2 = static_cast<double>(std::upper_bound(b.begin(), b.end(), x) - b.begin()) / static_cast<double>(b.size());
+        want = std::max({want, c1 - c2, -(c1 - c2)});
+      }
+    }
+    INFO("decimals " << decimals);
+    CHECK(ks_2samp(a, b).statistic == want);
+  }
 }
