@@ -99,8 +99,8 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
   cmd.footer(
       "\nExamples:\n"
       "  mlops repro                 # run every stage whose command, deps, params or outputs changed\n"
-      "  mlops repro train -j 2      # train and what it needs, two stages at a time\n"
-      "  mlops repro --dry           # what would run, and why\n"
+      "  mlops repro -j 2 --dry      # what would run, two stages at a time, and why\n"
+      "  mlops repro --keep-going    # after a failure, still run what does not depend on it\n"
       "\nStages are the `stages:` of mlops.yaml; mlops.lock records what each last ran with.\n"
       "Exit 1 when a stage's command fails.\n");
   cmd.callback([a, &ctx] { ctx.action = [a](Context& c) { return run_repro(*a, c); }; });
@@ -126,7 +126,7 @@ void setup_dag(CLI::App& cmd, Context& ctx) {
   cmd.footer(
       "\nExamples:\n"
       "  mlops dag                   # each stage with the stages it needs\n"
-      "  mlops dag --dot | dot -Tsvg > dag.svg\n"
+      "  mlops dag --dot > dag.gv    # for Graphviz: dot -Tsvg dag.gv\n"
       "  mlops dag --mermaid\n");
   cmd.callback([dot, mermaid, &ctx] {
     ctx.action = [dot, mermaid](Context& c) {
