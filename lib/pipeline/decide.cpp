@@ -43,7 +43,7 @@ std::optional<YAML::Node> lookup(YAML::Node n, const std::string& dotted) {
     if (!n.IsMap()) return std::nullopt;
     const YAML::Node next = n[part];
     if (!next) return std::nullopt;
-    n = next;
+    n.reset(next);  // rebinds; `n = next` would overwrite the node n refers to
     if (dot == std::string::npos) return n;
     start = dot + 1;
   }
