@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/repro:--jobs' '/repro:-j' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
                 set skip 1
                 set prev $t
                 continue
@@ -82,6 +82,15 @@ function __mlops_state
                 set npos 0
             case '/remote'
                 set path '/remote'
+                set npos 0
+            case '/repro'
+                set path '/repro'
+                set npos 0
+            case '/status'
+                set path '/status'
+                set npos 0
+            case '/dag'
+                set path '/dag'
                 set npos 0
             case '/drift'
                 set path '/drift'
@@ -273,6 +282,9 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'push' -d 'Send a package to a remot
 complete -c mlops -n '__mlops_at \'\' 0' -a 'pull' -d 'Fetch a package from a remote into the store'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'copy' -d 'Copy a package from one remote to another'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'remote' -d 'Name the registries, buckets and directories packages go to'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'repro' -d 'Run the pipeline stages whose inputs changed (mlops.yaml stages, mlops.lock)'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'status' -d 'Show which pipeline stages are stale, and why'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'dag' -d 'Show the pipeline\'s graph of stages (text, dot, mermaid)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'drift' -d 'Compare a reference and a current dataset for data drift (CSV)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'login' -d 'Store credentials for a registry'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'logout' -d 'Remove stored credentials for a registry'
@@ -787,6 +799,34 @@ complete -c mlops -n '__mlops_at \'/remote/remove\'' -l quiet -s q -d 'Print onl
 complete -c mlops -n '__mlops_at \'/remote/remove\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/remote/remove\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/remote/remove\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/repro\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/repro\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/repro\'' -l jobs -s j -x -d 'Stages run at once (default: jobs in the configuration, else one per core)'
+complete -c mlops -n '__mlops_at \'/repro\'' -l dry -d 'Say what would run and why; run and write nothing'
+complete -c mlops -n '__mlops_at \'/repro\'' -l force -s f -d 'Run the stages even when they are up to date'
+complete -c mlops -n '__mlops_at \'/repro\'' -l keep-going -d 'After a stage fails, still run the stages that do not depend on it'
+complete -c mlops -n '__mlops_at \'/repro\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/repro\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/repro\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/repro\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/repro\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/status\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/status\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/status\'' -l why -d 'Give the first reason each stale stage must run'
+complete -c mlops -n '__mlops_at \'/status\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/status\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/status\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/status\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/status\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/dag\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/dag\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/dag\'' -l dot -d 'Graphviz dot'
+complete -c mlops -n '__mlops_at \'/dag\'' -l mermaid -d 'A Mermaid flowchart'
+complete -c mlops -n '__mlops_at \'/dag\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/dag\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/dag\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/dag\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/dag\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/drift\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/drift\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/drift\'' -l reference -r -F -d 'Reference data: a CSV file (.gz/.zst too), - for standard input'
@@ -844,4 +884,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics check report package model key push pull copy remote drift login logout completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics check report package model key push pull copy remote repro status dag drift login logout completion version help'
