@@ -21,7 +21,7 @@ namespace {
 struct ReproArgs {
   std::vector<std::string> stages;
   int jobs = 0;
-  bool dry = false, force = false, keep_going = false;
+  bool dry = false, force = false, keep_going = false, no_run_cache = false;
 };
 
 int run_repro(const ReproArgs& a, Context& c) {
@@ -32,6 +32,7 @@ int run_repro(const ReproArgs& a, Context& c) {
   o.dry = a.dry;
   o.force = a.force;
   o.keep_going = a.keep_going;
+  o.no_run_cache = a.no_run_cache;
   o.store = settings.store;
   std::mutex m;  // stages print from worker threads: one line at a time
   o.on_line = [&](const std::string& stage, const std::string& line, bool err) {
@@ -52,15 +53,21 @@ int run_repro(const ReproArgs& a, Context& c) {
   };
   const pipeline::ReproResult r = pipeline::repro(settings.project, o);
   if (c.out.json()) {
-    c.out.print_json({{"ran", r.ran}, {"skipped", r.skipped}, {"failed", r.failed}, {"not_run", r.not_run}, {"dry_run", a.dry}});
+    c.out.print_json({{"ran", r.ran},
+                      {"restored", r.restored},
+                      {"skipped", r.skipped},
+                      {"failed", r.failed},
+                      {"not_run", r.not_run},
+                      {"dry_run", a.dry}});
   }
   if (!r.failed.empty()) {
     std::string names;
     for (const auto& n : r.failed) names += (names.empty() ? "" : ", ") + n;
-    c.out.error("stage failed: " + names, r.not_run.empty() ? "" : std::to_string(r.not_run.size()) + " stage(s) after it did not run; --keep-going runs the others");
+    c.out.error("stage failed: " + names,
+                r.not_run.empty() ? "" : std::to_string(r.not_run.size()) + " stage(s) after it did not run; --keep-going runs the others");
     return k_exit_negative;
   }
-  if (r.ran.empty() && !c.out.json()) c.out.status("pipeline is up to date");
+  if (r.ran.empty() && r.restored.empty() && !c.out.json()) c.out.status("pipeline is up to date");
   return k_exit_ok;
 }
 
@@ -96,6 +103,8 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
   cmd.add_flag("--dry", a->dry, "Say what would run and why; run and write nothing");
   cmd.add_flag("-f,--force", a->force, "Run the stages even when they are up to date");
   cmd.add_flag("--keep-going", a->keep_going, "After a stage fails, still run the stages that do not depend on it");
+  cmd.add_flag("--no-run-cache", a->no_run_cache,
+               "Run commands even when an earlier run with the same inputs left its outputs in the store");
   cmd.footer(
       "\nExamples:\n"
       "  mlops repro                 # run every stage whose command, deps, params or outputs changed\n"
@@ -119,6 +128,28 @@ void setup_status(CLI::App& cmd, Context& ctx) {
   cmd.callback([stages, why, &ctx] { ctx.action = [stages, why](Context& c) { return run_status(*stages, *why, c); }; });
 }
 
+void setup_checkout(CLI::App& cmd, Context& ctx) {
+  auto stages = std::make_shared<std::vector<std::string>>();
+  cmd.add_option("stages", *stages, "Stages whose outputs to restore, with their upstream (default: all)")->type_name("STAGE");
+  cmd.footer(
+      "\nExamples:\n"
+      "  mlops checkout              # outputs back as mlops.lock records them, from the store\n"
+      "\nOutputs that already match are left alone; exit 3 (nothing changed) when the store lacks one.\n");
+  cmd.callback([stages, &ctx] {
+    ctx.action = [stages](Context& c) {
+      const config::Settings settings = config::load_settings(std::filesystem::current_path());
+      const auto r = pipeline::checkout(settings.project, *stages, settings.store);
+      if (c.out.json()) {
+        c.out.print_json({{"restored", r.restored}, {"unchanged", r.unchanged}});
+      } else {
+        for (const auto& path : r.restored) c.out.print("restored " + escape_controls(path) + "\n");
+        if (r.restored.empty()) c.out.status("every output matches mlops.lock");
+      }
+      return static_cast<int>(k_exit_ok);
+    };
+  });
+}
+
 void setup_dag(CLI::App& cmd, Context& ctx) {
   auto dot = std::make_shared<bool>(false), mermaid = std::make_shared<bool>(false);
   auto* d = cmd.add_flag("--dot", *dot, "Graphviz dot");
@@ -131,7 +162,9 @@ void setup_dag(CLI::App& cmd, Context& ctx) {
   cmd.callback([dot, mermaid, &ctx] {
     ctx.action = [dot, mermaid](Context& c) {
       const config::Settings settings = config::load_settings(std::filesystem::current_path());
-      c.out.print(pipeline::dag(settings.project, *dot ? pipeline::DagFormat::dot : *mermaid ? pipeline::DagFormat::mermaid : pipeline::DagFormat::text));
+      c.out.print(pipeline::dag(settings.project, *dot       ? pipeline::DagFormat::dot
+                                                  : *mermaid ? pipeline::DagFormat::mermaid
+                                                             : pipeline::DagFormat::text));
       return static_cast<int>(k_exit_ok);
     };
   });

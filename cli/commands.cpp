@@ -29,6 +29,7 @@ constexpr std::array k_commands = {
     Command{"remote", "Name the registries, buckets and directories packages go to", k_needs_nothing, setup_remote},
     Command{"repro", "Run the pipeline stages whose inputs changed (mlops.yaml stages, mlops.lock)", k_needs_project, setup_repro},
     Command{"status", "Show which pipeline stages are stale, and why", k_needs_project, setup_status},
+    Command{"checkout", "Restore pipeline outputs from the store as mlops.lock records them", k_needs_project, setup_checkout},
     Command{"dag", "Show the pipeline's graph of stages (text, dot, mermaid)", k_needs_project, setup_dag},
     Command{"drift", "Compare a reference and a current dataset for data drift (CSV)", k_needs_nothing, setup_drift},
     Command{"login", "Store credentials for a registry", k_needs_nothing, setup_login},

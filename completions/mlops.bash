@@ -36,7 +36,7 @@ _mlops_kind() {
         runs | packages) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package model key push pull copy remote repro status dag drift login logout completion version help" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package model key push pull copy remote repro status checkout dag drift login logout completion version help" -- "$vcur") ;;
     esac
 }
 
@@ -75,6 +75,7 @@ _mlops() {
             /remote) path=/remote; npos=0 ;;
             /repro) path=/repro; npos=0 ;;
             /status) path=/status; npos=0 ;;
+            /checkout) path=/checkout; npos=0 ;;
             /dag) path=/dag; npos=0 ;;
             /drift) path=/drift; npos=0 ;;
             /login) path=/login; npos=0 ;;
@@ -221,7 +222,7 @@ _mlops() {
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
         case $path in
-            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package model key push pull copy remote repro status dag drift login logout completion version help' pos='' rep=0 ;;
+            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package model key push pull copy remote repro status checkout dag drift login logout completion version help' pos='' rep=0 ;;
             '/init') opts='--help -h --help-all --template --ref --set -S --answers --defaults -d --no-git --force -f --trust --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/template') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='list show' pos='' rep=0 ;;
             '/template/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
@@ -272,8 +273,9 @@ _mlops() {
             '/remote/add') opts='--help -h --help-all --default --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
             '/remote/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/remote/remove') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/repro') opts='--help -h --help-all --jobs -j --dry --force -f --keep-going --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
+            '/repro') opts='--help -h --help-all --jobs -j --dry --force -f --keep-going --no-run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/status') opts='--help -h --help-all --why --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
+            '/checkout') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/dag') opts='--help -h --help-all --dot --mermaid --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --fail-on --format --output -o --strict --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/login') opts='--help -h --help-all --username --password-stdin --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;

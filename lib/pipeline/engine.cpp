@@ -6,6 +6,7 @@
 #include "package/store.hpp"
 #include "pipeline/child.hpp"
 #include "pipeline/decide.hpp"
+#include "pipeline/restore.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -46,7 +47,7 @@ std::vector<std::string> order_of(const Pipeline& p) {
 
 struct Completion {
   std::size_t index = 0;
-  bool ran = false, ok = true;
+  bool ran = false, ok = true, restored = false;
   std::string detail;
   LockEntry entry;
   std::exception_ptr error;
@@ -54,7 +55,43 @@ struct Completion {
 
 enum class St { waiting, running, ran, skipped, failed, blocked };
 
+// Puts back the outputs an earlier run with the same input key wrote, when the store has
+// every blob; false (the command runs) otherwise, or when a blob turns out corrupt.
+bool restore_from_run_cache(const package::Store& store, const Pipeline& p, const Stage& s, const std::string& key, const Decision& d,
+                            Completion& c) {
+  const auto outs = run_cache_get(store, key);
+  if (!outs || outs->size() != s.outs.size()) return false;
+  for (const LockedPath& out : *outs) {
+    const bool listed = std::any_of(s.outs.begin(), s.outs.end(), [&](const Out& o) { return o.path == out.path; });
+    if (!listed || !restorable(store, out)) return false;
+  }
+  try {
+    for (const LockedPath& out : *outs) restore(store, p.root, out);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
+    log::warn("stage '{}': not restored from the run cache: {}", s.name, e.what());
+    return false;
+  }
+  c.entry = d.inputs;
+  c.entry.outs = *outs;
+  return true;
+}
+
 }  // namespace
+
+// The pipeline lock, waiting for it (polled, so that Ctrl-C ends the wait).
+template <class Event>
+package::FileLock wait_for_lock(const stdfs::path& state, const Event& event) {
+  stdfs::create_directories(state);
+  bool said = false;
+  for (;;) {
+    if (auto t = package::FileLock::try_exclusive(state / "lock")) return std::move(*t);
+    if (!said) event("", "waiting", "another mlops repro is running in this project; waiting for it");
+    said = true;
+    check_interrupted();
+    ::usleep(50'000);
+  }
+}
 
 std::vector<StageState> status(const stdfs::path& project, const std::vector<std::string>& targets) {
   const Pipeline p = load_pipeline(project);
@@ -84,12 +121,7 @@ ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
   std::optional<package::FileLock> lock;
   if (!o.dry) {
     stdfs::create_directories(state / "started");
-    if (auto t = package::FileLock::try_exclusive(state / "lock")) {
-      lock.emplace(std::move(*t));
-    } else {
-      event("", "waiting", "another mlops repro is running in this project; waiting for it");
-      lock.emplace(state / "lock", true);
-    }
+    lock.emplace(wait_for_lock(state, event));
   }
   LockFile lockf = read_lock(project);  // read under the lock: another repro may just have written it
   Hasher hasher(state / "digests");
@@ -136,37 +168,46 @@ ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
         c.ran = true;
         event(s.name, "running", d.reason.empty() ? "--force" : d.reason);
         fs::write_file_atomic(journal(state, s.name), d.reason + "\n");
-        for (const Out& out : s.outs) {
-          if (!out.persist) stdfs::remove_all(p.root / out.path);
-          stdfs::create_directories((p.root / out.path).parent_path());
-        }
-        std::map<std::string, std::string> env = s.env;
-        env["MLOPS_STAGE"] = s.name;
-        env["MLOPS_ROOT"] = p.root.string();
-        for (const std::string& cmd : s.cmd) {
-          const ProcessResult r = run_shell(cmd, p.root / s.wdir, env, [&](const std::string& line, bool err) {
-            if (o.on_line) o.on_line(s.name, line, err);
-          });
-          check_interrupted();
-          if (!r.ok()) {
-            c.ok = false;
-            c.detail = "'" + cmd + "' failed with " + r.describe();
-            break;
-          }
-        }
-        if (c.ok) {
-          c.entry = std::move(d.inputs);
+        const bool cacheable = store && !o.no_run_cache && run_cache_eligible(s);
+        const std::string key = cacheable ? run_key(s, d.inputs) : std::string();
+        if (cacheable && !forced[i]) c.restored = restore_from_run_cache(*store, p, s, key, d, c);  // --force runs
+        if (c.restored) {
+          event(s.name, "restored", "outputs of an earlier run with the same inputs (run cache)");
+        } else {
           for (const Out& out : s.outs) {
-            const stdfs::path full = p.root / out.path;
-            const auto dg = (out.cache && store) ? hasher.store(full, *store) : hasher.hash(full);
-            if (!dg) {
+            if (!out.persist) stdfs::remove_all(p.root / out.path);
+            stdfs::create_directories((p.root / out.path).parent_path());
+          }
+          std::map<std::string, std::string> env = s.env;
+          env["MLOPS_STAGE"] = s.name;
+          env["MLOPS_ROOT"] = p.root.string();
+          for (const std::string& cmd : s.cmd) {
+            const ProcessResult r = run_shell(cmd, p.root / s.wdir, env, [&](const std::string& line, bool err) {
+              if (o.on_line) o.on_line(s.name, line, err);
+            });
+            check_interrupted();
+            if (!r.ok()) {
               c.ok = false;
-              c.detail = "the command succeeded but did not write output " + out.path;
+              c.detail = "'" + cmd + "' failed with " + r.describe();
               break;
             }
-            c.entry.outs.push_back(LockedPath{out.path, dg->sha256, dg->size, dg->dir ? std::optional<std::uint64_t>(dg->nfiles) : std::nullopt});
           }
-          std::sort(c.entry.outs.begin(), c.entry.outs.end(), [](const LockedPath& a, const LockedPath& b) { return a.path < b.path; });
+          if (c.ok) {
+            c.entry = std::move(d.inputs);
+            for (const Out& out : s.outs) {
+              const stdfs::path full = p.root / out.path;
+              const auto dg = ((out.cache || cacheable) && store) ? hasher.store(full, *store) : hasher.hash(full);
+              if (!dg) {
+                c.ok = false;
+                c.detail = "the command succeeded but did not write output " + out.path;
+                break;
+              }
+              c.entry.outs.push_back(
+                  LockedPath{out.path, dg->sha256, dg->size, dg->dir ? std::optional<std::uint64_t>(dg->nfiles) : std::nullopt});
+            }
+            std::sort(c.entry.outs.begin(), c.entry.outs.end(), [](const LockedPath& a, const LockedPath& b) { return a.path < b.path; });
+            if (cacheable && c.ok) run_cache_put(*store, key, c.entry.outs);
+          }
         }
       }
     } catch (const Error& e) {
@@ -246,7 +287,7 @@ ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
     }
     st[c.index] = St::ran;
     would_run[c.index] = true;
-    result.ran.push_back(s.name);
+    (c.restored ? result.restored : result.ran).push_back(s.name);
     if (o.dry) continue;
     lockf.stages[s.name] = std::move(c.entry);
     for (auto it = lockf.stages.begin(); it != lockf.stages.end();) {  // stages no longer in mlops.yaml
@@ -267,6 +308,44 @@ ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
   if (fatal) std::rethrow_exception(fatal);
   check_interrupted();
   return result;
+}
+
+CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store_root) {
+  const Pipeline p = load_pipeline(project);
+  const std::vector<std::size_t> sel = select(p, targets);
+  const stdfs::path state = state_dir(project);
+  const package::FileLock lock = wait_for_lock(state, [](const std::string&, const std::string&, const std::string&) {});
+  const LockFile lockf = read_lock(project);
+  const package::Store store(store_root, package::StoreAccess::read);
+  Hasher hasher(state / "digests");
+  std::vector<LockedPath> todo;
+  CheckoutResult r;
+  for (std::size_t i : sel) {
+    const Stage& s = p.stages[i];
+    const auto it = lockf.stages.find(s.name);
+    if (it == lockf.stages.end()) continue;
+    for (const LockedPath& out : it->second.outs) {
+      const auto o = std::find_if(s.outs.begin(), s.outs.end(), [&](const Out& x) { return x.path == out.path; });
+      if (o == s.outs.end() || !o->cache) continue;
+      const auto now = hasher.hash(p.root / out.path);
+      if (now && now->sha256 == out.sha256) {
+        r.unchanged.push_back(out.path);
+        continue;
+      }
+      if (!restorable(store, out))
+        throw Error(
+            ErrorKind::not_found,
+            "output " + out.path + " of stage '" + s.name + "' (sha256:" + out.sha256 + ") is not in the store " + store_root.string(),
+            "run 'mlops repro " + s.name + "' to make it again");
+      todo.push_back(out);
+    }
+  }
+  for (const LockedPath& out : todo) {  // every blob checked present first: all or nothing missing
+    restore(store, p.root, out);
+    r.restored.push_back(out.path);
+  }
+  save_quietly(hasher, state);
+  return r;
 }
 
 std::string dag(const stdfs::path& project, DagFormat format) {

@@ -61,7 +61,8 @@ std::string Hasher::file_digest(const stdfs::path& path, const struct stat& st, 
   std::string hex = writer ? writer->commit().substr(7) : h.hex();
   struct stat after {};
   // Written to while we read: the digest describes no version of it; not remembered.
-  if (::fstat(fd.fd, &after) == 0 && package::file_key(after) == key) m_cache.remember_file(key, package::CachedFile{"sha256:" + hex, {}}, started);
+  if (::fstat(fd.fd, &after) == 0 && package::file_key(after) == key)
+    m_cache.remember_file(key, package::CachedFile{"sha256:" + hex, {}}, started);
   return hex;
 }
 

@@ -36,7 +36,8 @@ std::vector<LockedPath> read_paths(const std::string& file, const YAML::Node& n)
     } catch (const YAML::Exception&) {
       bad(file, e, "a path entry has a value of the wrong type");
     }
-    if (p.sha256.size() != 64 || p.sha256.find_first_not_of("0123456789abcdef") != std::string::npos) bad(file, e, "sha256 is not 64 hex digits");
+    if (p.sha256.size() != 64 || p.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+      bad(file, e, "sha256 is not 64 hex digits");
     r.push_back(std::move(p));
   }
   return r;
@@ -46,8 +47,8 @@ void emit_paths(YAML::Emitter& out, const char* key, const std::vector<LockedPat
   if (paths.empty()) return;
   out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
   for (const LockedPath& p : paths) {
-    out << YAML::BeginMap << YAML::Key << "path" << YAML::Value << p.path << YAML::Key << "sha256" << YAML::Value << p.sha256 << YAML::Key << "size"
-        << YAML::Value << p.size;
+    out << YAML::BeginMap << YAML::Key << "path" << YAML::Value << p.path << YAML::Key << "sha256" << YAML::Value << p.sha256 << YAML::Key
+        << "size" << YAML::Value << p.size;
     if (p.nfiles) out << YAML::Key << "nfiles" << YAML::Value << *p.nfiles;
     out << YAML::EndMap;
   }
@@ -75,7 +76,8 @@ LockFile read_lock(const stdfs::path& root) {
   LockFile lock;
   if (doc.IsNull()) return lock;
   if (!doc.IsMap()) bad(file, doc, "expected a map with 'schema' and 'stages'");
-  if (!doc["schema"] || !doc["schema"].IsScalar() || doc["schema"].Scalar() != "1") bad(file, doc, "unknown schema (this version reads schema 1)");
+  if (!doc["schema"] || !doc["schema"].IsScalar() || doc["schema"].Scalar() != "1")
+    bad(file, doc, "unknown schema (this version reads schema 1)");
   const YAML::Node stages = doc["stages"];
   if (!stages || stages.IsNull()) return lock;
   if (!stages.IsMap()) bad(file, stages, "'stages' must be a map");

@@ -45,7 +45,8 @@ bool flag(const Ctx& c, const YAML::Node& n, const std::string& what) {
 
 bool valid_name(const std::string& n) {
   if (n.empty() || n.size() > 128 || n[0] == '.' || n[0] == '-') return false;
-  return std::all_of(n.begin(), n.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.'; });
+  return std::all_of(n.begin(), n.end(),
+                     [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.'; });
 }
 
 // `raw` (relative to the stage's wdir) as a normalised path relative to the project root,
@@ -58,7 +59,8 @@ std::string project_path(const Ctx& c, const YAML::Node& n, const std::string& w
   std::string s = rel.generic_string();
   while (s.size() > 1 && s.back() == '/') s.pop_back();
   if (s == "." || s.empty()) bad(c, n, std::string(what) + " '" + raw + "' is the project itself");
-  if (s == ".." || s.starts_with("../")) bad(c, n, std::string(what) + " '" + raw + "' is outside the project", "paths are relative to the stage's wdir");
+  if (s == ".." || s.starts_with("../"))
+    bad(c, n, std::string(what) + " '" + raw + "' is outside the project", "paths are relative to the stage's wdir");
   const std::string first = s.substr(0, s.find('/'));
   if (first == ".git" || s == "mlops.lock") bad(c, n, std::string(what) + " '" + raw + "' is inside .git or is mlops.lock");
   // Lexically fine: now where it really goes (a symlinked directory may lead out).
@@ -97,7 +99,8 @@ void parse_outs(const Ctx& c, Stage& s, const YAML::Node& n, bool metric) {
         if (!kv.second.IsMap()) bad(c, kv.second, "the flags of '" + o.path + "' must be a map");
         for (const auto& f : kv.second) {
           const std::string key = text(c, f.first, "a key");
-          if (!k_out_keys.contains(key)) bad(c, f.first, "unknown key '" + key + "' in output '" + o.path + "'", "known: cache, persist, desc, remote, push");
+          if (!k_out_keys.contains(key))
+            bad(c, f.first, "unknown key '" + key + "' in output '" + o.path + "'", "known: cache, persist, desc, remote, push");
           if (key == "cache") o.cache = flag(c, f.second, "cache");
           else if (key == "persist") o.persist = flag(c, f.second, "persist");
         }
@@ -164,7 +167,8 @@ Stage parse_stage(const Ctx& c, const std::string& name, const YAML::Node& key, 
     if (!e.IsMap()) bad(c, e, "env must be a map of NAME: VALUE");
     for (const auto& kv : e) {
       const std::string n = text(c, kv.first, "an env name");
-      if (n.empty() || n.find('=') != std::string::npos || n.find('\0') != std::string::npos) bad(c, kv.first, "env name '" + n + "' is not valid");
+      if (n.empty() || n.find('=') != std::string::npos || n.find('\0') != std::string::npos)
+        bad(c, kv.first, "env name '" + n + "' is not valid");
       s.env[n] = kv.second.IsNull() ? "" : text(c, kv.second, "env value of " + n);
     }
   }
@@ -203,7 +207,8 @@ std::size_t Pipeline::index(const std::string& name) const {
     if (stages[i].name == name) return i;
   std::string known;
   for (const Stage& s : stages) known += (known.empty() ? "" : ", ") + s.name;
-  throw Error(ErrorKind::not_found, "no stage named '" + name + "' in " + file, known.empty() ? "mlops.yaml has no stages" : "stages: " + known);
+  throw Error(ErrorKind::not_found, "no stage named '" + name + "' in " + file,
+              known.empty() ? "mlops.yaml has no stages" : "stages: " + known);
 }
 
 Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
@@ -235,7 +240,8 @@ Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
     for (const Out& o : parsed[i].outs) {
       if (const auto it = outs.find(o.path); it != outs.end()) {
         throw Error(ErrorKind::invalid_input,
-                    at_line(o.line) + "'" + o.path + "' is an output of stage '" + parsed[it->second.stage].name + "' and of stage '" + parsed[i].name + "'",
+                    at_line(o.line) + "'" + o.path + "' is an output of stage '" + parsed[it->second.stage].name + "' and of stage '" +
+                        parsed[i].name + "'",
                     "each output has one stage that writes it");
       }
       outs.emplace(o.path, Owner{i, o.line});
@@ -245,8 +251,8 @@ Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
     for (const std::string& a : ancestors(path)) {
       if (const auto it = outs.find(a); it != outs.end()) {
         throw Error(ErrorKind::invalid_input,
-                    at_line(owner.line) + "output '" + path + "' of stage '" + parsed[owner.stage].name + "' is inside output '" + a + "' of stage '" +
-                        parsed[it->second.stage].name + "'",
+                    at_line(owner.line) + "output '" + path + "' of stage '" + parsed[owner.stage].name + "' is inside output '" + a +
+                        "' of stage '" + parsed[it->second.stage].name + "'",
                     "outputs must not overlap");
       }
     }
@@ -296,7 +302,8 @@ Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
         const auto from = std::find(trail.begin(), trail.end(), u);
         for (auto it = from; it != trail.end(); ++it) names_in_cycle += parsed[*it].name + " -> ";
         names_in_cycle += parsed[u].name;
-        throw Error(ErrorKind::invalid_input, at_line(parsed[u].line) + "the stages form a cycle: " + names_in_cycle + " (each needs an output of the next)",
+        throw Error(ErrorKind::invalid_input,
+                    at_line(parsed[u].line) + "the stages form a cycle: " + names_in_cycle + " (each needs an output of the next)",
                     "a stage may not depend, directly or not, on its own outputs");
       }
       if (color[u] == 0) visit(u);

@@ -35,7 +35,7 @@ struct Stage {
   std::string desc;
   std::vector<std::string> deps;  // relative to the project root
   std::vector<ParamRef> params;
-  std::vector<Out> outs;          // outs and metrics
+  std::vector<Out> outs;  // outs and metrics
   std::map<std::string, std::string> env;
   std::map<std::string, int> pool;
   bool frozen = false;
@@ -46,8 +46,8 @@ struct Stage {
 
 struct Pipeline {
   stdfs::path root;
-  std::string file;             // mlops.yaml as named in messages
-  std::vector<Stage> stages;    // in the graph's order: a stage after all its upstream
+  std::string file;                                  // mlops.yaml as named in messages
+  std::vector<Stage> stages;                         // in the graph's order: a stage after all its upstream
   std::size_t index(const std::string& name) const;  // Error{not_found} naming the stages
 };
 

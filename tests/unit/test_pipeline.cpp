@@ -77,9 +77,11 @@ TEST_CASE("pipeline: a stage's keys and paths are checked") {
   CHECK(error_of([&] { pr.load("stages:\n  a:\n    command: x\n"); }).find("mlops.yaml:3: unknown key 'command'") != std::string::npos);
   CHECK(error_of([&] { pr.load("stages:\n  a: {deps: [x]}\n"); }).find("has no 'cmd'") != std::string::npos);
   CHECK(error_of([&] { pr.load("stages:\n  a: {cmd: x, pool: {gpu: 0}}\n"); }).find("pool 'gpu' wants a count") != std::string::npos);
-  CHECK(error_of([&] { pr.load("stages:\n  a: {cmd: x, outs: [{o: {cache: false, bogus: 1}}]}\n"); }).find("unknown key 'bogus' in output 'o'") !=
+  CHECK(error_of([&] {
+          pr.load("stages:\n  a: {cmd: x, outs: [{o: {cache: false, bogus: 1}}]}\n");
+        }).find("unknown key 'bogus' in output 'o'") != std::string::npos);
+  CHECK(error_of([&] { pr.load("stages:\n  a: {cmd: x, wdir: sub, outs: [../../o]}\n"); }).find("outside the project") !=
         std::string::npos);
-  CHECK(error_of([&] { pr.load("stages:\n  a: {cmd: x, wdir: sub, outs: [../../o]}\n"); }).find("outside the project") != std::string::npos);
   const Pipeline p = pr.load(
       "stages:\n"
       "  a:\n"
@@ -106,7 +108,8 @@ TEST_CASE("pipeline: a stage's keys and paths are checked") {
 
 TEST_CASE("pipeline: a cycle is named, a self-loop too") {
   Project pr;
-  const std::string e = error_of([&] { pr.load("stages:\n  a: {cmd: x, deps: [b.o], outs: [a.o]}\n  b: {cmd: x, deps: [a.o], outs: [b.o]}\n"); });
+  const std::string e =
+      error_of([&] { pr.load("stages:\n  a: {cmd: x, deps: [b.o], outs: [a.o]}\n  b: {cmd: x, deps: [a.o], outs: [b.o]}\n"); });
   CHECK(e.find("the stages form a cycle: ") != std::string::npos);
   CHECK((e.find("a -> b -> a") != std::string::npos || e.find("b -> a -> b") != std::string::npos));
   CHECK(error_of([&] { pr.load("stages:\n  a: {cmd: x, deps: [d/x], outs: [d]}\n"); }).find("a -> a") != std::string::npos);
@@ -128,9 +131,9 @@ TEST_CASE("pipeline: a directory's digest is its canonical manifest's, whatever 
   two.write("d/b", "bea");
   CHECK(h2.hash(two.root / "d")->sha256 != d1->sha256);
   std::uint64_t size = 0, n = 0;
-  CHECK(h1.manifest(one.root / "d", nullptr, size, n) ==
-        R"({"entries":[{"mode":"0644","path":"a/x","sha256":")" + sha256_hex("ex") + R"(","size":2},{"mode":"0644","path":"b","sha256":")" +
-            sha256_hex("bee") + R"(","size":3}],"mediaType":"application/vnd.mlops.pipeline.dir.v1+json"})");
+  CHECK(h1.manifest(one.root / "d", nullptr, size, n) == R"({"entries":[{"mode":"0644","path":"a/x","sha256":")" + sha256_hex("ex") +
+                                                             R"(","size":2},{"mode":"0644","path":"b","sha256":")" + sha256_hex("bee") +
+                                                             R"(","size":3}],"mediaType":"application/vnd.mlops.pipeline.dir.v1+json"})");
   CHECK(!h1.hash(one.root / "missing"));
 }
 

@@ -36,8 +36,9 @@ struct ReproOptions {
   std::vector<std::string> targets;  // stages (and their upstream); empty: every stage
   unsigned jobs = 0;                 // stages run at once; 0: one per core
   bool dry = false;                  // decide and report, run nothing, write nothing
-  bool force = false;                // run the targets even when up to date
+  bool force = false;                // run the targets even when up to date (not from the run cache)
   bool keep_going = false;           // after a failure, run what does not depend on it
+  bool no_run_cache = false;         // run commands even when the run cache has their outputs
   stdfs::path store;                 // the blob store outputs are cached in (config: $MLOPS_HOME ...)
   LineSink on_line;
   EventSink on_event;
@@ -45,6 +46,7 @@ struct ReproOptions {
 
 struct ReproResult {
   std::vector<std::string> ran, skipped, failed, not_run;  // not_run: downstream of a failure
+  std::vector<std::string> restored;                       // outputs put back from the run cache
 };
 
 // Runs the stale stages (and, by content, whatever their new outputs make stale), in
@@ -53,6 +55,14 @@ struct ReproResult {
 // fails is listed in `failed` (the caller decides the exit code); Error for what stops the
 // run itself (a bad mlops.yaml or graph, an interrupt, the disk).
 MLOPS_API ReproResult repro(const stdfs::path& project, const ReproOptions& options);
+
+struct CheckoutResult {
+  std::vector<std::string> restored, unchanged;  // output paths
+};
+// Puts every cached output of the selected stages back as mlops.lock records it, from the
+// store. Error{not_found} naming an output whose blobs the store lacks (nothing changed then);
+// Error{invalid_input} for a corrupt blob. Outputs that already match are left alone.
+MLOPS_API CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store);
 
 enum class DagFormat { text, dot, mermaid };
 MLOPS_API std::string dag(const stdfs::path& project, DagFormat format);
