@@ -71,13 +71,14 @@ bool restore_from_run_cache(const package::Store& store, const Pipeline& p, cons
     if (e.kind() == ErrorKind::interrupted) throw;
     log::warn("stage '{}': not restored from the run cache: {}", s.name, e.what());
     return false;
+  } catch (const stdfs::filesystem_error& e) {
+    log::warn("stage '{}': not restored from the run cache: {}", s.name, e.what());
+    return false;
   }
   c.entry = d.inputs;
   c.entry.outs = *outs;
   return true;
 }
-
-}  // namespace
 
 // The pipeline lock, waiting for it (polled, so that Ctrl-C ends the wait).
 template <class Event>
@@ -93,7 +94,17 @@ package::FileLock wait_for_lock(const stdfs::path& state, const Event& event) {
   }
 }
 
-std::vector<StageState> status(const stdfs::path& project, const std::vector<std::string>& targets) {
+// The filesystem's errors as Error{io} (std::filesystem throws its own type).
+template <class F>
+auto io_errors(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const stdfs::filesystem_error& e) {
+    throw Error(ErrorKind::io, e.what());
+  }
+}
+
+std::vector<StageState> status_impl(const stdfs::path& project, const std::vector<std::string>& targets) {
   const Pipeline p = load_pipeline(project);
   const std::vector<std::size_t> sel = select(p, targets);
   const LockFile lock = read_lock(project);
@@ -111,7 +122,7 @@ std::vector<StageState> status(const stdfs::path& project, const std::vector<std
   return r;
 }
 
-ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
+ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   const Pipeline p = load_pipeline(project);
   const std::vector<std::size_t> sel = select(p, o.targets);
   const stdfs::path state = state_dir(project);
@@ -213,6 +224,9 @@ ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::interrupted) c.error = std::current_exception();
       else c.ok = false, c.detail = e.what();
+    } catch (const stdfs::filesystem_error& e) {  // removing or creating an output's place
+      c.ok = false;
+      c.detail = e.what();
     } catch (...) {
       c.error = std::current_exception();
     }
@@ -310,7 +324,7 @@ ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
   return result;
 }
 
-CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store_root) {
+CheckoutResult checkout_impl(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store_root) {
   const Pipeline p = load_pipeline(project);
   const std::vector<std::size_t> sel = select(p, targets);
   const stdfs::path state = state_dir(project);
@@ -346,6 +360,18 @@ CheckoutResult checkout(const stdfs::path& project, const std::vector<std::strin
   }
   save_quietly(hasher, state);
   return r;
+}
+
+}  // namespace
+
+std::vector<StageState> status(const stdfs::path& project, const std::vector<std::string>& targets) {
+  return io_errors([&] { return status_impl(project, targets); });
+}
+ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
+  return io_errors([&] { return repro_impl(project, o); });
+}
+CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store) {
+  return io_errors([&] { return checkout_impl(project, targets, store); });
 }
 
 std::string dag(const stdfs::path& project, DagFormat format) {
