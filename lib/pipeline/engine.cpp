@@ -15,6 +15,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -273,7 +274,13 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
     Completion c;
     {
       std::unique_lock g(m);
-      cv.wait(g, [&] { return !done.empty(); });
+      // The pool drops a queued task once a signal arrived, so after one, the wait ends here
+      // and pool.wait() below waits for the tasks that did start.
+      if (!cv.wait_for(g, std::chrono::milliseconds(100), [&] { return !done.empty(); })) {
+        if (!interrupted()) continue;
+        stop = true;
+        break;
+      }
       c = std::move(done.front());
       done.pop_front();
     }
@@ -314,7 +321,11 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
     stdfs::remove(journal(state, s.name), ec);
     event(s.name, "done", "");
   }
-  pool.wait();
+  try {
+    pool.wait();
+  } catch (...) {
+    if (!fatal) fatal = std::current_exception();
+  }
   for (std::size_t i : sel)
     if (st[i] == St::waiting) result.not_run.push_back(p.stages[i].name);
   if (!o.dry) save_quietly(hasher, state);
