@@ -9,6 +9,7 @@ cd p
 expect_exit 0 mlops repro
 model_01=$(sha256sum model.bin)
 sed -i 's/lr: 0.1/lr: 0.2/' params.yaml
+# shellcheck disable=SC2016  # $(...) is for the stage's shell, not this one
 sed -i 's/cat prepared.csv > model.bin/{ cat prepared.csv; echo lr $(grep lr params.yaml); } > model.bin/' mlops.yaml
 expect_exit 0 mlops repro
 sed -i 's/lr: 0.2/lr: 0.1/' params.yaml
