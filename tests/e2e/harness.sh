@@ -327,3 +327,28 @@ YAML
   printf 'step 1\nstep 2\nstep 3\nstep 4\nstep 5\nstep 6\n' >"$1/files/guide.txt"
   commit_template "$1" v1
 }
+# pipeline_project DIR: a git repository with a two-stage pipeline (prepare: raw.csv and
+# param n -> prepared.csv; train: prepared.csv and param lr -> model.bin, metrics.json). Each
+# command appends its stage's name to DIR/runs.log, so scenarios can count what ran.
+pipeline_project() {
+  mkdir -p "$1" && git -C "$1" init -q
+  cat >"$1/mlops.yaml" <<'YAML'
+schema: 1
+stages:
+  prepare:
+    cmd: echo prepare >> runs.log && sort -u raw.csv > prepared.csv
+    deps: [raw.csv]
+    params: [n]
+    outs: [prepared.csv]
+  train:
+    cmd: echo train >> runs.log && cat prepared.csv > model.bin && echo '{"acc":1}' > metrics.json
+    deps: [prepared.csv]
+    params: [lr]
+    outs: [model.bin]
+    metrics: [metrics.json]
+YAML
+  printf 'n: 3\nlr: 0.1\n' >"$1/params.yaml"
+  printf 'b\na\n' >"$1/raw.csv"
+}
+# runs_since MARK: the stages that ran since `wc -l < runs.log` was MARK, one line, sorted.
+runs_since() { tail -n +"$(($1 + 1))" runs.log | sort | tr '\n' ' ' | sed 's/ $//'; }

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+// mlops repro, status, dag: run the pipeline's stale stages, say which are stale and why,
+// draw the graph. The work is in lib/pipeline.
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+#include <mlops/config.hpp>
+#include <mlops/error.hpp>
+#include <mlops/pipeline.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+namespace mlops::cli {
+namespace {
+
+struct ReproArgs {
+  std::vector<std::string> stages;
+  int jobs = 0;
+  bool dry = false, force = false, keep_going = false, no_run_cache = false;
+};
+
+int run_repro(const ReproArgs& a, Context& c) {
+  const config::Settings settings = config::load_settings(std::filesystem::current_path());
+  pipeline::ReproOptions o;
+  o.targets = a.stages;
+  o.jobs = a.jobs > 0 ? static_cast<unsigned>(a.jobs) : settings.jobs ? static_cast<unsigned>(*settings.jobs) : 0;
+  o.dry = a.dry;
+  o.force = a.force;
+  o.keep_going = a.keep_going;
+  o.no_run_cache = a.no_run_cache;
+  o.store = settings.store;
+  std::mutex m;  // stages print from worker threads: one line at a time
+  o.on_line = [&](const std::string& stage, const std::string& line, bool err) {
+    const std::lock_guard g(m);
+    const std::string text = "[" + stage + "] " + escape_controls(line) + "\n";
+    if (err) c.out.message(text);
+    else c.out.message(text);  // the commands' output is not our result: stderr, like make's
+  };
+  o.on_event = [&](const std::string& stage, const std::string& what, const std::string& detail) {
+    const std::lock_guard g(m);
+    if (what == "failed") {
+      c.out.warn("stage '" + stage + "' failed: " + escape_controls(detail));
+    } else if (what == "waiting") {
+      c.out.status(detail);
+    } else {
+      c.out.status(what + " " + stage + (detail.empty() ? "" : ": " + escape_controls(detail)));
+    }
+  };
+  const pipeline::ReproResult r = pipeline::repro(settings.project, o);
+  if (c.out.json()) {
+    c.out.print_json({{"ran", r.ran},
+                      {"restored", r.restored},
+                      {"skipped", r.skipped},
+                      {"failed", r.failed},
+                      {"not_run", r.not_run},
+                      {"dry_run", a.dry}});
+  }
+  if (!r.failed.empty()) {
+    std::string names;
+    for (const auto& n : r.failed) names += (names.empty() ? "" : ", ") + n;
+    c.out.error("stage failed: " + names,
+                r.not_run.empty() ? "" : std::to_string(r.not_run.size()) + " stage(s) after it did not run; --keep-going runs the others");
+    return k_exit_negative;
+  }
+  if (r.ran.empty() && r.restored.empty() && !c.out.json()) c.out.status("pipeline is up to date");
+  return k_exit_ok;
+}
+
+int run_status(const std::vector<std::string>& stages, bool why, Context& c) {
+  const config::Settings settings = config::load_settings(std::filesystem::current_path());
+  const auto states = pipeline::status(settings.project, stages);
+  if (c.out.json()) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& s : states) arr.push_back({{"stage", s.name}, {"stale", s.stale}, {"frozen", s.frozen}, {"reason", s.reason}});
+    c.out.print_json({{"stages", arr}});
+    return k_exit_ok;
+  }
+  std::string text;
+  bool any = false;
+  for (const auto& s : states) {
+    if (!s.stale) continue;
+    any = true;
+    text += s.name + (why ? ": " + escape_controls(s.reason) : std::string(": stale")) + "\n";
+  }
+  c.out.print(text);
+  if (!any) c.out.status("pipeline is up to date");
+  return k_exit_ok;
+}
+
+}  // namespace
+
+void setup_repro(CLI::App& cmd, Context& ctx) {
+  auto a = std::make_shared<ReproArgs>();
+  cmd.add_option("stages", a->stages, "Stages to bring up to date, with what they depend on (default: all)")->type_name("STAGE");
+  cmd.add_option("-j,--jobs", a->jobs, "Stages run at once (default: jobs in the configuration, else one per core)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 1024));
+  cmd.add_flag("--dry", a->dry, "Say what would run and why; run and write nothing");
+  cmd.add_flag("-f,--force", a->force, "Run the stages even when they are up to date");
+  cmd.add_flag("--keep-going", a->keep_going, "After a stage fails, still run the stages that do not depend on it");
+  cmd.add_flag("--no-run-cache", a->no_run_cache,
+               "Run commands even when an earlier run with the same inputs left its outputs in the store");
+  cmd.footer(
+      "\nExamples:\n"
+      "  mlops repro                 # run every stage whose command, deps, params or outputs changed\n"
+      "  mlops repro -j 2 --dry      # what would run, two stages at a time, and why\n"
+      "  mlops repro --keep-going    # after a failure, still run what does not depend on it\n"
+      "\nStages are the `stages:` of mlops.yaml; mlops.lock records what each last ran with.\n"
+      "Exit 1 when a stage's command fails.\n");
+  cmd.callback([a, &ctx] { ctx.action = [a](Context& c) { return run_repro(*a, c); }; });
+}
+
+void setup_status(CLI::App& cmd, Context& ctx) {
+  auto stages = std::make_shared<std::vector<std::string>>();
+  auto why = std::make_shared<bool>(false);
+  cmd.add_option("stages", *stages, "Stages to check, with their upstream (default: all)")->type_name("STAGE");
+  cmd.add_flag("--why", *why, "Give the first reason each stale stage must run");
+  cmd.footer(
+      "\nExamples:\n"
+      "  mlops status                # the stages 'mlops repro' would run\n"
+      "  mlops status --why          # and why\n"
+      "  mlops --json status         # every stage, stale or not, as JSON\n");
+  cmd.callback([stages, why, &ctx] { ctx.action = [stages, why](Context& c) { return run_status(*stages, *why, c); }; });
+}
+
+void setup_checkout(CLI::App& cmd, Context& ctx) {
+  auto stages = std::make_shared<std::vector<std::string>>();
+  cmd.add_option("stages", *stages, "Stages whose outputs to restore, with their upstream (default: all)")->type_name("STAGE");
+  cmd.footer(
+      "\nExamples:\n"
+      "  mlops checkout              # outputs back as mlops.lock records them, from the store\n"
+      "\nOutputs that already match are left alone; exit 3 (nothing changed) when the store lacks one.\n");
+  cmd.callback([stages, &ctx] {
+    ctx.action = [stages](Context& c) {
+      const config::Settings settings = config::load_settings(std::filesystem::current_path());
+      const auto r = pipeline::checkout(settings.project, *stages, settings.store);
+      if (c.out.json()) {
+        c.out.print_json({{"restored", r.restored}, {"unchanged", r.unchanged}});
+      } else {
+        for (const auto& path : r.restored) c.out.print("restored " + escape_controls(path) + "\n");
+        if (r.restored.empty()) c.out.status("every output matches mlops.lock");
+      }
+      return static_cast<int>(k_exit_ok);
+    };
+  });
+}
+
+void setup_dag(CLI::App& cmd, Context& ctx) {
+  auto dot = std::make_shared<bool>(false), mermaid = std::make_shared<bool>(false);
+  auto* d = cmd.add_flag("--dot", *dot, "Graphviz dot");
+  cmd.add_flag("--mermaid", *mermaid, "A Mermaid flowchart")->excludes(d);
+  cmd.footer(
+      "\nExamples:\n"
+      "  mlops dag                   # each stage with the stages it needs\n"
+      "  mlops dag --dot > dag.gv    # for Graphviz: dot -Tsvg dag.gv\n"
+      "  mlops dag --mermaid\n");
+  cmd.callback([dot, mermaid, &ctx] {
+    ctx.action = [dot, mermaid](Context& c) {
+      const config::Settings settings = config::load_settings(std::filesystem::current_path());
+      c.out.print(pipeline::dag(settings.project, *dot       ? pipeline::DagFormat::dot
+                                                  : *mermaid ? pipeline::DagFormat::mermaid
+                                                             : pipeline::DagFormat::text));
+      return static_cast<int>(k_exit_ok);
+    };
+  });
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// Pipelines: the `stages:` of mlops.yaml, their graph, the committed mlops.lock, and running
+// what changed (`mlops repro`, `status`, `dag`). docs/formats.md ("Pipelines") has the keys,
+// the lock file and the rules that decide whether a stage runs.
+#pragma once
+
+#include <mlops/api.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mlops::pipeline {
+
+namespace stdfs = std::filesystem;
+
+// Why a stage must run; `reason` empty when it is up to date.
+struct StageState {
+  std::string name;
+  bool stale = false;
+  bool frozen = false;
+  std::string reason;  // the first reason found: "command changed", "dep data/x.csv changed", ...
+};
+
+// Every stage in the graph's order (dependencies first), compared with mlops.lock and the
+// workspace. Reads only; hashes only files whose stat data the stat cache does not know.
+MLOPS_API std::vector<StageState> status(const stdfs::path& project, const std::vector<std::string>& targets = {});
+
+// A line a stage's command printed: `err` for its stderr.
+using LineSink = std::function<void(const std::string& stage, const std::string& line, bool err)>;
+// A stage's fate as repro decides it: "running", "skipped" (up to date), "done", "failed".
+using EventSink = std::function<void(const std::string& stage, const std::string& event, const std::string& detail)>;
+
+struct ReproOptions {
+  std::vector<std::string> targets;  // stages (and their upstream); empty: every stage
+  unsigned jobs = 0;                 // stages run at once; 0: one per core
+  bool dry = false;                  // decide and report, run nothing, write nothing
+  bool force = false;                // run the targets even when up to date (not from the run cache)
+  bool keep_going = false;           // after a failure, run what does not depend on it
+  bool no_run_cache = false;         // run commands even when the run cache has their outputs
+  stdfs::path store;                 // the blob store outputs are cached in (config: $MLOPS_HOME ...)
+  LineSink on_line;
+  EventSink on_event;
+};
+
+struct ReproResult {
+  std::vector<std::string> ran, skipped, failed, not_run;  // not_run: downstream of a failure
+  std::vector<std::string> restored;                       // outputs put back from the run cache
+};
+
+// Runs the stale stages (and, by content, whatever their new outputs make stale), in
+// parallel where the graph allows, under the project's pipeline lock (waits for another
+// repro). mlops.lock is rewritten atomically after each stage that finished. A command that
+// fails is listed in `failed` (the caller decides the exit code); Error for what stops the
+// run itself (a bad mlops.yaml or graph, an interrupt, the disk).
+MLOPS_API ReproResult repro(const stdfs::path& project, const ReproOptions& options);
+
+struct CheckoutResult {
+  std::vector<std::string> restored, unchanged;  // output paths
+};
+// Puts every cached output of the selected stages back as mlops.lock records it, from the
+// store. Error{not_found} naming an output whose blobs the store lacks (nothing changed then);
+// Error{invalid_input} for a corrupt blob. Outputs that already match are left alone.
+MLOPS_API CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store);
+
+enum class DagFormat { text, dot, mermaid };
+MLOPS_API std::string dag(const stdfs::path& project, DagFormat format);
+
+}  // namespace mlops::pipeline

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MIT
+// status, repro and dag: the decisions of decide.cpp over the graph of stages.cpp, with the
+// stages that must run started on the worker pool as soon as their upstream is done.
+#include "core/log.hpp"
+#include "core/worker_pool.hpp"
+#include "package/store.hpp"
+#include "pipeline/child.hpp"
+#include "pipeline/decide.hpp"
+#include "pipeline/restore.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+#include <mlops/interrupt.hpp>
+#include <mlops/pipeline.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+
+namespace mlops::pipeline {
+namespace {
+
+stdfs::path journal(const stdfs::path& state, const std::string& stage) { return state / "started" / stage; }
+
+bool journal_has(const stdfs::path& state, const std::string& stage) {
+  std::error_code ec;
+  return stdfs::exists(journal(state, stage), ec);
+}
+
+void save_quietly(Hasher& h, const stdfs::path& state) {
+  try {
+    stdfs::create_directories(state);
+    h.save();
+  } catch (const std::exception& e) {  // derived data: the next run hashes again
+    log::debug("pipeline: stat cache not saved: {}", e.what());
+  }
+}
+
+std::vector<std::string> order_of(const Pipeline& p) {
+  std::vector<std::string> r;
+  for (const Stage& s : p.stages) r.push_back(s.name);
+  return r;
+}
+
+struct Completion {
+  std::size_t index = 0;
+  bool ran = false, ok = true, restored = false;
+  std::string detail;
+  LockEntry entry;
+  std::exception_ptr error;
+};
+
+enum class St { waiting, running, ran, skipped, failed, blocked };
+
+// Puts back the outputs an earlier run with the same input key wrote, when the store has
+// every blob; false (the command runs) otherwise, or when a blob turns out corrupt.
+bool restore_from_run_cache(const package::Store& store, const Pipeline& p, const Stage& s, const std::string& key, const Decision& d,
+                            Completion& c) {
+  const auto outs = run_cache_get(store, key);
+  if (!outs || outs->size() != s.outs.size()) return false;
+  for (const LockedPath& out : *outs) {
+    const bool listed = std::any_of(s.outs.begin(), s.outs.end(), [&](const Out& o) { return o.path == out.path; });
+    if (!listed || !restorable(store, out)) return false;
+  }
+  try {
+    for (const LockedPath& out : *outs) restore(store, p.root, out);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
+    log::warn("stage '{}': not restored from the run cache: {}", s.name, e.what());
+    return false;
+  } catch (const stdfs::filesystem_error& e) {
+    log::warn("stage '{}': not restored from the run cache: {}", s.name, e.what());
+    return false;
+  }
+  c.entry = d.inputs;
+  c.entry.outs = *outs;
+  return true;
+}
+
+// The pipeline lock, waiting for it (polled, so that Ctrl-C ends the wait).
+template <class Event>
+package::FileLock wait_for_lock(const stdfs::path& state, const Event& event) {
+  stdfs::create_directories(state);
+  bool said = false;
+  for (;;) {
+    if (auto t = package::FileLock::try_exclusive(state / "lock")) return std::move(*t);
+    if (!said) event("", "waiting", "another mlops repro is running in this project; waiting for it");
+    said = true;
+    check_interrupted();
+    ::usleep(50'000);
+  }
+}
+
+// The filesystem's errors as Error{io} (std::filesystem throws its own type).
+template <class F>
+auto io_errors(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const stdfs::filesystem_error& e) {
+    throw Error(ErrorKind::io, e.what());
+  }
+}
+
+std::vector<StageState> status_impl(const stdfs::path& project, const std::vector<std::string>& targets) {
+  const Pipeline p = load_pipeline(project);
+  const std::vector<std::size_t> sel = select(p, targets);
+  const LockFile lock = read_lock(project);
+  const stdfs::path state = state_dir(project);
+  Hasher hasher(state / "digests");
+  std::vector<StageState> r;
+  for (std::size_t i : sel) {
+    const Stage& s = p.stages[i];
+    const auto it = lock.stages.find(s.name);
+    const Decision d = decide(p, s, it == lock.stages.end() ? nullptr : &it->second, journal_has(state, s.name), hasher);
+    r.push_back(StageState{s.name, !d.reason.empty(), s.frozen, d.reason});
+  }
+  log::debug("pipeline: status read {} files", hasher.files_read());
+  save_quietly(hasher, state);
+  return r;
+}
+
+ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
+  const Pipeline p = load_pipeline(project);
+  const std::vector<std::size_t> sel = select(p, o.targets);
+  const stdfs::path state = state_dir(project);
+  const auto event = [&](const std::string& stage, const std::string& what, const std::string& detail) {
+    if (o.on_event) o.on_event(stage, what, detail);
+  };
+  std::optional<package::FileLock> lock;
+  if (!o.dry) {
+    stdfs::create_directories(state / "started");
+    lock.emplace(wait_for_lock(state, event));
+  }
+  LockFile lockf = read_lock(project);  // read under the lock: another repro may just have written it
+  Hasher hasher(state / "digests");
+  std::optional<package::Store> store;
+  std::optional<package::FileLock> store_lock;
+  if (!o.dry && !o.store.empty()) {
+    bool any_cached = false;
+    for (std::size_t i : sel)
+      for (const Out& out : p.stages[i].outs) any_cached = any_cached || out.cache;
+    if (any_cached) {
+      store.emplace(o.store, package::StoreAccess::write);
+      store_lock.emplace(store->writer_lock());
+    }
+  }
+
+  const std::size_t n = p.stages.size();
+  std::vector<St> st(n, St::waiting);
+  std::vector<bool> in_sel(n, false), forced(n, false);
+  for (std::size_t i : sel) in_sel[i] = true, forced[i] = o.force;
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<Completion> done;
+  const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  unsigned running = 0;
+  std::map<std::string, int> pool_use;
+  bool stop = false;
+  std::exception_ptr fatal;
+  ReproResult result;
+
+  const auto task = [&](std::size_t i, std::optional<LockEntry> locked, bool upstream_would_run) {
+    Completion c;
+    c.index = i;
+    const Stage& s = p.stages[i];
+    try {
+      Decision d = decide(p, s, locked ? &*locked : nullptr, journal_has(state, s.name), hasher);
+      if (s.frozen) {
+        event(s.name, "skipped", "frozen");
+      } else if (d.reason.empty() && !forced[i] && !(o.dry && upstream_would_run)) {
+        event(s.name, "skipped", "up to date");
+      } else if (o.dry) {
+        c.ran = true;
+        event(s.name, "would run", d.reason.empty() ? (forced[i] ? "--force" : "an upstream stage would run") : d.reason);
+      } else {
+        c.ran = true;
+        event(s.name, "running", d.reason.empty() ? "--force" : d.reason);
+        fs::write_file_atomic(journal(state, s.name), d.reason + "\n");
+        const bool cacheable = store && !o.no_run_cache && run_cache_eligible(s);
+        const std::string key = cacheable ? run_key(s, d.inputs) : std::string();
+        if (cacheable && !forced[i]) c.restored = restore_from_run_cache(*store, p, s, key, d, c);  // --force runs
+        if (c.restored) {
+          event(s.name, "restored", "outputs of an earlier run with the same inputs (run cache)");
+        } else {
+          for (const Out& out : s.outs) {
+            if (!out.persist) stdfs::remove_all(p.root / out.path);
+            stdfs::create_directories((p.root / out.path).parent_path());
+          }
+          std::map<std::string, std::string> env = s.env;
+          env["MLOPS_STAGE"] = s.name;
+          env["MLOPS_ROOT"] = p.root.string();
+          for (const std::string& cmd : s.cmd) {
+            const ProcessResult r = run_shell(cmd, p.root / s.wdir, env, [&](const std::string& line, bool err) {
+              if (o.on_line) o.on_line(s.name, line, err);
+            });
+            check_interrupted();
+            if (!r.ok()) {
+              c.ok = false;
+              c.detail = "'" + cmd + "' failed with " + r.describe();
+              break;
+            }
+          }
+          if (c.ok) {
+            c.entry = std::move(d.inputs);
+            for (const Out& out : s.outs) {
+              const stdfs::path full = p.root / out.path;
+              const auto dg = ((out.cache || cacheable) && store) ? hasher.store(full, *store) : hasher.hash(full);
+              if (!dg) {
+                c.ok = false;
+                c.detail = "the command succeeded but did not write output " + out.path;
+                break;
+              }
+              c.entry.outs.push_back(
+                  LockedPath{out.path, dg->sha256, dg->size, dg->dir ? std::optional<std::uint64_t>(dg->nfiles) : std::nullopt});
+            }
+            std::sort(c.entry.outs.begin(), c.entry.outs.end(), [](const LockedPath& a, const LockedPath& b) { return a.path < b.path; });
+            if (cacheable && c.ok) run_cache_put(*store, key, c.entry.outs);
+          }
+        }
+      }
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::interrupted) c.error = std::current_exception();
+      else c.ok = false, c.detail = e.what();
+    } catch (const stdfs::filesystem_error& e) {  // removing or creating an output's place
+      c.ok = false;
+      c.detail = e.what();
+    } catch (...) {
+      c.error = std::current_exception();
+    }
+    {
+      const std::lock_guard g(m);
+      done.push_back(std::move(c));
+    }
+    cv.notify_one();
+  };
+
+  // After `task`: the pool's destructor waits for running tasks, which use it.
+  WorkerPool pool(PoolOptions{jobs, {}}, jobs + 1);
+  std::vector<bool> would_run(n, false);
+  for (;;) {
+    if (!stop && !interrupted()) {
+      for (std::size_t i : sel) {
+        if (st[i] != St::waiting) continue;
+        const Stage& s = p.stages[i];
+        bool ready = true, blocked = false, up_runs = false;
+        for (std::size_t u : s.upstream) {
+          if (!in_sel[u]) continue;
+          if (st[u] == St::failed || st[u] == St::blocked) blocked = true;
+          else if (st[u] != St::ran && st[u] != St::skipped) ready = false;
+          up_runs = up_runs || would_run[u];
+        }
+        if (blocked) {
+          st[i] = St::blocked;
+          result.not_run.push_back(s.name);
+          continue;
+        }
+        if (!ready || running >= jobs) continue;
+        bool pool_ok = true;
+        for (const auto& [name, cap] : s.pool) pool_ok = pool_ok && pool_use[name] < cap;
+        if (!pool_ok) continue;
+        for (const auto& [name, cap] : s.pool) ++pool_use[name];
+        st[i] = St::running;
+        ++running;
+        std::optional<LockEntry> locked;
+        if (const auto it = lockf.stages.find(s.name); it != lockf.stages.end()) locked = it->second;
+        pool.submit([&task, i, locked, up_runs](unsigned) { task(i, locked, up_runs); });
+      }
+    }
+    if (running == 0) break;
+    Completion c;
+    {
+      std::unique_lock g(m);
+      // The pool drops a queued task once a signal arrived, so after one, the wait ends here
+      // and pool.wait() below waits for the tasks that did start.
+      if (!cv.wait_for(g, std::chrono::milliseconds(100), [&] { return !done.empty(); })) {
+        if (!interrupted()) continue;
+        stop = true;
+        break;
+      }
+      c = std::move(done.front());
+      done.pop_front();
+    }
+    --running;
+    const Stage& s = p.stages[c.index];
+    for (const auto& [name, cap] : s.pool) --pool_use[name];
+    if (c.error) {
+      st[c.index] = St::failed;
+      result.failed.push_back(s.name);
+      if (!fatal) fatal = c.error;
+      stop = true;
+      continue;
+    }
+    if (!c.ok) {
+      st[c.index] = St::failed;
+      result.failed.push_back(s.name);
+      event(s.name, "failed", c.detail);
+      if (!o.keep_going) stop = true;
+      continue;
+    }
+    if (!c.ran) {
+      st[c.index] = St::skipped;
+      result.skipped.push_back(s.name);
+      continue;
+    }
+    st[c.index] = St::ran;
+    would_run[c.index] = true;
+    (c.restored ? result.restored : result.ran).push_back(s.name);
+    if (o.dry) continue;
+    lockf.stages[s.name] = std::move(c.entry);
+    for (auto it = lockf.stages.begin(); it != lockf.stages.end();) {  // stages no longer in mlops.yaml
+      bool known = false;
+      for (const Stage& x : p.stages) known = known || x.name == it->first;
+      it = known ? std::next(it) : lockf.stages.erase(it);
+    }
+    write_lock(project, lockf, order_of(p));
+    std::error_code ec;
+    stdfs::remove(journal(state, s.name), ec);
+    event(s.name, "done", "");
+  }
+  try {
+    pool.wait();
+  } catch (...) {
+    if (!fatal) fatal = std::current_exception();
+  }
+  for (std::size_t i : sel)
+    if (st[i] == St::waiting) result.not_run.push_back(p.stages[i].name);
+  if (!o.dry) save_quietly(hasher, state);
+  log::debug("pipeline: repro read {} files", hasher.files_read());
+  if (fatal) std::rethrow_exception(fatal);
+  check_interrupted();
+  return result;
+}
+
+CheckoutResult checkout_impl(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store_root) {
+  const Pipeline p = load_pipeline(project);
+  const std::vector<std::size_t> sel = select(p, targets);
+  const stdfs::path state = state_dir(project);
+  const package::FileLock lock = wait_for_lock(state, [](const std::string&, const std::string&, const std::string&) {});
+  const LockFile lockf = read_lock(project);
+  const package::Store store(store_root, package::StoreAccess::read);
+  Hasher hasher(state / "digests");
+  std::vector<LockedPath> todo;
+  CheckoutResult r;
+  for (std::size_t i : sel) {
+    const Stage& s = p.stages[i];
+    const auto it = lockf.stages.find(s.name);
+    if (it == lockf.stages.end()) continue;
+    for (const LockedPath& out : it->second.outs) {
+      const auto o = std::find_if(s.outs.begin(), s.outs.end(), [&](const Out& x) { return x.path == out.path; });
+      if (o == s.outs.end() || !o->cache) continue;
+      const auto now = hasher.hash(p.root / out.path);
+      if (now && now->sha256 == out.sha256) {
+        r.unchanged.push_back(out.path);
+        continue;
+      }
+      if (!restorable(store, out))
+        throw Error(
+            ErrorKind::not_found,
+            "output " + out.path + " of stage '" + s.name + "' (sha256:" + out.sha256 + ") is not in the store " + store_root.string(),
+            "run 'mlops repro " + s.name + "' to make it again");
+      todo.push_back(out);
+    }
+  }
+  for (const LockedPath& out : todo) {  // every blob checked present first: all or nothing missing
+    restore(store, p.root, out);
+    r.restored.push_back(out.path);
+  }
+  save_quietly(hasher, state);
+  return r;
+}
+
+}  // namespace
+
+std::vector<StageState> status(const stdfs::path& project, const std::vector<std::string>& targets) {
+  return io_errors([&] { return status_impl(project, targets); });
+}
+ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
+  return io_errors([&] { return repro_impl(project, o); });
+}
+CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store) {
+  return io_errors([&] { return checkout_impl(project, targets, store); });
+}
+
+std::string dag(const stdfs::path& project, DagFormat format) {
+  const Pipeline p = load_pipeline(project);
+  std::string r;
+  const auto quoted = [](const std::string& s) { return "\"" + s + "\""; };
+  if (format == DagFormat::dot) {
+    r = "digraph pipeline {\n";
+    for (const Stage& s : p.stages) r += "  " + quoted(s.name) + ";\n";
+    for (const Stage& s : p.stages)
+      for (std::size_t u : s.upstream) r += "  " + quoted(p.stages[u].name) + " -> " + quoted(s.name) + ";\n";
+    return r + "}\n";
+  }
+  if (format == DagFormat::mermaid) {
+    r = "flowchart TD\n";
+    for (std::size_t i = 0; i < p.stages.size(); ++i) r += "  s" + std::to_string(i) + "[" + quoted(p.stages[i].name) + "]\n";
+    for (std::size_t i = 0; i < p.stages.size(); ++i)
+      for (std::size_t u : p.stages[i].upstream) r += "  s" + std::to_string(u) + " --> s" + std::to_string(i) + "\n";
+    return r;
+  }
+  for (const Stage& s : p.stages) {
+    r += s.name;
+    if (!s.upstream.empty()) {
+      r += " <-";
+      for (std::size_t u : s.upstream) r += " " + p.stages[u].name;
+    }
+    r += "\n";
+  }
+  return r;
+}
+
+}  // namespace mlops::pipeline

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+#include "pipeline/lockfile.hpp"
+
+#include "core/yaml_limits.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+
+namespace mlops::pipeline {
+namespace {
+
+constexpr std::size_t k_max_lock_bytes = std::size_t{64} << 20;
+
+[[noreturn]] void bad(const std::string& file, const YAML::Node& n, const std::string& what) {
+  throw Error(ErrorKind::invalid_input, file + ":" + std::to_string(n.Mark().line + 1) + ": " + what,
+              "mlops.lock is written by 'mlops repro'; restore it from git or delete it to run every stage again");
+}
+
+std::vector<LockedPath> read_paths(const std::string& file, const YAML::Node& n) {
+  std::vector<LockedPath> r;
+  if (!n) return r;
+  if (!n.IsSequence()) bad(file, n, "expected a list of {path, sha256, size}");
+  for (const YAML::Node& e : n) {
+    if (!e.IsMap() || !e["path"] || !e["sha256"] || !e["size"]) bad(file, e, "expected {path, sha256, size}");
+    LockedPath p;
+    try {
+      p.path = e["path"].as<std::string>();
+      p.sha256 = e["sha256"].as<std::string>();
+      p.size = e["size"].as<std::uint64_t>();
+      if (e["nfiles"]) p.nfiles = e["nfiles"].as<std::uint64_t>();
+    } catch (const YAML::Exception&) {
+      bad(file, e, "a path entry has a value of the wrong type");
+    }
+    if (p.sha256.size() != 64 || p.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+      bad(file, e, "sha256 is not 64 hex digits");
+    r.push_back(std::move(p));
+  }
+  return r;
+}
+
+void emit_paths(YAML::Emitter& out, const char* key, const std::vector<LockedPath>& paths) {
+  if (paths.empty()) return;
+  out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+  for (const LockedPath& p : paths) {
+    out << YAML::BeginMap << YAML::Key << "path" << YAML::Value << p.path << YAML::Key << "sha256" << YAML::Value << p.sha256 << YAML::Key
+        << "size" << YAML::Value << p.size;
+    if (p.nfiles) out << YAML::Key << "nfiles" << YAML::Value << *p.nfiles;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
+}  // namespace
+
+LockFile read_lock(const stdfs::path& root) {
+  const stdfs::path path = root / k_lock_file;
+  std::string text;
+  try {
+    text = fs::read_regular_file(path, k_max_lock_bytes);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::not_found) return {};
+    throw;
+  }
+  const std::string file = k_lock_file;
+  YAML::Node doc;
+  try {
+    doc = yaml::load(text, file, yaml::Limits{k_max_lock_bytes, 10'000'000, std::size_t{256} << 20, 64});
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorKind::invalid_input, file + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+  }
+  LockFile lock;
+  if (doc.IsNull()) return lock;
+  if (!doc.IsMap()) bad(file, doc, "expected a map with 'schema' and 'stages'");
+  if (!doc["schema"] || !doc["schema"].IsScalar() || doc["schema"].Scalar() != "1")
+    bad(file, doc, "unknown schema (this version reads schema 1)");
+  const YAML::Node stages = doc["stages"];
+  if (!stages || stages.IsNull()) return lock;
+  if (!stages.IsMap()) bad(file, stages, "'stages' must be a map");
+  for (const auto& kv : stages) {
+    const YAML::Node& s = kv.second;
+    if (!kv.first.IsScalar() || !s.IsMap()) bad(file, kv.first, "a stage entry must be NAME: {cmd, deps, params, outs}");
+    LockEntry e;
+    const YAML::Node cmd = s["cmd"];
+    if (!cmd) bad(file, s, "a stage entry has no cmd");
+    if (cmd.IsScalar()) e.cmd.push_back(cmd.Scalar());
+    else if (cmd.IsSequence())
+      for (const YAML::Node& c : cmd) {
+        if (!c.IsScalar()) bad(file, c, "cmd must be text");
+        e.cmd.push_back(c.Scalar());
+      }
+    else bad(file, cmd, "cmd must be text or a list");
+    if (const YAML::Node env = s["env"]; env) {
+      if (!env.IsMap()) bad(file, env, "env must be a map");
+      for (const auto& v : env) {
+        if (!v.first.IsScalar() || !v.second.IsScalar()) bad(file, v.first, "env values must be text");
+        e.env[v.first.Scalar()] = v.second.Scalar();
+      }
+    }
+    e.deps = read_paths(file, s["deps"]);
+    e.outs = read_paths(file, s["outs"]);
+    if (const YAML::Node params = s["params"]; params) {
+      if (!params.IsMap()) bad(file, params, "params must be a map of FILE: {KEY: VALUE}");
+      for (const auto& f : params) {
+        if (!f.first.IsScalar() || !f.second.IsMap()) bad(file, f.first, "params must be a map of FILE: {KEY: VALUE}");
+        for (const auto& k : f.second) {
+          if (!k.first.IsScalar()) bad(file, k.first, "a param key must be text");
+          YAML::Emitter out;
+          out << YAML::Flow << k.second;
+          e.params[f.first.Scalar()][k.first.Scalar()] = out.c_str();
+        }
+      }
+    }
+    lock.stages[kv.first.Scalar()] = std::move(e);
+  }
+  return lock;
+}
+
+std::string lock_text(const LockFile& lock, const std::vector<std::string>& order) {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "schema" << YAML::Value << 1 << YAML::Key << "stages" << YAML::Value << YAML::BeginMap;
+  for (const std::string& name : order) {
+    const auto it = lock.stages.find(name);
+    if (it == lock.stages.end()) continue;
+    const LockEntry& e = it->second;
+    out << YAML::Key << name << YAML::Value << YAML::BeginMap << YAML::Key << "cmd" << YAML::Value;
+    if (e.cmd.size() == 1) out << e.cmd[0];
+    else out << e.cmd;
+    if (!e.env.empty()) out << YAML::Key << "env" << YAML::Value << e.env;
+    emit_paths(out, "deps", e.deps);
+    if (!e.params.empty()) {
+      out << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
+      for (const auto& [file, keys] : e.params) {
+        out << YAML::Key << file << YAML::Value << YAML::BeginMap;
+        for (const auto& [k, v] : keys) out << YAML::Key << k << YAML::Value << YAML::Load(v);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+    }
+    emit_paths(out, "outs", e.outs);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap << YAML::EndMap;
+  if (!out.good()) throw Error(ErrorKind::internal, std::string("cannot write mlops.lock: ") + out.GetLastError());
+  return std::string(out.c_str()) + "\n";
+}
+
+void write_lock(const stdfs::path& root, const LockFile& lock, const std::vector<std::string>& order) {
+  fs::write_file_atomic(root / k_lock_file, lock_text(lock, order));
+}
+
+}  // namespace mlops::pipeline

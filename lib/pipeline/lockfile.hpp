@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// mlops.lock: what each stage was when it last finished (command, env, deps and outs with
+// their sha256 and size, params' values). Committed by the user; written atomically.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlops::pipeline {
+
+namespace stdfs = std::filesystem;
+
+inline constexpr const char* k_lock_file = "mlops.lock";
+
+struct LockedPath {
+  std::string path;
+  std::string sha256;  // hex
+  std::uint64_t size = 0;
+  std::optional<std::uint64_t> nfiles;  // directories
+  bool operator==(const LockedPath&) const = default;
+};
+
+struct LockEntry {
+  std::vector<std::string> cmd;
+  std::map<std::string, std::string> env;
+  std::vector<LockedPath> deps, outs;  // sorted by path
+  // file -> key -> the value as canonical YAML text (flow style)
+  std::map<std::string, std::map<std::string, std::string>> params;
+};
+
+struct LockFile {
+  std::map<std::string, LockEntry> stages;
+};
+
+// Reads `root`/mlops.lock; an empty LockFile when there is none. Error{invalid_input} with
+// FILE:LINE when it is not a lock file this version understands.
+LockFile read_lock(const stdfs::path& root);
+std::string lock_text(const LockFile& lock, const std::vector<std::string>& order);
+// Written atomically (temp file, fsync, rename): readers see the old lock or the new one.
+void write_lock(const stdfs::path& root, const LockFile& lock, const std::vector<std::string>& order);
+
+}  // namespace mlops::pipeline

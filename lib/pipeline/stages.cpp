@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: MIT
+#include "pipeline/stages.hpp"
+
+#include "config/project.hpp"
+
+#include <mlops/error.hpp>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+namespace mlops::pipeline {
+namespace {
+
+const std::set<std::string> k_stage_keys = {"cmd",  "deps",   "params", "outs",           "metrics", "plots", "wdir",
+                                            "desc", "frozen", "meta",   "always_changed", "env",     "pool"};
+const std::set<std::string> k_out_keys = {"cache", "persist", "desc", "remote", "push", "type", "labels", "meta"};
+
+struct Ctx {
+  const config::ConfigFile& cfg;
+  stdfs::path root, real_root;
+};
+
+[[noreturn]] void bad(const Ctx& c, const YAML::Node& n, const std::string& what, std::string hint = {}) {
+  throw Error(ErrorKind::invalid_input, c.cfg.at(n) + what, std::move(hint));
+}
+
+int line_of(const YAML::Node& n) { return n.Mark().line + 1; }
+
+std::string text(const Ctx& c, const YAML::Node& n, const std::string& what) {
+  if (!n.IsScalar()) bad(c, n, what + " must be text");
+  return n.Scalar();
+}
+
+bool flag(const Ctx& c, const YAML::Node& n, const std::string& what) {
+  if (n.IsScalar()) {
+    const std::string& s = n.Scalar();
+    if (s == "true" || s == "True" || s == "yes") return true;
+    if (s == "false" || s == "False" || s == "no") return false;
+  }
+  bad(c, n, what + " must be true or false");
+}
+
+bool valid_name(const std::string& n) {
+  if (n.empty() || n.size() > 128 || n[0] == '.' || n[0] == '-') return false;
+  return std::all_of(n.begin(), n.end(),
+                     [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.'; });
+}
+
+// `raw` (relative to the stage's wdir) as a normalised path relative to the project root,
+// refused when it leaves the project (lexically or through a symlink) or enters .git.
+std::string project_path(const Ctx& c, const YAML::Node& n, const std::string& wdir, const std::string& raw, const char* what) {
+  if (raw.empty()) bad(c, n, std::string(what) + " is empty");
+  if (raw.find('\0') != std::string::npos || stdfs::path(raw).is_absolute())
+    bad(c, n, std::string(what) + " '" + raw + "' is outside the project", "paths are relative to the stage's wdir");
+  const stdfs::path rel = (stdfs::path(wdir) / raw).lexically_normal();
+  std::string s = rel.generic_string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  if (s == "." || s.empty()) bad(c, n, std::string(what) + " '" + raw + "' is the project itself");
+  if (s == ".." || s.starts_with("../"))
+    bad(c, n, std::string(what) + " '" + raw + "' is outside the project", "paths are relative to the stage's wdir");
+  const std::string first = s.substr(0, s.find('/'));
+  if (first == ".git" || s == "mlops.lock") bad(c, n, std::string(what) + " '" + raw + "' is inside .git or is mlops.lock");
+  // Lexically fine: now where it really goes (a symlinked directory may lead out).
+  std::error_code ec;
+  const stdfs::path real = stdfs::weakly_canonical(c.root / s, ec);
+  if (!ec) {
+    const stdfs::path r = real.lexically_relative(c.real_root);
+    const std::string rs = r.generic_string();
+    if (r.empty() || rs == ".." || rs.starts_with("../"))
+      bad(c, n, std::string(what) + " '" + raw + "' leads outside the project through a symlink");
+    if (rs == ".git" || rs.starts_with(".git/")) bad(c, n, std::string(what) + " '" + raw + "' leads into .git through a symlink");
+  }
+  return s;
+}
+
+std::vector<YAML::Node> list(const Ctx& c, const YAML::Node& n, const std::string& what) {
+  if (n.IsNull()) return {};
+  if (n.IsScalar()) return {n};
+  if (!n.IsSequence()) bad(c, n, what + " must be a list");
+  return {n.begin(), n.end()};
+}
+
+void parse_outs(const Ctx& c, Stage& s, const YAML::Node& n, bool metric) {
+  const char* what = metric ? "a metrics file" : "an output";
+  for (const YAML::Node& item : list(c, n, metric ? "metrics" : "outs")) {
+    Out o;
+    o.metric = metric;
+    o.cache = !metric;  // metrics live in git by default, as in DVC
+    o.line = line_of(item);
+    if (item.IsScalar()) {
+      o.path = project_path(c, item, s.wdir, item.Scalar(), what);
+    } else if (item.IsMap() && item.size() == 1) {
+      const auto kv = *item.begin();
+      o.path = project_path(c, kv.first, s.wdir, text(c, kv.first, "a path"), what);
+      if (!kv.second.IsNull()) {
+        if (!kv.second.IsMap()) bad(c, kv.second, "the flags of '" + o.path + "' must be a map");
+        for (const auto& f : kv.second) {
+          const std::string key = text(c, f.first, "a key");
+          if (!k_out_keys.contains(key))
+            bad(c, f.first, "unknown key '" + key + "' in output '" + o.path + "'", "known: cache, persist, desc, remote, push");
+          if (key == "cache") o.cache = flag(c, f.second, "cache");
+          else if (key == "persist") o.persist = flag(c, f.second, "persist");
+        }
+      }
+    } else {
+      bad(c, item, std::string(what) + " is a path or {PATH: {cache: BOOL, persist: BOOL}}");
+    }
+    s.outs.push_back(std::move(o));
+  }
+}
+
+void parse_params(const Ctx& c, Stage& s, const YAML::Node& n) {
+  const auto file_of = [&](const YAML::Node& at, const std::string& f) { return project_path(c, at, s.wdir, f, "a params file"); };
+  for (const YAML::Node& item : list(c, n, "params")) {
+    if (item.IsScalar()) {
+      s.params.push_back({file_of(item, "params.yaml"), item.Scalar()});
+    } else if (item.IsMap()) {
+      for (const auto& kv : item) {
+        const std::string file = file_of(kv.first, text(c, kv.first, "a params file"));
+        if (kv.second.IsNull()) {
+          s.params.push_back({file, ""});
+          continue;
+        }
+        for (const YAML::Node& k : list(c, kv.second, "the keys of " + file)) s.params.push_back({file, text(c, k, "a param key")});
+      }
+    } else {
+      bad(c, item, "a param is KEY or {FILE: [KEY...]}");
+    }
+  }
+}
+
+Stage parse_stage(const Ctx& c, const std::string& name, const YAML::Node& key, const YAML::Node& def) {
+  Stage s;
+  s.name = name;
+  s.line = line_of(key);
+  if (!def.IsMap()) bad(c, def, "stage '" + name + "' must be a map with at least 'cmd'");
+  for (const auto& kv : def) {
+    const std::string k = text(c, kv.first, "a key");
+    if (!k_stage_keys.contains(k)) {
+      bad(c, kv.first, "unknown key '" + k + "' in stage '" + name + "'",
+          "known: cmd, deps, params, outs, metrics, plots, wdir, desc, frozen, always_changed, env, pool");
+    }
+  }
+  if (const YAML::Node w = def["wdir"]; w) {
+    const std::string raw = text(c, w, "wdir");
+    const std::string norm = (raw == "." || raw.empty()) ? "" : project_path(c, w, "", raw, "wdir");
+    s.wdir = norm;
+  }
+  const YAML::Node cmd = def["cmd"];
+  if (!cmd) bad(c, key, "stage '" + name + "' has no 'cmd'");
+  for (const YAML::Node& part : list(c, cmd, "cmd")) s.cmd.push_back(text(c, part, "cmd"));
+  if (s.cmd.empty()) bad(c, cmd, "stage '" + name + "' has an empty 'cmd'");
+  if (const YAML::Node d = def["desc"]; d) s.desc = text(c, d, "desc");
+  if (const YAML::Node f = def["frozen"]; f) s.frozen = flag(c, f, "frozen");
+  if (const YAML::Node a = def["always_changed"]; a) s.always_changed = flag(c, a, "always_changed");
+  if (const YAML::Node d = def["deps"]; d) {
+    for (const YAML::Node& item : list(c, d, "deps")) s.deps.push_back(project_path(c, item, s.wdir, text(c, item, "a dep"), "a dep"));
+  }
+  if (const YAML::Node p = def["params"]; p) parse_params(c, s, p);
+  if (const YAML::Node o = def["outs"]; o) parse_outs(c, s, o, false);
+  if (const YAML::Node m = def["metrics"]; m) parse_outs(c, s, m, true);
+  if (const YAML::Node m = def["plots"]; m) parse_outs(c, s, m, true);
+  if (const YAML::Node e = def["env"]; e) {
+    if (!e.IsMap()) bad(c, e, "env must be a map of NAME: VALUE");
+    for (const auto& kv : e) {
+      const std::string n = text(c, kv.first, "an env name");
+      if (n.empty() || n.find('=') != std::string::npos || n.find('\0') != std::string::npos)
+        bad(c, kv.first, "env name '" + n + "' is not valid");
+      s.env[n] = kv.second.IsNull() ? "" : text(c, kv.second, "env value of " + n);
+    }
+  }
+  if (const YAML::Node pl = def["pool"]; pl) {
+    if (!pl.IsMap()) bad(c, pl, "pool must be a map of NAME: COUNT, e.g. {gpu: 1}");
+    for (const auto& kv : pl) {
+      const std::string n = text(c, kv.first, "a pool name");
+      int v = 0;
+      try {
+        v = kv.second.as<int>();
+      } catch (const YAML::Exception&) {
+        v = 0;
+      }
+      if (v < 1) bad(c, kv.second, "pool '" + n + "' wants a count of at least 1");
+      s.pool[n] = v;
+    }
+  }
+  return s;
+}
+
+std::vector<std::string> ancestors(const std::string& p) {  // "a/b/c" -> "a/b", "a"
+  std::vector<std::string> r;
+  for (auto pos = p.rfind('/'); pos != std::string::npos && pos > 0; pos = p.rfind('/', pos - 1)) r.push_back(p.substr(0, pos));
+  return r;
+}
+
+bool path_exists(const stdfs::path& p) {
+  struct stat st {};
+  return ::lstat(p.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+std::size_t Pipeline::index(const std::string& name) const {
+  for (std::size_t i = 0; i < stages.size(); ++i)
+    if (stages[i].name == name) return i;
+  std::string known;
+  for (const Stage& s : stages) known += (known.empty() ? "" : ", ") + s.name;
+  throw Error(ErrorKind::not_found, "no stage named '" + name + "' in " + file,
+              known.empty() ? "mlops.yaml has no stages" : "stages: " + known);
+}
+
+Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
+  std::error_code ec;
+  Ctx c{cfg, root, stdfs::weakly_canonical(root, ec)};
+  if (ec) c.real_root = root;
+  Pipeline p;
+  p.root = root;
+  p.file = cfg.file.string();
+  const YAML::Node section = cfg.root.IsMap() ? cfg.root["stages"] : YAML::Node();
+  if (!section || section.IsNull()) return p;
+  if (!section.IsMap()) bad(c, section, "'stages' must be a map of NAME: {cmd: ..., deps: [...], outs: [...]}");
+  std::vector<Stage> parsed;
+  std::set<std::string> names;
+  for (const auto& kv : section) {
+    const std::string name = text(c, kv.first, "a stage name");
+    if (!valid_name(name)) bad(c, kv.first, "stage name '" + name + "' is not valid", "letters, digits, '_', '-' and '.'");
+    if (!names.insert(name).second) bad(c, kv.first, "stage '" + name + "' is defined twice");
+    parsed.push_back(parse_stage(c, name, kv.first, kv.second));
+  }
+  // Outputs: disjoint across the whole pipeline (neither equal nor one inside another).
+  struct Owner {
+    std::size_t stage;
+    int line;
+  };
+  std::map<std::string, Owner> outs;
+  const auto at_line = [&](int line) { return p.file + ":" + std::to_string(line) + ": "; };
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    for (const Out& o : parsed[i].outs) {
+      if (const auto it = outs.find(o.path); it != outs.end()) {
+        throw Error(ErrorKind::invalid_input,
+                    at_line(o.line) + "'" + o.path + "' is an output of stage '" + parsed[it->second.stage].name + "' and of stage '" +
+                        parsed[i].name + "'",
+                    "each output has one stage that writes it");
+      }
+      outs.emplace(o.path, Owner{i, o.line});
+    }
+  }
+  for (const auto& [path, owner] : outs) {
+    for (const std::string& a : ancestors(path)) {
+      if (const auto it = outs.find(a); it != outs.end()) {
+        throw Error(ErrorKind::invalid_input,
+                    at_line(owner.line) + "output '" + path + "' of stage '" + parsed[owner.stage].name + "' is inside output '" + a +
+                        "' of stage '" + parsed[it->second.stage].name + "'",
+                    "outputs must not overlap");
+      }
+    }
+  }
+  // Edges: a dep that is an output, lies inside one, or contains one.
+  std::map<std::string, std::vector<std::size_t>> dep_users;
+  for (std::size_t i = 0; i < parsed.size(); ++i)
+    for (const std::string& d : parsed[i].deps) dep_users[d].push_back(i);
+  std::vector<std::set<std::size_t>> up(parsed.size());
+  for (const auto& [path, owner] : outs) {
+    std::vector<std::string> keys = ancestors(path);
+    keys.push_back(path);
+    for (const std::string& k : keys)
+      if (const auto it = dep_users.find(k); it != dep_users.end())
+        for (std::size_t user : it->second) up[user].insert(owner.stage);
+  }
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    for (const std::string& d : parsed[i].deps) {
+      bool made = false;
+      for (const std::string& a : ancestors(d))
+        if (const auto it = outs.find(a); it != outs.end()) up[i].insert(it->second.stage), made = true;
+      if (outs.contains(d)) made = true;
+      if (!made) {  // contains an output?
+        for (const auto& [path, owner] : outs)
+          if (path.starts_with(d + "/")) made = true;
+      }
+      if (!made && !path_exists(root / d)) {
+        int line = parsed[i].line;
+        const YAML::Node deps = section[parsed[i].name]["deps"];
+        for (const YAML::Node& item : list(c, deps, "deps"))
+          if (item.IsScalar() && project_path(c, item, parsed[i].wdir, item.Scalar(), "a dep") == d) line = line_of(item);
+        throw Error(ErrorKind::not_found,
+                    at_line(line) + "stage '" + parsed[i].name + "' depends on '" + d + "', which no stage makes and which does not exist",
+                    "create it, add the stage that makes it, or fix the path");
+      }
+    }
+  }
+  // Cycles, named; then the order (Kahn, ties in file order).
+  std::vector<int> color(parsed.size(), 0);
+  std::vector<std::size_t> trail;
+  const std::function<void(std::size_t)> visit = [&](std::size_t i) {
+    color[i] = 1;
+    trail.push_back(i);
+    for (std::size_t u : up[i]) {
+      if (color[u] == 1) {
+        std::string names_in_cycle;
+        const auto from = std::find(trail.begin(), trail.end(), u);
+        for (auto it = from; it != trail.end(); ++it) names_in_cycle += parsed[*it].name + " -> ";
+        names_in_cycle += parsed[u].name;
+        throw Error(ErrorKind::invalid_input,
+                    at_line(parsed[u].line) + "the stages form a cycle: " + names_in_cycle + " (each needs an output of the next)",
+                    "a stage may not depend, directly or not, on its own outputs");
+      }
+      if (color[u] == 0) visit(u);
+    }
+    trail.pop_back();
+    color[i] = 2;
+  };
+  for (std::size_t i = 0; i < parsed.size(); ++i)
+    if (color[i] == 0) visit(i);
+  std::vector<std::size_t> order, pending(parsed.size());
+  std::vector<bool> placed(parsed.size(), false);
+  while (order.size() < parsed.size()) {
+    for (std::size_t i = 0; i < parsed.size(); ++i) {
+      if (placed[i]) continue;
+      if (std::all_of(up[i].begin(), up[i].end(), [&](std::size_t u) { return placed[u]; })) {
+        placed[i] = true;
+        order.push_back(i);
+        break;
+      }
+    }
+  }
+  std::vector<std::size_t> new_index(parsed.size());
+  for (std::size_t k = 0; k < order.size(); ++k) new_index[order[k]] = k;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    Stage s = std::move(parsed[order[k]]);
+    for (std::size_t u : up[order[k]]) s.upstream.push_back(new_index[u]);
+    std::sort(s.upstream.begin(), s.upstream.end());
+    p.stages.push_back(std::move(s));
+  }
+  return p;
+}
+
+Pipeline load_pipeline(const stdfs::path& project) {
+  const auto cfg = config::load_file(project / config::k_project_file);
+  if (!cfg) throw Error(ErrorKind::not_found, "no mlops.yaml in " + project.string());
+  return load_pipeline(*cfg, project);
+}
+
+std::vector<std::size_t> select(const Pipeline& p, const std::vector<std::string>& targets) {
+  std::vector<std::size_t> all(p.stages.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  if (targets.empty()) return all;
+  std::vector<bool> want(p.stages.size(), false);
+  for (const std::string& t : targets) want[p.index(t)] = true;
+  for (std::size_t i = p.stages.size(); i-- > 0;)  // downstream first: mark upstream
+    if (want[i])
+      for (std::size_t u : p.stages[i].upstream) want[u] = true;
+  std::vector<std::size_t> r;
+  for (std::size_t i = 0; i < want.size(); ++i)
+    if (want[i]) r.push_back(i);
+  return r;
+}
+
+}  // namespace mlops::pipeline

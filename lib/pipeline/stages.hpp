@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// The `stages:` section of mlops.yaml, checked (keys, paths, the graph) before anything runs.
+#pragma once
+
+#include "config/project.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mlops::pipeline {
+
+namespace stdfs = std::filesystem;
+
+struct Out {
+  std::string path;  // relative to the project root, normalised, no trailing slash
+  bool cache = true;
+  bool persist = false;
+  bool metric = false;
+  int line = 0;
+};
+
+struct ParamRef {
+  std::string file;  // relative to the project root
+  std::string key;   // dotted; empty: every key of the file
+};
+
+struct Stage {
+  std::string name;
+  std::vector<std::string> cmd;  // run in order, stopping at the first failure
+  std::string wdir;              // relative to the project root; "" is the root
+  std::string desc;
+  std::vector<std::string> deps;  // relative to the project root
+  std::vector<ParamRef> params;
+  std::vector<Out> outs;  // outs and metrics
+  std::map<std::string, std::string> env;
+  std::map<std::string, int> pool;
+  bool frozen = false;
+  bool always_changed = false;
+  int line = 0;
+  std::vector<std::size_t> upstream;  // indices of the stages whose outputs it depends on
+};
+
+struct Pipeline {
+  stdfs::path root;
+  std::string file;                                  // mlops.yaml as named in messages
+  std::vector<Stage> stages;                         // in the graph's order: a stage after all its upstream
+  std::size_t index(const std::string& name) const;  // Error{not_found} naming the stages
+};
+
+// Parses and checks the stages of `cfg` (no `stages:`: an empty pipeline). Error{invalid_input}
+// with FILE:LINE for an unknown key, a bad value, a path outside the project or in .git, two
+// stages writing one output and a cycle (named); Error{not_found} for a dep that no stage
+// makes and that does not exist.
+Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root);
+Pipeline load_pipeline(const stdfs::path& project);
+
+// `targets` and everything upstream of them, in graph order (all stages when empty).
+std::vector<std::size_t> select(const Pipeline& p, const std::vector<std::string>& targets);
+
+}  // namespace mlops::pipeline

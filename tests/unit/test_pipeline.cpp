@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+#include "package/store.hpp"
+#include "pipeline/decide.hpp"
+#include "pipeline/hashing.hpp"
+#include "pipeline/lockfile.hpp"
+#include "pipeline/stages.hpp"
+
+#include "core/sha256.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+using namespace mlops;
+using namespace mlops::pipeline;
+namespace stdfs = std::filesystem;
+
+namespace {
+
+struct Project {
+  fs::TempDir tmp;
+  stdfs::path root = tmp.path();
+  Project() { stdfs::create_directories(root / ".git"); }
+  void write(const std::string& rel, const std::string& text) const {
+    stdfs::create_directories((root / rel).parent_path());
+    fs::write_file_atomic(root / rel, text);
+  }
+  Pipeline load(const std::string& yaml) const {
+    write("mlops.yaml", yaml);
+    return load_pipeline(root);
+  }
+};
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Waits until a file written just now has left the stat cache's racy window (100 ms): its
+// ctime cannot be set back.
+void age(const stdfs::path&) { std::this_thread::sleep_for(std::chrono::milliseconds(150)); }
+
+}  // namespace
+
+TEST_CASE("pipeline: stages come in graph order, upstream first") {
+  Project pr;
+  pr.write("raw", "x");
+  const Pipeline p = pr.load(
+      "stages:\n"
+      "  train: {cmd: t, deps: [data/prepared], outs: [model]}\n"
+      "  report: {cmd: r, deps: [model, data], outs: [report.md]}\n"
+      "  prepare: {cmd: p, deps: [raw], outs: [data/prepared]}\n");
+  REQUIRE(p.stages.size() == 3);
+  CHECK(p.stages[0].name == "prepare");
+  CHECK(p.stages[1].name == "train");
+  CHECK(p.stages[2].name == "report");
+  CHECK(p.stages[2].upstream == std::vector<std::size_t>{0, 1});  // `data` contains prepare's output
+  CHECK(select(p, {"train"}) == std::vector<std::size_t>{0, 1});
+  CHECK(error_of([&] { select(p, {"nope"}); }).find("no stage named 'nope'") != std::string::npos);
+}
+
+TEST_CASE("pipeline: a stage's keys and paths are checked") {
+  Project pr;
+  CHECK(error_of([&] { pr.load("stages:\n  a:\n    cmd: x\n    frozen: maybe\n"); }).find("mlops.yaml:4: frozen must be true or false") !=
+        std::string::npos);
+  CHECK(error_of([&] { pr.load("stages:\n  a:\n    command: x\n"); }).find("mlops.yaml:3: unknown key 'command'") != std::string::npos);
+  CHECK(error_of([&] { pr.load("stages:\n  a: {deps: [x]}\n"); }).find("has no 'cmd'") != std::string::npos);
+  CHECK(error_of([&] { pr.load("stages:\n  a: {cmd: x, pool: {gpu: 0}}\n"); }).find("pool 'gpu' wants a count") != std::string::npos);
+  CHECK(error_of([&] {
+          pr.load("stages:\n  a: {cmd: x, outs: [{o: {cache: false, bogus: 1}}]}\n");
+        }).find("unknown key 'bogus' in output 'o'") != std::string::npos);
+  CHECK(error_of([&] { pr.load("stages:\n  a: {cmd: x, wdir: sub, outs: [../../o]}\n"); }).find("outside the project") !=
+        std::string::npos);
+  const Pipeline p = pr.load(
+      "stages:\n"
+      "  a:\n"
+      "    cmd: [one, two]\n"
+      "    wdir: sub\n"
+      "    outs: [o, {big: {cache: false, persist: true}}]\n"
+      "    metrics: [m.json]\n"
+      "    params: [lr, {conf.yaml: [a.b]}, {all.yaml: null}]\n"
+      "    env: {SEED: 1}\n"
+      "    pool: {gpu: 1}\n");
+  const Stage& s = p.stages.at(0);
+  CHECK(s.cmd == std::vector<std::string>{"one", "two"});
+  REQUIRE(s.outs.size() == 3);
+  CHECK(s.outs[0].path == "sub/o");
+  CHECK((s.outs[1].path == "sub/big" && !s.outs[1].cache && s.outs[1].persist));
+  CHECK((s.outs[2].metric && !s.outs[2].cache));
+  REQUIRE(s.params.size() == 3);
+  CHECK((s.params[0].file == "sub/params.yaml" && s.params[0].key == "lr"));
+  CHECK((s.params[1].file == "sub/conf.yaml" && s.params[1].key == "a.b"));
+  CHECK(s.params[2].key.empty());
+  CHECK(s.env.at("SEED") == "1");
+  CHECK(s.pool.at("gpu") == 1);
+}
+
+TEST_CASE("pipeline: a cycle is named, a self-loop too") {
+  Project pr;
+  const std::string e =
+      error_of([&] { pr.load("stages:\n  a: {cmd: x, deps: [b.o], outs: [a.o]}\n  b: {cmd: x, deps: [a.o], outs: [b.o]}\n"); });
+  CHECK(e.find("the stages form a cycle: ") != std::string::npos);
+  CHECK((e.find("a -> b -> a") != std::string::npos || e.find("b -> a -> b") != std::string::npos));
+  CHECK(error_of([&] { pr.load("stages:\n  a: {cmd: x, deps: [d/x], outs: [d]}\n"); }).find("a -> a") != std::string::npos);
+}
+
+TEST_CASE("pipeline: a directory's digest is its canonical manifest's, whatever the order of creation") {
+  Project one, two;
+  one.write("d/b", "bee");
+  one.write("d/a/x", "ex");
+  two.write("d/a/x", "ex");
+  two.write("d/b", "bee");
+  Hasher h1(one.root / "c1"), h2(two.root / "c2");
+  const auto d1 = h1.hash(one.root / "d"), d2 = h2.hash(two.root / "d");
+  REQUIRE((d1 && d2));
+  CHECK(d1->dir);
+  CHECK(d1->sha256 == d2->sha256);
+  CHECK(d1->nfiles == 2);
+  CHECK(d1->size == 5);
+  two.write("d/b", "bea");
+  CHECK(h2.hash(two.root / "d")->sha256 != d1->sha256);
+  std::uint64_t size = 0, n = 0;
+  CHECK(h1.manifest(one.root / "d", nullptr, size, n) == R"({"entries":[{"mode":"0644","path":"a/x","sha256":")" + sha256_hex("ex") +
+                                                             R"(","size":2},{"mode":"0644","path":"b","sha256":")" + sha256_hex("bee") +
+                                                             R"(","size":3}],"mediaType":"application/vnd.mlops.pipeline.dir.v1+json"})");
+  CHECK(!h1.hash(one.root / "missing"));
+}
+
+TEST_CASE("pipeline: the stat cache reads a known file once, a changed one again") {
+  Project pr;
+  pr.write("f", "hello");
+  age(pr.root / "f");
+  {
+    Hasher h(pr.root / "cache");
+    CHECK(h.hash(pr.root / "f")->sha256 == sha256_hex("hello"));
+    CHECK(h.files_read() == 1);
+    h.save();
+  }
+  {
+    Hasher h(pr.root / "cache");
+    CHECK(h.hash(pr.root / "f")->sha256 == sha256_hex("hello"));
+    CHECK(h.files_read() == 0);
+  }
+  pr.write("f", "hellO");  // same size, new inode and times
+  Hasher h(pr.root / "cache");
+  CHECK(h.hash(pr.root / "f")->sha256 == sha256_hex("hellO"));
+  CHECK(h.files_read() == 1);
+}
+
+TEST_CASE("pipeline: a file changed just now is not remembered (racy)") {
+  Project pr;
+  pr.write("f", "new");
+  {
+    Hasher h(pr.root / "cache");
+    h.hash(pr.root / "f");
+    h.save();
+  }
+  Hasher h(pr.root / "cache");
+  h.hash(pr.root / "f");
+  CHECK(h.files_read() == 1);
+}
+
+TEST_CASE("pipeline: outputs stored are blobs under their sha256") {
+  Project pr;
+  pr.write("d/x", "data");
+  package::Store store(pr.root / "store");
+  Hasher h(pr.root / "cache");
+  const auto d = h.store(pr.root / "d", store);
+  REQUIRE(d);
+  CHECK(store.has_blob("sha256:" + sha256_hex("data"), 4));
+  CHECK(store.has_blob("sha256:" + d->sha256));
+}
+
+TEST_CASE("pipeline: mlops.lock round-trips and refuses what it does not understand") {
+  Project pr;
+  LockFile l;
+  LockEntry& e = l.stages["train"];
+  e.cmd = {"python train.py"};
+  e.env = {{"SEED", "1"}};
+  e.deps = {{"data", std::string(64, 'a'), 10, 2}};
+  e.outs = {{"model.bin", std::string(64, 'b'), 3, std::nullopt}};
+  e.params["params.yaml"]["lr"] = "0.1";
+  e.params["params.yaml"]["layers"] = "[1, 2]";
+  write_lock(pr.root, l, {"train"});
+  const LockFile back = read_lock(pr.root);
+  REQUIRE(back.stages.count("train") == 1);
+  const LockEntry& b = back.stages.at("train");
+  CHECK(b.cmd == e.cmd);
+  CHECK(b.env == e.env);
+  CHECK(b.deps == e.deps);
+  CHECK(b.outs == e.outs);
+  CHECK(b.params == e.params);
+  CHECK(lock_text(back, {"train"}) == lock_text(l, {"train"}));
+  pr.write("mlops.lock", "schema: 1\nstages:\n  s:\n    cmd: x\n    outs:\n      - {path: o, sha256: nothex, size: 1}\n");
+  CHECK(error_of([&] { read_lock(pr.root); }).find("mlops.lock:6: sha256 is not 64 hex digits") != std::string::npos);
+  pr.write("mlops.lock", "schema: 2\n");
+  CHECK(error_of([&] { read_lock(pr.root); }).find("unknown schema") != std::string::npos);
+}
+
+TEST_CASE("pipeline: params are compared by value, key by key") {
+  Project pr;
+  pr.write("params.yaml", "model: {lr: 0.1, depth: 3}\nseed: 1\n");
+  pr.write("in", "x");
+  const Pipeline p = pr.load("stages:\n  s: {cmd: x, deps: [in], params: [model.lr, {params.yaml: [seed]}]}\n");
+  const auto v = current_params(p, p.stages[0]);
+  CHECK(v.at("params.yaml").at("model.lr") == "0.1");
+  CHECK(v.at("params.yaml").at("seed") == "1");
+  Hasher h(pr.root / "cache");
+  Decision first = decide(p, p.stages[0], nullptr, false, h);
+  CHECK(first.reason.find("never ran") == 0);
+  LockEntry locked = first.inputs;
+  CHECK(decide(p, p.stages[0], &locked, false, h).reason.empty());
+  CHECK(decide(p, p.stages[0], &locked, true, h).reason.find("did not finish") != std::string::npos);
+  pr.write("params.yaml", "model: {lr: 0.2, depth: 4}\nseed: 1\n");  // depth is not a param of s
+  CHECK(decide(p, p.stages[0], &locked, false, h).reason == "param params.yaml:model.lr changed: 0.1 -> 0.2");
+  pr.write("params.yaml", "model: {lr: 0.1}\n");
+  CHECK(decide(p, p.stages[0], &locked, false, h).reason == "param params.yaml:seed was deleted");
+}
