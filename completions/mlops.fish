@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/run:--executor' '/exp/run:--resume' '/exp/run:--cpus' '/exp/run:--mem' '/exp/run:--gpus' '/exp/run:--time' '/exp/run:--partition' '/exp/run:--account' '/exp/run:--qos' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
                 set skip 1
                 set prev $t
                 continue
@@ -148,6 +148,15 @@ function __mlops_state
                 set npos 0
             case '/exp/pull'
                 set path '/exp/pull'
+                set npos 0
+            case '/exp/status'
+                set path '/exp/status'
+                set npos 0
+            case '/exp/wait'
+                set path '/exp/wait'
+                set npos 0
+            case '/exp/cancel'
+                set path '/exp/cancel'
                 set npos 0
             case '/exp/gc'
                 set path '/exp/gc'
@@ -357,6 +366,9 @@ complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'apply' -d 'Write a run\'s code 
 complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'branch' -d 'Create a git branch at a run\'s code snapshot'
 complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'push' -d 'Send runs to a git remote (refs/mlops/exps/*)'
 complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'pull' -d 'Fetch runs from a git remote, merging tags'
+complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'status' -d 'Show the points of a sweep sent to a scheduler'
+complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'wait' -d 'Wait until every point of a sweep sent to a scheduler has finished'
+complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'cancel' -d 'Cancel a sweep sent to a scheduler, or one of its runs'
 complete -c mlops -n '__mlops_at \'/exp\' 0' -a 'gc' -d 'Clean up after crashed runs, drop unreferenced kept outputs, pack refs'
 complete -c mlops -n '__mlops_at \'/exp\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/exp\'' -l help-all -d 'Show help for every command'
@@ -375,6 +387,16 @@ complete -c mlops -n '__mlops_at \'/exp/run\'' -l include-untracked -s u -d 'Als
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l new-keys -d 'Allow -S to add parameters the params file does not have'
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l tag -s t -x -d 'Tag the run (repeatable)'
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l message -s m -x -d 'A note to keep with the run'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l executor -x -d 'Where the points run: local (default), slurm (one array job; detached)'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l wait -d 'With --executor slurm: wait until every point has finished'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l resume -x -d 'Submit again the points of SWEEP that have no final run'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l cpus -x -d 'Scheduler resource \'cpus\' (over executors.NAME in mlops.yaml)'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l mem -x -d 'Scheduler resource \'mem\' (over executors.NAME in mlops.yaml)'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l gpus -x -d 'Scheduler resource \'gpus\' (over executors.NAME in mlops.yaml)'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l time -x -d 'Scheduler resource \'time\' (over executors.NAME in mlops.yaml)'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l partition -x -d 'Scheduler resource \'partition\' (over executors.NAME in mlops.yaml)'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l account -x -d 'Scheduler resource \'account\' (over executors.NAME in mlops.yaml)'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l qos -x -d 'Scheduler resource \'qos\' (over executors.NAME in mlops.yaml)'
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
@@ -471,6 +493,27 @@ complete -c mlops -n '__mlops_at \'/exp/pull\'' -l quiet -s q -d 'Print only res
 complete -c mlops -n '__mlops_at \'/exp/pull\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/exp/pull\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/exp/pull\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/exp/status\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/exp/status\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/exp/status\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/exp/status\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/exp/status\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/exp/status\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/exp/status\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/exp/wait\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/exp/wait\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/exp/wait\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/exp/wait\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/exp/wait\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/exp/wait\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/exp/wait\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/exp/cancel\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/exp/cancel\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/exp/cancel\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/exp/cancel\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/exp/cancel\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/exp/cancel\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/exp/cancel\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/exp/gc\'' -l prune-invalid -d 'Delete refs under refs/mlops/exps/ that hold no valid run'

@@ -199,6 +199,13 @@ void submit_indexes(Repo& r, Manifest& m, const std::vector<size_t>& indexes, co
   b.workdir = r.workdir / m.doc.value("cwd", "");
   b.log_dir = r.mlops_dir / "sweeps" / sweep;
   b.resources = res;
+  if (m.doc.contains("cancelled")) {
+    nlohmann::json keep = nlohmann::json::array();
+    for (const auto& i : m.doc["cancelled"]) {
+      if (std::find(indexes.begin(), indexes.end(), i.get<size_t>()) == indexes.end()) keep.push_back(i);
+    }
+    m.doc["cancelled"] = keep;
+  }
   ex->submit(b, [&](const executor::Submission& s) {
     m.doc["submissions"].push_back({{"job", s.job}, {"offset", s.offset}, {"indexes", s.indexes}, {"submitted", now_rfc3339()}});
     write_manifest(r, m);
@@ -237,6 +244,8 @@ SweepStatus status_of(Repo& r, const Manifest& m) {
     ask = ask || (sp.state != "completed" && sp.state != "failed");
     st.points.push_back(std::move(sp));
   }
+  std::set<size_t> cancelled;
+  for (const auto& i : m.doc.value("cancelled", nlohmann::json::array())) cancelled.insert(i.get<size_t>());
   std::map<size_t, executor::TaskState> sched;
   if (ask) {
     const auto& row = executor::find(st.executor);
@@ -261,7 +270,9 @@ SweepStatus status_of(Repo& r, const Manifest& m) {
     }
     if (s == sched.end()) {
       if (sp.state == "running") continue;  // recorded as running; the scheduler lost track of it
-      sp.state = sp.job.empty() ? "unsubmitted" : "lost";
+      // Slurm drops a pending array task cancelled before it started without a trace (no
+      // squeue line, no jobcomp record): `exp cancel` wrote it into the manifest.
+      sp.state = cancelled.count(sp.index) ? "cancelled" : sp.job.empty() ? "unsubmitted" : "lost";
       sp.final = true;
       continue;
     }
@@ -383,9 +394,24 @@ size_t sweep_resume(const stdfs::path& cwd, const std::string& sweep_in, const R
 
 std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
   Repo r = open_repo(cwd);
+  // Cancelled points are written into the manifest after scancel succeeded (Slurm forgets a
+  // pending task it cancelled); a point that had started also has its interrupted run.
+  auto mark = [&r](Manifest& m, const std::vector<size_t>& indexes) {
+    if (!m.doc.contains("cancelled")) m.doc["cancelled"] = nlohmann::json::array();
+    std::set<size_t> have;
+    for (const auto& i : m.doc["cancelled"]) have.insert(i.get<size_t>());
+    for (const size_t i : indexes) {
+      if (have.insert(i).second) m.doc["cancelled"].push_back(i);
+    }
+    write_manifest(r, m);
+  };
   if (auto m = read_manifest(r, normal_sweep_id(spec))) {
     auto ex = executor::find(m->doc.value("executor", "")).make();
-    ex->cancel(submissions_of(*m), std::nullopt);
+    const auto subs = submissions_of(*m);
+    ex->cancel(subs, std::nullopt);
+    std::vector<size_t> all;
+    for (const auto& s : subs) all.insert(all.end(), s.indexes.begin(), s.indexes.end());
+    mark(*m, all);
     return "sweep " + normal_sweep_id(spec);
   }
   // A run: recorded (its run.json names the sweep), or still queued (found in the manifests).
@@ -414,14 +440,17 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
     if (sweep.empty()) throw;
   }
   if (sweep.empty()) throw Error(ErrorKind::usage, "run " + run_id + " is not part of a sweep", "only runs sent to a scheduler can be cancelled");
-  const Manifest m = need_manifest(r, sweep);
+  Manifest m = need_manifest(r, sweep);
   if (m.doc.value("executor", "").empty() || m.doc.value("executor", "") == "local") {
     throw Error(ErrorKind::usage, "run " + run_id + " did not go to a scheduler", "stop a local run with Ctrl-C or kill");
   }
   for (const auto& p : m.doc["points"]) {
     if (p.value("run", "") != run_id) continue;
-    executor::find(m.doc.value("executor", "")).make()->cancel(submissions_of(m), p.value("index", size_t{0}));
-    return "run " + p.value("name", run_id);
+    const size_t index = p.value("index", size_t{0});
+    executor::find(m.doc.value("executor", "")).make()->cancel(submissions_of(m), index);
+    const std::string name = p.value("name", run_id);
+    mark(m, {index});
+    return "run " + name;
   }
   throw Error(ErrorKind::not_found, "run " + run_id + " is not in sweep " + sweep);
 }
