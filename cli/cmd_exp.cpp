@@ -286,7 +286,10 @@ Examples:
   mlops exp run -n baseline -t baseline -- make train
   mlops exp run -S model.n_estimators=50 -- make train
   mlops exp run -S model.max_depth=5,10 -S seed=1,2 --jobs 2 -- make train
-  mlops exp run --executor slurm -S lr=0.1,0.01 -S bs=16,32 --jobs 50 --time 2:00:00 -- make train)");
+
+On Slurm (one array job; prints the sweep id and returns unless --wait):
+  mlops exp run --executor slurm -S lr=0.1,0.01 -S bs=16,32 --jobs 50 --time 2:00:00 -- make train
+  mlops exp run --resume SWEEP)");
     // Everything from the first word of the command on is the command's, and a `--` before
     // it is seen (allow_extras keeps it): options after a command given without `--` are
     // refused, never taken as ours or dropped.
@@ -315,6 +318,9 @@ Examples:
                     (guess.empty() ? std::string() : "did you mean '" + guess + "'? ") + "A command's own options go after '--': " + usage);
       }
       const auto& argv = ro->o.argv;
+      if (argv.empty() && ro->resume.empty()) {  // COMMAND is optional only for --resume
+        throw Error(ErrorKind::usage, "'mlops exp run' needs COMMAND: The command and its arguments, after --", "see 'mlops exp run --help'");
+      }
       const auto option = std::find_if(argv.begin(), argv.end(), [](const std::string& a) { return a.size() > 1 && a[0] == '-'; });
       if (!dashdash && option != argv.end()) {
         std::string line;
@@ -515,8 +521,8 @@ Examples:
     s->add_option("SWEEP", *id, "The sweep id 'exp run --executor' printed")->required();
     s->footer(std::string("\nA point's state comes from its run; the scheduler is asked only about points without one.\n"
                           "Exit code: 0 when every point completed") + (waiting ? "" : " or the sweep is still going") +
-              ", 1 when one failed, timed out, was cancelled or lost.\n\nExamples:\n  mlops exp " + (waiting ? "wait" : "status") +
-              " 01J9Z3V5Q8M4T2B7C6D1E0F9GH");
+              ", 1 when one failed, timed out, was cancelled or lost.\n\nWith a sweep id 'mlops exp run --executor slurm' printed:\n  mlops exp " +
+              (waiting ? "wait" : "status") + " 01J9Z3V5Q8M4T2B7C6D1E0F9GH");
     s->callback([id, waiting, &ctx] {
       ctx.action = [id, waiting](Context& c) {
         const exp::SweepStatus st = waiting ? exp::sweep_wait(stdfs::current_path(), *id, {}) : exp::sweep_status(stdfs::current_path(), *id);
@@ -528,7 +534,7 @@ Examples:
     auto spec = std::make_shared<std::string>();
     CLI::App* s = sub("cancel", "Cancel a sweep sent to a scheduler, or one of its runs");
     s->add_option("TARGET", *spec, "A sweep id, or a run (id, name or prefix)")->required();
-    s->footer("\nExamples:\n  mlops exp cancel 01J9Z3V5Q8M4T2B7C6D1E0F9GH\n  mlops exp cancel brave-otter");
+    s->footer("\nWith a sweep sent to a scheduler:\n  mlops exp cancel 01J9Z3V5Q8M4T2B7C6D1E0F9GH\n  mlops exp cancel brave-otter");
     s->callback([spec, &ctx] {
       ctx.action = [spec](Context& c) {
         c.out.status("mlops: cancelled " + exp::sweep_cancel(stdfs::current_path(), *spec));
