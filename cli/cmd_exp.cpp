@@ -32,9 +32,47 @@ std::string shell_word(const std::string& w) {
 
 struct RunOpts {
   exp::RunOptions o;
+  std::string resume;
+  std::map<std::string, std::string> resources;  // --cpus ... --qos, as given
 };
 
+// A sweep's points as text (one line each) or JSON.
+nlohmann::json sweep_json(const exp::SweepStatus& st) {
+  nlohmann::json pts = nlohmann::json::array();
+  for (const auto& p : st.points) {
+    pts.push_back({{"index", p.index}, {"run", p.run}, {"name", p.name}, {"state", p.state}, {"job", p.job},
+                   {"exit_code", p.exit_code ? nlohmann::json(*p.exit_code) : nlohmann::json()}, {"final", p.final}});
+  }
+  return {{"schema", 1}, {"sweep", st.id}, {"executor", st.executor}, {"finished", st.finished}, {"ok", st.ok}, {"points", pts}};
+}
+
+int print_sweep(const exp::SweepStatus& st, Context& ctx) {
+  if (ctx.out.json()) {
+    ctx.out.print_json(sweep_json(st));
+  } else {
+    std::string text;
+    for (const auto& p : st.points) {
+      text += std::to_string(p.index) + "\t" + p.run + "\t" + exp::printable(p.name) + "\t" + p.state +
+              (p.exit_code ? " (exit " + std::to_string(*p.exit_code) + ")" : "") + "\t" + p.job + "\n";
+    }
+    ctx.out.print(text);
+  }
+  // 0: all completed; 1: finished with a failure; 4 is not used: a sweep still going is 0 for status.
+  return st.finished && !st.ok ? 1 : 0;
+}
+
 int run_run(RunOpts& ro, Context& ctx) {
+  ro.o.resources = ro.resources;
+  if (!ro.resume.empty()) {
+    if (!ro.o.argv.empty() || !ro.o.sets.empty()) {
+      throw Error(ErrorKind::usage, "--resume takes the command and -S values from the sweep", "mlops exp run --resume SWEEP");
+    }
+    const size_t n = exp::sweep_resume(stdfs::current_path(), ro.resume, ro.o);
+    ctx.out.status("mlops: " + std::to_string(n) + " points of sweep " + ro.resume + " submitted again");
+    if (ctx.out.json()) ctx.out.print_json({{"schema", 1}, {"sweep", ro.resume}, {"resubmitted", n}});
+    if (!ro.o.wait) return 0;
+    return print_sweep(exp::sweep_wait(stdfs::current_path(), ro.resume, {}), ctx);
+  }
   exp::RunEvents ev;
   const bool json = ctx.out.json();
   if (json) {
@@ -52,6 +90,16 @@ int run_run(RunOpts& ro, Context& ctx) {
   ev.finished = [&ctx](const exp::Run& r) { ctx.out.status("mlops: " + run_summary(r)); };
   ev.note = [&ctx](const exp::Run& r, const std::string& note) { ctx.out.status("mlops: " + r.name + ": " + note); };
   const exp::RunResult res = exp::run(stdfs::current_path(), ro.o, ev);
+  if (!res.sweep.empty()) {
+    // Detached: the points run on the scheduler; this prints the sweep id and returns.
+    ctx.out.status("mlops: sweep " + res.sweep + " submitted to " + ro.o.executor + "; follow it with 'mlops exp status " + res.sweep + "'");
+    if (!ro.o.wait) {
+      if (json) ctx.out.print_json({{"schema", 1}, {"sweep", res.sweep}, {"executor", ro.o.executor}});
+      else ctx.out.print(res.sweep + "\n");
+      return 0;
+    }
+    return print_sweep(exp::sweep_wait(stdfs::current_path(), res.sweep, {}), ctx);
+  }
   if (json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& r : res.runs) arr.push_back(exp::to_json(r));
@@ -221,7 +269,15 @@ Examples:
     s->add_flag("--new-keys", ro->o.new_keys, "Allow -S to add parameters the params file does not have");
     s->add_option("-t,--tag", ro->o.tags, "Tag the run (repeatable)")->allow_extra_args(false);
     s->add_option("-m,--message", ro->o.note, "A note to keep with the run");
-    s->add_option("COMMAND", ro->o.argv, "The command and its arguments, after --")->required();
+    s->add_option("COMMAND", ro->o.argv, "The command and its arguments, after --");
+    s->add_option("--executor", ro->o.executor, "Where the points run: local (default), slurm (one array job; detached)")
+        ->type_name("NAME");
+    s->add_flag("--wait", ro->o.wait, "With --executor slurm: wait until every point has finished");
+    s->add_option("--resume", ro->resume, "Submit again the points of SWEEP that have no final run")->type_name("SWEEP");
+    for (const char* res : {"cpus", "mem", "gpus", "time", "partition", "account", "qos"}) {
+      s->add_option(std::string("--") + res, ro->resources[res], std::string("Scheduler resource '") + res + "' (over executors.NAME in mlops.yaml)")
+          ->type_name("VALUE");
+    }
     s->footer(R"(
 The exit code is the command's (128+N when signal N killed it, 127 when it cannot be
 started; for a sweep, the first failing point's); mlops's own errors print "mlops: error:".
@@ -236,7 +292,11 @@ Examples:
   mlops exp run -- python3 src/demo/train.py
   mlops exp run -n baseline -t baseline -- make train
   mlops exp run -S model.n_estimators=50 -- make train
-  mlops exp run -S model.max_depth=5,10 -S seed=1,2 --jobs 2 -- make train)");
+  mlops exp run -S model.max_depth=5,10 -S seed=1,2 --jobs 2 -- make train
+
+On Slurm (one array job; prints the sweep id and returns unless --wait):
+  mlops exp run --executor slurm -S lr=0.1,0.01 -S bs=16,32 --jobs 50 --time 2:00:00 -- make train
+  mlops exp run --resume SWEEP)");
     // Everything from the first word of the command on is the command's, and a `--` before
     // it is seen (allow_extras keeps it): options after a command given without `--` are
     // refused, never taken as ours or dropped.
@@ -265,6 +325,9 @@ Examples:
                     (guess.empty() ? std::string() : "did you mean '" + guess + "'? ") + "A command's own options go after '--': " + usage);
       }
       const auto& argv = ro->o.argv;
+      if (argv.empty() && ro->resume.empty()) {  // COMMAND is optional only for --resume
+        throw Error(ErrorKind::usage, "'mlops exp run' needs COMMAND: The command and its arguments, after --", "see 'mlops exp run --help'");
+      }
       const auto option = std::find_if(argv.begin(), argv.end(), [](const std::string& a) { return a.size() > 1 && a[0] == '-'; });
       if (!dashdash && option != argv.end()) {
         std::string line;
@@ -462,6 +525,51 @@ Examples:
           if (!r.rejected.empty() && is_push) c.out.warn("run 'mlops exp pull' to merge them, then push again");
         }
         return r.rejected.empty() ? 0 : 1;
+      };
+    });
+  }
+  for (const bool waiting : {false, true}) {
+    auto id = std::make_shared<std::string>();
+    CLI::App* s = sub(waiting ? "wait" : "status", waiting ? "Wait until every point of a sweep sent to a scheduler has finished"
+                                                             : "Show the points of a sweep sent to a scheduler");
+    s->add_option("SWEEP", *id, "The sweep id 'exp run --executor' printed")->required();
+    s->footer(std::string("\nA point's state comes from its run; the scheduler is asked only about points without one.\n"
+                          "Exit code: 0 when every point completed") + (waiting ? "" : " or the sweep is still going") +
+              ", 1 when one failed, timed out, was cancelled or lost.\n\nWith a sweep id 'mlops exp run --executor slurm' printed:\n  mlops exp " +
+              (waiting ? "wait" : "status") + " 01J9Z3V5Q8M4T2B7C6D1E0F9GH");
+    s->callback([id, waiting, &ctx] {
+      ctx.action = [id, waiting](Context& c) {
+        const exp::SweepStatus st = waiting ? exp::sweep_wait(stdfs::current_path(), *id, {}) : exp::sweep_status(stdfs::current_path(), *id);
+        return print_sweep(st, c);
+      };
+    });
+  }
+  {
+    auto spec = std::make_shared<std::string>();
+    CLI::App* s = sub("cancel", "Cancel a sweep sent to a scheduler, or one of its runs");
+    s->add_option("TARGET", *spec, "A sweep id, or a run (id, name or prefix)")->required();
+    s->footer("\nWith a sweep sent to a scheduler:\n  mlops exp cancel 01J9Z3V5Q8M4T2B7C6D1E0F9GH\n  mlops exp cancel brave-otter");
+    s->callback([spec, &ctx] {
+      ctx.action = [spec](Context& c) {
+        c.out.status("mlops: cancelled " + exp::sweep_cancel(stdfs::current_path(), *spec));
+        return 0;
+      };
+    });
+  }
+  {
+    // Hidden: the body of a scheduler task (lib/exp/sweep_remote.cpp writes the command).
+    auto sweep = std::make_shared<std::string>();
+    auto offset = std::make_shared<size_t>(0);
+    CLI::App* s = sub("__task", "");
+    s->group("");
+    s->add_option("--sweep", *sweep)->required();
+    s->add_option("--offset", *offset);
+    s->callback([sweep, offset, &ctx] {
+      ctx.action = [sweep, offset](Context& c) {
+        exp::RunEvents ev;
+        ev.started = [&c](const exp::Run& r) { c.out.status("mlops: run " + r.name + " (" + r.id + ") started"); };
+        ev.finished = [&c](const exp::Run& r) { c.out.status("mlops: " + run_summary(r)); };
+        return exp::sweep_task(stdfs::current_path(), *sweep, *offset, ev).exit_code;
       };
     });
   }

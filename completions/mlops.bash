@@ -36,7 +36,7 @@ _mlops_kind() {
         runs | packages) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package model key push pull copy remote repro status checkout dag drift login logout completion version help" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package model key push pull copy remote drift login logout completion version help" -- "$vcur") ;;
     esac
 }
 
@@ -54,7 +54,7 @@ _mlops() {
             --store) _mlops_store=${words[i+1]} ;;
         esac
         case "$path:$w" in
-            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/model/promote:--alias|/model/promote:--reason|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/repro:--jobs|/repro:-j|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
+            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/model/promote:--alias|/model/promote:--reason|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
         esac
         case $w in -*) continue ;; esac
         case "$path/$w" in
@@ -73,10 +73,6 @@ _mlops() {
             /pull) path=/pull; npos=0 ;;
             /copy) path=/copy; npos=0 ;;
             /remote) path=/remote; npos=0 ;;
-            /repro) path=/repro; npos=0 ;;
-            /status) path=/status; npos=0 ;;
-            /checkout) path=/checkout; npos=0 ;;
-            /dag) path=/dag; npos=0 ;;
             /drift) path=/drift; npos=0 ;;
             /login) path=/login; npos=0 ;;
             /logout) path=/logout; npos=0 ;;
@@ -99,6 +95,9 @@ _mlops() {
             /exp/branch) path=/exp/branch; npos=0 ;;
             /exp/push) path=/exp/push; npos=0 ;;
             /exp/pull) path=/exp/pull; npos=0 ;;
+            /exp/status) path=/exp/status; npos=0 ;;
+            /exp/wait) path=/exp/wait; npos=0 ;;
+            /exp/cancel) path=/exp/cancel; npos=0 ;;
             /exp/gc) path=/exp/gc; npos=0 ;;
             /params/diff) path=/params/diff; npos=0 ;;
             /metrics/show) path=/metrics/show; npos=0 ;;
@@ -156,6 +155,15 @@ _mlops() {
         /exp/run:--jobs|/exp/run:-j) _mlops_kind text ;;
         /exp/run:--tag|/exp/run:-t) _mlops_kind text ;;
         /exp/run:--message|/exp/run:-m) _mlops_kind text ;;
+        /exp/run:--executor) _mlops_kind text ;;
+        /exp/run:--resume) _mlops_kind text ;;
+        /exp/run:--cpus) _mlops_kind text ;;
+        /exp/run:--mem) _mlops_kind text ;;
+        /exp/run:--gpus) _mlops_kind text ;;
+        /exp/run:--time) _mlops_kind text ;;
+        /exp/run:--partition) _mlops_kind text ;;
+        /exp/run:--account) _mlops_kind text ;;
+        /exp/run:--qos) _mlops_kind text ;;
         /exp/log:--step) _mlops_kind text ;;
         /exp/log:--param) _mlops_kind text ;;
         /exp/log:--artifact) _mlops_kind files ;;
@@ -204,7 +212,6 @@ _mlops() {
         /copy:--store) _mlops_kind dirs ;;
         /copy:--jobs|/copy:-j) _mlops_kind text ;;
         /copy:--ca-file) _mlops_kind files ;;
-        /repro:--jobs|/repro:-j) _mlops_kind text ;;
         /drift:--reference) _mlops_kind files ;;
         /drift:--current) _mlops_kind files ;;
         /drift:--columns) _mlops_kind text ;;
@@ -222,14 +229,14 @@ _mlops() {
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
         case $path in
-            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package model key push pull copy remote repro status checkout dag drift login logout completion version help' pos='' rep=0 ;;
+            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package model key push pull copy remote drift login logout completion version help' pos='' rep=0 ;;
             '/init') opts='--help -h --help-all --template --ref --set -S --answers --defaults -d --no-git --force -f --trust --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/template') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='list show' pos='' rep=0 ;;
             '/template/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/template/show') opts='--help -h --help-all --ref --json --quiet -q --verbose -v --color -C' cmds='' pos='templates' rep=0 ;;
             '/update') opts='--help -h --help-all --to --set -S --defaults -d --conflict --dry-run --trust --check --abort --adopt --template --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
-            '/exp') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='run log list show diff rm tag apply branch push pull gc' pos='' rep=0 ;;
-            '/exp/run') opts='--help -h --help-all --name -n --set -S --jobs -j --isolated --include-untracked -u --new-keys --tag -t --message -m --json --quiet -q --verbose -v --color -C' cmds='' pos='programs' rep=1 ;;
+            '/exp') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='run log list show diff rm tag apply branch push pull status wait cancel gc' pos='' rep=0 ;;
+            '/exp/run') opts='--help -h --help-all --name -n --set -S --jobs -j --isolated --include-untracked -u --new-keys --tag -t --message -m --executor --wait --resume --cpus --mem --gpus --time --partition --account --qos --json --quiet -q --verbose -v --color -C' cmds='' pos='programs' rep=1 ;;
             '/exp/log') opts='--help -h --help-all --step --param --artifact --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/exp/list') opts='--help -h --help-all --all -a --filter --sort --limit -l --columns -c --csv --md --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/exp/show') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='runs' rep=0 ;;
@@ -240,6 +247,9 @@ _mlops() {
             '/exp/branch') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='runs text' rep=0 ;;
             '/exp/push') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/exp/pull') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/exp/status') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/exp/wait') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/exp/cancel') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/exp/gc') opts='--help -h --help-all --prune-invalid --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/params') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='diff' pos='' rep=0 ;;
             '/params/diff') opts='--help -h --help-all --md --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
@@ -273,10 +283,6 @@ _mlops() {
             '/remote/add') opts='--help -h --help-all --default --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
             '/remote/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/remote/remove') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/repro') opts='--help -h --help-all --jobs -j --dry --force -f --keep-going --no-run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
-            '/status') opts='--help -h --help-all --why --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
-            '/checkout') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
-            '/dag') opts='--help -h --help-all --dot --mermaid --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --fail-on --format --output -o --strict --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/login') opts='--help -h --help-all --username --password-stdin --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/logout') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;

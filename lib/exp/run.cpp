@@ -6,6 +6,8 @@
 #include "exp/executor.hpp"
 #include "exp/live.hpp"
 #include "exp/names.hpp"
+#include "exp/run_parts.hpp"
+#include "exp/sweep_remote.hpp"
 #include "exp/store.hpp"
 #include "exp/ulid.hpp"
 #include "exp/values.hpp"
@@ -130,6 +132,8 @@ std::set<std::string> existing_names(Repo& r) {
   return names;
 }
 
+}  // namespace
+
 FlatValues read_params(const stdfs::path& project, const std::vector<std::string>& files, std::vector<std::string>& warnings) {
   FlatValues all;
   for (const auto& f : files) {
@@ -144,7 +148,7 @@ FlatValues read_params(const stdfs::path& project, const std::vector<std::string
   return all;
 }
 
-std::string join_path(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
+static std::string join_path(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
 
 Run new_run(const Repo& r, const RunOptions& o, const stdfs::path& cwd, const std::string& name) {
   Run run;
@@ -168,6 +172,8 @@ Run new_run(const Repo& r, const RunOptions& o, const stdfs::path& cwd, const st
   run.note = o.note;
   return run;
 }
+
+namespace {
 
 // Names are picked when `exp run` starts; another `exp run` may have recorded the same name
 // since. Under a lock, check again against the recorded runs, then create the ref.
@@ -195,6 +201,8 @@ void start_record(Repo& r, Job& job, std::set<std::string>& names, bool fixed_na
   job.run.commit = job.first_commit;
 }
 
+}  // namespace
+
 // A temporary worktree with the snapshot's files: not registered with git, never touching
 // the user's index (GIT_CHECKOUT_DONT_UPDATE_INDEX).
 void checkout_into(Repo& r, const std::string& commit, const stdfs::path& dir) {
@@ -213,8 +221,6 @@ void checkout_into(Repo& r, const std::string& commit, const stdfs::path& dir) {
   co.disable_filters = 0;
   check(git_checkout_tree(r.get(), obj, &co), "cannot check out the snapshot into " + target);
 }
-
-}  // namespace
 
 RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& events) {
   if (o.argv.empty()) throw Error(ErrorKind::usage, "no command to run", "for example: mlops exp run -- python train.py");
@@ -241,7 +247,9 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
   log::debug("exp run: repository open");
   const std::vector<Override> overrides = parse_overrides(r, o);
   const auto points = grid(overrides);
-  const bool isolated = o.isolated || points.size() > 1;
+  const bool scheduled = !o.executor.empty() && o.executor != "local";
+  if (scheduled) check_executor(o.executor);  // before anything is written
+  const bool isolated = o.isolated || points.size() > 1 || scheduled;
 
   std::set<std::string> names = existing_names(r);
   log::debug("exp run: {} existing names read", names.size());
@@ -307,7 +315,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     for (size_t i = 0; i < points.size(); ++i) {
       Job job;
       job.run = new_run(r, o, cwd, pick_name(i));
-      job.run.sweep = points.size() > 1 ? sweep : "";
+      job.run.sweep = points.size() > 1 || scheduled ? sweep : "";
       job.run.baseline = base.baseline;
       std::map<std::string, FlatValues> per_file;
       for (const auto& [ov, value] : points[i]) per_file[ov->file][ov->key] = value;
@@ -344,6 +352,12 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
       job.prefix_output = std::min<size_t>(n_jobs, points.size()) > 1;
       jobs.push_back(std::move(job));
     }
+  }
+
+  if (scheduled) {
+    // Nothing runs here: the points go to the scheduler as one sweep (sweep_remote.cpp).
+    result.sweep = submit_sweep(r, o, jobs.front().run.sweep, jobs, rel_cwd == "." ? "" : rel_cwd, o.jobs);
+    return result;
   }
 
   auto prepare = [&](Job& job) {

@@ -75,6 +75,11 @@ struct RunOptions {
   bool new_keys = false;
   std::vector<std::string> tags;
   std::string note;
+  // Where the points run (docs/architecture.md, "Executors"): "" or "local" here; "slurm"
+  // submits the sweep as one array job and returns (detached) unless `wait`.
+  std::string executor;
+  std::map<std::string, std::string> resources;  // cpus, mem, gpus, time, partition, account, qos: over mlops.yaml's
+  bool wait = false;
 };
 
 // What the library reports while runs happen; the CLI prints it.
@@ -91,9 +96,39 @@ struct RunEvents {
 struct RunResult {
   std::vector<Run> runs;
   int exit_code = 0;  // the command's (first failing one's, for a sweep)
+  std::string sweep;  // the sweep submitted to a scheduler (runs is then empty)
 };
 
 MLOPS_API RunResult run(const stdfs::path& cwd, const RunOptions& options, const RunEvents& events);
+
+// ---- sweeps on a scheduler (`exp run --executor slurm`; docs/formats.md, "Sweep manifests") ----
+// A point's state: its run ref decides (completed, failed, interrupted); the scheduler is
+// asked only about points without a final run: queued, running, timeout, oom, node_fail,
+// preempted, cancelled, lost (the scheduler no longer knows it and no run was recorded),
+// unsubmitted. An interrupted run the scheduler cancelled or timed out shows as that.
+struct SweepPoint {
+  size_t index = 0;
+  std::string run, name, state, job;
+  std::optional<int> exit_code;
+  bool final = false;  // will not change any more
+};
+struct SweepStatus {
+  std::string id, executor;
+  std::vector<SweepPoint> points;
+  bool finished = false;  // every point final
+  bool ok = false;        // every point completed
+};
+MLOPS_API SweepStatus sweep_status(const stdfs::path& cwd, const std::string& sweep);
+// Polls (one scheduler query per round, backing off from 2 s to 60 s) until every point is
+// final; `progress` after each round. Error{interrupted} on Ctrl-C (the sweep goes on).
+MLOPS_API SweepStatus sweep_wait(const stdfs::path& cwd, const std::string& sweep, const std::function<void(const SweepStatus&)>& progress);
+// Resubmits the points without a final run that the scheduler is not running; returns how many.
+MLOPS_API size_t sweep_resume(const stdfs::path& cwd, const std::string& sweep, const RunOptions& overrides);
+// Cancels a whole sweep, or the one point of a run (id, name or prefix, or a queued point's run id).
+MLOPS_API std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec);
+// The body of one scheduler task (hidden `mlops exp __task`): the point at `offset` + the
+// scheduler's task index, checked out into local scratch, claimed, run and recorded.
+MLOPS_API RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t offset, const RunEvents& events);
 
 // `mlops exp log` from inside a running command (found through $MLOPS_RUN_DIR).
 struct LogEntry {

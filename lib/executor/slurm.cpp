@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+// The Slurm executor: the command-line tools (sbatch, squeue, sacct, scancel, scontrol), as
+// every tool surveyed in docs/architecture.md does; slurmrestd is not everywhere.
+#include "core/log.hpp"
+#include "executor/executor.hpp"
+
+#include <mlops/error.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <thread>
+
+extern char** environ;
+
+namespace mlops::executor {
+
+namespace {
+
+struct Captured {
+  int status = -1;  // exit code, or -1 when a signal ended it
+  std::string out, err;
+};
+
+// Runs a scheduler tool without a shell and keeps its stdout and stderr (bounded: 16 MiB
+// each). run_process_io drops stderr on purpose (credential helpers), but a scheduler's
+// refusal must reach the user verbatim, so this one keeps it.
+Captured capture(const std::vector<std::string>& argv) {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::internal, std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    throw Error(ErrorKind::internal, std::string("pipe: ") + std::strerror(errno));
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = ::posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  if (rc != 0) {
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    throw Error(ErrorKind::not_found, "cannot run " + argv[0] + ": " + std::strerror(rc), "is Slurm's client installed and on PATH?");
+  }
+  Captured c;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* bufs[2] = {&c.out, &c.err};
+  int open_fds = 2;
+  char buf[65536];
+  while (open_fds > 0) {
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        if (bufs[i]->size() < (16u << 20)) bufs[i]->append(buf, static_cast<size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  int st = 0;
+  while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  c.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return c;
+}
+
+std::string first_line(const std::string& s) {
+  std::string l = s.substr(0, s.find('\n'));
+  while (!l.empty() && (l.back() == '\r' || l.back() == ' ')) l.pop_back();
+  return l;
+}
+
+// Errors a busy controller gives that are worth a second try (smk-slurm#313).
+bool transient(const std::string& err) {
+  return err.find("Socket timed out") != std::string::npos || err.find("Unexpected message received") != std::string::npos ||
+         err.find("Resource temporarily unavailable") != std::string::npos;
+}
+
+Captured call(const std::vector<std::string>& argv) {
+  Captured c;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    c = capture(argv);
+    if (c.status == 0 || !transient(c.err)) break;
+    log::warn("{}: {}; trying again", argv[0], first_line(c.err));
+    std::this_thread::sleep_for(std::chrono::seconds(1 << attempt));
+  }
+  log::debug("{} -> {} {}", argv[0], c.status, first_line(c.err));
+  return c;
+}
+
+std::optional<size_t> to_size(std::string_view s) {
+  size_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t k = s.find(sep, start);
+    out.emplace_back(s.substr(start, k == std::string_view::npos ? std::string_view::npos : k - start));
+    if (k == std::string_view::npos) break;
+    start = k + 1;
+  }
+  return out;
+}
+
+class Slurm final : public Executor {
+ public:
+  std::vector<Submission> submit(const TaskBatch& b, const std::function<void(const Submission&)>& submitted) override {
+    if (b.indexes.empty()) return {};
+    std::error_code ec;
+    stdfs::create_directories(b.log_dir, ec);  // Slurm fails silently when --output's directory is missing
+    if (ec) throw Error(ErrorKind::io, "cannot create " + b.log_dir.string() + ": " + ec.message());
+    const auto chunks = slurm::chunk(b.indexes, array_limit());
+    std::vector<Submission> out;
+    // %J is shared between the chunks, so that together they never run more than asked.
+    const size_t per_chunk = b.parallel == 0 ? 0 : std::max<size_t>(1, b.parallel / chunks.size());
+    for (const auto& c : chunks) {
+      std::vector<std::string> argv{"sbatch", "--parsable", "--job-name=" + b.name, "--comment=mlops offset=" + std::to_string(c.offset),
+                                    "--array=" + c.array_spec + (per_chunk ? "%" + std::to_string(per_chunk) : ""),
+                                    "--output=" + (b.log_dir / "%A_%a.log").string(), "--chdir=" + b.workdir.string(),
+                                    "--signal=B:USR2@60", "--no-requeue"};
+      // Never --export=ALL: only these names (and SLURM_*) reach the task.
+      std::string exports;
+      for (const auto& v : b.export_vars) exports += (exports.empty() ? "" : ",") + v;
+      argv.push_back("--export=" + (exports.empty() ? std::string("NONE") : exports));
+      const auto& r = b.resources;
+      if (!r.cpus.empty()) argv.push_back("--cpus-per-task=" + r.cpus);
+      if (!r.mem.empty()) argv.push_back("--mem=" + r.mem);
+      if (!r.gpus.empty()) argv.push_back("--gpus=" + r.gpus);
+      if (!r.time.empty()) argv.push_back("--time=" + r.time);
+      if (!r.partition.empty()) argv.push_back("--partition=" + r.partition);
+      if (!r.account.empty()) argv.push_back("--account=" + r.account);
+      if (!r.qos.empty()) argv.push_back("--qos=" + r.qos);
+      std::string wrap = "exec";
+      for (auto word : b.command) {
+        if (word == "{offset}") word = std::to_string(c.offset);
+        wrap += " '";
+        for (const char ch : word) wrap += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+        wrap += "'";
+      }
+      argv.push_back("--wrap=" + wrap);
+      const Captured res = call(argv);
+      const std::string id = first_line(res.out).substr(0, first_line(res.out).find(';'));
+      if (res.status != 0 || !to_size(id)) {
+        // Accept only an integer job id (a bad account can print nothing and exit 0).
+        throw Error(ErrorKind::remote,
+                    "sbatch refused the sweep: " + (res.err.empty() ? "no job id in its output '" + first_line(res.out) + "'" : first_line(res.err)),
+                    out.empty() ? "nothing was submitted" : std::to_string(out.size()) + " of " + std::to_string(chunks.size()) +
+                                                                 " array jobs were submitted; 'mlops exp run --resume' submits the rest");
+      }
+      Submission s{id, c.offset, c.indexes};
+      if (submitted) submitted(s);
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+
+  std::map<size_t, TaskState> poll(const std::string& name, const std::vector<Submission>& known) override {
+    std::map<size_t, TaskState> states;
+    // squeue by job name also finds a job the client submitted but never recorded; the
+    // offset rides in the comment.
+    const Captured q = call({"squeue", "-h", "-r", "--states=all", "--name=" + name, "-o", "%F|%K|%T|%k"});
+    if (q.status != 0) throw Error(ErrorKind::remote, "squeue failed: " + first_line(q.err));
+    for (const auto& line : split(q.out, '\n')) {
+      const auto f = split(line, '|');
+      if (f.size() < 4) continue;
+      const auto task = to_size(f[1]);
+      const size_t k = f[3].find("offset=");
+      const auto offset = k == std::string::npos ? std::nullopt : to_size(std::string_view(f[3]).substr(k + 7));
+      if (!task || !offset) continue;
+      states[*offset + *task] = TaskState{slurm::map_state(f[2]), f[2], std::nullopt};
+    }
+    // Records leave slurmctld MinJobAge after the end: ask accounting about what squeue no
+    // longer shows (often off: "accounting storage is disabled", then we know nothing more).
+    bool missing = false;
+    for (const auto& s : known) {
+      for (const size_t i : s.indexes) missing = missing || !states.count(i);
+    }
+    if (missing && !known.empty()) {
+      std::string ids;
+      for (const auto& s : known) ids += (ids.empty() ? "" : ",") + s.job;
+      const Captured a = call({"sacct", "-X", "-P", "-n", "-o", "JobID,State,ExitCode", "-j", ids});
+      if (a.status == 0) {
+        for (const auto& line : split(a.out, '\n')) {
+          const auto f = split(line, '|');
+          if (f.size() < 3) continue;
+          const size_t us = f[0].find('_');
+          if (us == std::string::npos) continue;
+          const auto task = to_size(std::string_view(f[0]).substr(us + 1));
+          const std::string job = f[0].substr(0, us);
+          if (!task) continue;
+          for (const auto& s : known) {
+            if (s.job != job || states.count(s.offset + *task)) continue;
+            TaskState t{slurm::map_state(f[1]), f[1], std::nullopt};
+            if (const auto code = to_size(std::string_view(f[2]).substr(0, f[2].find(':')))) t.exit_code = static_cast<int>(*code);
+            states[s.offset + *task] = t;
+          }
+        }
+      }
+    }
+    return states;
+  }
+
+  void cancel(const std::vector<Submission>& jobs, std::optional<size_t> index) override {
+    std::vector<std::string> argv{"scancel"};
+    for (const auto& s : jobs) {
+      if (!index) {
+        argv.push_back(s.job);
+      } else if (std::find(s.indexes.begin(), s.indexes.end(), *index) != s.indexes.end()) {
+        argv.push_back(s.job + "_" + std::to_string(*index - s.offset));
+      }
+    }
+    if (argv.size() == 1) throw Error(ErrorKind::not_found, "no submitted job holds that point", "see 'mlops exp status SWEEP'");
+    const Captured c = call(argv);
+    if (c.status != 0) throw Error(ErrorKind::remote, "scancel failed: " + first_line(c.err));
+  }
+
+ private:
+  // MaxArraySize from the controller's configuration, once per process; 1001 (Slurm's
+  // default) when it cannot be read.
+  size_t array_limit() {
+    if (!limit_) {
+      const Captured c = call({"scontrol", "show", "config"});
+      limit_ = c.status == 0 ? slurm::max_array_size(c.out).value_or(1001) : 1001;
+      if (*limit_ == 0) limit_ = 1001;
+    }
+    return *limit_;
+  }
+  std::optional<size_t> limit_;
+};
+
+}  // namespace
+
+std::unique_ptr<Executor> make_slurm() { return std::make_unique<Slurm>(); }
+
+namespace slurm {
+
+std::vector<Chunk> chunk(const std::vector<size_t>& indexes, size_t max_array_size) {
+  std::vector<Chunk> out;
+  const size_t limit = std::max<size_t>(1, max_array_size);
+  for (const size_t i : indexes) {
+    if (out.empty() || i - out.back().offset >= limit) out.push_back(Chunk{i, {}, {}});
+    out.back().indexes.push_back(i);
+  }
+  for (auto& c : out) {
+    for (size_t k = 0; k < c.indexes.size();) {
+      size_t e = k;
+      while (e + 1 < c.indexes.size() && c.indexes[e + 1] == c.indexes[e] + 1) ++e;
+      if (!c.array_spec.empty()) c.array_spec += ",";
+      c.array_spec += std::to_string(c.indexes[k] - c.offset);
+      if (e > k) c.array_spec += "-" + std::to_string(c.indexes[e] - c.offset);
+      k = e + 1;
+    }
+  }
+  return out;
+}
+
+std::string map_state(std::string_view raw) {
+  const std::string_view w = raw.substr(0, raw.find(' '));  // "CANCELLED by 0"
+  if (w == "PENDING" || w == "REQUEUED" || w == "SUSPENDED" || w == "CONFIGURING" || w == "REQUEUE_HOLD" || w == "RESV_DEL_HOLD")
+    return "queued";
+  if (w == "RUNNING" || w == "COMPLETING" || w == "STAGE_OUT" || w == "SIGNALING") return "running";
+  if (w == "COMPLETED") return "completed";
+  if (w == "TIMEOUT") return "timeout";
+  if (w == "OUT_OF_MEMORY") return "oom";
+  if (w == "NODE_FAIL" || w == "BOOT_FAIL") return "node_fail";
+  if (w == "PREEMPTED") return "preempted";
+  if (w == "CANCELLED" || w == "DEADLINE") return "cancelled";
+  return "failed";  // FAILED, and any word we do not know is not a success
+}
+
+std::optional<size_t> max_array_size(std::string_view text) {
+  for (const auto& line : split(text, '\n')) {
+    if (line.rfind("MaxArraySize", 0) != 0) continue;
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string v = line.substr(eq + 1);
+    v.erase(0, v.find_first_not_of(' '));
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.pop_back();
+    return to_size(v);
+  }
+  return std::nullopt;
+}
+
+}  // namespace slurm
+
+}  // namespace mlops::executor

@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: MIT
+// `exp run --executor slurm` and what follows it: the sweep manifest under
+// refs/mlops/sweeps/<SWEEP> (docs/formats.md), one array job per sweep through
+// lib/executor, status/wait/resume/cancel from any clone that sees the repository, and the
+// task body that runs on the node.
+#include "exp/sweep_remote.hpp"
+
+#include "config/project.hpp"
+#include "core/log.hpp"
+#include "core/yaml_limits.hpp"
+#include "exp/live.hpp"
+#include "exp/query.hpp"
+#include "exp/run_parts.hpp"
+#include "exp/ulid.hpp"
+#include "exp/values.hpp"
+#include "executor/executor.hpp"
+
+#include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+#include <mlops/interrupt.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <set>
+#include <thread>
+
+namespace mlops::exp {
+
+using namespace mlops::git;
+
+namespace {
+
+constexpr int k_manifest_schema = 1;
+// Variables a task gets from the submitting environment; mlops.yaml's executors.<name>.export
+// adds names. Never the whole environment: a secret set in the client's shell stays there.
+const char* const k_default_exports[] = {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"};
+
+struct Manifest {
+  std::string commit;  // of the ref, for compare-and-swap
+  nlohmann::json doc;
+};
+
+std::string job_name(const std::string& sweep) { return "mlops-" + sweep; }
+
+std::optional<Manifest> read_manifest(Repo& r, const std::string& sweep) {
+  git_oid id;
+  const std::string ref = k_sweep_ref_prefix + sweep;
+  if (git_reference_name_to_id(&id, r.get(), ref.c_str()) != 0) return std::nullopt;
+  Manifest m;
+  m.commit = oid_hex(id);
+  const auto text = read_blob_at(r, m.commit, "sweep.json");
+  if (!text || text->size() > (64u << 20)) throw Error(ErrorKind::invalid_input, ref + " holds no sweep.json");
+  m.doc = nlohmann::json::parse(*text, nullptr, false);
+  if (!m.doc.is_object() || m.doc.value("schema", 0) != k_manifest_schema || m.doc.value("id", "") != sweep ||
+      !m.doc.contains("points") || !m.doc["points"].is_array()) {
+    throw Error(ErrorKind::invalid_input, ref + " is not a sweep manifest of schema 1");
+  }
+  return m;
+}
+
+Manifest need_manifest(Repo& r, const std::string& sweep) {
+  auto m = read_manifest(r, sweep);
+  if (!m) throw Error(ErrorKind::not_found, "no sweep " + sweep, "sweep ids are printed by 'mlops exp run --executor ...'");
+  return *m;
+}
+
+// A new manifest commit (parent: the previous one) and the ref moved by compare-and-swap.
+void write_manifest(Repo& r, Manifest& m) {
+  const std::string text = m.doc.dump(2) + "\n";
+  git_oid blob;
+  check(git_blob_create_from_buffer(&blob, r.get(), text.data(), text.size()), "cannot store sweep.json");
+  git_treebuilder* raw = nullptr;
+  check(git_treebuilder_new(&raw, r.get(), nullptr), "cannot build a tree");
+  TreebuilderPtr tb(raw);
+  check(git_treebuilder_insert(nullptr, raw, "sweep.json", &blob, GIT_FILEMODE_BLOB), "cannot add sweep.json");
+  git_oid tree_id;
+  check(git_treebuilder_write(&tree_id, raw), "cannot write the sweep tree");
+  git_tree* tree = nullptr;
+  check(git_tree_lookup(&tree, r.get(), &tree_id), "cannot read the sweep tree");
+  TreePtr tree_owner(tree);
+  CommitPtr parent_owner;
+  const git_commit* parents[1] = {nullptr};
+  if (!m.commit.empty()) {
+    git_commit* p = nullptr;
+    const git_oid pid = parse_oid(m.commit);
+    check(git_commit_lookup(&p, r.get(), &pid), "cannot read the sweep manifest");
+    parent_owner.reset(p);
+    parents[0] = p;
+  }
+  const SignaturePtr sig = commit_signature(r);
+  const std::string sweep = m.doc["id"].get<std::string>();
+  const std::string message = "mlops sweep " + sweep + "\n\nSweep-Id: " + sweep + "\n";
+  git_oid commit;
+  check(git_commit_create(&commit, r.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, m.commit.empty() ? 0 : 1, parents),
+        "cannot write the sweep manifest");
+  const std::string ref = k_sweep_ref_prefix + sweep;
+  git_reference* out = nullptr;
+  int rc = 0;
+  if (m.commit.empty()) {
+    rc = git_reference_create(&out, r.get(), ref.c_str(), &commit, 0, "mlops: sweep");
+  } else {
+    const git_oid old = parse_oid(m.commit);
+    rc = git_reference_create_matching(&out, r.get(), ref.c_str(), &commit, 1, &old, "mlops: sweep");
+  }
+  if (rc == GIT_EEXISTS || rc == GIT_EMODIFIED) {
+    throw Error(ErrorKind::conflict, ref + " changed meanwhile (another mlops on the same sweep?)", "run the command again");
+  }
+  check(rc, "cannot write " + ref);
+  git_reference_free(out);
+  m.commit = oid_hex(commit);
+}
+
+std::vector<executor::Submission> submissions_of(const Manifest& m) {
+  std::vector<executor::Submission> out;
+  for (const auto& s : m.doc.value("submissions", nlohmann::json::array())) {
+    executor::Submission x;
+    x.job = s.value("job", "");
+    x.offset = s.value("offset", size_t{0});
+    for (const auto& i : s.value("indexes", nlohmann::json::array())) x.indexes.push_back(i.get<size_t>());
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+// executors.<name> in mlops.yaml: resources and `export`.
+struct ExecutorConfig {
+  executor::Resources resources;
+  std::vector<std::string> exports;
+};
+
+ExecutorConfig executor_config(const Repo& r, const std::string& name) {
+  ExecutorConfig c;
+  const stdfs::path file = r.project / config::k_project_file;
+  std::error_code ec;
+  if (!stdfs::exists(file, ec)) return c;
+  const std::string text = fs::read_regular_file(file, 16u << 20);
+  YAML::Node root;
+  try {
+    root = yaml::load(text, file.string());
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorKind::invalid_input, file.string() + ": " + e.what());
+  }
+  const YAML::Node n = root["executors"] ? root["executors"][name] : YAML::Node();
+  if (!n || !n.IsMap()) return c;
+  const std::pair<const char*, std::string*> fields[] = {
+      {"cpus", &c.resources.cpus},       {"mem", &c.resources.mem},         {"gpus", &c.resources.gpus}, {"time", &c.resources.time},
+      {"partition", &c.resources.partition}, {"account", &c.resources.account}, {"qos", &c.resources.qos}};
+  for (const auto& [k, v] : fields) {
+    if (n[k] && n[k].IsScalar()) *v = n[k].as<std::string>();
+  }
+  if (n["export"] && n["export"].IsSequence()) {
+    for (const auto& e : n["export"]) c.exports.push_back(e.as<std::string>());
+  }
+  return c;
+}
+
+bool valid_env_name(const std::string& s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) { return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); });
+}
+
+executor::Resources merged_resources(const executor::Resources& base, const std::map<std::string, std::string>& over) {
+  executor::Resources r = base;
+  for (const auto& [k, v] : over) {
+    if (v.find_first_of("\n\r'") != std::string::npos) throw Error(ErrorKind::usage, "--" + k + " holds a character Slurm cannot take");
+    if (k == "cpus") r.cpus = v;
+    else if (k == "mem") r.mem = v;
+    else if (k == "gpus") r.gpus = v;
+    else if (k == "time") r.time = v;
+    else if (k == "partition") r.partition = v;
+    else if (k == "account") r.account = v;
+    else if (k == "qos") r.qos = v;
+    else throw Error(ErrorKind::usage, "unknown resource '" + k + "'", "cpus, mem, gpus, time, partition, account or qos");
+  }
+  return r;
+}
+
+std::string self_exe() {
+  std::error_code ec;
+  const auto p = stdfs::read_symlink("/proc/self/exe", ec);
+  if (ec) throw Error(ErrorKind::internal, "cannot find the mlops binary: " + ec.message());
+  return p.string();
+}
+
+// Submits `indexes` of the sweep and records each array job in the manifest as soon as it exists.
+void submit_indexes(Repo& r, Manifest& m, const std::vector<size_t>& indexes, const executor::Resources& res, size_t parallel) {
+  const std::string sweep = m.doc["id"].get<std::string>();
+  const auto& row = executor::find(m.doc.value("executor", ""));
+  auto ex = row.make();
+  executor::TaskBatch b;
+  b.name = job_name(sweep);
+  b.indexes = indexes;
+  b.parallel = parallel;
+  b.command = {self_exe(), "exp", "__task", "--sweep", sweep, "--offset", "{offset}"};
+  for (const auto& v : m.doc.value("export", nlohmann::json::array())) b.export_vars.push_back(v.get<std::string>());
+  b.workdir = r.workdir / m.doc.value("cwd", "");
+  b.log_dir = r.mlops_dir / "sweeps" / sweep;
+  b.resources = res;
+  if (m.doc.contains("cancelled")) {
+    nlohmann::json keep = nlohmann::json::array();
+    for (const auto& i : m.doc["cancelled"]) {
+      if (std::find(indexes.begin(), indexes.end(), i.get<size_t>()) == indexes.end()) keep.push_back(i);
+    }
+    m.doc["cancelled"] = keep;
+  }
+  ex->submit(b, [&](const executor::Submission& s) {
+    m.doc["submissions"].push_back({{"job", s.job}, {"offset", s.offset}, {"indexes", s.indexes}, {"submitted", now_rfc3339()}});
+    write_manifest(r, m);
+    log::info("submitted array job {} ({} points)", s.job, s.indexes.size());
+  });
+}
+
+SweepStatus status_of(Repo& r, const Manifest& m) {
+  SweepStatus st;
+  st.id = m.doc["id"].get<std::string>();
+  st.executor = m.doc.value("executor", "");
+  const auto subs = submissions_of(m);
+  std::map<size_t, std::string> job_of;
+  for (const auto& s : subs) {
+    for (const size_t i : s.indexes) job_of[i] = s.job + "_" + std::to_string(i - s.offset);
+  }
+  auto refs_now = [&] {
+    std::map<std::string, std::string> refs;
+    for (const auto& e : list_run_refs(r)) refs[e.id] = e.commit;
+    return refs;
+  };
+  std::map<std::string, std::string> refs = refs_now();
+  bool ask = false;
+  for (const auto& p : m.doc["points"]) {
+    SweepPoint sp;
+    sp.index = p.value("index", size_t{0});
+    sp.run = p.value("run", "");
+    sp.name = p.value("name", "");
+    if (job_of.count(sp.index)) sp.job = job_of[sp.index];
+    if (auto it = refs.find(sp.run); it != refs.end()) {
+      const Run run = read_run(r, it->second);
+      sp.state = run.status;
+      sp.exit_code = run.exit_code;
+      sp.final = run.status != "running";
+    }
+    ask = ask || (sp.state != "completed" && sp.state != "failed");
+    st.points.push_back(std::move(sp));
+  }
+  std::set<size_t> cancelled;
+  for (const auto& i : m.doc.value("cancelled", nlohmann::json::array())) cancelled.insert(i.get<size_t>());
+  std::map<size_t, executor::TaskState> sched;
+  if (ask) {
+    const auto& row = executor::find(st.executor);
+    if (row.make) sched = row.make()->poll(job_name(st.id), subs);  // one query per round
+    refs = refs_now();  // a task may have finished since the refs were read
+  }
+  for (auto& sp : st.points) {
+    if (sp.final && sp.state != "interrupted") continue;
+    const auto s = sched.find(sp.index);
+    if (sp.state == "interrupted") {
+      // The run says how it ended; the scheduler says why (scancel, time limit).
+      if (s != sched.end() && s->second.state != "running" && s->second.state != "completed" && s->second.state != "queued")
+        sp.state = s->second.state;
+      continue;
+    }
+    if (sp.state.empty() && refs.count(sp.run)) {
+      const Run run = read_run(r, refs[sp.run]);
+      sp.state = run.status;
+      sp.exit_code = run.exit_code;
+      sp.final = run.status != "running";
+      if (sp.final) continue;
+    }
+    if (s == sched.end()) {
+      if (sp.state == "running") continue;  // recorded as running; the scheduler lost track of it
+      // Slurm drops a pending array task cancelled before it started without a trace (no
+      // squeue line, no jobcomp record): `exp cancel` wrote it into the manifest.
+      sp.state = cancelled.count(sp.index) ? "cancelled" : sp.job.empty() ? "unsubmitted" : "lost";
+      sp.final = true;
+      continue;
+    }
+    const std::string& t = s->second.state;
+    if (t == "queued" || t == "running") {
+      sp.state = t;
+      sp.final = false;
+    } else {
+      sp.state = t == "completed" ? "lost" : t;  // ended without recording a run
+      if (!sp.exit_code) sp.exit_code = s->second.exit_code;
+      sp.final = true;
+    }
+  }
+  st.finished = std::all_of(st.points.begin(), st.points.end(), [](const SweepPoint& p) { return p.final; });
+  st.ok = std::all_of(st.points.begin(), st.points.end(), [](const SweepPoint& p) { return p.state == "completed"; });
+  return st;
+}
+
+std::string normal_sweep_id(const std::string& s) {
+  std::string u = s;
+  std::transform(u.begin(), u.end(), u.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return u;
+}
+
+}  // namespace
+
+void check_executor(const std::string& name) { (void)executor::find(name); }
+
+std::string submit_sweep(Repo& r, const RunOptions& o, const std::string& sweep, const std::vector<Job>& jobs, const std::string& rel_cwd,
+                         int parallel) {
+  const ExecutorConfig cfg = executor_config(r, o.executor);
+  const executor::Resources res = merged_resources(cfg.resources, o.resources);
+  Manifest m;
+  nlohmann::json exports = nlohmann::json::array();
+  std::set<std::string> seen;
+  for (const char* v : k_default_exports) {
+    if (seen.insert(v).second) exports.push_back(v);
+  }
+  for (const auto& v : cfg.exports) {
+    if (!valid_env_name(v)) throw Error(ErrorKind::invalid_input, "executors." + o.executor + ".export: '" + v + "' is not a variable name");
+    if (seen.insert(v).second) exports.push_back(v);
+  }
+  nlohmann::json points = nlohmann::json::array();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const Run& run = jobs[i].run;
+    points.push_back({{"index", i}, {"run", run.id}, {"name", run.name}, {"snapshot", run.snapshot}, {"baseline", run.baseline}, {"dirty", run.dirty}});
+  }
+  nlohmann::json resources = nlohmann::json::object();
+  for (const auto& [k, v] : res.as_map()) resources[k] = v;
+  m.doc = {{"schema", k_manifest_schema},
+           {"id", sweep},
+           {"executor", o.executor},
+           {"argv", o.argv},
+           {"cwd", rel_cwd},
+           {"tags", o.tags},
+           {"note", o.note},
+           {"created", now_rfc3339()},
+           {"parallel", parallel},
+           {"resources", resources},
+           {"export", exports},
+           {"points", points},
+           {"submissions", nlohmann::json::array()}};
+  // The manifest exists before sbatch runs, so a client killed in between leaves a sweep
+  // that `exp status` can find its job for (by the job name, mlops-<SWEEP>).
+  write_manifest(r, m);
+  std::vector<size_t> all(jobs.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  submit_indexes(r, m, all, res, static_cast<size_t>(std::max(parallel, 0)));
+  return sweep;
+}
+
+SweepStatus sweep_status(const stdfs::path& cwd, const std::string& sweep_in) {
+  Repo r = open_repo(cwd);
+  return status_of(r, need_manifest(r, normal_sweep_id(sweep_in)));
+}
+
+SweepStatus sweep_wait(const stdfs::path& cwd, const std::string& sweep_in, const std::function<void(const SweepStatus&)>& progress) {
+  Repo r = open_repo(cwd);
+  const std::string sweep = normal_sweep_id(sweep_in);
+  int delay = 2;
+  for (;;) {
+    const SweepStatus st = status_of(r, need_manifest(r, sweep));
+    if (progress) progress(st);
+    if (st.finished) return st;
+    for (int i = 0; i < delay * 10; ++i) {
+      check_interrupted();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    delay = std::min(delay * 2, 60);
+  }
+}
+
+size_t sweep_resume(const stdfs::path& cwd, const std::string& sweep_in, const RunOptions& over) {
+  Repo r = open_repo(cwd);
+  Manifest m = need_manifest(r, normal_sweep_id(sweep_in));
+  const SweepStatus st = status_of(r, m);
+  std::vector<size_t> todo;
+  const auto refs = list_run_refs(r);
+  std::set<std::string> recorded;
+  for (const auto& e : refs) recorded.insert(e.id);
+  for (const auto& p : st.points) {
+    if (recorded.count(p.run) || p.state == "queued" || p.state == "running") continue;  // has a run, or will
+    todo.push_back(p.index);
+  }
+  if (todo.empty()) return 0;
+  executor::Resources base;
+  const auto& res = m.doc.value("resources", nlohmann::json::object());
+  base.cpus = res.value("cpus", "");
+  base.mem = res.value("mem", "");
+  base.gpus = res.value("gpus", "");
+  base.time = res.value("time", "");
+  base.partition = res.value("partition", "");
+  base.account = res.value("account", "");
+  base.qos = res.value("qos", "");
+  const size_t parallel = over.jobs > 0 ? static_cast<size_t>(over.jobs) : m.doc.value("parallel", size_t{0});
+  submit_indexes(r, m, todo, merged_resources(base, over.resources), parallel);
+  return todo.size();
+}
+
+std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
+  Repo r = open_repo(cwd);
+  // Cancelled points are written into the manifest after scancel succeeded (Slurm forgets a
+  // pending task it cancelled); a point that had started also has its interrupted run.
+  auto mark = [&r](Manifest& m, const std::vector<size_t>& indexes) {
+    if (!m.doc.contains("cancelled")) m.doc["cancelled"] = nlohmann::json::array();
+    std::set<size_t> have;
+    for (const auto& i : m.doc["cancelled"]) have.insert(i.get<size_t>());
+    for (const size_t i : indexes) {
+      if (have.insert(i).second) m.doc["cancelled"].push_back(i);
+    }
+    write_manifest(r, m);
+  };
+  if (auto m = read_manifest(r, normal_sweep_id(spec))) {
+    auto ex = executor::find(m->doc.value("executor", "")).make();
+    const auto subs = submissions_of(*m);
+    ex->cancel(subs, std::nullopt);
+    std::vector<size_t> all;
+    for (const auto& s : subs) all.insert(all.end(), s.indexes.begin(), s.indexes.end());
+    mark(*m, all);
+    return "sweep " + normal_sweep_id(spec);
+  }
+  // A run: recorded (its run.json names the sweep), or still queued (found in the manifests).
+  std::string sweep, run_id;
+  try {
+    std::string commit;
+    run_id = resolve_run(r, spec, &commit);
+    sweep = read_run(r, commit).sweep;
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::not_found) throw;
+    git_reference_iterator* raw = nullptr;
+    check(git_reference_iterator_glob_new(&raw, r.get(), "refs/mlops/sweeps/*"), "cannot list the sweeps");
+    ReferenceIteratorPtr it(raw);
+    git_reference* ref = nullptr;
+    while (sweep.empty() && git_reference_next(&ref, raw) == 0) {
+      ReferencePtr owner(ref);
+      const std::string name = std::string(git_reference_name(ref)).substr(std::string(k_sweep_ref_prefix).size());
+      const auto m = read_manifest(r, name);
+      for (const auto& p : m->doc["points"]) {
+        if (p.value("run", "") == normal_sweep_id(spec) || p.value("name", "") == spec) {
+          sweep = name;
+          run_id = p.value("run", "");
+        }
+      }
+    }
+    if (sweep.empty()) throw;
+  }
+  if (sweep.empty()) throw Error(ErrorKind::usage, "run " + run_id + " is not part of a sweep", "only runs sent to a scheduler can be cancelled");
+  Manifest m = need_manifest(r, sweep);
+  if (m.doc.value("executor", "").empty() || m.doc.value("executor", "") == "local") {
+    throw Error(ErrorKind::usage, "run " + run_id + " did not go to a scheduler", "stop a local run with Ctrl-C or kill");
+  }
+  for (const auto& p : m.doc["points"]) {
+    if (p.value("run", "") != run_id) continue;
+    const size_t index = p.value("index", size_t{0});
+    executor::find(m.doc.value("executor", "")).make()->cancel(submissions_of(m), index);
+    const std::string name = p.value("name", run_id);
+    mark(m, {index});
+    return "run " + name;
+  }
+  throw Error(ErrorKind::not_found, "run " + run_id + " is not in sweep " + sweep);
+}
+
+RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t offset, const RunEvents& events) {
+  Repo r = open_repo(cwd);
+  const Manifest m = need_manifest(r, sweep);
+  const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
+  if (task == nullptr) task = std::getenv("MLOPS_TASK_INDEX");
+  size_t t = 0;
+  const std::string_view tv = task == nullptr ? "" : task;
+  if (tv.empty() || std::from_chars(tv.data(), tv.data() + tv.size(), t).ec != std::errc()) {
+    throw Error(ErrorKind::usage, "no task index (SLURM_ARRAY_TASK_ID)", "this command runs inside a scheduler's task");
+  }
+  const size_t index = offset + t;
+  const auto& points = m.doc["points"];
+  if (index >= points.size()) throw Error(ErrorKind::invalid_input, "sweep " + sweep + " has no point " + std::to_string(index));
+  const auto& p = points[index];
+  const std::string run_id = p.value("run", "");
+  RunResult result;
+  for (const auto& e : list_run_refs(r)) {
+    if (e.id == run_id) {
+      log::warn("run {} is recorded already: not run again", run_id);
+      return result;
+    }
+  }
+  RunOptions o;
+  for (const auto& a : m.doc["argv"]) o.argv.push_back(a.get<std::string>());
+  for (const auto& a : m.doc.value("tags", nlohmann::json::array())) o.tags.push_back(a.get<std::string>());
+  o.note = m.doc.value("note", "");
+  const std::string rel_cwd = m.doc.value("cwd", "");
+  Job job;
+  job.run = new_run(r, o, r.workdir / rel_cwd, p.value("name", ""));
+  job.run.id = run_id;
+  job.run.sweep = sweep;
+  job.run.snapshot = p.value("snapshot", "");
+  job.run.baseline = p.value("baseline", "");
+  job.run.dirty = p.value("dirty", false);
+  // Local scratch on the node: the checkout never lands in the shared repository.
+  const char* tmp = std::getenv("TMPDIR");
+  const stdfs::path scratch = stdfs::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / ("mlops-task-" + run_id);
+  std::error_code ec;
+  stdfs::remove_all(scratch, ec);
+  job.cwd = rel_cwd.empty() ? scratch : scratch / rel_cwd;
+  job.project = r.project_rel.empty() ? scratch : scratch / r.project_rel;
+  job.live_dir = r.mlops_dir / "live" / run_id;
+  job.keep_outputs = true;
+  std::vector<Job> jobs;
+  jobs.push_back(std::move(job));
+  auto prepare = [&](Job& j) {
+    checkout_into(r, j.run.snapshot, scratch);
+    std::error_code e2;
+    stdfs::create_directories(j.cwd, e2);
+    stdfs::create_directories(j.live_dir, e2);
+    *j.run.params = nlohmann::json::object();
+    for (auto& [k, v] : read_params(j.project, r.config.params, j.run.warnings)) (*j.run.params)[k] = recordable(v);
+    j.first_commit = write_run_commit(r, j.run, {});
+    create_run_ref(r, j.run.id, j.first_commit);  // the claim: a second task for this point stops here
+    j.run.commit = j.first_commit;
+  };
+  auto done = [&](Job&) {
+    std::error_code e2;
+    stdfs::remove_all(scratch, e2);
+  };
+  execute(r, jobs, 1, events, prepare, done);
+  auto& j = jobs.front();
+  if (j.run.exit_code) result.exit_code = *j.run.exit_code;
+  result.runs.push_back(std::move(j.run));
+  return result;
+}
+
+}  // namespace mlops::exp

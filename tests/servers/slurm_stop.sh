@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# tests/servers/slurm_stop.sh RUN_DIR: stops the slurmd and slurmctld that slurm_start.sh
+# RUN_DIR started (and munged if it started one), by the PIDs in their pid files; idempotent.
+set -uo pipefail
+if [ $# -ne 1 ] || [ -z "$1" ]; then
+  echo "usage: $0 RUN_DIR" >&2
+  exit 64
+fi
+RUN=$1
+status=0
+for name in slurmd slurmctld munged; do
+  f="$RUN/pids/$name.pid"
+  [ -r "$f" ] || continue
+  pid=$(cat "$f")
+  case "$pid" in '' | *[!0-9]*) rm -f "$f"; continue ;; esac
+  # only if that PID is still the daemon we started
+  if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]; then
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 50); do
+      if [ ! -d "/proc/$pid" ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$name" ]; then break; fi
+      sleep 0.1
+    done
+    if [ -d "/proc/$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]; then
+      kill -KILL "$pid" 2>/dev/null
+      sleep 0.2
+      [ -d "/proc/$pid" ] && status=1 && continue
+    fi
+  fi
+  rm -f "$f"
+done
+rm -f "$RUN/env"
+exit $status
