@@ -33,10 +33,10 @@ _mlops_kind() {
         files) compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -f -- "$vcur") ;;
         dirs) compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -d -- "$vcur") ;;
         templates) _mlops_values templates; compopt -o filenames 2>/dev/null; mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -d -- "$vcur") ;;
-        runs | packages) _mlops_values "$1" ;;
+        runs | packages | remotes) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package model key push pull copy remote drift login logout completion version help" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag drift login logout completion version help" -- "$vcur") ;;
     esac
 }
 
@@ -54,7 +54,7 @@ _mlops() {
             --store) _mlops_store=${words[i+1]} ;;
         esac
         case "$path:$w" in
-            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/model/promote:--alias|/model/promote:--reason|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
+            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/log:--importance|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/ci/init:--provider|/ci/init:--schedule|/ci/init:--branch|/ci/init:--python|/model/promote:--alias|/model/promote:--reason|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/push:--endpoint|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/pull:--endpoint|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/copy:--endpoint|/repro:--jobs|/repro:-j|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
         esac
         case $w in -*) continue ;; esac
         case "$path/$w" in
@@ -67,12 +67,17 @@ _mlops() {
             /check) path=/check; npos=0 ;;
             /report) path=/report; npos=0 ;;
             /package) path=/package; npos=0 ;;
+            /ci) path=/ci; npos=0 ;;
             /model) path=/model; npos=0 ;;
             /key) path=/key; npos=0 ;;
             /push) path=/push; npos=0 ;;
             /pull) path=/pull; npos=0 ;;
             /copy) path=/copy; npos=0 ;;
             /remote) path=/remote; npos=0 ;;
+            /repro) path=/repro; npos=0 ;;
+            /status) path=/status; npos=0 ;;
+            /checkout) path=/checkout; npos=0 ;;
+            /dag) path=/dag; npos=0 ;;
             /drift) path=/drift; npos=0 ;;
             /login) path=/login; npos=0 ;;
             /logout) path=/logout; npos=0 ;;
@@ -115,6 +120,7 @@ _mlops() {
             /package/gc) path=/package/gc; npos=0 ;;
             /package/export) path=/package/export; npos=0 ;;
             /package/import) path=/package/import; npos=0 ;;
+            /ci/init) path=/ci/init; npos=0 ;;
             /model/promote) path=/model/promote; npos=0 ;;
             /model/history) path=/model/history; npos=0 ;;
             /model/list) path=/model/list; npos=0 ;;
@@ -167,6 +173,7 @@ _mlops() {
         /exp/log:--step) _mlops_kind text ;;
         /exp/log:--param) _mlops_kind text ;;
         /exp/log:--artifact) _mlops_kind files ;;
+        /exp/log:--importance) _mlops_kind text ;;
         /exp/list:--filter) _mlops_kind text ;;
         /exp/list:-f) _mlops_kind text ;;
         /exp/list:--sort) _mlops_kind text ;;
@@ -199,19 +206,27 @@ _mlops() {
         /package/gc:--store) _mlops_kind dirs ;;
         /package/export:--store) _mlops_kind dirs ;;
         /package/import:--store) _mlops_kind dirs ;;
+        /ci/init:--provider) _mlops_kind words 'github gitlab' ;;
+        /ci/init:--schedule) _mlops_kind text ;;
+        /ci/init:--branch) _mlops_kind text ;;
+        /ci/init:--python) _mlops_kind text ;;
         /model/promote:--alias) _mlops_kind text ;;
         /model/promote:--reason) _mlops_kind text ;;
         /push:--store) _mlops_kind dirs ;;
         /push:--jobs|/push:-j) _mlops_kind text ;;
         /push:--ca-file) _mlops_kind files ;;
+        /push:--endpoint) _mlops_kind text ;;
         /pull:--tag|/pull:-t) _mlops_kind text ;;
         /pull:--only) _mlops_kind text ;;
         /pull:--store) _mlops_kind dirs ;;
         /pull:--jobs|/pull:-j) _mlops_kind text ;;
         /pull:--ca-file) _mlops_kind files ;;
+        /pull:--endpoint) _mlops_kind text ;;
         /copy:--store) _mlops_kind dirs ;;
         /copy:--jobs|/copy:-j) _mlops_kind text ;;
         /copy:--ca-file) _mlops_kind files ;;
+        /copy:--endpoint) _mlops_kind text ;;
+        /repro:--jobs|/repro:-j) _mlops_kind text ;;
         /drift:--reference) _mlops_kind files ;;
         /drift:--current) _mlops_kind files ;;
         /drift:--columns) _mlops_kind text ;;
@@ -229,7 +244,7 @@ _mlops() {
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
         case $path in
-            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package model key push pull copy remote drift login logout completion version help' pos='' rep=0 ;;
+            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag drift login logout completion version help' pos='' rep=0 ;;
             '/init') opts='--help -h --help-all --template --ref --set -S --answers --defaults -d --no-git --force -f --trust --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/template') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='list show' pos='' rep=0 ;;
             '/template/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
@@ -237,7 +252,7 @@ _mlops() {
             '/update') opts='--help -h --help-all --to --set -S --defaults -d --conflict --dry-run --trust --check --abort --adopt --template --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/exp') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='run log list show diff rm tag apply branch push pull status wait cancel gc' pos='' rep=0 ;;
             '/exp/run') opts='--help -h --help-all --name -n --set -S --jobs -j --isolated --include-untracked -u --new-keys --tag -t --message -m --executor --wait --resume --cpus --mem --gpus --time --partition --account --qos --json --quiet -q --verbose -v --color -C' cmds='' pos='programs' rep=1 ;;
-            '/exp/log') opts='--help -h --help-all --step --param --artifact --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
+            '/exp/log') opts='--help -h --help-all --step --param --artifact --importance --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/exp/list') opts='--help -h --help-all --all -a --filter --sort --limit -l --columns -c --csv --md --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/exp/show') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='runs' rep=0 ;;
             '/exp/diff') opts='--help -h --help-all --md --json --quiet -q --verbose -v --color -C' cmds='' pos='runs' rep=1 ;;
@@ -245,8 +260,8 @@ _mlops() {
             '/exp/tag') opts='--help -h --help-all --remove --json --quiet -q --verbose -v --color -C' cmds='' pos='runs text' rep=1 ;;
             '/exp/apply') opts='--help -h --help-all --force -f --json --quiet -q --verbose -v --color -C' cmds='' pos='runs' rep=0 ;;
             '/exp/branch') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='runs text' rep=0 ;;
-            '/exp/push') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/exp/pull') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/exp/push') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/exp/pull') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
             '/exp/status') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/exp/wait') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/exp/cancel') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
@@ -270,19 +285,25 @@ _mlops() {
             '/package/gc') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/package/export') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='packages files' rep=0 ;;
             '/package/import') opts='--help -h --help-all --store --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
+            '/ci') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='init' pos='' rep=0 ;;
+            '/ci/init') opts='--help -h --help-all --provider --schedule --branch --python --force -f --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/model') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='promote history list' pos='' rep=0 ;;
             '/model/promote') opts='--help -h --help-all --alias --reason --json --quiet -q --verbose -v --color -C' cmds='' pos='packages' rep=0 ;;
             '/model/history') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/model/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/key') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='generate' pos='' rep=0 ;;
             '/key/generate') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
-            '/push') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='packages text' rep=0 ;;
-            '/pull') opts='--help -h --help-all --tag -t --only --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/copy') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
+            '/push') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='packages remotes' rep=0 ;;
+            '/pull') opts='--help -h --help-all --tag -t --only --store --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/copy') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
             '/remote') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='add list remove' pos='' rep=0 ;;
             '/remote/add') opts='--help -h --help-all --default --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
             '/remote/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/remote/remove') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/repro') opts='--help -h --help-all --jobs -j --dry --force -f --keep-going --no-run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
+            '/status') opts='--help -h --help-all --why --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
+            '/checkout') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
+            '/dag') opts='--help -h --help-all --dot --mermaid --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --fail-on --format --output -o --strict --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/login') opts='--help -h --help-all --username --password-stdin --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/logout') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
