@@ -40,8 +40,13 @@ struct RunOpts {
 nlohmann::json sweep_json(const exp::SweepStatus& st) {
   nlohmann::json pts = nlohmann::json::array();
   for (const auto& p : st.points) {
-    pts.push_back({{"index", p.index}, {"run", p.run}, {"name", p.name}, {"state", p.state}, {"job", p.job},
-                   {"exit_code", p.exit_code ? nlohmann::json(*p.exit_code) : nlohmann::json()}, {"final", p.final}});
+    pts.push_back({{"index", p.index},
+                   {"run", p.run},
+                   {"name", p.name},
+                   {"state", p.state},
+                   {"job", p.job},
+                   {"exit_code", p.exit_code ? nlohmann::json(*p.exit_code) : nlohmann::json()},
+                   {"final", p.final}});
   }
   return {{"schema", 1}, {"sweep", st.id}, {"executor", st.executor}, {"finished", st.finished}, {"ok", st.ok}, {"points", pts}};
 }
@@ -92,7 +97,8 @@ int run_run(RunOpts& ro, Context& ctx) {
   const exp::RunResult res = exp::run(stdfs::current_path(), ro.o, ev);
   if (!res.sweep.empty()) {
     // Detached: the points run on the scheduler; this prints the sweep id and returns.
-    ctx.out.status("mlops: sweep " + res.sweep + " submitted to " + ro.o.executor + "; follow it with 'mlops exp status " + res.sweep + "'");
+    ctx.out.status("mlops: sweep " + res.sweep + " submitted to " + ro.o.executor + "; follow it with 'mlops exp status " + res.sweep +
+                   "'");
     if (!ro.o.wait) {
       if (json) ctx.out.print_json({{"schema", 1}, {"sweep", res.sweep}, {"executor", ro.o.executor}});
       else ctx.out.print(res.sweep + "\n");
@@ -275,7 +281,8 @@ Examples:
     s->add_flag("--wait", ro->o.wait, "With --executor slurm: wait until every point has finished");
     s->add_option("--resume", ro->resume, "Submit again the points of SWEEP that have no final run")->type_name("SWEEP");
     for (const char* res : {"cpus", "mem", "gpus", "time", "partition", "account", "qos"}) {
-      s->add_option(std::string("--") + res, ro->resources[res], std::string("Scheduler resource '") + res + "' (over executors.NAME in mlops.yaml)")
+      s->add_option(std::string("--") + res, ro->resources[res],
+                    std::string("Scheduler resource '") + res + "' (over executors.NAME in mlops.yaml)")
           ->type_name("VALUE");
     }
     s->footer(R"(
@@ -326,7 +333,8 @@ On Slurm (one array job; prints the sweep id and returns unless --wait):
       }
       const auto& argv = ro->o.argv;
       if (argv.empty() && ro->resume.empty()) {  // COMMAND is optional only for --resume
-        throw Error(ErrorKind::usage, "'mlops exp run' needs COMMAND: The command and its arguments, after --", "see 'mlops exp run --help'");
+        throw Error(ErrorKind::usage, "'mlops exp run' needs COMMAND: The command and its arguments, after --",
+                    "see 'mlops exp run --help'");
       }
       const auto option = std::find_if(argv.begin(), argv.end(), [](const std::string& a) { return a.size() > 1 && a[0] == '-'; });
       if (!dashdash && option != argv.end()) {
@@ -531,15 +539,18 @@ Examples:
   for (const bool waiting : {false, true}) {
     auto id = std::make_shared<std::string>();
     CLI::App* s = sub(waiting ? "wait" : "status", waiting ? "Wait until every point of a sweep sent to a scheduler has finished"
-                                                             : "Show the points of a sweep sent to a scheduler");
+                                                           : "Show the points of a sweep sent to a scheduler");
     s->add_option("SWEEP", *id, "The sweep id 'exp run --executor' printed")->required();
     s->footer(std::string("\nA point's state comes from its run; the scheduler is asked only about points without one.\n"
-                          "Exit code: 0 when every point completed") + (waiting ? "" : " or the sweep is still going") +
-              ", 1 when one failed, timed out, was cancelled or lost.\n\nWith a sweep id 'mlops exp run --executor slurm' printed:\n  mlops exp " +
+                          "Exit code: 0 when every point completed") +
+              (waiting ? "" : " or the sweep is still going") +
+              ", 1 when one failed, timed out, was cancelled or lost.\n\nWith a sweep id 'mlops exp run --executor slurm' printed:\n  "
+              "mlops exp " +
               (waiting ? "wait" : "status") + " 01J9Z3V5Q8M4T2B7C6D1E0F9GH");
     s->callback([id, waiting, &ctx] {
       ctx.action = [id, waiting](Context& c) {
-        const exp::SweepStatus st = waiting ? exp::sweep_wait(stdfs::current_path(), *id, {}) : exp::sweep_status(stdfs::current_path(), *id);
+        const exp::SweepStatus st =
+            waiting ? exp::sweep_wait(stdfs::current_path(), *id, {}) : exp::sweep_status(stdfs::current_path(), *id);
         return print_sweep(st, c);
       };
     });

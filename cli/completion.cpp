@@ -58,8 +58,7 @@ Value value_of(const std::string& path, const CLI::Option& o) {
   };
   static const std::map<std::string, Kind> by_positional = {
       {"DIR", Kind::dirs},  {"FILE", Kind::files},   {"PATH", Kind::files},      {"TEMPLATE", Kind::templates}, {"RUN", Kind::runs},
-      {"RUNS", Kind::runs}, {"REF", Kind::packages}, {"SOURCE", Kind::packages}, {"COMMAND", Kind::programs},
-      {"REMOTE", Kind::remotes},
+      {"RUNS", Kind::runs}, {"REF", Kind::packages}, {"SOURCE", Kind::packages}, {"COMMAND", Kind::programs},   {"REMOTE", Kind::remotes},
   };
   if (o.get_positional()) {
     if (path == "/help" && o.get_name() == "COMMAND") return {Kind::commands, ""};

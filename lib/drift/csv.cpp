@@ -282,8 +282,8 @@ class Parser {
         if (num.front() == '+' && num.size() > 1 && num[1] != '-' && num[1] != '+') num.remove_prefix(1);
         double x = 0;
         const bool simple = parse_simple_decimal(num, x);
-        const auto [ptr, ec] = simple ? std::from_chars_result{num.data() + num.size(), std::errc()}
-                                      : std::from_chars(num.data(), num.data() + num.size(), x);
+        const auto [ptr, ec] =
+            simple ? std::from_chars_result{num.data() + num.size(), std::errc()} : std::from_chars(num.data(), num.data() + num.size(), x);
         if (ptr == num.data() + num.size() && (ec == std::errc() || ec == std::errc::result_out_of_range)) {
           if (ec == std::errc::result_out_of_range) x = std::strtod(std::string(num).c_str(), nullptr);
           if (!std::isfinite(x)) {

@@ -27,7 +27,6 @@ std::size_t KllSketch::capacity(std::size_t level) const {
   return std::max(k_min_capacity, static_cast<std::size_t>(c));
 }
 
-
 bool KllSketch::random_bit() {  // splitmix64
   m_random += 0x9E3779B97F4A7C15ull;
   std::uint64_t z = m_random;

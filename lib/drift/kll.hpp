@@ -18,8 +18,8 @@ class KllSketch {
   // with 99% confidence, in about 3k values of memory whatever the count.
   explicit KllSketch(std::uint16_t k = 200);
 
-  void update(double x);                  // NaN is not a value: ignored
-  void merge(const KllSketch& other);     // as if every value of other had been added here
+  void update(double x);               // NaN is not a value: ignored
+  void merge(const KllSketch& other);  // as if every value of other had been added here
   std::uint64_t count() const noexcept { return m_n; }
   bool empty() const noexcept { return m_n == 0; }
   double min() const noexcept { return m_min; }

@@ -104,15 +104,13 @@ bool sort_as_decimals(std::vector<double>& v) {
   // The fewest decimals that fit the first values; the check below decides for all.
   int d = 0;
   for (std::size_t i = 0; i < std::min<std::size_t>(n, 64); ++i) {
-    while (d < 10 &&
-           !(std::abs(v[i] * k_pow10[d]) < k_limit && static_cast<double>(nearest(v[i] * k_pow10[d])) / k_pow10[d] == v[i]))
-      ++d;
+    while (d < 10 && !(std::abs(v[i] * k_pow10[d]) < k_limit && static_cast<double>(nearest(v[i] * k_pow10[d])) / k_pow10[d] == v[i])) ++d;
     if (d == 10) return false;
   }
   const double scale = k_pow10[d];
   std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
   std::size_t negative_zeros = 0;  // -0.0 ("-0.000000" in a file) is no k / 10^d: put back below
-  for (const double x : v) {  // every value checked before any is changed
+  for (const double x : v) {       // every value checked before any is changed
     const double y = x * scale;
     if (!(std::abs(y) < k_limit)) return false;
     const std::int64_t k = nearest(y);
@@ -398,8 +396,8 @@ std::vector<double> histogram(const std::vector<double>& x, const std::vector<do
     // equal to its upper edge).
     auto below = [&](double e) { return static_cast<double>(std::lower_bound(x.begin(), x.end(), e) - x.begin()); };
     for (std::size_t i = 0; i + 1 < counts.size(); ++i) counts[i] = std::max(0.0, below(edges[i + 1]) - below(edges[i]));
-    counts.back() = std::max(0.0, static_cast<double>(std::upper_bound(x.begin(), x.end(), edges.back()) - x.begin()) -
-                                      below(edges[counts.size() - 1]));
+    counts.back() = std::max(
+        0.0, static_cast<double>(std::upper_bound(x.begin(), x.end(), edges.back()) - x.begin()) - below(edges[counts.size() - 1]));
     return counts;
   }
   for (double v : x) {

@@ -27,13 +27,13 @@ struct Resources {
 // N tasks of one sweep submitted at once. A task learns its index from the scheduler
 // (Slurm: SLURM_ARRAY_TASK_ID plus the offset passed in its command).
 struct TaskBatch {
-  std::string name;                  // the job name: mlops-<SWEEP ULID>, how a lost submission is found again
-  std::vector<size_t> indexes;       // global indexes to run, sorted
-  size_t parallel = 0;               // at most this many at once (0: no cap)
-  std::vector<std::string> command;  // argv of the task body; "{offset}" is replaced by the chunk's offset
+  std::string name;                      // the job name: mlops-<SWEEP ULID>, how a lost submission is found again
+  std::vector<size_t> indexes;           // global indexes to run, sorted
+  size_t parallel = 0;                   // at most this many at once (0: no cap)
+  std::vector<std::string> command;      // argv of the task body; "{offset}" is replaced by the chunk's offset
   std::vector<std::string> export_vars;  // the only variables of ours the task sees (never the whole environment)
-  stdfs::path workdir;               // where the task starts (shared with the client)
-  stdfs::path log_dir;               // the scheduler's own log per task (created before submitting)
+  stdfs::path workdir;                   // where the task starts (shared with the client)
+  stdfs::path log_dir;                   // the scheduler's own log per task (created before submitting)
   Resources resources;
 };
 
@@ -67,8 +67,8 @@ class Executor {
 
 struct Row {
   std::string_view name;
-  std::string_view summary;  // what it maps to, for `mlops exp run --help` and the docs
-  bool in_process;           // runs in the client (exp's worktree pool), no scheduler
+  std::string_view summary;             // what it maps to, for `mlops exp run --help` and the docs
+  bool in_process;                      // runs in the client (exp's worktree pool), no scheduler
   std::unique_ptr<Executor> (*make)();  // null where not implemented yet
 };
 

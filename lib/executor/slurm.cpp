@@ -143,10 +143,15 @@ class Slurm final : public Executor {
     // %J is shared between the chunks, so that together they never run more than asked.
     const size_t per_chunk = b.parallel == 0 ? 0 : std::max<size_t>(1, b.parallel / chunks.size());
     for (const auto& c : chunks) {
-      std::vector<std::string> argv{"sbatch", "--parsable", "--job-name=" + b.name, "--comment=mlops offset=" + std::to_string(c.offset),
+      std::vector<std::string> argv{"sbatch",
+                                    "--parsable",
+                                    "--job-name=" + b.name,
+                                    "--comment=mlops offset=" + std::to_string(c.offset),
                                     "--array=" + c.array_spec + (per_chunk ? "%" + std::to_string(per_chunk) : ""),
-                                    "--output=" + (b.log_dir / "%A_%a.log").string(), "--chdir=" + b.workdir.string(),
-                                    "--signal=B:USR2@60", "--no-requeue"};
+                                    "--output=" + (b.log_dir / "%A_%a.log").string(),
+                                    "--chdir=" + b.workdir.string(),
+                                    "--signal=B:USR2@60",
+                                    "--no-requeue"};
       // Never --export=ALL: only these names (and SLURM_*) reach the task.
       std::string exports;
       for (const auto& v : b.export_vars) exports += (exports.empty() ? "" : ",") + v;
@@ -172,9 +177,11 @@ class Slurm final : public Executor {
       if (res.status != 0 || !to_size(id)) {
         // Accept only an integer job id (a bad account can print nothing and exit 0).
         throw Error(ErrorKind::remote,
-                    "sbatch refused the sweep: " + (res.err.empty() ? "no job id in its output '" + first_line(res.out) + "'" : first_line(res.err)),
-                    out.empty() ? "nothing was submitted" : std::to_string(out.size()) + " of " + std::to_string(chunks.size()) +
-                                                                 " array jobs were submitted; 'mlops exp run --resume' submits the rest");
+                    "sbatch refused the sweep: " +
+                        (res.err.empty() ? "no job id in its output '" + first_line(res.out) + "'" : first_line(res.err)),
+                    out.empty() ? "nothing was submitted"
+                                : std::to_string(out.size()) + " of " + std::to_string(chunks.size()) +
+                                      " array jobs were submitted; 'mlops exp run --resume' submits the rest");
       }
       Submission s{id, c.offset, c.indexes};
       if (submitted) submitted(s);

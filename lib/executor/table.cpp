@@ -26,8 +26,8 @@ const std::array<Row, 3> k_table{{
 
 std::map<std::string, std::string> Resources::as_map() const {
   std::map<std::string, std::string> m;
-  const std::pair<const char*, const std::string*> fields[] = {{"cpus", &cpus}, {"mem", &mem}, {"gpus", &gpus}, {"time", &time},
-                                                                {"partition", &partition}, {"account", &account}, {"qos", &qos}};
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"cpus", &cpus}, {"mem", &mem}, {"gpus", &gpus}, {"time", &time}, {"partition", &partition}, {"account", &account}, {"qos", &qos}};
   for (const auto& [k, v] : fields) {
     if (!v->empty()) m[k] = *v;
   }

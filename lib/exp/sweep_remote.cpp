@@ -8,12 +8,12 @@
 #include "config/project.hpp"
 #include "core/log.hpp"
 #include "core/yaml_limits.hpp"
+#include "executor/executor.hpp"
 #include "exp/live.hpp"
 #include "exp/query.hpp"
 #include "exp/run_parts.hpp"
 #include "exp/ulid.hpp"
 #include "exp/values.hpp"
-#include "executor/executor.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -54,8 +54,8 @@ std::optional<Manifest> read_manifest(Repo& r, const std::string& sweep) {
   const auto text = read_blob_at(r, m.commit, "sweep.json");
   if (!text || text->size() > (64u << 20)) throw Error(ErrorKind::invalid_input, ref + " holds no sweep.json");
   m.doc = nlohmann::json::parse(*text, nullptr, false);
-  if (!m.doc.is_object() || m.doc.value("schema", 0) != k_manifest_schema || m.doc.value("id", "") != sweep ||
-      !m.doc.contains("points") || !m.doc["points"].is_array()) {
+  if (!m.doc.is_object() || m.doc.value("schema", 0) != k_manifest_schema || m.doc.value("id", "") != sweep || !m.doc.contains("points") ||
+      !m.doc["points"].is_array()) {
     throw Error(ErrorKind::invalid_input, ref + " is not a sweep manifest of schema 1");
   }
   return m;
@@ -94,8 +94,9 @@ void write_manifest(Repo& r, Manifest& m) {
   const std::string sweep = m.doc["id"].get<std::string>();
   const std::string message = "mlops sweep " + sweep + "\n\nSweep-Id: " + sweep + "\n";
   git_oid commit;
-  check(git_commit_create(&commit, r.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, m.commit.empty() ? 0 : 1, parents),
-        "cannot write the sweep manifest");
+  check(
+      git_commit_create(&commit, r.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, m.commit.empty() ? 0 : 1, parents),
+      "cannot write the sweep manifest");
   const std::string ref = k_sweep_ref_prefix + sweep;
   git_reference* out = nullptr;
   int rc = 0;
@@ -146,7 +147,7 @@ ExecutorConfig executor_config(const Repo& r, const std::string& name) {
   const YAML::Node n = root["executors"] ? root["executors"][name] : YAML::Node();
   if (!n || !n.IsMap()) return c;
   const std::pair<const char*, std::string*> fields[] = {
-      {"cpus", &c.resources.cpus},       {"mem", &c.resources.mem},         {"gpus", &c.resources.gpus}, {"time", &c.resources.time},
+      {"cpus", &c.resources.cpus},           {"mem", &c.resources.mem},         {"gpus", &c.resources.gpus}, {"time", &c.resources.time},
       {"partition", &c.resources.partition}, {"account", &c.resources.account}, {"qos", &c.resources.qos}};
   for (const auto& [k, v] : fields) {
     if (n[k] && n[k].IsScalar()) *v = n[k].as<std::string>();
@@ -159,7 +160,8 @@ ExecutorConfig executor_config(const Repo& r, const std::string& name) {
 
 bool valid_env_name(const std::string& s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
-  return std::all_of(s.begin(), s.end(), [](char ch) { return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char ch) { return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); });
 }
 
 executor::Resources merged_resources(const executor::Resources& base, const std::map<std::string, std::string>& over) {
@@ -250,7 +252,7 @@ SweepStatus status_of(Repo& r, const Manifest& m) {
   if (ask) {
     const auto& row = executor::find(st.executor);
     if (row.make) sched = row.make()->poll(job_name(st.id), subs);  // one query per round
-    refs = refs_now();  // a task may have finished since the refs were read
+    refs = refs_now();                                              // a task may have finished since the refs were read
   }
   for (auto& sp : st.points) {
     if (sp.final && sp.state != "interrupted") continue;
@@ -259,6 +261,8 @@ SweepStatus status_of(Repo& r, const Manifest& m) {
       // The run says how it ended; the scheduler says why (scancel, time limit).
       if (s != sched.end() && s->second.state != "running" && s->second.state != "completed" && s->second.state != "queued")
         sp.state = s->second.state;
+      else if (cancelled.count(sp.index))
+        sp.state = "cancelled";  // `exp cancel` said so; the scheduler may have forgotten it (no accounting)
       continue;
     }
     if (sp.state.empty() && refs.count(sp.run)) {
@@ -312,13 +316,15 @@ std::string submit_sweep(Repo& r, const RunOptions& o, const std::string& sweep,
     if (seen.insert(v).second) exports.push_back(v);
   }
   for (const auto& v : cfg.exports) {
-    if (!valid_env_name(v)) throw Error(ErrorKind::invalid_input, "executors." + o.executor + ".export: '" + v + "' is not a variable name");
+    if (!valid_env_name(v))
+      throw Error(ErrorKind::invalid_input, "executors." + o.executor + ".export: '" + v + "' is not a variable name");
     if (seen.insert(v).second) exports.push_back(v);
   }
   nlohmann::json points = nlohmann::json::array();
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Run& run = jobs[i].run;
-    points.push_back({{"index", i}, {"run", run.id}, {"name", run.name}, {"snapshot", run.snapshot}, {"baseline", run.baseline}, {"dirty", run.dirty}});
+    points.push_back(
+        {{"index", i}, {"run", run.id}, {"name", run.name}, {"snapshot", run.snapshot}, {"baseline", run.baseline}, {"dirty", run.dirty}});
   }
   nlohmann::json resources = nlohmann::json::object();
   for (const auto& [k, v] : res.as_map()) resources[k] = v;
@@ -439,7 +445,8 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
     }
     if (sweep.empty()) throw;
   }
-  if (sweep.empty()) throw Error(ErrorKind::usage, "run " + run_id + " is not part of a sweep", "only runs sent to a scheduler can be cancelled");
+  if (sweep.empty())
+    throw Error(ErrorKind::usage, "run " + run_id + " is not part of a sweep", "only runs sent to a scheduler can be cancelled");
   Manifest m = need_manifest(r, sweep);
   if (m.doc.value("executor", "").empty() || m.doc.value("executor", "") == "local") {
     throw Error(ErrorKind::usage, "run " + run_id + " did not go to a scheduler", "stop a local run with Ctrl-C or kill");

@@ -26,7 +26,7 @@ struct Lineage {
   nlohmann::json params = nlohmann::json::object();
   nlohmann::json metrics = nlohmann::json::object();    // metric -> last value
   nlohmann::json artifacts = nlohmann::json::object();  // path -> sha256 recorded by the run
-  std::map<std::string, double> importances;             // the run's feature importances
+  std::map<std::string, double> importances;            // the run's feature importances
 };
 
 // Reads git state for `project`; never fails outside a repository.

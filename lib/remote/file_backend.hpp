@@ -13,5 +13,4 @@ namespace mlops::remote {
 
 std::unique_ptr<Backend> open_file(const Location& location, const Options& options);
 
-
 }  // namespace mlops::remote

@@ -49,7 +49,6 @@ std::string scope(const SignRequest& r) { return r.amz_date.substr(0, 8) + "/" +
 
 }  // namespace
 
-
 std::string to_hex(std::string_view bytes) {
   static const char digits[] = "0123456789abcdef";
   std::string out;

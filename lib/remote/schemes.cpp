@@ -170,8 +170,9 @@ std::unique_ptr<Backend> open_backend(const Location& location, const Options& o
   if (s == nullptr)
     throw Error(ErrorKind::usage, "unknown remote scheme '" + escape_controls(location.scheme) + "'", "known schemes: " + known_list());
   if (s->open == nullptr)
-    throw Error(ErrorKind::usage, std::string(s->not_yet),
-                "oci:// (registries), s3:// (buckets), http(s):// (WebDAV stores) and file:// (an OCI image layout directory) remotes work today");
+    throw Error(
+        ErrorKind::usage, std::string(s->not_yet),
+        "oci:// (registries), s3:// (buckets), http(s):// (WebDAV stores) and file:// (an OCI image layout directory) remotes work today");
   return s->open(location, options);
 }
 

@@ -89,7 +89,8 @@ std::string printable(std::string_view s, bool multiline) {
       out += "\\r";
     } else if (c < 0x20 || c == 0x7f) {
       out += std::string("\\x") + k_hex[c >> 4] + k_hex[c & 15];
-    } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+    } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
       // U+0080-U+009F: C1 controls (U+009B is a CSI to many terminals)
       out += std::string("\\u00") + k_hex[static_cast<unsigned char>(s[i + 1]) >> 4] + k_hex[static_cast<unsigned char>(s[i + 1]) & 15];
       ++i;

@@ -266,7 +266,8 @@ std::vector<std::string> restore_state(const git::RepoState& repo) {
     if (through_symlink(repo.worktree, f.path)) throw Error(ErrorKind::conflict, "refusing to restore " + f.path + " through a symlink");
     if (f.kind == "absent") {
       // EISDIR: a directory the update was to replace by a file and had not yet.
-      if (::unlink(abs.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR && errno != EISDIR) throw_errno("cannot remove " + abs.string());
+      if (::unlink(abs.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR && errno != EISDIR)
+        throw_errno("cannot remove " + abs.string());
     } else {
       stdfs::create_directories(abs.parent_path(), ec);
       const std::string data = git::read_blob(repo.worktree, f.blob);

@@ -25,8 +25,7 @@ void check_no_pending_update(const git::RepoState& repo);
 // one rename, before anything changes. A path in `replaced_dirs` is a directory the update
 // empties and puts a file in place of: saved as absent (its files are in `paths`).
 UpdateState save_state(const git::RepoState& repo, const std::filesystem::path& project, const std::string& prefix,
-                       const std::vector<std::string>& paths, const std::string& to,
-                       const std::set<std::string>& replaced_dirs = {});
+                       const std::vector<std::string>& paths, const std::string& to, const std::set<std::string>& replaced_dirs = {});
 
 // Every file is written and staged and the update waits on conflicts; without this mark a
 // state is the trace of a run that was killed part-way (the message differs, --abort is the same).

@@ -87,10 +87,25 @@ TEST_CASE("drift csv: text is counted by value, up to a cap", "[drift]") {
 TEST_CASE("drift csv: decimal cells are read to the same double as strtod", "[drift]") {
   // The reader's fast path for plain decimals must give strtod's correctly rounded result to
   // the last bit (and the sign of zero), and leave every other form to the general parser.
-  std::vector<std::string> cells = {"0",        "-0",        "-0.000000", "1.",         ".5",     "-.5",
-                                    "00012.50", "9007199254740992", "9007199254740993", "9007199254740993.0",
-                                    "1234567890123456789", "12345678901234567890", "0.1234567890123456789012",
-                                    "0.12345678901234567890123", "1e5", "-2.5E-3", "0.3", "0.7", "123.456"};
+  std::vector<std::string> cells = {"0",
+                                    "-0",
+                                    "-0.000000",
+                                    "1.",
+                                    ".5",
+                                    "-.5",
+                                    "00012.50",
+                                    "9007199254740992",
+                                    "9007199254740993",
+                                    "9007199254740993.0",
+                                    "1234567890123456789",
+                                    "12345678901234567890",
+                                    "0.1234567890123456789012",
+                                    "0.12345678901234567890123",
+                                    "1e5",
+                                    "-2.5E-3",
+                                    "0.3",
+                                    "0.7",
+                                    "123.456"};
   std::uint64_t x = 12345;
   auto next = [&] {
     x += 0x9E3779B97F4A7C15ull;

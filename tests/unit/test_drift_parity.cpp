@@ -198,10 +198,10 @@ TEST_CASE("drift: sort_values on values with few decimals, and where that shortc
   std::vector<std::vector<double>> cases(6);
   for (std::size_t i = 0; i < u.size(); ++i) {
     cases[0].push_back(std::round((u[i] - 0.5) * 2e7) / 1e6);  // %.6f-like
-    cases[1].push_back(std::round(u[i] * 1000) - 500);          // integers
+    cases[1].push_back(std::round(u[i] * 1000) - 500);         // integers
     cases[2].push_back(std::round((u[i] - 0.5) * 2e7) / 1e6);
     cases[3].push_back(std::round(u[i] * 1e6) / 1e6);
-    cases[4].push_back(std::round((u[i] - 0.5) * 1e15) / 10);  // near 2^51 once scaled
+    cases[4].push_back(std::round((u[i] - 0.5) * 1e15) / 10);            // near 2^51 once scaled
     cases[5].push_back(i % 2 ? 1.0 / 3 : std::round(u[i] * 100) / 100);  // not decimals from the 2nd on
   }
   cases[2][40000] = -0.0;  // -0.0 is no k / 10^d: kept, bit for bit
@@ -219,8 +219,10 @@ TEST_CASE("drift: sort_values on values with few decimals, and where that shortc
     for (std::size_t i = 0; i < v.size(); ++i) same = same && (v[i] == want[i]);
     CHECK(same);
     auto sorted_bits = v, want_bits = want;  // the same values, bit for bit (-0.0 kept)
-    std::sort(sorted_bits.begin(), sorted_bits.end(), [](double a, double b) { return std::signbit(a) > std::signbit(b) || (std::signbit(a) == std::signbit(b) && a < b); });
-    std::sort(want_bits.begin(), want_bits.end(), [](double a, double b) { return std::signbit(a) > std::signbit(b) || (std::signbit(a) == std::signbit(b) && a < b); });
+    std::sort(sorted_bits.begin(), sorted_bits.end(),
+              [](double a, double b) { return std::signbit(a) > std::signbit(b) || (std::signbit(a) == std::signbit(b) && a < b); });
+    std::sort(want_bits.begin(), want_bits.end(),
+              [](double a, double b) { return std::signbit(a) > std::signbit(b) || (std::signbit(a) == std::signbit(b) && a < b); });
     CHECK(std::memcmp(sorted_bits.data(), want_bits.data(), v.size() * sizeof(double)) == 0);
   }
 }

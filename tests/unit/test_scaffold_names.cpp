@@ -38,7 +38,8 @@ TEST_CASE("derived names normalise choice values", "[names]") {
 TEST_CASE("printable shows C0, C1 and bidirectional controls instead of sending them to a terminal") {
   using mlops::scaffold::printable;
   CHECK(printable("a\x1b[2Jb") == "a\\x1b[2Jb");
-  CHECK(printable("x\xc2\x9b" "31mred") == "x\\u009b31mred");  // U+009B: an 8-bit CSI
+  CHECK(printable("x\xc2\x9b"
+                  "31mred") == "x\\u009b31mred");  // U+009B: an 8-bit CSI
   CHECK(printable("\xc2\x85") == "\\u0085");
   CHECK(printable("caf\xc3\xa9 \xc2\xa0") == "caf\xc3\xa9 \xc2\xa0");  // é and NBSP are text
   CHECK(printable("l1\n\tl2", true) == "l1\n\tl2");
