@@ -2,6 +2,7 @@
 #include "pipeline/lockfile.hpp"
 
 #include "core/yaml_limits.hpp"
+#include "pipeline/stages.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -84,6 +85,8 @@ LockFile read_lock(const stdfs::path& root) {
   for (const auto& kv : stages) {
     const YAML::Node& s = kv.second;
     if (!kv.first.IsScalar() || !s.IsMap()) bad(file, kv.first, "a stage entry must be NAME: {cmd, deps, params, outs}");
+    // Names as mlops.yaml allows them: anything else would not read back as written.
+    if (!valid_name(kv.first.Scalar())) bad(file, kv.first, "a stage name must be letters, digits, '_', '-' and '.'");
     LockEntry e;
     const YAML::Node cmd = s["cmd"];
     if (!cmd) bad(file, s, "a stage entry has no cmd");

@@ -43,12 +43,6 @@ bool flag(const Ctx& c, const YAML::Node& n, const std::string& what) {
   bad(c, n, what + " must be true or false");
 }
 
-bool valid_name(const std::string& n) {
-  if (n.empty() || n.size() > 128 || n[0] == '.' || n[0] == '-') return false;
-  return std::all_of(n.begin(), n.end(),
-                     [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.'; });
-}
-
 // `raw` (relative to the stage's wdir) as a normalised path relative to the project root,
 // refused when it leaves the project (lexically or through a symlink) or enters .git.
 std::string project_path(const Ctx& c, const YAML::Node& n, const std::string& wdir, const std::string& raw, const char* what) {
@@ -355,6 +349,12 @@ std::vector<std::size_t> select(const Pipeline& p, const std::vector<std::string
   for (std::size_t i = 0; i < want.size(); ++i)
     if (want[i]) r.push_back(i);
   return r;
+}
+
+bool valid_name(const std::string& n) {
+  if (n.empty() || n.size() > 128 || n[0] == '.' || n[0] == '-') return false;
+  return std::all_of(n.begin(), n.end(),
+                     [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.'; });
 }
 
 }  // namespace mlops::pipeline

@@ -55,6 +55,9 @@ struct Pipeline {
 // with FILE:LINE for an unknown key, a bad value, a path outside the project or in .git, two
 // stages writing one output and a cycle (named); Error{not_found} for a dep that no stage
 // makes and that does not exist.
+// A stage name: letters, digits, '_', '-', '.' (not first), at most 128 bytes.
+bool valid_name(const std::string& n);
+
 Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root);
 Pipeline load_pipeline(const stdfs::path& project);
 
