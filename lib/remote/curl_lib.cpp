@@ -52,6 +52,11 @@ CURLMcode multi_setopt(CURLM* m, CURLMoption o, long v) {
 }
 
 void slist_append(SlistPtr& list, const std::string& line) {
+  // curl sends a header line as given: a line break (from a token a server sent, a variable)
+  // would inject headers, a NUL cut the line. Not echoed: the line may hold a credential.
+  if (line.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    throw Error(ErrorKind::invalid_input, "refusing to send an HTTP header holding a line break or NUL");
+  }
   curl_slist* next = curl_slist_append(list.get(), line.c_str());
   if (next == nullptr) throw Error(ErrorKind::internal, "out of memory building an HTTP request");
   (void)list.release();  // curl_slist_append returns the same head (or a new one when it was empty)

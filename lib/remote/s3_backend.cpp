@@ -211,6 +211,10 @@ class S3Backend final : public Backend {
     Manifest m;
     m.bytes = std::move(body->first);
     m.digest = "sha256:" + sha256_hex(m.bytes);
+    // The key names the digest: other bytes under it (a swapped or corrupt object) are not it.
+    if (m.digest != digest) {
+      throw Error(ErrorKind::invalid_input, "the remote sent a manifest whose digest is " + m.digest + ", not " + digest);
+    }
     m.media_type = media_type.empty() ? layout::media_type_of(m.bytes) : media_type;
     return m;
   }
@@ -395,7 +399,14 @@ class S3Backend final : public Backend {
       out.upload_id = j.at("upload_id").get<std::string>();
       out.part_size = j.at("part_size").get<std::uint64_t>();
       out.size = j.at("size").get<std::uint64_t>();
-      for (const auto& [n, etag] : j.at("parts").items()) out.etags[static_cast<unsigned>(std::stoul(n))] = etag.get<std::string>();
+      // A part size that would cut the blob into more parts than S3 allows (part_size 1: millions
+      // of one-byte PUTs) or part numbers outside 1..10000 are not a journal we wrote.
+      if (out.part_size == 0 || (out.size + out.part_size - 1) / out.part_size > k_max_parts) return std::nullopt;
+      for (const auto& [n, etag] : j.at("parts").items()) {
+        const unsigned long number = std::stoul(n);
+        if (number == 0 || number > k_max_parts || !printable(etag.get<std::string>(), 256)) return std::nullopt;
+        out.etags[static_cast<unsigned>(number)] = etag.get<std::string>();
+      }
       if (!printable(out.upload_id, 1024)) return std::nullopt;
       return out;
     } catch (const std::exception&) {
@@ -435,8 +446,11 @@ class S3Backend final : public Backend {
       if (a.status != 200) fail("ListParts", a);
       for (const auto& part : xml_values(a.body, "Part")) {
         try {
-          const unsigned n = static_cast<unsigned>(std::stoul(xml_value(part, "PartNumber")));
-          out[n] = {xml_value(part, "ETag"), std::stoull(xml_value(part, "Size"))};
+          const unsigned long n = std::stoul(xml_value(part, "PartNumber"));
+          std::string etag = xml_value(part, "ETag");
+          // Only what this upload can hold: a lying server's 100,000 parts do not grow the map.
+          if (n == 0 || n > k_max_parts || !printable(etag, 256)) continue;
+          out[static_cast<unsigned>(n)] = {std::move(etag), std::stoull(xml_value(part, "Size"))};
         } catch (const std::exception&) {
           throw Error(RemoteFailure::rejected, "s3://" + m_location.host + " sent an invalid ListParts answer");
         }

@@ -129,7 +129,16 @@ S3Settings load_settings(const std::string& endpoint_option) {
                                               : "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY"),
                   "set both, or neither to use a profile of ~/.aws/credentials");
     }
-    s.credentials = AwsCredentials{env_key, env_secret, env("AWS_SESSION_TOKEN"), "the environment (AWS_ACCESS_KEY_ID)"};
+    const std::string env_token = env("AWS_SESSION_TOKEN");
+    // They go into request headers, where a line break would inject headers; the files' lines
+    // are checked by ini_section. The value is never echoed.
+    for (const auto& [name, value] : {std::pair{"AWS_ACCESS_KEY_ID", &env_key}, {"AWS_SECRET_ACCESS_KEY", &env_secret},
+                                      {"AWS_SESSION_TOKEN", &env_token}}) {
+      if (std::any_of(value->begin(), value->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+        throw Error(ErrorKind::usage, std::string(name) + " holds a control character or line break", "set it to the key itself");
+      }
+    }
+    s.credentials = AwsCredentials{env_key, env_secret, env_token, "the environment (AWS_ACCESS_KEY_ID)"};
   } else {
     for (const auto* m : {&from_credentials, &from_config}) {
       const std::string key = get(*m, "aws_access_key_id"), secret = get(*m, "aws_secret_access_key");
@@ -137,15 +146,15 @@ S3Settings load_settings(const std::string& endpoint_option) {
       const std::string file = (m == &from_credentials ? cred_file : config_file).string();
       if (key.empty() || secret.empty()) {
         throw Error(ErrorKind::invalid_input,
-                    "profile '" + profile + "' in " + file + " has only one of aws_access_key_id and aws_secret_access_key");
+                    "profile '" + escape_controls(profile) + "' in " + file + " has only one of aws_access_key_id and aws_secret_access_key");
       }
-      s.credentials = AwsCredentials{key, secret, get(*m, "aws_session_token"), "profile '" + profile + "' of " + file};
+      s.credentials = AwsCredentials{key, secret, get(*m, "aws_session_token"), "profile '" + escape_controls(profile) + "' of " + file};
       break;
     }
     if (!s.credentials && !profile_env.empty() && !from_credentials && !from_config) {
       throw Error(ErrorKind::not_found,
-                  "the AWS profile '" + profile + "' (AWS_PROFILE) is in neither " + cred_file.string() + " nor " + config_file.string(),
-                  "add it with 'aws configure --profile " + profile + "', or unset AWS_PROFILE");
+                  "the AWS profile '" + escape_controls(profile) + "' (AWS_PROFILE) is in neither " + cred_file.string() + " nor " + config_file.string(),
+                  "add it with 'aws configure --profile " + escape_controls(profile) + "', or unset AWS_PROFILE");
     }
   }
 
@@ -165,9 +174,9 @@ S3Settings load_settings(const std::string& endpoint_option) {
   } else if (auto e2 = env("AWS_ENDPOINT_URL"); !e2.empty()) {
     s.endpoint = e2, from = "AWS_ENDPOINT_URL";
   } else if (auto e3 = get(from_config, "s3.endpoint_url"); !e3.empty()) {
-    s.endpoint = e3, from = "profile '" + profile + "' (s3.endpoint_url)";
+    s.endpoint = e3, from = "profile '" + escape_controls(profile) + "' (s3.endpoint_url)";
   } else if (auto e4 = get(from_config, "endpoint_url"); !e4.empty()) {
-    s.endpoint = e4, from = "profile '" + profile + "' (endpoint_url)";
+    s.endpoint = e4, from = "profile '" + escape_controls(profile) + "' (endpoint_url)";
   }
   if (!s.endpoint.empty()) s.endpoint = normalise_endpoint(s.endpoint, from);
 
