@@ -130,15 +130,18 @@ void setup_status(CLI::App& cmd, Context& ctx) {
 
 void setup_checkout(CLI::App& cmd, Context& ctx) {
   auto stages = std::make_shared<std::vector<std::string>>();
+  auto force = std::make_shared<bool>(false);
   cmd.add_option("stages", *stages, "Stages whose outputs to restore, with their upstream (default: all)")->type_name("STAGE");
+  cmd.add_flag("-f,--force", *force, "Overwrite outputs whose changes are in no store");
   cmd.footer(
       "\nExamples:\n"
       "  mlops checkout              # outputs back as mlops.lock records them, from the store\n"
-      "\nOutputs that already match are left alone; exit 3 (nothing changed) when the store lacks one.\n");
-  cmd.callback([stages, &ctx] {
-    ctx.action = [stages](Context& c) {
+      "\nOutputs that already match are left alone; exit 3 (nothing changed) when the store lacks one,\n"
+      "exit 6 (nothing changed) when one was edited and its present content is in no store.\n");
+  cmd.callback([stages, force, &ctx] {
+    ctx.action = [stages, force](Context& c) {
       const config::Settings settings = config::load_settings(std::filesystem::current_path());
-      const auto r = pipeline::checkout(settings.project, *stages, settings.store);
+      const auto r = pipeline::checkout(settings.project, *stages, settings.store, *force);
       if (c.out.json()) {
         c.out.print_json({{"restored", r.restored}, {"unchanged", r.unchanged}});
       } else {

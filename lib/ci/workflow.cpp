@@ -380,6 +380,13 @@ stdfs::path init_workflow(const stdfs::path& cwd, const WorkflowOptions& o) {
     if (!stdfs::is_regular_file(st))
       throw Error(ErrorKind::conflict, workflow_path(o.provider) + " is not a regular file: not replaced", "remove it first");
   }
+  // A repository's .github may be a symlink: the file goes inside the project or nowhere.
+  std::error_code ec1, ec2;
+  const stdfs::path real = stdfs::weakly_canonical(target.parent_path(), ec1), real_root = stdfs::weakly_canonical(root, ec2);
+  const std::string rel = real.lexically_relative(real_root).generic_string();
+  if (ec1 || ec2 || rel.empty() || rel == ".." || rel.starts_with("../"))
+    throw Error(ErrorKind::invalid_input, workflow_path(o.provider) + " leads outside the project through a symlink: not written",
+                "remove the symlink first");
   stdfs::create_directories(target.parent_path(), ec);
   if (ec) throw Error(ErrorKind::io, "cannot create " + target.parent_path().string() + ": " + ec.message());
   fs::write_file_atomic(target, text);

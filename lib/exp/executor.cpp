@@ -202,7 +202,7 @@ void record_importances(const Job& job, const Active& a, const LiveData& live, R
   struct stat st {};
   if (::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
     try {
-      const std::string text = fs::read_file(p);
+      const std::string text = fs::read_regular_file(p, k_max_project_file);  // the run may have written anything
       if (a.before.written(k_importances_file, stamp_of(st), [&] { return sha256_hex(text); })) {
         for (const auto& [k, v] : read_values(text, p.string()))
           if (const std::optional<double> x = number_of(v)) values[k] = *x;
@@ -250,7 +250,7 @@ void finalize(Repo& r, Active& a, bool interrupted_run) {
     if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;  // through a symlink, as it is read
     std::string text;
     try {
-      text = fs::read_file(p);
+      text = fs::read_regular_file(p, k_max_project_file);
     } catch (const Error& e) {
       run.warnings.push_back(std::string("metrics not read: ") + e.what());
       continue;

@@ -80,8 +80,10 @@ std::string model_card(const Spec& spec, const Lineage& lineage, const std::stri
     if (!lineage.importances.empty()) {
       // Largest first (by magnitude), at most 20: a card is read, not queried.
       std::vector<std::pair<std::string, double>> ranked(lineage.importances.begin(), lineage.importances.end());
+      // NaN ranks last: compared as it is, it would be "equal" to every value and break the order.
+      const auto magnitude = [](double v) { return std::isnan(v) ? -1.0 : std::fabs(v); };
       std::stable_sort(ranked.begin(), ranked.end(),
-                       [](const auto& a, const auto& b) { return std::fabs(a.second) > std::fabs(b.second); });
+                       [&](const auto& a, const auto& b) { return magnitude(a.second) > magnitude(b.second); });
       md += "\n### Feature importances\n\n| feature | importance |\n|---|---|\n";
       for (size_t i = 0; i < ranked.size() && i < 20; ++i)
         md += "| " + cell(ranked[i].first) + " | " +

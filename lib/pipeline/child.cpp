@@ -111,19 +111,31 @@ ProcessResult run_shell(const std::string& cmd, const std::filesystem::path& cwd
       buf[i].clear();
     }
   };
+  int status = 0;
+  bool reaped = false;
+  std::size_t after_exit = 0;
   while (open[0] || open[1]) {
     if (interrupted() && !forwarded) {
       ::kill(-pid, interrupt_signal() ? interrupt_signal() : SIGINT);
       forwarded = true;
     }
+    // The shell may leave a background process holding the pipes: the stage ends when the
+    // shell does; what is already in the pipes (bounded) is still shown.
+    if (!reaped && ::waitpid(pid, &status, WNOHANG) == pid) reaped = true;
     std::array<pollfd, 2> fds{{{open[0] ? out.fd[0] : -1, POLLIN, 0}, {open[1] ? err.fd[0] : -1, POLLIN, 0}}};
-    const int n = ::poll(fds.data(), fds.size(), 100);
+    const int n = ::poll(fds.data(), fds.size(), reaped ? 0 : 100);
     if (n < 0 && errno != EINTR) break;
+    if (reaped && (n == 0 || after_exit > k_max_line * 16)) {
+      for (int i = 0; i < 2; ++i)
+        if (open[i]) flush(i, true);
+      break;
+    }
     for (int i = 0; i < 2; ++i) {
       if (!open[i] || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       char chunk[16384];
       const ssize_t got = ::read(fds[i].fd, chunk, sizeof chunk);
       if (got > 0) {
+        if (reaped) after_exit += static_cast<std::size_t>(got);
         buf[i].append(chunk, static_cast<std::size_t>(got));
         flush(i, false);
       } else if (got == 0 || errno != EINTR) {
@@ -132,8 +144,7 @@ ProcessResult run_shell(const std::string& cmd, const std::filesystem::path& cwd
       }
     }
   }
-  int status = 0;
-  for (;;) {
+  while (!reaped) {
     const pid_t w = ::waitpid(pid, &status, WNOHANG);
     if (w == pid) break;
     if (w < 0 && errno != EINTR) throw_errno("waitpid");

@@ -66,6 +66,9 @@ bool restore_from_run_cache(const package::Store& store, const Pipeline& p, cons
     const bool listed = std::any_of(s.outs.begin(), s.outs.end(), [&](const Out& o) { return o.path == out.path; });
     if (!listed || !restorable(store, out)) return false;
   }
+  // Each output exactly once: an entry naming one twice would leave another stale.
+  for (const Out& o : s.outs)
+    if (std::count_if(outs->begin(), outs->end(), [&](const LockedPath& x) { return x.path == o.path; }) != 1) return false;
   try {
     for (const LockedPath& out : *outs) restore(store, p.root, out);
   } catch (const Error& e) {
@@ -335,7 +338,8 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   return result;
 }
 
-CheckoutResult checkout_impl(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store_root) {
+CheckoutResult checkout_impl(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store_root,
+                             bool force) {
   const Pipeline p = load_pipeline(project);
   const std::vector<std::size_t> sel = select(p, targets);
   const stdfs::path state = state_dir(project);
@@ -344,6 +348,7 @@ CheckoutResult checkout_impl(const stdfs::path& project, const std::vector<std::
   const package::Store store(store_root, package::StoreAccess::read);
   Hasher hasher(state / "digests");
   std::vector<LockedPath> todo;
+  std::vector<std::string> unsaved;
   CheckoutResult r;
   for (std::size_t i : sel) {
     const Stage& s = p.stages[i];
@@ -362,8 +367,18 @@ CheckoutResult checkout_impl(const stdfs::path& project, const std::vector<std::
             ErrorKind::not_found,
             "output " + out.path + " of stage '" + s.name + "' (sha256:" + out.sha256 + ") is not in the store " + store_root.string(),
             "run 'mlops repro " + s.name + "' to make it again");
+      // Present bytes that no store holds (a hand edit) would be lost by the replacement.
+      if (now && !force &&
+          !restorable(store, LockedPath{out.path, now->sha256, now->size, now->dir ? std::optional(now->nfiles) : std::nullopt}))
+        unsaved.push_back(out.path);
       todo.push_back(out);
     }
+  }
+  if (!unsaved.empty()) {
+    std::string list;
+    for (const std::string& u : unsaved) list += (list.empty() ? "" : ", ") + u;
+    throw Error(ErrorKind::conflict, "checkout would overwrite changes to " + list + " that are in no store; nothing changed",
+                "save them elsewhere first, or 'mlops checkout --force' to discard them");
   }
   for (const LockedPath& out : todo) {  // every blob checked present first: all or nothing missing
     restore(store, p.root, out);
@@ -381,8 +396,8 @@ std::vector<StageState> status(const stdfs::path& project, const std::vector<std
 ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
   return io_errors([&] { return repro_impl(project, o); });
 }
-CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store) {
-  return io_errors([&] { return checkout_impl(project, targets, store); });
+CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store, bool force) {
+  return io_errors([&] { return checkout_impl(project, targets, store, force); });
 }
 
 std::string dag(const stdfs::path& project, DagFormat format) {

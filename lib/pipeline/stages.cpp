@@ -66,6 +66,9 @@ std::string project_path(const Ctx& c, const YAML::Node& n, const std::string& w
     if (r.empty() || rs == ".." || rs.starts_with("../"))
       bad(c, n, std::string(what) + " '" + raw + "' leads outside the project through a symlink");
     if (rs == ".git" || rs.starts_with(".git/")) bad(c, n, std::string(what) + " '" + raw + "' leads into .git through a symlink");
+    // A symlink to the root would be the whole project (and .git) to hash or to replace.
+    if (rs == "." || rs == "mlops.lock")
+      bad(c, n, std::string(what) + " '" + raw + "' leads to " + (rs == "." ? "the project itself" : "mlops.lock") + " through a symlink");
   }
   return s;
 }

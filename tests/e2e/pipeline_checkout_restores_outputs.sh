@@ -10,7 +10,7 @@ expect_exit 0 mlops repro
 model=$(sha256sum model.bin)
 rm model.bin
 echo edited >prepared.csv
-expect_exit 0 mlops checkout
+expect_exit 0 mlops checkout --force  # prepared.csv was edited
 expect_contains "$TEST_DIR/out" "restored model.bin"
 expect_contains "$TEST_DIR/out" "restored prepared.csv"
 expect_eq "$(sha256sum model.bin)" "$model" "model.bin"

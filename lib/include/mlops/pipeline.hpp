@@ -62,7 +62,10 @@ struct CheckoutResult {
 // Puts every cached output of the selected stages back as mlops.lock records it, from the
 // store. Error{not_found} naming an output whose blobs the store lacks (nothing changed then);
 // Error{invalid_input} for a corrupt blob. Outputs that already match are left alone.
-MLOPS_API CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store);
+// Error{conflict} (nothing changed) naming an output whose present content the store lacks
+// (an edit that replacing it would lose), unless `force`.
+MLOPS_API CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store,
+                                  bool force = false);
 
 enum class DagFormat { text, dot, mermaid };
 MLOPS_API std::string dag(const stdfs::path& project, DagFormat format);
