@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "pipeline/lockfile.hpp"
 
+#include "core/json.hpp"
 #include "core/yaml_limits.hpp"
 #include "pipeline/stages.hpp"
 
@@ -68,6 +69,8 @@ LockFile read_lock(const stdfs::path& root) {
     throw;
   }
   const std::string file = k_lock_file;
+  // YAML is Unicode text; other bytes would not be written back as they were read.
+  if (!is_valid_utf8(text)) throw Error(ErrorKind::invalid_input, file + " is not UTF-8 text", "restore it with git checkout -- " + file);
   YAML::Node doc;
   try {
     doc = yaml::load(text, file, yaml::Limits{k_max_lock_bytes, 10'000'000, std::size_t{256} << 20, 64});

@@ -132,8 +132,8 @@ S3Settings load_settings(const std::string& endpoint_option) {
     const std::string env_token = env("AWS_SESSION_TOKEN");
     // They go into request headers, where a line break would inject headers; the files' lines
     // are checked by ini_section. The value is never echoed.
-    for (const auto& [name, value] : {std::pair{"AWS_ACCESS_KEY_ID", &env_key}, {"AWS_SECRET_ACCESS_KEY", &env_secret},
-                                      {"AWS_SESSION_TOKEN", &env_token}}) {
+    for (const auto& [name, value] :
+         {std::pair{"AWS_ACCESS_KEY_ID", &env_key}, {"AWS_SECRET_ACCESS_KEY", &env_secret}, {"AWS_SESSION_TOKEN", &env_token}}) {
       if (std::any_of(value->begin(), value->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
         throw Error(ErrorKind::usage, std::string(name) + " holds a control character or line break", "set it to the key itself");
       }
@@ -145,15 +145,16 @@ S3Settings load_settings(const std::string& endpoint_option) {
       if (key.empty() && secret.empty()) continue;
       const std::string file = (m == &from_credentials ? cred_file : config_file).string();
       if (key.empty() || secret.empty()) {
-        throw Error(ErrorKind::invalid_input,
-                    "profile '" + escape_controls(profile) + "' in " + file + " has only one of aws_access_key_id and aws_secret_access_key");
+        throw Error(ErrorKind::invalid_input, "profile '" + escape_controls(profile) + "' in " + file +
+                                                  " has only one of aws_access_key_id and aws_secret_access_key");
       }
       s.credentials = AwsCredentials{key, secret, get(*m, "aws_session_token"), "profile '" + escape_controls(profile) + "' of " + file};
       break;
     }
     if (!s.credentials && !profile_env.empty() && !from_credentials && !from_config) {
       throw Error(ErrorKind::not_found,
-                  "the AWS profile '" + escape_controls(profile) + "' (AWS_PROFILE) is in neither " + cred_file.string() + " nor " + config_file.string(),
+                  "the AWS profile '" + escape_controls(profile) + "' (AWS_PROFILE) is in neither " + cred_file.string() + " nor " +
+                      config_file.string(),
                   "add it with 'aws configure --profile " + escape_controls(profile) + "', or unset AWS_PROFILE");
     }
   }

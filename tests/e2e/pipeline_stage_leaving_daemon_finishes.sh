@@ -10,6 +10,6 @@ trap 'kill "$(cat "$TEST_DIR/p/daemon.pid" 2>/dev/null)" 2>/dev/null || true; on
 printf 'stages:\n  s:\n    cmd: (sleep 100000 & echo $! > daemon.pid); echo done > o\n    deps: [d]\n    outs: [o]\n' >mlops.yaml
 echo 1 >d
 expect_exit 0 timeout 60 "$MLOPS" repro
-expect_eq "$(cat o)" done "the output"
+expect_eq "$(cat o)" "done" "the output"
 expect_exit 0 mlops status
 expect_contains "$TEST_DIR/err" "pipeline is up to date"

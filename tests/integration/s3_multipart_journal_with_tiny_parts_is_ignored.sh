@@ -20,7 +20,7 @@ export MLOPS_S3_MULTIPART_THRESHOLD=6000000 MLOPS_S3_PART_SIZE=5242880 MLOPS_HTT
 start_faultproxy "${AWS_ENDPOINT_URL_S3#http://}" --status 503 --retry-after 0 --match '^PUT .*partNumber' --skip 1 --times 6
 export AWS_ENDPOINT_URL_S3=$PROXY_URL
 expect_exit 5 mlops push demo:1.0 "s3://$BUCKET/r" --jobs 1
-journal=$(ls "$MLOPS_HOME"/mlops/uploads/s3-*.json 2>/dev/null | head -1)
+journal=$(find "$MLOPS_HOME/mlops/uploads" -name "s3-*.json" 2>/dev/null | head -1)
 [ -n "$journal" ] || fail "no upload journal left by the failed run"
 # part_size 1000: 12,000 parts, over S3's limit of 10,000.
 python3 - "$journal" <<'PY'

@@ -31,8 +31,8 @@ TEST_CASE("a header line with a line break or NUL is never handed to curl", "[re
   // curl sends a header line as given: "Bearer t\r\nX-Evil: 1" from a hostile token answer
   // would be two headers. The error does not echo the line (it may be a credential).
   mlops::remote::SlistPtr headers;
-  for (const std::string& line : {std::string("Authorization: Bearer t0k\r\nX-Evil: 1"), std::string("X: a\nb"),
-                                 std::string("X: a\0b", 7)}) {
+  for (const std::string& line :
+       {std::string("Authorization: Bearer t0k\r\nX-Evil: 1"), std::string("X: a\nb"), std::string("X: a\0b", 7)}) {
     try {
       mlops::remote::slist_append(headers, line);
       FAIL("accepted a header line with a control character");
