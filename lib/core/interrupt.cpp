@@ -2,19 +2,23 @@
 #include <mlops/error.hpp>
 #include <mlops/interrupt.hpp>
 
+#include <atomic>
 #include <csignal>
 
 namespace mlops {
 namespace {
 
-volatile std::sig_atomic_t g_signal = 0;
-volatile std::sig_atomic_t g_from_process = 0;
+// Lock-free atomics, not volatile sig_atomic_t: the handler may run on any thread while
+// workers read the flag (ThreadSanitizer reported the volatile pair as a data race).
+std::atomic<int> g_signal{0};
+std::atomic<int> g_from_process{0};
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free flag");
 
 extern "C" void on_signal(int sig, siginfo_t* info, void*) {
-  g_signal = sig;
+  g_signal.store(sig, std::memory_order_relaxed);
   // SI_USER/SI_QUEUE: kill() or sigqueue() from a process. A terminal's Ctrl-C comes from the
   // kernel and reaches our whole process group, children included.
-  g_from_process = info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE);
+  g_from_process.store(info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE), std::memory_order_relaxed);
 }
 
 }  // namespace
