@@ -14,6 +14,8 @@ namespace {
 
 struct DriftArgs {
   std::string reference, current, method = "auto", fail_on = "dataset", format = "table", output;
+  std::string preset = "evidently", correction, types;
+  bool drift_share_given = false;
   std::vector<std::string> columns, exclude, per_column;
   double threshold = -1;
   double drift_share = 0.5;
@@ -28,6 +30,10 @@ int run_drift(const DriftArgs& a, Context& c) {
   if (a.threshold >= 0) o.threshold = a.threshold;
   o.drift_share = a.drift_share;
   o.strict = a.strict;
+  o.preset = *drift::parse_preset(a.preset);  // IsMember checked it
+  if (!a.correction.empty()) o.correction = drift::parse_correction(a.correction);
+  o.drift_share_given = a.drift_share_given;
+  if (!a.types.empty()) o.types = drift::read_types_file(a.types);
   for (const std::string& pc : a.per_column) {
     const auto eq = pc.rfind('=');
     const auto m = eq == std::string::npos ? std::nullopt : drift::parse_method(pc.substr(eq + 1));
@@ -80,7 +86,14 @@ void setup_drift(CLI::App& cmd, Context& ctx) {
   cmd.add_option("--drift-share", a->drift_share, "Dataset drift when at least this share of columns drifted")
       ->type_name("SHARE")
       ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str()
+      ->each([a](const std::string&) { a->drift_share_given = true; });
+  cmd.add_option("--preset", a->preset, "Rules: evidently (auto), nannyml, alibi, or mlops (p-value, effect size, correction)")
+      ->check(CLI::IsMember({"evidently", "nannyml", "alibi", "mlops"}))
       ->capture_default_str();
+  cmd.add_option("--correction", a->correction, "Multiple-testing correction of p-values: bh, bonferroni or none (default: the preset's)")
+      ->check(CLI::IsMember({"bh", "bonferroni", "none"}));
+  cmd.add_option("--types", a->types, "YAML/JSON file: column -> numerical, categorical, text or ignore")->type_name("FILE");
   cmd.add_option("--fail-on", a->fail_on, "Exit 1 on: dataset drift, any drifted column, or never")
       ->check(CLI::IsMember({"dataset", "any", "never"}))
       ->capture_default_str();
@@ -95,9 +108,12 @@ void setup_drift(CLI::App& cmd, Context& ctx) {
       "  mlops drift --reference ref.csv.gz --current cur.csv --format json --fail-on never\n"
       "  mlops drift --reference ref.csv --current cur.csv --format html -o drift.html --fail-on never\n"
       "  mlops drift --reference ref.csv --current cur.csv --method psi --per-column city=chisquare --fail-on never\n"
+      "  mlops drift --reference ref.csv --current cur.csv --preset mlops --correction bonferroni --fail-on any\n"
       "\nTests (auto): numeric columns with more than 5 values: K-S (p <= 0.05) up to 1000 reference\n"
       "values, normed Wasserstein (>= 0.1) above; fewer values and categories: chi-square (p < 0.05),\n"
       "z-test for 2 values (p < 0.05), Jensen-Shannon (>= 0.1, nats) above 1000 reference values.\n"
+      "Presets: nannyml (Jensen-Shannon base 2, thresholds from reference chunks), alibi (asymptotic\n"
+      "K-S, chi-square, Bonferroni, any drifted column), mlops (p-value and effect size, BH).\n"
       "Exit 1 when --fail-on trips (default: dataset drift), 0 otherwise.\n");
   cmd.callback([a, &ctx] { ctx.action = [a](Context& c) { return run_drift(*a, c); }; });
 }

@@ -25,7 +25,7 @@ std::string num(double v, const char* format = "%.6g") {
 std::string verdict(const Report& r) {
   return "Drift in " + std::to_string(r.number_of_drifted_columns) + " of " + std::to_string(r.number_of_columns) + " columns (" +
          num(100 * r.share_of_drifted_columns, "%.1f") + "%): " + (r.dataset_drift ? "dataset drift" : "no dataset drift") +
-         " (drift share " + num(r.drift_share) + ")";
+         (r.dataset_drift_on_any ? std::string(" (rule: any drifted column)") : " (drift share " + num(r.drift_share) + ")");
 }
 
 // Drifted first, then by how far the score is past (or short of) its threshold.
@@ -56,6 +56,19 @@ std::string md_cell(std::string_view s) {
 
 std::string score_text(const ColumnResult& c) { return c.skipped.empty() ? num(c.drift_score) : "-"; }
 
+// The type as shown, marked when --types set it.
+std::string type_text(const ColumnResult& c) { return std::string(to_string(c.type)) + (c.type_overridden ? " (set)" : ""); }
+
+// The test as shown: its name, the correction its p-value went through, and the mlops
+// preset's effect size with its threshold.
+std::string test_text(const Report& r, const ColumnResult& c) {
+  std::string s = c.stattest;
+  if (r.correction != Correction::none && c.p_value_adjusted)
+    s += std::string(", ") + to_string(r.correction) + "-adjusted";
+  if (c.effect_size) s += std::string("; effect ") + num(*c.effect_size) + " >= " + num(c.effect_threshold) + " (" + c.effect_size_name + ")";
+  return s;
+}
+
 }  // namespace
 
 std::string to_json(const Report& r) {
@@ -68,11 +81,15 @@ std::string to_json(const Report& r) {
   j["share_of_drifted_columns"] = r.share_of_drifted_columns;
   j["dataset_drift"] = r.dataset_drift;
   j["drift_share"] = r.drift_share;
+  j["preset"] = to_string(r.preset);
+  j["correction"] = to_string(r.correction);
+  j["dataset_rule"] = r.dataset_drift_on_any ? "any" : "share";
   nlohmann::ordered_json cols = nlohmann::ordered_json::object();
   for (const auto& c : r.columns) {
     nlohmann::ordered_json o;
     o["column_name"] = c.name;
     o["column_type"] = to_string(c.type);
+    o["type_overridden"] = c.type_overridden;
     const bool tested = c.skipped.empty();
     const nlohmann::ordered_json null;
     o["stattest_name"] = tested ? nlohmann::ordered_json(c.stattest) : null;
@@ -83,6 +100,10 @@ std::string to_json(const Report& r) {
     o["drift_detected"] = c.drift_detected;
     o["statistic"] = tested ? nlohmann::ordered_json(c.statistic) : null;
     o["p_value"] = c.p_value ? nlohmann::ordered_json(*c.p_value) : null;
+    o["p_value_adjusted"] = tested && c.p_value_adjusted ? nlohmann::ordered_json(*c.p_value_adjusted) : null;
+    o["effect_size"] = tested && c.effect_size ? nlohmann::ordered_json(*c.effect_size) : null;
+    o["effect_size_name"] = tested && c.effect_size ? nlohmann::ordered_json(c.effect_size_name) : null;
+    o["effect_threshold"] = tested && c.effect_size ? nlohmann::ordered_json(c.effect_threshold) : null;
     o["log_base"] = c.log_base != nullptr ? nlohmann::ordered_json(c.log_base) : null;
     o["skipped"] = tested ? null : nlohmann::ordered_json(c.skipped);
     o["n_ref"] = c.n_ref;
@@ -109,11 +130,11 @@ std::string to_table(const Report& r) {
     std::string name = escape_controls(c.name);
     if (name.size() > 40) name = name.substr(0, 37) + "...";
     if (!c.skipped.empty()) {
-      std::snprintf(line, sizeof line, "%-*s  %-4s  skipped: %s\n", static_cast<int>(w), name.c_str(), to_string(c.type),
+      std::snprintf(line, sizeof line, "%-*s  %-4s  skipped: %s\n", static_cast<int>(w), name.c_str(), type_text(c).c_str(),
                     c.skipped.c_str());
     } else {
-      std::snprintf(line, sizeof line, "%-*s  %-4s  %-30s  %12s  %-2s %-9s  %s\n", static_cast<int>(w), name.c_str(), to_string(c.type),
-                    c.stattest.c_str(), num(c.drift_score).c_str(), c.comparator, num(c.threshold).c_str(),
+      std::snprintf(line, sizeof line, "%-*s  %-4s  %-30s  %12s  %-2s %-9s  %s\n", static_cast<int>(w), name.c_str(), type_text(c).c_str(),
+                    test_text(r, c).c_str(), num(c.drift_score).c_str(), c.comparator, num(c.threshold).c_str(),
                     c.drift_detected ? "DRIFT" : "-");
     }
     out += line;
@@ -129,8 +150,8 @@ std::string to_markdown(const Report& r, std::size_t max_chars) {
   const auto order = by_score(r);
   std::size_t shown = 0;
   for (const ColumnResult* c : order) {
-    std::string row = "| " + md_cell(c->name) + " | " + to_string(c->type) + " | " +
-                      (c->skipped.empty() ? md_cell(c->stattest) : "skipped: " + md_cell(c->skipped)) + " | " + score_text(*c) + " | " +
+    std::string row = "| " + md_cell(c->name) + " | " + type_text(*c) + " | " +
+                      (c->skipped.empty() ? md_cell(test_text(r, *c)) : "skipped: " + md_cell(c->skipped)) + " | " + score_text(*c) + " | " +
                       (c->skipped.empty() ? std::string(c->comparator) + " " + num(c->threshold) : "-") + " | " +
                       (c->drift_detected ? "**drift**" : "no") + " |\n";
     const std::string note = "\n_" + std::to_string(order.size() - shown) + " more columns not shown (the comment is limited to " +
@@ -160,7 +181,7 @@ std::string to_junit(const Report& r) {
     if (!c.skipped.empty()) {
       out += "<skipped message=\"" + xml_escape(c.skipped) + "\"/>";
     } else if (c.drift_detected) {
-      out += "<failure message=\"" + xml_escape(c.stattest + " " + num(c.drift_score) + " " + c.comparator + " " + num(c.threshold)) +
+      out += "<failure message=\"" + xml_escape(test_text(r, c) + " " + num(c.drift_score) + " " + c.comparator + " " + num(c.threshold)) +
              "\" type=\"drift\"/>";
     }
     out += "</testcase>\n";
@@ -187,8 +208,8 @@ std::string to_html(const Report& r) {
          "<table><tr><th>column</th><th>type</th><th>test</th><th>score</th><th>threshold</th><th>drift</th>"
          "<th>distribution</th></tr>\n";
   for (const ColumnResult* c : by_score(r)) {
-    out += "<tr><td>" + xml_escape(c->name) + "</td><td>" + to_string(c->type) + "</td><td>" +
-           (c->skipped.empty() ? xml_escape(c->stattest) : "skipped: " + xml_escape(c->skipped)) + "</td><td>" + score_text(*c) +
+    out += "<tr><td>" + xml_escape(c->name) + "</td><td>" + type_text(*c) + "</td><td>" +
+           (c->skipped.empty() ? xml_escape(test_text(r, *c)) : "skipped: " + xml_escape(c->skipped)) + "</td><td>" + score_text(*c) +
            "</td><td>" + (c->skipped.empty() ? xml_escape(std::string(c->comparator) + " " + num(c->threshold)) : "-") + "</td><td" +
            (c->drift_detected ? " class=\"d\">drift" : ">no") + "</td><td>";
     const std::size_t bins = c->hist_ref.size();
@@ -211,7 +232,7 @@ std::string to_html(const Report& r) {
     }
     out += "</td></tr>\n";
   }
-  out += "</table>\n<p class=\"k\">Generated by mlops drift. Entropy-based scores are in nats (natural logarithm).</p>\n</body></html>\n";
+  out += "</table>\n<p class=\"k\">Generated by mlops drift. Entropy-based scores are in nats (natural logarithm) unless the test says base 2.</p>\n</body></html>\n";
   return out;
 }
 

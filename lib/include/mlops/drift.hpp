@@ -62,8 +62,9 @@ struct TestResult {
   double p_value = 0;  // NaN where the test has none (distances)
 };
 
-// scipy.stats.ks_2samp(a, b, alternative='two-sided', method='auto'). Sorts both inputs.
-MLOPS_API TestResult ks_2samp(std::vector<double>& a, std::vector<double>& b);
+// scipy.stats.ks_2samp(a, b, alternative='two-sided', method='auto'), or method='asymp' when
+// `asymptotic` (alibi-detect's call). Sorts both inputs.
+MLOPS_API TestResult ks_2samp(std::vector<double>& a, std::vector<double>& b, bool asymptotic = false);
 // scipy.stats.kstwo.sf(d, n): the finite-n two-sided Kolmogorov distribution.
 MLOPS_API double kstwo_sf(double d, double n);
 // scipy.stats.chisquare(observed, expected), ddof 0.
@@ -86,17 +87,48 @@ MLOPS_API void sort_values(std::vector<double>& values);
 MLOPS_API double population_std(const std::vector<double>& x);
 // numpy.histogram_bin_edges(concat(a, b), bins='sturges').
 MLOPS_API std::vector<double> sturges_edges(const std::vector<double>& a, const std::vector<double>& b);
+// numpy.histogram_bin_edges(x, bins='doane') (NannyML's bins, fit on the reference).
+MLOPS_API std::vector<double> doane_edges(const std::vector<double>& x);
+// Cramér's V of the 2×k table [row0; row1] from the uncorrected Pearson chi-square
+// (scipy.stats.contingency.association(table, method='cramer')).
+MLOPS_API double cramers_v(const std::vector<double>& row0, const std::vector<double>& row1);
 // numpy.histogram(x, edges)[0]: half-open bins, the last one closed.
 MLOPS_API std::vector<double> histogram(const std::vector<double>& x, const std::vector<double>& edges);
 
 // ---- drift ----
 
-enum class Method { auto_, ks, chisquare, z, psi, jensenshannon, wasserstein, kl };
+// chi2_contingency: the presets' categorical test (not a --method).
+enum class Method { auto_, ks, chisquare, z, psi, jensenshannon, wasserstein, kl, chi2_contingency };
 MLOPS_API const char* to_string(Method m) noexcept;
 MLOPS_API std::optional<Method> parse_method(std::string_view name) noexcept;
 
 enum class ColumnType { numerical, categorical, text };
 MLOPS_API const char* to_string(ColumnType t) noexcept;
+
+// Whose rules pick the tests and thresholds (docs/formats.md "Drift report", presets).
+enum class Preset { evidently, nannyml, alibi, mlops };
+MLOPS_API const char* to_string(Preset p) noexcept;
+MLOPS_API std::optional<Preset> parse_preset(std::string_view name) noexcept;
+
+// Multiple-testing correction of the columns' p-values.
+enum class Correction { none, bonferroni, bh };
+MLOPS_API const char* to_string(Correction c) noexcept;
+MLOPS_API std::optional<Correction> parse_correction(std::string_view name) noexcept;
+// Adjusted p-values, in the input's order: Bonferroni min(1, n·p); Benjamini-Hochberg
+// min over j >= rank of n·p_(j)/j, capped at 1 (statsmodels' multipletests 'fdr_bh').
+// NaN entries are not counted in n and stay NaN.
+MLOPS_API std::vector<double> adjust_p_values(const std::vector<double>& p, Correction c);
+
+// A column's type set by hand (--types FILE); no type: leave the column out.
+struct TypeOverride {
+  std::string column;
+  std::optional<ColumnType> type;
+  std::string where;  // file:line, for errors
+};
+// Reads a YAML or JSON mapping of column -> numerical|categorical|text|ignore. Errors:
+// not_found (no file), invalid_input with file:line (not a mapping, an unknown type, a column
+// named twice, a file over 1 MiB).
+MLOPS_API std::vector<TypeOverride> read_types_file(const std::string& path);
 
 struct Options {
   std::vector<std::string> columns;  // empty: every column
@@ -107,6 +139,10 @@ struct Options {
   double drift_share = 0.5;
   bool strict = false;   // a non-number in a numeric column is an error
   unsigned threads = 0;  // 0: every core
+  Preset preset = Preset::evidently;
+  std::optional<Correction> correction;  // default: the preset's (mlops: bh, alibi: bonferroni, else none)
+  std::vector<TypeOverride> types;       // --types: names must be columns (usage error otherwise)
+  bool drift_share_given = false;        // alibi: the share rule instead of "any column"
 };
 
 struct ColumnResult {
@@ -125,6 +161,11 @@ struct ColumnResult {
   std::uint64_t missing_ref = 0, missing_cur = 0;
   std::uint64_t unparsable_ref = 0, unparsable_cur = 0;
   std::string skipped;  // why no test ran (all missing, free text); empty when tested
+  bool type_overridden = false;         // the type came from --types, not inference
+  std::optional<double> p_value_adjusted;  // after the report's correction (none: the p-value)
+  std::optional<double> effect_size;    // mlops preset: normed Wasserstein or Cramér's V
+  const char* effect_size_name = nullptr;
+  double effect_threshold = 0;
   // Pre-binned histograms for the HTML report: shared bin labels, then counts per side.
   std::vector<std::string> bins;
   std::vector<double> hist_ref, hist_cur;
@@ -139,6 +180,9 @@ struct Report {
   double drift_share = 0.5;
   std::uint64_t rows_ref = 0, rows_cur = 0;
   std::string reference, current;
+  Preset preset = Preset::evidently;
+  Correction correction = Correction::none;
+  bool dataset_drift_on_any = false;  // alibi: any drifted column is dataset drift
 };
 
 // Compares the columns of two tables. Errors: usage (unknown --columns/--exclude/per-column
