@@ -665,28 +665,165 @@ Report compare(Table& reference, Table& current, const Options& options) {
   return report;
 }
 
-Report compare_files(const std::string& reference, const std::string& current, const Options& options, const CsvOptions& csv) {
+namespace {
+
+// --task when not given: regression when every target cell of the reference is a number and
+// one of them is not an integer; classification otherwise.
+std::string infer_task(const Kept& target) {
+  bool fraction = false;
+  for (std::size_t i = 0; i < target.numbers.size(); ++i) {
+    const double v = target.numbers[i];
+    if (std::isnan(v)) {
+      if (target.label_ids[i] != Kept::k_no_label) return "classification";
+      continue;
+    }
+    fraction = fraction || v != std::floor(v);
+  }
+  return fraction ? "regression" : "classification";
+}
+
+Kept concatenated(const std::vector<Table>& parts, std::size_t k) {
+  Kept out;
+  for (const Table& t : parts) {
+    out.numbers.insert(out.numbers.end(), t.kept[k].numbers.begin(), t.kept[k].numbers.end());
+    out.label_ids.insert(out.label_ids.end(), t.kept[k].label_ids.begin(), t.kept[k].label_ids.end());
+  }
+  return out;
+}
+
+}  // namespace
+
+Report compare_files(const std::string& reference, const std::string& current, const Options& options_in, const CsvOptions& csv) {
   if (reference == "-" && current == "-") throw Error(ErrorKind::usage, "--reference and --current cannot both be standard input (-)");
+  Options options = options_in;
+  CsvOptions ref_csv = csv, cur_csv = csv;
+  std::optional<WindowSpec> spec;
+  if (!options.window.empty()) {
+    spec = parse_window(options.window);
+    if (!spec)
+      throw Error(ErrorKind::usage, "--window wants N (rows a window) or Nh, Nd, Nw (hours, days, weeks), got: " + escape_controls(options.window),
+                  "for example  --window 1d  or  --window 1000");
+    if (spec->seconds > 0 && options.timestamp.empty())
+      throw Error(ErrorKind::usage, "--window " + escape_controls(options.window) + " needs --timestamp COLUMN", "or give rows a window: --window 1000");
+    cur_csv.split_column = spec->seconds > 0 ? options.timestamp : std::string();
+    const WindowSpec w = *spec;
+    cur_csv.split = [w](std::string_view cell, std::uint64_t row) -> std::optional<std::int64_t> {
+      if (w.rows > 0) return static_cast<std::int64_t>(row / w.rows);
+      const auto t = parse_timestamp(cell);
+      if (!t) return std::nullopt;
+      const std::int64_t d = *t - w.origin;
+      return (d >= 0 ? d : d - (w.seconds - 1)) / w.seconds;  // rounded down
+    };
+  } else if (!options.timestamp.empty()) {
+    throw Error(ErrorKind::usage, "--timestamp needs --window", "for example  --timestamp time --window 1d");
+  }
+  if (!options.timestamp.empty() && std::find(options.exclude.begin(), options.exclude.end(), options.timestamp) == options.exclude.end())
+    options.exclude.push_back(options.timestamp);
+  if (!options.target.empty() && options.prediction.empty())
+    throw Error(ErrorKind::usage, "--target needs --prediction COLUMN", "the model's performance compares the prediction with the target");
+  if (!options.task.empty() && options.target.empty())
+    throw Error(ErrorKind::usage, "--task needs --target COLUMN", "without labels only the prediction's drift is measured");
+  if (!options.prediction.empty() && options.prediction == options.target)
+    throw Error(ErrorKind::usage, "--prediction and --target name the same column");
+  if (!options.target.empty()) ref_csv.keep_cells = cur_csv.keep_cells = {options.prediction, options.target};
+  else if (!options.prediction.empty()) ref_csv.keep_cells = cur_csv.keep_cells = {options.prediction};
+
   // The two files are read at the same time, one per core.
   Table ref, cur;
   std::exception_ptr ref_failure;
   std::thread reader([&] {
     try {
-      ref = read_csv(reference, csv);
+      ref = read_csv(reference, ref_csv);
     } catch (...) {
       ref_failure = std::current_exception();
     }
   });
   std::exception_ptr cur_failure;
   try {
-    cur = read_csv(current, csv);
+    cur = read_csv(current, cur_csv);
   } catch (...) {
     cur_failure = std::current_exception();
   }
   reader.join();
   if (ref_failure) std::rethrow_exception(ref_failure);
   if (cur_failure) std::rethrow_exception(cur_failure);
-  return compare(ref, cur, options);
+
+  if (spec && cur.unsplit > 0 && options.strict)
+    throw Error(ErrorKind::invalid_input,
+                cur.source + ":" + std::to_string(cur.first_unsplit_line) + ": column " + escape_controls(options.timestamp) +
+                    ": not a timestamp: " + cur.first_unsplit + " (" + std::to_string(cur.unsplit) + " such rows)",
+                "timestamps are ISO 8601 dates or date-times, or Unix seconds; without --strict such rows are counted and left out");
+  std::string task = options.task;
+  if (!options.target.empty() && task.empty()) task = infer_task(ref.kept[1]);
+  std::optional<Performance> ref_perf;
+  if (!options.target.empty()) ref_perf = performance(ref.kept[0], ref.kept[1], ref.kept[0].labels, ref.kept[1].labels, task);
+  auto model_report = [&](const Kept* pred, const Kept* target) {
+    ModelReport m;
+    m.prediction = options.prediction;
+    m.target = options.target;
+    if (target != nullptr) {
+      m.reference = ref_perf;
+      m.current = performance(*pred, *target, cur.kept[0].labels, cur.kept[1].labels, task);
+    }
+    return m;
+  };
+
+  if (!spec) {
+    Report report = compare(ref, cur, options);
+    if (!options.prediction.empty()) report.model = model_report(&cur.kept[0], options.target.empty() ? nullptr : &cur.kept[1]);
+    return report;
+  }
+
+  Report top;
+  top.reference = ref.source;
+  top.current = cur.source;
+  top.rows_ref = ref.rows;
+  top.rows_cur = cur.rows;
+  top.drift_share = options.drift_share;
+  top.window = options.window;
+  top.timestamp = options.timestamp;
+  top.unparsable_timestamps = cur.unsplit;
+  for (std::size_t i = 0; i < cur.parts.size(); ++i) {
+    check_interrupted();
+    Window w;
+    w.key = cur.part_keys[i];
+    if (spec->rows > 0) {
+      w.start = std::to_string(static_cast<std::uint64_t>(w.key) * spec->rows + 1);
+      w.end = std::to_string(static_cast<std::uint64_t>(w.key) * spec->rows + cur.parts[i].rows);
+    } else {
+      w.start = format_timestamp(spec->origin + w.key * spec->seconds);
+      w.end = format_timestamp(spec->origin + (w.key + 1) * spec->seconds);
+    }
+    Table ref_copy = ref;  // compare() sorts and frees what it is given
+    w.report = compare(ref_copy, cur.parts[i], options);
+    if (!options.prediction.empty())
+      w.report.model = model_report(&cur.parts[i].kept[0], options.target.empty() ? nullptr : &cur.parts[i].kept[1]);
+    top.windows.push_back(std::move(w));
+  }
+  if (!options.prediction.empty()) {
+    const Kept pred = concatenated(cur.parts, 0);
+    const Kept target = options.target.empty() ? Kept{} : concatenated(cur.parts, 1);
+    top.model = model_report(&pred, options.target.empty() ? nullptr : &target);
+  }
+  // The summary: a column counts as drifted when it drifted in some window.
+  if (!top.windows.empty()) {
+    const Report& first = top.windows.front().report;
+    top.preset = first.preset;
+    top.correction = first.correction;
+    top.dataset_drift_on_any = first.dataset_drift_on_any;
+    for (const ColumnResult& c : first.columns) top.windows_drifted_by_column.emplace_back(c.name, 0);
+  }
+  for (const Window& w : top.windows) {
+    top.number_of_columns = std::max(top.number_of_columns, w.report.number_of_columns);
+    top.dataset_drift = top.dataset_drift || w.report.dataset_drift;
+    for (std::size_t k = 0; k < w.report.columns.size() && k < top.windows_drifted_by_column.size(); ++k)
+      top.windows_drifted_by_column[k].second += w.report.columns[k].drift_detected ? 1 : 0;
+  }
+  for (const auto& [name, n] : top.windows_drifted_by_column) top.number_of_drifted_columns += n > 0 ? 1 : 0;
+  top.share_of_drifted_columns = top.number_of_columns == 0 ? 0.0
+                                                            : static_cast<double>(top.number_of_drifted_columns) /
+                                                                  static_cast<double>(top.number_of_columns);
+  return top;
 }
 
 }  // namespace mlops::drift
