@@ -64,7 +64,8 @@ int run_drift(const DriftArgs& a, Context& c) {
   }
   if (report.unparsable_timestamps > 0)
     c.out.warn(std::to_string(report.unparsable_timestamps) + " rows of " + escape_controls(report.current) +
-               " have no usable timestamp in column " + escape_controls(report.timestamp) + " and are left out (--strict makes this an error)");
+               " have no usable timestamp in column " + escape_controls(report.timestamp) +
+               " and are left out (--strict makes this an error)");
   for (const auto& col : report.columns) {
     if (col.unparsable_ref + col.unparsable_cur > 0)
       c.out.warn("column " + escape_controls(col.name) + ": " + std::to_string(col.unparsable_ref + col.unparsable_cur) +

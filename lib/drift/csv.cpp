@@ -271,8 +271,7 @@ class Parser {
     const auto it = m_part_index.find(key);
     if (it != m_part_index.end()) return m_table.parts[it->second];
     if (m_table.parts.size() >= m_options.max_parts)
-      throw Error(ErrorKind::invalid_input,
-                  m_table.source + ": more than " + std::to_string(m_options.max_parts) + " windows",
+      throw Error(ErrorKind::invalid_input, m_table.source + ": more than " + std::to_string(m_options.max_parts) + " windows",
                   "choose a wider --window");
     Table t;
     t.source = m_table.source;
@@ -343,7 +342,6 @@ class Parser {
   }
 
  private:
-
   void header(std::uint64_t line) {
     m_header_seen = true;
     std::unordered_set<std::string_view> seen;

@@ -117,7 +117,7 @@ struct Work {
   Column* ref = nullptr;
   Column* cur = nullptr;
   ColumnResult* out = nullptr;
-  std::optional<Method> method;  // forced, else auto
+  std::optional<Method> method;    // forced, else auto
   std::optional<ColumnType> type;  // --types, else inferred
 };
 
@@ -127,7 +127,6 @@ bool numeric_work(const Work& w) {
   if (w.type) return *w.type == ColumnType::numerical;
   return numeric_column(*w.ref, *w.cur);
 }
-
 
 const char* stattest_name(Method m) {
   switch (m) {
@@ -353,8 +352,8 @@ void test_column(Work& w, const Options& options) {
   }
   if (res.type == ColumnType::text) {
     res.skipped = (rc.text_overflow || cc.text_overflow) ? "free text (more than 100000 distinct values): not tested"
-                  : w.type                              ? "text (--types): not tested"
-                                                        : "free text (more than half its values distinct): not tested";
+                  : w.type                               ? "text (--types): not tested"
+                                                         : "free text (more than half its values distinct): not tested";
     return;
   }
   std::optional<Categories> cats;
@@ -562,8 +561,8 @@ Report compare(Table& reference, Table& current, const Options& options) {
   for (const auto& [n, m] : options.per_column) check_known(n, "--per-column");
   for (const auto& t : options.types) check_known(t.column, (t.where + ": --types").c_str());
   if (options.preset != Preset::evidently && (options.method != Method::auto_ || !options.per_column.empty()))
-    throw Error(ErrorKind::usage, std::string("--method and --per-column choose Evidently's tests; --preset ") + to_string(options.preset) +
-                                      " has its own",
+    throw Error(ErrorKind::usage,
+                std::string("--method and --per-column choose Evidently's tests; --preset ") + to_string(options.preset) + " has its own",
                 "drop --preset, or drop --method/--per-column");
 
   std::set<std::string> ignored;
@@ -701,10 +700,12 @@ Report compare_files(const std::string& reference, const std::string& current, c
   if (!options.window.empty()) {
     spec = parse_window(options.window);
     if (!spec)
-      throw Error(ErrorKind::usage, "--window wants N (rows a window) or Nh, Nd, Nw (hours, days, weeks), got: " + escape_controls(options.window),
+      throw Error(ErrorKind::usage,
+                  "--window wants N (rows a window) or Nh, Nd, Nw (hours, days, weeks), got: " + escape_controls(options.window),
                   "for example  --window 1d  or  --window 1000");
     if (spec->seconds > 0 && options.timestamp.empty())
-      throw Error(ErrorKind::usage, "--window " + escape_controls(options.window) + " needs --timestamp COLUMN", "or give rows a window: --window 1000");
+      throw Error(ErrorKind::usage, "--window " + escape_controls(options.window) + " needs --timestamp COLUMN",
+                  "or give rows a window: --window 1000");
     cur_csv.split_column = spec->seconds > 0 ? options.timestamp : std::string();
     const WindowSpec w = *spec;
     cur_csv.split = [w](std::string_view cell, std::uint64_t row) -> std::optional<std::int64_t> {
@@ -820,9 +821,8 @@ Report compare_files(const std::string& reference, const std::string& current, c
       top.windows_drifted_by_column[k].second += w.report.columns[k].drift_detected ? 1 : 0;
   }
   for (const auto& [name, n] : top.windows_drifted_by_column) top.number_of_drifted_columns += n > 0 ? 1 : 0;
-  top.share_of_drifted_columns = top.number_of_columns == 0 ? 0.0
-                                                            : static_cast<double>(top.number_of_drifted_columns) /
-                                                                  static_cast<double>(top.number_of_columns);
+  top.share_of_drifted_columns =
+      top.number_of_columns == 0 ? 0.0 : static_cast<double>(top.number_of_drifted_columns) / static_cast<double>(top.number_of_columns);
   return top;
 }
 

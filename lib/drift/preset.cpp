@@ -125,8 +125,7 @@ double cramers_v(const std::vector<double>& row0, const std::vector<double>& row
 std::vector<TypeOverride> read_types_file(const std::string& path) {
   constexpr std::size_t k_max_bytes = std::size_t{1} << 20;
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw Error(ErrorKind::not_found, "--types: no such file: " + escape_controls(path));
+  if (!std::filesystem::exists(path, ec)) throw Error(ErrorKind::not_found, "--types: no such file: " + escape_controls(path));
   const std::string text = fs::read_regular_file(path, k_max_bytes);
   const std::string name = escape_controls(path);
   auto at = [&](const YAML::Node& n) { return name + ":" + std::to_string(n.Mark().line + 1); };

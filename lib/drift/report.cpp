@@ -63,12 +63,11 @@ std::string type_text(const ColumnResult& c) { return std::string(to_string(c.ty
 // preset's effect size with its threshold.
 std::string test_text(const Report& r, const ColumnResult& c) {
   std::string s = c.stattest;
-  if (r.correction != Correction::none && c.p_value_adjusted)
-    s += std::string(", ") + to_string(r.correction) + "-adjusted";
-  if (c.effect_size) s += std::string("; effect ") + num(*c.effect_size) + " >= " + num(c.effect_threshold) + " (" + c.effect_size_name + ")";
+  if (r.correction != Correction::none && c.p_value_adjusted) s += std::string(", ") + to_string(r.correction) + "-adjusted";
+  if (c.effect_size)
+    s += std::string("; effect ") + num(*c.effect_size) + " >= " + num(c.effect_threshold) + " (" + c.effect_size_name + ")";
   return s;
 }
-
 
 // "accuracy 0.91 -> 0.85 (-0.06), f1_macro 0.9 -> 0.8 (-0.1)": reference, current, difference.
 std::string performance_text(const ModelReport& m) {
@@ -94,8 +93,7 @@ std::string windows_verdict(const Report& r) {
   std::string s = "Dataset drift in " + std::to_string(drifted) + " of " + std::to_string(r.windows.size()) + " windows (" + r.window +
                   "); " + std::to_string(r.number_of_drifted_columns) + " of " + std::to_string(r.number_of_columns) +
                   " columns drifted in at least one";
-  if (r.unparsable_timestamps > 0)
-    s += "; " + std::to_string(r.unparsable_timestamps) + " rows without a usable timestamp left out";
+  if (r.unparsable_timestamps > 0) s += "; " + std::to_string(r.unparsable_timestamps) + " rows without a usable timestamp left out";
   return s;
 }
 
@@ -108,8 +106,8 @@ std::vector<WindowRow> window_rows(const Report& r) {
   for (const Window& w : r.windows) {
     const Report& x = w.report;
     out.push_back({w.start, w.end, std::to_string(x.rows_cur),
-                   std::to_string(x.number_of_drifted_columns) + "/" + std::to_string(x.number_of_columns),
-                   x.dataset_drift ? "DRIFT" : "-", x.model ? performance_text(*x.model) : ""});
+                   std::to_string(x.number_of_drifted_columns) + "/" + std::to_string(x.number_of_columns), x.dataset_drift ? "DRIFT" : "-",
+                   x.model ? performance_text(*x.model) : ""});
   }
   return out;
 }
@@ -228,7 +226,8 @@ std::string to_table(const Report& r) {
     char line[1024];
     const char* first = r.timestamp.empty() ? "first row" : "start";
     const char* last = r.timestamp.empty() ? "last row" : "end";
-    std::snprintf(line, sizeof line, "%-20s  %-20s  %9s  %-8s  %-7s  %s\n", first, last, "rows", "drifted", "dataset", r.model ? "model" : "");
+    std::snprintf(line, sizeof line, "%-20s  %-20s  %9s  %-8s  %-7s  %s\n", first, last, "rows", "drifted", "dataset",
+                  r.model ? "model" : "");
     out += line;
     for (const WindowRow& w : window_rows(r)) {
       std::snprintf(line, sizeof line, "%-20s  %-20s  %9s  %-8s  %-7s  %s\n", w.start.c_str(), w.end.c_str(), w.rows.c_str(),
@@ -280,8 +279,8 @@ std::string to_markdown(const Report& r, std::size_t max_chars) {
                        (r.model ? " model |" : "") + "\n|---|---|---|---|---|" + (r.model ? "---|" : "") + "\n";
     std::vector<std::string> lines;
     for (const WindowRow& w : window_rows(r))
-      lines.push_back("| " + w.start + " | " + w.end + " | " + w.rows + " | " + w.drifted + " | " + (w.dataset == "DRIFT" ? "**drift**" : "no") +
-                      " |" + (r.model ? " " + md_cell(w.model) + " |" : "") + "\n");
+      lines.push_back("| " + w.start + " | " + w.end + " | " + w.rows + " | " + w.drifted + " | " +
+                      (w.dataset == "DRIFT" ? "**drift**" : "no") + " |" + (r.model ? " " + md_cell(w.model) + " |" : "") + "\n");
     lines.push_back("\n| column | windows with drift |\n|---|---|\n");
     for (const auto& [name, n] : r.windows_drifted_by_column)
       lines.push_back("| " + md_cell(name) + " | " + std::to_string(n) + " of " + std::to_string(r.windows.size()) + " |\n");
@@ -302,8 +301,8 @@ std::string to_markdown(const Report& r, std::size_t max_chars) {
   std::size_t shown = 0;
   for (const ColumnResult* c : order) {
     std::string row = "| " + md_cell(c->name) + " | " + type_text(*c) + " | " +
-                      (c->skipped.empty() ? md_cell(test_text(r, *c)) : "skipped: " + md_cell(c->skipped)) + " | " + score_text(*c) + " | " +
-                      (c->skipped.empty() ? std::string(c->comparator) + " " + num(c->threshold) : "-") + " | " +
+                      (c->skipped.empty() ? md_cell(test_text(r, *c)) : "skipped: " + md_cell(c->skipped)) + " | " + score_text(*c) +
+                      " | " + (c->skipped.empty() ? std::string(c->comparator) + " " + num(c->threshold) : "-") + " | " +
                       (c->drift_detected ? "**drift**" : "no") + " |\n";
     const std::string note = "\n_" + std::to_string(order.size() - shown) + " more columns not shown (the comment is limited to " +
                              std::to_string(max_chars) + " characters)._\n";
@@ -410,16 +409,18 @@ std::string to_html(const Report& r) {
            (r.timestamp.empty() ? "first row</th><th>last row" : "start</th><th>end") +
            "</th><th>rows</th><th>drifted</th><th>dataset drift</th><th>model</th></tr>\n";
   for (const Window& w : r.windows) {
-    out += "<tr><td>" + xml_escape(w.start) + "</td><td>" + xml_escape(w.end) + "</td><td>" + std::to_string(w.report.rows_cur) + "</td><td>" +
-           std::to_string(w.report.number_of_drifted_columns) + "/" + std::to_string(w.report.number_of_columns) + "</td><td" +
-           (w.report.dataset_drift ? " class=\"d\">drift" : ">no") + "</td><td>" +
+    out += "<tr><td>" + xml_escape(w.start) + "</td><td>" + xml_escape(w.end) + "</td><td>" + std::to_string(w.report.rows_cur) +
+           "</td><td>" + std::to_string(w.report.number_of_drifted_columns) + "/" + std::to_string(w.report.number_of_columns) +
+           "</td><td" + (w.report.dataset_drift ? " class=\"d\">drift" : ">no") + "</td><td>" +
            (w.report.model ? xml_escape(performance_text(*w.report.model)) : "") + "</td></tr>\n";
   }
   if (!r.window.empty()) out += "</table>\n<h2>Columns</h2>\n<table><tr><th>column</th><th>windows with drift</th></tr>\n";
   for (const auto& [name, n] : r.windows_drifted_by_column)
     out += "<tr><td>" + xml_escape(name) + "</td><td>" + std::to_string(n) + " of " + std::to_string(r.windows.size()) + "</td></tr>\n";
   if (!r.window.empty()) out += "</table>\n";
-  out += "<p class=\"k\">Generated by mlops drift. Entropy-based scores are in nats (natural logarithm) unless the test says base 2.</p>\n</body></html>\n";
+  out +=
+      "<p class=\"k\">Generated by mlops drift. Entropy-based scores are in nats (natural logarithm) unless the test says base "
+      "2.</p>\n</body></html>\n";
   return out;
 }
 

@@ -161,9 +161,9 @@ MLOPS_API std::vector<TypeOverride> read_types_file(const std::string& path);
 // --window: "N" rows a window (file order), or a calendar span "Nh", "Nd", "Nw" (UTC; days from
 // midnight, weeks from Monday). nullopt when malformed or N is 0 or too large.
 struct WindowSpec {
-  std::uint64_t rows = 0;     // > 0: rows a window
-  std::int64_t seconds = 0;   // > 0: seconds a window
-  std::int64_t origin = 0;    // window k starts at origin + k * seconds
+  std::uint64_t rows = 0;    // > 0: rows a window
+  std::int64_t seconds = 0;  // > 0: seconds a window
+  std::int64_t origin = 0;   // window k starts at origin + k * seconds
 };
 MLOPS_API std::optional<WindowSpec> parse_window(std::string_view text) noexcept;
 // ISO 8601 date (2024-03-01) or date-time (2024-03-01T12:30[:45[.123]], T or a space, zone Z,
@@ -175,11 +175,11 @@ MLOPS_API std::string format_timestamp(std::int64_t unix_seconds);
 
 // A model's performance on one table from its kept prediction and target cells.
 struct Performance {
-  std::string task;          // "classification" or "regression"
+  std::string task;                // "classification" or "regression"
   std::string metric_a, metric_b;  // accuracy and f1_macro, or mae and rmse
-  double a = 0, b = 0;       // NaN without a usable row
-  std::uint64_t rows = 0;    // rows with both cells usable
-  std::uint64_t skipped = 0; // rows with a missing cell (or, for regression, not a number)
+  double a = 0, b = 0;             // NaN without a usable row
+  std::uint64_t rows = 0;          // rows with both cells usable
+  std::uint64_t skipped = 0;       // rows with a missing cell (or, for regression, not a number)
 };
 // Classification: accuracy and macro F1 over the labels of both columns (scikit-learn's
 // f1_score(average='macro'), 0 for a label with no true or predicted row). Regression: MAE and
@@ -222,10 +222,10 @@ struct ColumnResult {
   std::uint64_t n_ref = 0, n_cur = 0;
   std::uint64_t missing_ref = 0, missing_cur = 0;
   std::uint64_t unparsable_ref = 0, unparsable_cur = 0;
-  std::string skipped;  // why no test ran (all missing, free text); empty when tested
-  bool type_overridden = false;         // the type came from --types, not inference
+  std::string skipped;                     // why no test ran (all missing, free text); empty when tested
+  bool type_overridden = false;            // the type came from --types, not inference
   std::optional<double> p_value_adjusted;  // after the report's correction (none: the p-value)
-  std::optional<double> effect_size;    // mlops preset: normed Wasserstein or Cramér's V
+  std::optional<double> effect_size;       // mlops preset: normed Wasserstein or Cramér's V
   const char* effect_size_name = nullptr;
   double effect_threshold = 0;
   // Pre-binned histograms for the HTML report: shared bin labels, then counts per side.
