@@ -66,6 +66,12 @@ int run_drift(const DriftArgs& a, Context& c) {
     c.out.warn(std::to_string(report.unparsable_timestamps) + " rows of " + escape_controls(report.current) +
                " have no usable timestamp in column " + escape_controls(report.timestamp) +
                " and are left out (--strict makes this an error)");
+  std::size_t small_windows = 0;
+  for (const auto& w : report.windows) small_windows += w.report.rows_cur < 30 ? 1 : 0;
+  if (small_windows > 0)
+    c.out.warn(
+        std::to_string(small_windows) + " of " + std::to_string(report.windows.size()) +
+        " windows have fewer than 30 rows: their p-values have little power and their distances are noisy (choose a wider --window)");
   for (const auto& col : report.columns) {
     if (col.unparsable_ref + col.unparsable_cur > 0)
       c.out.warn("column " + escape_controls(col.name) + ": " + std::to_string(col.unparsable_ref + col.unparsable_cur) +

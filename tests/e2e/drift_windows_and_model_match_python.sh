@@ -134,6 +134,9 @@ for f in table md html junit; do
 done
 expect_contains out.table "accuracy"
 expect_contains err.txt "1 rows of cur.csv have no usable timestamp"
+# Tiny windows are allowed, with a warning: a distance on 5 values is noise.
+expect_exit 0 mlops drift --reference ref.csv --current cur.csv --window 5 --fail-on never
+expect_contains "$TEST_DIR/err" "19 of 19 windows have fewer than 30 rows"
 expect_exit 4 mlops drift --reference ref.csv --current cur.csv --timestamp time --window 1d --strict
 expect_contains "$TEST_DIR/err" "cur.csv:92: column time: not a timestamp: junk"
 expect_exit 2 mlops drift --reference ref.csv --current cur.csv --timestamp time --window 1y
