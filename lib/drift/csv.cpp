@@ -253,6 +253,7 @@ class Parser {
       target = &part(*key);
     }
     for (std::size_t i = 0; i < m_fields.size(); ++i) {
+      if (i == m_split) continue;  // the window's key: not tested, and one string a row if kept
       Column& c = target->columns[i];
       if (m_kinds[i] == k_text) {
         cell(c, m_fields[i], line);

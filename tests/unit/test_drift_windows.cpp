@@ -136,6 +136,10 @@ TEST_CASE("drift windows: rows routed while reading, bounded count", "[drift]") 
   REQUIRE(t.parts.size() == 2);
   CHECK(t.part_keys == std::vector<std::int64_t>{0, 2});
   CHECK(t.parts[1].columns[1].numbers == std::vector<double>{1, 4});
+  // The split column is not kept in the parts (it is not tested): a unique timestamp a row
+  // would otherwise be a string a row in memory.
+  CHECK(t.parts[1].columns[0].text.empty());
+  CHECK(t.parts[1].columns[0].text_cells == 0);
   o.max_parts = 1;
   CHECK_THROWS_AS(parse_csv("t,x\n1970-01-03,1\n1970-01-01,2\n", "w.csv", o), Error);
   o.split_column = "nope";
