@@ -225,7 +225,7 @@ void sort_values(std::vector<double>& v) {
   }
 }
 
-TestResult ks_2samp(std::vector<double>& a, std::vector<double>& b) {
+TestResult ks_2samp(std::vector<double>& a, std::vector<double>& b, bool asymptotic) {
   sort_values(a);
   sort_values(b);
   const long n1 = static_cast<long>(a.size()), n2 = static_cast<long>(b.size());
@@ -262,7 +262,7 @@ TestResult ks_2samp(std::vector<double>& a, std::vector<double>& b) {
   double d = minS > max_s ? minS : max_s;
   const long g = std::gcd(n1, n2);
   double prob = k_nan;
-  bool exact = std::max(n1, n2) <= 10000;
+  bool exact = !asymptotic && std::max(n1, n2) <= 10000;
   if (exact) {
     const long lcm = (n1 / g) * n2;
     const long h = static_cast<long>(std::nearbyint(d * static_cast<double>(lcm)));
