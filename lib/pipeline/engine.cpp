@@ -98,6 +98,21 @@ package::FileLock wait_for_lock(const stdfs::path& state, const Event& event) {
   }
 }
 
+// The lock on a run-cache key, taken around looking it up, running and recording it.
+template <class Said>
+package::FileLock wait_for_key(const package::Store& store, const std::string& key, const Said& say) {
+  const stdfs::path dir = store.state_dir() / "busy";
+  stdfs::create_directories(dir);
+  bool said = false;
+  for (;;) {
+    if (auto t = package::FileLock::try_exclusive(dir / key)) return std::move(*t);
+    if (!said) say();
+    said = true;
+    check_interrupted();
+    ::usleep(50'000);
+  }
+}
+
 // The filesystem's errors as Error{io} (std::filesystem throws its own type).
 template <class F>
 auto io_errors(F&& f) -> decltype(f()) {
@@ -187,7 +202,13 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
         fs::write_file_atomic(journal(state, s.name), d.reason + "\n", stdfs::perms(0644), false);  // not synced: see below
         const bool cacheable = store && !o.no_run_cache && run_cache_eligible(s);
         const std::string key = cacheable ? run_key(s, d.inputs) : std::string();
-        if (cacheable && !forced[i]) c.restored = restore_from_run_cache(*store, p, s, key, d, c);  // --force runs
+        // One process at a time runs a given input key (sweep points in their worktrees, two
+        // clones): the others wait, then find its outputs in the run cache.
+        std::optional<package::FileLock> busy;
+        if (cacheable && !forced[i]) {  // --force runs
+          busy.emplace(wait_for_key(*store, key, [&] { event(s.name, "waiting", "stage '" + s.name + "': the same inputs are running elsewhere; waiting for them"); }));
+          c.restored = restore_from_run_cache(*store, p, s, key, d, c);
+        }
         if (c.restored) {
           event(s.name, "restored", "outputs of an earlier run with the same inputs (run cache)");
         } else {
@@ -424,6 +445,8 @@ ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
 CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store, bool force) {
   return io_errors([&] { return checkout_impl(project, targets, store, force); });
 }
+
+std::vector<std::string> stage_names(const stdfs::path& project) { return order_of(load_pipeline(project)); }
 
 std::string dag(const stdfs::path& project, DagFormat format) {
   const Pipeline p = load_pipeline(project);

@@ -72,6 +72,10 @@ struct CheckoutResult {
 MLOPS_API CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store,
                                   bool force = false);
 
+// The stages of `project`'s mlops.yaml in graph order (empty without a `stages:` section);
+// Error as repro gives it for a bad mlops.yaml.
+MLOPS_API std::vector<std::string> stage_names(const stdfs::path& project);
+
 enum class DagFormat { text, dot, mermaid };
 MLOPS_API std::string dag(const stdfs::path& project, DagFormat format);
 
