@@ -116,6 +116,7 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
       "  mlops repro                 # run every stage whose command, deps, params or outputs changed\n"
       "  mlops repro -j 2 --dry      # what would run, two stages at a time, and why\n"
       "  mlops repro --keep-going    # after a failure, still run what does not depend on it\n"
+      "  mlops repro --downstream prepare --dry   # what prepare and the stages after it would do\n"
       "\nStages are the `stages:` of mlops.yaml; mlops.lock records what each last ran with.\n"
       "Exit 1 when a stage's command fails.\n");
   cmd.callback([a, &ctx] { ctx.action = [a](Context& c) { return run_repro(*a, c); }; });
