@@ -29,3 +29,8 @@ head -101 data/raw/dataset.csv >mine.csv && cp mine.csv data/raw/dataset.csv
 make --no-print-directory train PYTHON="$PYTHON" >"$TEST_DIR/train.log" 2>&1 || { cat "$TEST_DIR/train.log" >&2; fail "make train failed"; }
 cmp -s mine.csv data/raw/dataset.csv || fail "prepare replaced the dataset"
 expect_contains "$TEST_DIR/train.log" "running train"
+# Inside `mlops exp run`, make train trains even when up to date, so the run has its metrics.
+git add -A && git commit -qm "trained"
+expect_exit 0 mlops --json exp run -n again -- make --no-print-directory train PYTHON="$PYTHON"
+expect_json "$TEST_DIR/out" '.[0].status' completed
+expect_json "$TEST_DIR/out" '.[0].metrics | has("accuracy")' true
