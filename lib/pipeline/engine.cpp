@@ -170,6 +170,8 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   }
 
   const std::size_t n = p.stages.size();
+  const std::vector<std::string> order = order_of(p);
+  const std::set<std::string> names(order.begin(), order.end());
   std::vector<St> st(n, St::waiting);
   std::vector<bool> in_sel(n, false), forced(n, false);
   for (std::size_t i : sel) in_sel[i] = true, forced[i] = o.force;
@@ -354,12 +356,9 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
       recorded.push_back(s.name);
     }
     if (recorded.empty()) continue;
-    for (auto it = lockf.stages.begin(); it != lockf.stages.end();) {  // stages no longer in mlops.yaml
-      bool known = false;
-      for (const Stage& x : p.stages) known = known || x.name == it->first;
-      it = known ? std::next(it) : lockf.stages.erase(it);
-    }
-    write_lock(project, lockf, order_of(p), false);
+    for (auto it = lockf.stages.begin(); it != lockf.stages.end();)  // stages no longer in mlops.yaml
+      it = names.contains(it->first) ? std::next(it) : lockf.stages.erase(it);
+    write_lock(project, lockf, order, false);
     lock_renamed = true;
     ++result.lock_writes;
     for (const std::string& name : recorded) {

@@ -171,7 +171,8 @@ void add_vars(const Ctx& c, tmpl::Scope& scope, const YAML::Node& vars) {
     for (const YAML::Node& e : vars) entries.push_back(e);
   else if (!vars.IsNull()) bad(c, vars, "vars must be a list of maps and files (FILE or FILE:KEY,KEY)");
   for (const YAML::Node& e : entries) {
-    YAML::Node map = e;
+    YAML::Node map;  // reset(), never `=`: assigning to a node overwrites the node it refers to
+    map.reset(e);
     std::string origin = c.cfg.file.filename().string() + ":" + std::to_string(line_of(e));
     if (e.IsScalar()) {
       const std::string spec = e.Scalar();
@@ -180,9 +181,9 @@ void add_vars(const Ctx& c, tmpl::Scope& scope, const YAML::Node& vars) {
       const YAML::Node doc = vars_file(c, e, rel);
       origin = rel;
       if (colon == std::string::npos) {
-        map = doc;
+        map.reset(doc);
       } else {
-        map = YAML::Node(YAML::NodeType::Map);
+        map.reset(YAML::Node(YAML::NodeType::Map));
         std::string keys = spec.substr(colon + 1);
         for (std::size_t from = 0; from <= keys.size();) {
           const auto comma = std::min(keys.find(',', from), keys.size());
@@ -276,12 +277,13 @@ std::string key_text(const YAML::Node& v, const std::string& fallback) { return 
 
 // A list or map for foreach/matrix: written out, or one ${...} naming it.
 YAML::Node iterable(const Ctx& c, const YAML::Node& n, const std::string& what) {
-  YAML::Node v = n;
+  YAML::Node v;
+  v.reset(n);
   if (n.IsScalar() && c.scope) {
     tmpl::Failure f;
     const auto r = tmpl::whole_reference(n.Scalar(), *c.scope, f);
     if (!f.what.empty()) bad(c, n, f.what, f.hint);
-    if (r) v = *r;
+    if (r) v.reset(*r);
   }
   if (!v.IsSequence() && !v.IsMap()) bad(c, n, what + " takes a list, a map or a ${...} that names one");
   return v;

@@ -77,11 +77,11 @@ std::optional<std::string> as_flags(const YAML::Node& map, const std::string& pa
     std::string part;
     if (kv.second.IsScalar()) {
       const std::string& v = kv.second.Scalar();
-      if (v == "true" || v == "True") part = "--" + k;
+      if (v == "true" || v == "True") part = shell_word("--" + k);
       else if (v == "false" || v == "False") continue;
-      else part = "--" + k + " " + shell_word(v);
+      else part = shell_word("--" + k) + " " + shell_word(v);
     } else if (kv.second.IsSequence()) {
-      part = "--" + k;
+      part = shell_word("--" + k);
       for (const YAML::Node& v : kv.second) {
         if (!v.IsScalar()) {
           f = {"'${" + path + "}' has a nested value under '" + k + "', which a command cannot take as flags", ""};
@@ -109,12 +109,17 @@ bool Scope::add(const YAML::Node& map, const std::string& origin, std::string& c
       clash_origin = it->second.second;
       return false;
     }
-    m_vars[k] = {kv.second, origin};
+    m_vars.emplace(k, std::pair{kv.second, origin});
   }
   return true;
 }
 
-void Scope::set(const std::string& name, const YAML::Node& value, const std::string& origin) { m_vars[name] = {value, origin}; }
+// erase + emplace: assigning to a YAML::Node overwrites the node it refers to, which other
+// scopes (copies of this one) share.
+void Scope::set(const std::string& name, const YAML::Node& value, const std::string& origin) {
+  m_vars.erase(name);
+  m_vars.emplace(name, std::pair{value, origin});
+}
 
 std::optional<YAML::Node> Scope::find(const std::string& path) const {
   const auto steps = parse_path(path);

@@ -68,3 +68,21 @@ sed -i 's/b: 2/b: 3/' mlops.yaml
 expect_exit 0 mlops --json repro
 expect_json "$TEST_DIR/out" '.ran | join(",")' "seed@b"
 expect_eq "$(cat seed-b.txt)" "b=3"
+
+# A variable named like foreach's own (item) is shadowed inside the foreach, and stays
+# itself elsewhere (the foreach does not overwrite it).
+cat >mlops.yaml <<'YAML'
+vars:
+  - item: outer
+stages:
+  t:
+    foreach: [a, b]
+    do:
+      cmd: echo ${item}
+  u:
+    cmd: echo ${item}
+YAML
+rm -f params.yaml
+expect_exit 0 mlops repro
+expect_contains "$TEST_DIR/err" "[t@b] b"
+expect_contains "$TEST_DIR/err" "[u] outer"

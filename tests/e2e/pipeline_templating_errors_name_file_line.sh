@@ -98,3 +98,22 @@ stages:
       cmd: echo
 YAML
 check "unknown variable 'nothing'"
+
+cat >mlops.yaml <<'YAML'
+stages:
+  t:
+    foreach: ${lr}  # HERE
+    do:
+      cmd: echo
+YAML
+check "foreach takes a list, a map or a \${...} that names one"
+
+printf 'a: 1\n' >v.yaml
+cat >mlops.yaml <<'YAML'
+vars:
+  - v.yaml:a,zz  # HERE
+stages:
+  t:
+    cmd: echo ${a}
+YAML
+check "vars file 'v.yaml' has no key 'zz'"
