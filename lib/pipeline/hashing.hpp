@@ -35,7 +35,7 @@ struct Digest {
 
 // Directory digests by the sha256 of their listing (each entry's path, mode and stat key):
 // an unchanged directory's manifest is not built again; single files by their stat key too.
-// `<state>/dirs`, derived data: lines "d|f KEY SHA256 SIZE NFILES" after a header; anything
+// `<state>/dirs`, derived data: lines "KIND KEY SHA256 SIZE NFILES" (KIND d or f) after a header; anything
 // else in it is ignored.
 class DirCache {
  public:
