@@ -108,7 +108,7 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
   cmd.add_flag("-f,--force", a->force, "Run the stages even when they are up to date");
   cmd.add_flag("--keep-going", a->keep_going, "After a stage fails, still run the stages that do not depend on it");
   auto* down = cmd.add_flag("--downstream", a->downstream, "Run the given stages and the stages that depend on them, not their upstream");
-  cmd.add_flag("-s,--single-item", a->single_item, "Run only the given stages, not what they depend on")->excludes(down);
+  cmd.add_flag("--single-item", a->single_item, "Run only the given stages, not what they depend on")->excludes(down);
   cmd.add_flag("--no-run-cache", a->no_run_cache,
                "Run commands even when an earlier run with the same inputs left its outputs in the store");
   cmd.footer(

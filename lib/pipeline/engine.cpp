@@ -372,7 +372,11 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   } catch (...) {
     if (!fatal) fatal = std::current_exception();
   }
-  if (lock_renamed) fs::fsync_dir(project);  // the last rename of mlops.lock, durable
+  try {
+    if (lock_renamed) fs::fsync_dir(project);  // the last rename of mlops.lock, durable
+  } catch (...) {
+    if (!fatal) fatal = std::current_exception();  // never in place of the error that stopped the run
+  }
   for (std::size_t i : sel)
     if (st[i] == St::waiting) result.not_run.push_back(p.stages[i].name);
   if (!o.dry) save_quietly(hasher, state);
