@@ -157,17 +157,23 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   }
   LockFile lockf = read_lock(project);  // read under the lock: another repro may just have written it
   Hasher hasher(state / "digests");
-  std::optional<package::Store> store;
+  // The store, opened (and its writer lock taken) when a stage first runs: a no-op repro
+  // does neither.
+  std::optional<package::Store> store_slot;
   std::optional<package::FileLock> store_lock;
-  if (!o.dry && !o.store.empty()) {
-    bool any_cached = false;
+  std::once_flag store_once;
+  bool want_store = false;
+  if (!o.dry && !o.store.empty())
     for (std::size_t i : sel)
-      for (const Out& out : p.stages[i].outs) any_cached = any_cached || out.cache;
-    if (any_cached) {
-      store.emplace(o.store, package::StoreAccess::write);
-      store_lock.emplace(store->writer_lock());
-    }
-  }
+      for (const Out& out : p.stages[i].outs) want_store = want_store || out.cache;
+  const auto open_store = [&]() -> package::Store* {
+    if (!want_store) return nullptr;
+    std::call_once(store_once, [&] {
+      store_slot.emplace(o.store, package::StoreAccess::write);
+      store_lock.emplace(store_slot->writer_lock());
+    });
+    return &*store_slot;
+  };
 
   const std::size_t n = p.stages.size();
   const std::vector<std::string> order = order_of(p);
@@ -202,6 +208,7 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
         c.ran = true;
         event(s.name, "running", d.reason.empty() ? "--force" : d.reason);
         fs::write_file_atomic(journal(state, s.name), d.reason + "\n", stdfs::perms(0644), false);  // not synced: see below
+        package::Store* const store = open_store();
         const bool cacheable = store && !o.no_run_cache && run_cache_eligible(s);
         const std::string key = cacheable ? run_key(s, d.inputs) : std::string();
         // One process at a time runs a given input key (sweep points in their worktrees, two
