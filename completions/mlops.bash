@@ -308,7 +308,7 @@ _mlops() {
             '/remote/add') opts='--help -h --help-all --default --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
             '/remote/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/remote/remove') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/repro') opts='--help -h --help-all --jobs -j --dry --force -f --keep-going --no-run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
+            '/repro') opts='--help -h --help-all --jobs -j --dry --force -f --keep-going --downstream --single-item --no-run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/status') opts='--help -h --help-all --why --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/checkout') opts='--help -h --help-all --force -f --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/dag') opts='--help -h --help-all --dot --mermaid --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;

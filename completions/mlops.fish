@@ -886,6 +886,8 @@ complete -c mlops -n '__mlops_at \'/repro\'' -l jobs -s j -x -d 'Stages run at o
 complete -c mlops -n '__mlops_at \'/repro\'' -l dry -d 'Say what would run and why; run and write nothing'
 complete -c mlops -n '__mlops_at \'/repro\'' -l force -s f -d 'Run the stages even when they are up to date'
 complete -c mlops -n '__mlops_at \'/repro\'' -l keep-going -d 'After a stage fails, still run the stages that do not depend on it'
+complete -c mlops -n '__mlops_at \'/repro\'' -l downstream -d 'Run the given stages and the stages that depend on them, not their upstream'
+complete -c mlops -n '__mlops_at \'/repro\'' -l single-item -d 'Run only the given stages, not what they depend on'
 complete -c mlops -n '__mlops_at \'/repro\'' -l no-run-cache -d 'Run commands even when an earlier run with the same inputs left its outputs in the store'
 complete -c mlops -n '__mlops_at \'/repro\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/repro\'' -l quiet -s q -d 'Print only results and errors'
