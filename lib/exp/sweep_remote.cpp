@@ -19,6 +19,7 @@
 #include <mlops/fs.hpp>
 #include <mlops/interrupt.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -243,7 +244,7 @@ SweepStatus status_of(Repo& r, const Manifest& m) {
       sp.exit_code = run.exit_code;
       sp.final = run.status != "running";
     }
-    ask = ask || (sp.state != "completed" && sp.state != "failed");
+    ask = ask || (sp.state != "completed" && sp.state != "failed" && sp.state != "timeout");
     st.points.push_back(std::move(sp));
   }
   std::set<size_t> cancelled;
@@ -463,6 +464,8 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
 }
 
 RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t offset, const RunEvents& events) {
+  // sbatch --signal=B:USR2@60: the command gets SIGTERM and its run is recorded `timeout`.
+  install_time_limit_handler(SIGUSR2);
   Repo r = open_repo(cwd);
   const Manifest m = need_manifest(r, sweep);
   const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
