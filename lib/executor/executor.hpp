@@ -48,6 +48,8 @@ struct Submission {
 // oom, node_fail, preempted, cancelled (lower case); `raw` is the scheduler's word.
 struct TaskState {
   std::string state, raw;
+  std::string job;    // the scheduler's id of the job holding the task (a job the caller never recorded is found by name)
+  size_t offset = 0;  // that job's index offset
   std::optional<int> exit_code;
 };
 
@@ -61,8 +63,8 @@ class Executor {
   // The states of the tasks of the jobs named `name` that the scheduler still knows, by
   // global index: ONE scheduler query (then one fallback query when the first knows nothing).
   virtual std::map<size_t, TaskState> poll(const std::string& name, const std::vector<Submission>& known) = 0;
-  // Cancels whole jobs, or one task (index) of them.
-  virtual void cancel(const std::vector<Submission>& jobs, std::optional<size_t> index) = 0;
+  // Cancels every job named `name` (recorded or not), or one task (index) of the jobs.
+  virtual void cancel(const std::string& name, const std::vector<Submission>& jobs, std::optional<size_t> index) = 0;
 };
 
 struct Row {

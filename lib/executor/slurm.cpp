@@ -203,7 +203,7 @@ class Slurm final : public Executor {
       const size_t k = f[3].find("offset=");
       const auto offset = k == std::string::npos ? std::nullopt : to_size(std::string_view(f[3]).substr(k + 7));
       if (!task || !offset) continue;
-      states[*offset + *task] = TaskState{slurm::map_state(f[2]), f[2], std::nullopt};
+      states[*offset + *task] = TaskState{slurm::map_state(f[2]), f[2], f[0], *offset, std::nullopt};
     }
     // Records leave slurmctld MinJobAge after the end: ask accounting about what squeue no
     // longer shows (often off: "accounting storage is disabled", then we know nothing more).
@@ -226,7 +226,7 @@ class Slurm final : public Executor {
           if (!task) continue;
           for (const auto& s : known) {
             if (s.job != job || states.count(s.offset + *task)) continue;
-            TaskState t{slurm::map_state(f[1]), f[1], std::nullopt};
+            TaskState t{slurm::map_state(f[1]), f[1], job, s.offset, std::nullopt};
             if (const auto code = to_size(std::string_view(f[2]).substr(0, f[2].find(':')))) t.exit_code = static_cast<int>(*code);
             states[s.offset + *task] = t;
           }
@@ -236,11 +236,13 @@ class Slurm final : public Executor {
     return states;
   }
 
-  void cancel(const std::vector<Submission>& jobs, std::optional<size_t> index) override {
+  void cancel(const std::string& name, const std::vector<Submission>& jobs, std::optional<size_t> index) override {
     std::vector<std::string> argv{"scancel"};
+    // By name: also a job whose id the client never recorded (killed right after sbatch).
+    if (!index) argv.push_back("--name=" + name);
     for (const auto& s : jobs) {
       if (!index) {
-        argv.push_back(s.job);
+        continue;
       } else if (std::find(s.indexes.begin(), s.indexes.end(), *index) != s.indexes.end()) {
         argv.push_back(s.job + "_" + std::to_string(*index - s.offset));
       }

@@ -216,7 +216,31 @@ void submit_indexes(Repo& r, Manifest& m, const std::vector<size_t>& indexes, co
   });
 }
 
-SweepStatus status_of(Repo& r, const Manifest& m) {
+// Jobs the scheduler knows by the sweep's name that the manifest does not record (the client
+// was killed between sbatch and the manifest write): recorded now, so that sacct, cancel and
+// any clone find them. Best effort: another mlops updating the manifest meanwhile wins.
+void adopt_jobs(Repo& r, Manifest& m, const std::vector<executor::Submission>& subs, const std::map<size_t, executor::TaskState>& sched) {
+  std::map<std::string, executor::Submission> found;
+  for (const auto& [index, t] : sched) {
+    if (t.job.empty() || std::any_of(subs.begin(), subs.end(), [&](const executor::Submission& s) { return s.job == t.job; })) continue;
+    auto& s = found[t.job];
+    s.job = t.job;
+    s.offset = t.offset;
+    if (index < m.doc["points"].size()) s.indexes.push_back(index);
+  }
+  if (found.empty()) return;
+  for (const auto& [job, s] : found) {
+    log::warn("sweep {}: array job {} was not recorded (the client stopped after submitting it): recorded now", m.doc["id"].get<std::string>(), job);
+    m.doc["submissions"].push_back({{"job", s.job}, {"offset", s.offset}, {"indexes", s.indexes}, {"submitted", nullptr}});
+  }
+  try {
+    write_manifest(r, m);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::conflict) throw;
+  }
+}
+
+SweepStatus status_of(Repo& r, Manifest& m) {
   SweepStatus st;
   st.id = m.doc["id"].get<std::string>();
   st.executor = m.doc.value("executor", "");
@@ -253,11 +277,14 @@ SweepStatus status_of(Repo& r, const Manifest& m) {
   if (ask) {
     const auto& row = executor::find(st.executor);
     if (row.make) sched = row.make()->poll(job_name(st.id), subs);  // one query per round
+    adopt_jobs(r, m, subs, sched);
     refs = refs_now();                                              // a task may have finished since the refs were read
   }
   for (auto& sp : st.points) {
     if (sp.final && sp.state != "interrupted") continue;
     const auto s = sched.find(sp.index);
+    if (sp.job.empty() && s != sched.end() && !s->second.job.empty())
+      sp.job = s->second.job + "_" + std::to_string(sp.index - s->second.offset);
     if (sp.state == "interrupted") {
       // The run says how it ended; the scheduler says why (scancel, time limit).
       if (s != sched.end() && s->second.state != "running" && s->second.state != "completed" && s->second.state != "queued")
@@ -353,7 +380,8 @@ std::string submit_sweep(Repo& r, const RunOptions& o, const std::string& sweep,
 
 SweepStatus sweep_status(const stdfs::path& cwd, const std::string& sweep_in) {
   Repo r = open_repo(cwd);
-  return status_of(r, need_manifest(r, normal_sweep_id(sweep_in)));
+  Manifest m = need_manifest(r, normal_sweep_id(sweep_in));
+  return status_of(r, m);
 }
 
 SweepStatus sweep_wait(const stdfs::path& cwd, const std::string& sweep_in, const std::function<void(const SweepStatus&)>& progress) {
@@ -361,7 +389,8 @@ SweepStatus sweep_wait(const stdfs::path& cwd, const std::string& sweep_in, cons
   const std::string sweep = normal_sweep_id(sweep_in);
   int delay = 2;
   for (;;) {
-    const SweepStatus st = status_of(r, need_manifest(r, sweep));
+    Manifest m = need_manifest(r, sweep);
+    const SweepStatus st = status_of(r, m);
     if (progress) progress(st);
     if (st.finished) return st;
     for (int i = 0; i < delay * 10; ++i) {
@@ -414,8 +443,9 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
   };
   if (auto m = read_manifest(r, normal_sweep_id(spec))) {
     auto ex = executor::find(m->doc.value("executor", "")).make();
+    (void)status_of(r, *m);  // records a job the client submitted but never wrote down
     const auto subs = submissions_of(*m);
-    ex->cancel(subs, std::nullopt);
+    ex->cancel(job_name(normal_sweep_id(spec)), subs, std::nullopt);
     std::vector<size_t> all;
     for (const auto& s : subs) all.insert(all.end(), s.indexes.begin(), s.indexes.end());
     mark(*m, all);
@@ -449,13 +479,14 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
   if (sweep.empty())
     throw Error(ErrorKind::usage, "run " + run_id + " is not part of a sweep", "only runs sent to a scheduler can be cancelled");
   Manifest m = need_manifest(r, sweep);
+  if (!m.doc.value("executor", "").empty() && m.doc.value("executor", "") != "local") (void)status_of(r, m);  // unrecorded jobs
   if (m.doc.value("executor", "").empty() || m.doc.value("executor", "") == "local") {
     throw Error(ErrorKind::usage, "run " + run_id + " did not go to a scheduler", "stop a local run with Ctrl-C or kill");
   }
   for (const auto& p : m.doc["points"]) {
     if (p.value("run", "") != run_id) continue;
     const size_t index = p.value("index", size_t{0});
-    executor::find(m.doc.value("executor", "")).make()->cancel(submissions_of(m), index);
+    executor::find(m.doc.value("executor", "")).make()->cancel(job_name(sweep), submissions_of(m), index);
     const std::string name = p.value("name", run_id);
     mark(m, {index});
     return "run " + name;
