@@ -276,7 +276,16 @@ SweepStatus status_of(Repo& r, Manifest& m) {
   std::map<size_t, executor::TaskState> sched;
   if (ask) {
     const auto& row = executor::find(st.executor);
-    if (row.make) sched = row.make()->poll(job_name(st.id), subs);  // one query per round
+    // Only the points without a final run: a recorded point the scheduler forgot is no
+    // reason to ask accounting as well.
+    std::set<size_t> open;
+    for (const auto& sp : st.points) {
+      if (!sp.final || sp.state == "interrupted") open.insert(sp.index);
+    }
+    auto asked = subs;
+    for (auto& s : asked) std::erase_if(s.indexes, [&](size_t i) { return !open.count(i); });
+    std::erase_if(asked, [](const executor::Submission& s) { return s.indexes.empty(); });
+    if (row.make) sched = row.make()->poll(job_name(st.id), asked);  // one query per round
     adopt_jobs(r, m, subs, sched);
     refs = refs_now();                                              // a task may have finished since the refs were read
   }
