@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/run:--executor' '/exp/run:--resume' '/exp/run:--cpus' '/exp/run:--mem' '/exp/run:--gpus' '/exp/run:--time' '/exp/run:--partition' '/exp/run:--account' '/exp/run:--qos' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/log:--importance' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/ci/init:--provider' '/ci/init:--schedule' '/ci/init:--branch' '/ci/init:--python' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/repro:--jobs' '/repro:-j' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/run:--executor' '/exp/run:--resume' '/exp/run:--cpus' '/exp/run:--mem' '/exp/run:--gpus' '/exp/run:--time' '/exp/run:--partition' '/exp/run:--account' '/exp/run:--qos' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/log:--importance' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/ci/init:--provider' '/ci/init:--schedule' '/ci/init:--branch' '/ci/init:--python' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/repro:--jobs' '/repro:-j' '/executor/test:--timeout' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
                 set skip 1
                 set prev $t
                 continue
@@ -97,6 +97,9 @@ function __mlops_state
                 set npos 0
             case '/dag'
                 set path '/dag'
+                set npos 0
+            case '/executor'
+                set path '/executor'
                 set npos 0
             case '/drift'
                 set path '/drift'
@@ -254,6 +257,9 @@ function __mlops_state
             case '/remote/rm'
                 set path '/remote/remove'
                 set npos 0
+            case '/executor/test'
+                set path '/executor/test'
+                set npos 0
             case '*'
                 set npos (math $npos + 1)
         end
@@ -305,6 +311,7 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'repro' -d 'Run the pipeline stages 
 complete -c mlops -n '__mlops_at \'\' 0' -a 'status' -d 'Show which pipeline stages are stale, and why'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'checkout' -d 'Restore pipeline outputs from the store as mlops.lock records them'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'dag' -d 'Show the pipeline\'s graph of stages (text, dot, mermaid)'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'executor' -d 'Check where sweeps run: a scheduler\'s limits, accounting, what a task sees'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'drift' -d 'Compare a reference and a current dataset for data drift (CSV)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'login' -d 'Store credentials for a registry'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'logout' -d 'Remove stored credentials for a registry'
@@ -917,6 +924,23 @@ complete -c mlops -n '__mlops_at \'/dag\'' -l quiet -s q -d 'Print only results 
 complete -c mlops -n '__mlops_at \'/dag\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/dag\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/dag\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/executor\' 0' -a 'test' -d 'Check an executor: reachable, its limits, accounting, what a task sees'
+complete -c mlops -n '__mlops_at \'/executor\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/executor\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/executor\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/executor\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/executor\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/executor\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/executor\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l no-job -d 'Do not submit the tiny job that reports what a task sees'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l timeout -x -d 'Seconds to wait for that job (default 60)'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/drift\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/drift\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/drift\'' -l reference -r -F -d 'Reference data: a CSV file (.gz/.zst too), - for standard input'
@@ -974,4 +998,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag drift login logout completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag executor drift login logout completion version help'

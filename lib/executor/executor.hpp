@@ -4,6 +4,7 @@
 // `mlops exp __task ...`) and reads the states back; nothing here reaches into exp or the CLI.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -53,9 +54,24 @@ struct TaskState {
   std::optional<int> exit_code;
 };
 
+// One line of `mlops executor test`: what was checked, what was found, whether mlops can
+// work with it (and, when not, what to do).
+struct Fact {
+  std::string name, value;
+  bool ok = true;
+  std::string hint;
+};
+
 class Executor {
  public:
   virtual ~Executor() = default;
+  // Reachability, the limits the scheduler will apply, whether accounting is on. The first
+  // fact is "reachable"; when it is not ok, it is the only one.
+  virtual std::vector<Fact> describe() = 0;
+  // Runs `script` (sh) once as a task of `b` would run (same export list, directory and
+  // resources; b.indexes and b.command are not used), waiting at most `timeout`; its
+  // output, or nullopt when it did not end in time (it is cancelled then).
+  virtual std::optional<std::string> probe(const TaskBatch& b, const std::string& script, std::chrono::seconds timeout) = 0;
   // Submits the batch (split where the scheduler's limits require); each Submission is
   // reported through `submitted` as soon as it exists, so a caller can record it before the
   // next one. Error{remote} with the scheduler's own words when it refuses.

@@ -16,8 +16,10 @@
 #include "exp/values.hpp"
 
 #include <mlops/error.hpp>
+#include <mlops/executor.hpp>
 #include <mlops/fs.hpp>
 #include <mlops/interrupt.hpp>
+#include <mlops/version.hpp>
 
 #include <signal.h>
 #include <unistd.h>
@@ -230,7 +232,8 @@ void adopt_jobs(Repo& r, Manifest& m, const std::vector<executor::Submission>& s
   }
   if (found.empty()) return;
   for (const auto& [job, s] : found) {
-    log::warn("sweep {}: array job {} was not recorded (the client stopped after submitting it): recorded now", m.doc["id"].get<std::string>(), job);
+    log::warn("sweep {}: array job {} was not recorded (the client stopped after submitting it): recorded now",
+              m.doc["id"].get<std::string>(), job);
     m.doc["submissions"].push_back({{"job", s.job}, {"offset", s.offset}, {"indexes", s.indexes}, {"submitted", nullptr}});
   }
   try {
@@ -287,7 +290,7 @@ SweepStatus status_of(Repo& r, Manifest& m) {
     std::erase_if(asked, [](const executor::Submission& s) { return s.indexes.empty(); });
     if (row.make) sched = row.make()->poll(job_name(st.id), asked);  // one query per round
     adopt_jobs(r, m, subs, sched);
-    refs = refs_now();                                              // a task may have finished since the refs were read
+    refs = refs_now();  // a task may have finished since the refs were read
   }
   for (auto& sp : st.points) {
     if (sp.final && sp.state != "interrupted") continue;
@@ -570,6 +573,111 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
   if (j.run.exit_code) result.exit_code = *j.run.exit_code;
   result.runs.push_back(std::move(j.run));
   return result;
+}
+
+namespace {
+
+// The probe's body: one `KEY: value` line per thing a task depends on.
+std::string probe_script(const std::string& exe, const Repo& r) {
+  auto q = [](const std::string& w) {
+    std::string o = "'";
+    for (const char ch : w) o += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return o + "'";
+  };
+  const std::string git = q(r.gitdir.string());
+  return "echo \"mlops: $(" + q(exe) + " version 2>&1 | head -n 1)\"; " +
+         "env -0 | tr '\\0' '\\n' | sed -n 's/^\\([A-Za-z_][A-Za-z0-9_]*\\)=.*/env: \\1/p'; " + "if [ -r " + git +
+         "/HEAD ]; then echo 'repo: readable'; fi; " + "if [ -w " + git + "/refs ] && [ -w " + git +
+         "/objects ]; then echo 'repo: writable'; fi";
+}
+
+}  // namespace
+
+ExecutorReport test_executor(const stdfs::path& cwd, const std::string& name, bool run_job, int timeout_s) {
+  const auto& row = executor::find(name);
+  ExecutorReport rep;
+  rep.executor = std::string(row.name);
+  if (row.in_process) {
+    rep.reachable = true;
+    rep.facts.push_back(
+        {"reachable", "this machine (" + std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " CPUs)", true, ""});
+    rep.facts.push_back({"runs", "each point in a temporary worktree, --jobs at once, with this environment", true, ""});
+    rep.ok = true;
+    return rep;
+  }
+  auto ex = row.make();
+  for (const auto& f : ex->describe()) rep.facts.push_back({f.name, f.value, f.ok, f.hint});
+  rep.reachable = !rep.facts.empty() && rep.facts.front().ok;
+  if (rep.reachable && run_job) {
+    std::optional<Repo> r;
+    try {
+      r.emplace(open_repo(cwd));
+    } catch (const Error& e) {
+      rep.facts.push_back({"task", "not tested: " + std::string(e.what()), false, "run it in the repository whose sweeps it will run"});
+    }
+    if (r) {
+      const ExecutorConfig cfg = executor_config(*r, std::string(row.name));
+      executor::TaskBatch b;
+      b.name = "mlops-executor-test";
+      for (const char* v : k_default_exports) b.export_vars.push_back(v);
+      for (const auto& v : cfg.exports) {
+        if (valid_env_name(v) && std::find(b.export_vars.begin(), b.export_vars.end(), v) == b.export_vars.end())
+          b.export_vars.push_back(v);
+      }
+      b.workdir = r->workdir;
+      b.log_dir = r->mlops_dir / "sweeps" / "executor-test";
+      b.resources = cfg.resources;
+      const std::string exe = self_exe();
+      const auto out = ex->probe(b, probe_script(exe, *r), std::chrono::seconds(std::max(timeout_s, 1)));
+      if (!out) {
+        rep.facts.push_back({"task", "did not start and end within " + std::to_string(timeout_s) + " s (cancelled)", false,
+                             "the queue may be busy: see squeue; --timeout waits longer"});
+      } else {
+        std::string seen_version;
+        std::vector<std::string> ours, slurm, other;
+        bool readable = false, writable = false;
+        for (size_t a = 0; a < out->size();) {
+          size_t e = out->find('\n', a);
+          if (e == std::string::npos) e = out->size();
+          const std::string line = out->substr(a, e - a);
+          a = e + 1;
+          if (line.rfind("mlops: ", 0) == 0) seen_version = line.substr(7);
+          else if (line == "repo: readable") readable = true;
+          else if (line == "repo: writable") writable = true;
+          else if (line.rfind("env: ", 0) == 0) {
+            const std::string v = line.substr(5);
+            if (v.rfind("SLURM_", 0) == 0) slurm.push_back(v);
+            else if (std::find(b.export_vars.begin(), b.export_vars.end(), v) != b.export_vars.end()) ours.push_back(v);
+            else other.push_back(v);
+          }
+        }
+        const std::string here = "mlops " + std::string(version());
+        const bool same = seen_version.rfind(here, 0) == 0;
+        rep.facts.push_back({"task: mlops", seen_version.empty() ? exe + " did not run on the node" : seen_version, same,
+                             same ? "" : "the node must run " + exe + " (" + here + "): a shared filesystem, or the same path"});
+        rep.facts.push_back({"task: repository",
+                             r->gitdir.string() + (writable   ? " (read and write)"
+                                                   : readable ? " (read only)"
+                                                              : " (not seen)"),
+                             writable,
+                             writable ? "" : "tasks record their runs there: it must be on a filesystem the nodes share, writable"});
+        std::string names;
+        for (const auto& v : ours) names += (names.empty() ? "" : ",") + v;
+        rep.facts.push_back({"task: environment",
+                             "allow-list " + (names.empty() ? std::string("(none set)") : names) + ", " + std::to_string(slurm.size()) +
+                                 " SLURM_* variables",
+                             true, ""});
+        if (!other.empty()) {
+          std::string o;
+          for (const auto& v : other) o += (o.empty() ? "" : ",") + v;
+          rep.facts.push_back(
+              {"task: also set", o, true, "not from the allow-list: set by Slurm, slurmd or the node (none should hold a secret)"});
+        }
+      }
+    }
+  }
+  rep.ok = rep.reachable && std::all_of(rep.facts.begin(), rep.facts.end(), [](const ExecutorFact& f) { return f.ok; });
+  return rep;
 }
 
 }  // namespace mlops::exp
