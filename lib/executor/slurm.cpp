@@ -306,7 +306,8 @@ class Slurm final : public Executor {
     std::map<size_t, TaskState> states;
     // squeue by job name also finds a job the client submitted but never recorded; the
     // offset rides in the comment.
-    const Captured q = call({"squeue", "-h", "-r", "--states=all", "--name=" + name, "-o", "%F|%K|%T|%k"});
+    // Our own jobs only: another user's job given the same name must not be taken for ours.
+    const Captured q = call({"squeue", "-h", "-r", "--states=all", "--name=" + name, "--user=" + std::to_string(::getuid()), "-o", "%F|%K|%T|%k"});
     if (q.status != 0) throw Error(ErrorKind::remote, "squeue failed: " + first_line(q.err));
     for (const auto& line : split(q.out, '\n')) {
       const auto f = split(line, '|');
@@ -351,7 +352,10 @@ class Slurm final : public Executor {
   void cancel(const std::string& name, const std::vector<Submission>& jobs, std::optional<size_t> index) override {
     std::vector<std::string> argv{"scancel"};
     // By name: also a job whose id the client never recorded (killed right after sbatch).
-    if (!index) argv.push_back("--name=" + name);
+    if (!index) {
+      argv.push_back("--name=" + name);
+      argv.push_back("--user=" + std::to_string(::getuid()));
+    }
     for (const auto& s : jobs) {
       if (!index) {
         continue;

@@ -15,7 +15,7 @@ echo GONE >"$FAKE_SLURM_DIR/state/100_0"
 expect_exit 0 mlops --json exp status "$sweep"
 expect_json "$TEST_DIR/out" '.points[0].state' completed
 expect_json "$TEST_DIR/out" '.points[1].state' queued
-expect_eq "$(cat "$FAKE_SLURM_DIR/calls")" "squeue -h -r --states=all --name=mlops-$sweep -o %F|%K|%T|%k" "the scheduler calls"
+expect_eq "$(cat "$FAKE_SLURM_DIR/calls")" "squeue -h -r --states=all --name=mlops-$sweep --user=$(id -u) -o %F|%K|%T|%k" "the scheduler calls"
 for i in 1 2; do SLURM_ARRAY_TASK_ID=$i expect_exit 0 mlops exp __task --sweep "$sweep" --offset 0; done
 : >"$FAKE_SLURM_DIR/calls"
 expect_exit 0 mlops --json exp status "$sweep"

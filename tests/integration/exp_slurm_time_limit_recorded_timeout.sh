@@ -8,10 +8,11 @@ use_slurm
 
 exp_repo a
 cd a
-# The command notes the SIGTERM it gets, so the record shows it came before any SIGKILL.
-expect_exit 0 mlops exp run --executor slurm --time 1 -S lr=0.1 -- sh -c 'trap "echo got TERM; exit 143" TERM; echo started; sleep 300 & wait'
+# The command notes the SIGTERM it gets, so the record shows it came before any SIGKILL. --time 2:
+# Slurm checks limits about every 30 s, so a 1-minute job may meet its limit before the warning.
+expect_exit 0 mlops exp run --executor slurm --time 2 -S lr=0.1 -- sh -c 'trap "echo got TERM; exit 143" TERM; echo started; sleep 300 & wait'
 sweep=$(cat "$TEST_DIR/out")
-timeout 200 "$MLOPS" exp wait "$sweep" >"$TEST_DIR/out" 2>"$TEST_DIR/err" && fail "exp wait should exit 1 after a time limit"
+timeout 260 "$MLOPS" exp wait "$sweep" >"$TEST_DIR/out" 2>"$TEST_DIR/err" && fail "exp wait should exit 1 after a time limit"
 expect_exit 1 mlops --json exp status "$sweep"
 expect_json "$TEST_DIR/out" '.points[0].state' timeout
 run=$(jq -r '.points[0].run' "$TEST_DIR/out")
