@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/run:--executor' '/exp/run:--resume' '/exp/run:--cpus' '/exp/run:--mem' '/exp/run:--gpus' '/exp/run:--time' '/exp/run:--partition' '/exp/run:--account' '/exp/run:--qos' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/log:--importance' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/ci/init:--provider' '/ci/init:--schedule' '/ci/init:--branch' '/ci/init:--python' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/repro:--jobs' '/repro:-j' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--preset' '/drift:--correction' '/drift:--timestamp' '/drift:--window' '/drift:--prediction' '/drift:--target' '/drift:--task' '/drift:--types' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/run:--executor' '/exp/run:--resume' '/exp/run:--cpus' '/exp/run:--mem' '/exp/run:--gpus' '/exp/run:--time' '/exp/run:--partition' '/exp/run:--account' '/exp/run:--qos' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/log:--importance' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/ci/init:--provider' '/ci/init:--schedule' '/ci/init:--branch' '/ci/init:--python' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/repro:--jobs' '/repro:-j' '/executor/test:--timeout' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
                 set skip 1
                 set prev $t
                 continue
@@ -97,6 +97,9 @@ function __mlops_state
                 set npos 0
             case '/dag'
                 set path '/dag'
+                set npos 0
+            case '/executor'
+                set path '/executor'
                 set npos 0
             case '/drift'
                 set path '/drift'
@@ -254,6 +257,9 @@ function __mlops_state
             case '/remote/rm'
                 set path '/remote/remove'
                 set npos 0
+            case '/executor/test'
+                set path '/executor/test'
+                set npos 0
             case '*'
                 set npos (math $npos + 1)
         end
@@ -305,6 +311,7 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'repro' -d 'Run the pipeline stages 
 complete -c mlops -n '__mlops_at \'\' 0' -a 'status' -d 'Show which pipeline stages are stale, and why'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'checkout' -d 'Restore pipeline outputs from the store as mlops.lock records them'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'dag' -d 'Show the pipeline\'s graph of stages (text, dot, mermaid)'
+complete -c mlops -n '__mlops_at \'\' 0' -a 'executor' -d 'Check where sweeps run: a scheduler\'s limits, accounting, what a task sees'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'drift' -d 'Compare a reference and a current dataset for data drift (CSV)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'login' -d 'Store credentials for a registry'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'logout' -d 'Remove stored credentials for a registry'
@@ -886,8 +893,6 @@ complete -c mlops -n '__mlops_at \'/repro\'' -l jobs -s j -x -d 'Stages run at o
 complete -c mlops -n '__mlops_at \'/repro\'' -l dry -d 'Say what would run and why; run and write nothing'
 complete -c mlops -n '__mlops_at \'/repro\'' -l force -s f -d 'Run the stages even when they are up to date'
 complete -c mlops -n '__mlops_at \'/repro\'' -l keep-going -d 'After a stage fails, still run the stages that do not depend on it'
-complete -c mlops -n '__mlops_at \'/repro\'' -l downstream -d 'Run the given stages and the stages that depend on them, not their upstream'
-complete -c mlops -n '__mlops_at \'/repro\'' -l single-item -d 'Run only the given stages, not what they depend on'
 complete -c mlops -n '__mlops_at \'/repro\'' -l no-run-cache -d 'Run commands even when an earlier run with the same inputs left its outputs in the store'
 complete -c mlops -n '__mlops_at \'/repro\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/repro\'' -l quiet -s q -d 'Print only results and errors'
@@ -919,6 +924,23 @@ complete -c mlops -n '__mlops_at \'/dag\'' -l quiet -s q -d 'Print only results 
 complete -c mlops -n '__mlops_at \'/dag\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/dag\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/dag\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/executor\' 0' -a 'test' -d 'Check an executor: reachable, its limits, accounting, what a task sees'
+complete -c mlops -n '__mlops_at \'/executor\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/executor\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/executor\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/executor\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/executor\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/executor\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/executor\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l no-job -d 'Do not submit the tiny job that reports what a task sees'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l timeout -x -d 'Seconds to wait for that job (default 60)'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/executor/test\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/drift\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/drift\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/drift\'' -l reference -r -F -d 'Reference data: a CSV file (.gz/.zst too), - for standard input'
@@ -929,14 +951,6 @@ complete -c mlops -n '__mlops_at \'/drift\'' -l method -x -a 'auto ks chisquare 
 complete -c mlops -n '__mlops_at \'/drift\'' -l threshold -x -d 'Threshold for every column (default: the test\'s own)'
 complete -c mlops -n '__mlops_at \'/drift\'' -l per-column -x -d 'Test for one column, COLUMN=METHOD (repeatable)'
 complete -c mlops -n '__mlops_at \'/drift\'' -l drift-share -x -d 'Dataset drift when at least this share of columns drifted'
-complete -c mlops -n '__mlops_at \'/drift\'' -l preset -x -a 'evidently nannyml alibi mlops' -d 'Rules: evidently (auto), nannyml, alibi, or mlops (p-value, effect size, correction)'
-complete -c mlops -n '__mlops_at \'/drift\'' -l correction -x -a 'bh bonferroni none' -d 'Multiple-testing correction of p-values: bh, bonferroni or none (default: the preset\'s)'
-complete -c mlops -n '__mlops_at \'/drift\'' -l timestamp -x -d 'Column of the current data\'s times, for --window'
-complete -c mlops -n '__mlops_at \'/drift\'' -l window -x -d 'Check each window of the current data: N rows, or Nh, Nd, Nw of --timestamp'
-complete -c mlops -n '__mlops_at \'/drift\'' -l prediction -x -d 'The model\'s prediction column (its drift; with --target, performance)'
-complete -c mlops -n '__mlops_at \'/drift\'' -l target -x -d 'The label column: accuracy/F1 or MAE/RMSE on reference and current'
-complete -c mlops -n '__mlops_at \'/drift\'' -l task -x -a 'classification regression' -d 'classification or regression (default: regression when the labels have fractions)'
-complete -c mlops -n '__mlops_at \'/drift\'' -l types -r -F -d 'YAML/JSON file: column -> numerical, categorical, text or ignore'
 complete -c mlops -n '__mlops_at \'/drift\'' -l fail-on -x -a 'dataset any never' -d 'Exit 1 on: dataset drift, any drifted column, or never'
 complete -c mlops -n '__mlops_at \'/drift\'' -l format -x -a 'table json md html junit' -d 'Output: table, json, md, html or junit'
 complete -c mlops -n '__mlops_at \'/drift\'' -l output -s o -r -F -d 'Write the report to FILE (atomically) instead of stdout'
@@ -984,4 +998,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag drift login logout completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag executor drift login logout completion version help'
