@@ -34,7 +34,7 @@ PushResult push(const stdfs::path& store_root, const std::string& ref, const std
   const Target target = push_target(url, local.name, local.tag);
   const package::Closure closure = package::package_closure(store, entry);
   auto backend = open_backend(target.location,
-                              backend_options(store_root / "mlops", options.jobs, options.ca_file, options.plain_http, options.endpoint));
+                              backend_options(store_root / "mlops", options));
 
   PushResult r;
   r.ref = entry.ref;

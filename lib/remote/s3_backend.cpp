@@ -590,7 +590,7 @@ class S3Backend final : public Backend {
 }  // namespace
 
 std::unique_ptr<Backend> open_s3(const Location& location, const Options& options) {
-  s3::S3Settings settings = s3::load_settings(options.endpoint);
+  s3::S3Settings settings = s3::load_settings(options.endpoint, options.region);
   Options o = options;
   // Plain http only to this machine (the endpoint's host decides: BUCKET.localhost, the
   // virtual-hosted name of a bucket on localhost, is loopback too), unless asked.
