@@ -262,6 +262,10 @@ void check_remote_url(const std::string& url) {
                 "give the URL without them and store the credentials with 'mlops login HOST'");
   }
   const std::string path = end == std::string::npos ? std::string() : rest.substr(end);
+  if (path.find("//") != std::string::npos || path.find("/../") != std::string::npos || path.find("/./") != std::string::npos ||
+      path.ends_with("/..") || path.ends_with("/.")) {
+    throw Error(ErrorKind::usage, "the remote URL's path must not hold empty, '.' or '..' parts", hint);
+  }
   if (scheme == "file") {
     if ((!authority.empty() && authority != "localhost") || path.size() < 2) {
       throw Error(ErrorKind::usage, "a file:// remote names an absolute directory: file:///PATH", hint);
@@ -279,10 +283,6 @@ void check_remote_url(const std::string& url) {
         throw Error(ErrorKind::usage, "the remote URL's port must be a number from 1 to 65535", hint);
       }
     }
-  }
-  if (path.find("//") != std::string::npos || path.find("/../") != std::string::npos || path.find("/./") != std::string::npos ||
-      path.ends_with("/..") || path.ends_with("/.")) {
-    throw Error(ErrorKind::usage, "the remote URL's path must not hold empty, '.' or '..' parts", hint);
   }
 }
 

@@ -161,7 +161,7 @@ class HttpBackend final : public Backend {
     c.plain_http = o.plain_http;
     if (o.jobs > 0) c.max_in_flight = o.jobs;
     if (const char* b = std::getenv("MLOPS_HTTP_BACKOFF_MS"); b != nullptr && *b != '\0') {
-      c.backoff_base = std::chrono::milliseconds(std::strtoul(b, nullptr, 10));
+      c.backoff_base = std::chrono::milliseconds(http::parse_decimal(b).value_or(250));
     }
     return c;
   }
@@ -177,11 +177,10 @@ class HttpBackend final : public Backend {
     const Response a = send(r);
     if (a.status == 404 || a.status == 410) return std::nullopt;
     if (!ok(a.status)) http::throw_status("HEAD " + rel, a);
-    const auto length = a.headers.get("content-length");
     try {
-      return length ? std::stoull(*length) : 0;
-    } catch (const std::exception&) {
-      throw Error(RemoteFailure::rejected, "the server sent an invalid Content-Length for " + shown(repo) + "/" + rel);
+      return http::content_length(a.headers).value_or(0);
+    } catch (const Error& e) {
+      throw Error(RemoteFailure::rejected, std::string(e.what()) + " for " + shown(repo) + "/" + rel);
     }
   }
 
@@ -202,7 +201,7 @@ class HttpBackend final : public Backend {
     }
     if (a.status == 404 || a.status == 410) return {};
     if (!ok(a.status)) http::throw_status("GET index.json of " + repo, a);
-    return package::parse_index_json(a.body, shown(repo) + "/index.json");
+    return layout::parse_index(a.body, shown(repo) + "/index.json");
   }
 
   // `body` (its body fields and on_sent) PUT at URL/REPO/REL atomically: to a temporary name

@@ -16,6 +16,7 @@ namespace mlops::remote {
 
 PushResult push(const stdfs::path& store_root, const std::string& ref, const std::string& url, const TransferOptions& options) {
   const Progress progress(options.progress);
+  (void)parse_location(url);  // a bad URL is the first thing said, before the store is asked
   const package::Store store(store_root, package::StoreAccess::read);
   // Shared: gc waits until every blob is sent.
   const auto lock = store.gc_lock_for_reading();

@@ -330,11 +330,10 @@ class S3Backend final : public Backend {
     const Response a = send(r, k, {}, std::string(s3::k_empty_sha256));
     if (a.status == 404) return std::nullopt;
     if (a.status != 200) fail("HEAD " + what, a);
-    const auto length = a.headers.get("content-length");
     try {
-      return length ? std::stoull(*length) : 0;
-    } catch (const std::exception&) {
-      throw Error(RemoteFailure::rejected, "s3://" + m_location.host + " sent an invalid Content-Length for " + what);
+      return http::content_length(a.headers).value_or(0);
+    } catch (const Error& e) {
+      throw Error(RemoteFailure::rejected, "s3://" + m_location.host + ": " + e.what() + " for " + what);
     }
   }
 
@@ -375,7 +374,7 @@ class S3Backend final : public Backend {
   std::pair<std::vector<IndexEntry>, std::string> read_index(const std::string& repo) {
     auto got = get_small(key(repo, "index.json"), k_max_layout_index_bytes, "index.json of " + repo);
     if (!got) return {};
-    return {package::parse_index_json(got->first, url_of(repo) + "/index.json"), got->second};
+    return {layout::parse_index(got->first, url_of(repo) + "/index.json"), got->second};
   }
 
   // ---- multipart upload ----
@@ -403,7 +402,7 @@ class S3Backend final : public Backend {
       // of one-byte PUTs) or part numbers outside 1..10000 are not a journal we wrote.
       if (out.part_size == 0 || (out.size + out.part_size - 1) / out.part_size > k_max_parts) return std::nullopt;
       for (const auto& [n, etag] : j.at("parts").items()) {
-        const unsigned long number = std::stoul(n);
+        const std::uint64_t number = http::parse_decimal(n).value_or(0);
         if (number == 0 || number > k_max_parts || !printable(etag.get<std::string>(), 256)) return std::nullopt;
         out.etags[static_cast<unsigned>(number)] = etag.get<std::string>();
       }
@@ -445,15 +444,13 @@ class S3Backend final : public Backend {
       if (a.status == 404) throw Error(ErrorKind::not_found, "the multipart upload is gone");
       if (a.status != 200) fail("ListParts", a);
       for (const auto& part : xml_values(a.body, "Part")) {
-        try {
-          const unsigned long n = std::stoul(xml_value(part, "PartNumber"));
-          std::string etag = xml_value(part, "ETag");
-          // Only what this upload can hold: a lying server's 100,000 parts do not grow the map.
-          if (n == 0 || n > k_max_parts || !printable(etag, 256)) continue;
-          out[static_cast<unsigned>(n)] = {std::move(etag), std::stoull(xml_value(part, "Size"))};
-        } catch (const std::exception&) {
-          throw Error(RemoteFailure::rejected, "s3://" + m_location.host + " sent an invalid ListParts answer");
-        }
+        const auto n = http::parse_decimal(xml_value(part, "PartNumber"));
+        const auto size = http::parse_decimal(xml_value(part, "Size"));
+        if (!n || !size) throw Error(RemoteFailure::rejected, "s3://" + m_location.host + " sent an invalid ListParts answer");
+        std::string etag = xml_value(part, "ETag");
+        // Only what this upload can hold: a lying server's 100,000 parts do not grow the map.
+        if (*n == 0 || *n > k_max_parts || !printable(etag, 256)) continue;
+        out[static_cast<unsigned>(*n)] = {std::move(etag), *size};
       }
       if (xml_value(a.body, "IsTruncated") != "true") return out;
       marker = xml_value(a.body, "NextPartNumberMarker");
