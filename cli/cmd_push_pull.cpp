@@ -73,7 +73,7 @@ config::Remote package_remote(const std::string& arg) {
     return r;
   }
   const auto colon = arg.find(':');
-  if (colon == std::string::npos || colon == 0) {
+  if (colon == std::string::npos || colon == 0 || colon + 1 == arg.size()) {
     throw Error(ErrorKind::usage, "'" + escape_controls(arg) + "' names no remote package", "give URL/NAME[:TAG] or REMOTE:NAME[:TAG]");
   }
   config::Remote r = find_remote(arg.substr(0, colon));

@@ -59,7 +59,7 @@ copy); the same flags on those commands win over them. Never a password: use 'ml
 Examples:
   mlops remote add team oci://registry.example/team --default
   mlops remote add minio s3://models/team --endpoint https://minio.example:9000 --region eu-west-3
-  mlops remote add lab oci://registry.lab:5000/ml --ca-file certs/lab-ca.pem
+  mlops remote add lab oci://registry.lab:5000/ml --ca-file /etc/ssl/certs/ca-certificates.crt
   mlops remote add local file:///srv/models)");
   add->callback([&ctx, o] {
     ctx.action = [o](Context& c) {

@@ -233,6 +233,7 @@ void add_remote(const stdfs::path& cwd, const Remote& remote, bool make_default)
   check_remote_name(name);
   check_remote_url(remote.url);
   Remote added = remote;
+  if (!added.endpoint.empty() && added.endpoint.back() == '/') added.endpoint.pop_back();
   if (!added.ca_file.empty()) {
     stdfs::path ca = added.ca_file;
     if (ca.is_relative()) ca = cwd / ca;

@@ -12,8 +12,9 @@ export AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret MLOPS_HTTP_BACKOF
 printf 'not a real CA\n' >"$TEST_DIR/proj/ca.pem"
 
 # s3: endpoint and region stored, used by push, overridden by --endpoint.
-expect_exit 0 mlops remote add minio s3://models/team --endpoint http://127.0.0.1:9 --region eu-west-3
+expect_exit 0 mlops remote add minio s3://models/team --endpoint http://127.0.0.1:9/ --region eu-west-3
 expect_contains mlops.yaml "endpoint: http://127.0.0.1:9"
+expect_not_contains mlops.yaml "127.0.0.1:9/"
 expect_contains mlops.yaml "region: eu-west-3"
 expect_exit 0 mlops --json remote list
 expect_json "$TEST_DIR/out" '.[0].endpoint' "http://127.0.0.1:9"
@@ -23,9 +24,11 @@ expect_contains "$TEST_DIR/err" "http://127.0.0.1:9/models/team/demo/"
 expect_exit 5 mlops -vv push demo:1.0 minio --endpoint http://127.0.0.1:7
 expect_contains "$TEST_DIR/err" "http://127.0.0.1:7/models/team/demo/"
 expect_not_contains "$TEST_DIR/err" "127.0.0.1:9"
-# pull REMOTE:REF with the remote's endpoint.
+# pull REMOTE:REF with the remote's endpoint; REMOTE: alone names no package.
 expect_exit 5 mlops -vv pull minio:demo:1.0
 expect_contains "$TEST_DIR/err" "http://127.0.0.1:9/models/team/demo/"
+expect_exit 2 mlops pull minio:
+expect_contains "$TEST_DIR/err" "names no remote package"
 # The region: without an endpoint, AWS's host for it (the request fails here: no network needed).
 expect_exit 0 mlops remote add aws s3://models/team --region eu-west-3
 expect_exit 5 mlops -vv push demo:1.0 aws
