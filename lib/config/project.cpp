@@ -320,9 +320,11 @@ void check_remote_settings(const Remote& r) {
     const bool ok = r.region.size() <= 64 && std::all_of(r.region.begin(), r.region.end(), [](char c) {
                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
                     });
-    if (!ok) throw Error(ErrorKind::usage, "invalid region '" + escape_controls(r.region) + "'", "a region is a-z, 0-9 and '-', e.g. eu-west-3");
+    if (!ok)
+      throw Error(ErrorKind::usage, "invalid region '" + escape_controls(r.region) + "'", "a region is a-z, 0-9 and '-', e.g. eu-west-3");
   }
-  if (!r.ca_file.empty() && std::any_of(r.ca_file.begin(), r.ca_file.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+  if (!r.ca_file.empty() &&
+      std::any_of(r.ca_file.begin(), r.ca_file.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
     throw Error(ErrorKind::usage, "the CA file's path holds control characters");
   }
 }

@@ -240,7 +240,8 @@ void add_remote(const stdfs::path& cwd, const Remote& remote, bool make_default)
     ca = ca.lexically_normal();
     struct stat st {};
     if (::stat(ca.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-      throw Error(ErrorKind::usage, "--ca-file " + escape_controls(remote.ca_file) + ": no such file", "give the PEM file of the CA certificates");
+      throw Error(ErrorKind::usage, "--ca-file " + escape_controls(remote.ca_file) + ": no such file",
+                  "give the PEM file of the CA certificates");
     }
     added.ca_file = ca.string();
   }

@@ -58,7 +58,8 @@ std::optional<std::uint64_t> content_length(const Headers& headers) {
     std::size_t start = 0;
     for (;;) {
       const auto comma = value.find(',', start);
-      const std::string_view one = trim(std::string_view(value).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      const std::string_view one =
+          trim(std::string_view(value).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
       const auto n = parse_decimal(one);
       if (!n || (out && *out != *n)) {
         throw Error(RemoteFailure::rejected, "the server sent an invalid Content-Length" + std::string(n ? " (copies that disagree)" : ""));

@@ -463,8 +463,8 @@ class OciBackend final : public Backend {
   // would wrap to 0 once 1 is added, is not an upload of this blob).
   static std::uint64_t checked_offset(std::uint64_t at, const package::Descriptor& blob) {
     if (at > blob.size) {
-      throw Error(RemoteFailure::rejected, "the registry says it holds " + std::to_string(at) + " bytes of " + blob.digest + ", which has " +
-                                               std::to_string(blob.size));
+      throw Error(RemoteFailure::rejected, "the registry says it holds " + std::to_string(at) + " bytes of " + blob.digest +
+                                               ", which has " + std::to_string(blob.size));
     }
     return at;
   }

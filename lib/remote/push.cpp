@@ -34,8 +34,7 @@ PushResult push(const stdfs::path& store_root, const std::string& ref, const std
   const package::Reference local = package::parse_reference(entry.ref);
   const Target target = push_target(url, local.name, local.tag);
   const package::Closure closure = package::package_closure(store, entry);
-  auto backend = open_backend(target.location,
-                              backend_options(store_root / "mlops", options));
+  auto backend = open_backend(target.location, backend_options(store_root / "mlops", options));
 
   PushResult r;
   r.ref = entry.ref;
