@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/run:--executor' '/exp/run:--resume' '/exp/run:--cpus' '/exp/run:--mem' '/exp/run:--gpus' '/exp/run:--time' '/exp/run:--partition' '/exp/run:--account' '/exp/run:--qos' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/log:--importance' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/ci/init:--provider' '/ci/init:--schedule' '/ci/init:--branch' '/ci/init:--python' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/repro:--jobs' '/repro:-j' '/executor/test:--timeout' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/run:--executor' '/exp/run:--resume' '/exp/run:--cpus' '/exp/run:--mem' '/exp/run:--gpus' '/exp/run:--time' '/exp/run:--partition' '/exp/run:--account' '/exp/run:--qos' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/log:--importance' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/ci/init:--provider' '/ci/init:--schedule' '/ci/init:--branch' '/ci/init:--python' '/model/promote:--alias' '/model/promote:--reason' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/push:--region' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/pull:--region' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/copy:--region' '/remote/add:--endpoint' '/remote/add:--region' '/remote/add:--ca-file' '/repro:--jobs' '/repro:-j' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
                 set skip 1
                 set prev $t
                 continue
@@ -97,9 +97,6 @@ function __mlops_state
                 set npos 0
             case '/dag'
                 set path '/dag'
-                set npos 0
-            case '/executor'
-                set path '/executor'
                 set npos 0
             case '/drift'
                 set path '/drift'
@@ -257,9 +254,6 @@ function __mlops_state
             case '/remote/rm'
                 set path '/remote/remove'
                 set npos 0
-            case '/executor/test'
-                set path '/executor/test'
-                set npos 0
             case '*'
                 set npos (math $npos + 1)
         end
@@ -311,7 +305,6 @@ complete -c mlops -n '__mlops_at \'\' 0' -a 'repro' -d 'Run the pipeline stages 
 complete -c mlops -n '__mlops_at \'\' 0' -a 'status' -d 'Show which pipeline stages are stale, and why'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'checkout' -d 'Restore pipeline outputs from the store as mlops.lock records them'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'dag' -d 'Show the pipeline\'s graph of stages (text, dot, mermaid)'
-complete -c mlops -n '__mlops_at \'\' 0' -a 'executor' -d 'Check where sweeps run: a scheduler\'s limits, accounting, what a task sees'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'drift' -d 'Compare a reference and a current dataset for data drift (CSV)'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'login' -d 'Store credentials for a registry'
 complete -c mlops -n '__mlops_at \'\' 0' -a 'logout' -d 'Remove stored credentials for a registry'
@@ -822,6 +815,7 @@ complete -c mlops -n '__mlops_at \'/push\'' -l jobs -s j -x -d 'Parallel blob tr
 complete -c mlops -n '__mlops_at \'/push\'' -l ca-file -r -F -d 'CA certificates (PEM) to trust for HTTPS remotes'
 complete -c mlops -n '__mlops_at \'/push\'' -l plain-http -d 'Allow plain HTTP to a registry that is not on loopback'
 complete -c mlops -n '__mlops_at \'/push\'' -l endpoint -x -d 'S3 API endpoint for s3:// remotes (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)'
+complete -c mlops -n '__mlops_at \'/push\'' -l region -x -d 'S3 region for s3:// remotes (default AWS_REGION, the profile\'s, us-east-1)'
 complete -c mlops -n '__mlops_at \'/push\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/push\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/push\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
@@ -838,6 +832,7 @@ complete -c mlops -n '__mlops_at \'/pull\'' -l jobs -s j -x -d 'Parallel blob tr
 complete -c mlops -n '__mlops_at \'/pull\'' -l ca-file -r -F -d 'CA certificates (PEM) to trust for HTTPS remotes'
 complete -c mlops -n '__mlops_at \'/pull\'' -l plain-http -d 'Allow plain HTTP to a registry that is not on loopback'
 complete -c mlops -n '__mlops_at \'/pull\'' -l endpoint -x -d 'S3 API endpoint for s3:// remotes (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)'
+complete -c mlops -n '__mlops_at \'/pull\'' -l region -x -d 'S3 region for s3:// remotes (default AWS_REGION, the profile\'s, us-east-1)'
 complete -c mlops -n '__mlops_at \'/pull\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/pull\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/pull\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
@@ -850,6 +845,7 @@ complete -c mlops -n '__mlops_at \'/copy\'' -l jobs -s j -x -d 'Parallel blob tr
 complete -c mlops -n '__mlops_at \'/copy\'' -l ca-file -r -F -d 'CA certificates (PEM) to trust for HTTPS remotes'
 complete -c mlops -n '__mlops_at \'/copy\'' -l plain-http -d 'Allow plain HTTP to a registry that is not on loopback'
 complete -c mlops -n '__mlops_at \'/copy\'' -l endpoint -x -d 'S3 API endpoint for s3:// remotes (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)'
+complete -c mlops -n '__mlops_at \'/copy\'' -l region -x -d 'S3 region for s3:// remotes (default AWS_REGION, the profile\'s, us-east-1)'
 complete -c mlops -n '__mlops_at \'/copy\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/copy\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/copy\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
@@ -868,6 +864,10 @@ complete -c mlops -n '__mlops_at \'/remote\'' -s C -x -a '(__fish_complete_direc
 complete -c mlops -n '__mlops_at \'/remote/add\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/remote/add\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/remote/add\'' -l default -d 'Make it the default remote (default_remote in mlops.yaml)'
+complete -c mlops -n '__mlops_at \'/remote/add\'' -l endpoint -x -d 's3://: the S3 API endpoint, http(s)://HOST[:PORT] (MinIO, Ceph, R2...)'
+complete -c mlops -n '__mlops_at \'/remote/add\'' -l region -x -d 's3://: the bucket\'s region (default AWS_REGION, the profile\'s, us-east-1)'
+complete -c mlops -n '__mlops_at \'/remote/add\'' -l ca-file -r -F -d 'CA certificates (PEM) to trust for this remote\'s HTTPS'
+complete -c mlops -n '__mlops_at \'/remote/add\'' -l plain-http -d 'Allow plain HTTP to this remote though it is not on loopback'
 complete -c mlops -n '__mlops_at \'/remote/add\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/remote/add\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/remote/add\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
@@ -887,6 +887,7 @@ complete -c mlops -n '__mlops_at \'/remote/remove\'' -l quiet -s q -d 'Print onl
 complete -c mlops -n '__mlops_at \'/remote/remove\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/remote/remove\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/remote/remove\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/remote/remove\' 0' -x -a '(__mlops_values remotes)'
 complete -c mlops -n '__mlops_at \'/repro\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/repro\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/repro\'' -l jobs -s j -x -d 'Stages run at once (default: jobs in the configuration, else one per core)'
@@ -924,23 +925,6 @@ complete -c mlops -n '__mlops_at \'/dag\'' -l quiet -s q -d 'Print only results 
 complete -c mlops -n '__mlops_at \'/dag\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/dag\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/dag\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/executor\' 0' -a 'test' -d 'Check an executor: reachable, its limits, accounting, what a task sees'
-complete -c mlops -n '__mlops_at \'/executor\'' -l help -s h -d 'Print this help message and exit'
-complete -c mlops -n '__mlops_at \'/executor\'' -l help-all -d 'Show help for every command'
-complete -c mlops -n '__mlops_at \'/executor\'' -l json -d 'Print results as JSON on stdout'
-complete -c mlops -n '__mlops_at \'/executor\'' -l quiet -s q -d 'Print only results and errors'
-complete -c mlops -n '__mlops_at \'/executor\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
-complete -c mlops -n '__mlops_at \'/executor\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
-complete -c mlops -n '__mlops_at \'/executor\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/executor/test\'' -l help -s h -d 'Print this help message and exit'
-complete -c mlops -n '__mlops_at \'/executor/test\'' -l help-all -d 'Show help for every command'
-complete -c mlops -n '__mlops_at \'/executor/test\'' -l no-job -d 'Do not submit the tiny job that reports what a task sees'
-complete -c mlops -n '__mlops_at \'/executor/test\'' -l timeout -x -d 'Seconds to wait for that job (default 60)'
-complete -c mlops -n '__mlops_at \'/executor/test\'' -l json -d 'Print results as JSON on stdout'
-complete -c mlops -n '__mlops_at \'/executor/test\'' -l quiet -s q -d 'Print only results and errors'
-complete -c mlops -n '__mlops_at \'/executor/test\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
-complete -c mlops -n '__mlops_at \'/executor/test\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
-complete -c mlops -n '__mlops_at \'/executor/test\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/drift\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/drift\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/drift\'' -l reference -r -F -d 'Reference data: a CSV file (.gz/.zst too), - for standard input'
@@ -962,7 +946,7 @@ complete -c mlops -n '__mlops_at \'/drift\'' -l color -x -a 'auto always never' 
 complete -c mlops -n '__mlops_at \'/drift\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/login\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/login\'' -l help-all -d 'Show help for every command'
-complete -c mlops -n '__mlops_at \'/login\'' -l username -x -d 'User name (asked on a terminal when not given)'
+complete -c mlops -n '__mlops_at \'/login\'' -l username -s u -x -d 'User name (asked on a terminal when not given)'
 complete -c mlops -n '__mlops_at \'/login\'' -l password-stdin -d 'Read the password or token from stdin (for scripts and CI)'
 complete -c mlops -n '__mlops_at \'/login\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/login\'' -l quiet -s q -d 'Print only results and errors'
@@ -998,4 +982,4 @@ complete -c mlops -n '__mlops_at \'/help\'' -l quiet -s q -d 'Print only results
 complete -c mlops -n '__mlops_at \'/help\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/help\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/help\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
-complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag executor drift login logout completion version help'
+complete -c mlops -n '__mlops_at \'/help\' 0+' -x -a 'init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag drift login logout completion version help'

@@ -23,6 +23,7 @@ struct TransferOptions {
   std::optional<stdfs::path> ca_file;
   bool plain_http = false;
   std::string endpoint;  // s3: --endpoint
+  std::string region;    // s3: --region
   ProgressObserver* progress = nullptr;
 };
 
@@ -73,5 +74,9 @@ struct CopyResult {
 };
 // Copies a package between two remotes (the blobs pass through a temporary directory).
 MLOPS_API CopyResult copy(const std::string& source_url, const std::string& destination_url, const TransferOptions& options);
+// The same, reaching the destination with its own settings (ca_file, plain_http, endpoint,
+// region; jobs and progress are `options`'): two named remotes each keep theirs.
+MLOPS_API CopyResult copy(const std::string& source_url, const std::string& destination_url, const TransferOptions& options,
+                          const TransferOptions& destination_options);
 
 }  // namespace mlops::remote
