@@ -228,4 +228,13 @@ CheckResult check(const stdfs::path& cwd, const CheckOptions& o) {
   return res;
 }
 
+std::vector<package::CardGate> card_gates(const stdfs::path& cwd, const std::string& run) {
+  std::vector<package::CardGate> out;
+  if (read_gates(find_project_file(cwd)).empty()) return out;
+  CheckOptions o;
+  o.run = run;
+  for (const auto& g : check(cwd, o).gates) out.push_back({g.field, g.condition, g.value ? num(*g.value) : "", g.status, g.reason});
+  return out;
+}
+
 }  // namespace mlops::ci

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <mlops/api.hpp>
+#include <mlops/package.hpp>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -89,6 +90,10 @@ inline constexpr std::size_t k_step_summary_cap = std::size_t{1} << 20;
 MLOPS_API std::string append_step_summary(const stdfs::path& file, const std::string& markdown, const std::string& fallback);
 
 // ---- ci init ----
+
+// The run's gates (mlops.yaml's gates:, no baseline) as a model card lists them; empty when
+// mlops.yaml has none. Errors as check's.
+MLOPS_API std::vector<package::CardGate> card_gates(const stdfs::path& cwd, const std::string& run);
 
 struct WorkflowOptions {
   std::string provider;         // github or gitlab
