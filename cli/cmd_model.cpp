@@ -49,7 +49,8 @@ void setup_model(CLI::App& cmd, Context& ctx) {
     s->add_option("REF", o->package, "Package (NAME:TAG or digest) in the store")->required();
     s->add_option("--alias", o->alias, "Alias to move: letters, digits, '.', '_', '-'")->type_name("NAME")->required();
     s->add_option("--reason", o->reason, "Why, for the audit trail")->type_name("TEXT");
-    s->add_option("--remote", o->remote, "Also tag the package NAME on this remote (a remote's name or a URL); it must be pushed there first")
+    s->add_option("--remote", o->remote,
+                  "Also tag the package NAME on this remote (a remote's name or a URL); it must be pushed there first")
         ->type_name("REMOTE");
     s->footer(
         "\nEach promotion is a commit on refs/mlops/aliases/NAME (who, when, why, the package digest,\n"

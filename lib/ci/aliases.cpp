@@ -198,9 +198,12 @@ std::string promote(const stdfs::path& cwd, const PromoteOptions& o) {
   nlohmann::json remote_record = nullptr;
   if (!o.remote.empty()) {
     std::vector<std::string> known{digest};
-    for (const auto& c : alias_commits(r, name)) known.push_back(string_at(nlohmann::json::parse(alias_json_at(r, c)), "package", "digest"));
+    for (const auto& c : alias_commits(r, name))
+      known.push_back(string_at(nlohmann::json::parse(alias_json_at(r, c)), "package", "digest"));
     const remote::RemoteTagResult t = remote::tag_remote(o.store, package_ref, o.remote, o.alias, known, o.transfer);
-    remote_record = {{"tag", t.url}, {"package", t.package_url}, {"previous", t.previous.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.previous)}};
+    remote_record = {{"tag", t.url},
+                     {"package", t.package_url},
+                     {"previous", t.previous.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.previous)}};
   }
   for (int attempt = 0; attempt < 200; ++attempt) {
     const std::string expected = current(r, name);
@@ -219,8 +222,8 @@ std::string promote(const stdfs::path& cwd, const PromoteOptions& o) {
         {"signature", {{"signed", !key_id.empty()}, {"key_id", key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(key_id)}}},
         {"policy", require},
         {"remote", remote_record}};
-    const std::string message = "mlops model promote " + o.alias + ": " + package_ref + "\n\n" + (o.reason.empty() ? "" : o.reason + "\n\n") +
-                                "Package-Digest: " + digest + "\nGates: " +
+    const std::string message = "mlops model promote " + o.alias + ": " + package_ref + "\n\n" +
+                                (o.reason.empty() ? "" : o.reason + "\n\n") + "Package-Digest: " + digest + "\nGates: " +
                                 (gates["checked"].get<bool>() ? (gates["passed"].get<bool>() ? "passed" : "failed") : "not checked") +
                                 "\nSigned-By: " + (key_id.empty() ? "unsigned" : key_id) + "\n" +
                                 (remote_record.is_null() ? "" : "Remote-Tag: " + remote_record["tag"].get<std::string>() + "\n");

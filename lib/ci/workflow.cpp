@@ -69,9 +69,11 @@ void check_project_dir(const std::string& dir) {
   bool ok = dir.size() <= 1024 && dir.front() != '/' && dir.back() != '/';
   while (ok && std::getline(in, part, '/')) ok = std::regex_match(part, component) && part != "." && part != "..";
   if (!ok)
-    throw Error(ErrorKind::invalid_input,
-                "the project's directory '" + escape_controls(dir) + "' (from the repository root) has characters a workflow cannot hold unquoted",
-                "rename it to letters, digits, '.', '_' and '-', or write the workflow from `mlops ci init` at the project root and edit its paths");
+    throw Error(
+        ErrorKind::invalid_input,
+        "the project's directory '" + escape_controls(dir) + "' (from the repository root) has characters a workflow cannot hold unquoted",
+        "rename it to letters, digits, '.', '_' and '-', or write the workflow from `mlops ci init` at the project root and edit its "
+        "paths");
 }
 
 // mlops.yaml has a non-empty stages: section (read, not checked: `mlops repro` checks it).

@@ -100,12 +100,13 @@ std::string model_card(const Spec& spec, const Lineage& lineage, const std::stri
   } else if (!lineage.run_id.empty() && !lineage.gates.empty()) {
     std::size_t passed = 0, failed = 0, skipped = 0;
     for (const auto& g : lineage.gates) (g.status == "pass" ? passed : g.status == "fail" ? failed : skipped) += 1;
-    md += "\n### Gates\n\nThe gates of mlops.yaml on this run, checked when the package was built: " + std::to_string(passed) + " passed, " +
-          std::to_string(failed) + " failed" + (skipped ? ", " + std::to_string(skipped) + " not checked" : "") + ".\n\n";
+    md += "\n### Gates\n\nThe gates of mlops.yaml on this run, checked when the package was built: " + std::to_string(passed) +
+          " passed, " + std::to_string(failed) + " failed" + (skipped ? ", " + std::to_string(skipped) + " not checked" : "") + ".\n\n";
     md += "| gate | condition | value | result |\n|---|---|---|---|\n";
     for (const auto& g : lineage.gates) {
       const std::string result = g.status == "pass" ? "passed" : g.status == "fail" ? "failed" : "not checked: " + g.reason;
-      md += "| " + cell(g.field) + " | " + cell(g.condition) + " | " + cell(g.value.empty() ? "-" : g.value) + " | " + cell(result) + " |\n";
+      md +=
+          "| " + cell(g.field) + " | " + cell(g.condition) + " | " + cell(g.value.empty() ? "-" : g.value) + " | " + cell(result) + " |\n";
     }
   }
   md += "\n## Files\n\n| path | kind | size | sha256 |\n|---|---|---|---|\n";

@@ -34,4 +34,5 @@ expect_exit 0 mlops ci init --provider github --schedule '0 3 * * 1' --force
 expect_exit 0 mlops ci init --provider gitlab --schedule '0 3 * * 1' --force
 expect_not_contains .github/workflows/mlops.yml "repro"
 expect_not_contains .gitlab-ci.yml "repro"
+# shellcheck disable=SC2016  # a literal $ in the text
 expect_contains .github/workflows/mlops.yml 'mlops exp run -n "$RUN_NAME"'

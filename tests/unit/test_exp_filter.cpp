@@ -118,7 +118,10 @@ TEST_CASE("fields and tags of a filter are listed and can be renamed", "[filter]
 }
 
 TEST_CASE("a value may be another field, with a number added, taken away, multiplied or divided", "[filter]") {
-  const nlohmann::json run{{"metrics.acc", 0.93}, {"baseline.metrics.acc", 0.935}, {"metrics.loss", 0.2}, {"baseline.metrics.loss", 0.19},
+  const nlohmann::json run{{"metrics.acc", 0.93},
+                           {"baseline.metrics.acc", 0.935},
+                           {"metrics.loss", 0.2},
+                           {"baseline.metrics.loss", 0.19},
                            {"baseline.status", "completed"}};
   CHECK(eval("metrics.acc >= baseline.metrics.acc - 0.01", run));
   CHECK_FALSE(eval("metrics.acc >= baseline.metrics.acc", run));

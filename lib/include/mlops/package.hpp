@@ -39,11 +39,11 @@ struct CardGate {
 };
 
 struct BuildOptions {
-  std::string tag;          // NAME[:TAG]; default package.name:package.version from mlops.yaml
-  std::string from_exp;     // RUN: lineage (run id, name, params, metrics) from that experiment
-  std::string compression;  // none|gzip|zstd for tar layers; default from mlops.yaml, else none
-  std::string created;      // RFC 3339; default: SOURCE_DATE_EPOCH, else the HEAD commit's time
-  int jobs = 0;             // hashing threads; 0: MLOPS_JOBS, else `jobs` of mlops.yaml or the user config, else one per core
+  std::string tag;              // NAME[:TAG]; default package.name:package.version from mlops.yaml
+  std::string from_exp;         // RUN: lineage (run id, name, params, metrics) from that experiment
+  std::string compression;      // none|gzip|zstd for tar layers; default from mlops.yaml, else none
+  std::string created;          // RFC 3339; default: SOURCE_DATE_EPOCH, else the HEAD commit's time
+  int jobs = 0;                 // hashing threads; 0: MLOPS_JOBS, else `jobs` of mlops.yaml or the user config, else one per core
   std::vector<CardGate> gates;  // with from_exp: the run's gates, for the model card
   std::string gates_error;      // with from_exp: why the gates could not be checked ("" when they were, or there are none)
 };
