@@ -63,7 +63,10 @@ void setup_model(CLI::App& cmd, Context& ctx) {
         "pointed at (a version tag, or a promotion made elsewhere and not fetched) is left alone (exit 6).\n"
         "\nExamples:\n  mlops model promote churn:v2 --alias prod --reason 'better recall'\n  mlops model promote churn:v1 --alias "
         "staging\n  mlops model promote churn:v2 --alias prod --remote file://$HOME/models\n");
-    s->callback([o, &ctx] {
+    s->callback([o, s, &ctx] {
+      // An empty --remote (an unset variable in a CI script) is not "no remote".
+      if (s->count("--remote") > 0 && o->remote.empty())
+        throw Error(ErrorKind::usage, "--remote is empty", "give a remote's name or a URL, or leave --remote out");
       ctx.action = [o](Context& c) {
         o->store = package::default_store();
         if (!o->remote.empty()) o->remote = config::resolve_remote(std::filesystem::current_path(), o->remote);
@@ -111,7 +114,9 @@ void setup_model(CLI::App& cmd, Context& ctx) {
         "\nWith --remote: each alias's tag on the remote (PACKAGE:ALIAS, the package its promotion here\n"
         "names) and whether it points where the alias does here (same, differs, absent).\n"
         "\nExamples:\n  mlops model list\n  mlops model list --json\n  mlops model list --remote file://$HOME/models\n");
-    s->callback([remote, &ctx] {
+    s->callback([remote, s, &ctx] {
+      if (s->count("--remote") > 0 && remote->empty())
+        throw Error(ErrorKind::usage, "--remote is empty", "give a remote's name or a URL, or leave --remote out");
       ctx.action = [remote](Context& c) {
         if (!remote->empty()) {
           const auto cwd = std::filesystem::current_path();

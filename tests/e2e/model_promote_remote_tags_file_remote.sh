@@ -69,3 +69,8 @@ expect_exit 0 mlops remote add models "$remote"
 expect_exit 0 mlops model promote demo:1.0 --alias canary --remote models
 expect_eq "$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "canary") | .digest' "$TEST_DIR/remote/demo/index.json")" "$digest" "the canary tag"
 expect_exit 3 mlops model promote demo:1.0 --alias canary --remote nosuchremote
+# An empty --remote (an unset variable in a script) is an error, not a local-only promotion.
+expect_exit 2 mlops model promote demo:1.0 --alias empty --remote ""
+expect_clean_error
+git rev-parse -q --verify refs/mlops/aliases/empty >/dev/null && fail "an empty --remote promoted locally"
+expect_exit 2 mlops model list --remote ""
