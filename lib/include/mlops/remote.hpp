@@ -79,4 +79,25 @@ MLOPS_API CopyResult copy(const std::string& source_url, const std::string& dest
 MLOPS_API CopyResult copy(const std::string& source_url, const std::string& destination_url, const TransferOptions& options,
                           const TransferOptions& destination_options);
 
+struct RemoteTagResult {
+  std::string url;          // the tag set: SCHEME://.../NAME:TAG
+  std::string package_url;  // where push put the package: SCHEME://.../NAME:VERSION
+  std::string digest;       // the package's manifest digest, which the tag now names
+  std::string previous;     // what the tag named before ("" when it was new)
+};
+// Points `tag` of the package's repository on the remote `url` (push's addressing) at the
+// package `ref` of `store`, sending no blob. The remote must hold the whole package (its
+// manifest, its signatures and every blob): else Error{not_found} with the push command as
+// the hint. A tag that exists and names another digest, not in `may_replace`, is left alone:
+// Error{conflict} (it may be a version tag of the same name).
+MLOPS_API RemoteTagResult tag_remote(const stdfs::path& store, const std::string& ref, const std::string& url, const std::string& tag,
+                                     const std::vector<std::string>& may_replace, const TransferOptions& options);
+struct RemoteTag {
+  std::string url;     // SCHEME://.../NAME:TAG
+  std::string digest;  // of the manifest it names, computed from the bytes sent; "" when absent
+};
+// The tag `tag` of the repository `name` on the remote `url` (push's addressing).
+MLOPS_API RemoteTag remote_tag(const stdfs::path& store, const std::string& url, const std::string& name, const std::string& tag,
+                               const TransferOptions& options);
+
 }  // namespace mlops::remote
