@@ -255,6 +255,21 @@ class S3Backend final : public Backend {
     return layout::referrers(read_index(repo).first, digest, url_of(repo));
   }
 
+  std::optional<std::string> get_file(const std::string& repo, const std::string& rel, std::uint64_t max) override {
+    auto got = get_small(key(repo, rel), max, rel);
+    if (!got) return std::nullopt;
+    return std::move(got->first);
+  }
+
+  void put_file(const std::string& repo, const std::string& rel, const std::string& bytes) override { put_small(key(repo, rel), bytes, rel, {}); }
+
+  void delete_blob(const std::string& repo, const std::string& digest) override {
+    Request r;
+    r.method = Method::del;
+    const Response a = send(r, key(repo, layout::blob_path(digest)), {}, std::string(s3::k_empty_sha256));
+    if (a.status != 204 && a.status != 200 && a.status != 404) fail("DELETE blob " + short_digest(digest), a);
+  }
+
  private:
   static http::ClientOptions client_options(const Options& o) {
     http::ClientOptions c;

@@ -40,6 +40,9 @@ struct ReproOptions {
   bool keep_going = false;           // after a failure, run what does not depend on it
   bool no_run_cache = false;         // run commands even when the run cache has their outputs
   stdfs::path store;                 // the blob store outputs are cached in (config: $MLOPS_HOME ...)
+  // repro --pull: asked when the store has no run-cache entry for a stage's input key; true
+  // when it put one there (with its blobs) from a remote.
+  std::function<bool(const std::string& key)> fetch_run;
   LineSink on_line;
   EventSink on_event;
 };
