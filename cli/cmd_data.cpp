@@ -110,9 +110,9 @@ filesystem allows) and writes PATH.mlops, a small pointer to commit. 'mlops chec
 back from the pointers; 'mlops cache push|pull' moves it to and from a remote.
 
 Examples:
-  mlops data add data/raw.csv
+  mlops data add ref.csv
   mlops data status
-  mlops data unprotect data/raw.csv)");
+  mlops data unprotect ref.csv)");
   auto path = std::make_shared<std::string>();
 
   auto* add = cmd.add_subcommand("add", "Version a file or directory: into the store, PATH.mlops and .gitignore");
@@ -120,7 +120,7 @@ Examples:
   add->add_option("PATH", *path, "File or directory inside the project")->required()->type_name("FILE");
   add->footer(R"(
 Examples:
-  mlops data add data/raw.csv && git add data/raw.csv.mlops data/.gitignore)");
+  mlops data add ref.csv && git add ref.csv.mlops .gitignore)");
   add->callback([&ctx, path] {
     ctx.action = [path](Context& c) {
       const config::Settings s = settings_here();
@@ -170,7 +170,7 @@ Examples:
   un->add_option("PATH", *path, "File or directory")->required()->type_name("FILE");
   un->footer(R"(
 Examples:
-  mlops data unprotect data/raw.csv   # edit it, then 'mlops data add data/raw.csv' again)");
+  mlops data unprotect ref.csv   # edit it, then 'mlops data add ref.csv' again)");
   un->callback([&ctx, path] {
     ctx.action = [path](Context& c) {
       const config::Settings s = settings_here();

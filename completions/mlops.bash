@@ -36,7 +36,7 @@ _mlops_kind() {
         runs | packages | remotes) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag drift login logout completion version help" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag data cache drift login logout completion version help" -- "$vcur") ;;
     esac
 }
 
@@ -54,7 +54,7 @@ _mlops() {
             --store) _mlops_store=${words[i+1]} ;;
         esac
         case "$path:$w" in
-            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/log:--importance|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/ci/init:--provider|/ci/init:--schedule|/ci/init:--branch|/ci/init:--python|/model/promote:--alias|/model/promote:--reason|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/push:--endpoint|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/pull:--endpoint|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/copy:--endpoint|/repro:--jobs|/repro:-j|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
+            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/log:--importance|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/ci/init:--provider|/ci/init:--schedule|/ci/init:--branch|/ci/init:--python|/model/promote:--alias|/model/promote:--reason|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/push:--endpoint|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/pull:--endpoint|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/copy:--endpoint|/repro:--jobs|/repro:-j|/cache/push:--jobs|/cache/push:-j|/cache/push:--ca-file|/cache/push:--endpoint|/cache/pull:--jobs|/cache/pull:-j|/cache/pull:--ca-file|/cache/pull:--endpoint|/cache/fetch:--jobs|/cache/fetch:-j|/cache/fetch:--ca-file|/cache/fetch:--endpoint|/cache/gc:--rev|/cache/gc:--remote|/cache/gc:--jobs|/cache/gc:-j|/cache/gc:--ca-file|/cache/gc:--endpoint|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
         esac
         case $w in -*) continue ;; esac
         case "$path/$w" in
@@ -78,6 +78,8 @@ _mlops() {
             /status) path=/status; npos=0 ;;
             /checkout) path=/checkout; npos=0 ;;
             /dag) path=/dag; npos=0 ;;
+            /data) path=/data; npos=0 ;;
+            /cache) path=/cache; npos=0 ;;
             /drift) path=/drift; npos=0 ;;
             /login) path=/login; npos=0 ;;
             /logout) path=/logout; npos=0 ;;
@@ -130,6 +132,14 @@ _mlops() {
             /remote/ls) path=/remote/list; npos=0 ;;
             /remote/remove) path=/remote/remove; npos=0 ;;
             /remote/rm) path=/remote/remove; npos=0 ;;
+            /data/add) path=/data/add; npos=0 ;;
+            /data/status) path=/data/status; npos=0 ;;
+            /data/unprotect) path=/data/unprotect; npos=0 ;;
+            /cache/push) path=/cache/push; npos=0 ;;
+            /cache/pull) path=/cache/pull; npos=0 ;;
+            /cache/fetch) path=/cache/fetch; npos=0 ;;
+            /cache/gc) path=/cache/gc; npos=0 ;;
+            /cache/fsck) path=/cache/fsck; npos=0 ;;
             *) ((npos++)) ;;
         esac
     done
@@ -227,6 +237,20 @@ _mlops() {
         /copy:--ca-file) _mlops_kind files ;;
         /copy:--endpoint) _mlops_kind text ;;
         /repro:--jobs|/repro:-j) _mlops_kind text ;;
+        /cache/push:--jobs|/cache/push:-j) _mlops_kind text ;;
+        /cache/push:--ca-file) _mlops_kind files ;;
+        /cache/push:--endpoint) _mlops_kind text ;;
+        /cache/pull:--jobs|/cache/pull:-j) _mlops_kind text ;;
+        /cache/pull:--ca-file) _mlops_kind files ;;
+        /cache/pull:--endpoint) _mlops_kind text ;;
+        /cache/fetch:--jobs|/cache/fetch:-j) _mlops_kind text ;;
+        /cache/fetch:--ca-file) _mlops_kind files ;;
+        /cache/fetch:--endpoint) _mlops_kind text ;;
+        /cache/gc:--rev) _mlops_kind text ;;
+        /cache/gc:--remote) _mlops_kind text ;;
+        /cache/gc:--jobs|/cache/gc:-j) _mlops_kind text ;;
+        /cache/gc:--ca-file) _mlops_kind files ;;
+        /cache/gc:--endpoint) _mlops_kind text ;;
         /drift:--reference) _mlops_kind files ;;
         /drift:--current) _mlops_kind files ;;
         /drift:--columns) _mlops_kind text ;;
@@ -244,7 +268,7 @@ _mlops() {
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
         case $path in
-            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag drift login logout completion version help' pos='' rep=0 ;;
+            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag data cache drift login logout completion version help' pos='' rep=0 ;;
             '/init') opts='--help -h --help-all --template --ref --set -S --answers --defaults -d --no-git --force -f --trust --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/template') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='list show' pos='' rep=0 ;;
             '/template/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
@@ -300,10 +324,20 @@ _mlops() {
             '/remote/add') opts='--help -h --help-all --default --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
             '/remote/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/remote/remove') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/repro') opts='--help -h --help-all --jobs -j --dry --force -f --keep-going --no-run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
+            '/repro') opts='--help -h --help-all --jobs -j --dry --force -f --keep-going --pull --no-run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/status') opts='--help -h --help-all --why --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/checkout') opts='--help -h --help-all --force -f --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/dag') opts='--help -h --help-all --dot --mermaid --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/data') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='add status unprotect' pos='' rep=0 ;;
+            '/data/add') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
+            '/data/status') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/data/unprotect') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
+            '/cache') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='push pull fetch gc fsck' pos='' rep=0 ;;
+            '/cache/push') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/pull') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/fetch') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/gc') opts='--help -h --help-all --force -f --rev --all-commits --remote --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/cache/fsck') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --fail-on --format --output -o --strict --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/login') opts='--help -h --help-all --username --password-stdin --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/logout') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;

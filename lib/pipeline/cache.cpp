@@ -57,7 +57,16 @@ Remote open_remote(const package::Store& store, const std::string& url, const re
 std::set<std::string> remote_has(remote::Backend& b, const std::vector<std::string>& digests, unsigned jobs) {
   std::set<std::string> r;
   if (digests.empty()) return r;
-  if (const auto all = b.list_blobs(k_repo)) {
+  // A listing is 1,000 keys a request, one after the other: worth it for many wanted blobs,
+  // and only while the remote holds at most 20 times as many.
+  std::optional<std::vector<std::string>> all;
+  try {
+    if (digests.size() >= 256) all = b.list_blobs(k_repo, digests.size() * 20);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted || e.kind() == ErrorKind::usage) throw;
+    log::debug("cache: listing the remote failed ({}); asking blob by blob", e.what());
+  }
+  if (all) {
     const std::set<std::string> want(digests.begin(), digests.end());
     for (const std::string& d : *all)
       if (want.count(d.substr(7))) r.insert(d.substr(7));
@@ -435,7 +444,7 @@ CacheGcResult cache_gc(const stdfs::path& project_in, const stdfs::path& store_r
   r.dry_run = !o.force;
   if (!o.remote_url.empty()) {
     Remote rem = open_remote(store, o.remote_url, o.transfer);
-    const auto listed = rem.backend->list_blobs(k_repo);
+    const auto listed = rem.backend->list_blobs(k_repo, std::size_t{1} << 32);
     if (!listed) throw Error(ErrorKind::usage, "mlops cannot list the blobs of a " + std::string(rem.backend->scheme()) + ":// remote");
     // Kept on the remote: what the workspace and revisions name, and the local store's roots.
     std::vector<std::string> roots;

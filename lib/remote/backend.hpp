@@ -95,9 +95,10 @@ class Backend {
 
   // ---- the pipeline's cache (mlops cache push|pull|fetch|gc): blobs and small files ----
   // Every blob digest the repository holds ("sha256:<hex>"), in one listing; nullopt when the
-  // backend cannot list (the caller then asks stat_blob per blob, in parallel).
-  virtual std::optional<std::vector<std::string>> list_blobs(const std::string& repo) {
-    (void)repo;
+  // backend cannot list or the repository holds more than `max_entries` (the caller then asks
+  // stat_blob per blob, in parallel).
+  virtual std::optional<std::vector<std::string>> list_blobs(const std::string& repo, std::size_t max_entries) {
+    (void)repo, (void)max_entries;
     return std::nullopt;
   }
   // A small file beside the layout (`rel`: "runs/<key>.json"), at most `max` bytes; nullopt
