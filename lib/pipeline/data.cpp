@@ -277,6 +277,21 @@ stdfs::path resolve_data_path(const stdfs::path& project, const stdfs::path& pat
   return p;
 }
 
+// A file added before is a hard link of its blob already (nlink 2): nothing to store, and no
+// copy (a file with other names is never linked into the store, so it would be copied).
+std::string ingest_or_known(package::Store& store, Hasher& hasher, const stdfs::path& src, const struct stat& st, Link& how) {
+  if (st.st_nlink > 1) {
+    if (const auto d = hasher.hash(src)) {
+      struct stat b {};
+      if (::stat(store.blob_path("sha256:" + d->sha256).c_str(), &b) == 0 && b.st_ino == st.st_ino && b.st_dev == st.st_dev) {
+        how = Link::hardlink;
+        return d->sha256;
+      }
+    }
+  }
+  return ingest_file(store, src, st, how);
+}
+
 }  // namespace
 
 bool manifest_entries_ok(const std::string& text, std::vector<DirEntry>& r) {
@@ -505,6 +520,7 @@ DataAddResult data_add(const stdfs::path& project_in, const stdfs::path& path, c
   refuse_stage_output(project, rel);
   package::Store store(store_root, package::StoreAccess::write);
   const package::FileLock guard = store.writer_lock();  // gc waits until the pointer names the blobs
+  Hasher hasher(state_dir(project) / "digests");
   DataAddResult r;
   r.path = rel;
   r.pointer = rel + k_pointer_suffix;
@@ -512,7 +528,7 @@ DataAddResult data_add(const stdfs::path& project_in, const stdfs::path& path, c
   std::mutex m;
   if (S_ISREG(st.st_mode)) {
     Link how = Link::none;
-    r.sha256 = ingest_file(store, p, st, how);
+    r.sha256 = ingest_or_known(store, hasher, p, st, how);
     r.size = static_cast<std::uint64_t>(st.st_size);
     links.insert(how);
   } else {
@@ -540,7 +556,7 @@ DataAddResult data_add(const stdfs::path& project_in, const stdfs::path& path, c
       if (::lstat(files[i].second.c_str(), &fs_) != 0 || !S_ISREG(fs_.st_mode))
         throw Error(ErrorKind::io, files[i].second.string() + " changed while it was added");
       Link how = Link::none;
-      const std::string hex = ingest_file(store, files[i].second, fs_, how);
+      const std::string hex = ingest_or_known(store, hasher, files[i].second, fs_, how);
       entries[i] = {{"path", files[i].first},
                     {"sha256", hex},
                     {"size", static_cast<std::uint64_t>(fs_.st_size)},
@@ -563,6 +579,11 @@ DataAddResult data_add(const stdfs::path& project_in, const stdfs::path& path, c
   fs::write_file_atomic(project / r.pointer, pointer_text(out));
   add_gitignore(p.parent_path(), p.filename().string());
   pin_data(store, project);
+  try {
+    stdfs::create_directories(state_dir(project));
+    hasher.save();
+  } catch (const std::exception&) {  // derived data
+  }
   return r;
 }
 

@@ -20,6 +20,10 @@ expect_file "$blob"
 link=$(grep -o 'hardlink\|reflink\|copy' "$TEST_DIR/err" | head -1)
 [ "$link" = hardlink ] && expect_eq "$(stat -c %i data/raw.csv)" "$(stat -c %i "$blob")" "same inode"
 [ "$link" != copy ] || fail "data add copied on one filesystem"
+# Added again unchanged: still the same link, no copy made.
+expect_exit 0 mlops --json data add data/raw.csv
+expect_json "$TEST_DIR/out" .link "$link"
+[ "$link" = hardlink ] && expect_eq "$(stat -c %i data/raw.csv)" "$(stat -c %i "$blob")" "same inode after a second add"
 expect_exit 0 mlops --json data add data/imgs
 expect_json "$TEST_DIR/out" .nfiles 2
 expect_contains data/.gitignore "/imgs"
