@@ -227,7 +227,10 @@ bool has_all(const package::Store& store, const LockedPath& out) {
 
 std::string pointer_text(const LockedPath& out) {
   std::string t = "# Data versioned by mlops: commit this file, not the data (mlops data add; docs/formats.md)\nschema: 1\nouts:\n";
-  t += "  - path: " + stdfs::path(out.path).filename().string() + "\n";
+  const std::string name = stdfs::path(out.path).filename().string();
+  // A plain YAML scalar where that reads back as itself, else a double-quoted (JSON) string.
+  const bool plain = !name.empty() && name.front() != '-' && name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
+  t += "  - path: " + (plain ? name : nlohmann::json(name).dump()) + "\n";
   t += "    sha256: " + out.sha256 + "\n";
   t += "    size: " + std::to_string(out.size) + "\n";
   if (out.nfiles) t += "    nfiles: " + std::to_string(*out.nfiles) + "\n";
@@ -272,6 +275,11 @@ stdfs::path resolve_data_path(const stdfs::path& project, const stdfs::path& pat
     throw Error(ErrorKind::usage, escape_controls(path.string()) + " is not inside the project " + root.string());
   const std::string rel = p.lexically_relative(root).generic_string();
   if (!data_safe_rel(rel)) throw Error(ErrorKind::usage, escape_controls(path.string()) + " cannot be versioned (it is in .git or not a plain path)");
+  try {
+    (void)nlohmann::json(rel).dump();
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorKind::usage, escape_controls(rel) + " is not a UTF-8 name; mlops cannot version it");
+  }
   if (rel.ends_with(k_pointer_suffix) || rel == "mlops.yaml" || rel == "mlops.lock" || name == ".gitignore")
     throw Error(ErrorKind::usage, escape_controls(rel) + " is a file of mlops or git; it stays in git");
   return p;
@@ -545,6 +553,11 @@ DataAddResult data_add(const stdfs::path& project_in, const stdfs::path& path, c
       if (!stdfs::is_regular_file(s))
         throw Error(ErrorKind::usage, escape_controls(rel + "/" + fr) + " is not a regular file (a symlink, FIFO or device)",
                     "a versioned directory holds regular files only");
+      try {
+        (void)nlohmann::json(fr).dump();
+      } catch (const nlohmann::json::exception&) {
+        throw Error(ErrorKind::usage, escape_controls(rel + "/" + fr) + " is not a UTF-8 name; mlops cannot version it");
+      }
       if (!data_safe_rel(fr)) throw Error(ErrorKind::usage, escape_controls(rel + "/" + fr) + ": a name mlops cannot version");
       files.emplace_back(fr, it->path());
     }

@@ -40,3 +40,9 @@ expect_eq "$(cat data/imgs/1)" one "imgs/1 back"
 [ -x data/imgs/sub/run.sh ] || fail "the executable bit was lost"
 expect_exit 0 mlops checkout
 expect_contains "$TEST_DIR/err" "every output matches"
+# A name YAML would misread reads back from its pointer.
+echo colon >"data/y: 1 #x"
+expect_exit 0 mlops data add "data/y: 1 #x"
+rm "data/y: 1 #x"
+expect_exit 0 mlops checkout
+expect_eq "$(cat "data/y: 1 #x")" colon "odd name restored"
