@@ -52,8 +52,14 @@ pipeline::CacheOptions cache_options(const CacheArgs& a, const config::Settings&
 }
 
 nlohmann::json to_json(const pipeline::CacheResult& r) {
-  return {{"url", r.url},           {"blobs_sent", r.blobs_sent},     {"blobs_fetched", r.blobs_fetched}, {"blobs_present", r.blobs_present},
-          {"runs_sent", r.runs_sent}, {"runs_fetched", r.runs_fetched}, {"bytes", r.bytes},                 {"missing", r.missing}};
+  return {{"url", r.url},
+          {"blobs_sent", r.blobs_sent},
+          {"blobs_fetched", r.blobs_fetched},
+          {"blobs_present", r.blobs_present},
+          {"runs_sent", r.runs_sent},
+          {"runs_fetched", r.runs_fetched},
+          {"bytes", r.bytes},
+          {"missing", r.missing}};
 }
 
 void add_transfer_options(CLI::App* s, const std::shared_ptr<CacheArgs>& a) {
@@ -88,14 +94,15 @@ int run_transfer(const std::string& what, const CacheArgs& a, Context& c) {
   if (c.out.json()) {
     c.out.print_json(doc);
   } else if (what == "push") {
-    c.out.status("sent " + std::to_string(r.blobs_sent) + " blob(s) (" + std::to_string(r.bytes) + " bytes), " + std::to_string(r.blobs_present) +
-                 " already there" + (a.run_cache ? ", " + std::to_string(r.runs_sent) + " run-cache entries" : std::string()));
+    c.out.status("sent " + std::to_string(r.blobs_sent) + " blob(s) (" + std::to_string(r.bytes) + " bytes), " +
+                 std::to_string(r.blobs_present) + " already there" +
+                 (a.run_cache ? ", " + std::to_string(r.runs_sent) + " run-cache entries" : std::string()));
     if (!r.missing.empty())
-      c.out.warn(std::to_string(r.missing.size()) + " blob(s) named by mlops.lock or pointers are not in the store (first: " + r.missing.front() +
-                 "); not sent");
+      c.out.warn(std::to_string(r.missing.size()) +
+                 " blob(s) named by mlops.lock or pointers are not in the store (first: " + r.missing.front() + "); not sent");
   } else {
-    c.out.status("fetched " + std::to_string(r.blobs_fetched) + " blob(s) (" + std::to_string(r.bytes) + " bytes), " + std::to_string(r.blobs_present) +
-                 " already in the store");
+    c.out.status("fetched " + std::to_string(r.blobs_fetched) + " blob(s) (" + std::to_string(r.bytes) + " bytes), " +
+                 std::to_string(r.blobs_present) + " already in the store");
   }
   return k_exit_ok;
 }
@@ -126,11 +133,12 @@ Examples:
       const config::Settings s = settings_here();
       const auto r = pipeline::data_add(s.project, *path, s.store);
       if (c.out.json()) {
-        c.out.print_json({{"path", r.path}, {"pointer", r.pointer}, {"sha256", r.sha256}, {"size", r.size}, {"nfiles", r.nfiles}, {"link", r.link}});
+        c.out.print_json(
+            {{"path", r.path}, {"pointer", r.pointer}, {"sha256", r.sha256}, {"size", r.size}, {"nfiles", r.nfiles}, {"link", r.link}});
       } else {
         c.out.print(escape_controls(r.pointer) + "\n");
-        c.out.status("added " + escape_controls(r.path) + (r.dir ? " (" + std::to_string(r.nfiles) + " files)" : std::string()) + ", " + r.link +
-                     " of the store's copy; commit " + escape_controls(r.pointer));
+        c.out.status("added " + escape_controls(r.path) + (r.dir ? " (" + std::to_string(r.nfiles) + " files)" : std::string()) + ", " +
+                     r.link + " of the store's copy; commit " + escape_controls(r.pointer));
       }
       return static_cast<int>(k_exit_ok);
     };
@@ -203,7 +211,8 @@ Examples:
     s->add_option("REMOTE", a->remote, "Remote name or URL (default: the default remote)");
     add_transfer_options(s, a);
     s->add_flag("--run-cache", a->run_cache,
-                w == "push" ? "Also publish the store's run-cache entries (each after every blob it names)" : "Accepted for symmetry: 'mlops repro --pull' asks the remote's run cache per stage");
+                w == "push" ? "Also publish the store's run-cache entries (each after every blob it names)"
+                            : "Accepted for symmetry: 'mlops repro --pull' asks the remote's run cache per stage");
     s->footer(w == "push"   ? "\nExamples:\n  mlops cache push file://$HOME/models --run-cache\n"
               : w == "pull" ? "\nExamples:\n  mlops cache pull file://$HOME/models   # then: mlops status\n"
                             : "\nExamples:\n  mlops cache fetch file://$HOME/models\n");
@@ -240,8 +249,8 @@ Examples:
       if (c.out.json()) {
         c.out.print_json({{"kept", r.kept}, {"removed", r.removed}, {"bytes", r.bytes}, {"dry_run", r.dry_run}});
       } else {
-        c.out.status((r.dry_run ? "would delete " : "deleted ") + std::to_string(r.removed) + " blob(s) (" + std::to_string(r.bytes) + " bytes), kept " +
-                     std::to_string(r.kept) + (r.dry_run && r.removed ? "; --force deletes them" : ""));
+        c.out.status((r.dry_run ? "would delete " : "deleted ") + std::to_string(r.removed) + " blob(s) (" + std::to_string(r.bytes) +
+                     " bytes), kept " + std::to_string(r.kept) + (r.dry_run && r.removed ? "; --force deletes them" : ""));
       }
       return static_cast<int>(k_exit_ok);
     };

@@ -6,8 +6,8 @@
 
 #include <mlops/config.hpp>
 #include <mlops/data.hpp>
-#include <mlops/log.hpp>
 #include <mlops/error.hpp>
+#include <mlops/log.hpp>
 #include <mlops/pipeline.hpp>
 
 #include <nlohmann/json.hpp>
@@ -142,8 +142,9 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
   cmd.add_flag("--dry", a->dry, "Say what would run and why; run and write nothing");
   cmd.add_flag("-f,--force", a->force, "Run the stages even when they are up to date");
   cmd.add_flag("--keep-going", a->keep_going, "After a stage fails, still run the stages that do not depend on it");
-  cmd.add_flag("--pull", a->pull,
-               "First fetch what mlops.lock and the data pointers name from the default remote, and ask its run cache before running a stage");
+  cmd.add_flag(
+      "--pull", a->pull,
+      "First fetch what mlops.lock and the data pointers name from the default remote, and ask its run cache before running a stage");
   cmd.add_flag("--no-run-cache", a->no_run_cache,
                "Run commands even when an earlier run with the same inputs left its outputs in the store");
   cmd.footer(

@@ -27,9 +27,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 #include <mutex>
 #include <set>
+#include <thread>
 
 namespace mlops::pipeline {
 namespace {
@@ -98,29 +98,31 @@ bool fetch_blob(remote::Backend& b, package::Store& store, const std::string& he
   const package::Descriptor d{"application/octet-stream", digest, size, {}, nlohmann::json::object()};
   try {
     if (w.size() < size)
-      b.get_blob(
-          k_repo, d, w.size(),
-          [&](const char* data, std::size_t n) {
-            if (w.size() + n > size) {
-              w.discard();
-              throw Error(ErrorKind::invalid_input, "blob " + digest + " from the remote is bigger than " + std::to_string(size) + " bytes");
-            }
-            w.write(data, n);
-            bytes += n;
-          },
-          {});
+      b.get_blob(k_repo, d, w.size(),
+                 [&](const char* data, std::size_t n) {
+                   if (w.size() + n > size) {
+                     w.discard();
+                     throw Error(ErrorKind::invalid_input,
+                                 "blob " + digest + " from the remote is bigger than " + std::to_string(size) + " bytes");
+                   }
+                   w.write(data, n);
+                   bytes += n;
+                 },
+                 {});
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::not_found) return false;
     throw;
   }
   if (w.size() != size)
-    throw Error(ErrorKind::remote, "blob " + digest + " from the remote ended after " + std::to_string(w.size()) + " of " + std::to_string(size) + " bytes",
+    throw Error(ErrorKind::remote,
+                "blob " + digest + " from the remote ended after " + std::to_string(w.size()) + " of " + std::to_string(size) + " bytes",
                 "run the same command again: it continues where this one stopped");
   try {
     w.commit(digest);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::invalid_input) throw;
-    throw Error(ErrorKind::invalid_input, "blob " + digest + " from the remote does not match its digest", "the remote's copy is corrupt; nothing was stored");
+    throw Error(ErrorKind::invalid_input, "blob " + digest + " from the remote does not match its digest",
+                "the remote's copy is corrupt; nothing was stored");
   }
   return true;
 }
@@ -166,10 +168,13 @@ std::vector<std::string> fetch_outs(remote::Backend& b, package::Store& store, c
         try {
           package::Descriptor d{"application/json", "sha256:" + o.sha256, 0, {}, nlohmann::json::object()};
           std::string got;
-          b.get_blob(k_repo, d, 0, [&](const char* p, std::size_t n) {
-            if (got.size() + n > (256u << 20)) throw Error(ErrorKind::invalid_input, "the manifest of " + o.path + " on the remote is over 256 MiB");
-            got.append(p, n);
-          }, {});
+          b.get_blob(k_repo, d, 0,
+                     [&](const char* p, std::size_t n) {
+                       if (got.size() + n > (256u << 20))
+                         throw Error(ErrorKind::invalid_input, "the manifest of " + o.path + " on the remote is over 256 MiB");
+                       got.append(p, n);
+                     },
+                     {});
           return got;
         } catch (const Error& e) {
           if (e.kind() == ErrorKind::not_found) return std::nullopt;
@@ -181,10 +186,12 @@ std::vector<std::string> fetch_outs(remote::Backend& b, package::Store& store, c
         continue;
       }
       if (sha256_hex(*text) != o.sha256)
-        throw Error(ErrorKind::invalid_input, "the manifest of " + o.path + " on the remote does not match its digest", "the remote's copy is corrupt; nothing was stored");
+        throw Error(ErrorKind::invalid_input, "the manifest of " + o.path + " on the remote does not match its digest",
+                    "the remote's copy is corrupt; nothing was stored");
       std::vector<DirEntry> check;
       if (!manifest_entries_ok(*text, check))
-        throw Error(ErrorKind::invalid_input, "the manifest of " + o.path + " (sha256:" + o.sha256 + ") on the remote is not one mlops restores");
+        throw Error(ErrorKind::invalid_input,
+                    "the manifest of " + o.path + " (sha256:" + o.sha256 + ") on the remote is not one mlops restores");
       store.put_blob(*text);
       ++fetched;
     } else {
@@ -308,7 +315,8 @@ CacheResult cache_fetch(const stdfs::path& project, const stdfs::path& store_roo
   for (const std::string& h : missing) r.missing.push_back("sha256:" + h);
   if (!r.missing.empty() && !o.missing_ok)
     throw Error(ErrorKind::not_found,
-                std::to_string(r.missing.size()) + " blob(s) are on neither the store nor " + remote::parse_location(url).scheme + " remote " + url + " (first: " + r.missing.front() + ")",
+                std::to_string(r.missing.size()) + " blob(s) are on neither the store nor " + remote::parse_location(url).scheme +
+                    " remote " + url + " (first: " + r.missing.front() + ")",
                 "push them from where they were made ('mlops cache push'), or 'mlops repro' makes stage outputs again");
   return r;
 }
@@ -349,7 +357,9 @@ void refs_at(git::RepositoryPtr& repo, const stdfs::path& prefix, const std::str
     if (git::git_tree_entry_bypath(&e, root, prefix.generic_string().c_str()) != 0) return;
     git::TreeEntryPtr entry(e);
     git_tree* t = nullptr;
-    if (git::git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE || git::git_tree_lookup(&t, repo.get(), git::git_tree_entry_id(entry.get())) != 0) return;
+    if (git::git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE ||
+        git::git_tree_lookup(&t, repo.get(), git::git_tree_entry_id(entry.get())) != 0)
+      return;
     sub.reset(t);
     tree = t;
   }
@@ -384,7 +394,8 @@ void refs_at(git::RepositoryPtr& repo, const stdfs::path& prefix, const std::str
       if (size > (64u << 20)) continue;
       const stdfs::path f = tmp.path() / rel;
       stdfs::create_directories(f.parent_path());
-      fs::write_file_atomic(f, std::string_view(static_cast<const char*>(git::git_blob_rawcontent(blob.get())), size), stdfs::perms(0644), false);
+      fs::write_file_atomic(f, std::string_view(static_cast<const char*>(git::git_blob_rawcontent(blob.get())), size), stdfs::perms(0644),
+                            false);
     }
   }
   try {
@@ -493,7 +504,8 @@ FsckResult cache_fsck(const stdfs::path& store_root) {
   const package::Store store(store_root, package::StoreAccess::read);
   std::vector<stdfs::path> blobs;
   std::error_code ec;
-  for (stdfs::directory_iterator it(store.root() / "blobs" / "sha256", ec), end; !ec && it != end; it.increment(ec)) blobs.push_back(it->path());
+  for (stdfs::directory_iterator it(store.root() / "blobs" / "sha256", ec), end; !ec && it != end; it.increment(ec))
+    blobs.push_back(it->path());
   FsckResult r;
   std::vector<char> bad(blobs.size(), 0);
   remote::for_each_parallel(blobs.size(), std::max(2u, std::thread::hardware_concurrency()), [&](std::size_t i) {

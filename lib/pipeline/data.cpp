@@ -20,8 +20,8 @@
 #include <mlops/fs.hpp>
 #include <mlops/interrupt.hpp>
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -178,7 +178,9 @@ void place_blob(const package::Store& store, const std::string& hex, std::uint64
   if (::fsync(out.get()) != 0) throw_errno("cannot write " + tmp.string());
 }
 
-stdfs::path restore_temp(const stdfs::path& dest) { return dest.parent_path() / ("." + dest.filename().string() + ".mlops-restore-" + data_random()); }
+stdfs::path restore_temp(const stdfs::path& dest) {
+  return dest.parent_path() / ("." + dest.filename().string() + ".mlops-restore-" + data_random());
+}
 
 struct DataRemoveAll {
   stdfs::path p;
@@ -229,7 +231,8 @@ std::string pointer_text(const LockedPath& out) {
   std::string t = "# Data versioned by mlops: commit this file, not the data (mlops data add; docs/formats.md)\nschema: 1\nouts:\n";
   const std::string name = stdfs::path(out.path).filename().string();
   // A plain YAML scalar where that reads back as itself, else a double-quoted (JSON) string.
-  const bool plain = !name.empty() && name.front() != '-' && name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
+  const bool plain = !name.empty() && name.front() != '-' &&
+                     name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
   t += "  - path: " + (plain ? name : nlohmann::json(name).dump()) + "\n";
   t += "    sha256: " + out.sha256 + "\n";
   t += "    size: " + std::to_string(out.size) + "\n";
@@ -274,7 +277,8 @@ stdfs::path resolve_data_path(const stdfs::path& project, const stdfs::path& pat
   if (!fs::is_within(root, p) || p == root)
     throw Error(ErrorKind::usage, escape_controls(path.string()) + " is not inside the project " + root.string());
   const std::string rel = p.lexically_relative(root).generic_string();
-  if (!data_safe_rel(rel)) throw Error(ErrorKind::usage, escape_controls(path.string()) + " cannot be versioned (it is in .git or not a plain path)");
+  if (!data_safe_rel(rel))
+    throw Error(ErrorKind::usage, escape_controls(path.string()) + " cannot be versioned (it is in .git or not a plain path)");
   try {
     (void)nlohmann::json(rel).dump();
   } catch (const nlohmann::json::exception&) {
@@ -386,7 +390,8 @@ Pointer read_pointer(const stdfs::path& project, const stdfs::path& file) {
     if (s.empty() || s.size() > 20 || s.find_first_not_of("0123456789") != std::string::npos) throw bad(line(n), key + " must be a number");
     std::uint64_t v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || v > max) throw bad(line(n), key + " " + s + " is beyond what mlops accepts (" + std::to_string(max) + ")");
+    if (ec != std::errc() || end != s.data() + s.size() || v > max)
+      throw bad(line(n), key + " " + s + " is beyond what mlops accepts (" + std::to_string(max) + ")");
     return v;
   };
   bool have_path = false, have_sha = false, have_size = false;
@@ -509,7 +514,8 @@ void refuse_stage_output(const stdfs::path& project, const std::string& rel) {
   for (const Stage& s : p.stages)
     for (const Out& o : s.outs)
       if (o.path == rel || rel.starts_with(o.path + "/") || o.path.starts_with(rel + "/"))
-        throw Error(ErrorKind::usage, escape_controls(rel) + " is (or holds) output " + escape_controls(o.path) + " of stage '" + s.name + "'",
+        throw Error(ErrorKind::usage,
+                    escape_controls(rel) + " is (or holds) output " + escape_controls(o.path) + " of stage '" + s.name + "'",
                     "stage outputs are versioned by mlops.lock; 'mlops data add' is for data no stage makes");
 }
 
@@ -676,7 +682,8 @@ DataCheckoutResult data_checkout(const stdfs::path& project_in, const stdfs::pat
                   "data " + escape_controls(p.out.path) + " (sha256:" + p.out.sha256 + ") is not in the store " + store_root.string(),
                   remote_hint.empty() ? "add a remote ('mlops remote add') that has it and run 'mlops cache pull REMOTE'"
                                       : "run 'mlops cache pull " + remote_hint + "' to fetch it");
-    if (now && !force && !has_all(store, LockedPath{p.out.path, now->sha256, now->size, now->dir ? std::optional(now->nfiles) : std::nullopt}))
+    if (now && !force &&
+        !has_all(store, LockedPath{p.out.path, now->sha256, now->size, now->dir ? std::optional(now->nfiles) : std::nullopt}))
       unsaved.push_back(p.out.path);
     todo.push_back(p.out);
   }

@@ -283,8 +283,9 @@ Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
           if (item.IsScalar() && project_path(c, item, parsed[i].wdir, item.Scalar(), "a dep") == d) line = line_of(item);
         throw Error(ErrorKind::not_found,
                     at_line(line) + "stage '" + parsed[i].name + "' depends on '" + d + "', which no stage makes and which does not exist",
-                    path_exists(root / (d + ".mlops")) ? "it is versioned data (" + d + ".mlops): 'mlops checkout' or 'mlops cache pull' puts it back"
-                                                       : "create it, add the stage that makes it, or fix the path");
+                    path_exists(root / (d + ".mlops"))
+                        ? "it is versioned data (" + d + ".mlops): 'mlops checkout' or 'mlops cache pull' puts it back"
+                        : "create it, add the stage that makes it, or fix the path");
       }
     }
   }

@@ -291,7 +291,9 @@ class S3Backend final : public Backend {
     return std::move(got->first);
   }
 
-  void put_file(const std::string& repo, const std::string& rel, const std::string& bytes) override { put_small(key(repo, rel), bytes, rel, {}); }
+  void put_file(const std::string& repo, const std::string& rel, const std::string& bytes) override {
+    put_small(key(repo, rel), bytes, rel, {});
+  }
 
   void delete_blob(const std::string& repo, const std::string& digest) override {
     Request r;

@@ -24,6 +24,7 @@ check 's/path: raw.csv/path: ..\/..\/outside/' "path must be 'raw.csv'"
 check 's/size: .*/size: 99999999999999999999/' "size"
 check 's/size: .*/size: 18446744073709551615/' "beyond what mlops accepts"
 check 's/schema: 1/schema: 2/' "schema must be 1"
+# shellcheck disable=SC2016  # a sed command, not a shell expansion
 check '$a\    evil: 1' "unknown key"
 printf 'schema: 1\nouts: [' >data/raw.csv.mlops
 expect_exit 4 mlops checkout

@@ -76,10 +76,10 @@ MLOPS_API CacheResult cache_fetch(const stdfs::path& project, const stdfs::path&
 MLOPS_API bool fetch_run(const stdfs::path& store, const std::string& url, const std::string& key, const CacheOptions& o);
 
 struct CacheGcOptions {
-  bool force = false;              // delete; without it, only count
-  std::vector<std::string> revs;   // revisions whose mlops.lock and pointers are kept (besides the workspace)
-  bool all_commits = false;        // every commit of every branch and tag
-  std::string remote_url;          // gc the remote's cache instead of the local store
+  bool force = false;             // delete; without it, only count
+  std::vector<std::string> revs;  // revisions whose mlops.lock and pointers are kept (besides the workspace)
+  bool all_commits = false;       // every commit of every branch and tag
+  std::string remote_url;         // gc the remote's cache instead of the local store
   remote::TransferOptions transfer;
 };
 struct CacheGcResult {
