@@ -482,7 +482,9 @@ Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
           if (parsed[i].deps[k] == d) line = parsed[i].dep_lines[k];
         throw Error(ErrorKind::not_found,
                     at_line(line) + "stage '" + parsed[i].name + "' depends on '" + d + "', which no stage makes and which does not exist",
-                    "create it, add the stage that makes it, or fix the path");
+                    path_exists(root / (d + ".mlops"))
+                        ? "it is versioned data (" + d + ".mlops): 'mlops checkout' or 'mlops cache pull' puts it back"
+                        : "create it, add the stage that makes it, or fix the path");
       }
     }
   }
