@@ -145,8 +145,10 @@ std::vector<StageState> status_impl(const stdfs::path& project, const std::vecto
 
 ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   const Pipeline p = load_pipeline(project);
-  const std::vector<std::size_t> sel =
-      select(p, o.targets, o.downstream ? Selection::downstream : o.single_item ? Selection::single : Selection::upstream);
+  const std::vector<std::size_t> sel = select(p, o.targets,
+                                              o.downstream    ? Selection::downstream
+                                              : o.single_item ? Selection::single
+                                                              : Selection::upstream);
   const stdfs::path state = state_dir(project);
   const auto event = [&](const std::string& stage, const std::string& what, const std::string& detail) {
     if (o.on_event) o.on_event(stage, what, detail);
@@ -216,7 +218,9 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
         // clones): the others wait, then find its outputs in the run cache.
         std::optional<package::FileLock> busy;
         if (cacheable && !forced[i]) {  // --force runs
-          busy.emplace(wait_for_key(*store, key, [&] { event(s.name, "waiting", "stage '" + s.name + "': the same inputs are running elsewhere; waiting for them"); }));
+          busy.emplace(wait_for_key(*store, key, [&] {
+            event(s.name, "waiting", "stage '" + s.name + "': the same inputs are running elsewhere; waiting for them");
+          }));
           c.restored = restore_from_run_cache(*store, p, s, key, d, c);
           if (!c.restored && o.fetch_run && !run_cache_get(*store, key) && o.fetch_run(key))
             c.restored = restore_from_run_cache(*store, p, s, key, d, c);  // one request to the remote's run cache
