@@ -98,6 +98,10 @@ void copy_fd(int in, int out, const std::string& what) {
 }
 
 enum class Link { none, reflink, hardlink, copy };
+
+// A hard link shares one inode between the workspace and the store, kept safe only by mode
+// 0444: root (any euid 0) writes through that, so as root data is reflinked or copied.
+bool hardlink_allowed() { return ::geteuid() != 0; }
 const char* link_name(Link l) { return l == Link::reflink ? "reflink" : l == Link::hardlink ? "hardlink" : "copy"; }
 
 // Puts the file `src` (stat `st`) into the store without moving it from its place: a reflink
@@ -125,7 +129,7 @@ std::string ingest_file(package::Store& store, const stdfs::path& src, const str
   how = Link::copy;
   if (::ioctl(blob.get(), FICLONE, in.get()) == 0) {
     how = Link::reflink;
-  } else if (st.st_nlink == 1 && !(st.st_mode & 0111)) {
+  } else if (st.st_nlink == 1 && !(st.st_mode & 0111) && hardlink_allowed()) {
     blob.reset();
     ::unlink(tmp.c_str());
     if (::link(src.c_str(), tmp.c_str()) == 0) {
@@ -168,7 +172,7 @@ void place_blob(const package::Store& store, const std::string& hex, std::uint64
   if (hash_fd(in.get(), got) != hex || got != size)
     throw Error(ErrorKind::invalid_input, "blob sha256:" + hex + " in the store " + store.root().string() + " is corrupt",
                 "'mlops cache fsck' lists corrupt blobs; 'mlops cache pull' fetches good copies");
-  if (!exec && ::link(src.c_str(), tmp.c_str()) == 0) {
+  if (!exec && hardlink_allowed() && ::link(src.c_str(), tmp.c_str()) == 0) {
     ::fchmod(in.get(), 0444);
     return;
   }
