@@ -253,9 +253,13 @@ void add_gitignore(const stdfs::path& dir, const std::string& name) {
     text = fs::read_regular_file(gi, 16u << 20);
   }
   std::string entry = "/" + name;
+  // git drops a pattern's unescaped trailing spaces: each is written as "\ ".
+  const std::size_t body = entry.find_last_not_of(' ') + 1;
   std::string escaped;
-  for (char c : entry) {
-    if (std::string("\\*?[").find(c) != std::string::npos || (c == '#' && escaped.size() == 1) || (c == '!' && escaped.size() == 1))
+  for (std::size_t i = 0; i < entry.size(); ++i) {
+    const char c = entry[i];
+    if (std::string("\\*?[").find(c) != std::string::npos || (c == '#' && escaped.size() == 1) || (c == '!' && escaped.size() == 1) ||
+        i >= body)
       escaped += '\\';
     escaped += c;
   }
