@@ -312,6 +312,14 @@ std::string ingest_or_known(package::Store& store, Hasher& hasher, const stdfs::
   return ingest_file(store, src, st, how);
 }
 
+// What the workspace holds at a pointer's path: a symlink there (a cloned repository may
+// commit one, to / even) is never followed nor hashed; it counts as a change in no store.
+std::optional<Digest> workspace_digest(Hasher& hasher, const stdfs::path& full) {
+  struct stat st {};
+  if (::lstat(full.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return Digest{};
+  return hasher.hash(full);
+}
+
 }  // namespace
 
 bool manifest_entries_ok(const std::string& text, std::vector<DirEntry>& r) {
@@ -621,7 +629,7 @@ std::vector<DataState> data_status(const stdfs::path& project_in, const stdfs::p
   Hasher hasher(state / "digests");
   std::vector<DataState> r;
   for (const Pointer& p : find_pointers(project)) {
-    const auto now = hasher.hash(project / p.out.path);
+    const auto now = workspace_digest(hasher, project / p.out.path);
     std::string s = !now ? "missing" : now->sha256 != p.out.sha256 ? "modified" : "unchanged";
     if (s == "unchanged" && !has_all(store, p.out)) s = "not in store";
     r.push_back(DataState{p.out.path, s});
@@ -680,7 +688,7 @@ DataCheckoutResult data_checkout(const stdfs::path& project_in, const stdfs::pat
   std::vector<std::string> unsaved;
   for (const Pointer& p : find_pointers(project)) {
     clean_restore_temps(project / p.out.path);
-    const auto now = hasher.hash(project / p.out.path);
+    const auto now = workspace_digest(hasher, project / p.out.path);
     if (now && now->sha256 == p.out.sha256) {
       r.unchanged.push_back(p.out.path);
       continue;
@@ -691,7 +699,8 @@ DataCheckoutResult data_checkout(const stdfs::path& project_in, const stdfs::pat
                   remote_hint.empty() ? "add a remote ('mlops remote add') that has it and run 'mlops cache pull REMOTE'"
                                       : "run 'mlops cache pull " + remote_hint + "' to fetch it");
     if (now && !force &&
-        !has_all(store, LockedPath{p.out.path, now->sha256, now->size, now->dir ? std::optional(now->nfiles) : std::nullopt}))
+        (now->sha256.empty() ||  // a symlink: what it leads to is in no store
+         !has_all(store, LockedPath{p.out.path, now->sha256, now->size, now->dir ? std::optional(now->nfiles) : std::nullopt})))
       unsaved.push_back(p.out.path);
     todo.push_back(p.out);
   }
