@@ -98,6 +98,10 @@ void copy_fd(int in, int out, const std::string& what) {
 }
 
 enum class Link { none, reflink, hardlink, copy };
+
+// A hard link shares one inode between the workspace and the store, kept safe only by mode
+// 0444: root (any euid 0) writes through that, so as root data is reflinked or copied.
+bool hardlink_allowed() { return ::geteuid() != 0; }
 const char* link_name(Link l) { return l == Link::reflink ? "reflink" : l == Link::hardlink ? "hardlink" : "copy"; }
 
 // Puts the file `src` (stat `st`) into the store without moving it from its place: a reflink
@@ -125,7 +129,7 @@ std::string ingest_file(package::Store& store, const stdfs::path& src, const str
   how = Link::copy;
   if (::ioctl(blob.get(), FICLONE, in.get()) == 0) {
     how = Link::reflink;
-  } else if (st.st_nlink == 1 && !(st.st_mode & 0111)) {
+  } else if (st.st_nlink == 1 && !(st.st_mode & 0111) && hardlink_allowed()) {
     blob.reset();
     ::unlink(tmp.c_str());
     if (::link(src.c_str(), tmp.c_str()) == 0) {
@@ -168,7 +172,7 @@ void place_blob(const package::Store& store, const std::string& hex, std::uint64
   if (hash_fd(in.get(), got) != hex || got != size)
     throw Error(ErrorKind::invalid_input, "blob sha256:" + hex + " in the store " + store.root().string() + " is corrupt",
                 "'mlops cache fsck' lists corrupt blobs; 'mlops cache pull' fetches good copies");
-  if (!exec && ::link(src.c_str(), tmp.c_str()) == 0) {
+  if (!exec && hardlink_allowed() && ::link(src.c_str(), tmp.c_str()) == 0) {
     ::fchmod(in.get(), 0444);
     return;
   }
@@ -249,9 +253,13 @@ void add_gitignore(const stdfs::path& dir, const std::string& name) {
     text = fs::read_regular_file(gi, 16u << 20);
   }
   std::string entry = "/" + name;
+  // git drops a pattern's unescaped trailing spaces: each is written as "\ ".
+  const std::size_t body = entry.find_last_not_of(' ') + 1;
   std::string escaped;
-  for (char c : entry) {
-    if (std::string("\\*?[").find(c) != std::string::npos || (c == '#' && escaped.size() == 1) || (c == '!' && escaped.size() == 1))
+  for (std::size_t i = 0; i < entry.size(); ++i) {
+    const char c = entry[i];
+    if (std::string("\\*?[").find(c) != std::string::npos || (c == '#' && escaped.size() == 1) || (c == '!' && escaped.size() == 1) ||
+        i >= body)
       escaped += '\\';
     escaped += c;
   }
@@ -302,6 +310,14 @@ std::string ingest_or_known(package::Store& store, Hasher& hasher, const stdfs::
     }
   }
   return ingest_file(store, src, st, how);
+}
+
+// What the workspace holds at a pointer's path: a symlink there (a cloned repository may
+// commit one, to / even) is never followed nor hashed; it counts as a change in no store.
+std::optional<Digest> workspace_digest(Hasher& hasher, const stdfs::path& full) {
+  struct stat st {};
+  if (::lstat(full.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return Digest{};
+  return hasher.hash(full);
 }
 
 }  // namespace
@@ -627,7 +643,7 @@ std::vector<DataState> data_status(const stdfs::path& project_in, const stdfs::p
   Hasher hasher(state / "digests");
   std::vector<DataState> r;
   for (const Pointer& p : find_pointers(project)) {
-    const auto now = hasher.hash(project / p.out.path);
+    const auto now = workspace_digest(hasher, project / p.out.path);
     std::string s = !now ? "missing" : now->sha256 != p.out.sha256 ? "modified" : "unchanged";
     if (s == "unchanged" && !has_all(store, p.out)) s = "not in store";
     r.push_back(DataState{p.out.path, s});
@@ -686,7 +702,7 @@ DataCheckoutResult data_checkout(const stdfs::path& project_in, const stdfs::pat
   std::vector<std::string> unsaved;
   for (const Pointer& p : find_pointers(project)) {
     clean_restore_temps(project / p.out.path);
-    const auto now = hasher.hash(project / p.out.path);
+    const auto now = workspace_digest(hasher, project / p.out.path);
     if (now && now->sha256 == p.out.sha256) {
       r.unchanged.push_back(p.out.path);
       continue;
@@ -697,7 +713,8 @@ DataCheckoutResult data_checkout(const stdfs::path& project_in, const stdfs::pat
                   remote_hint.empty() ? "add a remote ('mlops remote add') that has it and run 'mlops cache pull REMOTE'"
                                       : "run 'mlops cache pull " + remote_hint + "' to fetch it");
     if (now && !force &&
-        !has_all(store, LockedPath{p.out.path, now->sha256, now->size, now->dir ? std::optional(now->nfiles) : std::nullopt}))
+        (now->sha256.empty() ||  // a symlink: what it leads to is in no store
+         !has_all(store, LockedPath{p.out.path, now->sha256, now->size, now->dir ? std::optional(now->nfiles) : std::nullopt})))
       unsaved.push_back(p.out.path);
     todo.push_back(p.out);
   }

@@ -3,6 +3,7 @@
 
 #include "core/log.hpp"
 #include "core/sha256.hpp"
+#include "pipeline/data.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -26,35 +27,24 @@ struct Entry {
   bool exec = false;
 };
 
-bool safe_rel(const std::string& p) {
-  if (p.empty() || p.front() == '/' || p.find('\0') != std::string::npos) return false;
-  const stdfs::path n = stdfs::path(p).lexically_normal();
-  const std::string s = n.generic_string();
-  return s == p && s != "." && s != ".." && !s.starts_with("../") && s.find("/../") == std::string::npos && !s.starts_with(".git/") &&
-         s != ".git";
-}
-
 bool hex64(const std::string& s) { return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos; }
 
-// The entries of a directory manifest, or nullopt when it holds something we do not restore.
+// The entries of a directory manifest, or nullopt when it holds something we do not restore:
+// the one check `data checkout` and a pull apply (a blob may come from anywhere: a name twice
+// or a file inside another file is refused before anything is written).
 std::optional<std::vector<Entry>> entries(const package::Store& store, const std::string& hex) {
-  nlohmann::json doc;
+  std::string text;
   try {
-    doc = nlohmann::json::parse(store.read_blob("sha256:" + hex, k_max_manifest));
-  } catch (const nlohmann::json::exception&) {
+    text = store.read_blob("sha256:" + hex, k_max_manifest);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
     return std::nullopt;
   }
-  if (!doc.is_object() || !doc.contains("entries") || !doc["entries"].is_array()) return std::nullopt;
+  std::vector<DirEntry> es;
+  if (!manifest_entries_ok(text, es)) return std::nullopt;
   std::vector<Entry> r;
-  for (const auto& e : doc["entries"]) {
-    if (!e.is_object() || !e.contains("path") || !e["path"].is_string() || !e.contains("sha256") || !e["sha256"].is_string() ||
-        !e.contains("size") || !e["size"].is_number_unsigned())
-      return std::nullopt;  // a symlink, or not ours
-    Entry x{e["path"].get<std::string>(), e["sha256"].get<std::string>(), e["size"].get<std::uint64_t>(),
-            e.contains("mode") && e["mode"] == "0755"};
-    if (!safe_rel(x.path) || !hex64(x.sha256)) return std::nullopt;
-    r.push_back(std::move(x));
-  }
+  r.reserve(es.size());
+  for (DirEntry& e : es) r.push_back(Entry{std::move(e.path), std::move(e.sha256), e.size, e.exec});
   return r;
 }
 
