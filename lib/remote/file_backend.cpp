@@ -164,6 +164,15 @@ class FileBackend final : public Backend {
   }
 
   void delete_blob(const std::string& repo, const std::string& digest) override {
+    // The directories between the remote's base (the user named it) and the blob come from
+    // whoever wrote the remote: a symbolic link among them would have gc delete elsewhere.
+    stdfs::path at = m_location.path;
+    for (const stdfs::path& part : stdfs::path(repo) / "blobs" / "sha256") {
+      at /= part;
+      struct stat st {};
+      if (::lstat(at.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+        throw Error(ErrorKind::invalid_input, at.string() + " is a symbolic link: nothing is deleted through one");
+    }
     const Store store(dir(repo), StoreAccess::read);
     if (::unlink(store.blob_path(digest).c_str()) != 0 && errno != ENOENT) throw_errno("cannot delete " + digest);
   }
