@@ -26,7 +26,24 @@ bool reads_as_run(const std::string& arg) {
   return !arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
 }
 
+// A run name wrapped in whitespace or control characters ('good\r' pasted from a Windows file)
+// would otherwise read as a bare-word expression: one that names a param holds on the newest
+// run, which is then checked in place of the one meant.
+// Returns the name inside, or "" when arg is not such a padded name.
+std::string padded_run_name(const std::string& arg) {
+  const auto pad = [](unsigned char c) { return c <= 0x20 || c == 0x7f; };
+  std::size_t b = 0, e = arg.size();
+  while (b < e && pad(static_cast<unsigned char>(arg[b]))) ++b;
+  while (e > b && pad(static_cast<unsigned char>(arg[e - 1]))) --e;
+  std::string name = arg.substr(b, e - b);
+  return (b > 0 || e < arg.size()) && reads_as_run(name) ? name : std::string();
+}
+
 int run_check(CheckOpts& co, Context& ctx) {
+  if (const std::string name = padded_run_name(co.o.run); !name.empty())
+    throw Error(ErrorKind::usage,
+                "'" + exp::printable(co.o.run) + "' is neither a run nor an expression (a run name has no whitespace or control characters)",
+                "to check run '" + name + "': mlops check '" + name + "'");
   if (!co.o.run.empty() && !reads_as_run(co.o.run)) {
     co.o.expressions.insert(co.o.expressions.begin(), co.o.run);
     co.o.run.clear();

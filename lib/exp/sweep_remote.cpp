@@ -129,6 +129,12 @@ std::vector<executor::Submission> submissions_of(const Manifest& m) {
   return out;
 }
 
+bool valid_env_name(const std::string& s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char ch) { return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); });
+}
+
 // executors.<name> in mlops.yaml: resources and `export`.
 struct ExecutorConfig {
   executor::Resources resources;
@@ -147,24 +153,39 @@ ExecutorConfig executor_config(const Repo& r, const std::string& name) {
   } catch (const YAML::Exception& e) {
     throw Error(ErrorKind::invalid_input, file.string() + ": " + e.what());
   }
-  const YAML::Node n = root["executors"] ? root["executors"][name] : YAML::Node();
-  if (!n || !n.IsMap()) return c;
+  if (!root.IsMap()) return c;
+  const YAML::Node all = root["executors"];
+  if (all && !all.IsNull() && !all.IsMap())
+    throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(all.Mark().line + 1) + ": executors must be a mapping of executor names");
+  const YAML::Node n = all && all.IsMap() ? all[name] : YAML::Node();
+  if (!n || n.IsNull()) return c;
+  if (!n.IsMap())
+    throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(n.Mark().line + 1) + ": executors." + name + " must be a mapping");
   const std::pair<const char*, std::string*> fields[] = {
       {"cpus", &c.resources.cpus},           {"mem", &c.resources.mem},         {"gpus", &c.resources.gpus}, {"time", &c.resources.time},
       {"partition", &c.resources.partition}, {"account", &c.resources.account}, {"qos", &c.resources.qos}};
+  // A cloned mlops.yaml is hostile: what reaches sbatch's arguments is checked here, once, for
+  // `executor test` and `exp run` alike (a newline or quote, as for the --partition flags).
+  const auto at = [&](const YAML::Node& v, const std::string& key) {
+    return file.string() + ":" + std::to_string(v.Mark().line + 1) + ": executors." + name + "." + key;
+  };
   for (const auto& [k, v] : fields) {
-    if (n[k] && n[k].IsScalar()) *v = n[k].as<std::string>();
+    const YAML::Node x = n[k];
+    if (!x || x.IsNull()) continue;
+    if (!x.IsScalar()) throw Error(ErrorKind::invalid_input, at(x, k) + " must be a single value");
+    *v = x.Scalar();
+    if (std::any_of(v->begin(), v->end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f || ch == '\''; }))
+      throw Error(ErrorKind::invalid_input, at(x, k) + " holds a character Slurm cannot take");
   }
-  if (n["export"] && n["export"].IsSequence()) {
-    for (const auto& e : n["export"]) c.exports.push_back(e.as<std::string>());
+  if (const YAML::Node x = n["export"]; x && !x.IsNull()) {
+    if (!x.IsSequence()) throw Error(ErrorKind::invalid_input, at(x, "export") + " must be a list of variable names");
+    for (const auto& e : x) {
+      if (!e.IsScalar() || !valid_env_name(e.Scalar()))
+        throw Error(ErrorKind::invalid_input, at(e, "export") + ": an entry is not a variable name ([A-Za-z_][A-Za-z0-9_]*)");
+      c.exports.push_back(e.Scalar());
+    }
   }
   return c;
-}
-
-bool valid_env_name(const std::string& s) {
-  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char ch) { return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); });
 }
 
 executor::Resources merged_resources(const executor::Resources& base, const std::map<std::string, std::string>& over) {
