@@ -38,6 +38,7 @@ struct TransferOpts {
     if (!ca_file.empty()) t.ca_file = stdfs::path(ca_file);
     else if (!named.ca_file.empty()) t.ca_file = stdfs::path(named.ca_file);
     t.plain_http = plain_http || named.plain_http;
+    t.plain_http_from_project = named.plain_http && !plain_http;
     t.endpoint = endpoint.empty() ? named.endpoint : endpoint;
     t.region = region.empty() ? named.region : region;
     t.progress = progress;

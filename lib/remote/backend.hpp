@@ -124,10 +124,11 @@ class Backend {
 struct Options {
   std::filesystem::path state_dir;  // the local store's state dir: upload journals, partial downloads
   std::optional<std::filesystem::path> ca_file;
-  bool plain_http = false;  // allowed without asking only for loopback hosts
-  std::string endpoint;     // s3: --endpoint URL
-  std::string region;       // s3: --region
-  unsigned jobs = 0;        // parallel transfers; 0: the default
+  bool plain_http = false;               // allowed without asking only for loopback hosts
+  bool plain_http_from_project = false;  // see TransferOptions: no credentials over it
+  std::string endpoint;                  // s3: --endpoint URL
+  std::string region;                    // s3: --region
+  unsigned jobs = 0;                     // parallel transfers; 0: the default
 };
 
 // Where a remote is, parsed from a URL or a configured remote's URL by the scheme table

@@ -392,6 +392,11 @@ Response Client::send(const Request& request) {
     }
   };
   allowed(first);
+  // A password or token in clear over a network: only when the user asked on the command line.
+  if (!request.secret_headers.empty() && !m_options.plain_http_secrets && first.scheme == "http" && !is_loopback_host(first.host)) {
+    throw Error(ErrorKind::usage, "credentials for " + first.host + " are not sent over plain HTTP on the word of mlops.yaml",
+                "pass --plain-http on the command line to send them anyway, or use https");
+  }
   bool send_secrets = true;
   bool https_seen = first.scheme == "https";
   unsigned redirects = 0;

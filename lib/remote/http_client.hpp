@@ -88,7 +88,8 @@ struct Response {
 
 struct ClientOptions {
   std::optional<std::filesystem::path> ca_file;
-  bool plain_http = false;  // http:// to a host that is not loopback
+  bool plain_http = false;         // http:// to a host that is not loopback
+  bool plain_http_secrets = true;  // and credentials over it (false: refused, see send)
   unsigned max_in_flight = 8;
   unsigned max_attempts = 6;
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(30)};

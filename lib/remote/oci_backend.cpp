@@ -432,6 +432,7 @@ class OciBackend final : public Backend {
     http::ClientOptions c;
     c.ca_file = o.ca_file;
     c.plain_http = o.plain_http;
+    c.plain_http_secrets = !o.plain_http_from_project;
     if (o.jobs > 0) c.max_in_flight = o.jobs;
     if (const char* b = std::getenv("MLOPS_HTTP_BACKOFF_MS"); b != nullptr && *b != '\0') {
       c.backoff_base = std::chrono::milliseconds(env_size("MLOPS_HTTP_BACKOFF_MS", 250));

@@ -314,6 +314,7 @@ class S3Backend final : public Backend {
     http::ClientOptions c;
     c.ca_file = o.ca_file;
     c.plain_http = o.plain_http;
+    c.plain_http_secrets = !o.plain_http_from_project;
     if (o.jobs > 0) c.max_in_flight = o.jobs;
     if (std::getenv("MLOPS_HTTP_BACKOFF_MS") != nullptr) {
       c.backoff_base = std::chrono::milliseconds(s3_knob("MLOPS_HTTP_BACKOFF_MS", 250));

@@ -37,6 +37,7 @@ Options backend_options(const std::filesystem::path& state_dir, const TransferOp
   o.jobs = jobs_or_default(t.jobs);
   o.ca_file = t.ca_file;
   o.plain_http = t.plain_http;
+  o.plain_http_from_project = t.plain_http_from_project;
   o.endpoint = t.endpoint;
   o.region = t.region;
   return o;

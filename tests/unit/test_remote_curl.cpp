@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "remote/curl_lib.hpp"
+#include "remote/http_client.hpp"
 
 #include <mlops/error.hpp>
 
@@ -43,4 +44,27 @@ TEST_CASE("a header line with a line break or NUL is never handed to curl", "[re
   CHECK(!headers);
   mlops::remote::slist_append(headers, "X-Tab: a\tb");  // a tab is allowed in a field value
   CHECK(headers);
+}
+
+TEST_CASE("credentials never cross plain HTTP off this machine when only mlops.yaml allowed it", "[remote]") {
+  // A cloned repository's mlops.yaml may say plain_http for its remote: the connection may be
+  // plain, but a password or token is refused before anything is sent (192.0.2.1 is TEST-NET:
+  // nothing there would answer, so reaching it would time out instead of failing here).
+  mlops::remote::http::ClientOptions o;
+  o.plain_http = true;
+  o.plain_http_secrets = false;
+  o.max_attempts = 1;  // without the check: a quick connection failure, not this test's error
+  o.connect_timeout = std::chrono::milliseconds(300);
+  mlops::remote::http::Client client(o);
+  mlops::remote::http::Request r;
+  r.url = "http://192.0.2.1:5000/v2/";
+  r.secret_headers.push_back({"Authorization", "Basic c2VjcmV0"});
+  try {
+    (void)client.send(r);
+    FAIL("sent credentials over plain HTTP");
+  } catch (const mlops::Error& e) {
+    CHECK(e.kind() == mlops::ErrorKind::usage);
+    CHECK(std::string(e.what()).find("c2VjcmV0") == std::string::npos);
+    CHECK(std::string(e.what()).find("192.0.2.1") != std::string::npos);
+  }
 }

@@ -22,6 +22,9 @@ struct TransferOptions {
   unsigned jobs = 0;  // parallel blob transfers; 0: the default (default_jobs())
   std::optional<stdfs::path> ca_file;
   bool plain_http = false;
+  // plain_http came from mlops.yaml (a file a clone brings), not from the command line: the
+  // connection may be plain, but no credential crosses it to a host off this machine.
+  bool plain_http_from_project = false;
   std::string endpoint;  // s3: --endpoint
   std::string region;    // s3: --region
   ProgressObserver* progress = nullptr;
