@@ -2,8 +2,11 @@
 // Which test each column gets and what it concludes: Evidently's defaults (column types,
 // the 1000-row switch, thresholds and their comparators, the dataset share), columns
 // computed in parallel.
+#include "drift/number_sketch.hpp"
+
 #include <mlops/did_you_mean.hpp>
 #include <mlops/drift.hpp>
+#include <mlops/drift_profile.hpp>
 #include <mlops/error.hpp>
 #include <mlops/interrupt.hpp>
 
@@ -34,6 +37,8 @@ std::string number_key(double x) {
   return std::string(buf, r.ptr);
 }
 
+std::uint64_t number_count(const Column& c) { return c.numbers.size() + (c.sketch ? c.sketch->count() : 0); }
+
 // Counts per category over the union of both sides' values (in sorted key order).
 struct Categories {
   std::vector<std::string> keys;
@@ -62,14 +67,18 @@ Categories categories_of_text(const Column& r, const Column& c) {
   for (double v : c.numbers) m[number_key(v)].second += 1;
   for (const auto& [k, n] : r.text) m[k].first += static_cast<double>(n);
   for (const auto& [k, n] : c.text) m[k].second += static_cast<double>(n);
+  if (r.sketch)  // exact counts, or the column is not tested (test_column)
+    for (const auto& [v, n] : r.sketch->counts()) m[number_key(v)].first += static_cast<double>(n);
+  if (c.sketch)
+    for (const auto& [v, n] : c.sketch->counts()) m[number_key(v)].second += static_cast<double>(n);
   Categories out;
   for (const auto& [k, counts] : m) {
     out.keys.push_back(k);
     out.ref.push_back(counts.first);
     out.cur.push_back(counts.second);
   }
-  out.n_ref = static_cast<double>(r.numbers.size() + r.text_cells);
-  out.n_cur = static_cast<double>(c.numbers.size() + c.text_cells);
+  out.n_ref = static_cast<double>(number_count(r) + r.text_cells);
+  out.n_cur = static_cast<double>(number_count(c) + c.text_cells);
   return out;
 }
 
@@ -115,7 +124,7 @@ struct Work {
 };
 
 bool numeric_column(const Column& r, const Column& c) {
-  const std::uint64_t numbers = r.numbers.size() + c.numbers.size();
+  const std::uint64_t numbers = number_count(r) + number_count(c);
   const std::uint64_t text = r.text_cells + c.text_cells;
   return numbers > 0 && numbers > text && !r.text_overflow && !c.text_overflow;
 }
@@ -197,6 +206,37 @@ void html_histogram(ColumnResult& res, const std::vector<double>& r, const std::
   for (double& v : res.hist_cur) v /= nc;
 }
 
+Method choose_method(const Work& w, const ColumnResult& res, bool numeric, std::size_t n_values) {
+  const bool small = res.n_ref <= k_small_reference;
+  Method m;
+  if (w.method) {
+    m = *w.method;
+  } else if (res.type == ColumnType::numerical && n_values > 5) {
+    m = small ? Method::ks : Method::wasserstein;
+  } else if (res.type == ColumnType::numerical && n_values > 2) {
+    m = small ? Method::chisquare : Method::jensenshannon;
+  } else if (n_values > 2) {
+    m = small ? Method::chisquare : Method::jensenshannon;
+  } else {
+    m = small ? Method::z : Method::jensenshannon;
+  }
+  if (!numeric && (m == Method::ks || m == Method::wasserstein)) {
+    // A global --method that needs numbers leaves categorical columns to the default rule;
+    // a per-column one is an error (found in compare()).
+    m = small ? (n_values > 2 ? Method::chisquare : Method::z) : Method::jensenshannon;
+  }
+  return m;
+}
+
+void decide(ColumnResult& res) {
+  const double s = res.drift_score;
+  if (std::string_view(res.comparator) == "<=") res.drift_detected = s <= res.threshold;
+  else if (std::string_view(res.comparator) == "<") res.drift_detected = s < res.threshold;
+  else res.drift_detected = s >= res.threshold;
+}
+
+void test_sketched_column(Work& w, const Options& options);  // engine_sketch.cpp's part, below
+
 void test_column(Work& w, const Options& options) {
   Column& rc = *w.ref;
   Column& cc = *w.cur;
@@ -205,6 +245,10 @@ void test_column(Work& w, const Options& options) {
   const bool numeric = numeric_column(rc, cc);
   res.missing_ref = rc.missing;
   res.missing_cur = cc.missing;
+  if (numeric && (rc.sketch || cc.sketch)) {
+    test_sketched_column(w, options);
+    return;
+  }
   if (numeric) {
     res.unparsable_ref = rc.text_cells;
     res.unparsable_cur = cc.text_cells;
@@ -222,15 +266,21 @@ void test_column(Work& w, const Options& options) {
         rc.integer_literals && cc.integer_literals && rc.missing == 0 && cc.missing == 0 && rc.text_cells == 0 && cc.text_cells == 0;
     res.type = int_dtype && distinct_sorted(rc.numbers) <= k_integer_cardinality_limit ? ColumnType::categorical : ColumnType::numerical;
   } else {
-    res.n_ref = rc.numbers.size() + rc.text_cells;
-    res.n_cur = cc.numbers.size() + cc.text_cells;
+    res.n_ref = number_count(rc) + rc.text_cells;
+    res.n_cur = number_count(cc) + cc.text_cells;
     res.type = ColumnType::categorical;
+    if ((rc.sketch && !rc.sketch->exact()) || (cc.sketch && !cc.sketch->exact())) {
+      res.skipped = "mostly text, with numbers summed up by a sketch (--max-memory): not tested";
+      return;
+    }
     if (rc.text_overflow || cc.text_overflow) {
       res.type = ColumnType::text;
     } else {
       std::set<std::string> distinct;
       for (const auto& [k, n] : rc.text) distinct.insert(k);
       for (double v : rc.numbers) distinct.insert(number_key(v));
+      if (rc.sketch)
+        for (const auto& [v, n] : rc.sketch->counts()) distinct.insert(number_key(v));
       if (static_cast<double>(distinct.size()) > 0.5 * static_cast<double>(res.n_ref)) res.type = ColumnType::text;
     }
   }
@@ -253,24 +303,7 @@ void test_column(Work& w, const Options& options) {
     ref_nunique = 0;
     for (double v : cats->ref) ref_nunique += v > 0 ? 1 : 0;
   }
-  const bool small = res.n_ref <= k_small_reference;
-  Method m;
-  if (w.method) {
-    m = *w.method;
-  } else if (res.type == ColumnType::numerical && n_values > 5) {
-    m = small ? Method::ks : Method::wasserstein;
-  } else if (res.type == ColumnType::numerical && n_values > 2) {
-    m = small ? Method::chisquare : Method::jensenshannon;
-  } else if (n_values > 2) {
-    m = small ? Method::chisquare : Method::jensenshannon;
-  } else {
-    m = small ? Method::z : Method::jensenshannon;
-  }
-  if (!numeric && (m == Method::ks || m == Method::wasserstein)) {
-    // A global --method that needs numbers leaves categorical columns to the default rule;
-    // a per-column one is an error (found in compare()).
-    m = small ? (n_values > 2 ? Method::chisquare : Method::z) : Method::jensenshannon;
-  }
+  const Method m = choose_method(w, res, numeric, n_values);
   if (numeric && !cats && (m == Method::chisquare || m == Method::z || ref_nunique <= 20 || res.type == ColumnType::categorical))
     cats = categories_of_numbers(rc.numbers, cc.numbers);
   res.method = m;
@@ -347,14 +380,257 @@ void test_column(Work& w, const Options& options) {
     }
     case Method::auto_: break;
   }
-  const double s = res.drift_score;
-  if (std::string_view(res.comparator) == "<=") res.drift_detected = s <= res.threshold;
-  else if (std::string_view(res.comparator) == "<") res.drift_detected = s < res.threshold;
-  else res.drift_detected = s >= res.threshold;
+  decide(res);
   html_histogram(res, rc.numbers, cc.numbers, (numeric && res.type == ColumnType::numerical) ? nullptr : &*cats);
   if (numeric) {
-    rc.numbers = {};  // done with them: free the memory while other columns are computed
-    cc.numbers = {};
+    // Done with them: free the memory while other columns are computed (= {} keeps it).
+    std::vector<double>().swap(rc.numbers);
+    std::vector<double>().swap(cc.numbers);
+  }
+}
+
+// ---- a column summed up by a sketch (reference profile, --max-memory) ----
+// The same rules as test_column, over sorted (value, weight) pairs: exact where the counts
+// are known (few distinct values, or the side that kept its numbers), else the KLL sketch's
+// step CDF, whose rank error bounds the K-S statistic and the Wasserstein distance.
+
+struct Side {
+  std::vector<std::pair<double, std::uint64_t>> values;  // sorted, distinct
+  std::uint64_t n = 0;
+  double rank_error = 0;  // 0: exact
+  double std = 0, lo = 0, hi = 0;
+};
+
+Side side_of(Column& c) {
+  Side s;
+  if (c.sketch) {
+    s.values = c.sketch->weighted();
+    s.n = c.sketch->count();
+    s.rank_error = c.sketch->rank_error();
+    s.std = c.sketch->population_std();
+  } else {
+    sort_values(c.numbers);
+    for (std::size_t i = 0; i < c.numbers.size();) {
+      std::size_t j = i + 1;
+      while (j < c.numbers.size() && c.numbers[j] == c.numbers[i]) ++j;
+      s.values.emplace_back(c.numbers[i], j - i);
+      i = j;
+    }
+    s.n = c.numbers.size();
+    s.std = population_std(c.numbers);
+    std::vector<double>().swap(c.numbers);
+  }
+  if (!s.values.empty()) s.lo = s.values.front().first, s.hi = s.values.back().first;
+  return s;
+}
+
+// Walks both sides' values in order: f(x, previous x, cdf_ref, cdf_cur) after each value.
+template <class F>
+void walk(const Side& r, const Side& c, F f) {
+  std::size_t i = 0, j = 0;
+  std::uint64_t cr = 0, cc = 0;
+  double prev = std::min(r.lo, c.lo);
+  while (i < r.values.size() || j < c.values.size()) {
+    const bool take_r = j == c.values.size() || (i < r.values.size() && r.values[i].first <= c.values[j].first);
+    const double x = take_r ? r.values[i].first : c.values[j].first;
+    const double fr_before = static_cast<double>(cr) / static_cast<double>(r.n);
+    const double fc_before = static_cast<double>(cc) / static_cast<double>(c.n);
+    if (i < r.values.size() && r.values[i].first == x) cr += r.values[i++].second;
+    if (j < c.values.size() && c.values[j].first == x) cc += c.values[j++].second;
+    f(x, prev, fr_before, fc_before, static_cast<double>(cr) / static_cast<double>(r.n),
+      static_cast<double>(cc) / static_cast<double>(c.n));
+    prev = x;
+  }
+}
+
+std::vector<double> weighted_histogram(const Side& s, const std::vector<double>& edges) {
+  // numpy.histogram's bins: edges[i] <= v < edges[i + 1], the last one closed.
+  std::vector<double> counts(edges.size() - 1, 0.0);
+  for (const auto& [v, n] : s.values) {
+    if (v < edges.front() || v > edges.back()) continue;
+    auto k = static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
+    k = std::min(k, edges.size() - 1) - 1;
+    counts[k] += static_cast<double>(n);
+  }
+  return counts;
+}
+
+std::vector<double> equal_edges(double lo, double hi, std::size_t bins) {
+  // numpy.linspace over [lo, hi] (widened by 0.5 each way when they are equal).
+  if (lo == hi) lo -= 0.5, hi += 0.5;
+  std::vector<double> edges(bins + 1);
+  const double step = (hi - lo) / static_cast<double>(bins);
+  for (std::size_t i = 0; i <= bins; ++i) edges[i] = static_cast<double>(i) * step + lo;
+  edges.back() = hi;
+  return edges;
+}
+
+std::vector<double> sturges_edges_of(double lo, double hi, std::uint64_t n) {
+  // sturges_edges() from the range and count alone.
+  const double width = (hi - lo) / (std::log2(static_cast<double>(n)) + 1.0);
+  const double span = lo == hi ? 1.0 : hi - lo;
+  const std::size_t bins = width != 0 ? static_cast<std::size_t>(std::ceil(span / width)) : 1;
+  return equal_edges(lo, hi, bins);
+}
+
+void test_sketched_column(Work& w, const Options& options) {
+  Column& rc = *w.ref;
+  Column& cc = *w.cur;
+  ColumnResult& res = *w.out;
+  res.unparsable_ref = rc.text_cells;
+  res.unparsable_cur = cc.text_cells;
+  res.missing_ref = rc.missing + rc.text_cells;
+  res.missing_cur = cc.missing + cc.text_cells;
+  rc.text.clear();
+  cc.text.clear();
+  const Side r = side_of(rc), c = side_of(cc);
+  res.n_ref = r.n;
+  res.n_cur = c.n;
+  const bool exact = r.rank_error == 0 && c.rank_error == 0;
+  // Inexact means more than NumberSketch::k_exact_distinct values: more than every cap below.
+  const std::size_t ref_nunique = r.rank_error == 0 ? std::min(r.values.size(), k_distinct_cap) : k_distinct_cap;
+  std::size_t n_values = k_distinct_cap;
+  if (exact) {
+    std::set<double> keys;
+    for (const auto& [v, n] : r.values) keys.insert(v);
+    for (const auto& [v, n] : c.values) keys.insert(v);
+    n_values = std::min(keys.size(), k_distinct_cap);
+  }
+  const bool int_dtype =
+      rc.integer_literals && cc.integer_literals && rc.missing == 0 && cc.missing == 0 && rc.text_cells == 0 && cc.text_cells == 0;
+  res.type = int_dtype && ref_nunique <= k_integer_cardinality_limit ? ColumnType::categorical : ColumnType::numerical;
+  if (r.n == 0 || c.n == 0) {
+    res.skipped = std::string("no values in the ") + (r.n == 0 ? "reference" : "current") + " data";
+    return;
+  }
+  const Method m = choose_method(w, res, true, n_values);
+  res.method = m;
+  res.stattest = stattest_name(m);
+  res.threshold = options.threshold.value_or(default_threshold(m));
+  res.rank_error = r.rank_error + c.rank_error;
+  const bool numerical = res.type == ColumnType::numerical;
+  std::optional<Categories> cats;
+  if (m == Method::chisquare || m == Method::z || ref_nunique <= 20 || !numerical) {
+    if (!exact) {
+      res.skipped = std::string(stattest_name(m)) + " needs the count of every value; this column has more than " +
+                    std::to_string(NumberSketch::k_exact_distinct) + " and is summed up by a sketch";
+      return;
+    }
+    Categories k;
+    std::map<double, std::pair<double, double>> by_value;
+    for (const auto& [v, n] : r.values) by_value[v].first += static_cast<double>(n);
+    for (const auto& [v, n] : c.values) by_value[v].second += static_cast<double>(n);
+    for (const auto& [v, counts] : by_value) {
+      k.keys.push_back(number_key(v));
+      k.ref.push_back(counts.first);
+      k.cur.push_back(counts.second);
+    }
+    k.n_ref = static_cast<double>(r.n);
+    k.n_cur = static_cast<double>(c.n);
+    cats = std::move(k);
+  }
+  const double eps = res.rank_error;
+  const double std_ref = std::max(r.std, 0.001);
+  std::vector<double> none;
+  switch (m) {
+    case Method::ks: {
+      double d = 0;
+      walk(r, c, [&](double, double, double, double, double fr, double fc) { d = std::max(d, std::abs(fr - fc)); });
+      const TestResult t = ks_pvalue(d, r.n, c.n);
+      res.statistic = t.statistic;
+      res.p_value = t.p_value;
+      res.drift_score = t.p_value;
+      res.comparator = "<=";
+      if (eps > 0) {
+        res.score_low = ks_pvalue(std::min(1.0, d + eps), r.n, c.n).p_value;
+        res.score_high = ks_pvalue(std::max(0.0, d - eps), r.n, c.n).p_value;
+      }
+      break;
+    }
+    case Method::wasserstein: {
+      long double sum = 0;
+      walk(r, c, [&](double x, double prev, double fr, double fc, double, double) { sum += std::abs(fr - fc) * (x - prev); });
+      res.statistic = static_cast<double>(sum);
+      res.drift_score = res.statistic / std_ref;
+      res.comparator = ">=";
+      if (eps > 0) {
+        // |W1(F', G) - W1(F, G)| <= integral |F' - F| <= rank error * range.
+        const double e = eps * (std::max(r.hi, c.hi) - std::min(r.lo, c.lo)) / std_ref;
+        res.score_low = std::max(0.0, res.drift_score - e);
+        res.score_high = res.drift_score + e;
+      }
+      break;
+    }
+    case Method::chisquare: {
+      std::vector<double> expected(cats->ref.size());
+      const double k_norm = cats->n_cur / cats->n_ref;
+      for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = cats->ref[i] * k_norm;
+      const TestResult t = chisquare(cats->cur, expected);
+      res.statistic = t.statistic;
+      res.p_value = t.p_value;
+      res.drift_score = t.p_value;
+      res.comparator = "<";
+      break;
+    }
+    case Method::z: {
+      // A Work over the counts alone: test_column's z-test reads only the categories.
+      double p = k_no_value, z = 0;
+      if (cats->keys.size() == 1) {
+        p = 1;
+      } else {
+        const double n1 = cats->n_ref, n2 = cats->n_cur;
+        const double p1 = (n1 - cats->ref[0]) / n1, p2 = (n2 - cats->cur[0]) / n2;
+        const double P = (p1 * n1 + p2 * n2) / (n1 + n2);
+        z = (p1 - p2) / std::sqrt(P * (1 - P) * (1.0 / n1 + 1.0 / n2));
+        p = 2 * (1 - normal_cdf(std::abs(z)));
+      }
+      res.statistic = z;
+      res.p_value = p;
+      res.drift_score = p;
+      res.comparator = "<";
+      break;
+    }
+    case Method::jensenshannon:
+    case Method::psi:
+    case Method::kl: {
+      std::vector<double> pr, pc;
+      if (numerical && ref_nunique > 20) {
+        // Sturges bins over both sides: each bin's share is within 2 x rank error.
+        const auto edges = sturges_edges_of(std::min(r.lo, c.lo), std::max(r.hi, c.hi), r.n + c.n);
+        pr = weighted_histogram(r, edges);
+        pc = weighted_histogram(c, edges);
+        for (double& v : pr) v /= static_cast<double>(r.n);
+        for (double& v : pc) v /= static_cast<double>(c.n);
+        if (m != Method::jensenshannon) {
+          fill_zeroes(pr);
+          fill_zeroes(pc);
+        }
+      } else {
+        binned(res, none, none, false, ref_nunique, &*cats, m != Method::jensenshannon, pr, pc);
+      }
+      double v = 0;
+      if (m == Method::jensenshannon) v = jensenshannon(pr, pc);
+      else if (m == Method::kl) v = kl_divergence(pr, pc);
+      else
+        for (std::size_t i = 0; i < pr.size(); ++i) v += (pr[i] - pc[i]) * std::log(pr[i] / pc[i]);
+      res.statistic = v;
+      res.drift_score = v;
+      res.comparator = ">=";
+      res.log_base = "e";
+      break;
+    }
+    case Method::auto_: break;
+  }
+  decide(res);
+  if (numerical) {
+    const auto edges = equal_edges(std::min(r.lo, c.lo), std::max(r.hi, c.hi), k_html_bins);
+    res.hist_ref = weighted_histogram(r, edges);
+    res.hist_cur = weighted_histogram(c, edges);
+    for (const double e : edges) res.bins.push_back(number_key(e));
+    for (double& v : res.hist_ref) v /= static_cast<double>(r.n);
+    for (double& v : res.hist_cur) v /= static_cast<double>(c.n);
+  } else {
+    html_histogram(res, none, none, &*cats);
   }
 }
 
@@ -505,19 +781,24 @@ Report compare(Table& reference, Table& current, const Options& options) {
 
 Report compare_files(const std::string& reference, const std::string& current, const Options& options, const CsvOptions& csv) {
   if (reference == "-" && current == "-") throw Error(ErrorKind::usage, "--reference and --current cannot both be standard input (-)");
-  // The two files are read at the same time, one per core.
+  // The two files are read at the same time, one per core; a reference profile is read
+  // instead of data (by its magic bytes), and --max-memory is shared by the two.
+  CsvOptions half = csv;
+  if (half.max_number_bytes != 0) half.max_number_bytes = std::max<std::uint64_t>(1, csv.max_number_bytes / 2);
+  csv.progress.phase("reading", 0);
+  auto load = [&](const std::string& path) { return is_profile(path) ? read_profile(path, half.max_number_bytes) : read_csv(path, half); };
   Table ref, cur;
   std::exception_ptr ref_failure;
   std::thread reader([&] {
     try {
-      ref = read_csv(reference, csv);
+      ref = load(reference);
     } catch (...) {
       ref_failure = std::current_exception();
     }
   });
   std::exception_ptr cur_failure;
   try {
-    cur = read_csv(current, csv);
+    cur = load(current);
   } catch (...) {
     cur_failure = std::current_exception();
   }
