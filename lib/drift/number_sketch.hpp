@@ -36,15 +36,17 @@ class NumberSketch {
   const KllSketch& kll() const noexcept { return m_kll; }
   // 0 when exact, else the sketch's normalized rank error (99%).
   // (A sketch that never compacted holds every value: exact too.)
-  double rank_error() const noexcept {
-    return exact() || m_kll.levels().size() == 1 ? 0.0 : KllSketch::rank_error(m_kll.k());
-  }
+  double rank_error() const noexcept { return exact() || m_kll.levels().size() == 1 ? 0.0 : KllSketch::rank_error(m_kll.k()); }
   // Sorted distinct (value, weight): the exact counts, else the sketch's weighted values.
   std::vector<std::pair<double, std::uint64_t>> weighted() const;
 
   // For reading a profile: the moments as written (the sketch and counts come through add()).
   void set_moments(double mean, double m2) noexcept { m_mean = mean, m_m2 = m2; }
-  void set_sketch(KllSketch kll) { m_kll = std::move(kll); m_counts.clear(); m_counts_valid = false; }
+  void set_sketch(KllSketch kll) {
+    m_kll = std::move(kll);
+    m_counts.clear();
+    m_counts_valid = false;
+  }
 
  private:
   KllSketch m_kll;

@@ -129,8 +129,14 @@ class BoundedSax : public nlohmann::detail::json_sax_dom_parser<json> {
   explicit BoundedSax(json& out) : Base(out, true) {}
   bool start_object(std::size_t n) { return ++m_depth <= k_max_depth && Base::start_object(n); }
   bool start_array(std::size_t n) { return ++m_depth <= k_max_depth && Base::start_array(n); }
-  bool end_object() { --m_depth; return Base::end_object(); }
-  bool end_array() { --m_depth; return Base::end_array(); }
+  bool end_object() {
+    --m_depth;
+    return Base::end_object();
+  }
+  bool end_array() {
+    --m_depth;
+    return Base::end_array();
+  }
   bool too_deep() const { return m_depth > k_max_depth; }
 
  private:
@@ -147,7 +153,8 @@ struct Reader {
   }
   std::uint64_t u64(const json& o, const char* key, std::uint64_t max = k_max_rows) const {
     const json& v = at(o, key);
-    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max) bad(source, std::string("\"") + key + "\" is not a count up to " + std::to_string(max));
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max)
+      bad(source, std::string("\"") + key + "\" is not a count up to " + std::to_string(max));
     return v.get<std::uint64_t>();
   }
   double f64(const json& o, const char* key) const {
@@ -215,7 +222,8 @@ void read_numbers(const Reader& r, const json& j, Column& c, std::uint64_t exact
       if (i > 0 && !(values[i - 1] < values[i])) bad(r.source, "column " + c.name + ": values are not sorted and distinct");
       total = r.add(total, counts[i]);
     }
-    if (total != count || values.front() != lo || values.back() != hi) bad(r.source, "column " + c.name + ": values do not add up to count, min and max");
+    if (total != count || values.front() != lo || values.back() != hi)
+      bad(r.source, "column " + c.name + ": values do not add up to count, min and max");
     if (count <= expand_budget / sizeof(double)) {
       expand_budget -= count * sizeof(double);
       c.numbers.reserve(count);
@@ -225,7 +233,8 @@ void read_numbers(const Reader& r, const json& j, Column& c, std::uint64_t exact
     for (std::size_t i = 0; i < values.size(); ++i) sketch->add(values[i], counts[i]);
   } else {
     const json& levels = r.at(j, "levels");
-    if (!levels.is_array() || levels.empty() || levels.size() > KllSketch::k_max_levels) bad(r.source, "column " + c.name + ": \"levels\" is not a list of 1 to 63 levels");
+    if (!levels.is_array() || levels.empty() || levels.size() > KllSketch::k_max_levels)
+      bad(r.source, "column " + c.name + ": \"levels\" is not a list of 1 to 63 levels");
     std::vector<std::vector<double>> lv;
     std::size_t retained = 0;
     for (const json& l : levels) {
@@ -254,7 +263,8 @@ Column read_column(const Reader& r, const json& j, std::uint64_t rows, std::uint
   c.first_text = r.text(j, "first_text");
   const json& text = r.at(j, "text");
   const json& keys = r.at(text, "keys");
-  if (!keys.is_array() || keys.size() > CsvOptions{}.max_distinct_text) bad(r.source, "column " + c.name + ": text keys are not a list of up to 100,000");
+  if (!keys.is_array() || keys.size() > CsvOptions{}.max_distinct_text)
+    bad(r.source, "column " + c.name + ": text keys are not a list of up to 100,000");
   const auto counts = r.counts(r.at(text, "counts"), "text counts", keys.size());
   if (counts.size() != keys.size()) bad(r.source, "column " + c.name + ": text keys and counts differ in length");
   std::uint64_t text_total = 0;
@@ -264,7 +274,8 @@ Column read_column(const Reader& r, const json& j, std::uint64_t rows, std::uint
     if (!c.text.emplace(keys[i].get<std::string>(), counts[i]).second) bad(r.source, "column " + c.name + ": a text key twice");
     text_total = r.add(text_total, counts[i]);
   }
-  if (c.text_overflow ? text_total > c.text_cells : text_total != c.text_cells) bad(r.source, "column " + c.name + ": text counts do not add up");
+  if (c.text_overflow ? text_total > c.text_cells : text_total != c.text_cells)
+    bad(r.source, "column " + c.name + ": text counts do not add up");
   read_numbers(r, r.at(j, "numbers"), c, exact_limit, expand_budget);
   const std::uint64_t numbers = c.numbers.size() + (c.sketch ? c.sketch->count() : 0);
   if (r.add(r.add(numbers, c.missing), c.text_cells) != rows) bad(r.source, "column " + c.name + ": its cells do not add up to the rows");
@@ -314,7 +325,8 @@ std::string profile_bytes(Table& table, const ProfileOptions& options) {
 }
 
 Table parse_profile(std::string_view bytes, const std::string& source, std::uint64_t max_number_bytes) {
-  if (bytes.size() < k_magic.size() || bytes.substr(0, k_magic.size()) != k_magic) bad(source, "it does not start with the profile's magic bytes");
+  if (bytes.size() < k_magic.size() || bytes.substr(0, k_magic.size()) != k_magic)
+    bad(source, "it does not start with the profile's magic bytes");
   if (bytes.size() > k_max_file_bytes) bad(source, "larger than 1 GiB");
   json j;
   BoundedSax sax(j);
@@ -330,8 +342,10 @@ Table parse_profile(std::string_view bytes, const std::string& source, std::uint
   if (r.text(j, "format") != "mlops-drift-profile") bad(source, "\"format\" is not mlops-drift-profile");
   const std::uint64_t version = r.u64(j, "version", 1u << 30);
   if (version > static_cast<std::uint64_t>(k_version))
-    throw Error(ErrorKind::invalid_input, source + ": a drift profile of version " + std::to_string(version) + "; this mlops reads version " + std::to_string(k_version),
-                "upgrade mlops, or write the profile again with this one");
+    throw Error(
+        ErrorKind::invalid_input,
+        source + ": a drift profile of version " + std::to_string(version) + "; this mlops reads version " + std::to_string(k_version),
+        "upgrade mlops, or write the profile again with this one");
   if (version == 0) bad(source, "version 0");
   Table t;
   t.source = source;
@@ -376,15 +390,18 @@ Table merge_tables(std::vector<Table>& parts) {
       std::string msg = t.source + " has other columns than " + out.source + ":";
       const std::set<std::string> sa(a.begin(), a.end()), sb(b.begin(), b.end());
       std::string missing, extra;
-      for (const auto& n : a) if (!sb.count(n)) missing += (missing.empty() ? " " : ", ") + escape_controls(n);
-      for (const auto& n : b) if (!sa.count(n)) extra += (extra.empty() ? " " : ", ") + escape_controls(n);
+      for (const auto& n : a)
+        if (!sb.count(n)) missing += (missing.empty() ? " " : ", ") + escape_controls(n);
+      for (const auto& n : b)
+        if (!sa.count(n)) extra += (extra.empty() ? " " : ", ") + escape_controls(n);
       if (!missing.empty()) msg += " missing" + missing + ";";
       if (!extra.empty()) msg += " extra" + extra + ";";
       if (missing.empty() && extra.empty()) msg += " the same names in another order;";
       msg.pop_back();
       throw Error(ErrorKind::invalid_input, msg, "merge profiles of the same columns");
     }
-    if (__builtin_add_overflow(out.rows, t.rows, &out.rows) || out.rows > k_max_rows) throw Error(ErrorKind::invalid_input, "the merged rows exceed 2^62");
+    if (__builtin_add_overflow(out.rows, t.rows, &out.rows) || out.rows > k_max_rows)
+      throw Error(ErrorKind::invalid_input, "the merged rows exceed 2^62");
     for (std::size_t i = 0; i < out.columns.size(); ++i) {
       Column& c = out.columns[i];
       Column& o = t.columns[i];
