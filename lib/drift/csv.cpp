@@ -413,6 +413,9 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
     }
     const std::size_t n = source->read(buf.data() + have, buf.size() - have);
     const bool eof = n == 0;
+    if (consumed == 0 && have < 8 && have + n >= 8 && std::memcmp(buf.data(), "\x89MLPROF\n", 8) == 0)
+      throw Error(ErrorKind::invalid_input, path + ": a drift profile, not CSV data",
+                  "give a profile as a file (--reference ref.profile), not on standard input or compressed");
     have += n;
     const std::size_t used = parser.feed(buf.data(), have, eof);
     parser.enforce_budget();

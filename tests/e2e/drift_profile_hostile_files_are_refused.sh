@@ -38,3 +38,19 @@ expect_no_path merged.profile
 # The magic bytes and nothing else: a profile, refused as one (not read as a CSV).
 head -c 8 ref.profile >magic.csv
 refused "magic.csv: not a valid drift profile" magic.csv
+# A profile on standard input or compressed is not read as CSV data: said plainly.
+expect_exit 4 mlops drift --reference - --current cur.csv <ref.profile
+expect_contains "$TEST_DIR/err" "-: a drift profile, not CSV data"
+gzip -c ref.profile >ref.profile.gz
+expect_exit 4 mlops drift --reference ref.profile.gz --current cur.csv
+expect_contains "$TEST_DIR/err" "a drift profile, not CSV data"
+# The output is never one of the inputs.
+cp ref.csv keep.csv
+expect_exit 2 mlops drift profile keep.csv -o keep.csv
+expect_contains "$TEST_DIR/err" "is also an input"
+cmp -s ref.csv keep.csv || fail "the input was overwritten"
+# A header without rows profiles, and compares as "no values".
+head -n 1 ref.csv >header.csv
+expect_exit 0 mlops drift profile header.csv -o header.profile
+expect_exit 0 mlops drift --reference header.profile --current cur.csv --format json
+jq -e '.drift_by_columns.x.skipped == "no values in the reference data"' "$TEST_DIR/out" >/dev/null || fail "header-only profile"

@@ -97,7 +97,8 @@ TEST_CASE("results from a sketch state their error in every format", "[drift][pr
   CHECK(*x.score_low <= x.drift_score);
   CHECK(x.drift_score <= *x.score_high);
   CHECK(r.columns[1].rank_error == 0);  // few values: exact counts
-  for (const std::string& out : {to_markdown(r), to_html(r), to_junit(r), to_table(r)}) CHECK(out.find("from a sketch: rank error") != std::string::npos);
+  for (const std::string& out : {to_markdown(r), to_html(r), to_junit(r), to_table(r)})
+    CHECK(out.find("from a sketch: rank error") != std::string::npos);
   CHECK(to_json(r).find("\"rank_error\": 0.00") != std::string::npos);
 }
 
@@ -158,7 +159,7 @@ TEST_CASE("a weighted KLL update keeps the weight exactly", "[drift][profile]") 
   for (const auto& [v, w] : s.weighted_values()) total += w;
   CHECK(total == s.count());
   CHECK(s.count() == (std::uint64_t{1} << 40) + 5 + 3000);
-  CHECK_FALSE(KllSketch::restore(16, 3, 0, 1, {{0.5, 0.5}}));        // weights sum to 2
-  CHECK_FALSE(KllSketch::restore(16, 2, 0, 1, {{0.5, 2.0}}));        // outside [min, max]
+  CHECK_FALSE(KllSketch::restore(16, 3, 0, 1, {{0.5, 0.5}}));  // weights sum to 2
+  CHECK_FALSE(KllSketch::restore(16, 2, 0, 1, {{0.5, 2.0}}));  // outside [min, max]
   CHECK(KllSketch::restore(16, 4, 0, 1, {{0.5, 0.25}, {1.0}}).has_value());
 }
