@@ -395,7 +395,9 @@ void test_column(Work& w, const Options& options) {
 // step CDF, whose rank error bounds the K-S statistic and the Wasserstein distance.
 
 struct Side {
-  std::vector<std::pair<double, std::uint64_t>> values;  // sorted, distinct
+  std::vector<std::pair<double, std::uint64_t>> values;  // a sketch's: sorted, distinct
+  std::vector<double> sorted;                            // or the numbers kept, sorted
+  bool kept = false;                                     // which of the two
   std::uint64_t n = 0;
   double rank_error = 0;  // 0: exact
   double std = 0, lo = 0, hi = 0;
@@ -408,42 +410,70 @@ Side side_of(Column& c) {
     s.n = c.sketch->count();
     s.rank_error = c.sketch->rank_error();
     s.std = c.sketch->population_std();
+    if (!s.values.empty()) s.lo = s.values.front().first, s.hi = s.values.back().first;
   } else {
+    // Kept as they are (no (value, count) copy: 10 million values would take 160 MB more).
     sort_values(c.numbers);
-    for (std::size_t i = 0; i < c.numbers.size();) {
-      std::size_t j = i + 1;
-      while (j < c.numbers.size() && c.numbers[j] == c.numbers[i]) ++j;
-      s.values.emplace_back(c.numbers[i], j - i);
-      i = j;
-    }
-    s.n = c.numbers.size();
-    s.std = population_std(c.numbers);
-    std::vector<double>().swap(c.numbers);
+    s.sorted = std::move(c.numbers);
+    c.numbers = std::vector<double>();
+    s.kept = true;
+    s.n = s.sorted.size();
+    s.std = population_std(s.sorted);
+    if (!s.sorted.empty()) s.lo = s.sorted.front(), s.hi = s.sorted.back();
   }
-  if (!s.values.empty()) s.lo = s.values.front().first, s.hi = s.values.back().first;
   return s;
 }
 
-// Walks both sides' values in order: f(x, previous x, cdf_ref, cdf_cur) after each value.
+// One side's distinct values in order, with their weights.
+struct Cursor {
+  const Side& s;
+  std::size_t i = 0;
+  bool done() const { return i >= (s.kept ? s.sorted.size() : s.values.size()); }
+  double value() const { return s.kept ? s.sorted[i] : s.values[i].first; }
+  std::uint64_t take() {
+    if (!s.kept) return s.values[i++].second;
+    std::size_t j = i + 1;
+    while (j < s.sorted.size() && s.sorted[j] == s.sorted[i]) ++j;
+    const std::size_t n = j - i;
+    i = j;
+    return n;
+  }
+};
+
+// Walks both sides' values in order: f(x, previous x, cdfs before x, cdfs after x).
 template <class F>
 void walk(const Side& r, const Side& c, F f) {
-  std::size_t i = 0, j = 0;
+  Cursor a{r}, b{c};
   std::uint64_t cr = 0, cc = 0;
   double prev = std::min(r.lo, c.lo);
-  while (i < r.values.size() || j < c.values.size()) {
-    const bool take_r = j == c.values.size() || (i < r.values.size() && r.values[i].first <= c.values[j].first);
-    const double x = take_r ? r.values[i].first : c.values[j].first;
+  while (!a.done() || !b.done()) {
+    const double x = b.done() || (!a.done() && a.value() <= b.value()) ? a.value() : b.value();
     const double fr_before = static_cast<double>(cr) / static_cast<double>(r.n);
     const double fc_before = static_cast<double>(cc) / static_cast<double>(c.n);
-    if (i < r.values.size() && r.values[i].first == x) cr += r.values[i++].second;
-    if (j < c.values.size() && c.values[j].first == x) cc += c.values[j++].second;
+    if (!a.done() && a.value() == x) cr += a.take();
+    if (!b.done() && b.value() == x) cc += b.take();
     f(x, prev, fr_before, fc_before, static_cast<double>(cr) / static_cast<double>(r.n),
       static_cast<double>(cc) / static_cast<double>(c.n));
     prev = x;
   }
 }
 
+// Distinct values of one side, or of both together, up to k_distinct_cap.
+std::size_t distinct_capped(const Side& r, const Side* c) {
+  static const Side none;
+  Cursor a{r}, b{c != nullptr ? *c : none};
+  std::size_t n = 0;
+  while ((!a.done() || !b.done()) && n < k_distinct_cap) {
+    const double x = b.done() || (!a.done() && a.value() <= b.value()) ? a.value() : b.value();
+    if (!a.done() && a.value() == x) a.take();
+    if (!b.done() && b.value() == x) b.take();
+    ++n;
+  }
+  return n;
+}
+
 std::vector<double> weighted_histogram(const Side& s, const std::vector<double>& edges) {
+  if (s.kept) return histogram(s.sorted, edges);
   // numpy.histogram's bins: edges[i] <= v < edges[i + 1], the last one closed.
   std::vector<double> counts(edges.size() - 1, 0.0);
   for (const auto& [v, n] : s.values) {
@@ -488,14 +518,8 @@ void test_sketched_column(Work& w, const Options& options) {
   res.n_cur = c.n;
   const bool exact = r.rank_error == 0 && c.rank_error == 0;
   // Inexact means more than NumberSketch::k_exact_distinct values: more than every cap below.
-  const std::size_t ref_nunique = r.rank_error == 0 ? std::min(r.values.size(), k_distinct_cap) : k_distinct_cap;
-  std::size_t n_values = k_distinct_cap;
-  if (exact) {
-    std::set<double> keys;
-    for (const auto& [v, n] : r.values) keys.insert(v);
-    for (const auto& [v, n] : c.values) keys.insert(v);
-    n_values = std::min(keys.size(), k_distinct_cap);
-  }
+  const std::size_t ref_nunique = r.rank_error == 0 ? distinct_capped(r, nullptr) : k_distinct_cap;
+  const std::size_t n_values = exact ? distinct_capped(r, &c) : k_distinct_cap;
   const bool int_dtype =
       rc.integer_literals && cc.integer_literals && rc.missing == 0 && cc.missing == 0 && rc.text_cells == 0 && cc.text_cells == 0;
   res.type = int_dtype && ref_nunique <= k_integer_cardinality_limit ? ColumnType::categorical : ColumnType::numerical;
@@ -518,8 +542,8 @@ void test_sketched_column(Work& w, const Options& options) {
     }
     Categories k;
     std::map<double, std::pair<double, double>> by_value;
-    for (const auto& [v, n] : r.values) by_value[v].first += static_cast<double>(n);
-    for (const auto& [v, n] : c.values) by_value[v].second += static_cast<double>(n);
+    for (Cursor a{r}; !a.done();) by_value[a.value()].first += static_cast<double>(a.take());
+    for (Cursor b{c}; !b.done();) by_value[b.value()].second += static_cast<double>(b.take());
     for (const auto& [v, counts] : by_value) {
       k.keys.push_back(number_key(v));
       k.ref.push_back(counts.first);
