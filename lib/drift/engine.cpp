@@ -542,8 +542,15 @@ void test_sketched_column(Work& w, const Options& options) {
     }
     Categories k;
     std::map<double, std::pair<double, double>> by_value;
-    for (Cursor a{r}; !a.done();) by_value[a.value()].first += static_cast<double>(a.take());
-    for (Cursor b{c}; !b.done();) by_value[b.value()].second += static_cast<double>(b.take());
+    // The value first: in `x += take()` the right side is evaluated first (C++17).
+    for (Cursor a{r}; !a.done();) {
+      const double v = a.value();
+      by_value[v].first += static_cast<double>(a.take());
+    }
+    for (Cursor b{c}; !b.done();) {
+      const double v = b.value();
+      by_value[v].second += static_cast<double>(b.take());
+    }
     for (const auto& [v, counts] : by_value) {
       k.keys.push_back(number_key(v));
       k.ref.push_back(counts.first);
