@@ -1,7 +1,8 @@
 # The two commands in README.md. Both install missing Debian packages themselves (as root, or
 # through sudo), so they work on a fresh Debian 12 machine.
-#   make demo   build the mlops command, then scaffold a project with the built-in defaults and run it,
-#               package it, push it to a file:// remote, pull it into a second store and verify it
+#   make demo   build the mlops command, then run the main job (tools/demo): scaffold a project with
+#               the built-in defaults, run two experiments, report and check the gates, package and
+#               sign the best run, promote it, push it to a file:// remote, pull it back and verify it
 #   make test   what CI runs (.ci/run): install what the tests need, build (release, ASan+UBSan,
 #               TSan, fuzz) and run every test, printing each stage's time
 # Also: make build (release build with the unit tests), make deb (mlops_<version>_amd64.deb),
@@ -40,28 +41,7 @@ build: deps
 demo: deps
 	cmake --preset default >/dev/null
 	cmake --build --preset default -j $(JOBS) --target mlops
-	DEMO=$$(mktemp -d /tmp/mlops-demo.XXXXXX)
-	echo "+ mlops init $$DEMO/churn-model --defaults"
-	build/cli/mlops init "$$DEMO/churn-model" --defaults
-	cd "$$DEMO/churn-model"
-	echo; echo "+ git log --stat"; git --no-pager log --stat | head -40
-	echo; echo "+ python3 -m pytest -q"; /usr/bin/python3 -m pytest -q
-	export MLOPS_HOME=$$DEMO/store
-	echo; echo "+ mlops exp run -n baseline -- make train"; $(CURDIR)/build/cli/mlops exp run -n baseline -- make --no-print-directory train PYTHON=/usr/bin/python3
-	echo; echo "+ mlops exp run -n deeper -S model.max_depth=12 -- make train"; $(CURDIR)/build/cli/mlops exp run -n deeper -S model.max_depth=12 -- make --no-print-directory train PYTHON=/usr/bin/python3 >/dev/null
-	echo; echo "+ mlops exp list"; $(CURDIR)/build/cli/mlops exp list
-	echo; echo "+ mlops package build --from-exp deeper"; $(CURDIR)/build/cli/mlops package build --from-exp deeper
-	echo; echo "+ mlops key generate && mlops package sign && mlops package verify"
-	$(CURDIR)/build/cli/mlops -q key generate $$DEMO/demo.key >/dev/null
-	$(CURDIR)/build/cli/mlops package sign churn_model:0.1.0 --key $$DEMO/demo.key
-	$(CURDIR)/build/cli/mlops package verify churn_model:0.1.0 --key $$DEMO/demo.key.pub
-	echo; echo "+ mlops package inspect churn_model:0.1.0"; $(CURDIR)/build/cli/mlops package inspect churn_model:0.1.0
-	echo; echo "+ mlops push churn_model:0.1.0 file://$$DEMO/remote"; $(CURDIR)/build/cli/mlops push churn_model:0.1.0 "file://$$DEMO/remote"
-	echo; echo "+ MLOPS_HOME=$$DEMO/store2 mlops pull file://$$DEMO/remote/churn_model:0.1.0 && mlops package verify"
-	MLOPS_HOME=$$DEMO/store2 $(CURDIR)/build/cli/mlops pull "file://$$DEMO/remote/churn_model:0.1.0"
-	MLOPS_HOME=$$DEMO/store2 $(CURDIR)/build/cli/mlops package verify churn_model:0.1.0 --key $$DEMO/demo.key.pub
-	echo; echo "The project is in $$DEMO/churn-model, its package store in $$DEMO/store (an OCI image layout),"
-	echo "pushed to the file remote $$DEMO/remote (an OCI layout per package) and pulled into $$DEMO/store2"
+	tools/demo build/cli/mlops
 
 test:
 	.ci/run

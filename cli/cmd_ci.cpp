@@ -30,6 +30,8 @@ void setup_ci(CLI::App& cmd, Context& ctx) {
       "the gates (the job fails when one does). On the branch, the run is also packaged, signed with\n"
       "the key in the MLOPS_SIGNING_KEY secret and pushed to the default remote. The header of the\n"
       "file lists the CI variables it reads. Nothing is written when the file exists, unless --force.\n"
+      "The file goes at the git repository's root; a project in a subdirectory (a monorepo) gets its\n"
+      "steps run there. With --schedule, a project with pipeline stages retrains with mlops repro.\n"
       "\nExamples:\n"
       "  mlops ci init --provider github\n"
       "  mlops ci init --provider gitlab --schedule '0 3 * * 1'   # also retrain on Mondays 03:00 UTC\n"

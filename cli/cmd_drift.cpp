@@ -20,6 +20,9 @@ namespace {
 
 struct DriftArgs {
   std::string reference, current, method = "auto", fail_on = "dataset", format = "table", output;
+  std::string preset = "evidently", correction, types;
+  std::string timestamp, window, prediction, target, task;
+  bool drift_share_given = false;
   std::vector<std::string> columns, exclude, per_column;
   double threshold = -1;
   double drift_share = 0.5;
@@ -77,6 +80,15 @@ int run_drift(const DriftArgs& a, Context& c) {
   if (a.threshold >= 0) o.threshold = a.threshold;
   o.drift_share = a.drift_share;
   o.strict = a.strict;
+  o.preset = *drift::parse_preset(a.preset);  // IsMember checked it
+  if (!a.correction.empty()) o.correction = drift::parse_correction(a.correction);
+  o.drift_share_given = a.drift_share_given;
+  if (!a.types.empty()) o.types = drift::read_types_file(a.types);
+  o.timestamp = a.timestamp;
+  o.window = a.window;
+  o.prediction = a.prediction;
+  o.target = a.target;
+  o.task = a.task;
   for (const std::string& pc : a.per_column) {
     const auto eq = pc.rfind('=');
     const auto m = eq == std::string::npos ? std::nullopt : drift::parse_method(pc.substr(eq + 1));
@@ -106,6 +118,16 @@ int run_drift(const DriftArgs& a, Context& c) {
   } else {
     c.out.print(text);
   }
+  if (report.unparsable_timestamps > 0)
+    c.out.warn(std::to_string(report.unparsable_timestamps) + " rows of " + escape_controls(report.current) +
+               " have no usable timestamp in column " + escape_controls(report.timestamp) +
+               " and are left out (--strict makes this an error)");
+  std::size_t small_windows = 0;
+  for (const auto& w : report.windows) small_windows += w.report.rows_cur < 30 ? 1 : 0;
+  if (small_windows > 0)
+    c.out.warn(
+        std::to_string(small_windows) + " of " + std::to_string(report.windows.size()) +
+        " windows have fewer than 30 rows: their p-values have little power and their distances are noisy (choose a wider --window)");
   std::size_t sketched = 0;
   for (const auto& col : report.columns) {
     sketched += col.rank_error > 0 ? 1 : 0;
@@ -113,8 +135,20 @@ int run_drift(const DriftArgs& a, Context& c) {
       c.out.warn("column " + escape_controls(col.name) + ": " + std::to_string(col.unparsable_ref + col.unparsable_cur) +
                  " cells are not numbers and count as missing (--strict makes this an error)");
   }
+  std::size_t columns = report.columns.size();
+  if (!report.windows.empty()) {
+    // Windows: a column counts once however many windows it was sketched in.
+    const auto& first = report.windows.front().report.columns;
+    columns = first.size();
+    for (std::size_t k = 0; k < first.size(); ++k) {
+      bool any_sketch = false;
+      for (const auto& w : report.windows)
+        any_sketch = any_sketch || (k < w.report.columns.size() && w.report.columns[k].rank_error > 0);
+      sketched += any_sketch ? 1 : 0;
+    }
+  }
   if (sketched > 0)
-    c.out.warn(std::to_string(sketched) + " of " + std::to_string(report.columns.size()) +
+    c.out.warn(std::to_string(sketched) + " of " + std::to_string(columns) +
                " columns were compared through a sketch (a reference profile's large columns, or --max-memory): their scores "
                "are approximate, with the error the report states");
   const bool any = report.number_of_drifted_columns > 0;
@@ -194,7 +228,22 @@ void setup_drift(CLI::App& cmd, Context& ctx) {
   cmd.add_option("--drift-share", a->drift_share, "Dataset drift when at least this share of columns drifted")
       ->type_name("SHARE")
       ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str()
+      ->each([a](const std::string&) { a->drift_share_given = true; });
+  cmd.add_option("--preset", a->preset, "Rules: evidently (auto), nannyml, alibi, or mlops (p-value, effect size, correction)")
+      ->check(CLI::IsMember({"evidently", "nannyml", "alibi", "mlops"}))
       ->capture_default_str();
+  cmd.add_option("--correction", a->correction, "Multiple-testing correction of p-values: bh, bonferroni or none (default: the preset's)")
+      ->check(CLI::IsMember({"bh", "bonferroni", "none"}));
+  cmd.add_option("--timestamp", a->timestamp, "Column of the current data's times, for --window")->type_name("COLUMN");
+  cmd.add_option("--window", a->window, "Check each window of the current data: N rows, or Nh, Nd, Nw of --timestamp")
+      ->type_name("N|Nh|Nd|Nw");
+  cmd.add_option("--prediction", a->prediction, "The model's prediction column (its drift; with --target, performance)")
+      ->type_name("COLUMN");
+  cmd.add_option("--target", a->target, "The label column: accuracy/F1 or MAE/RMSE on reference and current")->type_name("COLUMN");
+  cmd.add_option("--task", a->task, "classification or regression (default: regression when the labels have fractions)")
+      ->check(CLI::IsMember({"classification", "regression"}));
+  cmd.add_option("--types", a->types, "YAML/JSON file: column -> numerical, categorical, text or ignore")->type_name("FILE");
   cmd.add_option("--fail-on", a->fail_on, "Exit 1 on: dataset drift, any drifted column, or never")
       ->check(CLI::IsMember({"dataset", "any", "never"}))
       ->capture_default_str();
@@ -213,9 +262,13 @@ void setup_drift(CLI::App& cmd, Context& ctx) {
       "  mlops drift --reference ref.csv --current cur.csv --method psi --per-column city=chisquare --fail-on never\n"
       "  mlops drift profile ref.csv -o ref.profile\n"
       "  mlops drift --reference ref.profile --current cur.csv --fail-on never\n"
+      "  mlops drift --reference ref.csv --current cur.csv --preset mlops --correction bonferroni --fail-on never\n"
+      "  mlops drift --reference ref.csv --current cur.csv --window 100 --prediction y --fail-on never\n"
       "\nTests (auto): numeric columns with more than 5 values: K-S (p <= 0.05) up to 1000 reference\n"
       "values, normed Wasserstein (>= 0.1) above; fewer values and categories: chi-square (p < 0.05),\n"
       "z-test for 2 values (p < 0.05), Jensen-Shannon (>= 0.1, nats) above 1000 reference values.\n"
+      "Presets: nannyml (Jensen-Shannon base 2, thresholds from reference chunks), alibi (asymptotic\n"
+      "K-S, chi-square, Bonferroni, any drifted column), mlops (p-value and effect size, BH).\n"
       "Exit 1 when --fail-on trips (default: dataset drift), 0 otherwise.\n");
   CLI::App* prof = cmd.add_subcommand("profile", "Write a reference profile of a CSV file, or merge profiles");
   auto p = std::make_shared<ProfileArgs>();

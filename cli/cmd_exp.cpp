@@ -5,8 +5,10 @@
 #include "old_spellings.hpp"
 #include "suggest.hpp"
 
+#include <mlops/config.hpp>
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
+#include <mlops/pipeline.hpp>
 
 #include <unistd.h>
 
@@ -66,8 +68,22 @@ int print_sweep(const exp::SweepStatus& st, Context& ctx) {
   return st.finished && !st.ok ? 1 : 0;
 }
 
+// No command: the project's pipeline (`mlops repro`, by this very binary), when it has one.
+void default_to_pipeline(exp::RunOptions& o) {
+  const auto project = config::find_project_root(stdfs::current_path());
+  if (project && !pipeline::stage_names(*project).empty()) {
+    std::error_code ec;
+    const stdfs::path self = stdfs::read_symlink("/proc/self/exe", ec);
+    o.argv = {ec ? std::string("mlops") : self.string(), "repro"};
+    return;
+  }
+  throw Error(ErrorKind::usage, "'mlops exp run' needs COMMAND: The command and its arguments, after --",
+              "without one it runs the pipeline (mlops repro), but mlops.yaml has no stages; see 'mlops exp run --help'");
+}
+
 int run_run(RunOpts& ro, Context& ctx) {
   ro.o.resources = ro.resources;
+  if (ro.o.argv.empty() && ro.resume.empty()) default_to_pipeline(ro.o);
   if (!ro.resume.empty()) {
     if (!ro.o.argv.empty() || !ro.o.sets.empty()) {
       throw Error(ErrorKind::usage, "--resume takes the command and -S values from the sweep", "mlops exp run --resume SWEEP");
@@ -288,7 +304,9 @@ Examples:
     s->footer(R"(
 The exit code is the command's (128+N when signal N killed it, 127 when it cannot be
 started; for a sweep, the first failing point's); mlops's own errors print "mlops: error:".
-The command goes after `--`: without it, a command with options is refused.
+The command goes after `--`: without it, a command with options is refused. With no
+command, the pipeline runs (`mlops repro`: the stages of mlops.yaml); sweep points share the
+run cache, so a stage a point does not change is restored, not run again.
 Params come from the files in mlops.yaml's `params:` (default params.yaml), metrics from
 `metrics:` (default metrics.json) when the run writes them, and from `mlops exp log` calls
 during the run. A single run happens in the workspace; -S values are written into the
@@ -300,6 +318,7 @@ Examples:
   mlops exp run -n baseline -t baseline -- make train
   mlops exp run -S model.n_estimators=50 -- make train
   mlops exp run -S model.max_depth=5,10 -S seed=1,2 --jobs 2 -- make train
+  mlops exp run -S model.n_estimators=50,100 --jobs 2   # the pipeline (mlops repro) per point
 
 On Slurm (one array job; prints the sweep id and returns unless --wait):
   mlops exp run --executor slurm -S lr=0.1,0.01 -S bs=16,32 --jobs 50 --time 2:00:00 -- make train
@@ -331,11 +350,7 @@ On Slurm (one array job; prints the sweep id and returns unless --wait):
         throw Error(ErrorKind::usage, "unknown option '" + word + "' for 'mlops exp run'",
                     (guess.empty() ? std::string() : "did you mean '" + guess + "'? ") + "A command's own options go after '--': " + usage);
       }
-      const auto& argv = ro->o.argv;
-      if (argv.empty() && ro->resume.empty()) {  // COMMAND is optional only for --resume
-        throw Error(ErrorKind::usage, "'mlops exp run' needs COMMAND: The command and its arguments, after --",
-                    "see 'mlops exp run --help'");
-      }
+      const auto& argv = ro->o.argv;  // none: the pipeline (run_run)
       const auto option = std::find_if(argv.begin(), argv.end(), [](const std::string& a) { return a.size() > 1 && a[0] == '-'; });
       if (!dashdash && option != argv.end()) {
         std::string line;

@@ -48,10 +48,9 @@ void setup_login(CLI::App& cmd, Context& ctx) {
   };
   auto o = std::make_shared<Opts>();
   cmd.add_option("HOST", o->host, "Registry host[:port], as in a package reference")->required();
-  cmd.add_option("--username", o->user, "User name (asked on a terminal when not given)");
-  // docker login's -u, hidden: -u is --include-untracked elsewhere (one meaning per short
-  // option, docs/architecture.md), but scripts written for docker keep working.
-  cmd.add_option("-u", o->user, "User name (docker login's spelling)")->group("");
+  // -u as docker login spells it (and as the issue does): the one short option with two
+  // meanings, each its command's convention (exp run -u is git stash's --include-untracked).
+  cmd.add_option("-u,--username", o->user, "User name (asked on a terminal when not given)")->type_name("USER");
   cmd.add_flag("--password-stdin", o->password_stdin, "Read the password or token from stdin (for scripts and CI)");
   cmd.footer(R"(
 Credentials are looked up in Docker's config.json first ($DOCKER_CONFIG or ~/.docker: auths,
@@ -61,7 +60,7 @@ and nothing is stored; an unreachable registry, a warning). The password is neve
 logged. Without --password-stdin, the user name and password are asked on a terminal.
 
 Examples:
-  echo "$REGISTRY_TOKEN" | mlops login ghcr.io --username octocat --password-stdin
+  echo "$REGISTRY_TOKEN" | mlops login ghcr.io -u octocat --password-stdin
   echo "$REGISTRY_TOKEN" | mlops login localhost:5000 --username ci --password-stdin --json)");
   cmd.callback([&ctx, o] {
     ctx.action = [o](Context& c) {
@@ -69,12 +68,12 @@ Examples:
       std::string user = o->user;
       std::string secret;
       if (o->password_stdin) {
-        if (user.empty()) throw Error(ErrorKind::usage, "--password-stdin needs --username", "add --username USER");
+        if (user.empty()) throw Error(ErrorKind::usage, "--password-stdin needs --username (-u)", "add -u USER");
         secret = read_stdin_secret();
       } else {
         if (!TerminalPrompter::available()) {
           throw Error(ErrorKind::usage, "no terminal to ask for the password",
-                      "pipe it in: echo \"$TOKEN\" | mlops login " + host + " --username USER --password-stdin");
+                      "pipe it in: echo \"$TOKEN\" | mlops login " + host + " -u USER --password-stdin");
         }
         TerminalPrompter prompter(c.out);
         if (user.empty()) {

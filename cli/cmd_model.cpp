@@ -2,6 +2,7 @@
 // mlops model promote|history|list: aliases with an audit trail in git.
 #include "commands.hpp"
 
+#include <mlops/config.hpp>
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
 #include <mlops/model.hpp>
@@ -48,22 +49,35 @@ void setup_model(CLI::App& cmd, Context& ctx) {
     s->add_option("REF", o->package, "Package (NAME:TAG or digest) in the store")->required();
     s->add_option("--alias", o->alias, "Alias to move: letters, digits, '.', '_', '-'")->type_name("NAME")->required();
     s->add_option("--reason", o->reason, "Why, for the audit trail")->type_name("TEXT");
+    s->add_option("--remote", o->remote,
+                  "Also tag the package NAME on this remote (a remote's name or a URL); it must be pushed there first")
+        ->type_name("REMOTE");
     s->footer(
         "\nEach promotion is a commit on refs/mlops/aliases/NAME (who, when, why, the package digest,\n"
         "the gates its run passed, the signature key id); concurrent promotions are all kept.\n"
         "mlops.yaml's promote: {require: [signed, gates]} refuses an unsigned package or a run\n"
         "failing its gates (exit 4).\n"
+        "With --remote, the package's repository on the remote also gets the tag NAME (on an OCI\n"
+        "registry: PACKAGE:NAME), before the alias moves here. The remote must hold the package and its\n"
+        "signatures already (else exit 3: mlops push it first); a tag NAME there that this alias never\n"
+        "pointed at (a version tag, or a promotion made elsewhere and not fetched) is left alone (exit 6).\n"
         "\nExamples:\n  mlops model promote churn:v2 --alias prod --reason 'better recall'\n  mlops model promote churn:v1 --alias "
-        "staging\n");
-    s->callback([o, &ctx] {
+        "staging\n  mlops model promote churn:v2 --alias prod --remote file://$HOME/models\n");
+    s->callback([o, s, &ctx] {
+      // An empty --remote (an unset variable in a CI script) is not "no remote".
+      if (s->count("--remote") > 0 && o->remote.empty())
+        throw Error(ErrorKind::usage, "--remote is empty", "give a remote's name or a URL, or leave --remote out");
       ctx.action = [o](Context& c) {
         o->store = package::default_store();
+        if (!o->remote.empty()) o->remote = config::resolve_remote(std::filesystem::current_path(), o->remote);
         const nlohmann::json rec = nlohmann::json::parse(model::promote(std::filesystem::current_path(), *o));
         if (c.out.json()) {
           c.out.print_json(rec);
         } else {
           c.out.status("mlops: " + exp::printable(o->alias) + " -> " + exp::printable(o->package) + " (" +
                        rec["package"].value("digest", "") + "), gates " + gates_of(rec));
+          if (rec.contains("remote") && rec["remote"].is_object())
+            c.out.status("mlops: tagged " + exp::printable(rec["remote"].value("tag", "")));
         }
         return 0;
       };
@@ -92,11 +106,42 @@ void setup_model(CLI::App& cmd, Context& ctx) {
     });
   }
   {
+    auto remote = std::make_shared<std::string>();
     CLI::App* s = cmd.add_subcommand("list", "Every alias and the package it points at");
     s->fallthrough();
-    s->footer("\nExamples:\n  mlops model list\n  mlops model list --json\n");
-    s->callback([&ctx] {
-      ctx.action = [](Context& c) {
+    s->add_option("--remote", *remote, "Look the aliases up on this remote (a remote's name or a URL) instead")->type_name("REMOTE");
+    s->footer(
+        "\nWith --remote: each alias's tag on the remote (PACKAGE:ALIAS, the package its promotion here\n"
+        "names) and whether it points where the alias does here (same, differs, absent).\n"
+        "\nExamples:\n  mlops model list\n  mlops model list --json\n  mlops model list --remote file://$HOME/models\n");
+    s->callback([remote, s, &ctx] {
+      if (s->count("--remote") > 0 && remote->empty())
+        throw Error(ErrorKind::usage, "--remote is empty", "give a remote's name or a URL, or leave --remote out");
+      ctx.action = [remote](Context& c) {
+        if (!remote->empty()) {
+          const auto cwd = std::filesystem::current_path();
+          const auto l = model::list_remote(cwd, package::default_store(), config::resolve_remote(cwd, *remote), {});
+          const auto state = [](const model::RemoteAlias& a) {
+            return a.digest.empty() ? "absent" : a.digest == a.local_digest ? "same" : "differs";
+          };
+          if (c.out.json()) {
+            nlohmann::json arr = nlohmann::json::array();
+            for (const auto& a : l)
+              arr.push_back({{"alias", a.alias},
+                             {"url", a.url},
+                             {"digest", a.digest.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.digest)},
+                             {"local_digest", a.local_digest},
+                             {"state", state(a)}});
+            c.out.print_json(arr);
+            return 0;
+          }
+          std::vector<std::vector<std::string>> rows{{"ALIAS", "REMOTE TAG", "REMOTE DIGEST", "HERE", "STATE"}};
+          for (const auto& a : l)
+            rows.push_back({exp::printable(a.alias), exp::printable(a.url), a.digest.empty() ? "-" : a.digest.substr(0, 19),
+                            exp::printable(a.local_digest).substr(0, 19), state(a)});
+          c.out.print(format_table(rows, c.out));
+          return 0;
+        }
         const auto l = model::list(std::filesystem::current_path());
         if (c.out.json()) {
           nlohmann::json arr = nlohmann::json::array();

@@ -4,6 +4,7 @@
 #include "exit_codes.hpp"
 #include "progress.hpp"
 
+#include <mlops/ci.hpp>
 #include <mlops/error.hpp>
 #include <mlops/package.hpp>
 
@@ -30,6 +31,15 @@ struct Opts {
 };
 
 int run_build(Opts& o, Context& ctx) {
+  if (!o.build.from_exp.empty()) {
+    // The model card lists the run's gates; a gates: section check refuses does not stop a build.
+    try {
+      o.build.gates = ci::card_gates(stdfs::current_path(), o.build.from_exp);
+    } catch (const Error& e) {
+      o.build.gates_error = e.what();
+      ctx.out.warn(std::string("the gates of mlops.yaml were not checked for the model card: ") + e.what());
+    }
+  }
   package::BuildEvents ev;
   ProgressLine line(ctx.out, "build");
   if (ctx.global.verbose > 0 && !ctx.out.quiet()) ev.status = [&line](const std::string& l) { line.print(l); };

@@ -22,9 +22,11 @@ struct TransferOpts {
   unsigned jobs = 0;
   std::string ca_file;
   std::string endpoint;
+  std::string region;
   bool plain_http = false;
   stdfs::path store_path() const { return store.empty() ? package::default_store() : stdfs::path(store); }
-  remote::TransferOptions transfer(ProgressObserver* progress) const {
+  // `named`: the remote's settings from mlops.yaml (none for a URL given as it is); the flags win.
+  remote::TransferOptions transfer(ProgressObserver* progress, const config::Remote& named = {}) const {
     remote::TransferOptions t;
     t.jobs = jobs;
     // No --jobs: MLOPS_JOBS, then mlops.yaml's and the user config's `jobs`.
@@ -34,18 +36,24 @@ struct TransferOpts {
       }
     }
     if (!ca_file.empty()) t.ca_file = stdfs::path(ca_file);
-    t.plain_http = plain_http;
-    t.endpoint = endpoint;
+    else if (!named.ca_file.empty()) t.ca_file = stdfs::path(named.ca_file);
+    t.plain_http = plain_http || named.plain_http;
+    t.endpoint = endpoint.empty() ? named.endpoint : endpoint;
+    t.region = region.empty() ? named.region : region;
     t.progress = progress;
     return t;
   }
 };
 
-// REMOTE|URL → URL. The one place a remote name is resolved: a URL is used as it is (the
-// scheme table checks it), a name is looked up in mlops.yaml and the user config (`mlops
-// remote add`), "" means the default remote.
-std::string remote_url(const std::string& remote_or_url) {
-  if (remote_or_url.find("://") != std::string::npos) return remote_or_url;
+// REMOTE|URL → the remote (its URL and settings). The one place a remote name is resolved: a
+// URL is used as it is (the scheme table checks it; no settings), a name is looked up in
+// mlops.yaml and the user config (`mlops remote add`), "" means the default remote.
+config::Remote find_remote(const std::string& remote_or_url) {
+  if (remote_or_url.find("://") != std::string::npos) {
+    config::Remote r;
+    r.url = remote_or_url;
+    return r;
+  }
   if (!remote_or_url.empty()) {
     try {
       config::check_remote_name(remote_or_url);
@@ -54,19 +62,24 @@ std::string remote_url(const std::string& remote_or_url) {
                   "give SCHEME://..., e.g. file://$HOME/models or oci://registry.example/team, or a name from 'mlops remote list'");
     }
   }
-  return config::resolve_remote(stdfs::current_path(), remote_or_url);
+  return config::find_remote(stdfs::current_path(), remote_or_url);
 }
 
-// URL or REMOTE:REF → the package's URL.
-std::string package_url(const std::string& arg) {
-  if (arg.find("://") != std::string::npos) return arg;
+// URL or REMOTE:REF → the package's URL (and the remote's settings when one is named).
+config::Remote package_remote(const std::string& arg) {
+  if (arg.find("://") != std::string::npos) {
+    config::Remote r;
+    r.url = arg;
+    return r;
+  }
   const auto colon = arg.find(':');
-  if (colon == std::string::npos || colon == 0) {
+  if (colon == std::string::npos || colon == 0 || colon + 1 == arg.size()) {
     throw Error(ErrorKind::usage, "'" + escape_controls(arg) + "' names no remote package", "give URL/NAME[:TAG] or REMOTE:NAME[:TAG]");
   }
-  std::string base = remote_url(arg.substr(0, colon));
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/" + arg.substr(colon + 1);
+  config::Remote r = find_remote(arg.substr(0, colon));
+  while (!r.url.empty() && r.url.back() == '/') r.url.pop_back();
+  r.url += "/" + arg.substr(colon + 1);
+  return r;
 }
 
 void add_common(CLI::App* s, const std::shared_ptr<TransferOpts>& o) {
@@ -75,13 +88,14 @@ void add_common(CLI::App* s, const std::shared_ptr<TransferOpts>& o) {
   s->add_flag("--plain-http", o->plain_http, "Allow plain HTTP to a registry that is not on loopback");
   s->add_option("--endpoint", o->endpoint, "S3 API endpoint for s3:// remotes (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)")
       ->type_name("URL");
+  s->add_option("--region", o->region, "S3 region for s3:// remotes (default AWS_REGION, the profile's, us-east-1)");
 }
 
 int run_push(TransferOpts& o, Context& ctx) {
-  const std::string url = remote_url(o.remote);
+  const config::Remote named = find_remote(o.remote);
   ProgressLine line(ctx.out, "push");
   const auto r = with_progress(ctx, line, "the tag was not set; blobs sent so far are not sent again",
-                               [&] { return remote::push(o.store_path(), o.ref, url, o.transfer(&line)); });
+                               [&] { return remote::push(o.store_path(), o.ref, named.url, o.transfer(&line, named)); });
   if (ctx.out.json()) {
     ctx.out.print_json({{"ref", r.ref},
                         {"digest", r.digest},
@@ -99,10 +113,11 @@ int run_push(TransferOpts& o, Context& ctx) {
 }
 
 int run_pull(TransferOpts& o, Context& ctx) {
-  const std::string url = package_url(o.source);
+  const config::Remote named = package_remote(o.source);
+  const std::string& url = named.url;
   ProgressLine line(ctx.out, "pull");
   remote::PullOptions p;
-  static_cast<remote::TransferOptions&>(p) = o.transfer(&line);
+  static_cast<remote::TransferOptions&>(p) = o.transfer(&line, named);
   p.tag = o.tag;
   p.only = o.only;
   const auto r = with_progress(ctx, line, "nothing was tagged; the same command continues the downloads where they stopped",
@@ -130,10 +145,11 @@ int run_pull(TransferOpts& o, Context& ctx) {
 }
 
 int run_copy(TransferOpts& o, Context& ctx) {
-  const std::string from = package_url(o.source);
-  const std::string to = remote_url(o.destination);
+  const config::Remote from = package_remote(o.source);
+  const config::Remote to = find_remote(o.destination);
   ProgressLine line(ctx.out, "copy");
-  const auto r = with_progress(ctx, line, "the destination's tag was not set", [&] { return remote::copy(from, to, o.transfer(&line)); });
+  const auto r = with_progress(ctx, line, "the destination's tag was not set",
+                               [&] { return remote::copy(from.url, to.url, o.transfer(&line, from), o.transfer(&line, to)); });
   if (ctx.out.json()) {
     ctx.out.print_json({{"source", r.source},
                         {"destination", r.destination},
@@ -191,7 +207,9 @@ it stopped when run again. A configured remote may be named: REMOTE:NAME[:TAG]. 
 docs, or a glob on package paths): a partial package (docs/formats.md). Prints the local
 NAME:TAG: the package's repository path on the remote, without the host
 (oci://HOST/team/demo:1.0 is team/demo:1.0 here); -t names it otherwise.)");
-  cmd.add_option("URL", o->source, "SCHEME://.../NAME[:TAG][@sha256:DIGEST]")->required()->type_name("URL");
+  cmd.add_option("URL", o->source, "SCHEME://.../NAME[:TAG][@sha256:DIGEST], or REMOTE:NAME[:TAG] for a configured remote")
+      ->required()
+      ->type_name("URL");
   cmd.add_option("-t,--tag", o->tag, "Local NAME[:TAG] (default: the remote's)");
   cmd.add_option("--only", o->only, "model, datasets, code, docs, or a glob on file paths (repeatable)")->type_name("KIND|GLOB");
   finish(cmd, ctx, o, run_pull);
@@ -206,8 +224,8 @@ Examples:
 
 Between any two remotes, with the addressing of push; the blobs are checked against their
 digests on the way.)");
-  cmd.add_option("SRC", o->source, "SCHEME://.../NAME[:TAG][@sha256:DIGEST]")->required()->type_name("URL");
-  cmd.add_option("DST", o->destination, "SCHEME://... (the package goes to DST/NAME:TAG unless DST names it)")
+  cmd.add_option("SRC", o->source, "SCHEME://.../NAME[:TAG][@sha256:DIGEST] or REMOTE:NAME[:TAG]")->required()->type_name("URL");
+  cmd.add_option("DST", o->destination, "SCHEME://... or a remote's name (the package goes to DST/NAME:TAG unless DST names it)")
       ->required()
       ->type_name("URL");
   finish(cmd, ctx, o, run_copy);

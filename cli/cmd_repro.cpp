@@ -21,7 +21,7 @@ namespace {
 struct ReproArgs {
   std::vector<std::string> stages;
   int jobs = 0;
-  bool dry = false, force = false, keep_going = false, no_run_cache = false;
+  bool dry = false, force = false, keep_going = false, no_run_cache = false, downstream = false, single_item = false;
 };
 
 int run_repro(const ReproArgs& a, Context& c) {
@@ -33,6 +33,8 @@ int run_repro(const ReproArgs& a, Context& c) {
   o.force = a.force;
   o.keep_going = a.keep_going;
   o.no_run_cache = a.no_run_cache;
+  o.downstream = a.downstream;
+  o.single_item = a.single_item;
   o.store = settings.store;
   std::mutex m;  // stages print from worker threads: one line at a time
   o.on_line = [&](const std::string& stage, const std::string& line, bool err) {
@@ -58,7 +60,8 @@ int run_repro(const ReproArgs& a, Context& c) {
                       {"skipped", r.skipped},
                       {"failed", r.failed},
                       {"not_run", r.not_run},
-                      {"dry_run", a.dry}});
+                      {"dry_run", a.dry},
+                      {"files_hashed", r.files_hashed}});
   }
   if (!r.failed.empty()) {
     std::string names;
@@ -73,11 +76,12 @@ int run_repro(const ReproArgs& a, Context& c) {
 
 int run_status(const std::vector<std::string>& stages, bool why, Context& c) {
   const config::Settings settings = config::load_settings(std::filesystem::current_path());
-  const auto states = pipeline::status(settings.project, stages);
+  std::size_t hashed = 0;
+  const auto states = pipeline::status(settings.project, stages, &hashed);
   if (c.out.json()) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& s : states) arr.push_back({{"stage", s.name}, {"stale", s.stale}, {"frozen", s.frozen}, {"reason", s.reason}});
-    c.out.print_json({{"stages", arr}});
+    c.out.print_json({{"stages", arr}, {"files_hashed", hashed}});
     return k_exit_ok;
   }
   std::string text;
@@ -103,6 +107,8 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
   cmd.add_flag("--dry", a->dry, "Say what would run and why; run and write nothing");
   cmd.add_flag("-f,--force", a->force, "Run the stages even when they are up to date");
   cmd.add_flag("--keep-going", a->keep_going, "After a stage fails, still run the stages that do not depend on it");
+  auto* down = cmd.add_flag("--downstream", a->downstream, "Run the given stages and the stages that depend on them, not their upstream");
+  cmd.add_flag("--single-item", a->single_item, "Run only the given stages, not what they depend on")->excludes(down);
   cmd.add_flag("--no-run-cache", a->no_run_cache,
                "Run commands even when an earlier run with the same inputs left its outputs in the store");
   cmd.footer(
@@ -110,6 +116,7 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
       "  mlops repro                 # run every stage whose command, deps, params or outputs changed\n"
       "  mlops repro -j 2 --dry      # what would run, two stages at a time, and why\n"
       "  mlops repro --keep-going    # after a failure, still run what does not depend on it\n"
+      "  mlops repro --downstream prepare --dry   # what prepare and the stages after it would do\n"
       "\nStages are the `stages:` of mlops.yaml; mlops.lock records what each last ran with.\n"
       "Exit 1 when a stage's command fails.\n");
   cmd.callback([a, &ctx] { ctx.action = [a](Context& c) { return run_repro(*a, c); }; });

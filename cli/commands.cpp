@@ -32,6 +32,7 @@ constexpr std::array k_commands = {
     Command{"status", "Show which pipeline stages are stale, and why", k_needs_project, setup_status},
     Command{"checkout", "Restore pipeline outputs from the store as mlops.lock records them", k_needs_project, setup_checkout},
     Command{"dag", "Show the pipeline's graph of stages (text, dot, mermaid)", k_needs_project, setup_dag},
+    Command{"executor", "Check where sweeps run: a scheduler's limits, accounting, what a task sees", k_needs_nothing, setup_executor},
     Command{"drift", "Compare a reference and a current dataset for data drift (CSV)", k_needs_nothing, setup_drift},
     Command{"login", "Store credentials for a registry", k_needs_nothing, setup_login},
     Command{"logout", "Remove stored credentials for a registry", k_needs_nothing, setup_logout},

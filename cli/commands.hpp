@@ -50,6 +50,7 @@ void setup_drift(CLI::App& cmd, Context& ctx);
 void setup_repro(CLI::App& cmd, Context& ctx);
 void setup_status(CLI::App& cmd, Context& ctx);
 void setup_dag(CLI::App& cmd, Context& ctx);
+void setup_executor(CLI::App& cmd, Context& ctx);
 void setup_checkout(CLI::App& cmd, Context& ctx);
 void setup_login(CLI::App& cmd, Context& ctx);
 void setup_logout(CLI::App& cmd, Context& ctx);

@@ -54,7 +54,7 @@ _mlops() {
             --store) _mlops_store=${words[i+1]} ;;
         esac
         case "$path:$w" in
-            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/log:--importance|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/ci/init:--provider|/ci/init:--schedule|/ci/init:--branch|/ci/init:--python|/model/promote:--alias|/model/promote:--reason|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/push:--endpoint|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/pull:--endpoint|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/copy:--endpoint|/repro:--jobs|/repro:-j|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/drift:--max-memory|/drift/profile:--merge|/drift/profile:--output|/drift/profile:-o|/drift/profile:--exact-values|/drift/profile:--max-memory|/login:--username|/login:-u) ((i++)); continue ;;
+            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/log:--importance|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/ci/init:--provider|/ci/init:--schedule|/ci/init:--branch|/ci/init:--python|/model/promote:--alias|/model/promote:--reason|/model/promote:--remote|/model/list:--remote|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/push:--endpoint|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/pull:--endpoint|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/copy:--endpoint|/repro:--jobs|/repro:-j|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
         esac
         case $w in -*) continue ;; esac
         case "$path/$w" in
@@ -130,7 +130,6 @@ _mlops() {
             /remote/ls) path=/remote/list; npos=0 ;;
             /remote/remove) path=/remote/remove; npos=0 ;;
             /remote/rm) path=/remote/remove; npos=0 ;;
-            /drift/profile) path=/drift/profile; npos=0 ;;
             *) ((npos++)) ;;
         esac
     done
@@ -213,6 +212,8 @@ _mlops() {
         /ci/init:--python) _mlops_kind text ;;
         /model/promote:--alias) _mlops_kind text ;;
         /model/promote:--reason) _mlops_kind text ;;
+        /model/promote:--remote) _mlops_kind text ;;
+        /model/list:--remote) _mlops_kind text ;;
         /push:--store) _mlops_kind dirs ;;
         /push:--jobs|/push:-j) _mlops_kind text ;;
         /push:--ca-file) _mlops_kind files ;;
@@ -239,11 +240,6 @@ _mlops() {
         /drift:--fail-on) _mlops_kind words 'dataset any never' ;;
         /drift:--format) _mlops_kind words 'table json md html junit' ;;
         /drift:--output|/drift:-o) _mlops_kind files ;;
-        /drift:--max-memory) _mlops_kind text ;;
-        /drift/profile:--merge) _mlops_kind files ;;
-        /drift/profile:--output|/drift/profile:-o) _mlops_kind files ;;
-        /drift/profile:--exact-values) _mlops_kind text ;;
-        /drift/profile:--max-memory) _mlops_kind text ;;
         /login:--username) _mlops_kind text ;;
         /login:-u) _mlops_kind text ;;
         *) handled=0 ;;
@@ -294,9 +290,9 @@ _mlops() {
             '/ci') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='init' pos='' rep=0 ;;
             '/ci/init') opts='--help -h --help-all --provider --schedule --branch --python --force -f --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/model') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='promote history list' pos='' rep=0 ;;
-            '/model/promote') opts='--help -h --help-all --alias --reason --json --quiet -q --verbose -v --color -C' cmds='' pos='packages' rep=0 ;;
+            '/model/promote') opts='--help -h --help-all --alias --reason --remote --json --quiet -q --verbose -v --color -C' cmds='' pos='packages' rep=0 ;;
             '/model/history') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/model/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/model/list') opts='--help -h --help-all --remote --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/key') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='generate' pos='' rep=0 ;;
             '/key/generate') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
             '/push') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='packages remotes' rep=0 ;;
@@ -310,8 +306,7 @@ _mlops() {
             '/status') opts='--help -h --help-all --why --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/checkout') opts='--help -h --help-all --force -f --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/dag') opts='--help -h --help-all --dot --mermaid --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
-            '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --fail-on --format --output -o --strict --max-memory --json --quiet -q --verbose -v --color -C' cmds='profile' pos='' rep=0 ;;
-            '/drift/profile') opts='--help -h --help-all --merge --output -o --exact-values --max-memory --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --fail-on --format --output -o --strict --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/login') opts='--help -h --help-all --username --password-stdin --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/logout') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/completion') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='words' rep=0 choices='bash zsh fish' ;;

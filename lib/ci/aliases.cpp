@@ -6,6 +6,7 @@
 #include "exp/live.hpp"
 #include "exp/store.hpp"
 #include "git/repo.hpp"
+#include "package/oci.hpp"
 
 #include <mlops/ci.hpp>
 #include <mlops/error.hpp>
@@ -109,6 +110,26 @@ std::string alias_json_at(exp::Repo& r, const std::string& commit) {
   }
 }
 
+// The commit ids of the alias, newest first (first parents), at most 100,000.
+std::vector<std::string> alias_commits(exp::Repo& r, const std::string& name) {
+  std::vector<std::string> out;
+  std::string c = current(r, name);
+  while (!c.empty() && out.size() < 100000) {
+    out.push_back(c);
+    const git_oid id = exp::parse_oid(c);
+    git_commit* commit = nullptr;
+    check(git_commit_lookup(&commit, r.get(), &id), "cannot read alias commit " + c);
+    CommitPtr owner(commit);
+    c = git_commit_parentcount(commit) > 0 ? exp::oid_hex(*git_commit_parent_id(commit, 0)) : "";
+  }
+  return out;
+}
+
+std::string string_at(const nlohmann::json& j, const char* a, const char* b) {
+  if (!j.is_object() || !j.contains(a) || !j[a].is_object() || !j[a].contains(b) || !j[a][b].is_string()) return "";
+  return j[a][b].get<std::string>();
+}
+
 }  // namespace
 
 void check_alias_name(const std::string& name) {
@@ -130,6 +151,8 @@ std::string promote(const stdfs::path& cwd, const PromoteOptions& o) {
 
   const nlohmann::json info = package::inspect(o.store, o.package);
   const std::string digest = info.value("digest", "");
+  // The package as the store names it (NAME:TAG), also when REF was a digest.
+  const std::string package_ref = info.value("ref", "").empty() ? o.package : info.value("ref", "");
   const nlohmann::json ann = info.value("/manifest/annotations"_json_pointer, nlohmann::json::object());
   const std::string run_id =
       ann.contains("ai.mlops.exp.id") && ann["ai.mlops.exp.id"].is_string() ? ann["ai.mlops.exp.id"].get<std::string>() : "";
@@ -170,6 +193,18 @@ std::string promote(const stdfs::path& cwd, const PromoteOptions& o) {
   const std::string name = std::string(k_alias_prefix) + o.alias;
   std::mt19937 rng(std::random_device{}());
   const Fd lock = lock_aliases(r);
+  // The remote first: when it refuses (the package is not there, the tag is someone else's,
+  // the network), the alias has not moved and the audit trail says nothing that is not so.
+  nlohmann::json remote_record = nullptr;
+  if (!o.remote.empty()) {
+    std::vector<std::string> known{digest};
+    for (const auto& c : alias_commits(r, name))
+      known.push_back(string_at(nlohmann::json::parse(alias_json_at(r, c)), "package", "digest"));
+    const remote::RemoteTagResult t = remote::tag_remote(o.store, package_ref, o.remote, o.alias, known, o.transfer);
+    remote_record = {{"tag", t.url},
+                     {"package", t.package_url},
+                     {"previous", t.previous.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.previous)}};
+  }
   for (int attempt = 0; attempt < 200; ++attempt) {
     const std::string expected = current(r, name);
     nlohmann::json previous = nullptr;
@@ -177,7 +212,7 @@ std::string promote(const stdfs::path& cwd, const PromoteOptions& o) {
     const nlohmann::json record = {
         {"schema", 1},
         {"alias", o.alias},
-        {"package", {{"ref", o.package}, {"digest", digest}}},
+        {"package", {{"ref", package_ref}, {"digest", digest}}},
         {"previous", previous},
         {"run", run_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(run_id)},
         {"reason", o.reason},
@@ -185,11 +220,13 @@ std::string promote(const stdfs::path& cwd, const PromoteOptions& o) {
         {"promoted_at", exp::now_rfc3339()},
         {"gates", gates},
         {"signature", {{"signed", !key_id.empty()}, {"key_id", key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(key_id)}}},
-        {"policy", require}};
-    const std::string message = "mlops model promote " + o.alias + ": " + o.package + "\n\n" + (o.reason.empty() ? "" : o.reason + "\n\n") +
-                                "Package-Digest: " + digest + "\nGates: " +
+        {"policy", require},
+        {"remote", remote_record}};
+    const std::string message = "mlops model promote " + o.alias + ": " + package_ref + "\n\n" +
+                                (o.reason.empty() ? "" : o.reason + "\n\n") + "Package-Digest: " + digest + "\nGates: " +
                                 (gates["checked"].get<bool>() ? (gates["passed"].get<bool>() ? "passed" : "failed") : "not checked") +
-                                "\nSigned-By: " + (key_id.empty() ? "unsigned" : key_id) + "\n";
+                                "\nSigned-By: " + (key_id.empty() ? "unsigned" : key_id) + "\n" +
+                                (remote_record.is_null() ? "" : "Remote-Tag: " + remote_record["tag"].get<std::string>() + "\n");
     const std::string commit = write_commit(r, expected, record, message);
     if (swap(r, name, commit, expected, "mlops: promote " + o.alias)) return record.dump();
     // Another promotion moved the alias (or holds its lock): build on top of it.
@@ -201,17 +238,10 @@ std::string promote(const stdfs::path& cwd, const PromoteOptions& o) {
 std::vector<std::string> history(const stdfs::path& cwd, const std::string& alias) {
   check_alias_name(alias);
   exp::Repo r = exp::open_repo(cwd);
-  std::string c = current(r, std::string(k_alias_prefix) + alias);
-  if (c.empty()) throw Error(ErrorKind::not_found, "no alias '" + alias + "'", "see: mlops model list");
+  const std::vector<std::string> commits = alias_commits(r, std::string(k_alias_prefix) + alias);
+  if (commits.empty()) throw Error(ErrorKind::not_found, "no alias '" + alias + "'", "see: mlops model list");
   std::vector<std::string> out;
-  while (!c.empty() && out.size() < 100000) {
-    out.push_back(alias_json_at(r, c));
-    const git_oid id = exp::parse_oid(c);
-    git_commit* commit = nullptr;
-    check(git_commit_lookup(&commit, r.get(), &id), "cannot read alias commit " + c);
-    CommitPtr owner(commit);
-    c = git_commit_parentcount(commit) > 0 ? exp::oid_hex(*git_commit_parent_id(commit, 0)) : "";
-  }
+  for (const auto& c : commits) out.push_back(alias_json_at(r, c));
   return out;
 }
 
@@ -234,6 +264,30 @@ std::vector<std::pair<std::string, std::string>> list(const stdfs::path& cwd) {
     }
   }
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<RemoteAlias> list_remote(const stdfs::path& cwd, const stdfs::path& store, const std::string& url,
+                                     const remote::TransferOptions& transfer) {
+  std::vector<RemoteAlias> out;
+  for (const auto& [alias, text] : list(cwd)) {
+    const nlohmann::json a = nlohmann::json::parse(text);
+    RemoteAlias ra;
+    ra.alias = alias;
+    ra.local_digest = string_at(a, "package", "digest");
+    const std::string ref = string_at(a, "package", "ref");
+    package::Reference pr;
+    try {
+      pr = package::parse_reference(ref);
+    } catch (const Error&) {
+      log::warn("alias {}: '{}' is not a package NAME:TAG, so its remote tag is not known", alias, escape_controls(ref));
+      continue;
+    }
+    const remote::RemoteTag t = remote::remote_tag(store, url, pr.name, alias, transfer);
+    ra.digest = t.digest;
+    ra.url = t.url;
+    out.push_back(std::move(ra));
+  }
   return out;
 }
 

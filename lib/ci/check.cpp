@@ -164,8 +164,23 @@ CheckResult check(const stdfs::path& cwd, const CheckOptions& o) {
   for (size_t i = 0; i < filters.size(); ++i) {
     exp::Filter& f = filters[i];
     std::map<std::string, std::string> resolved;
+    const std::string where = "in '" + escape_controls(o.expressions[i]) + "'";
+    const std::string prefix = exp::k_field_value_prefix;
+    std::set<std::string> base_fields;  // resolved, without the prefix
     for (const auto& n : f.names()) {
-      if (!n.is_tag) resolved[n.name] = names.resolve(n.name, subject.run, "in '" + escape_controls(o.expressions[i]) + "'");
+      if (n.is_tag) continue;
+      if (n.name.rfind(prefix, 0) == 0) {
+        if (!base) {
+          throw Error(ErrorKind::usage,
+                      "'" + escape_controls(n.name) + "' " + where + " names the baseline's value, but no baseline was given",
+                      "add --against REV|RUN: the run or revision to compare with");
+        }
+        const std::string full = names.resolve(n.name.substr(prefix.size()), base->run, where);
+        base_fields.insert(full);
+        resolved[n.name] = prefix + full;
+      } else {
+        resolved[n.name] = names.resolve(n.name, subject.run, where);
+      }
     }
     f.rename([&](const std::string& n) { return resolved.count(n) ? resolved[n] : n; });
     GateResult g;
@@ -173,7 +188,8 @@ CheckResult check(const stdfs::path& cwd, const CheckOptions& o) {
     g.condition = o.expressions[i];
     g.source = "argument " + std::to_string(i + 1);
     std::set<std::string> fields;
-    for (const auto& [_, full] : resolved) fields.insert(full);
+    for (const auto& [_, full] : resolved)
+      if (full.rfind(prefix, 0) != 0) fields.insert(full);
     if (fields.size() == 1) {
       g.field = *fields.begin();
       g.value = numeric_field(subject.run, g.field);
@@ -183,16 +199,42 @@ CheckResult check(const stdfs::path& cwd, const CheckOptions& o) {
     for (const auto& fld : fields) {
       if (!exp::field(subject.run, fld) && missing.empty()) missing = fld;
     }
+    std::string base_missing;
+    for (const auto& fld : base_fields) {
+      if (!numeric_field(base->run, fld) && base_missing.empty()) base_missing = fld;
+    }
     const exp::Run& run = subject.run;
-    const bool ok = missing.empty() &&
-                    f.matches([&](std::string_view fld) { return exp::field(run, std::string(fld)); },
-                              [&](std::string_view tag) { return std::find(run.tags.begin(), run.tags.end(), tag) != run.tags.end(); });
+    const bool ok = missing.empty() && base_missing.empty() &&
+                    f.matches(
+                        [&](std::string_view fld) {
+                          if (fld.rfind(prefix, 0) == 0) return exp::field(base->run, std::string(fld.substr(prefix.size())));
+                          return exp::field(run, std::string(fld));
+                        },
+                        [&](std::string_view tag) { return std::find(run.tags.begin(), run.tags.end(), tag) != run.tags.end(); });
     g.status = ok ? "pass" : "fail";
-    if (!missing.empty()) g.reason = "run " + escape_controls(res.run.label) + " recorded no value for " + missing;
-    else if (!ok) g.reason = "does not hold for run " + escape_controls(res.run.label);
+    if (!missing.empty()) {
+      g.reason = "run " + escape_controls(res.run.label) + " recorded no value for " + missing;
+    } else if (!base_missing.empty()) {
+      // As a gate of mlops.yaml whose baseline lacks the value: not judged, and says why.
+      g.status = "skip";
+      g.reason = "baseline " + escape_controls(res.baseline->label) + " has no number for " + base_missing;
+    } else if (!ok) {
+      std::string values;
+      if (g.value) values = " (" + g.field + " = " + num(*g.value) + (g.baseline ? ", baseline " + num(*g.baseline) : "") + ")";
+      g.reason = "does not hold for run " + escape_controls(res.run.label) + values;
+    }
     res.gates.push_back(std::move(g));
   }
   return res;
+}
+
+std::vector<package::CardGate> card_gates(const stdfs::path& cwd, const std::string& run) {
+  std::vector<package::CardGate> out;
+  if (read_gates(find_project_file(cwd)).empty()) return out;
+  CheckOptions o;
+  o.run = run;
+  for (const auto& g : check(cwd, o).gates) out.push_back({g.field, g.condition, g.value ? num(*g.value) : "", g.status, g.reason});
+  return out;
 }
 
 }  // namespace mlops::ci

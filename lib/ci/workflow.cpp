@@ -3,6 +3,9 @@
 // validated values (the branch, the Python version, the cron line), so nothing a user types can
 // change the YAML's structure; tests parse what comes out. The built-in template's CI question
 // writes the same bytes (tests/e2e/ci_init_matches_template.sh keeps them equal).
+#include "core/yaml_limits.hpp"
+#include "exp/values.hpp"
+
 #include <mlops/ci.hpp>
 #include <mlops/config.hpp>
 #include <mlops/error.hpp>
@@ -55,6 +58,36 @@ void check_cron_field(const std::string& field, const char* name, int lo, int hi
   if (count == 0 || field.back() == ',') bad("empty list item");
 }
 
+// The project's directory relative to the repository root goes into YAML (double-quoted or
+// inside a path) and shell text: only names neither could read differently (letters, digits,
+// '.', '_', '-'; no component that is empty, '.', '..', or starts with '-' or '.').
+void check_project_dir(const std::string& dir) {
+  if (dir.empty()) return;
+  static const std::regex component("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
+  std::stringstream in(dir);
+  std::string part;
+  bool ok = dir.size() <= 1024 && dir.front() != '/' && dir.back() != '/';
+  while (ok && std::getline(in, part, '/')) ok = std::regex_match(part, component) && part != "." && part != "..";
+  if (!ok)
+    throw Error(
+        ErrorKind::invalid_input,
+        "the project's directory '" + escape_controls(dir) + "' (from the repository root) has characters a workflow cannot hold unquoted",
+        "rename it to letters, digits, '.', '_' and '-', or write the workflow from `mlops ci init` at the project root and edit its "
+        "paths");
+}
+
+// mlops.yaml has a non-empty stages: section (read, not checked: `mlops repro` checks it).
+bool has_stages(const stdfs::path& file) {
+  std::error_code ec;
+  if (!stdfs::is_regular_file(file, ec)) return false;
+  try {
+    const YAML::Node root = yaml::load(fs::read_regular_file(file, exp::k_max_project_file), "mlops.yaml");
+    return root.IsMap() && root["stages"] && root["stages"].IsMap() && root["stages"].size() > 0;
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorKind::usage, "mlops.yaml:" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+}
+
 const char* const k_github = R"YAML(# mlops delivery workflow, written by `mlops ci init --provider github`.
 # Pull requests: run the experiment, report it against the target branch (job summary and a
 # comment on the pull request) and check the gates of mlops.yaml. Pushes to @BRANCH@@SCHEDULED@: also
@@ -67,7 +100,7 @@ const char* const k_github = R"YAML(# mlops delivery workflow, written by `mlops
 on:
   pull_request:
   push:
-    branches: [@BRANCH@]
+    branches: ["@BRANCH@"]
 @SCHEDULE@  workflow_dispatch:
 
 permissions:
@@ -85,7 +118,7 @@ env:
 jobs:
   mlops:
     runs-on: ubuntu-latest
-    steps:
+@WORKDIR@    steps:
       - uses: actions/checkout@v4
         with:
           fetch-depth: 0
@@ -118,10 +151,7 @@ jobs:
       - name: Test
         run: if make -n test >/dev/null 2>&1; then make test PYTHON=python; fi
       - name: Run the experiment
-        run: |
-          mlops exp pull origin || echo "no runs on origin yet"
-          mlops exp run -n "$RUN_NAME"
-      - name: Report
+@RUN_STEP@      - name: Report
         env:
           BASE_REF: ${{ github.base_ref }}
         run: |
@@ -173,8 +203,8 @@ jobs:
         with:
           name: mlops-report
           path: |
-            mlops-report.md
-            mlops-package.json
+            @DIR@mlops-report.md
+            @DIR@mlops-package.json
           if-no-files-found: ignore
 )YAML";
 
@@ -223,13 +253,13 @@ variables:
   NO_COLOR: "1"
   PIP_CACHE_DIR: "$CI_PROJECT_DIR/.cache/pip"
   RUN_NAME: ci-$CI_PIPELINE_ID-$CI_JOB_ID
-
+@GL_PROJECT_DIR@
 cache:
   paths: [.cache/pip]
 
 mlops:
   script:
-    - |
+@GL_CD@    - |
       if [ -z "$MLOPS_DEB_URL" ]; then
         echo "set the CI/CD variable MLOPS_DEB_URL to the URL of the mlops .deb"
         exit 1
@@ -251,8 +281,7 @@ mlops:
       fi
     - if make -n test >/dev/null 2>&1; then make test PYTHON=python; fi
     - mlops exp pull origin || echo "no runs on origin yet"
-    - mlops exp run -n "$RUN_NAME"
-    - |
+@GL_RUN@    - |
       BASE_REF="$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
       if [ -n "$BASE_REF" ] && git fetch --no-tags origin "$BASE_REF" &&
          mlops report "$RUN_NAME" --against "origin/$BASE_REF" -o mlops-report.md; then
@@ -302,9 +331,9 @@ mlops:
       fi
 @DRIFT_STEP@  artifacts:
     when: always
-    paths: [mlops-report.md, mlops-package.json]
+    paths: [@DIR@mlops-report.md, @DIR@mlops-package.json]
     reports:
-      junit: mlops-check.xml
+      junit: @DIR@mlops-check.xml
 )YAML";
 
 const char* const k_gitlab_drift_doc = R"YAML(#   MLOPS_DRIFT_REFERENCE, MLOPS_DRIFT_CURRENT   CSV files for `mlops drift` on scheduled
@@ -321,6 +350,50 @@ const char* const k_gitlab_drift = R"YAML(    - |
           mlops drift --reference "$MLOPS_DRIFT_REFERENCE" --current "$MLOPS_DRIFT_CURRENT" --format md -o mlops-drift.md
         fi
       fi
+)YAML";
+
+// The experiment: `mlops exp run` (the train: command), except on a schedule in a project
+// with pipeline stages, where the run records `mlops repro --pull` (stages whose outputs
+// another machine already produced are pulled rather than run again).
+const char* const k_github_run = R"YAML(        run: |
+          mlops exp pull origin || echo "no runs on origin yet"
+          mlops exp run -n "$RUN_NAME"
+)YAML";
+
+const char* const k_github_run_stages = R"YAML(        env:
+          EVENT: ${{ github.event_name }}
+        run: |
+          mlops exp pull origin || echo "no runs on origin yet"
+          if [ "$EVENT" = schedule ]; then
+            # --pull: stage outputs another machine made come from the remote, where this mlops can
+            pull=; if mlops repro --help 2>/dev/null | grep -q -e --pull; then pull=1; fi
+            mlops exp run -n "$RUN_NAME" -- mlops repro ${pull:+--pull}
+          else
+            mlops exp run -n "$RUN_NAME"
+          fi
+)YAML";
+
+const char* const k_gitlab_run = R"YAML(    - mlops exp run -n "$RUN_NAME"
+)YAML";
+
+const char* const k_gitlab_run_stages = R"YAML(    - |
+      if [ "$CI_PIPELINE_SOURCE" = schedule ]; then
+        # --pull: stage outputs another machine made come from the remote, where this mlops can
+        pull=; if mlops repro --help 2>/dev/null | grep -q -e --pull; then pull=1; fi
+        mlops exp run -n "$RUN_NAME" -- mlops repro ${pull:+--pull}
+      else
+        mlops exp run -n "$RUN_NAME"
+      fi
+)YAML";
+
+// A project below the repository root (a monorepo): every step runs in its directory.
+const char* const k_github_workdir = R"YAML(    defaults:
+      run:
+        working-directory: "@PROJECT_DIR@"
+)YAML";
+const char* const k_gitlab_project_dir = R"YAML(  MLOPS_PROJECT_DIR: "@PROJECT_DIR@"
+)YAML";
+const char* const k_gitlab_cd = R"YAML(    - cd "$CI_PROJECT_DIR/$MLOPS_PROJECT_DIR"
 )YAML";
 
 }  // namespace
@@ -355,6 +428,7 @@ std::string workflow_text(const WorkflowOptions& o) {
   static const std::regex python_re("[0-9]{1,2}(\\.[0-9]{1,3})?");
   if (!std::regex_match(o.python, python_re))
     throw Error(ErrorKind::usage, "invalid --python '" + escape_controls(o.python) + "'", "a version such as 3.11");
+  check_project_dir(o.project_dir);
   const bool scheduled = !o.schedule.empty();
   if (scheduled) validate_cron(o.schedule);
   const bool github = o.provider == "github";
@@ -363,15 +437,38 @@ std::string workflow_text(const WorkflowOptions& o) {
   replace_all(text, "@DRIFT_STEP@", scheduled ? (github ? k_github_drift : k_gitlab_drift) : "");
   replace_all(text, "@SCHEDULE@", scheduled && github ? k_github_schedule : "");
   replace_all(text, "@SCHEDULED@", scheduled ? " and scheduled runs" : "");
+  const bool repro = scheduled && o.has_stages;
+  replace_all(text, "@RUN_STEP@", github ? (repro ? k_github_run_stages : k_github_run) : "");
+  replace_all(text, "@GL_RUN@", github ? "" : (repro ? k_gitlab_run_stages : k_gitlab_run));
+  const bool sub = !o.project_dir.empty();
+  replace_all(text, "@WORKDIR@", sub && github ? k_github_workdir : "");
+  replace_all(text, "@GL_PROJECT_DIR@", sub && !github ? k_gitlab_project_dir : "");
+  replace_all(text, "@GL_CD@", sub && !github ? k_gitlab_cd : "");
+  replace_all(text, "@DIR@", sub ? o.project_dir + "/" : "");
+  replace_all(text, "@PROJECT_DIR@", o.project_dir);
   replace_all(text, "@CRON@", o.schedule);
   replace_all(text, "@BRANCH@", o.branch);
   replace_all(text, "@PYTHON@", o.python);
   return text;
 }
 
-stdfs::path init_workflow(const stdfs::path& cwd, const WorkflowOptions& o) {
+stdfs::path init_workflow(const stdfs::path& cwd, const WorkflowOptions& options) {
+  WorkflowOptions o = options;
+  const stdfs::path project = stdfs::absolute(config::find_project_root(cwd).value_or(cwd)).lexically_normal();
+  // The CI service reads the file at the repository's root: the nearest directory at or above
+  // the project holding .git (the project's own directory without git).
+  stdfs::path root = project;
+  std::error_code gec;
+  for (stdfs::path dir = project; !dir.empty(); dir = dir.parent_path()) {
+    if (stdfs::exists(stdfs::symlink_status(dir / ".git", gec))) {
+      root = dir;
+      break;
+    }
+    if (dir == dir.parent_path()) break;
+  }
+  o.project_dir = project == root ? "" : project.lexically_relative(root).generic_string();
+  o.has_stages = has_stages(project / "mlops.yaml");
   const std::string text = workflow_text(o);
-  const stdfs::path root = config::find_project_root(cwd).value_or(cwd);
   const stdfs::path target = root / workflow_path(o.provider);
   std::error_code ec;
   const auto st = stdfs::symlink_status(target, ec);
@@ -380,12 +477,12 @@ stdfs::path init_workflow(const stdfs::path& cwd, const WorkflowOptions& o) {
     if (!stdfs::is_regular_file(st))
       throw Error(ErrorKind::conflict, workflow_path(o.provider) + " is not a regular file: not replaced", "remove it first");
   }
-  // A repository's .github may be a symlink: the file goes inside the project or nowhere.
+  // A repository's .github may be a symlink: the file goes inside the repository or nowhere.
   std::error_code ec1, ec2;
   const stdfs::path real = stdfs::weakly_canonical(target.parent_path(), ec1), real_root = stdfs::weakly_canonical(root, ec2);
   const std::string rel = real.lexically_relative(real_root).generic_string();
   if (ec1 || ec2 || rel.empty() || rel == ".." || rel.starts_with("../"))
-    throw Error(ErrorKind::invalid_input, workflow_path(o.provider) + " leads outside the project through a symlink: not written",
+    throw Error(ErrorKind::invalid_input, workflow_path(o.provider) + " leads outside the repository through a symlink: not written",
                 "remove the symlink first");
   stdfs::create_directories(target.parent_path(), ec);
   if (ec) throw Error(ErrorKind::io, "cannot create " + target.parent_path().string() + ": " + ec.message());

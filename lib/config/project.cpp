@@ -10,8 +10,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
+#include <string_view>
 
 namespace mlops::config {
 namespace {
@@ -126,9 +128,11 @@ Layer read_layer(const ConfigFile& f) {
         throw Error(ErrorKind::invalid_input, f.at(kv.first) + e.what());
       }
       if (!kv.second.IsMap()) throw Error(ErrorKind::invalid_input, f.at(kv.second) + "remote '" + r.name + "' must be {url: URL}");
+      static const std::set<std::string> keys = {"url", "endpoint", "region", "ca_file", "plain_http"};
       for (const auto& field : kv.second) {
-        if (!field.first.IsScalar() || field.first.Scalar() != "url") {
-          throw Error(ErrorKind::invalid_input, f.at(field.first) + "unknown key in remote '" + r.name + "'", "a remote has 'url' only");
+        if (!field.first.IsScalar() || keys.count(field.first.Scalar()) == 0) {
+          throw Error(ErrorKind::invalid_input, f.at(field.first) + "unknown key in remote '" + r.name + "'",
+                      "a remote has url, and endpoint, region, ca_file, plain_http");
         }
       }
       const YAML::Node url = kv.second["url"];
@@ -138,6 +142,26 @@ Layer read_layer(const ConfigFile& f) {
         check_remote_url(r.url);
       } catch (const Error& e) {
         throw Error(ErrorKind::invalid_input, f.at(url) + "remote '" + r.name + "': " + e.what(), e.hint());
+      }
+      YAML::Node last = url;
+      if (const YAML::Node v = kv.second["endpoint"]; v && !v.IsNull()) r.endpoint = scalar(f, v, "endpoint"), last = v;
+      if (const YAML::Node v = kv.second["region"]; v && !v.IsNull()) r.region = scalar(f, v, "region"), last = v;
+      if (const YAML::Node v = kv.second["ca_file"]; v && !v.IsNull()) {
+        stdfs::path p = scalar(f, v, "ca_file");
+        if (p.is_relative()) p = f.file.parent_path() / p;
+        r.ca_file = p.lexically_normal().string();
+        last = v;
+      }
+      if (const YAML::Node v = kv.second["plain_http"]; v && !v.IsNull()) {
+        const std::string text = v.IsScalar() ? v.Scalar() : std::string();
+        if (text != "true" && text != "false") throw Error(ErrorKind::invalid_input, f.at(v) + "'plain_http' must be true or false");
+        r.plain_http = text == "true";
+        last = v;
+      }
+      try {
+        check_remote_settings(r);
+      } catch (const Error& e) {
+        throw Error(ErrorKind::invalid_input, f.at(last) + "remote '" + r.name + "': " + e.what(), e.hint());
       }
       l.remotes.push_back(std::move(r));
     }
@@ -238,6 +262,10 @@ void check_remote_url(const std::string& url) {
                 "give the URL without them and store the credentials with 'mlops login HOST'");
   }
   const std::string path = end == std::string::npos ? std::string() : rest.substr(end);
+  if (path.find("//") != std::string::npos || path.find("/../") != std::string::npos || path.find("/./") != std::string::npos ||
+      path.ends_with("/..") || path.ends_with("/.")) {
+    throw Error(ErrorKind::usage, "the remote URL's path must not hold empty, '.' or '..' parts", hint);
+  }
   if (scheme == "file") {
     if ((!authority.empty() && authority != "localhost") || path.size() < 2) {
       throw Error(ErrorKind::usage, "a file:// remote names an absolute directory: file:///PATH", hint);
@@ -256,16 +284,57 @@ void check_remote_url(const std::string& url) {
       }
     }
   }
-  if (path.find("//") != std::string::npos || path.find("/../") != std::string::npos || path.find("/./") != std::string::npos ||
-      path.ends_with("/..") || path.ends_with("/.")) {
-    throw Error(ErrorKind::usage, "the remote URL's path must not hold empty, '.' or '..' parts", hint);
+}
+
+void check_remote_settings(const Remote& r) {
+  const std::string scheme = r.url.substr(0, r.url.find("://"));
+  if ((!r.endpoint.empty() || !r.region.empty()) && scheme != "s3") {
+    throw Error(ErrorKind::usage, std::string(r.endpoint.empty() ? "a region" : "an endpoint") + " is for s3:// remotes only",
+                "an oci:// or http(s):// remote's URL names its host");
+  }
+  if ((!r.ca_file.empty() || r.plain_http) && scheme == "file") {
+    throw Error(ErrorKind::usage, std::string(r.plain_http ? "plain HTTP" : "a CA file") + " means nothing for a file:// remote");
+  }
+  if (!r.endpoint.empty()) {
+    // Never quoted: it may hold what should not be there (a user, a password, a signature).
+    const std::string hint = "write http(s)://HOST[:PORT], e.g. https://minio.example:9000";
+    const auto sep = r.endpoint.find("://");
+    const std::string s = sep == std::string::npos ? std::string() : r.endpoint.substr(0, sep);
+    std::string rest = sep == std::string::npos ? std::string() : r.endpoint.substr(sep + 3);
+    if (!rest.empty() && rest.back() == '/') rest.pop_back();
+    const bool clean = std::all_of(rest.begin(), rest.end(), [](char c) {
+      return static_cast<unsigned char>(c) > 0x20 && c != 0x7f && std::string_view("@/?#\\").find(c) == std::string_view::npos;
+    });
+    if ((s != "http" && s != "https") || rest.empty() || !clean || rest.front() == ':') {
+      throw Error(ErrorKind::usage, "the endpoint must be http(s)://HOST[:PORT], without a user, password, path or query", hint);
+    }
+    if (const auto colon = rest.rfind(':'); colon != std::string::npos && rest.back() != ']') {
+      const std::string port = rest.substr(colon + 1);
+      if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) == 0 ||
+          std::stoi(port) > 65535) {
+        throw Error(ErrorKind::usage, "the endpoint's port must be a number from 1 to 65535", hint);
+      }
+    }
+  }
+  if (!r.region.empty()) {
+    const bool ok = r.region.size() <= 64 && std::all_of(r.region.begin(), r.region.end(), [](char c) {
+                      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+                    });
+    if (!ok)
+      throw Error(ErrorKind::usage, "invalid region '" + escape_controls(r.region) + "'", "a region is a-z, 0-9 and '-', e.g. eu-west-3");
+  }
+  if (!r.ca_file.empty() &&
+      std::any_of(r.ca_file.begin(), r.ca_file.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    throw Error(ErrorKind::usage, "the CA file's path holds control characters");
   }
 }
 
-std::string resolve_remote(const stdfs::path& cwd, const std::string& name_or_url) {
+Remote find_remote(const stdfs::path& cwd, const std::string& name_or_url) {
   if (name_or_url.find("://") != std::string::npos) {
     check_remote_url(name_or_url);
-    return name_or_url;
+    Remote r;
+    r.url = name_or_url;
+    return r;
   }
   const Settings s = load_settings(cwd);
   const std::string name = name_or_url.empty() ? s.default_remote : name_or_url;
@@ -275,12 +344,14 @@ std::string resolve_remote(const stdfs::path& cwd, const std::string& name_or_ur
   }
   std::vector<std::string> names;
   for (const auto& r : s.remotes) {
-    if (r.name == name) return r.url;
+    if (r.name == name) return r;
     names.push_back(r.name);
   }
   const auto close = closest_names(name, names);
   throw Error(ErrorKind::not_found, "no remote named '" + escape_controls(name) + "'",
               close.empty() ? "add it with 'mlops remote add " + escape_controls(name) + " URL', or give a URL" : did_you_mean(close));
 }
+
+std::string resolve_remote(const stdfs::path& cwd, const std::string& name_or_url) { return find_remote(cwd, name_or_url).url; }
 
 }  // namespace mlops::config

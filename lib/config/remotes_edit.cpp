@@ -116,15 +116,28 @@ std::string yaml_value(const std::string& url) {
   return q + "\"";
 }
 
-std::vector<std::string> entry_lines(const Remote& r, std::size_t indent, std::size_t child_indent) {
-  return {std::string(indent, ' ') + r.name + ":", std::string(child_indent, ' ') + "url: " + yaml_value(r.url)};
+// `r.ca_file` is absolute; the file gets it relative to `base` (mlops.yaml's directory) when
+// it is inside it, so the project can move.
+std::vector<std::string> entry_lines(const Remote& r, std::size_t indent, std::size_t child_indent, const stdfs::path& base) {
+  const std::string pad(child_indent, ' ');
+  std::vector<std::string> out{std::string(indent, ' ') + r.name + ":", pad + "url: " + yaml_value(r.url)};
+  if (!r.endpoint.empty()) out.push_back(pad + "endpoint: " + yaml_value(r.endpoint));
+  if (!r.region.empty()) out.push_back(pad + "region: " + yaml_value(r.region));
+  if (!r.ca_file.empty()) {
+    std::string shown = r.ca_file;
+    const stdfs::path rel = stdfs::path(r.ca_file).lexically_relative(base);
+    if (!base.empty() && !rel.empty() && *rel.begin() != "..") shown = rel.string();
+    out.push_back(pad + "ca_file: " + yaml_value(shown));
+  }
+  if (r.plain_http) out.push_back(pad + "plain_http: true");
+  return out;
 }
 
-std::vector<std::string> block(const std::vector<Remote>& remotes) {
+std::vector<std::string> block(const std::vector<Remote>& remotes, const stdfs::path& base) {
   if (remotes.empty()) return {};
   std::vector<std::string> out{"remotes:"};
   for (const auto& r : remotes) {
-    const auto e = entry_lines(r, 2, 4);
+    const auto e = entry_lines(r, 2, 4, base);
     out.insert(out.end(), e.begin(), e.end());
   }
   return out;
@@ -190,9 +203,12 @@ void check_and_write(const Project& p, const std::string& text, const std::vecto
   }
   if (!edited.root.IsMap()) throw Error(ErrorKind::invalid_input, refusal, hint);
   const Layer l = read_layer(edited);
+  const auto fields = [](const Remote& r) {
+    return r.url + '\n' + r.endpoint + '\n' + r.region + '\n' + r.ca_file + '\n' + (r.plain_http ? "1" : "0");
+  };
   std::map<std::string, std::string> got, expected;
-  for (const auto& r : l.remotes) got[r.name] = r.url;
-  for (const auto& r : want) expected[r.name] = r.url;
+  for (const auto& r : l.remotes) got[r.name] = fields(r);
+  for (const auto& r : want) expected[r.name] = fields(r);
   bool same = got == expected && l.remotes.size() == want.size() && l.default_remote.value_or("") == want_default;
   // Every other key as it was.
   std::map<std::string, std::string> before, after;
@@ -212,9 +228,24 @@ void check_and_write(const Project& p, const std::string& text, const std::vecto
 
 }  // namespace
 
-void add_remote(const stdfs::path& cwd, const std::string& name, const std::string& url, bool make_default) {
+void add_remote(const stdfs::path& cwd, const Remote& remote, bool make_default) {
+  const std::string& name = remote.name;
   check_remote_name(name);
-  check_remote_url(url);
+  check_remote_url(remote.url);
+  Remote added = remote;
+  if (!added.endpoint.empty() && added.endpoint.back() == '/') added.endpoint.pop_back();
+  if (!added.ca_file.empty()) {
+    stdfs::path ca = added.ca_file;
+    if (ca.is_relative()) ca = cwd / ca;
+    ca = ca.lexically_normal();
+    struct stat st {};
+    if (::stat(ca.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      throw Error(ErrorKind::usage, "--ca-file " + escape_controls(remote.ca_file) + ": no such file",
+                  "give the PEM file of the CA certificates");
+    }
+    added.ca_file = ca.string();
+  }
+  check_remote_settings(added);
   const Project p = open_project(cwd);
   for (const auto& r : p.layer.remotes) {
     if (r.name == name) {
@@ -224,13 +255,14 @@ void add_remote(const stdfs::path& cwd, const std::string& name, const std::stri
   }
   Text t(p.file.text);
   std::vector<Edit> edits;
-  const Remote added{name, url, p.file.file.string()};
+  added.file = p.file.file.string();
+  const stdfs::path base = p.file.file.parent_path();
   std::vector<Remote> want = p.layer.remotes;
   want.push_back(added);
   const YAML::Node node = p.file.root.IsMap() ? p.file.root["remotes"] : YAML::Node();
   const auto sp = top_level_span(p.file, t, "remotes");
   if (!sp) {
-    const auto b = block(want);
+    const auto b = block(want, base);
     edits.push_back({t.lines.size(), 0, b});
   } else if (node.IsMap() && node.size() > 0 && node.Style() != YAML::EmitterStyle::Flow) {
     const YAML::Node first_key = node.begin()->first, first_value = node.begin()->second;
@@ -239,12 +271,12 @@ void add_remote(const stdfs::path& cwd, const std::string& name, const std::stri
     if (first_value.IsMap() && first_value.size() > 0 && first_value.Style() != YAML::EmitterStyle::Flow) {
       child = static_cast<std::size_t>(first_value.begin()->first.Mark().column);
     }
-    edits.push_back({sp->last + 1, 0, entry_lines(added, indent, child)});
+    edits.push_back({sp->last + 1, 0, entry_lines(added, indent, child, base)});
   } else if (node.IsNull() && sp->first == sp->last && t.lines[sp->first].rfind("remotes:", 0) == 0 &&
              t.lines[sp->first].substr(8).find_first_not_of(" \t") == std::string::npos) {
-    edits.push_back({sp->first + 1, 0, entry_lines(added, 2, 4)});  // "remotes:" with nothing under it yet
+    edits.push_back({sp->first + 1, 0, entry_lines(added, 2, 4, base)});  // "remotes:" with nothing under it yet
   } else {
-    edits.push_back({sp->first, sp->last - sp->first + 1, block(want)});
+    edits.push_back({sp->first, sp->last - sp->first + 1, block(want, base)});
   }
   const std::string want_default = make_default ? name : p.layer.default_remote.value_or("");
   if (make_default) set_default(p.file, t, name, edits);
@@ -300,7 +332,7 @@ bool remove_remote(const stdfs::path& cwd, const std::string& name) {
     }
     edits.push_back({first, last - first + 1, {}});
   } else {
-    edits.push_back({sp->first, sp->last - sp->first + 1, block(want)});
+    edits.push_back({sp->first, sp->last - sp->first + 1, block(want, p.file.file.parent_path())});
   }
   const bool was_default = p.layer.default_remote.value_or("") == name;
   if (was_default) set_default(p.file, t, "", edits);

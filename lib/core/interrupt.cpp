@@ -12,6 +12,7 @@ namespace {
 // workers read the flag (ThreadSanitizer reported the volatile pair as a data race).
 std::atomic<int> g_signal{0};
 std::atomic<int> g_from_process{0};
+std::atomic<int> g_time_limit{0};
 static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free flag");
 
 extern "C" void on_signal(int sig, siginfo_t* info, void*) {
@@ -21,7 +22,25 @@ extern "C" void on_signal(int sig, siginfo_t* info, void*) {
   g_from_process.store(info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE), std::memory_order_relaxed);
 }
 
+// A scheduler's warning that the time limit is near: handled as a SIGTERM sent by a process
+// (so it is passed on to the children), remembered as a time limit.
+extern "C" void on_time_limit(int, siginfo_t*, void*) {
+  g_time_limit.store(1, std::memory_order_relaxed);
+  g_from_process.store(1, std::memory_order_relaxed);
+  g_signal.store(SIGTERM, std::memory_order_relaxed);
+}
+
 }  // namespace
+
+void install_time_limit_handler(int sig) {
+  struct sigaction sa {};
+  sa.sa_sigaction = on_time_limit;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(sig, &sa, nullptr);
+}
+
+bool time_limit_reached() noexcept { return g_time_limit != 0; }
 
 void install_interrupt_handlers() {
   struct sigaction sa {};

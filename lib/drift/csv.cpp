@@ -15,6 +15,8 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <limits>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace mlops::drift {
@@ -146,6 +148,7 @@ class Parser {
   void finish() {
     if (!m_header_seen)
       throw Error(ErrorKind::invalid_input, m_table.source + ": empty file: no header row", "a CSV file starts with a row of column names");
+    sort_parts();
   }
   std::uint64_t line() const { return m_line; }
 
@@ -257,8 +260,23 @@ class Parser {
                   m_table.source + ":" + std::to_string(line) + ": " + std::to_string(m_fields.size()) + " fields, the header has " +
                       std::to_string(m_table.columns.size()),
                   "every row needs one field per column; quote fields that contain commas");
+    Table* target = &m_table;
+    const std::uint64_t row = m_row_index++;
+    if (m_options.split) {
+      const std::string_view by = m_split != k_none ? m_fields[m_split] : std::string_view();
+      const auto key = m_options.split(by, row);
+      if (!key) {
+        if (m_table.unsplit++ == 0) {
+          m_table.first_unsplit_line = line;
+          m_table.first_unsplit = shown(by);
+        }
+        return;
+      }
+      target = &part(*key);
+    }
     for (std::size_t i = 0; i < m_fields.size(); ++i) {
-      Column& c = m_table.columns[i];
+      if (i == m_split) continue;  // the window's key: not tested, and one string a row if kept
+      Column& c = target->columns[i];
       if (m_kinds[i] == k_text) {
         cell(c, m_fields[i], line);
         continue;
@@ -267,9 +285,87 @@ class Parser {
       else c.numbers.push_back(m_numbers[i]);
       if (m_kinds[i] != k_integer) c.integer_literals = false;
     }
+    for (std::size_t k = 0; k < m_keep.size(); ++k) keep(target->kept[k], k, m_keep[k]);
+    if (target != &m_table) ++target->rows;
     if ((++m_table.rows & 0xffff) == 0) check_interrupted();
   }
 
+  // The part for a split key, created on first use.
+  Table& part(std::int64_t key) {
+    const auto it = m_part_index.find(key);
+    if (it != m_part_index.end()) return m_table.parts[it->second];
+    if (m_table.parts.size() >= m_options.max_parts)
+      throw Error(ErrorKind::invalid_input, m_table.source + ": more than " + std::to_string(m_options.max_parts) + " windows",
+                  "choose a wider --window");
+    Table t;
+    t.source = m_table.source;
+    t.columns.resize(m_table.columns.size());
+    for (std::size_t i = 0; i < t.columns.size(); ++i) t.columns[i].name = m_table.columns[i].name;
+    t.kept.resize(m_keep.size());
+    m_part_index.emplace(key, m_table.parts.size());
+    m_table.parts.push_back(std::move(t));
+    m_table.part_keys.push_back(key);
+    return m_table.parts.back();
+  }
+
+  // A kept cell: its number, and its label (numbers by their shortest spelling, so 1 and 1.0
+  // are the same class). Labels beyond max_distinct_text share one id, k_no_label - 1.
+  void keep(Kept& out, std::size_t k, std::size_t field) {
+    const std::string_view raw = m_fields[field];
+    if (m_kinds[field] == k_text && (raw.empty() || is_na_token(raw) || trim(raw).empty())) {
+      out.numbers.push_back(std::numeric_limits<double>::quiet_NaN());
+      out.label_ids.push_back(Kept::k_no_label);
+      return;
+    }
+    double x = m_numbers[field];
+    bool number = m_kinds[field] != k_text;
+    if (!number) {
+      const std::string_view v = trim(raw);
+      const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+      number = ec == std::errc() && ptr == v.data() + v.size() && std::isfinite(x);
+    }
+    out.numbers.push_back(number ? x : std::numeric_limits<double>::quiet_NaN());
+    std::string label;
+    if (number) {
+      char buf[32];
+      const auto r = std::to_chars(buf, buf + sizeof buf, x);
+      label.assign(buf, r.ptr);
+    } else {
+      label.assign(raw);
+      if (!valid_utf8(label)) label = shown(label);
+    }
+    auto& dict = m_label_index[k];
+    auto& labels = m_table.kept[k].labels;
+    const auto it = dict.find(label);
+    if (it != dict.end()) {
+      out.label_ids.push_back(it->second);
+    } else if (labels.size() >= m_options.max_distinct_text) {
+      out.label_ids.push_back(Kept::k_no_label - 1);
+    } else {
+      const auto id = static_cast<std::uint32_t>(labels.size());
+      labels.push_back(label);
+      dict.emplace(std::move(label), id);
+      out.label_ids.push_back(id);
+    }
+  }
+
+ public:
+  // The parts in key order (they were made in the order their first rows came).
+  void sort_parts() {
+    std::vector<std::size_t> order(m_table.parts.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return m_table.part_keys[a] < m_table.part_keys[b]; });
+    std::vector<Table> parts;
+    std::vector<std::int64_t> keys;
+    for (std::size_t i : order) {
+      parts.push_back(std::move(m_table.parts[i]));
+      keys.push_back(m_table.part_keys[i]);
+    }
+    m_table.parts = std::move(parts);
+    m_table.part_keys = std::move(keys);
+  }
+
+ private:
   void header(std::uint64_t line) {
     m_header_seen = true;
     std::unordered_set<std::string_view> seen;
@@ -289,6 +385,17 @@ class Parser {
         throw Error(ErrorKind::invalid_input, m_table.source + ": the header names column " + shown(c.name) + " twice",
                     "give every column a distinct name");
     }
+    auto index_of = [&](const std::string& name) {
+      for (std::size_t i = 0; i < m_table.columns.size(); ++i)
+        if (m_table.columns[i].name == name) return i;
+      std::string names;
+      for (std::size_t i = 0; i < m_table.columns.size() && i < 10; ++i) names += (i ? ", " : "") + shown(m_table.columns[i].name);
+      throw Error(ErrorKind::usage, m_table.source + " has no column " + shown(name), "its columns are: " + names);
+    };
+    if (m_options.split && !m_options.split_column.empty()) m_split = index_of(m_options.split_column);
+    for (const std::string& name : m_options.keep_cells) m_keep.push_back(index_of(name));
+    m_table.kept.resize(m_keep.size());
+    m_label_index.resize(m_keep.size());
   }
 
   void cell(Column& c, std::string_view raw, std::uint64_t line) {
@@ -360,6 +467,12 @@ class Parser {
   std::vector<unsigned char> m_kinds;
   std::deque<std::string> m_quoted;  // a deque: growing it moves no string m_fields points into
   std::uint64_t m_line = 1;
+  std::uint64_t m_row_index = 0;
+  static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
+  std::size_t m_split = k_none;
+  std::vector<std::size_t> m_keep;
+  std::vector<std::unordered_map<std::string, std::uint32_t>> m_label_index;
+  std::unordered_map<std::int64_t, std::size_t> m_part_index;
   bool m_header_seen = false;
   bool m_first = true;
 };

@@ -116,17 +116,25 @@ void fill_zeroes(std::vector<double>& p) {
     if (v == 0) v = fill;
 }
 
-struct Work {
-  Column* ref = nullptr;
-  Column* cur = nullptr;
-  ColumnResult* out = nullptr;
-  std::optional<Method> method;  // forced, else auto
-};
-
 bool numeric_column(const Column& r, const Column& c) {
   const std::uint64_t numbers = number_count(r) + number_count(c);
   const std::uint64_t text = r.text_cells + c.text_cells;
   return numbers > 0 && numbers > text && !r.text_overflow && !c.text_overflow;
+}
+
+struct Work {
+  Column* ref = nullptr;
+  Column* cur = nullptr;
+  ColumnResult* out = nullptr;
+  std::optional<Method> method;    // forced, else auto
+  std::optional<ColumnType> type;  // --types, else inferred
+};
+
+// A column is read as numbers when --types says numerical, or (unless it says otherwise)
+// when most of its cells are numbers.
+bool numeric_work(const Work& w) {
+  if (w.type) return *w.type == ColumnType::numerical;
+  return numeric_column(*w.ref, *w.cur);
 }
 
 const char* stattest_name(Method m) {
@@ -138,6 +146,7 @@ const char* stattest_name(Method m) {
     case Method::jensenshannon: return "Jensen-Shannon distance";
     case Method::psi: return "PSI";
     case Method::kl: return "Kullback-Leibler divergence";
+    case Method::chi2_contingency: return "chi-square contingency p_value";
     case Method::auto_: break;
   }
   return "";
@@ -230,19 +239,111 @@ Method choose_method(const Work& w, const ColumnResult& res, bool numeric, std::
 
 void decide(ColumnResult& res) {
   const double s = res.drift_score;
-  if (std::string_view(res.comparator) == "<=") res.drift_detected = s <= res.threshold;
-  else if (std::string_view(res.comparator) == "<") res.drift_detected = s < res.threshold;
+  const std::string_view cmp = res.comparator;
+  if (cmp == "<=") res.drift_detected = s <= res.threshold;
+  else if (cmp == "<") res.drift_detected = s < res.threshold;
+  else if (cmp == ">") res.drift_detected = s > res.threshold;
   else res.drift_detected = s >= res.threshold;
+  if (res.effect_size) res.drift_detected = res.drift_detected && *res.effect_size >= res.effect_threshold;
 }
 
-void test_sketched_column(Work& w, const Options& options);  // engine_sketch.cpp's part, below
+// NannyML's continuous Jensen-Shannon: x binned on the reference's Doane edges, what falls
+// outside them a "leftover" bin the reference has none of, base 2.
+double nannyml_js(const std::vector<double>& edges, const std::vector<double>& ref_share, const std::vector<double>& x) {
+  const std::vector<double> counts = histogram(x, edges);
+  const double n = static_cast<double>(x.size());
+  double inside = 0;
+  std::vector<double> q(counts.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) inside += counts[i], q[i] = counts[i] / n;
+  std::vector<double> p = ref_share;
+  if (inside < n) {
+    q.push_back((n - inside) / n);
+    p.push_back(0);
+  }
+  return jensenshannon(p, q, 2);
+}
+
+// NannyML's threshold: the reference in 10 chunks (file order, the last one possibly
+// smaller), each chunk's distance to the whole reference, mean + 3 std (ddof 0), within [0, 1].
+double nannyml_threshold(const std::vector<double>& edges, const std::vector<double>& ref_share, const std::vector<double>& ref_in_order) {
+  const std::size_t size = std::max<std::size_t>(1, ref_in_order.size() / 10);
+  std::vector<double> values;
+  for (std::size_t i = 0; i < ref_in_order.size(); i += size) {
+    const std::vector<double> chunk(ref_in_order.begin() + static_cast<std::ptrdiff_t>(i),
+                                    ref_in_order.begin() + static_cast<std::ptrdiff_t>(std::min(ref_in_order.size(), i + size)));
+    values.push_back(nannyml_js(edges, ref_share, chunk));
+  }
+  double mean = 0;
+  for (double v : values) mean += v;
+  mean /= static_cast<double>(values.size());
+  double ss = 0;
+  for (double v : values) ss += (v - mean) * (v - mean);
+  return std::clamp(mean + 3 * std::sqrt(ss / static_cast<double>(values.size())), 0.0, 1.0);
+}
+
+// --preset nannyml|alibi|mlops. `cats` null: a numerical column (r, c sorted; ref_in_order the
+// reference's values in file order, for NannyML's chunks). P-value decisions are made again
+// after the correction over all columns (compare()).
+void preset_column(ColumnResult& res, std::vector<double>& r, std::vector<double>& c, const Categories* cats,
+                   const std::vector<double>& ref_in_order, const Options& options) {
+  const double alpha = options.threshold.value_or(0.05);
+  if (cats != nullptr) {
+    // Categories: chi-square on the 2×k table (alibi-detect's ChiSquareDrift, NannyML's chi2).
+    const TestResult t = chi2_contingency(cats->ref, cats->cur);
+    res.method = Method::chi2_contingency;
+    res.stattest = stattest_name(res.method);
+    res.statistic = t.statistic;
+    res.p_value = t.p_value;
+    res.drift_score = t.p_value;
+    res.threshold = alpha;
+    res.comparator = "<";
+    if (options.preset == Preset::mlops) {
+      res.effect_size = cramers_v(cats->ref, cats->cur);
+      res.effect_size_name = "Cramer's V";
+      res.effect_threshold = 0.1;
+    }
+  } else if (options.preset == Preset::nannyml) {
+    const std::vector<double> edges = doane_edges(r);
+    std::vector<double> share = histogram(r, edges);
+    for (double& v : share) v /= static_cast<double>(r.size());
+    res.method = Method::jensenshannon;
+    res.stattest = "Jensen-Shannon distance (base 2, Doane bins)";
+    res.statistic = nannyml_js(edges, share, c);
+    res.drift_score = res.statistic;
+    res.threshold = options.threshold ? *options.threshold : nannyml_threshold(edges, share, ref_in_order);
+    res.comparator = ">";
+    res.log_base = "2";
+  } else {
+    const TestResult t = ks_2samp(r, c, options.preset == Preset::alibi);
+    res.method = Method::ks;
+    res.stattest = options.preset == Preset::alibi ? "K-S p_value (asymptotic)" : "K-S p_value";
+    res.statistic = t.statistic;
+    res.p_value = t.p_value;
+    res.drift_score = t.p_value;
+    res.threshold = alpha;
+    res.comparator = "<";
+    if (options.preset == Preset::mlops) {
+      res.effect_size = wasserstein_distance(r, c) / std::max(population_std(r), 0.001);
+      res.effect_size_name = "Wasserstein distance (normed)";
+      res.effect_threshold = 0.1;
+    }
+  }
+  decide(res);
+}
+
+void test_sketched_column(Work& w, const Options& options);  // below
+
+void evidently_column(Work& w, const Options& options, bool numeric, std::size_t n_values, std::size_t ref_nunique,
+                      std::optional<Categories>& cats);
 
 void test_column(Work& w, const Options& options) {
   Column& rc = *w.ref;
   Column& cc = *w.cur;
   ColumnResult& res = *w.out;
   res.name = rc.name;
-  const bool numeric = numeric_column(rc, cc);
+  const bool numeric = numeric_work(w);
+  res.type_overridden = w.type.has_value();
+  std::vector<double> ref_in_order;
   res.missing_ref = rc.missing;
   res.missing_cur = cc.missing;
   if (numeric && (rc.sketch || cc.sketch)) {
@@ -256,6 +357,7 @@ void test_column(Work& w, const Options& options) {
     res.missing_cur += cc.text_cells;
     rc.text.clear();
     cc.text.clear();
+    if (options.preset == Preset::nannyml) ref_in_order = rc.numbers;
     sort_values(rc.numbers);
     sort_values(cc.numbers);
     res.n_ref = rc.numbers.size();
@@ -265,6 +367,7 @@ void test_column(Work& w, const Options& options) {
     const bool int_dtype =
         rc.integer_literals && cc.integer_literals && rc.missing == 0 && cc.missing == 0 && rc.text_cells == 0 && cc.text_cells == 0;
     res.type = int_dtype && distinct_sorted(rc.numbers) <= k_integer_cardinality_limit ? ColumnType::categorical : ColumnType::numerical;
+    if (w.type) res.type = ColumnType::numerical;
   } else {
     res.n_ref = number_count(rc) + rc.text_cells;
     res.n_cur = number_count(cc) + cc.text_cells;
@@ -275,6 +378,8 @@ void test_column(Work& w, const Options& options) {
     }
     if (rc.text_overflow || cc.text_overflow) {
       res.type = ColumnType::text;
+    } else if (w.type) {
+      res.type = *w.type;
     } else {
       std::set<std::string> distinct;
       for (const auto& [k, n] : rc.text) distinct.insert(k);
@@ -289,7 +394,9 @@ void test_column(Work& w, const Options& options) {
     return;
   }
   if (res.type == ColumnType::text) {
-    res.skipped = "free text (more than half its values distinct): not tested";
+    res.skipped = (rc.text_overflow || cc.text_overflow) ? "free text (more than 100000 distinct values): not tested"
+                  : w.type                               ? "text (--types): not tested"
+                                                         : "free text (more than half its values distinct): not tested";
     return;
   }
   std::optional<Categories> cats;
@@ -303,6 +410,25 @@ void test_column(Work& w, const Options& options) {
     ref_nunique = 0;
     for (double v : cats->ref) ref_nunique += v > 0 ? 1 : 0;
   }
+  if (options.preset != Preset::evidently) {
+    if (!cats && (!numeric || res.type == ColumnType::categorical)) cats = categories_of_numbers(rc.numbers, cc.numbers);
+    preset_column(res, rc.numbers, cc.numbers, res.type == ColumnType::numerical && numeric ? nullptr : &*cats, ref_in_order, options);
+  } else {
+    evidently_column(w, options, numeric, n_values, ref_nunique, cats);
+  }
+  html_histogram(res, rc.numbers, cc.numbers, (numeric && res.type == ColumnType::numerical) ? nullptr : &*cats);
+  if (numeric) {
+    // Done with them: free the memory while other columns are computed (= {} keeps it).
+    std::vector<double>().swap(rc.numbers);
+    std::vector<double>().swap(cc.numbers);
+  }
+}
+
+void evidently_column(Work& w, const Options& options, bool numeric, std::size_t n_values, std::size_t ref_nunique,
+                      std::optional<Categories>& cats) {
+  Column& rc = *w.ref;
+  Column& cc = *w.cur;
+  ColumnResult& res = *w.out;
   const Method m = choose_method(w, res, numeric, n_values);
   if (numeric && !cats && (m == Method::chisquare || m == Method::z || ref_nunique <= 20 || res.type == ColumnType::categorical))
     cats = categories_of_numbers(rc.numbers, cc.numbers);
@@ -378,15 +504,10 @@ void test_column(Work& w, const Options& options) {
       res.log_base = "e";
       break;
     }
+    case Method::chi2_contingency:
     case Method::auto_: break;
   }
   decide(res);
-  html_histogram(res, rc.numbers, cc.numbers, (numeric && res.type == ColumnType::numerical) ? nullptr : &*cats);
-  if (numeric) {
-    // Done with them: free the memory while other columns are computed (= {} keeps it).
-    std::vector<double>().swap(rc.numbers);
-    std::vector<double>().swap(cc.numbers);
-  }
 }
 
 // ---- a column summed up by a sketch (reference profile, --max-memory) ----
@@ -523,18 +644,26 @@ void test_sketched_column(Work& w, const Options& options) {
   const bool int_dtype =
       rc.integer_literals && cc.integer_literals && rc.missing == 0 && cc.missing == 0 && rc.text_cells == 0 && cc.text_cells == 0;
   res.type = int_dtype && ref_nunique <= k_integer_cardinality_limit ? ColumnType::categorical : ColumnType::numerical;
+  if (w.type) res.type = ColumnType::numerical;
   if (r.n == 0 || c.n == 0) {
     res.skipped = std::string("no values in the ") + (r.n == 0 ? "reference" : "current") + " data";
     return;
   }
-  const Method m = choose_method(w, res, true, n_values);
-  res.method = m;
-  res.stattest = stattest_name(m);
-  res.threshold = options.threshold.value_or(default_threshold(m));
-  res.rank_error = r.rank_error + c.rank_error;
+  if (options.preset == Preset::nannyml) {
+    // Its threshold comes from chunks of the reference in file order, which a sketch has not kept.
+    res.skipped = "NannyML's threshold needs the reference's values in file order; this column is summed up by a sketch "
+                  "(--max-memory): not tested";
+    return;
+  }
   const bool numerical = res.type == ColumnType::numerical;
+  const bool preset = options.preset != Preset::evidently;  // alibi, mlops: K-S or chi-square contingency
+  const Method m = !preset ? choose_method(w, res, true, n_values) : numerical ? Method::ks : Method::chi2_contingency;
+  res.method = m;
+  res.stattest = preset && m == Method::ks && options.preset == Preset::alibi ? "K-S p_value (asymptotic)" : stattest_name(m);
+  res.threshold = options.threshold.value_or(preset ? 0.05 : default_threshold(m));
+  res.rank_error = r.rank_error + c.rank_error;
   std::optional<Categories> cats;
-  if (m == Method::chisquare || m == Method::z || ref_nunique <= 20 || !numerical) {
+  if (m == Method::chisquare || m == Method::z || m == Method::chi2_contingency || (!preset && ref_nunique <= 20) || !numerical) {
     if (!exact) {
       res.skipped = std::string(stattest_name(m)) + " needs the count of every value; this column has more than " +
                     std::to_string(NumberSketch::k_exact_distinct) + " and is summed up by a sketch";
@@ -567,14 +696,36 @@ void test_sketched_column(Work& w, const Options& options) {
     case Method::ks: {
       double d = 0;
       walk(r, c, [&](double, double, double, double, double fr, double fc) { d = std::max(d, std::abs(fr - fc)); });
-      const TestResult t = ks_pvalue(d, r.n, c.n);
+      const bool asymptotic = options.preset == Preset::alibi;
+      const TestResult t = ks_pvalue(d, r.n, c.n, asymptotic);
       res.statistic = t.statistic;
       res.p_value = t.p_value;
       res.drift_score = t.p_value;
-      res.comparator = "<=";
+      res.comparator = preset ? "<" : "<=";
       if (eps > 0) {
-        res.score_low = ks_pvalue(std::min(1.0, d + eps), r.n, c.n).p_value;
-        res.score_high = ks_pvalue(std::max(0.0, d - eps), r.n, c.n).p_value;
+        res.score_low = ks_pvalue(std::min(1.0, d + eps), r.n, c.n, asymptotic).p_value;
+        res.score_high = ks_pvalue(std::max(0.0, d - eps), r.n, c.n, asymptotic).p_value;
+      }
+      if (options.preset == Preset::mlops) {
+        // The effect size is the normed Wasserstein distance (its error bound is not reported).
+        long double sum = 0;
+        walk(r, c, [&](double x, double prev, double fr, double fc, double, double) { sum += std::abs(fr - fc) * (x - prev); });
+        res.effect_size = static_cast<double>(sum) / std_ref;
+        res.effect_size_name = "Wasserstein distance (normed)";
+        res.effect_threshold = 0.1;
+      }
+      break;
+    }
+    case Method::chi2_contingency: {
+      const TestResult t = chi2_contingency(cats->ref, cats->cur);
+      res.statistic = t.statistic;
+      res.p_value = t.p_value;
+      res.drift_score = t.p_value;
+      res.comparator = "<";
+      if (options.preset == Preset::mlops) {
+        res.effect_size = cramers_v(cats->ref, cats->cur);
+        res.effect_size_name = "Cramer's V";
+        res.effect_threshold = 0.1;
       }
       break;
     }
@@ -665,6 +816,29 @@ void test_sketched_column(Work& w, const Options& options) {
   }
 }
 
+// The report's correction over the p-values of every tested column; a p-value test then
+// decides on the adjusted value.
+void apply_correction(Report& report, const Options&) {
+  std::vector<double> p;
+  for (const ColumnResult& c : report.columns)
+    p.push_back(c.skipped.empty() && c.p_value ? *c.p_value : std::numeric_limits<double>::quiet_NaN());
+  const std::vector<double> adjusted = adjust_p_values(p, report.correction);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    ColumnResult& c = report.columns[i];
+    if (std::isnan(p[i])) continue;
+    c.p_value_adjusted = adjusted[i];
+    if (report.correction == Correction::none || c.drift_score != *c.p_value) continue;
+    c.drift_score = adjusted[i];
+    if (c.score_low && c.score_high && p[i] > 0) {
+      // A sketch's range of p-values, adjusted by the same factor (the other columns' ranks held).
+      const double f = adjusted[i] / p[i];
+      c.score_low = std::min(1.0, *c.score_low * f);
+      c.score_high = std::min(1.0, *c.score_high * f);
+    }
+    decide(c);
+  }
+}
+
 std::string join(const std::vector<std::string>& names) {
   std::string s;
   for (std::size_t i = 0; i < names.size() && i < 10; ++i) s += (i ? ", " : "") + escape_controls(names[i]);
@@ -684,6 +858,7 @@ const char* to_string(Method m) noexcept {
     case Method::jensenshannon: return "jensenshannon";
     case Method::wasserstein: return "wasserstein";
     case Method::kl: return "kl";
+    case Method::chi2_contingency: return "chi2_contingency";
   }
   return "?";
 }
@@ -723,10 +898,19 @@ Report compare(Table& reference, Table& current, const Options& options) {
   for (const auto& n : options.columns) check_known(n, "--columns");
   for (const auto& n : options.exclude) check_known(n, "--exclude");
   for (const auto& [n, m] : options.per_column) check_known(n, "--per-column");
+  for (const auto& t : options.types) check_known(t.column, (t.where + ": --types").c_str());
+  if (options.preset != Preset::evidently && (options.method != Method::auto_ || !options.per_column.empty()))
+    throw Error(ErrorKind::usage,
+                std::string("--method and --per-column choose Evidently's tests; --preset ") + to_string(options.preset) + " has its own",
+                "drop --preset, or drop --method/--per-column");
+
+  std::set<std::string> ignored;
+  for (const auto& t : options.types)
+    if (!t.type) ignored.insert(t.column);
 
   const std::set<std::string> wanted(options.columns.begin(), options.columns.end());
   const std::set<std::string> excluded(options.exclude.begin(), options.exclude.end());
-  auto selected = [&](const std::string& n) { return (wanted.empty() || wanted.count(n)) && !excluded.count(n); };
+  auto selected = [&](const std::string& n) { return (wanted.empty() || wanted.count(n)) && !excluded.count(n) && !ignored.count(n); };
 
   std::vector<std::string> missing, extra;
   for (const Column& c : reference.columns)
@@ -747,23 +931,30 @@ Report compare(Table& reference, Table& current, const Options& options) {
   report.rows_ref = reference.rows;
   report.rows_cur = current.rows;
   report.drift_share = options.drift_share;
+  report.preset = options.preset;
+  report.correction = options.correction.value_or(options.preset == Preset::mlops   ? Correction::bh
+                                                  : options.preset == Preset::alibi ? Correction::bonferroni
+                                                                                    : Correction::none);
+  report.dataset_drift_on_any = options.preset == Preset::alibi && !options.drift_share_given;
   std::vector<Work> work;
   for (Column& c : reference.columns)
-    if (selected(c.name)) work.push_back({&c, cur_by_name.at(c.name), nullptr, std::nullopt});
+    if (selected(c.name)) work.push_back({&c, cur_by_name.at(c.name), nullptr, std::nullopt, std::nullopt});
   if (work.empty()) throw Error(ErrorKind::usage, "no column left to compare", "check --columns and --exclude");
   report.columns.resize(work.size());
   for (std::size_t i = 0; i < work.size(); ++i) {
     Work& w = work[i];
     w.out = &report.columns[i];
     if (options.method != Method::auto_) w.method = options.method;
+    for (const auto& t : options.types)
+      if (t.column == w.ref->name) w.type = t.type;
     for (const auto& [n, m] : options.per_column) {
       if (n != w.ref->name) continue;
       w.method = m == Method::auto_ ? std::nullopt : std::optional<Method>(m);
-      if ((m == Method::ks || m == Method::wasserstein) && !numeric_column(*w.ref, *w.cur))
+      if ((m == Method::ks || m == Method::wasserstein) && !numeric_work(w))
         throw Error(ErrorKind::usage, "--per-column " + escape_controls(n) + "=" + to_string(m) + ": the column is not numeric",
                     "ks and wasserstein compare numbers; for categories use chisquare, z, jensenshannon, psi or kl");
     }
-    if (options.strict && numeric_column(*w.ref, *w.cur)) {
+    if (options.strict && numeric_work(w)) {
       for (const Column* c : {w.ref, w.cur}) {
         if (c->text_cells == 0) continue;
         const Table& t = c == w.ref ? reference : current;
@@ -798,6 +989,7 @@ Report compare(Table& reference, Table& current, const Options& options) {
   for (auto& t : threads) t.join();
   if (failure) std::rethrow_exception(failure);
 
+  apply_correction(report, options);
   for (const ColumnResult& c : report.columns) {
     if (!c.skipped.empty()) continue;
     ++report.number_of_columns;
@@ -807,36 +999,193 @@ Report compare(Table& reference, Table& current, const Options& options) {
       report.number_of_columns == 0 ? 0.0
                                     : static_cast<double>(report.number_of_drifted_columns) / static_cast<double>(report.number_of_columns);
   report.dataset_drift = report.number_of_columns > 0 && report.share_of_drifted_columns >= options.drift_share;
+  if (report.dataset_drift_on_any) report.dataset_drift = report.number_of_drifted_columns > 0;
   return report;
 }
 
-Report compare_files(const std::string& reference, const std::string& current, const Options& options, const CsvOptions& csv) {
+namespace {
+
+// --task when not given: regression when every target cell of the reference is a number and
+// one of them is not an integer; classification otherwise.
+std::string infer_task(const Kept& target) {
+  bool fraction = false;
+  for (std::size_t i = 0; i < target.numbers.size(); ++i) {
+    const double v = target.numbers[i];
+    if (std::isnan(v)) {
+      if (target.label_ids[i] != Kept::k_no_label) return "classification";
+      continue;
+    }
+    fraction = fraction || v != std::floor(v);
+  }
+  return fraction ? "regression" : "classification";
+}
+
+Kept concatenated(const std::vector<Table>& parts, std::size_t k) {
+  Kept out;
+  for (const Table& t : parts) {
+    out.numbers.insert(out.numbers.end(), t.kept[k].numbers.begin(), t.kept[k].numbers.end());
+    out.label_ids.insert(out.label_ids.end(), t.kept[k].label_ids.begin(), t.kept[k].label_ids.end());
+  }
+  return out;
+}
+
+}  // namespace
+
+Report compare_files(const std::string& reference, const std::string& current, const Options& options_in, const CsvOptions& csv) {
   if (reference == "-" && current == "-") throw Error(ErrorKind::usage, "--reference and --current cannot both be standard input (-)");
+  Options options = options_in;
+  CsvOptions ref_csv = csv, cur_csv = csv;
+  std::optional<WindowSpec> spec;
+  if (!options.window.empty()) {
+    spec = parse_window(options.window);
+    if (!spec)
+      throw Error(ErrorKind::usage,
+                  "--window wants N (rows a window) or Nh, Nd, Nw (hours, days, weeks), got: " + escape_controls(options.window),
+                  "for example  --window 1d  or  --window 1000");
+    if (spec->seconds > 0 && options.timestamp.empty())
+      throw Error(ErrorKind::usage, "--window " + escape_controls(options.window) + " needs --timestamp COLUMN",
+                  "or give rows a window: --window 1000");
+    cur_csv.split_column = spec->seconds > 0 ? options.timestamp : std::string();
+    const WindowSpec w = *spec;
+    cur_csv.split = [w](std::string_view cell, std::uint64_t row) -> std::optional<std::int64_t> {
+      if (w.rows > 0) return static_cast<std::int64_t>(row / w.rows);
+      const auto t = parse_timestamp(cell);
+      if (!t) return std::nullopt;
+      const std::int64_t d = *t - w.origin;
+      return (d >= 0 ? d : d - (w.seconds - 1)) / w.seconds;  // rounded down
+    };
+  } else if (!options.timestamp.empty()) {
+    throw Error(ErrorKind::usage, "--timestamp needs --window", "for example  --timestamp time --window 1d");
+  }
+  if (!options.timestamp.empty() && std::find(options.exclude.begin(), options.exclude.end(), options.timestamp) == options.exclude.end())
+    options.exclude.push_back(options.timestamp);
+  if (!options.target.empty() && options.prediction.empty())
+    throw Error(ErrorKind::usage, "--target needs --prediction COLUMN", "the model's performance compares the prediction with the target");
+  if (!options.task.empty() && options.target.empty())
+    throw Error(ErrorKind::usage, "--task needs --target COLUMN", "without labels only the prediction's drift is measured");
+  if (!options.prediction.empty() && options.prediction == options.target)
+    throw Error(ErrorKind::usage, "--prediction and --target name the same column");
+  if (!options.target.empty()) ref_csv.keep_cells = cur_csv.keep_cells = {options.prediction, options.target};
+  else if (!options.prediction.empty()) ref_csv.keep_cells = cur_csv.keep_cells = {options.prediction};
+
+  // A profile keeps neither rows nor their order: what needs them cannot be computed from one.
+  const bool ref_profile = is_profile(reference), cur_profile = is_profile(current);
+  if (cur_profile && spec)
+    throw Error(ErrorKind::usage, "--window splits the current data's rows; " + current + " is a drift profile, which keeps none",
+                "give the current data as CSV");
+  if (cur_profile && !options.prediction.empty())
+    throw Error(ErrorKind::usage, "--prediction reads the current data row by row; " + current + " is a drift profile, which keeps no rows",
+                "give the current data as CSV, or drop --prediction/--target");
+  if (ref_profile && !options.target.empty())
+    throw Error(ErrorKind::usage,
+                "--target measures the model on the reference row by row; " + reference + " is a drift profile, which keeps no rows",
+                "give the reference as CSV, or drop --target (the prediction's drift needs no rows)");
+  if (ref_profile && options.preset == Preset::nannyml)
+    throw Error(ErrorKind::usage,
+                "--preset nannyml sets its thresholds from the reference's rows in file order; a drift profile keeps no order",
+                "give the reference and current data as CSV, or use --preset evidently, alibi or mlops");
+
   // The two files are read at the same time, one per core; a reference profile is read
   // instead of data (by its magic bytes), and --max-memory is shared by the two.
-  CsvOptions half = csv;
-  if (half.max_number_bytes != 0) half.max_number_bytes = std::max<std::uint64_t>(1, csv.max_number_bytes / 2);
+  if (csv.max_number_bytes != 0) ref_csv.max_number_bytes = cur_csv.max_number_bytes = std::max<std::uint64_t>(1, csv.max_number_bytes / 2);
   csv.progress.phase("reading", 0);
-  auto load = [&](const std::string& path) { return is_profile(path) ? read_profile(path, half.max_number_bytes) : read_csv(path, half); };
+  auto load = [&](const std::string& path, bool profile, const CsvOptions& o) {
+    return profile ? read_profile(path, o.max_number_bytes) : read_csv(path, o);
+  };
   Table ref, cur;
   std::exception_ptr ref_failure;
   std::thread reader([&] {
     try {
-      ref = load(reference);
+      ref = load(reference, ref_profile, ref_csv);
     } catch (...) {
       ref_failure = std::current_exception();
     }
   });
   std::exception_ptr cur_failure;
   try {
-    cur = load(current);
+    cur = load(current, cur_profile, cur_csv);
   } catch (...) {
     cur_failure = std::current_exception();
   }
   reader.join();
   if (ref_failure) std::rethrow_exception(ref_failure);
   if (cur_failure) std::rethrow_exception(cur_failure);
-  return compare(ref, cur, options);
+
+  if (spec && cur.unsplit > 0 && options.strict)
+    throw Error(ErrorKind::invalid_input,
+                cur.source + ":" + std::to_string(cur.first_unsplit_line) + ": column " + escape_controls(options.timestamp) +
+                    ": not a timestamp: " + cur.first_unsplit + " (" + std::to_string(cur.unsplit) + " such rows)",
+                "timestamps are ISO 8601 dates or date-times, or Unix seconds; without --strict such rows are counted and left out");
+  std::string task = options.task;
+  if (!options.target.empty() && task.empty()) task = infer_task(ref.kept[1]);
+  std::optional<Performance> ref_perf;
+  if (!options.target.empty()) ref_perf = performance(ref.kept[0], ref.kept[1], ref.kept[0].labels, ref.kept[1].labels, task);
+  auto model_report = [&](const Kept* pred, const Kept* target) {
+    ModelReport m;
+    m.prediction = options.prediction;
+    m.target = options.target;
+    if (target != nullptr) {
+      m.reference = ref_perf;
+      m.current = performance(*pred, *target, cur.kept[0].labels, cur.kept[1].labels, task);
+    }
+    return m;
+  };
+
+  if (!spec) {
+    Report report = compare(ref, cur, options);
+    if (!options.prediction.empty()) report.model = model_report(&cur.kept[0], options.target.empty() ? nullptr : &cur.kept[1]);
+    return report;
+  }
+
+  Report top;
+  top.reference = ref.source;
+  top.current = cur.source;
+  top.rows_ref = ref.rows;
+  top.rows_cur = cur.rows;
+  top.drift_share = options.drift_share;
+  top.window = options.window;
+  top.timestamp = options.timestamp;
+  top.unparsable_timestamps = cur.unsplit;
+  for (std::size_t i = 0; i < cur.parts.size(); ++i) {
+    check_interrupted();
+    Window w;
+    w.key = cur.part_keys[i];
+    if (spec->rows > 0) {
+      w.start = std::to_string(static_cast<std::uint64_t>(w.key) * spec->rows + 1);
+      w.end = std::to_string(static_cast<std::uint64_t>(w.key) * spec->rows + cur.parts[i].rows);
+    } else {
+      w.start = format_timestamp(spec->origin + w.key * spec->seconds);
+      w.end = format_timestamp(spec->origin + (w.key + 1) * spec->seconds);
+    }
+    Table ref_copy = ref;  // compare() sorts and frees what it is given
+    w.report = compare(ref_copy, cur.parts[i], options);
+    if (!options.prediction.empty())
+      w.report.model = model_report(&cur.parts[i].kept[0], options.target.empty() ? nullptr : &cur.parts[i].kept[1]);
+    top.windows.push_back(std::move(w));
+  }
+  if (!options.prediction.empty()) {
+    const Kept pred = concatenated(cur.parts, 0);
+    const Kept target = options.target.empty() ? Kept{} : concatenated(cur.parts, 1);
+    top.model = model_report(&pred, options.target.empty() ? nullptr : &target);
+  }
+  // The summary: a column counts as drifted when it drifted in some window.
+  if (!top.windows.empty()) {
+    const Report& first = top.windows.front().report;
+    top.preset = first.preset;
+    top.correction = first.correction;
+    top.dataset_drift_on_any = first.dataset_drift_on_any;
+    for (const ColumnResult& c : first.columns) top.windows_drifted_by_column.emplace_back(c.name, 0);
+  }
+  for (const Window& w : top.windows) {
+    top.number_of_columns = std::max(top.number_of_columns, w.report.number_of_columns);
+    top.dataset_drift = top.dataset_drift || w.report.dataset_drift;
+    for (std::size_t k = 0; k < w.report.columns.size() && k < top.windows_drifted_by_column.size(); ++k)
+      top.windows_drifted_by_column[k].second += w.report.columns[k].drift_detected ? 1 : 0;
+  }
+  for (const auto& [name, n] : top.windows_drifted_by_column) top.number_of_drifted_columns += n > 0 ? 1 : 0;
+  top.share_of_drifted_columns =
+      top.number_of_columns == 0 ? 0.0 : static_cast<double>(top.number_of_drifted_columns) / static_cast<double>(top.number_of_columns);
+  return top;
 }
 
 }  // namespace mlops::drift

@@ -25,7 +25,7 @@ std::string num(double v, const char* format = "%.6g") {
 std::string verdict(const Report& r) {
   return "Drift in " + std::to_string(r.number_of_drifted_columns) + " of " + std::to_string(r.number_of_columns) + " columns (" +
          num(100 * r.share_of_drifted_columns, "%.1f") + "%): " + (r.dataset_drift ? "dataset drift" : "no dataset drift") +
-         " (drift share " + num(r.drift_share) + ")";
+         (r.dataset_drift_on_any ? std::string(" (rule: any drifted column)") : " (drift share " + num(r.drift_share) + ")");
 }
 
 // Drifted first, then by how far the score is past (or short of) its threshold.
@@ -64,23 +64,72 @@ std::string sketch_note(const ColumnResult& c) {
   return s;
 }
 
+// The type as shown, marked when --types set it.
+std::string type_text(const ColumnResult& c) { return std::string(to_string(c.type)) + (c.type_overridden ? " (set)" : ""); }
+
+// The test as shown: its name, the correction its p-value went through, and the mlops
+// preset's effect size with its threshold.
+std::string test_text(const Report& r, const ColumnResult& c) {
+  std::string s = c.stattest;
+  if (r.correction != Correction::none && c.p_value_adjusted) s += std::string(", ") + to_string(r.correction) + "-adjusted";
+  if (c.effect_size)
+    s += std::string("; effect ") + num(*c.effect_size) + " >= " + num(c.effect_threshold) + " (" + c.effect_size_name + ")";
+  return s;
+}
+
+// "accuracy 0.91 -> 0.85 (-0.06), f1_macro 0.9 -> 0.8 (-0.1)": reference, current, difference.
+std::string performance_text(const ModelReport& m) {
+  if (!m.reference || !m.current) return "";
+  const Performance& a = *m.reference;
+  const Performance& b = *m.current;
+  return a.metric_a + " " + num(a.a, "%.4g") + " → " + num(b.a, "%.4g") + " (" + num(b.a - a.a, "%+.4g") + "), " + a.metric_b + " " +
+         num(a.b, "%.4g") + " → " + num(b.b, "%.4g") + " (" + num(b.b - a.b, "%+.4g") + ")";
+}
+
+std::string model_line(const Report& r) {
+  if (!r.model) return "";
+  const ModelReport& m = *r.model;
+  std::string s = "Model: prediction " + escape_controls(m.prediction);
+  if (!m.reference || !m.current) return s + " (its drift is in the table; --target gives performance)\n";
+  return s + ", target " + escape_controls(m.target) + ", " + m.reference->task + ": " + performance_text(m) + " on " +
+         std::to_string(m.reference->rows) + " reference and " + std::to_string(m.current->rows) + " current rows\n";
+}
+
+std::string windows_verdict(const Report& r) {
+  std::size_t drifted = 0;
+  for (const Window& w : r.windows) drifted += w.report.dataset_drift ? 1 : 0;
+  std::string s = "Dataset drift in " + std::to_string(drifted) + " of " + std::to_string(r.windows.size()) + " windows (" + r.window +
+                  "); " + std::to_string(r.number_of_drifted_columns) + " of " + std::to_string(r.number_of_columns) +
+                  " columns drifted in at least one";
+  if (r.unparsable_timestamps > 0) s += "; " + std::to_string(r.unparsable_timestamps) + " rows without a usable timestamp left out";
+  return s;
+}
+
+// One line per window: bounds, rows, drifted columns, dataset verdict, the model's metrics.
+struct WindowRow {
+  std::string start, end, rows, drifted, dataset, model;
+};
+std::vector<WindowRow> window_rows(const Report& r) {
+  std::vector<WindowRow> out;
+  for (const Window& w : r.windows) {
+    const Report& x = w.report;
+    out.push_back({w.start, w.end, std::to_string(x.rows_cur),
+                   std::to_string(x.number_of_drifted_columns) + "/" + std::to_string(x.number_of_columns), x.dataset_drift ? "DRIFT" : "-",
+                   x.model ? performance_text(*x.model) : ""});
+  }
+  return out;
+}
 }  // namespace
 
-std::string to_json(const Report& r) {
-  nlohmann::ordered_json j;
-  j["schema_version"] = 1;
-  j["reference"] = {{"source", r.reference}, {"rows", r.rows_ref}};
-  j["current"] = {{"source", r.current}, {"rows", r.rows_cur}};
-  j["number_of_columns"] = r.number_of_columns;
-  j["number_of_drifted_columns"] = r.number_of_drifted_columns;
-  j["share_of_drifted_columns"] = r.share_of_drifted_columns;
-  j["dataset_drift"] = r.dataset_drift;
-  j["drift_share"] = r.drift_share;
+namespace {
+
+nlohmann::ordered_json columns_json(const Report& r) {
   nlohmann::ordered_json cols = nlohmann::ordered_json::object();
   for (const auto& c : r.columns) {
     nlohmann::ordered_json o;
     o["column_name"] = c.name;
     o["column_type"] = to_string(c.type);
+    o["type_overridden"] = c.type_overridden;
     const bool tested = c.skipped.empty();
     const nlohmann::ordered_json null;
     o["stattest_name"] = tested ? nlohmann::ordered_json(c.stattest) : null;
@@ -91,6 +140,10 @@ std::string to_json(const Report& r) {
     o["drift_detected"] = c.drift_detected;
     o["statistic"] = tested ? nlohmann::ordered_json(c.statistic) : null;
     o["p_value"] = c.p_value ? nlohmann::ordered_json(*c.p_value) : null;
+    o["p_value_adjusted"] = tested && c.p_value_adjusted ? nlohmann::ordered_json(*c.p_value_adjusted) : null;
+    o["effect_size"] = tested && c.effect_size ? nlohmann::ordered_json(*c.effect_size) : null;
+    o["effect_size_name"] = tested && c.effect_size ? nlohmann::ordered_json(c.effect_size_name) : null;
+    o["effect_threshold"] = tested && c.effect_size ? nlohmann::ordered_json(c.effect_threshold) : null;
     o["log_base"] = c.log_base != nullptr ? nlohmann::ordered_json(c.log_base) : null;
     o["skipped"] = tested ? null : nlohmann::ordered_json(c.skipped);
     o["n_ref"] = c.n_ref;
@@ -103,11 +156,107 @@ std::string to_json(const Report& r) {
     o["drift_score_range"] = c.score_low && c.score_high ? nlohmann::ordered_json::array({*c.score_low, *c.score_high}) : null;
     cols[c.name] = std::move(o);
   }
-  j["drift_by_columns"] = std::move(cols);
+  return cols;
+}
+
+nlohmann::ordered_json finite(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); }
+
+nlohmann::ordered_json model_json(const ModelReport& m) {
+  nlohmann::ordered_json o;
+  o["prediction"] = m.prediction;
+  o["target"] = m.target.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(m.target);
+  if (!m.reference || !m.current) {
+    o["task"] = nullptr;
+    o["metrics"] = nullptr;
+    return o;
+  }
+  const Performance& a = *m.reference;
+  const Performance& b = *m.current;
+  o["task"] = a.task;
+  nlohmann::ordered_json metrics;
+  metrics[a.metric_a] = {{"reference", finite(a.a)}, {"current", finite(b.a)}, {"difference", finite(b.a - a.a)}};
+  metrics[a.metric_b] = {{"reference", finite(a.b)}, {"current", finite(b.b)}, {"difference", finite(b.b - a.b)}};
+  o["metrics"] = std::move(metrics);
+  o["rows_reference"] = a.rows;
+  o["rows_current"] = b.rows;
+  o["skipped_reference"] = a.skipped;
+  o["skipped_current"] = b.skipped;
+  return o;
+}
+
+void summary_json(nlohmann::ordered_json& j, const Report& r) {
+  j["number_of_columns"] = r.number_of_columns;
+  j["number_of_drifted_columns"] = r.number_of_drifted_columns;
+  j["share_of_drifted_columns"] = r.share_of_drifted_columns;
+  j["dataset_drift"] = r.dataset_drift;
+}
+
+}  // namespace
+
+std::string to_json(const Report& r) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = 1;
+  j["reference"] = {{"source", r.reference}, {"rows", r.rows_ref}};
+  j["current"] = {{"source", r.current}, {"rows", r.rows_cur}};
+  summary_json(j, r);
+  j["drift_share"] = r.drift_share;
+  j["preset"] = to_string(r.preset);
+  j["correction"] = to_string(r.correction);
+  j["dataset_rule"] = r.dataset_drift_on_any ? "any" : "share";
+  j["drift_by_columns"] = columns_json(r);
+  j["model"] = r.model ? model_json(*r.model) : nlohmann::ordered_json();
+  if (!r.window.empty()) {
+    j["window"] = r.window;
+    j["timestamp"] = r.timestamp.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.timestamp);
+    j["unparsable_timestamps"] = r.unparsable_timestamps;
+    nlohmann::ordered_json by_column = nlohmann::ordered_json::object();
+    for (const auto& [name, n] : r.windows_drifted_by_column) by_column[name] = n;
+    j["windows_drifted_by_column"] = std::move(by_column);
+    nlohmann::ordered_json windows = nlohmann::ordered_json::array();
+    const bool rows = r.timestamp.empty();
+    for (const Window& w : r.windows) {
+      nlohmann::ordered_json o;
+      o["index"] = w.key;
+      o["start"] = rows ? nlohmann::ordered_json(std::stoull(w.start)) : nlohmann::ordered_json(w.start);
+      o["end"] = rows ? nlohmann::ordered_json(std::stoull(w.end)) : nlohmann::ordered_json(w.end);
+      o["rows"] = w.report.rows_cur;
+      summary_json(o, w.report);
+      o["drift_by_columns"] = columns_json(w.report);
+      o["model"] = w.report.model ? model_json(*w.report.model) : nlohmann::ordered_json();
+      windows.push_back(std::move(o));
+    }
+    j["windows"] = std::move(windows);
+  }
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string to_table(const Report& r) {
+  if (!r.window.empty()) {
+    std::string out;
+    char line[1024];
+    const char* first = r.timestamp.empty() ? "first row" : "start";
+    const char* last = r.timestamp.empty() ? "last row" : "end";
+    std::snprintf(line, sizeof line, "%-20s  %-20s  %9s  %-8s  %-7s  %s\n", first, last, "rows", "drifted", "dataset",
+                  r.model ? "model" : "");
+    out += line;
+    for (const WindowRow& w : window_rows(r)) {
+      std::snprintf(line, sizeof line, "%-20s  %-20s  %9s  %-8s  %-7s  %s\n", w.start.c_str(), w.end.c_str(), w.rows.c_str(),
+                    w.drifted.c_str(), w.dataset.c_str(), w.model.c_str());
+      out += line;
+    }
+    std::size_t width = 6;
+    for (const auto& [name, n] : r.windows_drifted_by_column) width = std::max(width, std::min<std::size_t>(name.size(), 40));
+    std::snprintf(line, sizeof line, "\n%-*s  %s\n", static_cast<int>(width), "column", "windows with drift");
+    out += line;
+    for (const auto& [name, n] : r.windows_drifted_by_column) {
+      std::string shown = escape_controls(name);
+      if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+      std::snprintf(line, sizeof line, "%-*s  %llu of %zu\n", static_cast<int>(width), shown.c_str(), static_cast<unsigned long long>(n),
+                    r.windows.size());
+      out += line;
+    }
+    return out + windows_verdict(r) + "\n" + model_line(r);
+  }
   std::size_t w = 6;
   for (const auto& c : r.columns) w = std::max(w, std::min<std::size_t>(c.name.size(), 40));
   std::string out;
@@ -119,29 +268,51 @@ std::string to_table(const Report& r) {
     std::string name = escape_controls(c.name);
     if (name.size() > 40) name = name.substr(0, 37) + "...";
     if (!c.skipped.empty()) {
-      std::snprintf(line, sizeof line, "%-*s  %-4s  skipped: %s\n", static_cast<int>(w), name.c_str(), to_string(c.type),
+      std::snprintf(line, sizeof line, "%-*s  %-4s  skipped: %s\n", static_cast<int>(w), name.c_str(), type_text(c).c_str(),
                     c.skipped.c_str());
     } else {
-      std::snprintf(line, sizeof line, "%-*s  %-4s  %-30s  %12s  %-2s %-9s  %s\n", static_cast<int>(w), name.c_str(), to_string(c.type),
-                    c.stattest.c_str(), num(c.drift_score).c_str(), c.comparator, num(c.threshold).c_str(),
+      std::snprintf(line, sizeof line, "%-*s  %-4s  %-30s  %12s  %-2s %-9s  %s\n", static_cast<int>(w), name.c_str(), type_text(c).c_str(),
+                    test_text(r, c).c_str(), num(c.drift_score).c_str(), c.comparator, num(c.threshold).c_str(),
                     c.drift_detected ? "DRIFT" : "-");
     }
     out += line;
     if (const std::string note = sketch_note(c); !note.empty()) out.insert(out.size() - 1, "  (" + note + ")");
   }
-  out += verdict(r) + "\n";
+  out += verdict(r) + "\n" + model_line(r);
   return out;
 }
 
 std::string to_markdown(const Report& r, std::size_t max_chars) {
+  if (!r.window.empty()) {
+    std::string head = std::string("### Data drift by window: ") + (r.dataset_drift ? "dataset drift" : "no dataset drift") + "\n\n" +
+                       md_cell(windows_verdict(r)) + ".\n\n" + md_cell(model_line(r)) + "\n\n| " +
+                       (r.timestamp.empty() ? "first row | last row" : "start | end") + " | rows | drifted | dataset drift |" +
+                       (r.model ? " model |" : "") + "\n|---|---|---|---|---|" + (r.model ? "---|" : "") + "\n";
+    std::vector<std::string> lines;
+    for (const WindowRow& w : window_rows(r))
+      lines.push_back("| " + w.start + " | " + w.end + " | " + w.rows + " | " + w.drifted + " | " +
+                      (w.dataset == "DRIFT" ? "**drift**" : "no") + " |" + (r.model ? " " + md_cell(w.model) + " |" : "") + "\n");
+    lines.push_back("\n| column | windows with drift |\n|---|---|\n");
+    for (const auto& [name, n] : r.windows_drifted_by_column)
+      lines.push_back("| " + md_cell(name) + " | " + std::to_string(n) + " of " + std::to_string(r.windows.size()) + " |\n");
+    std::string out = head;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::string note = "\n_" + std::to_string(lines.size() - i) + " more rows not shown (the comment is limited to " +
+                               std::to_string(max_chars) + " characters)._\n";
+      if (out.size() + lines[i].size() + note.size() > max_chars) return out + note;
+      out += lines[i];
+    }
+    return out;
+  }
   std::string head = std::string("### Data drift: ") + (r.dataset_drift ? "dataset drift" : "no dataset drift") + "\n\n" + verdict(r) +
-                     ".\n\n| column | type | test | score | threshold | drift |\n|---|---|---|---|---|---|\n";
+                     ".\n\n" + (r.model ? md_cell(model_line(r)) + "\n\n" : std::string()) +
+                     "| column | type | test | score | threshold | drift |\n|---|---|---|---|---|---|\n";
   std::string rows;
   const auto order = by_score(r);
   std::size_t shown = 0;
   for (const ColumnResult* c : order) {
-    std::string row = "| " + md_cell(c->name) + " | " + to_string(c->type) + " | " +
-                      (c->skipped.empty() ? md_cell(c->stattest) : "skipped: " + md_cell(c->skipped)) +
+    std::string row = "| " + md_cell(c->name) + " | " + type_text(*c) + " | " +
+                      (c->skipped.empty() ? md_cell(test_text(r, *c)) : "skipped: " + md_cell(c->skipped)) +
                       (sketch_note(*c).empty() ? "" : " (" + md_cell(sketch_note(*c)) + ")") + " | " + score_text(*c) + " | " +
                       (c->skipped.empty() ? std::string(c->comparator) + " " + num(c->threshold) : "-") + " | " +
                       (c->drift_detected ? "**drift**" : "no") + " |\n";
@@ -157,6 +328,26 @@ std::string to_markdown(const Report& r, std::size_t max_chars) {
 }
 
 std::string to_junit(const Report& r) {
+  if (!r.window.empty()) {
+    std::size_t failures = 0;
+    for (const Window& w : r.windows) failures += w.report.dataset_drift ? 1 : 0;
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mlops drift\" tests=\"" +
+                      std::to_string(r.windows.size()) + "\" failures=\"" + std::to_string(failures) + "\">\n";
+    out += "  <testsuite name=\"" + xml_escape("drift by window " + r.reference + " -> " + r.current) + "\" tests=\"" +
+           std::to_string(r.windows.size()) + "\" failures=\"" + std::to_string(failures) + "\">\n";
+    for (const Window& w : r.windows) {
+      out += "    <testcase classname=\"drift\" name=\"" + xml_escape(w.start + " .. " + w.end) + "\">";
+      if (w.report.dataset_drift) {
+        std::string drifted;
+        for (const auto& c : w.report.columns)
+          if (c.drift_detected) drifted += (drifted.empty() ? "" : ", ") + c.name;
+        out += "<failure message=\"" + xml_escape("dataset drift: " + drifted) + "\" type=\"drift\"/>";
+      }
+      out += "</testcase>\n";
+    }
+    out += "    <system-out>" + xml_escape(windows_verdict(r) + "\n" + model_line(r)) + "</system-out>\n  </testsuite>\n</testsuites>\n";
+    return out;
+  }
   std::size_t failures = 0, skipped = 0;
   for (const auto& c : r.columns) {
     failures += c.drift_detected ? 1 : 0;
@@ -172,7 +363,7 @@ std::string to_junit(const Report& r) {
     if (!c.skipped.empty()) {
       out += "<skipped message=\"" + xml_escape(c.skipped) + "\"/>";
     } else if (c.drift_detected) {
-      out += "<failure message=\"" + xml_escape(c.stattest + " " + num(c.drift_score) + " " + c.comparator + " " + num(c.threshold)) +
+      out += "<failure message=\"" + xml_escape(test_text(r, c) + " " + num(c.drift_score) + " " + c.comparator + " " + num(c.threshold)) +
              "\" type=\"drift\"/>";
     }
     if (const std::string note = sketch_note(c); !note.empty()) out += "<system-out>" + xml_escape(note) + "</system-out>";
@@ -200,8 +391,8 @@ std::string to_html(const Report& r) {
          "<table><tr><th>column</th><th>type</th><th>test</th><th>score</th><th>threshold</th><th>drift</th>"
          "<th>distribution</th></tr>\n";
   for (const ColumnResult* c : by_score(r)) {
-    out += "<tr><td>" + xml_escape(c->name) + "</td><td>" + to_string(c->type) + "</td><td>" +
-           (c->skipped.empty() ? xml_escape(c->stattest) : "skipped: " + xml_escape(c->skipped)) +
+    out += "<tr><td>" + xml_escape(c->name) + "</td><td>" + type_text(*c) + "</td><td>" +
+           (c->skipped.empty() ? xml_escape(test_text(r, *c)) : "skipped: " + xml_escape(c->skipped)) +
            (sketch_note(*c).empty() ? "" : " <span class=\"k\">(" + xml_escape(sketch_note(*c)) + ")</span>") + "</td><td>" +
            score_text(*c) + "</td><td>" + (c->skipped.empty() ? xml_escape(std::string(c->comparator) + " " + num(c->threshold)) : "-") +
            "</td><td" + (c->drift_detected ? " class=\"d\">drift" : ">no") + "</td><td>";
@@ -225,7 +416,25 @@ std::string to_html(const Report& r) {
     }
     out += "</td></tr>\n";
   }
-  out += "</table>\n<p class=\"k\">Generated by mlops drift. Entropy-based scores are in nats (natural logarithm).</p>\n</body></html>\n";
+  out += "</table>\n";
+  if (r.model) out += "<p>" + xml_escape(model_line(r)) + "</p>\n";
+  if (!r.window.empty())
+    out += "<h2>Windows</h2>\n<p>" + xml_escape(windows_verdict(r)) + ".</p>\n<table><tr><th>" +
+           (r.timestamp.empty() ? "first row</th><th>last row" : "start</th><th>end") +
+           "</th><th>rows</th><th>drifted</th><th>dataset drift</th><th>model</th></tr>\n";
+  for (const Window& w : r.windows) {
+    out += "<tr><td>" + xml_escape(w.start) + "</td><td>" + xml_escape(w.end) + "</td><td>" + std::to_string(w.report.rows_cur) +
+           "</td><td>" + std::to_string(w.report.number_of_drifted_columns) + "/" + std::to_string(w.report.number_of_columns) +
+           "</td><td" + (w.report.dataset_drift ? " class=\"d\">drift" : ">no") + "</td><td>" +
+           (w.report.model ? xml_escape(performance_text(*w.report.model)) : "") + "</td></tr>\n";
+  }
+  if (!r.window.empty()) out += "</table>\n<h2>Columns</h2>\n<table><tr><th>column</th><th>windows with drift</th></tr>\n";
+  for (const auto& [name, n] : r.windows_drifted_by_column)
+    out += "<tr><td>" + xml_escape(name) + "</td><td>" + std::to_string(n) + " of " + std::to_string(r.windows.size()) + "</td></tr>\n";
+  if (!r.window.empty()) out += "</table>\n";
+  out +=
+      "<p class=\"k\">Generated by mlops drift. Entropy-based scores are in nats (natural logarithm) unless the test says base "
+      "2.</p>\n</body></html>\n";
   return out;
 }
 

@@ -4,6 +4,7 @@
 // `mlops exp __task ...`) and reads the states back; nothing here reaches into exp or the CLI.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -48,12 +49,29 @@ struct Submission {
 // oom, node_fail, preempted, cancelled (lower case); `raw` is the scheduler's word.
 struct TaskState {
   std::string state, raw;
+  std::string job;    // the scheduler's id of the job holding the task (a job the caller never recorded is found by name)
+  size_t offset = 0;  // that job's index offset
   std::optional<int> exit_code;
+};
+
+// One line of `mlops executor test`: what was checked, what was found, whether mlops can
+// work with it (and, when not, what to do).
+struct Fact {
+  std::string name, value;
+  bool ok = true;
+  std::string hint;
 };
 
 class Executor {
  public:
   virtual ~Executor() = default;
+  // Reachability, the limits the scheduler will apply, whether accounting is on. The first
+  // fact is "reachable"; when it is not ok, it is the only one.
+  virtual std::vector<Fact> describe() = 0;
+  // Runs `script` (sh) once as a task of `b` would run (same export list, directory and
+  // resources; b.indexes and b.command are not used), waiting at most `timeout`; its
+  // output, or nullopt when it did not end in time (it is cancelled then).
+  virtual std::optional<std::string> probe(const TaskBatch& b, const std::string& script, std::chrono::seconds timeout) = 0;
   // Submits the batch (split where the scheduler's limits require); each Submission is
   // reported through `submitted` as soon as it exists, so a caller can record it before the
   // next one. Error{remote} with the scheduler's own words when it refuses.
@@ -61,8 +79,8 @@ class Executor {
   // The states of the tasks of the jobs named `name` that the scheduler still knows, by
   // global index: ONE scheduler query (then one fallback query when the first knows nothing).
   virtual std::map<size_t, TaskState> poll(const std::string& name, const std::vector<Submission>& known) = 0;
-  // Cancels whole jobs, or one task (index) of them.
-  virtual void cancel(const std::vector<Submission>& jobs, std::optional<size_t> index) = 0;
+  // Cancels every job named `name` (recorded or not), or one task (index) of the jobs.
+  virtual void cancel(const std::string& name, const std::vector<Submission>& jobs, std::optional<size_t> index) = 0;
 };
 
 struct Row {

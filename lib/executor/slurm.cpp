@@ -5,6 +5,8 @@
 #include "executor/executor.hpp"
 
 #include <mlops/error.hpp>
+#include <mlops/fs.hpp>
+#include <mlops/interrupt.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -131,8 +133,129 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return out;
 }
 
+// `Key = Value` lines of `scontrol show config`.
+std::map<std::string, std::string> config_map(const std::string& text) {
+  std::map<std::string, std::string> m;
+  for (const auto& line : split(text, '\n')) {
+    const size_t eq = line.find(" = ");
+    if (eq == std::string::npos) continue;
+    std::string k = line.substr(0, eq), v = line.substr(eq + 3);
+    while (!k.empty() && k.back() == ' ') k.pop_back();
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.pop_back();
+    m[k] = v;
+  }
+  return m;
+}
+
+// The sbatch options every submission shares: environment allow-list and resources.
+void common_args(const TaskBatch& b, std::vector<std::string>& argv) {
+  // Never --export=ALL: only these names (and SLURM_*) reach the task.
+  std::string exports;
+  for (const auto& v : b.export_vars) exports += (exports.empty() ? "" : ",") + v;
+  argv.push_back("--export=" + (exports.empty() ? std::string("NONE") : exports));
+  const auto& r = b.resources;
+  if (!r.cpus.empty()) argv.push_back("--cpus-per-task=" + r.cpus);
+  if (!r.mem.empty()) argv.push_back("--mem=" + r.mem);
+  if (!r.gpus.empty()) argv.push_back("--gpus=" + r.gpus);
+  if (!r.time.empty()) argv.push_back("--time=" + r.time);
+  if (!r.partition.empty()) argv.push_back("--partition=" + r.partition);
+  if (!r.account.empty()) argv.push_back("--account=" + r.account);
+  if (!r.qos.empty()) argv.push_back("--qos=" + r.qos);
+}
+
 class Slurm final : public Executor {
  public:
+  std::vector<Fact> describe() override {
+    std::vector<Fact> f;
+    Captured ping;
+    try {
+      ping = call({"scontrol", "ping"});
+    } catch (const Error& e) {
+      return {{"reachable", "no", false, e.what()}};
+    }
+    if (ping.status != 0 || ping.out.find("is UP") == std::string::npos) {
+      return {{"reachable", "no: " + first_line(ping.err.empty() ? ping.out : ping.err), false,
+               "is slurmctld running, and SLURM_CONF (or /etc/slurm/slurm.conf) the cluster's?"}};
+    }
+    f.push_back({"reachable", first_line(ping.out), true, ""});
+    const Captured c = call({"scontrol", "show", "config"});
+    const auto m = config_map(c.out);
+    auto get = [&](const char* k) {
+      const auto it = m.find(k);
+      return it == m.end() ? std::string("(not set)") : it->second;
+    };
+    f.push_back({"cluster", get("ClusterName") + ", Slurm " + get("SLURM_VERSION"), true, ""});
+    f.push_back({"MaxArraySize", get("MaxArraySize") + " (a sweep with more points is split into several array jobs)", true, ""});
+    const std::string sched = get("SchedulerParameters");
+    if (const size_t k = sched.find("max_array_tasks="); k != std::string::npos)
+      f.push_back({"max_array_tasks", sched.substr(k + 16, sched.find(',', k) - k - 16), true, ""});
+    f.push_back({"MaxJobCount", get("MaxJobCount") + " (each array task counts)", true, ""});
+    f.push_back({"MinJobAge", get("MinJobAge") + " (how long the controller remembers a finished task)", true, ""});
+    f.push_back({"KillWait", get("KillWait") + " (between SIGTERM and SIGKILL at a time limit or cancel)", true, ""});
+    const std::string acct = get("AccountingStorageType");
+    const bool acct_on = acct.find("none") == std::string::npos && acct != "(not set)";
+    f.push_back({"accounting", (acct_on ? "on (" : "off (") + acct + "); jobcomp " + get("JobCompType"), true,
+                 acct_on ? "" : "without it the scheduler forgets a task MinJobAge after it ends; mlops reads the run refs first"});
+    Captured p;
+    try {
+      p = call({"sinfo", "-h", "-o", "%P|%a|%l|%c|%m|%D"});
+    } catch (const Error& e) {
+      p.err = e.what();
+    }
+    if (p.status != 0) f.push_back({"partitions", "sinfo failed: " + first_line(p.err), false, "is sinfo installed on this machine?"});
+    if (p.status == 0) {
+      for (const auto& line : split(p.out, '\n')) {
+        const auto x = split(line, '|');
+        if (x.size() < 6) continue;
+        f.push_back({"partition " + x[0],
+                     x[1] + ", time limit " + x[2] + ", " + x[3] + " CPUs and " + x[4] + " MB a node, " + x[5] + " nodes", x[1] == "up",
+                     x[1] == "up" ? "" : "this partition takes no jobs now"});
+      }
+    }
+    f.push_back({"time limit", "the task gets USR2 60 s before its --time (passed on as SIGTERM; recorded timeout)", true, ""});
+    return f;
+  }
+
+  std::optional<std::string> probe(const TaskBatch& b, const std::string& script, std::chrono::seconds timeout) override {
+    std::error_code ec;
+    stdfs::create_directories(b.log_dir, ec);
+    if (ec) throw Error(ErrorKind::io, "cannot create " + b.log_dir.string() + ": " + ec.message());
+    std::vector<std::string> argv{"sbatch",
+                                  "--parsable",
+                                  "--job-name=" + b.name,
+                                  "--output=" + (b.log_dir / "probe-%j.log").string(),
+                                  "--chdir=" + b.workdir.string(),
+                                  "--no-requeue"};
+    common_args(b, argv);
+    argv.push_back("--wrap=" + script);
+    const Captured res = call(argv);
+    const std::string id = first_line(res.out).substr(0, first_line(res.out).find(';'));
+    if (res.status != 0 || !to_size(id))
+      throw Error(ErrorKind::remote, "sbatch refused the test job: " + (res.err.empty() ? first_line(res.out) : first_line(res.err)));
+    const stdfs::path log = b.log_dir / ("probe-" + id + ".log");
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      const Captured q = call({"squeue", "-h", "-j", id, "-o", "%T"});
+      const std::string st = first_line(q.out);
+      // Gone from squeue, or ended: the output file is complete.
+      if (q.status != 0 || st.empty() || (st != "PENDING" && st != "RUNNING" && st != "CONFIGURING" && st != "COMPLETING")) break;
+      if (std::chrono::steady_clock::now() > deadline || interrupted()) {
+        (void)call({"scancel", id});
+        check_interrupted();
+        return std::nullopt;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    std::string out;
+    try {
+      out = fs::read_regular_file(log, 1u << 20);
+    } catch (const Error&) {
+      return std::string();
+    }
+    stdfs::remove(log, ec);
+    return out;
+  }
+
   std::vector<Submission> submit(const TaskBatch& b, const std::function<void(const Submission&)>& submitted) override {
     if (b.indexes.empty()) return {};
     std::error_code ec;
@@ -152,18 +275,7 @@ class Slurm final : public Executor {
                                     "--chdir=" + b.workdir.string(),
                                     "--signal=B:USR2@60",
                                     "--no-requeue"};
-      // Never --export=ALL: only these names (and SLURM_*) reach the task.
-      std::string exports;
-      for (const auto& v : b.export_vars) exports += (exports.empty() ? "" : ",") + v;
-      argv.push_back("--export=" + (exports.empty() ? std::string("NONE") : exports));
-      const auto& r = b.resources;
-      if (!r.cpus.empty()) argv.push_back("--cpus-per-task=" + r.cpus);
-      if (!r.mem.empty()) argv.push_back("--mem=" + r.mem);
-      if (!r.gpus.empty()) argv.push_back("--gpus=" + r.gpus);
-      if (!r.time.empty()) argv.push_back("--time=" + r.time);
-      if (!r.partition.empty()) argv.push_back("--partition=" + r.partition);
-      if (!r.account.empty()) argv.push_back("--account=" + r.account);
-      if (!r.qos.empty()) argv.push_back("--qos=" + r.qos);
+      common_args(b, argv);
       std::string wrap = "exec";
       for (auto word : b.command) {
         if (word == "{offset}") word = std::to_string(c.offset);
@@ -194,7 +306,8 @@ class Slurm final : public Executor {
     std::map<size_t, TaskState> states;
     // squeue by job name also finds a job the client submitted but never recorded; the
     // offset rides in the comment.
-    const Captured q = call({"squeue", "-h", "-r", "--states=all", "--name=" + name, "-o", "%F|%K|%T|%k"});
+    // Our own jobs only: another user's job given the same name must not be taken for ours.
+    const Captured q = call({"squeue", "-h", "-r", "--states=all", "--name=" + name, "--user=" + std::to_string(::getuid()), "-o", "%F|%K|%T|%k"});
     if (q.status != 0) throw Error(ErrorKind::remote, "squeue failed: " + first_line(q.err));
     for (const auto& line : split(q.out, '\n')) {
       const auto f = split(line, '|');
@@ -203,7 +316,7 @@ class Slurm final : public Executor {
       const size_t k = f[3].find("offset=");
       const auto offset = k == std::string::npos ? std::nullopt : to_size(std::string_view(f[3]).substr(k + 7));
       if (!task || !offset) continue;
-      states[*offset + *task] = TaskState{slurm::map_state(f[2]), f[2], std::nullopt};
+      states[*offset + *task] = TaskState{slurm::map_state(f[2]), f[2], f[0], *offset, std::nullopt};
     }
     // Records leave slurmctld MinJobAge after the end: ask accounting about what squeue no
     // longer shows (often off: "accounting storage is disabled", then we know nothing more).
@@ -226,7 +339,7 @@ class Slurm final : public Executor {
           if (!task) continue;
           for (const auto& s : known) {
             if (s.job != job || states.count(s.offset + *task)) continue;
-            TaskState t{slurm::map_state(f[1]), f[1], std::nullopt};
+            TaskState t{slurm::map_state(f[1]), f[1], job, s.offset, std::nullopt};
             if (const auto code = to_size(std::string_view(f[2]).substr(0, f[2].find(':')))) t.exit_code = static_cast<int>(*code);
             states[s.offset + *task] = t;
           }
@@ -236,11 +349,16 @@ class Slurm final : public Executor {
     return states;
   }
 
-  void cancel(const std::vector<Submission>& jobs, std::optional<size_t> index) override {
+  void cancel(const std::string& name, const std::vector<Submission>& jobs, std::optional<size_t> index) override {
     std::vector<std::string> argv{"scancel"};
+    // By name: also a job whose id the client never recorded (killed right after sbatch).
+    if (!index) {
+      argv.push_back("--name=" + name);
+      argv.push_back("--user=" + std::to_string(::getuid()));
+    }
     for (const auto& s : jobs) {
       if (!index) {
-        argv.push_back(s.job);
+        continue;
       } else if (std::find(s.indexes.begin(), s.indexes.end(), *index) != s.indexes.end()) {
         argv.push_back(s.job + "_" + std::to_string(*index - s.offset));
       }

@@ -229,7 +229,7 @@ void finalize(Repo& r, Active& a, bool interrupted_run) {
     run.signal = WTERMSIG(a.status);
     run.exit_code = 128 + run.signal;
   }
-  if (interrupted_run) run.status = "interrupted";
+  if (interrupted_run) run.status = time_limit_reached() ? "timeout" : "interrupted";
   else run.status = (run.exit_code && *run.exit_code == 0) ? "completed" : "failed";
   run.pid = 0;
 
@@ -364,7 +364,8 @@ void execute(Repo& r, std::vector<Job>& jobs, size_t parallel, const RunEvents& 
              const std::function<void(Job&)>& on_done) {
   std::vector<std::unique_ptr<Active>> active;
   size_t next = 0;
-  bool forwarded = false;
+  bool forwarded = false, killed = false;
+  std::chrono::steady_clock::time_point forwarded_at;
   parallel = std::max<size_t>(1, parallel);
   while (next < jobs.size() || !active.empty()) {
     while (active.size() < parallel && next < jobs.size() && !interrupted()) {
@@ -389,6 +390,15 @@ void execute(Repo& r, std::vector<Job>& jobs, size_t parallel, const RunEvents& 
         }
       }
       forwarded = true;
+      forwarded_at = std::chrono::steady_clock::now();
+    }
+    // At a time limit the scheduler kills us too soon after its warning: a command that
+    // ignores SIGTERM is killed first, so that its run is still recorded with its output.
+    if (forwarded && !killed && time_limit_reached() && std::chrono::steady_clock::now() - forwarded_at > std::chrono::seconds(20)) {
+      for (auto& a : active) {
+        if (a->pid > 0 && !a->exited) ::kill(a->pid, SIGKILL);
+      }
+      killed = true;
     }
 
     std::vector<pollfd> pfds;

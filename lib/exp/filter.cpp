@@ -20,6 +20,12 @@ struct FilterNode {
   std::string field, op;
   nlohmann::json value;
   size_t column = 0;  // of the field name or tag
+  // A value that names another field (baseline.FIELD), optionally with one arithmetic step
+  // on a number: baseline.metrics.acc - 0.01, baseline.metrics.loss * 1.05.
+  std::string value_field;
+  size_t value_column = 0;
+  char arith = 0;  // + - * /, or 0
+  double operand = 0;
 };
 
 namespace {
@@ -195,6 +201,8 @@ class Parser {
       n->value = n->op == "~" ? nlohmann::json(v.text) : nlohmann::json(std::strtod(v.text.c_str(), nullptr));
     } else if (v.kind == Token::Kind::string) {
       n->value = v.text;
+    } else if (v.kind == Token::Kind::word && v.text.rfind(k_field_value_prefix, 0) == 0 && n->op != "~") {
+      parse_field_value(*n, v);
     } else if (v.kind == Token::Kind::word && !is_keyword(v, "and") && !is_keyword(v, "or") && !is_keyword(v, "not")) {
       if (v.text == "true" || v.text == "false") n->value = v.text == "true";
       else n->value = v.text;
@@ -202,6 +210,28 @@ class Parser {
       fail(m_text, v.column, "expected a value after '" + n->op + "'");
     }
     return n;
+  }
+
+  // baseline.FIELD [(+|-|*|/) NUMBER]; a sign joined to the number (`- 0.01` or `-0.01`).
+  void parse_field_value(FilterNode& n, const Token& v) {
+    if (v.text.size() == std::char_traits<char>::length(k_field_value_prefix)) fail(m_text, v.column, "expected a field after 'baseline.'");
+    n.value_field = v.text;
+    n.value_column = v.column;
+    const Token& a = peek();
+    if (a.kind == Token::Kind::word && a.text.size() == 1 && std::string_view("+-*/").find(a.text[0]) != std::string_view::npos) {
+      n.arith = a.text[0];
+      next();
+      const Token num = next();
+      if (num.kind != Token::Kind::number) fail(m_text, num.column, "expected a number after '" + std::string(1, n.arith) + "'");
+      n.operand = std::strtod(num.text.c_str(), nullptr);
+    } else if (a.kind == Token::Kind::number && (a.text[0] == '-' || a.text[0] == '+')) {
+      n.arith = '+';
+      n.operand = std::strtod(next().text.c_str(), nullptr);
+    } else {
+      return;
+    }
+    if (!std::isfinite(n.operand)) fail(m_text, peek().column, "the number must be finite");
+    if (n.arith == '/' && n.operand == 0) fail(m_text, m_tokens[m_pos - 1].column, "division by zero");
   }
 
   std::string_view m_text;
@@ -271,7 +301,14 @@ bool eval(const FilterNode& n, const Filter::Lookup& field, const Filter::HasTag
     case FilterNode::Kind::compare: {
       const auto v = field(n.field);
       if (!v || v->is_null()) return false;
-      return compare(*v, n.op, n.value);
+      if (n.value_field.empty()) return compare(*v, n.op, n.value);
+      const auto other = field(n.value_field);
+      if (!other || other->is_null()) return false;
+      if (n.arith == 0) return compare(*v, n.op, *other);
+      if (!other->is_number()) return false;
+      const double x = other->get<double>();
+      const double y = n.arith == '+' ? x + n.operand : n.arith == '-' ? x - n.operand : n.arith == '*' ? x * n.operand : x / n.operand;
+      return compare(*v, n.op, nlohmann::json(y));
     }
   }
   return false;
@@ -280,11 +317,13 @@ bool eval(const FilterNode& n, const Filter::Lookup& field, const Filter::HasTag
 void collect(const FilterNode& n, std::vector<Filter::Name>& out) {
   if (n.kind == FilterNode::Kind::tag) out.push_back({n.field, n.column, true});
   if (n.kind == FilterNode::Kind::compare || n.kind == FilterNode::Kind::truthy) out.push_back({n.field, n.column, false});
+  if (!n.value_field.empty()) out.push_back({n.value_field, n.value_column, false});
   for (const auto& c : n.children) collect(*c, out);
 }
 
 void rename_in(FilterNode& n, const std::function<std::string(const std::string&)>& map) {
   if (n.kind == FilterNode::Kind::compare || n.kind == FilterNode::Kind::truthy) n.field = map(n.field);
+  if (!n.value_field.empty()) n.value_field = map(n.value_field);
   for (auto& c : n.children) rename_in(*c, map);
 }
 

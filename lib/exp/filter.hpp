@@ -3,6 +3,9 @@
 //   metrics.acc > 0.9 and (params.lr <= 0.01 or tag:baseline) and not status = failed
 // Comparisons are typed: numbers compare as numbers, strings as strings; a missing field or
 // mismatched types make a comparison false. Operators: = == != < <= > >= ~ (substring).
+// On the right of a comparison, `baseline.FIELD` names a field rather than text (`mlops check
+// --against` looks it up on the baseline; `exp list` knows no such field), optionally with
+// one step of arithmetic on a number: `metrics.acc >= baseline.metrics.acc - 0.01`.
 // Parentheses and `not` nest at most k_max_filter_depth deep (a usage error beyond), and
 // chains of `and`/`or` are flat nodes, so nothing recurses deeper than that.
 #pragma once
@@ -19,6 +22,7 @@
 namespace mlops::exp {
 
 inline constexpr size_t k_max_filter_depth = 64;
+inline constexpr const char* k_field_value_prefix = "baseline.";
 
 struct FilterNode;
 

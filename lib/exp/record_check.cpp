@@ -125,7 +125,7 @@ std::string json_problem(std::string_view text) {
 std::string head_problem(const RecordHead& h, std::string_view ref_id) {
   if (h.schema != k_run_schema) return "run.json schema " + std::to_string(h.schema) + " is not one this mlops reads";
   if (h.id != ref_id) return "its run.json is run '" + printable(h.id.substr(0, 64)) + "', not the ref's";
-  if (h.status != "running" && h.status != "completed" && h.status != "failed" && h.status != "interrupted") {
+  if (h.status != "running" && h.status != "completed" && h.status != "failed" && h.status != "interrupted" && h.status != "timeout") {
     return "unknown status '" + printable(h.status.substr(0, 64)) + "'";
   }
   if (!h.baseline.empty() && !is_hex40(h.baseline)) return "its baseline is not a commit id";

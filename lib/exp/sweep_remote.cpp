@@ -16,9 +16,12 @@
 #include "exp/values.hpp"
 
 #include <mlops/error.hpp>
+#include <mlops/executor.hpp>
 #include <mlops/fs.hpp>
 #include <mlops/interrupt.hpp>
+#include <mlops/version.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -215,7 +218,32 @@ void submit_indexes(Repo& r, Manifest& m, const std::vector<size_t>& indexes, co
   });
 }
 
-SweepStatus status_of(Repo& r, const Manifest& m) {
+// Jobs the scheduler knows by the sweep's name that the manifest does not record (the client
+// was killed between sbatch and the manifest write): recorded now, so that sacct, cancel and
+// any clone find them. Best effort: another mlops updating the manifest meanwhile wins.
+void adopt_jobs(Repo& r, Manifest& m, const std::vector<executor::Submission>& subs, const std::map<size_t, executor::TaskState>& sched) {
+  std::map<std::string, executor::Submission> found;
+  for (const auto& [index, t] : sched) {
+    if (t.job.empty() || std::any_of(subs.begin(), subs.end(), [&](const executor::Submission& s) { return s.job == t.job; })) continue;
+    auto& s = found[t.job];
+    s.job = t.job;
+    s.offset = t.offset;
+    if (index < m.doc["points"].size()) s.indexes.push_back(index);
+  }
+  if (found.empty()) return;
+  for (const auto& [job, s] : found) {
+    log::warn("sweep {}: array job {} was not recorded (the client stopped after submitting it): recorded now",
+              m.doc["id"].get<std::string>(), job);
+    m.doc["submissions"].push_back({{"job", s.job}, {"offset", s.offset}, {"indexes", s.indexes}, {"submitted", nullptr}});
+  }
+  try {
+    write_manifest(r, m);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::conflict) throw;
+  }
+}
+
+SweepStatus status_of(Repo& r, Manifest& m) {
   SweepStatus st;
   st.id = m.doc["id"].get<std::string>();
   st.executor = m.doc.value("executor", "");
@@ -243,7 +271,7 @@ SweepStatus status_of(Repo& r, const Manifest& m) {
       sp.exit_code = run.exit_code;
       sp.final = run.status != "running";
     }
-    ask = ask || (sp.state != "completed" && sp.state != "failed");
+    ask = ask || (sp.state != "completed" && sp.state != "failed" && sp.state != "timeout");
     st.points.push_back(std::move(sp));
   }
   std::set<size_t> cancelled;
@@ -251,12 +279,24 @@ SweepStatus status_of(Repo& r, const Manifest& m) {
   std::map<size_t, executor::TaskState> sched;
   if (ask) {
     const auto& row = executor::find(st.executor);
-    if (row.make) sched = row.make()->poll(job_name(st.id), subs);  // one query per round
-    refs = refs_now();                                              // a task may have finished since the refs were read
+    // Only the points without a final run: a recorded point the scheduler forgot is no
+    // reason to ask accounting as well.
+    std::set<size_t> open;
+    for (const auto& sp : st.points) {
+      if (!sp.final || sp.state == "interrupted") open.insert(sp.index);
+    }
+    auto asked = subs;
+    for (auto& s : asked) std::erase_if(s.indexes, [&](size_t i) { return !open.count(i); });
+    std::erase_if(asked, [](const executor::Submission& s) { return s.indexes.empty(); });
+    if (row.make) sched = row.make()->poll(job_name(st.id), asked);  // one query per round
+    adopt_jobs(r, m, subs, sched);
+    refs = refs_now();  // a task may have finished since the refs were read
   }
   for (auto& sp : st.points) {
     if (sp.final && sp.state != "interrupted") continue;
     const auto s = sched.find(sp.index);
+    if (sp.job.empty() && s != sched.end() && !s->second.job.empty())
+      sp.job = s->second.job + "_" + std::to_string(sp.index - s->second.offset);
     if (sp.state == "interrupted") {
       // The run says how it ended; the scheduler says why (scancel, time limit).
       if (s != sched.end() && s->second.state != "running" && s->second.state != "completed" && s->second.state != "queued")
@@ -352,7 +392,8 @@ std::string submit_sweep(Repo& r, const RunOptions& o, const std::string& sweep,
 
 SweepStatus sweep_status(const stdfs::path& cwd, const std::string& sweep_in) {
   Repo r = open_repo(cwd);
-  return status_of(r, need_manifest(r, normal_sweep_id(sweep_in)));
+  Manifest m = need_manifest(r, normal_sweep_id(sweep_in));
+  return status_of(r, m);
 }
 
 SweepStatus sweep_wait(const stdfs::path& cwd, const std::string& sweep_in, const std::function<void(const SweepStatus&)>& progress) {
@@ -360,7 +401,8 @@ SweepStatus sweep_wait(const stdfs::path& cwd, const std::string& sweep_in, cons
   const std::string sweep = normal_sweep_id(sweep_in);
   int delay = 2;
   for (;;) {
-    const SweepStatus st = status_of(r, need_manifest(r, sweep));
+    Manifest m = need_manifest(r, sweep);
+    const SweepStatus st = status_of(r, m);
     if (progress) progress(st);
     if (st.finished) return st;
     for (int i = 0; i < delay * 10; ++i) {
@@ -413,8 +455,9 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
   };
   if (auto m = read_manifest(r, normal_sweep_id(spec))) {
     auto ex = executor::find(m->doc.value("executor", "")).make();
+    (void)status_of(r, *m);  // records a job the client submitted but never wrote down
     const auto subs = submissions_of(*m);
-    ex->cancel(subs, std::nullopt);
+    ex->cancel(job_name(normal_sweep_id(spec)), subs, std::nullopt);
     std::vector<size_t> all;
     for (const auto& s : subs) all.insert(all.end(), s.indexes.begin(), s.indexes.end());
     mark(*m, all);
@@ -448,13 +491,14 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
   if (sweep.empty())
     throw Error(ErrorKind::usage, "run " + run_id + " is not part of a sweep", "only runs sent to a scheduler can be cancelled");
   Manifest m = need_manifest(r, sweep);
+  if (!m.doc.value("executor", "").empty() && m.doc.value("executor", "") != "local") (void)status_of(r, m);  // unrecorded jobs
   if (m.doc.value("executor", "").empty() || m.doc.value("executor", "") == "local") {
     throw Error(ErrorKind::usage, "run " + run_id + " did not go to a scheduler", "stop a local run with Ctrl-C or kill");
   }
   for (const auto& p : m.doc["points"]) {
     if (p.value("run", "") != run_id) continue;
     const size_t index = p.value("index", size_t{0});
-    executor::find(m.doc.value("executor", "")).make()->cancel(submissions_of(m), index);
+    executor::find(m.doc.value("executor", "")).make()->cancel(job_name(sweep), submissions_of(m), index);
     const std::string name = p.value("name", run_id);
     mark(m, {index});
     return "run " + name;
@@ -463,6 +507,8 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
 }
 
 RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t offset, const RunEvents& events) {
+  // sbatch --signal=B:USR2@60: the command gets SIGTERM and its run is recorded `timeout`.
+  install_time_limit_handler(SIGUSR2);
   Repo r = open_repo(cwd);
   const Manifest m = need_manifest(r, sweep);
   const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
@@ -527,6 +573,111 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
   if (j.run.exit_code) result.exit_code = *j.run.exit_code;
   result.runs.push_back(std::move(j.run));
   return result;
+}
+
+namespace {
+
+// The probe's body: one `KEY: value` line per thing a task depends on.
+std::string probe_script(const std::string& exe, const Repo& r) {
+  auto q = [](const std::string& w) {
+    std::string o = "'";
+    for (const char ch : w) o += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return o + "'";
+  };
+  const std::string git = q(r.gitdir.string());
+  return "echo \"mlops: $(" + q(exe) + " version 2>&1 | head -n 1)\"; " +
+         "env -0 | tr '\\0' '\\n' | sed -n 's/^\\([A-Za-z_][A-Za-z0-9_]*\\)=.*/env: \\1/p'; " + "if [ -r " + git +
+         "/HEAD ]; then echo 'repo: readable'; fi; " + "if [ -w " + git + "/refs ] && [ -w " + git +
+         "/objects ]; then echo 'repo: writable'; fi";
+}
+
+}  // namespace
+
+ExecutorReport test_executor(const stdfs::path& cwd, const std::string& name, bool run_job, int timeout_s) {
+  const auto& row = executor::find(name);
+  ExecutorReport rep;
+  rep.executor = std::string(row.name);
+  if (row.in_process) {
+    rep.reachable = true;
+    rep.facts.push_back(
+        {"reachable", "this machine (" + std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " CPUs)", true, ""});
+    rep.facts.push_back({"runs", "each point in a temporary worktree, --jobs at once, with this environment", true, ""});
+    rep.ok = true;
+    return rep;
+  }
+  auto ex = row.make();
+  for (const auto& f : ex->describe()) rep.facts.push_back({f.name, f.value, f.ok, f.hint});
+  rep.reachable = !rep.facts.empty() && rep.facts.front().ok;
+  if (rep.reachable && run_job) {
+    std::optional<Repo> r;
+    try {
+      r.emplace(open_repo(cwd));
+    } catch (const Error& e) {
+      rep.facts.push_back({"task", "not tested: " + std::string(e.what()), false, "run it in the repository whose sweeps it will run"});
+    }
+    if (r) {
+      const ExecutorConfig cfg = executor_config(*r, std::string(row.name));
+      executor::TaskBatch b;
+      b.name = "mlops-executor-test";
+      for (const char* v : k_default_exports) b.export_vars.push_back(v);
+      for (const auto& v : cfg.exports) {
+        if (valid_env_name(v) && std::find(b.export_vars.begin(), b.export_vars.end(), v) == b.export_vars.end())
+          b.export_vars.push_back(v);
+      }
+      b.workdir = r->workdir;
+      b.log_dir = r->mlops_dir / "sweeps" / "executor-test";
+      b.resources = cfg.resources;
+      const std::string exe = self_exe();
+      const auto out = ex->probe(b, probe_script(exe, *r), std::chrono::seconds(std::max(timeout_s, 1)));
+      if (!out) {
+        rep.facts.push_back({"task", "did not start and end within " + std::to_string(timeout_s) + " s (cancelled)", false,
+                             "the queue may be busy: see squeue; --timeout waits longer"});
+      } else {
+        std::string seen_version;
+        std::vector<std::string> ours, slurm, other;
+        bool readable = false, writable = false;
+        for (size_t a = 0; a < out->size();) {
+          size_t e = out->find('\n', a);
+          if (e == std::string::npos) e = out->size();
+          const std::string line = out->substr(a, e - a);
+          a = e + 1;
+          if (line.rfind("mlops: ", 0) == 0) seen_version = line.substr(7);
+          else if (line == "repo: readable") readable = true;
+          else if (line == "repo: writable") writable = true;
+          else if (line.rfind("env: ", 0) == 0) {
+            const std::string v = line.substr(5);
+            if (v.rfind("SLURM_", 0) == 0) slurm.push_back(v);
+            else if (std::find(b.export_vars.begin(), b.export_vars.end(), v) != b.export_vars.end()) ours.push_back(v);
+            else other.push_back(v);
+          }
+        }
+        const std::string here = "mlops " + std::string(version());
+        const bool same = seen_version.rfind(here, 0) == 0;
+        rep.facts.push_back({"task: mlops", seen_version.empty() ? exe + " did not run on the node" : seen_version, same,
+                             same ? "" : "the node must run " + exe + " (" + here + "): a shared filesystem, or the same path"});
+        rep.facts.push_back({"task: repository",
+                             r->gitdir.string() + (writable   ? " (read and write)"
+                                                   : readable ? " (read only)"
+                                                              : " (not seen)"),
+                             writable,
+                             writable ? "" : "tasks record their runs there: it must be on a filesystem the nodes share, writable"});
+        std::string names;
+        for (const auto& v : ours) names += (names.empty() ? "" : ",") + v;
+        rep.facts.push_back({"task: environment",
+                             "allow-list " + (names.empty() ? std::string("(none set)") : names) + ", " + std::to_string(slurm.size()) +
+                                 " SLURM_* variables",
+                             true, ""});
+        if (!other.empty()) {
+          std::string o;
+          for (const auto& v : other) o += (o.empty() ? "" : ",") + v;
+          rep.facts.push_back(
+              {"task: also set", o, true, "not from the allow-list: set by Slurm, slurmd or the node (none should hold a secret)"});
+        }
+      }
+    }
+  }
+  rep.ok = rep.reachable && std::all_of(rep.facts.begin(), rep.facts.end(), [](const ExecutorFact& f) { return f.ok; });
+  return rep;
 }
 
 }  // namespace mlops::exp

@@ -319,7 +319,11 @@ BuildResult build(const stdfs::path& cwd, const stdfs::path& store_root, const B
   const Reference ref = parse_reference(tag);
 
   Lineage lineage = git_lineage(spec.project);
-  if (!options.from_exp.empty()) add_run(lineage, cwd, options.from_exp);
+  if (!options.from_exp.empty()) {
+    add_run(lineage, cwd, options.from_exp);
+    lineage.gates = options.gates;
+    lineage.gates_error = options.gates_error;
+  }
   const std::string created = created_time(options, lineage);
 
   const Exclusions ignores(spec.project);

@@ -95,6 +95,20 @@ std::string model_card(const Spec& spec, const Lineage& lineage, const std::stri
       if (ranked.size() > 20) md += "\n" + std::to_string(ranked.size() - 20) + " more in the run's importances.json.\n";
     }
   }
+  if (!lineage.run_id.empty() && !lineage.gates_error.empty()) {
+    md += "\n### Gates\n\nNot checked when the package was built: " + cell(lineage.gates_error) + "\n";
+  } else if (!lineage.run_id.empty() && !lineage.gates.empty()) {
+    std::size_t passed = 0, failed = 0, skipped = 0;
+    for (const auto& g : lineage.gates) (g.status == "pass" ? passed : g.status == "fail" ? failed : skipped) += 1;
+    md += "\n### Gates\n\nThe gates of mlops.yaml on this run, checked when the package was built: " + std::to_string(passed) +
+          " passed, " + std::to_string(failed) + " failed" + (skipped ? ", " + std::to_string(skipped) + " not checked" : "") + ".\n\n";
+    md += "| gate | condition | value | result |\n|---|---|---|---|\n";
+    for (const auto& g : lineage.gates) {
+      const std::string result = g.status == "pass" ? "passed" : g.status == "fail" ? "failed" : "not checked: " + g.reason;
+      md +=
+          "| " + cell(g.field) + " | " + cell(g.condition) + " | " + cell(g.value.empty() ? "-" : g.value) + " | " + cell(result) + " |\n";
+    }
+  }
   md += "\n## Files\n\n| path | kind | size | sha256 |\n|---|---|---|---|\n";
   for (const auto& f : files) {
     md += "| `" + cell(f.path) + "` | " + f.kind + " | " + human_size(f.size) + " | `" + f.digest.substr(f.digest.find(':') + 1, 12) +

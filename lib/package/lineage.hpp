@@ -3,6 +3,8 @@
 // uncommitted changes, and the experiment run that made the model.
 #pragma once
 
+#include <mlops/package.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -11,6 +13,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlops::package {
 
@@ -27,6 +30,8 @@ struct Lineage {
   nlohmann::json metrics = nlohmann::json::object();    // metric -> last value
   nlohmann::json artifacts = nlohmann::json::object();  // path -> sha256 recorded by the run
   std::map<std::string, double> importances;            // the run's feature importances
+  std::vector<CardGate> gates;                          // the run's gates (BuildOptions::gates)
+  std::string gates_error;
 };
 
 // Reads git state for `project`; never fails outside a repository.

@@ -98,6 +98,21 @@ package::FileLock wait_for_lock(const stdfs::path& state, const Event& event) {
   }
 }
 
+// The lock on a run-cache key, taken around looking it up, running and recording it.
+template <class Said>
+package::FileLock wait_for_key(const package::Store& store, const std::string& key, const Said& say) {
+  const stdfs::path dir = store.state_dir() / "busy";
+  stdfs::create_directories(dir);
+  bool said = false;
+  for (;;) {
+    if (auto t = package::FileLock::try_exclusive(dir / key)) return std::move(*t);
+    if (!said) say();
+    said = true;
+    check_interrupted();
+    ::usleep(50'000);
+  }
+}
+
 // The filesystem's errors as Error{io} (std::filesystem throws its own type).
 template <class F>
 auto io_errors(F&& f) -> decltype(f()) {
@@ -108,7 +123,7 @@ auto io_errors(F&& f) -> decltype(f()) {
   }
 }
 
-std::vector<StageState> status_impl(const stdfs::path& project, const std::vector<std::string>& targets) {
+std::vector<StageState> status_impl(const stdfs::path& project, const std::vector<std::string>& targets, std::size_t* files_hashed) {
   const Pipeline p = load_pipeline(project);
   const std::vector<std::size_t> sel = select(p, targets);
   const LockFile lock = read_lock(project);
@@ -122,13 +137,15 @@ std::vector<StageState> status_impl(const stdfs::path& project, const std::vecto
     r.push_back(StageState{s.name, !d.reason.empty(), s.frozen, d.reason});
   }
   log::debug("pipeline: status read {} files", hasher.files_read());
+  if (files_hashed) *files_hashed = hasher.files_read();
   save_quietly(hasher, state);
   return r;
 }
 
 ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   const Pipeline p = load_pipeline(project);
-  const std::vector<std::size_t> sel = select(p, o.targets);
+  const std::vector<std::size_t> sel =
+      select(p, o.targets, o.downstream ? Selection::downstream : o.single_item ? Selection::single : Selection::upstream);
   const stdfs::path state = state_dir(project);
   const auto event = [&](const std::string& stage, const std::string& what, const std::string& detail) {
     if (o.on_event) o.on_event(stage, what, detail);
@@ -140,19 +157,27 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   }
   LockFile lockf = read_lock(project);  // read under the lock: another repro may just have written it
   Hasher hasher(state / "digests");
-  std::optional<package::Store> store;
+  // The store, opened (and its writer lock taken) when a stage first runs: a no-op repro
+  // does neither.
+  std::optional<package::Store> store_slot;
   std::optional<package::FileLock> store_lock;
-  if (!o.dry && !o.store.empty()) {
-    bool any_cached = false;
+  std::once_flag store_once;
+  bool want_store = false;
+  if (!o.dry && !o.store.empty())
     for (std::size_t i : sel)
-      for (const Out& out : p.stages[i].outs) any_cached = any_cached || out.cache;
-    if (any_cached) {
-      store.emplace(o.store, package::StoreAccess::write);
-      store_lock.emplace(store->writer_lock());
-    }
-  }
+      for (const Out& out : p.stages[i].outs) want_store = want_store || out.cache;
+  const auto open_store = [&]() -> package::Store* {
+    if (!want_store) return nullptr;
+    std::call_once(store_once, [&] {
+      store_slot.emplace(o.store, package::StoreAccess::write);
+      store_lock.emplace(store_slot->writer_lock());
+    });
+    return &*store_slot;
+  };
 
   const std::size_t n = p.stages.size();
+  const std::vector<std::string> order = order_of(p);
+  const std::set<std::string> names(order.begin(), order.end());
   std::vector<St> st(n, St::waiting);
   std::vector<bool> in_sel(n, false), forced(n, false);
   for (std::size_t i : sel) in_sel[i] = true, forced[i] = o.force;
@@ -162,7 +187,7 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   unsigned running = 0;
   std::map<std::string, int> pool_use;
-  bool stop = false;
+  bool stop = false, lock_renamed = false;
   std::exception_ptr fatal;
   ReproResult result;
 
@@ -182,10 +207,17 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
       } else {
         c.ran = true;
         event(s.name, "running", d.reason.empty() ? "--force" : d.reason);
-        fs::write_file_atomic(journal(state, s.name), d.reason + "\n");
+        fs::write_file_atomic(journal(state, s.name), d.reason + "\n", stdfs::perms(0644), false);  // not synced: see below
+        package::Store* const store = open_store();
         const bool cacheable = store && !o.no_run_cache && run_cache_eligible(s);
         const std::string key = cacheable ? run_key(s, d.inputs) : std::string();
-        if (cacheable && !forced[i]) c.restored = restore_from_run_cache(*store, p, s, key, d, c);  // --force runs
+        // One process at a time runs a given input key (sweep points in their worktrees, two
+        // clones): the others wait, then find its outputs in the run cache.
+        std::optional<package::FileLock> busy;
+        if (cacheable && !forced[i]) {  // --force runs
+          busy.emplace(wait_for_key(*store, key, [&] { event(s.name, "waiting", "stage '" + s.name + "': the same inputs are running elsewhere; waiting for them"); }));
+          c.restored = restore_from_run_cache(*store, p, s, key, d, c);
+        }
         if (c.restored) {
           event(s.name, "restored", "outputs of an earlier run with the same inputs (run cache)");
         } else {
@@ -274,7 +306,20 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
       }
     }
     if (running == 0) break;
-    Completion c;
+    // Crash safety with few syncs. A stage's journal entry (state/started/NAME) is written
+    // before its command starts and removed only once a lock naming its new outputs has been
+    // renamed into place; every completion that arrived together goes into one lock write.
+    // - kill -9: what was written before it stays (page cache) and a rename is atomic, so the
+    //   lock is whole, old or new, and a stage cut short still has its journal entry: stale.
+    // - Power loss: the lock's bytes are fdatasync'd before each rename, so it is whole; a
+    //   rename not yet durable leaves an older lock. An entry lost that way, or a lost journal
+    //   entry (those are not synced), can only make repro compare the recorded digests with
+    //   the deps and outputs on disk, by content: the stage runs again, it is never taken as
+    //   up to date against outputs its entry does not describe.
+    // The directory is synced once, at the end, making the run's last lock durable. That is
+    // one fdatasync per round instead of four syncs per stage (journal and lock, each a file
+    // and a directory).
+    std::deque<Completion> batch;
     {
       std::unique_lock g(m);
       // The pool drops a queued task once a signal arrived, so after one, the wait ends here
@@ -284,55 +329,66 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
         stop = true;
         break;
       }
-      c = std::move(done.front());
-      done.pop_front();
+      batch.swap(done);
     }
-    --running;
-    const Stage& s = p.stages[c.index];
-    for (const auto& [name, cap] : s.pool) --pool_use[name];
-    if (c.error) {
-      st[c.index] = St::failed;
-      result.failed.push_back(s.name);
-      if (!fatal) fatal = c.error;
-      stop = true;
-      continue;
+    std::vector<std::string> recorded;  // stages the next lock write records
+    for (Completion& c : batch) {
+      --running;
+      const Stage& s = p.stages[c.index];
+      for (const auto& [name, cap] : s.pool) --pool_use[name];
+      if (c.error) {
+        st[c.index] = St::failed;
+        result.failed.push_back(s.name);
+        if (!fatal) fatal = c.error;
+        stop = true;
+        continue;
+      }
+      if (!c.ok) {
+        st[c.index] = St::failed;
+        result.failed.push_back(s.name);
+        event(s.name, "failed", c.detail);
+        if (!o.keep_going) stop = true;
+        continue;
+      }
+      if (!c.ran) {
+        st[c.index] = St::skipped;
+        result.skipped.push_back(s.name);
+        continue;
+      }
+      st[c.index] = St::ran;
+      would_run[c.index] = true;
+      (c.restored ? result.restored : result.ran).push_back(s.name);
+      if (o.dry) continue;
+      lockf.stages[s.name] = std::move(c.entry);
+      recorded.push_back(s.name);
     }
-    if (!c.ok) {
-      st[c.index] = St::failed;
-      result.failed.push_back(s.name);
-      event(s.name, "failed", c.detail);
-      if (!o.keep_going) stop = true;
-      continue;
+    if (recorded.empty()) continue;
+    for (auto it = lockf.stages.begin(); it != lockf.stages.end();)  // stages no longer in mlops.yaml
+      it = names.contains(it->first) ? std::next(it) : lockf.stages.erase(it);
+    write_lock(project, lockf, order, false);
+    lock_renamed = true;
+    ++result.lock_writes;
+    for (const std::string& name : recorded) {
+      std::error_code ec;
+      stdfs::remove(journal(state, name), ec);
+      event(name, "done", "");
     }
-    if (!c.ran) {
-      st[c.index] = St::skipped;
-      result.skipped.push_back(s.name);
-      continue;
-    }
-    st[c.index] = St::ran;
-    would_run[c.index] = true;
-    (c.restored ? result.restored : result.ran).push_back(s.name);
-    if (o.dry) continue;
-    lockf.stages[s.name] = std::move(c.entry);
-    for (auto it = lockf.stages.begin(); it != lockf.stages.end();) {  // stages no longer in mlops.yaml
-      bool known = false;
-      for (const Stage& x : p.stages) known = known || x.name == it->first;
-      it = known ? std::next(it) : lockf.stages.erase(it);
-    }
-    write_lock(project, lockf, order_of(p));
-    std::error_code ec;
-    stdfs::remove(journal(state, s.name), ec);
-    event(s.name, "done", "");
   }
   try {
     pool.wait();
   } catch (...) {
     if (!fatal) fatal = std::current_exception();
   }
+  try {
+    if (lock_renamed) fs::fsync_dir(project);  // the last rename of mlops.lock, durable
+  } catch (...) {
+    if (!fatal) fatal = std::current_exception();  // never in place of the error that stopped the run
+  }
   for (std::size_t i : sel)
     if (st[i] == St::waiting) result.not_run.push_back(p.stages[i].name);
   if (!o.dry) save_quietly(hasher, state);
   log::debug("pipeline: repro read {} files", hasher.files_read());
+  result.files_hashed = hasher.files_read();
   if (fatal) std::rethrow_exception(fatal);
   check_interrupted();
   return result;
@@ -390,8 +446,8 @@ CheckoutResult checkout_impl(const stdfs::path& project, const std::vector<std::
 
 }  // namespace
 
-std::vector<StageState> status(const stdfs::path& project, const std::vector<std::string>& targets) {
-  return io_errors([&] { return status_impl(project, targets); });
+std::vector<StageState> status(const stdfs::path& project, const std::vector<std::string>& targets, std::size_t* files_hashed) {
+  return io_errors([&] { return status_impl(project, targets, files_hashed); });
 }
 ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
   return io_errors([&] { return repro_impl(project, o); });
@@ -399,6 +455,8 @@ ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
 CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store, bool force) {
   return io_errors([&] { return checkout_impl(project, targets, store, force); });
 }
+
+std::vector<std::string> stage_names(const stdfs::path& project) { return order_of(load_pipeline(project)); }
 
 std::string dag(const stdfs::path& project, DagFormat format) {
   const Pipeline p = load_pipeline(project);

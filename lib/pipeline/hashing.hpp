@@ -8,7 +8,13 @@
 #include "package/digest_cache.hpp"
 #include "package/store.hpp"
 
+#include <sys/stat.h>
+
 #include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <vector>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -27,6 +33,26 @@ struct Digest {
   bool dir = false;
 };
 
+// Directory digests by the sha256 of their listing (each entry's path, mode and stat key):
+// an unchanged directory's manifest is not built again; single files by their stat key too.
+// `<state>/dirs`, derived data: lines "KIND KEY SHA256 SIZE NFILES" (KIND d or f) after a header; anything
+// else in it is ignored.
+class DirCache {
+ public:
+  explicit DirCache(stdfs::path file) : m_file(std::move(file)) {}
+  std::optional<Digest> find(const std::string& listing);
+  void remember(const std::string& listing, const Digest& d);
+  void save();
+
+ private:
+  void load();  // under m_mutex
+  stdfs::path m_file;
+  std::mutex m_mutex;
+  bool m_loaded = false, m_changed = false;
+  std::map<std::string, Digest> m_entries;
+  std::set<std::string> m_used;
+};
+
 class Hasher {
  public:
   // `cache_file`: the stat cache (derived data; missing or corrupt only costs a re-read).
@@ -43,10 +69,20 @@ class Hasher {
   std::string manifest(const stdfs::path& dir, package::Store* store, std::uint64_t& size, std::uint64_t& nfiles);
 
  private:
+  struct Entry {
+    std::string rel;
+    stdfs::path full;
+    struct stat st;
+  };
+  std::vector<Entry> list(const stdfs::path& dir);  // regular files and symlinks, sorted, lstat'ed
+  std::string manifest(const std::vector<Entry>& entries, package::Store* store, std::uint64_t& size, std::uint64_t& nfiles);
   std::string file_digest(const stdfs::path& path, const struct stat& st, package::Store* store);
   std::optional<Digest> digest(const stdfs::path& path, package::Store* store);
 
   package::DigestCache m_cache;
+  std::once_flag m_load_once;
+  bool m_loaded = false;  // set once, under m_load_once
+  DirCache m_dirs;
   std::atomic<std::size_t> m_read{0};
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "pipeline/lockfile.hpp"
 
+#include "core/fd.hpp"
 #include "core/json.hpp"
 #include "core/yaml_limits.hpp"
 #include "pipeline/stages.hpp"
@@ -9,6 +10,10 @@
 #include <mlops/fs.hpp>
 
 #include <yaml-cpp/yaml.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <set>
@@ -155,8 +160,25 @@ std::string lock_text(const LockFile& lock, const std::vector<std::string>& orde
   return std::string(out.c_str()) + "\n";
 }
 
-void write_lock(const stdfs::path& root, const LockFile& lock, const std::vector<std::string>& order) {
-  fs::write_file_atomic(root / k_lock_file, lock_text(lock, order));
+void write_lock(const stdfs::path& root, const LockFile& lock, const std::vector<std::string>& order, bool sync_dir) {
+  // fs::write_file_atomic, but fdatasync (the file's size and bytes, not its times) and the
+  // directory's fsync only when asked: repro writes the lock after every stage.
+  const std::string data = lock_text(lock, order);
+  const stdfs::path path = root / k_lock_file;
+  std::string name = (root / ".mlops.lock.tmp-XXXXXX").string();
+  Fd fd(::mkostemp(name.data(), O_CLOEXEC));
+  if (fd.get() < 0) throw_errno("cannot create a temporary file in " + root.string());
+  try {
+    if (::fchmod(fd.get(), 0644) != 0) throw_errno("cannot chmod " + name);
+    write_all(fd.get(), data.data(), data.size(), name);
+    if (::fdatasync(fd.get()) != 0) throw_errno("cannot sync " + name);
+    if (::close(fd.release()) != 0) throw_errno("cannot close " + name);
+    if (::rename(name.c_str(), path.c_str()) != 0) throw_errno("cannot rename into " + path.string());
+  } catch (...) {
+    ::unlink(name.c_str());
+    throw;
+  }
+  if (sync_dir) fs::fsync_dir(root);
 }
 
 }  // namespace mlops::pipeline

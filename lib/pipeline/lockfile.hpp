@@ -39,7 +39,10 @@ struct LockFile {
 // FILE:LINE when it is not a lock file this version understands.
 LockFile read_lock(const stdfs::path& root);
 std::string lock_text(const LockFile& lock, const std::vector<std::string>& order);
-// Written atomically (temp file, fsync, rename): readers see the old lock or the new one.
-void write_lock(const stdfs::path& root, const LockFile& lock, const std::vector<std::string>& order);
+// Written atomically: a temporary file, its data synced (fdatasync), renamed over
+// mlops.lock, so readers, a kill -9 and a power loss all find a whole lock, old or new.
+// `sync_dir` also syncs the directory, making the rename itself durable: repro does that
+// once, at its end (engine.cpp says why the renames in between need not be).
+void write_lock(const stdfs::path& root, const LockFile& lock, const std::vector<std::string>& order, bool sync_dir = true);
 
 }  // namespace mlops::pipeline

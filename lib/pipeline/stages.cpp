@@ -2,8 +2,11 @@
 #include "pipeline/stages.hpp"
 
 #include "config/project.hpp"
+#include "core/yaml_limits.hpp"
+#include "pipeline/templating.hpp"
 
 #include <mlops/error.hpp>
+#include <mlops/fs.hpp>
 
 #include <sys/stat.h>
 
@@ -15,12 +18,14 @@ namespace mlops::pipeline {
 namespace {
 
 const std::set<std::string> k_stage_keys = {"cmd",  "deps",   "params", "outs",           "metrics", "plots", "wdir",
-                                            "desc", "frozen", "meta",   "always_changed", "env",     "pool"};
+                                            "desc", "frozen", "meta",   "always_changed", "env",     "pool",  "vars", "matrix"};
 const std::set<std::string> k_out_keys = {"cache", "persist", "desc", "remote", "push", "type", "labels", "meta"};
 
 struct Ctx {
   const config::ConfigFile& cfg;
   stdfs::path root, real_root;
+  const tmpl::Scope* scope = nullptr;  // the variables ${...} may name; null: no templating
+  std::size_t* budget = nullptr;       // bytes ${...} may still produce
 };
 
 [[noreturn]] void bad(const Ctx& c, const YAML::Node& n, const std::string& what, std::string hint = {}) {
@@ -29,14 +34,24 @@ struct Ctx {
 
 int line_of(const YAML::Node& n) { return n.Mark().line + 1; }
 
+// A scalar's text with its ${...} resolved (in a command, a map becomes --key value flags).
+std::string resolved(const Ctx& c, const YAML::Node& n, bool cmd = false) {
+  const std::string& s = n.Scalar();
+  if (!c.scope || s.find("${") == std::string::npos) return s;
+  tmpl::Failure f;
+  const auto r = tmpl::interpolate(s, *c.scope, cmd, *c.budget, f);
+  if (!r) bad(c, n, f.what, f.hint);
+  return *r;
+}
+
 std::string text(const Ctx& c, const YAML::Node& n, const std::string& what) {
   if (!n.IsScalar()) bad(c, n, what + " must be text");
-  return n.Scalar();
+  return resolved(c, n);
 }
 
 bool flag(const Ctx& c, const YAML::Node& n, const std::string& what) {
   if (n.IsScalar()) {
-    const std::string& s = n.Scalar();
+    const std::string s = resolved(c, n);
     if (s == "true" || s == "True" || s == "yes") return true;
     if (s == "false" || s == "False" || s == "no") return false;
   }
@@ -88,7 +103,7 @@ void parse_outs(const Ctx& c, Stage& s, const YAML::Node& n, bool metric) {
     o.cache = !metric;  // metrics live in git by default, as in DVC
     o.line = line_of(item);
     if (item.IsScalar()) {
-      o.path = project_path(c, item, s.wdir, item.Scalar(), what);
+      o.path = project_path(c, item, s.wdir, resolved(c, item), what);
     } else if (item.IsMap() && item.size() == 1) {
       const auto kv = *item.begin();
       o.path = project_path(c, kv.first, s.wdir, text(c, kv.first, "a path"), what);
@@ -113,7 +128,7 @@ void parse_params(const Ctx& c, Stage& s, const YAML::Node& n) {
   const auto file_of = [&](const YAML::Node& at, const std::string& f) { return project_path(c, at, s.wdir, f, "a params file"); };
   for (const YAML::Node& item : list(c, n, "params")) {
     if (item.IsScalar()) {
-      s.params.push_back({file_of(item, "params.yaml"), item.Scalar()});
+      s.params.push_back({file_of(item, "params.yaml"), resolved(c, item)});
     } else if (item.IsMap()) {
       for (const auto& kv : item) {
         const std::string file = file_of(kv.first, text(c, kv.first, "a params file"));
@@ -129,16 +144,81 @@ void parse_params(const Ctx& c, Stage& s, const YAML::Node& n) {
   }
 }
 
-Stage parse_stage(const Ctx& c, const std::string& name, const YAML::Node& key, const YAML::Node& def) {
+// A params or vars file: a map, read within the limits every mlops.yaml reader has.
+YAML::Node vars_file(const Ctx& c, const YAML::Node& at, const std::string& rel) {
+  std::string text;
+  try {
+    text = fs::read_regular_file(c.root / rel, std::size_t{1} << 20);
+  } catch (const Error& e) {
+    bad(c, at, "cannot read vars file '" + rel + "': " + e.what());
+  }
+  YAML::Node doc;
+  try {
+    doc = yaml::load(text, rel);
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorKind::invalid_input, rel + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+  }
+  if (doc.IsNull()) return YAML::Node(YAML::NodeType::Map);
+  if (!doc.IsMap()) bad(c, at, "vars file '" + rel + "' is not a map of NAME: VALUE");
+  return doc;
+}
+
+// `vars:` (a list of maps and FILE or FILE:KEY,KEY entries, or one map) into `scope`.
+void add_vars(const Ctx& c, tmpl::Scope& scope, const YAML::Node& vars) {
+  std::vector<YAML::Node> entries;
+  if (vars.IsMap()) entries.push_back(vars);
+  else if (vars.IsSequence())
+    for (const YAML::Node& e : vars) entries.push_back(e);
+  else if (!vars.IsNull()) bad(c, vars, "vars must be a list of maps and files (FILE or FILE:KEY,KEY)");
+  for (const YAML::Node& e : entries) {
+    YAML::Node map;  // reset(), never `=`: assigning to a node overwrites the node it refers to
+    map.reset(e);
+    std::string origin = c.cfg.file.filename().string() + ":" + std::to_string(line_of(e));
+    if (e.IsScalar()) {
+      const std::string spec = e.Scalar();
+      const auto colon = spec.find(':');
+      const std::string rel = project_path(c, e, "", spec.substr(0, colon), "a vars file");
+      const YAML::Node doc = vars_file(c, e, rel);
+      origin = rel;
+      if (colon == std::string::npos) {
+        map.reset(doc);
+      } else {
+        map.reset(YAML::Node(YAML::NodeType::Map));
+        std::string keys = spec.substr(colon + 1);
+        for (std::size_t from = 0; from <= keys.size();) {
+          const auto comma = std::min(keys.find(',', from), keys.size());
+          const std::string k = keys.substr(from, comma - from);
+          if (!doc[k]) bad(c, e, "vars file '" + rel + "' has no key '" + k + "'");
+          map[k] = doc[k];
+          from = comma + 1;
+        }
+      }
+    } else if (!e.IsMap()) {
+      bad(c, e, "a vars entry is a map or a file name (FILE or FILE:KEY,KEY)");
+    }
+    std::string clash, first;
+    if (!scope.add(map, origin, clash, first))
+      bad(c, e, "variable '" + clash + "' is defined twice: in " + origin + " and in " + first, "give one of them another name");
+  }
+}
+
+Stage parse_stage(const Ctx& outer, const std::string& name, const YAML::Node& key, const YAML::Node& def) {
   Stage s;
   s.name = name;
   s.line = line_of(key);
-  if (!def.IsMap()) bad(c, def, "stage '" + name + "' must be a map with at least 'cmd'");
+  if (!def.IsMap()) bad(outer, def, "stage '" + name + "' must be a map with at least 'cmd'");
+  Ctx c = outer;
+  tmpl::Scope local;
+  if (const YAML::Node v = def["vars"]; v && outer.scope) {
+    local = *outer.scope;
+    add_vars(outer, local, v);
+    c.scope = &local;
+  }
   for (const auto& kv : def) {
-    const std::string k = text(c, kv.first, "a key");
+    const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : text(c, kv.first, "a key");
     if (!k_stage_keys.contains(k)) {
       bad(c, kv.first, "unknown key '" + k + "' in stage '" + name + "'",
-          "known: cmd, deps, params, outs, metrics, plots, wdir, desc, frozen, always_changed, env, pool");
+          "known: cmd, deps, params, outs, metrics, plots, wdir, desc, frozen, always_changed, env, pool, vars, foreach, matrix");
     }
   }
   if (const YAML::Node w = def["wdir"]; w) {
@@ -148,13 +228,19 @@ Stage parse_stage(const Ctx& c, const std::string& name, const YAML::Node& key, 
   }
   const YAML::Node cmd = def["cmd"];
   if (!cmd) bad(c, key, "stage '" + name + "' has no 'cmd'");
-  for (const YAML::Node& part : list(c, cmd, "cmd")) s.cmd.push_back(text(c, part, "cmd"));
+  for (const YAML::Node& part : list(c, cmd, "cmd")) {
+    if (!part.IsScalar()) bad(c, part, "cmd must be text");
+    s.cmd.push_back(resolved(c, part, true));
+  }
   if (s.cmd.empty()) bad(c, cmd, "stage '" + name + "' has an empty 'cmd'");
   if (const YAML::Node d = def["desc"]; d) s.desc = text(c, d, "desc");
   if (const YAML::Node f = def["frozen"]; f) s.frozen = flag(c, f, "frozen");
   if (const YAML::Node a = def["always_changed"]; a) s.always_changed = flag(c, a, "always_changed");
   if (const YAML::Node d = def["deps"]; d) {
-    for (const YAML::Node& item : list(c, d, "deps")) s.deps.push_back(project_path(c, item, s.wdir, text(c, item, "a dep"), "a dep"));
+    for (const YAML::Node& item : list(c, d, "deps")) {
+      s.deps.push_back(project_path(c, item, s.wdir, text(c, item, "a dep"), "a dep"));
+      s.dep_lines.push_back(line_of(item));
+    }
   }
   if (const YAML::Node p = def["params"]; p) parse_params(c, s, p);
   if (const YAML::Node o = def["outs"]; o) parse_outs(c, s, o, false);
@@ -175,7 +261,7 @@ Stage parse_stage(const Ctx& c, const std::string& name, const YAML::Node& key, 
       const std::string n = text(c, kv.first, "a pool name");
       int v = 0;
       try {
-        v = kv.second.as<int>();
+        v = kv.second.IsScalar() ? YAML::Node(resolved(c, kv.second)).as<int>() : 0;
       } catch (const YAML::Exception&) {
         v = 0;
       }
@@ -184,6 +270,106 @@ Stage parse_stage(const Ctx& c, const std::string& name, const YAML::Node& key, 
     }
   }
   return s;
+}
+
+// The text a foreach item or matrix value adds to a stage name ("name@key").
+std::string key_text(const YAML::Node& v, const std::string& fallback) { return v.IsScalar() ? v.Scalar() : fallback; }
+
+// A list or map for foreach/matrix: written out, or one ${...} naming it.
+YAML::Node iterable(const Ctx& c, const YAML::Node& n, const std::string& what) {
+  YAML::Node v;
+  v.reset(n);
+  if (n.IsScalar() && c.scope) {
+    tmpl::Failure f;
+    const auto r = tmpl::whole_reference(n.Scalar(), *c.scope, f);
+    if (!f.what.empty()) bad(c, n, f.what, f.hint);
+    if (r) v.reset(*r);
+  }
+  if (!v.IsSequence() && !v.IsMap()) bad(c, n, what + " takes a list, a map or a ${...} that names one");
+  return v;
+}
+
+// One stage of `stages:`, or the stages a foreach/matrix makes of it, appended to `out`.
+void expand(const Ctx& c, const std::string& name, const YAML::Node& key, const YAML::Node& def, std::vector<Stage>& out,
+            std::set<std::string>& names) {
+  const auto add = [&](Stage s, const YAML::Node& at) {
+    if (!valid_name(s.name))
+      bad(c, at, "stage name '" + s.name + "' is not valid", "the values a foreach or matrix names stages by are letters, digits, '_', '-' and '.'");
+    if (!names.insert(s.name).second) bad(c, at, "stage '" + s.name + "' is defined twice");
+    out.push_back(std::move(s));
+  };
+  const auto room = [&](std::size_t n, const YAML::Node& at) {
+    if (n > tmpl::k_max_stages - out.size())
+      bad(c, at, "this makes more than " + std::to_string(tmpl::k_max_stages) + " stages", "split the pipeline or the sweep");
+  };
+  if (!def.IsMap() || (!def["foreach"] && !def["matrix"])) {
+    room(1, key);
+    return add(parse_stage(c, name, key, def), key);
+  }
+  if (def["foreach"]) {
+    for (const auto& kv : def) {
+      const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      if (k != "foreach" && k != "do") bad(c, kv.first, "a foreach stage has only 'foreach' and 'do' (found '" + k + "')", "the stage's keys go under do:");
+    }
+    const YAML::Node items = iterable(c, def["foreach"], "foreach");
+    const YAML::Node body = def["do"];
+    if (!body) bad(c, key, "foreach stage '" + name + "' has no 'do'");
+    room(items.size(), def["foreach"]);
+    std::size_t i = 0;
+    for (const auto& it : items) {
+      tmpl::Scope scope = c.scope ? *c.scope : tmpl::Scope();
+      Ctx ci = c;
+      ci.scope = &scope;
+      std::string k;
+      if (items.IsMap()) {  // DVC: the key names the stage, ${key} and ${item} are available
+        k = key_text(it.first, std::to_string(i));
+        scope.set("key", it.first, "foreach");
+        scope.set("item", it.second, "foreach");
+      } else {  // a list: a value names the stage, a map or list in it its index
+        k = key_text(it, std::to_string(i));
+        scope.set("item", it, "foreach");
+      }
+      ++i;
+      add(parse_stage(ci, name + "@" + k, key, body), key);
+    }
+    return;
+  }
+  const YAML::Node m = def["matrix"];
+  YAML::Node mkey = key;  // where `matrix:` is written, for messages about the whole of it
+  for (const auto& kv : def)
+    if (kv.first.IsScalar() && kv.first.Scalar() == "matrix") mkey = kv.first;
+  if (!m.IsMap() || m.size() == 0) bad(c, mkey, "matrix must be a map of NAME: [VALUES...]");
+  std::vector<std::pair<std::string, YAML::Node>> dims;
+  std::size_t total = 1;
+  for (const auto& kv : m) {
+    const YAML::Node values = iterable(c, kv.second, "a matrix entry");
+    if (!values.IsSequence()) bad(c, kv.second, "a matrix entry takes a list of values");
+    dims.emplace_back(text(c, kv.first, "a matrix name"), values);
+    // Checked as it grows: 10^9 points are refused before one is made.
+    if (values.size() != 0 && total > (tmpl::k_max_stages - out.size()) / values.size()) room(tmpl::k_max_stages + 1, mkey);
+    total *= values.size();
+  }
+  room(total, mkey);
+  std::vector<std::size_t> at(dims.size(), 0);
+  for (std::size_t n = 0; n < total; ++n) {
+    YAML::Node item(YAML::NodeType::Map);
+    std::string k;
+    for (std::size_t d = 0; d < dims.size(); ++d) {
+      const YAML::Node v = dims[d].second[at[d]];
+      item[dims[d].first] = v;
+      k += (d ? "-" : "") + key_text(v, dims[d].first + std::to_string(at[d]));
+    }
+    tmpl::Scope scope = c.scope ? *c.scope : tmpl::Scope();
+    scope.set("item", item, "matrix");
+    scope.set("key", YAML::Node(k), "matrix");
+    Ctx ci = c;
+    ci.scope = &scope;
+    add(parse_stage(ci, name + "@" + k, key, def), key);
+    for (std::size_t d = dims.size(); d-- > 0;) {  // the next point: the last name varies fastest
+      if (++at[d] < dims[d].second.size()) break;
+      at[d] = 0;
+    }
+  }
 }
 
 std::vector<std::string> ancestors(const std::string& p) {  // "a/b/c" -> "a/b", "a"
@@ -218,13 +404,27 @@ Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
   const YAML::Node section = cfg.root.IsMap() ? cfg.root["stages"] : YAML::Node();
   if (!section || section.IsNull()) return p;
   if (!section.IsMap()) bad(c, section, "'stages' must be a map of NAME: {cmd: ..., deps: [...], outs: [...]}");
+  // Templating: params.yaml, then `vars:`; only when something is there to resolve.
+  tmpl::Scope global;
+  std::size_t budget = tmpl::k_max_expanded_bytes;
+  const YAML::Node vars = cfg.root["vars"];
+  if (cfg.text.find("${") != std::string::npos || vars) {
+    c.budget = &budget;
+    c.scope = &global;
+    if (path_exists(root / "params.yaml")) {
+      std::string clash, first;
+      global.add(vars_file(c, section, "params.yaml"), "params.yaml", clash, first);
+    }
+    if (vars) add_vars(c, global, vars);
+  }
   std::vector<Stage> parsed;
   std::set<std::string> names;
   for (const auto& kv : section) {
-    const std::string name = text(c, kv.first, "a stage name");
-    if (!valid_name(name)) bad(c, kv.first, "stage name '" + name + "' is not valid", "letters, digits, '_', '-' and '.'");
-    if (!names.insert(name).second) bad(c, kv.first, "stage '" + name + "' is defined twice");
-    parsed.push_back(parse_stage(c, name, kv.first, kv.second));
+    if (!kv.first.IsScalar()) bad(c, kv.first, "a stage name must be text");
+    const std::string name = kv.first.Scalar();
+    if (!valid_name(name) || name.find('@') != std::string::npos)
+      bad(c, kv.first, "stage name '" + name + "' is not valid", "letters, digits, '_', '-' and '.' ('@' joins a foreach or matrix stage's name to its key)");
+    expand(c, name, kv.first, kv.second, parsed, names);
   }
   // Outputs: disjoint across the whole pipeline (neither equal nor one inside another).
   struct Owner {
@@ -278,9 +478,8 @@ Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
       }
       if (!made && !path_exists(root / d)) {
         int line = parsed[i].line;
-        const YAML::Node deps = section[parsed[i].name]["deps"];
-        for (const YAML::Node& item : list(c, deps, "deps"))
-          if (item.IsScalar() && project_path(c, item, parsed[i].wdir, item.Scalar(), "a dep") == d) line = line_of(item);
+        for (std::size_t k = 0; k < parsed[i].deps.size(); ++k)
+          if (parsed[i].deps[k] == d) line = parsed[i].dep_lines[k];
         throw Error(ErrorKind::not_found,
                     at_line(line) + "stage '" + parsed[i].name + "' depends on '" + d + "', which no stage makes and which does not exist",
                     "create it, add the stage that makes it, or fix the path");
@@ -339,15 +538,26 @@ Pipeline load_pipeline(const stdfs::path& project) {
   return load_pipeline(*cfg, project);
 }
 
-std::vector<std::size_t> select(const Pipeline& p, const std::vector<std::string>& targets) {
+std::vector<std::size_t> select(const Pipeline& p, const std::vector<std::string>& targets, Selection how) {
   std::vector<std::size_t> all(p.stages.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
   if (targets.empty()) return all;
   std::vector<bool> want(p.stages.size(), false);
-  for (const std::string& t : targets) want[p.index(t)] = true;
-  for (std::size_t i = p.stages.size(); i-- > 0;)  // downstream first: mark upstream
-    if (want[i])
-      for (std::size_t u : p.stages[i].upstream) want[u] = true;
+  for (const std::string& t : targets) {
+    bool group = false;  // a foreach/matrix stage's name stands for every stage it made
+    if (t.find('@') == std::string::npos)
+      for (std::size_t i = 0; i < p.stages.size(); ++i)
+        if (p.stages[i].name.starts_with(t + "@")) want[i] = group = true;
+    if (!group) want[p.index(t)] = true;
+  }
+  if (how == Selection::upstream) {
+    for (std::size_t i = p.stages.size(); i-- > 0;)  // downstream first: mark upstream
+      if (want[i])
+        for (std::size_t u : p.stages[i].upstream) want[u] = true;
+  } else if (how == Selection::downstream) {
+    for (std::size_t i = 0; i < p.stages.size(); ++i)  // upstream first: mark downstream
+      for (std::size_t u : p.stages[i].upstream) want[i] = want[i] || want[u];
+  }
   std::vector<std::size_t> r;
   for (std::size_t i = 0; i < want.size(); ++i)
     if (want[i]) r.push_back(i);
@@ -355,9 +565,10 @@ std::vector<std::size_t> select(const Pipeline& p, const std::vector<std::string
 }
 
 bool valid_name(const std::string& n) {
-  if (n.empty() || n.size() > 128 || n[0] == '.' || n[0] == '-') return false;
-  return std::all_of(n.begin(), n.end(),
-                     [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.'; });
+  if (n.empty() || n.size() > 128 || n[0] == '.' || n[0] == '-' || n[0] == '@') return false;
+  return std::all_of(n.begin(), n.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.' || ch == '@';
+  });
 }
 
 }  // namespace mlops::pipeline

@@ -34,6 +34,7 @@ struct Stage {
   std::string wdir;              // relative to the project root; "" is the root
   std::string desc;
   std::vector<std::string> deps;  // relative to the project root
+  std::vector<int> dep_lines;     // where each dep is written in mlops.yaml
   std::vector<ParamRef> params;
   std::vector<Out> outs;  // outs and metrics
   std::map<std::string, std::string> env;
@@ -55,13 +56,18 @@ struct Pipeline {
 // with FILE:LINE for an unknown key, a bad value, a path outside the project or in .git, two
 // stages writing one output and a cycle (named); Error{not_found} for a dep that no stage
 // makes and that does not exist.
-// A stage name: letters, digits, '_', '-', '.' (not first), at most 128 bytes.
+// A stage name: letters, digits, '_', '-', '.' (not first) and '@' (foreach/matrix stages,
+// not first), at most 128 bytes.
 bool valid_name(const std::string& n);
 
 Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root);
 Pipeline load_pipeline(const stdfs::path& project);
 
-// `targets` and everything upstream of them, in graph order (all stages when empty).
-std::vector<std::size_t> select(const Pipeline& p, const std::vector<std::string>& targets);
+// Which stages besides `targets` are selected: what they depend on (the default), what
+// depends on them (`repro --downstream`), or none (`repro --single-item`).
+enum class Selection { upstream, downstream, single };
+// `targets` (a foreach/matrix stage's name stands for each stage it made) and the stages
+// `how` adds, in graph order (all stages when `targets` is empty).
+std::vector<std::size_t> select(const Pipeline& p, const std::vector<std::string>& targets, Selection how = Selection::upstream);
 
 }  // namespace mlops::pipeline

@@ -99,6 +99,7 @@ struct Options {
   std::optional<std::filesystem::path> ca_file;
   bool plain_http = false;  // allowed without asking only for loopback hosts
   std::string endpoint;     // s3: --endpoint URL
+  std::string region;       // s3: --region
   unsigned jobs = 0;        // parallel transfers; 0: the default
 };
 

@@ -20,14 +20,19 @@
 namespace mlops::remote {
 
 CopyResult copy(const std::string& source_url, const std::string& destination_url, const TransferOptions& options) {
+  return copy(source_url, destination_url, options, options);
+}
+
+CopyResult copy(const std::string& source_url, const std::string& destination_url, const TransferOptions& options,
+                const TransferOptions& destination_options) {
   const Progress progress(options.progress);
   const Target source = package_target(source_url);
   const Target destination = push_target(destination_url, source.repo, source.tag.empty() ? "latest" : source.tag);
   const fs::TempDir temp({}, "mlops-copy-");
-  auto from =
-      open_backend(source.location, backend_options(temp.path(), options.jobs, options.ca_file, options.plain_http, options.endpoint));
-  auto to =
-      open_backend(destination.location, backend_options(temp.path(), options.jobs, options.ca_file, options.plain_http, options.endpoint));
+  auto from = open_backend(source.location, backend_options(temp.path(), options));
+  TransferOptions to_options = destination_options;
+  to_options.jobs = options.jobs;
+  auto to = open_backend(destination.location, backend_options(temp.path(), to_options));
   const RemotePackage package = read_remote_package(*from, source);
   const auto blobs = package.blobs();
 

@@ -158,14 +158,15 @@ class FileBackend final : public Backend {
 
   // index.json, bounded: a layout someone else wrote may hold anything.
   std::vector<IndexEntry> index(const Store& store) const {
+    const stdfs::path p = store.root() / "index.json";
     std::error_code ec;
-    const auto size = stdfs::file_size(store.root() / "index.json", ec);
+    const auto size = stdfs::file_size(p, ec);
     if (ec) return {};
     if (size > k_max_layout_index_bytes) {
-      throw Error(ErrorKind::invalid_input, (store.root() / "index.json").string() + " is " + std::to_string(size) + " bytes, over the " +
+      throw Error(ErrorKind::invalid_input, p.string() + " is " + std::to_string(size) + " bytes, over the " +
                                                 std::to_string(k_max_layout_index_bytes) + " mlops reads");
     }
-    return store.index();
+    return layout::parse_index(read_bounded(p, k_max_layout_index_bytes), p.string());
   }
 
   // The layout opened for writing, created when missing, with the gc lock held shared (as a

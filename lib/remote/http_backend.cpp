@@ -161,7 +161,7 @@ class HttpBackend final : public Backend {
     c.plain_http = o.plain_http;
     if (o.jobs > 0) c.max_in_flight = o.jobs;
     if (const char* b = std::getenv("MLOPS_HTTP_BACKOFF_MS"); b != nullptr && *b != '\0') {
-      c.backoff_base = std::chrono::milliseconds(std::strtoul(b, nullptr, 10));
+      c.backoff_base = std::chrono::milliseconds(http::parse_decimal(b).value_or(250));
     }
     return c;
   }
@@ -177,11 +177,10 @@ class HttpBackend final : public Backend {
     const Response a = send(r);
     if (a.status == 404 || a.status == 410) return std::nullopt;
     if (!ok(a.status)) http::throw_status("HEAD " + rel, a);
-    const auto length = a.headers.get("content-length");
     try {
-      return length ? std::stoull(*length) : 0;
-    } catch (const std::exception&) {
-      throw Error(RemoteFailure::rejected, "the server sent an invalid Content-Length for " + shown(repo) + "/" + rel);
+      return http::content_length(a.headers).value_or(0);
+    } catch (const Error& e) {
+      throw Error(RemoteFailure::rejected, std::string(e.what()) + " for " + shown(repo) + "/" + rel);
     }
   }
 
@@ -202,7 +201,7 @@ class HttpBackend final : public Backend {
     }
     if (a.status == 404 || a.status == 410) return {};
     if (!ok(a.status)) http::throw_status("GET index.json of " + repo, a);
-    return package::parse_index_json(a.body, shown(repo) + "/index.json");
+    return layout::parse_index(a.body, shown(repo) + "/index.json");
   }
 
   // `body` (its body fields and on_sent) PUT at URL/REPO/REL atomically: to a temporary name
@@ -213,9 +212,12 @@ class HttpBackend final : public Backend {
     const std::string temp = dir + ".upload-" + random_hex();
     body.method = Method::put;
     body.url = url(repo, temp);
+    // The collections first, once per directory: nginx without create_full_put_path answers a
+    // PUT under a missing one with 500 (retried in vain), Apache with 409.
+    make_collections(repo, dir, false);
     Response a = send(body);
-    if (a.status == 409 || a.status == 404) {  // a collection above it is missing: MKCOL, then once more
-      make_collections(repo, dir);
+    if (a.status == 409 || a.status == 404) {  // a collection above it is still missing: MKCOL, then once more
+      make_collections(repo, dir, true);
       a = send(body);
     }
     if (!ok(a.status)) http::throw_status("PUT " + shown(repo) + "/" + rel, a);
@@ -256,8 +258,10 @@ class HttpBackend final : public Backend {
   }
 
   // MKCOL each collection from the repository's base down to `dir` (a WebDAV server without
-  // create_full_put_path needs them); "already there" answers are fine.
-  void make_collections(const std::string& repo, const std::string& dir) {
+  // create_full_put_path needs them); "already there" answers are fine. Not `strict`: any
+  // refusal but an auth failure is left for the PUT to answer (a store without MKCOL that
+  // makes its directories itself).
+  void make_collections(const std::string& repo, const std::string& dir, bool strict) {
     const std::string path = full_repo(repo) + "/" + dir;
     std::string so_far;
     std::size_t start = 0;
@@ -267,15 +271,20 @@ class HttpBackend final : public Backend {
       so_far += path.substr(start, slash - start) + "/";
       start = slash + 1;
       {
-        const std::lock_guard guard(m_index_mutex);
+        const std::lock_guard guard(m_collections_mutex);
         if (m_collections.count(so_far) != 0) continue;
       }
       Request r;
       r.method = Method::mkcol;
       r.url = m_base + "/" + so_far;
+      r.retry = strict;
       const Response a = send(r);
-      if (!ok(a.status) && a.status != 405 && a.status != 301) http::throw_status("MKCOL " + m_base + "/" + so_far, a);
-      const std::lock_guard guard(m_index_mutex);
+      if (!ok(a.status) && a.status != 405 && a.status != 301) {
+        if (strict) http::throw_status("MKCOL " + m_base + "/" + so_far, a);
+        log::debug("http: MKCOL {}/{}: HTTP {}; the PUT will tell", m_base, so_far, a.status);
+        return;
+      }
+      const std::lock_guard guard(m_collections_mutex);
       m_collections.insert(so_far);
     }
   }
@@ -332,6 +341,7 @@ class HttpBackend final : public Backend {
   http::Client m_client;
   std::string m_base;
   std::mutex m_index_mutex;
+  std::mutex m_collections_mutex;  // not m_index_mutex: put_manifest holds that while it writes
   std::set<std::string> m_collections;
   std::mutex m_auth_mutex;
   bool m_auth_wanted = false;

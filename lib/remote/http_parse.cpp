@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 namespace mlops::remote::http {
@@ -37,6 +38,38 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
+}
+
+std::optional<std::uint64_t> parse_decimal(std::string_view s) noexcept {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  std::uint64_t v = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+std::optional<std::uint64_t> content_length(const Headers& headers) {
+  std::optional<std::uint64_t> out;
+  for (const auto& value : headers.get_all("content-length")) {
+    std::size_t start = 0;
+    for (;;) {
+      const auto comma = value.find(',', start);
+      const std::string_view one =
+          trim(std::string_view(value).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      const auto n = parse_decimal(one);
+      if (!n || (out && *out != *n)) {
+        throw Error(RemoteFailure::rejected, "the server sent an invalid Content-Length" + std::string(n ? " (copies that disagree)" : ""));
+      }
+      out = n;
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
 }
 
 bool Headers::add_line(std::string_view line) {

@@ -43,6 +43,16 @@ class Headers {
 
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
+// A decimal number from a server (Content-Length, Range, a part number): 1 to 20 ASCII digits
+// within 64 bits; nullopt for a sign, white space, another character or an overflow
+// (std::stoull would take "-1" as 2^64-1 and "12abc" as 12).
+std::optional<std::uint64_t> parse_decimal(std::string_view s) noexcept;
+
+// The response's Content-Length: nullopt when there is none; Error{remote, rejected} when a
+// value is not a decimal number or the copies disagree (two headers, or "42, 43": a response
+// that could be framed two ways). Identical copies are one value (RFC 9110, 8.6).
+std::optional<std::uint64_t> content_length(const Headers& headers);
+
 // Retry-After: delay-seconds or an HTTP-date (relative to `now`); nullopt when unreadable.
 // Never negative; the caller caps it.
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::time_t now);

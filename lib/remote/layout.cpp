@@ -15,6 +15,68 @@ namespace mlops::remote::layout {
 using package::Descriptor;
 using package::IndexEntry;
 
+namespace {
+
+// Counts as nlohmann's SAX parser goes, allocating nothing; false stops the parse.
+struct Counter {
+  using json = nlohmann::json;
+  Counter(std::size_t depth_limit, std::size_t item_limit, std::size_t value_limit)
+      : max_depth(depth_limit), max_items(item_limit), max_values(value_limit) {}
+  std::size_t max_depth, max_items, max_values;
+  std::size_t depth = 0, items = 0, values = 0;
+  std::string why;
+
+  bool count() {
+    ++values;
+    if (depth == 2 && ++items > max_items) return stop("more than " + std::to_string(max_items) + " entries");
+    if (values > max_values) return stop("more than " + std::to_string(max_values) + " values");
+    return true;
+  }
+  bool stop(std::string w) {
+    why = std::move(w);
+    return false;
+  }
+  bool open() {
+    if (!count()) return false;
+    if (++depth > max_depth) return stop("nested deeper than " + std::to_string(max_depth) + " levels");
+    return true;
+  }
+  bool null() { return count(); }
+  bool boolean(bool) { return count(); }
+  bool number_integer(json::number_integer_t) { return count(); }
+  bool number_unsigned(json::number_unsigned_t) { return count(); }
+  bool number_float(json::number_float_t, const json::string_t&) { return count(); }
+  bool string(json::string_t&) { return count(); }
+  bool binary(json::binary_t&) { return count(); }
+  bool start_object(std::size_t) { return open(); }
+  bool key(json::string_t&) { return true; }
+  bool end_object() { return --depth, true; }
+  bool start_array(std::size_t) { return open(); }
+  bool end_array() { return --depth, true; }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) {
+    return stop("invalid JSON at byte " + std::to_string(position));
+  }
+};
+
+}  // namespace
+
+void check_json_counts(std::string_view text, const std::string& what, std::size_t max_depth, std::size_t max_items,
+                       std::size_t max_values) {
+  Counter c(max_depth, max_items, max_values);
+  bool ok = false;
+  try {
+    ok = nlohmann::json::sax_parse(text, &c);
+  } catch (const std::exception&) {
+    ok = false;
+  }
+  if (!ok) throw Error(ErrorKind::invalid_input, what + ": " + (c.why.empty() ? "invalid JSON" : c.why) + ": refused");
+}
+
+std::vector<IndexEntry> parse_index(std::string_view text, const std::string& where) {
+  check_json_counts(text, where, 16, k_max_layout_entries, k_max_layout_values);
+  return package::parse_index_json(text, where);
+}
+
 std::string blob_path(std::string_view digest) {
   const auto colon = digest.find(':');
   return "blobs/" + std::string(digest.substr(0, colon)) + "/" + std::string(digest.substr(colon + 1));

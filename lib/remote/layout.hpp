@@ -15,13 +15,27 @@
 #include <vector>
 
 namespace mlops::remote {
-// index.json of a layout is read only up to this size (a hostile layout could be endless).
+// index.json of a layout is read only up to this size (a hostile layout could be endless),
+// with at most this many entries and JSON values in all (64 MiB of "{}," would otherwise be
+// 21 million objects in memory), nested at most 16 deep.
 inline constexpr std::uint64_t k_max_layout_index_bytes = 64u << 20;
+inline constexpr std::size_t k_max_layout_entries = 200000;
+inline constexpr std::size_t k_max_layout_values = 4000000;
 }  // namespace mlops::remote
 
 namespace mlops::remote::layout {
 
 inline constexpr std::string_view k_oci_layout = R"({"imageLayoutVersion":"1.0.0"})";
+
+// A remote layout's index.json: its size, shape and counts checked in one pass that builds
+// nothing (above), then read by the store's reader. Error{invalid_input} naming `where`.
+std::vector<package::IndexEntry> parse_index(std::string_view text, const std::string& where);
+
+// Error{invalid_input} naming `what` unless `text` is JSON nested at most `max_depth` deep,
+// with at most `max_items` elements in the arrays and objects one level below the top and
+// `max_values` values in all: checked before anything is built from it.
+void check_json_counts(std::string_view text, const std::string& what, std::size_t max_depth, std::size_t max_items,
+                       std::size_t max_values);
 
 // "blobs/sha256/<hex>" for a sha256 digest (already validated by the caller).
 std::string blob_path(std::string_view digest);

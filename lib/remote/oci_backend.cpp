@@ -10,6 +10,7 @@
 #include "core/sha256.hpp"
 #include "remote/credentials.hpp"
 #include "remote/http_client.hpp"
+#include "remote/layout.hpp"
 
 #include <mlops/credentials.hpp>
 #include <mlops/error.hpp>
@@ -19,6 +20,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <set>
 
 namespace mlops::remote {
 namespace {
@@ -36,6 +38,7 @@ constexpr std::uint64_t k_default_monolithic_max = 64u << 20;  // one PUT up to 
 constexpr std::uint64_t k_max_chunk_min = 512u << 20;          // a registry's OCI-Chunk-Min-Length, capped
 constexpr std::size_t k_max_token_answer = 64u << 10;
 constexpr unsigned k_max_failures = 6;  // failed attempts of one chunk (the HTTP client's bound)
+constexpr std::size_t k_max_tag_pages = 10000;
 
 std::uint64_t env_size(const char* name, std::uint64_t fallback) {
   // Tuning knobs (and what the tests use to make a few-MiB blob take the chunked path).
@@ -95,12 +98,7 @@ class OciBackend final : public Backend {
     const Response a = send(r, pull_scope(repo));
     if (a.status == 404) return std::nullopt;
     if (a.status != 200) http::throw_status("HEAD blob " + digest, a);
-    const auto length = a.headers.get("content-length");
-    try {
-      return length ? std::stoull(*length) : 0;
-    } catch (const std::exception&) {
-      throw Error(RemoteFailure::rejected, "the registry sent an invalid Content-Length for " + digest);
-    }
+    return http::content_length(a.headers).value_or(0);
   }
 
   void put_blob(const std::string& repo, const package::Descriptor& blob, const stdfs::path& path, const Progress& progress) override {
@@ -138,7 +136,7 @@ class OciBackend final : public Backend {
     std::string session;
     std::uint64_t offset = 0;
     if (auto saved = read_journal(journal)) {
-      if (auto at = upload_status(*saved, repo, nullptr)) {
+      if (auto at = upload_status(*saved, repo, nullptr); at && *at <= blob.size) {
         session = *saved;
         offset = *at;
         log::debug("oci: resuming the upload of {} at byte {}", blob.digest, offset);
@@ -155,10 +153,7 @@ class OciBackend final : public Backend {
       if (a.status != 202) http::throw_status("start an upload of " + blob.digest, a);
       session = location_of(a, r.url);
       if (const auto min = a.headers.get("oci-chunk-min-length")) {
-        try {
-          chunk_min = std::min<std::uint64_t>(std::stoull(*min), k_max_chunk_min);
-        } catch (const std::exception&) {
-        }
+        chunk_min = std::min<std::uint64_t>(http::parse_decimal(*min).value_or(0), k_max_chunk_min);
       }
       write_journal(journal, session);
     }
@@ -196,20 +191,21 @@ class OciBackend final : public Backend {
         Response status;
         const auto at = upload_status(session, repo, &status);
         if (!at) throw SessionLost{status};
-        offset = *at;
+        offset = checked_offset(*at, blob);
         continue;
       }
       if (a.status == 202) {
         failures = 0;
         session = location_of(a, session);
         write_journal(journal, session);
-        offset = range_end(a).value_or(offset + r.body_length - 1) + 1;
+        const auto end = range_end(a);
+        offset = checked_offset(end ? *end + 1 : offset + r.body_length, blob);
         continue;
       }
       if (a.status == 416) {  // out of step (a retried PATCH the registry had partly taken): ask
         const auto at = upload_status(session, repo, nullptr);
         if (!at) throw SessionLost{a};
-        offset = *at;
+        offset = checked_offset(*at, blob);
         continue;
       }
       if (session_lost(a)) throw SessionLost{a};
@@ -318,7 +314,16 @@ class OciBackend final : public Backend {
   std::vector<std::string> list_tags(const std::string& repo) override {
     std::vector<std::string> tags;
     std::string url = repo_url(repo) + "/tags/list?n=" + std::to_string(env_size("MLOPS_OCI_TAGS_PAGE", 1000));
-    for (int page = 0; !url.empty(); ++page) {
+    // A tag list that never ends (a Link back to a page already read, or empty pages forever)
+    // is refused: pages are bounded as the tags are.
+    std::set<std::string> seen;
+    for (std::size_t page = 0; !url.empty(); ++page) {
+      if (!seen.insert(url).second || page >= k_max_tag_pages) {
+        throw Error(ErrorKind::invalid_input, "the tag list of " + repo + " does not end (" +
+                                                  std::string(page >= k_max_tag_pages ? "over " + std::to_string(k_max_tag_pages) + " pages"
+                                                                                      : "a page links back to an earlier one") +
+                                                  "): refused");
+      }
       Request r;
       r.method = Method::get;
       r.url = url;
@@ -326,6 +331,7 @@ class OciBackend final : public Backend {
       const Response a = send(r, pull_scope(repo));
       if (a.status == 404) return {};
       if (a.status != 200) http::throw_status("list the tags of " + repo, a);
+      layout::check_json_counts(a.body, "the tag list of " + repo, 8, k_max_tags - tags.size(), 2 * k_max_tags + 16);
       const auto j = parse_json(a.body, "the tag list of " + repo, 8);
       if (j.contains("tags") && j["tags"].is_array()) {
         for (const auto& t : j["tags"]) {
@@ -453,18 +459,24 @@ class OciBackend final : public Backend {
     return same_origin(http::resolve_url(request_url, *loc));
   }
 
+  // An offset the registry reported: within the blob (a Range past its end, or 2^64-1 that
+  // would wrap to 0 once 1 is added, is not an upload of this blob).
+  static std::uint64_t checked_offset(std::uint64_t at, const package::Descriptor& blob) {
+    if (at > blob.size) {
+      throw Error(RemoteFailure::rejected, "the registry says it holds " + std::to_string(at) + " bytes of " + blob.digest +
+                                               ", which has " + std::to_string(blob.size));
+    }
+    return at;
+  }
+
   static std::optional<std::uint64_t> range_end(const Response& a) {
     // "Range: 0-1234" (some registries: "bytes=0-1234"); the last byte the registry holds.
     auto range = a.headers.get("range");
     if (!range) return std::nullopt;
     if (range->rfind("bytes=", 0) == 0) range = range->substr(6);
     const auto dash = range->find('-');
-    if (dash == std::string::npos) return std::nullopt;
-    try {
-      return std::stoull(range->substr(dash + 1));
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
+    if (dash == std::string::npos || !http::parse_decimal(range->substr(0, dash))) return std::nullopt;
+    return http::parse_decimal(range->substr(dash + 1));
   }
 
   // How many bytes the session at `url` holds; nullopt when the registry no longer knows it.
@@ -479,7 +491,7 @@ class OciBackend final : public Backend {
     // The session's next URL (a registry may sign the offset into it, as distribution does).
     if (const auto loc = a.headers.get("location"); loc && !loc->empty()) url = same_origin(http::resolve_url(url, *loc));
     const auto end = range_end(a);
-    if (!end) return 0;
+    if (!end || *end == UINT64_MAX) return 0;
     const auto range = a.headers.get("range").value_or("");
     // "0-0" is what distribution says for an empty session.
     return range == "0-0" || range == "bytes=0-0" ? 0 : *end + 1;

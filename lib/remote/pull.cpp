@@ -86,8 +86,7 @@ PullResult pull(const stdfs::path& store_root, const std::string& url, const Pul
   }
   const package::Selection selection(options.only);
   package::Store store(store_root);
-  auto backend = open_backend(target.location,
-                              backend_options(store.state_dir(), options.jobs, options.ca_file, options.plain_http, options.endpoint));
+  auto backend = open_backend(target.location, backend_options(store.state_dir(), options));
   const RemotePackage remote = read_remote_package(*backend, target);
 
   // --only: the layers a filter selects (a tar layer when a glob may match inside it); the

@@ -16,6 +16,7 @@ namespace mlops::remote {
 
 PushResult push(const stdfs::path& store_root, const std::string& ref, const std::string& url, const TransferOptions& options) {
   const Progress progress(options.progress);
+  (void)parse_location(url);  // a bad URL is the first thing said, before the store is asked
   const package::Store store(store_root, package::StoreAccess::read);
   // Shared: gc waits until every blob is sent.
   const auto lock = store.gc_lock_for_reading();
@@ -33,8 +34,7 @@ PushResult push(const stdfs::path& store_root, const std::string& ref, const std
   const package::Reference local = package::parse_reference(entry.ref);
   const Target target = push_target(url, local.name, local.tag);
   const package::Closure closure = package::package_closure(store, entry);
-  auto backend = open_backend(target.location,
-                              backend_options(store_root / "mlops", options.jobs, options.ca_file, options.plain_http, options.endpoint));
+  auto backend = open_backend(target.location, backend_options(store_root / "mlops", options));
 
   PushResult r;
   r.ref = entry.ref;

@@ -43,6 +43,7 @@ using Query = std::vector<std::pair<std::string, std::string>>;
 constexpr std::uint64_t k_default_multipart_threshold = 64u << 20;  // one PUT up to this size
 constexpr std::uint64_t k_default_part_size = 16u << 20;            // S3's minimum is 5 MiB
 constexpr std::uint64_t k_max_parts = 10000;                        // S3's limit
+constexpr std::uint64_t k_max_single_put = 5ull << 30;              // S3's limit for one PUT
 constexpr std::uint64_t k_max_xml_answer = 4u << 20;
 constexpr int k_index_write_rounds = 8;  // conditional index.json writes lost to another writer
 
@@ -139,26 +140,28 @@ struct Part {
   std::string etag;
 };
 
+// Where requests go and how they are signed: one region's.
+struct Where {
+  std::string region;
+  std::string base;         // scheme://authority
+  std::string host;         // authority, as signed (curl sends the same Host)
+  std::string path_prefix;  // "/BUCKET" for path-style, "" for virtual-hosted
+};
+
+// A region from a server (x-amz-bucket-region, <Region>): a region name or nothing (it is put
+// into a host name and a signature).
+bool valid_region(std::string_view r) {
+  return !r.empty() && r.size() <= 64 &&
+         std::all_of(r.begin(), r.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
 class S3Backend final : public Backend {
  public:
   S3Backend(Location location, const Options& options, s3::S3Settings settings)
       : m_location(std::move(location)), m_options(options), m_settings(std::move(settings)), m_client(client_options(options)) {
-    std::string endpoint = m_settings.endpoint;
-    const bool aws = endpoint.empty();
-    if (aws) endpoint = "https://s3." + m_settings.region + ".amazonaws.com";
-    const auto sep = endpoint.find("://");
-    const std::string scheme = endpoint.substr(0, sep);
-    std::string authority = endpoint.substr(sep + 3);
-    (void)http::parse_url(scheme + "://" + authority + "/");  // Error{usage} unless a valid http(s) URL
-    const bool virtual_hosted =
-        m_settings.addressing == "virtual" || (m_settings.addressing.empty() && aws && m_location.host.find('.') == std::string::npos);
-    if (virtual_hosted) {
-      authority = m_location.host + "." + authority;
-    } else {
-      m_path_prefix = "/" + m_location.host;
-    }
-    m_base = scheme + "://" + authority;
-    m_host = authority;
+    m_where = where_for(m_settings.region);
+    // The journal's name stays what it was when the push started, whatever region it ends in.
+    m_journal_base = m_where.base + m_where.path_prefix;
   }
 
   std::string_view scheme() const noexcept override { return "s3"; }
@@ -171,17 +174,21 @@ class S3Backend final : public Backend {
     const std::string k = key(repo, layout::blob_path(blob.digest));
     const std::uint64_t threshold = s3_knob("MLOPS_S3_MULTIPART_THRESHOLD", k_default_multipart_threshold);
     if (blob.size <= threshold) {
-      Request r;
-      r.method = Method::put;
-      r.body_file = path;
-      r.body_length = blob.size;
-      r.on_sent = [&](std::uint64_t n) { progress.advance(n); };
-      // The payload hash is the blob's digest: signed without reading the file twice.
-      const Response a = send(r, k, {}, blob.digest.substr(7));
-      if (a.status != 200) fail("upload of blob " + short_digest(blob.digest), a);
+      put_whole(k, blob, path, progress);
       return;
     }
     multipart(k, blob, path, progress);
+  }
+
+  void put_whole(const std::string& k, const Descriptor& blob, const stdfs::path& path, const Progress& progress) {
+    Request r;
+    r.method = Method::put;
+    r.body_file = path;
+    r.body_length = blob.size;
+    r.on_sent = [&](std::uint64_t n) { progress.advance(n); };
+    // The payload hash is the blob's digest: signed without reading the file twice.
+    const Response a = send(r, k, {}, blob.digest.substr(7));
+    if (a.status != 200) fail("upload of blob " + short_digest(blob.digest), a);
   }
 
   void get_blob(const std::string& repo, const Descriptor& blob, std::uint64_t offset, const BlobSink& sink,
@@ -267,6 +274,52 @@ class S3Backend final : public Backend {
     return c;
   }
 
+  Where where_for(const std::string& region) const {
+    Where w;
+    w.region = region;
+    std::string endpoint = m_settings.endpoint;
+    const bool aws = endpoint.empty();
+    if (aws) endpoint = "https://s3." + region + ".amazonaws.com";
+    const auto sep = endpoint.find("://");
+    const std::string scheme = endpoint.substr(0, sep);
+    std::string authority = endpoint.substr(sep + 3);
+    (void)http::parse_url(scheme + "://" + authority + "/");  // Error{usage} unless a valid http(s) URL
+    const bool virtual_hosted =
+        m_settings.addressing == "virtual" || (m_settings.addressing.empty() && aws && m_location.host.find('.') == std::string::npos);
+    if (virtual_hosted) {
+      authority = m_location.host + "." + authority;
+    } else {
+      w.path_prefix = "/" + m_location.host;
+    }
+    w.base = scheme + "://" + authority;
+    w.host = authority;
+    return w;
+  }
+
+  Where where() {
+    const std::lock_guard guard(m_where_mutex);
+    return m_where;
+  }
+
+  // The region a "wrong region" answer names: 301 PermanentRedirect (or 307/400) with
+  // x-amz-bucket-region, or 400 AuthorizationHeaderMalformed with <Region> in the body.
+  static std::optional<std::string> region_of_redirect(const Response& a) {
+    if (a.status != 301 && a.status != 307 && a.status != 400) return std::nullopt;
+    std::string region = a.headers.get("x-amz-bucket-region").value_or("");
+    if (region.empty()) {
+      const std::string body = a.body.substr(0, 64u << 10);
+      const std::string code = xml_value(body, "Code");
+      if (code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed" || code == "IllegalLocationConstraintException") {
+        region = xml_value(body, "Region");
+      }
+    }
+    if (!valid_region(region)) {
+      if (!region.empty()) log::debug("s3: the server named an invalid region: not followed");
+      return std::nullopt;
+    }
+    return region;
+  }
+
   std::string key(const std::string& repo, const std::string& rel) const {
     return (m_location.path.empty() ? "" : m_location.path + "/") + repo + "/" + rel;
   }
@@ -274,17 +327,33 @@ class S3Backend final : public Backend {
     return "s3://" + m_location.host + "/" + (m_location.path.empty() ? "" : m_location.path + "/") + repo;
   }
 
-  // Signs and sends one request for object `k` (empty: the bucket).
-  Response send(Request r, const std::string& k, const Query& query, const std::string& payload_sha256) {
+  // Signs and sends one request for object `k` (empty: the bucket). A bucket in another region
+  // (a redirect naming it) gets the request signed for that region once more, and every later
+  // one signed for it too; a second redirect is the answer (never followed round and round).
+  Response send(const Request& request, const std::string& k, const Query& query, const std::string& payload_sha256) {
+    const Where w = where();
+    Response a = send_once(request, k, query, payload_sha256, w);
+    const auto region = region_of_redirect(a);
+    if (!region || *region == w.region) return a;
+    log::debug("s3: the bucket {} is in {}, not {}: signing for it", m_location.host, *region, w.region);
+    Where moved = where_for(*region);
+    {
+      const std::lock_guard guard(m_where_mutex);
+      m_where = moved;
+    }
+    return send_once(request, k, query, payload_sha256, moved);
+  }
+
+  Response send_once(Request r, const std::string& k, const Query& query, const std::string& payload_sha256, const Where& w) {
     s3::SignRequest sr;
     sr.method = http::to_string(r.method);
-    sr.path = m_path_prefix + "/" + s3::uri_encode(k, true);
+    sr.path = w.path_prefix + "/" + s3::uri_encode(k, true);
     sr.query = query;
     sr.payload_sha256 = payload_sha256;
     sr.amz_date = s3::amz_now();
-    sr.region = m_settings.region;
-    sr.headers = {{"host", m_host}, {"x-amz-date", sr.amz_date}, {"x-amz-content-sha256", payload_sha256}};
-    r.url = m_base + sr.path;
+    sr.region = w.region;
+    sr.headers = {{"host", w.host}, {"x-amz-date", sr.amz_date}, {"x-amz-content-sha256", payload_sha256}};
+    r.url = w.base + sr.path;
     if (!query.empty()) r.url += "?" + s3::canonical_query(query);
     r.headers.emplace_back("x-amz-date", sr.amz_date);
     r.headers.emplace_back("x-amz-content-sha256", payload_sha256);
@@ -313,12 +382,12 @@ class S3Backend final : public Backend {
                   "--endpoint or AWS_ENDPOINT_URL_S3");
     }
     if (a.status == 404 && code == "NoSuchBucket") {
-      throw Error(RemoteFailure::rejected, "the bucket " + m_location.host + " does not exist at " + m_base,
+      throw Error(RemoteFailure::rejected, "the bucket " + m_location.host + " does not exist at " + m_settings.endpoint,
                   "create it first (aws s3 mb s3://" + m_location.host + "), or check --endpoint / AWS_ENDPOINT_URL_S3");
     }
     if (a.status >= 300 && a.status < 400) {
       throw Error(RemoteFailure::rejected, where + ": " + what + ": HTTP " + std::to_string(a.status) + shown_code,
-                  "the bucket is in another region: set AWS_REGION");
+                  "the bucket is in another region: give it with --region (or the remote's region, AWS_REGION)");
     }
     const RemoteFailure cls = a.status >= 500 || a.status == 408 || a.status == 429 ? RemoteFailure::transient : RemoteFailure::rejected;
     throw Error(cls, where + ": " + what + ": HTTP " + std::to_string(a.status) + shown_code);
@@ -330,11 +399,10 @@ class S3Backend final : public Backend {
     const Response a = send(r, k, {}, std::string(s3::k_empty_sha256));
     if (a.status == 404) return std::nullopt;
     if (a.status != 200) fail("HEAD " + what, a);
-    const auto length = a.headers.get("content-length");
     try {
-      return length ? std::stoull(*length) : 0;
-    } catch (const std::exception&) {
-      throw Error(RemoteFailure::rejected, "s3://" + m_location.host + " sent an invalid Content-Length for " + what);
+      return http::content_length(a.headers).value_or(0);
+    } catch (const Error& e) {
+      throw Error(RemoteFailure::rejected, "s3://" + m_location.host + ": " + e.what() + " for " + what);
     }
   }
 
@@ -375,13 +443,13 @@ class S3Backend final : public Backend {
   std::pair<std::vector<IndexEntry>, std::string> read_index(const std::string& repo) {
     auto got = get_small(key(repo, "index.json"), k_max_layout_index_bytes, "index.json of " + repo);
     if (!got) return {};
-    return {package::parse_index_json(got->first, url_of(repo) + "/index.json"), got->second};
+    return {layout::parse_index(got->first, url_of(repo) + "/index.json"), got->second};
   }
 
   // ---- multipart upload ----
   stdfs::path journal_path(const std::string& k) const {
     if (m_options.state_dir.empty()) return {};
-    return m_options.state_dir / "uploads" / ("s3-" + sha256_hex(m_base + m_path_prefix + "/" + k) + ".json");
+    return m_options.state_dir / "uploads" / ("s3-" + sha256_hex(m_journal_base + "/" + k) + ".json");
   }
 
   struct Journal {
@@ -403,7 +471,7 @@ class S3Backend final : public Backend {
       // of one-byte PUTs) or part numbers outside 1..10000 are not a journal we wrote.
       if (out.part_size == 0 || (out.size + out.part_size - 1) / out.part_size > k_max_parts) return std::nullopt;
       for (const auto& [n, etag] : j.at("parts").items()) {
-        const unsigned long number = std::stoul(n);
+        const std::uint64_t number = http::parse_decimal(n).value_or(0);
         if (number == 0 || number > k_max_parts || !printable(etag.get<std::string>(), 256)) return std::nullopt;
         out.etags[static_cast<unsigned>(number)] = etag.get<std::string>();
       }
@@ -445,15 +513,13 @@ class S3Backend final : public Backend {
       if (a.status == 404) throw Error(ErrorKind::not_found, "the multipart upload is gone");
       if (a.status != 200) fail("ListParts", a);
       for (const auto& part : xml_values(a.body, "Part")) {
-        try {
-          const unsigned long n = std::stoul(xml_value(part, "PartNumber"));
-          std::string etag = xml_value(part, "ETag");
-          // Only what this upload can hold: a lying server's 100,000 parts do not grow the map.
-          if (n == 0 || n > k_max_parts || !printable(etag, 256)) continue;
-          out[static_cast<unsigned>(n)] = {std::move(etag), std::stoull(xml_value(part, "Size"))};
-        } catch (const std::exception&) {
-          throw Error(RemoteFailure::rejected, "s3://" + m_location.host + " sent an invalid ListParts answer");
-        }
+        const auto n = http::parse_decimal(xml_value(part, "PartNumber"));
+        const auto size = http::parse_decimal(xml_value(part, "Size"));
+        if (!n || !size) throw Error(RemoteFailure::rejected, "s3://" + m_location.host + " sent an invalid ListParts answer");
+        std::string etag = xml_value(part, "ETag");
+        // Only what this upload can hold: a lying server's 100,000 parts do not grow the map.
+        if (*n == 0 || *n > k_max_parts || !printable(etag, 256)) continue;
+        out[static_cast<unsigned>(*n)] = {std::move(etag), *size};
       }
       if (xml_value(a.body, "IsTruncated") != "true") return out;
       marker = xml_value(a.body, "NextPartNumberMarker");
@@ -501,6 +567,14 @@ class S3Backend final : public Backend {
       r.method = Method::post;
       r.max_body = k_max_xml_answer;
       const Response a = send(r, k, {{"uploads", ""}}, std::string(s3::k_empty_sha256));
+      if ((a.status == 501 || a.status == 405) && blob.size <= k_max_single_put) {
+        // No multipart upload on this server (501 NotImplemented, or 405): one PUT, as for a
+        // small blob; an interrupted one starts again.
+        log::debug("s3: {} has no multipart upload (HTTP {}): {} in one PUT", m_location.host, a.status, short_digest(blob.digest));
+        remove_journal(jpath);
+        put_whole(k, blob, path, progress);
+        return;
+      }
       if (a.status != 200) fail("start of the multipart upload of " + short_digest(blob.digest), a);
       j.upload_id = xml_value(a.body, "UploadId");
       if (!printable(j.upload_id, 1024)) throw Error(RemoteFailure::rejected, "s3://" + m_location.host + " sent no valid UploadId");
@@ -580,9 +654,9 @@ class S3Backend final : public Backend {
   Options m_options;
   s3::S3Settings m_settings;
   http::Client m_client;
-  std::string m_base;         // scheme://authority
-  std::string m_host;         // authority, as signed (curl sends the same Host)
-  std::string m_path_prefix;  // "/BUCKET" for path-style, "" for virtual-hosted
+  std::mutex m_where_mutex;  // a region redirect changes m_where while other threads send
+  Where m_where;
+  std::string m_journal_base;
   std::mutex m_mutex;
   std::set<std::string> m_layout_done;
 };
@@ -590,7 +664,7 @@ class S3Backend final : public Backend {
 }  // namespace
 
 std::unique_ptr<Backend> open_s3(const Location& location, const Options& options) {
-  s3::S3Settings settings = s3::load_settings(options.endpoint);
+  s3::S3Settings settings = s3::load_settings(options.endpoint, options.region);
   Options o = options;
   // Plain http only to this machine (the endpoint's host decides: BUCKET.localhost, the
   // virtual-hosted name of a bucket on localhost, is loopback too), unless asked.

@@ -104,7 +104,7 @@ std::optional<std::map<std::string, std::string>> ini_section(std::string_view t
   return out;
 }
 
-S3Settings load_settings(const std::string& endpoint_option) {
+S3Settings load_settings(const std::string& endpoint_option, const std::string& region_option) {
   S3Settings s;
   const std::string profile_env = env("AWS_PROFILE");
   const std::string profile = profile_env.empty() ? "default" : profile_env;
@@ -159,11 +159,13 @@ S3Settings load_settings(const std::string& endpoint_option) {
     }
   }
 
-  s.region = env("AWS_REGION");
+  s.region = region_option;
+  if (s.region.empty()) s.region = env("AWS_REGION");
   if (s.region.empty()) s.region = env("AWS_DEFAULT_REGION");
   if (s.region.empty()) s.region = get(from_config, "region");
   if (s.region.empty()) s.region = "us-east-1";
-  if (std::any_of(s.region.begin(), s.region.end(), [](char c) { return !(std::isalnum(static_cast<unsigned char>(c)) || c == '-'); })) {
+  if (s.region.size() > 64 ||
+      std::any_of(s.region.begin(), s.region.end(), [](char c) { return !(std::isalnum(static_cast<unsigned char>(c)) || c == '-'); })) {
     throw Error(ErrorKind::usage, "the AWS region is not a region name (a-z, 0-9, -)");
   }
 

@@ -5,7 +5,7 @@
 //   profile AWS_PROFILE (default "default") in AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials,
 //   section [NAME]), else in AWS_CONFIG_FILE (~/.aws/config, section [profile NAME] or
 //   [default]); none at all: unsigned requests (public buckets);
-// - region: AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`, else us-east-1;
+// - region: --region (or the named remote's), AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`, else us-east-1;
 // - endpoint: --endpoint, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's `endpoint_url`
 //   (or `s3 =` / `endpoint_url =` nested), else AWS (https://s3.REGION.amazonaws.com);
 // - addressing: MLOPS_S3_ADDRESSING=path|virtual, else the profile's `s3 =` / `addressing_style`,
@@ -36,7 +36,8 @@ struct S3Settings {
   std::string addressing;  // "path", "virtual" or "" (auto)
 };
 
-// `endpoint_option`: --endpoint (wins over everything).
-S3Settings load_settings(const std::string& endpoint_option);
+// `endpoint_option`, `region_option`: --endpoint and --region, or the named remote's (they win
+// over everything).
+S3Settings load_settings(const std::string& endpoint_option, const std::string& region_option = {});
 
 }  // namespace mlops::remote::s3

@@ -51,6 +51,20 @@ bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
+// A '.' or '..' segment: a base path with one would name another directory, prefix or
+// collection than it seems to (file:///srv/models/../../etc), so it is refused, not resolved.
+bool has_dot_segment(std::string_view path) {
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    const std::string_view seg = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (seg == "." || seg == "..") return true;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return false;
+}
+
 bool valid_bucket(std::string_view b) {
   if (b.size() < 3 || b.size() > 63) return false;
   auto edge = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
@@ -137,6 +151,9 @@ Location parse_location(std::string_view url) {
   Location loc;
   loc.scheme = scheme;
   std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+  if (has_dot_segment(path)) {
+    throw Error(ErrorKind::usage, "'" + shown + "' has a '.' or '..' path segment", "give the path without them, as it is");
+  }
   if (scheme == "file") {
     if (!authority.empty() && authority != "localhost") {
       throw Error(ErrorKind::usage, "'" + shown + "' is not a file URL of an absolute path", "write file:///ABSOLUTE/PATH (three slashes)");

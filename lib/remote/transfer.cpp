@@ -31,14 +31,14 @@ void for_each_parallel(std::size_t n, unsigned jobs, const std::function<void(st
       n, [&](std::size_t i, unsigned) { fn(i); }, pool);
 }
 
-Options backend_options(const std::filesystem::path& state_dir, unsigned jobs, const std::optional<std::filesystem::path>& ca_file,
-                        bool plain_http, const std::string& endpoint) {
+Options backend_options(const std::filesystem::path& state_dir, const TransferOptions& t) {
   Options o;
   o.state_dir = state_dir;
-  o.jobs = jobs_or_default(jobs);
-  o.ca_file = ca_file;
-  o.plain_http = plain_http;
-  o.endpoint = endpoint;
+  o.jobs = jobs_or_default(t.jobs);
+  o.ca_file = t.ca_file;
+  o.plain_http = t.plain_http;
+  o.endpoint = t.endpoint;
+  o.region = t.region;
   return o;
 }
 

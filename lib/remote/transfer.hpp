@@ -43,8 +43,7 @@ struct RemotePackage {
 RemotePackage read_remote_package(Backend& backend, const Target& target);
 
 // Options for a backend from what the user gave.
-Options backend_options(const std::filesystem::path& state_dir, unsigned jobs, const std::optional<std::filesystem::path>& ca_file,
-                        bool plain_http, const std::string& endpoint);
+Options backend_options(const std::filesystem::path& state_dir, const TransferOptions& options);
 
 std::string short_digest(std::string_view digest);
 

@@ -72,7 +72,7 @@ mkdir ../plain && cd ../plain
 expect_exit 0 mlops ci init --provider github --branch release/2 --python 3.12
 expect_not_contains .github/workflows/mlops.yml "schedule"
 expect_not_contains .github/workflows/mlops.yml "mlops drift"
-expect_contains .github/workflows/mlops.yml "branches: [release/2]"
+expect_contains .github/workflows/mlops.yml 'branches: ["release/2"]'
 expect_contains .github/workflows/mlops.yml 'python-version: "3.12"'
 
 # Never overwritten without --force; replaced with it.

@@ -31,7 +31,6 @@ check -C :: "-C needs a value" "DIR"
 check init --template a --template b demo :: "--template" "more than once"
 # RequiredError: a positional, an option
 check exp show :: "'mlops exp show' needs RUN" "'mlops exp show --help'"
-check exp run :: "'mlops exp run' needs COMMAND"
 check package sign x :: "'mlops package sign' needs --key" "'mlops package sign --help'"
 # ExtrasError: an argument no command takes
 check template list extra :: "unexpected argument 'extra'" "'mlops template list --help'"

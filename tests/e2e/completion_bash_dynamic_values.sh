@@ -94,7 +94,7 @@ check "sign-key=release.key release.key.pub"
 check "verify-key=release.key.pub"
 check "store=elsewhere:1"
 check "dash-C=brave-otter calm-heron"
-check "help=exp"
+check "help=executor exp"
 check "list-opts=--filter"
 grep -q '^run-program=.*\bbash\b' "$TEST_DIR/comp" || { cat "$TEST_DIR/comp" >&2; fail "exp run -- bas does not offer bash"; }
 

@@ -39,7 +39,7 @@ covered_by() {
     *"|cmake --preset fuzz && cmake --build --preset fuzz" | *"|ctest --test-dir build-fuzz "* | *"|build-fuzz/tests/fuzz/"*) echo "CI: .ci/run's fuzz stage" ;;
     *"|cmake --preset dev && cmake --build --preset dev && ctest --preset dev") echo "by hand: the dev preset is default's flags plus -Werror, which CI's ci preset checks" ;;
     *"|make completions man") echo "tests/e2e/completions_are_current.sh and man_pages_are_current.sh check their output" ;;
-    *"|make demo") echo "by hand: it installs packages and builds; no test runs it" ;;
+    *"|make demo") echo "tests/e2e/readme_demo_runs_whole_loop.sh runs its recipe (all but the package install and the build)" ;;
     *"|make bench" | *"|bench/"* | *"|MLOPS="*" bench/startup" | *"|cmake -S . -B /tmp/bench-build "* | *"|cmake --build /tmp/bench-build") echo "by hand: a benchmark" ;;
   esac
 }

@@ -352,3 +352,12 @@ YAML
 }
 # runs_since MARK: the stages that ran since `wc -l < runs.log` was MARK, one line, sorted.
 runs_since() { tail -n +"$(($1 + 1))" runs.log | sort | tr '\n' ' ' | sed 's/ $//'; }
+# use_fake_slurm: sbatch, squeue, sacct, scancel, scontrol and sinfo from tests/tools/fake_slurm first
+# on PATH, its state in $FAKE_SLURM_DIR (its `calls` file lists every call).
+use_fake_slurm() {
+  export FAKE_SLURM_DIR=$TEST_DIR/fake-slurm
+  mkdir -p "$FAKE_SLURM_DIR/bin"
+  local t
+  for t in sbatch squeue sacct scancel scontrol sinfo; do ln -sf "$MLOPS_SOURCE_DIR/tests/tools/fake_slurm" "$FAKE_SLURM_DIR/bin/$t"; done
+  export PATH=$FAKE_SLURM_DIR/bin:$PATH
+}

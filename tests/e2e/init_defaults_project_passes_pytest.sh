@@ -11,7 +11,7 @@ expect_contains "$TEST_DIR/err" "Created $(pwd -P)/demo from ml-project"
 
 # Exactly one commit, with the template's message, and nothing left uncommitted.
 expect_eq "$(git -C demo rev-list --count HEAD)" 1 "commits in demo"
-expect_eq "$(git -C demo log -1 --format=%s)" "Initialize project from mlops template ml-project 1.2.0" "commit subject"
+expect_eq "$(git -C demo log -1 --format=%s)" "Initialize project from mlops template ml-project 1.3.0" "commit subject"
 git -C demo log -1 --format=%B | grep -qx 'Template: builtin ml-project' || fail "commit body does not name the template"
 expect_eq "$(git -C demo status --porcelain --untracked-files=all)" "" "git status in demo"
 expect_eq "$(git -C demo ls-files | wc -l)" "$(find demo -path demo/.git -prune -o -type f -print | wc -l)" "tracked files = files on disk"

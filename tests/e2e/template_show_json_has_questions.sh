@@ -5,7 +5,7 @@
 
 expect_exit 0 mlops --json template show ml-project
 expect_json "$TEST_DIR/out" '.name' ml-project
-expect_json "$TEST_DIR/out" '.version' 1.2.0
+expect_json "$TEST_DIR/out" '.version' 1.3.0
 expect_json "$TEST_DIR/out" '.source' builtin
 expect_json "$TEST_DIR/out" '.delimiters | join(" ")' '[[ ]]'
 expect_json "$TEST_DIR/out" '[.questions[].name] | join(",")' \

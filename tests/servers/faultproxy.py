@@ -7,8 +7,9 @@ misbehave:
                                      upstream since the last reset; K times (default 1)
   --reset-down-after-bytes N         the same for response bytes (a download), K times
   --status CODE [--match REGEX] [--skip M] [--times K] [--retry-after S] [--header 'N: v']
-                                     answer the matching requests (REGEX on "METHOD PATH",
+                [--body TEXT]        answer the matching requests (REGEX on "METHOD PATH",
                                      after the first M) with CODE itself, K times, then close
+                                     (the body: TEXT, else a registry-style JSON error)
   --stall-after-bytes N --stall-seconds S
                                      stop forwarding the request once N bytes went upstream and
                                      hold the connection S seconds, then reset it (once)
@@ -152,7 +153,9 @@ def handle(client, args):
                 extra = "".join("%s\r\n" % h for h in args.header)
                 if args.retry_after is not None:
                     extra += "Retry-After: %s\r\n" % args.retry_after
-                body = b'{"errors":[{"code":"INJECTED","message":"faultproxy"}]}'
+                body = args.body.encode() if args.body is not None else b'{"errors":[{"code":"INJECTED","message":"faultproxy"}]}'
+                if what.startswith("HEAD "):
+                    body = b""  # a HEAD answer has no body (its Content-Length would frame the next answer)
                 answer = ("HTTP/1.1 %d Injected\r\nContent-Type: application/json\r\nContent-Length: %d\r\n%s"
                           "Connection: close\r\n\r\n" % (args.status, len(body), extra)).encode("latin-1") + body
                 client.sendall(answer)
@@ -248,6 +251,7 @@ def main():
     p.add_argument("--times", type=int, default=1)
     p.add_argument("--retry-after", default=None)
     p.add_argument("--header", action="append", default=[])
+    p.add_argument("--body", default=None)
     p.add_argument("--stall-after-bytes", type=int, default=0)
     p.add_argument("--stall-seconds", type=float, default=5.0)
     args = p.parse_args()

@@ -5,7 +5,8 @@
 # (docs/architecture.md, "Executors"): munged (reused when one already answers), slurmctld and
 # slurmd, as root, with their configuration, state, spool and logs under RUN_DIR and ports
 # picked at run time. Accounting stays off (no slurmdbd), so the sacct-disabled path is the
-# one tested; jobcomp/filetxt records finished tasks. MaxArraySize=11 on purpose, so a sweep
+# one tested; jobcomp/filetxt records finished tasks. MaxArraySize=11 on purpose (bench/dispatch
+# sets MLOPS_SLURM_MAX_ARRAY_SIZE=1001), so a sweep
 # of more than 11 points is split into several array jobs.
 #
 # Writes RUN_DIR/env (sourced by tests/integration/lib/slurm.sh):
@@ -67,7 +68,7 @@ SchedulerParameters=batch_sched_delay=0,sched_min_interval=100000
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
-MaxArraySize=11
+MaxArraySize=${MLOPS_SLURM_MAX_ARRAY_SIZE:-11}
 MinJobAge=300
 KillWait=5
 SlurmctldLogFile=$RUN/log/ctld.log

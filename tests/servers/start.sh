@@ -481,7 +481,7 @@ prep_nginx() {
   fi
   UPORTS[nginx]="$webdav_port${git_port:+ $git_port}"
   NGINX_WEBDAV_PORT=$webdav_port NGINX_GIT_PORT=$git_port
-  mkdir -p "$RUN/nginx/dav" "$RUN/nginx/git" "$RUN/nginx/logs" "$RUN/nginx/tmp"
+  mkdir -p "$RUN/nginx/dav/strict" "$RUN/nginx/git" "$RUN/nginx/logs" "$RUN/nginx/tmp"
   # Started as root, workers would run as nobody and could not write RUN_DIR.
   [ "$(id -u)" = 0 ] && user_line="user root root;"
   {
@@ -517,6 +517,14 @@ http {
       create_full_put_path on;
       dav_access user:rw group:r all:r;
       autoindex on;
+    }
+    # As a WebDAV server that makes no parent collections on PUT (409): clients must MKCOL.
+    location /strict/ {
+      auth_basic "mlops-webdav";
+      auth_basic_user_file $HTPASSWD_NGINX;
+      dav_methods PUT DELETE MKCOL COPY MOVE;
+      create_full_put_path off;
+      dav_access user:rw group:r all:r;
     }
   }
 NGX

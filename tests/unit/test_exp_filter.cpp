@@ -116,3 +116,30 @@ TEST_CASE("fields and tags of a filter are listed and can be renamed", "[filter]
       },
       [](std::string_view) { return false; }));
 }
+
+TEST_CASE("a value may be another field, with a number added, taken away, multiplied or divided", "[filter]") {
+  const nlohmann::json run{{"metrics.acc", 0.93},
+                           {"baseline.metrics.acc", 0.935},
+                           {"metrics.loss", 0.2},
+                           {"baseline.metrics.loss", 0.19},
+                           {"baseline.status", "completed"}};
+  CHECK(eval("metrics.acc >= baseline.metrics.acc - 0.01", run));
+  CHECK_FALSE(eval("metrics.acc >= baseline.metrics.acc", run));
+  CHECK(eval("metrics.acc >= baseline.metrics.acc -0.01", run));  // the sign joined to the number
+  CHECK(eval("metrics.loss <= baseline.metrics.loss * 1.1", run));
+  CHECK_FALSE(eval("metrics.loss <= baseline.metrics.loss / 1.1", run));
+  CHECK(eval("metrics.loss < baseline.metrics.loss + 0.02", run));
+  // A missing value on either side: false, as for any comparison.
+  CHECK_FALSE(eval("metrics.acc >= baseline.metrics.f1 - 0.01", run));
+  CHECK_FALSE(eval("metrics.acc >= baseline.status", run));
+  const Filter f = Filter::parse("metrics.acc >= baseline.metrics.acc - 0.01 and metrics.loss < 1");
+  const auto names = f.names();
+  REQUIRE(names.size() == 3);
+  CHECK(names[1].name == "baseline.metrics.acc");
+  CHECK(names[1].column == 16);
+  CHECK_THROWS_AS(Filter::parse("metrics.acc >= baseline.metrics.acc -"), Error);
+  CHECK_THROWS_AS(Filter::parse("metrics.acc >= baseline.metrics.acc - x"), Error);
+  CHECK_THROWS_AS(Filter::parse("metrics.acc >= baseline.metrics.acc / 0"), Error);
+  // Other words stay text, as before.
+  CHECK(eval("baseline.status = completed", run));
+}

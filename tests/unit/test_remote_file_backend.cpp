@@ -85,3 +85,20 @@ TEST_CASE("file backend: a hostile layout gets bounded refusals", "[remote]") {
   CHECK(kind_of([&] { (void)b->list_tags("bad"); }) == ErrorKind::invalid_input);
   CHECK(kind_of([&] { (void)b->get_manifest("bad", "big"); }) == ErrorKind::invalid_input);
 }
+
+TEST_CASE("layout: a remote index.json with too many entries or values is refused before it is built", "[remote]") {
+  std::string many = R"({"schemaVersion":2,"manifests":[)";
+  for (std::size_t i = 0; i <= k_max_layout_entries; ++i) many += i == 0 ? "{}" : ",{}";
+  many += "]}";
+  CHECK(kind_of([&] { (void)layout::parse_index(many, "index.json"); }) == ErrorKind::invalid_input);
+  // Values hidden in one entry's annotations count too.
+  std::string wide = R"({"manifests":[{"annotations":{)";
+  for (std::size_t i = 0; i <= k_max_layout_values; ++i) wide += (i == 0 ? "" : ",") + std::string("\"") + std::to_string(i) + "\":0";
+  wide += "}}]}";
+  CHECK(kind_of([&] { (void)layout::parse_index(wide, "index.json"); }) == ErrorKind::invalid_input);
+  // Deep nesting: refused, not recursed into.
+  const std::string deep = R"({"manifests":[)" + std::string(100000, '[') + std::string(100000, ']') + "]}";
+  CHECK(kind_of([&] { (void)layout::parse_index(deep, "index.json"); }) == ErrorKind::invalid_input);
+  CHECK(kind_of([&] { (void)layout::parse_index("{\"manifests\":[", "index.json"); }) == ErrorKind::invalid_input);
+  CHECK(layout::parse_index(R"({"schemaVersion":2,"manifests":[]})", "index.json").empty());
+}

@@ -119,3 +119,40 @@ TEST_CASE("URLs: parts, origins, resolution, loopback", "[remote]") {
   CHECK_FALSE(http::is_loopback_host("10.0.0.1"));
   CHECK_FALSE(http::is_loopback_host("localhost.example"));
 }
+
+TEST_CASE("numbers from a server are digits only, without overflow", "[remote]") {
+  CHECK(http::parse_decimal("0") == 0u);
+  CHECK(http::parse_decimal("1234") == 1234u);
+  CHECK(http::parse_decimal("18446744073709551615") == 18446744073709551615ull);
+  for (const char* bad : {"", "-1", "+1", " 1", "1 ", "1a", "0x10", "1e3", "18446744073709551616", "99999999999999999999999", "1.0"}) {
+    INFO(bad);
+    CHECK_FALSE(http::parse_decimal(bad));
+  }
+}
+
+TEST_CASE("Content-Length: strict, and copies that disagree are refused", "[remote]") {
+  const auto length = [](std::initializer_list<const char*> lines) {
+    http::Headers h;
+    for (const char* l : lines) h.add_line(l);
+    return http::content_length(h);
+  };
+  CHECK_FALSE(length({"Content-Type: x"}));
+  CHECK(length({"Content-Length: 42"}) == 42u);
+  CHECK(length({"Content-Length: 42", "content-length: 42"}) == 42u);
+  CHECK(length({"Content-Length: 42, 42"}) == 42u);
+  for (auto bad : {std::initializer_list<const char*>{"Content-Length: -1"},
+                   {"Content-Length: 12abc"},
+                   {"Content-Length: 1 2"},
+                   {"Content-Length: 42", "Content-Length: 43"},
+                   {"Content-Length: 42, 7"},
+                   {"Content-Length: 99999999999999999999"},
+                   {"Content-Length: "},
+                   {"Content-Length: +5"}}) {
+    CHECK_THROWS_AS(length(bad), mlops::Error);
+  }
+  try {
+    (void)length({"Content-Length: 42", "Content-Length: 43"});
+  } catch (const mlops::Error& e) {
+    CHECK(e.remote_failure() == RemoteFailure::rejected);
+  }
+}

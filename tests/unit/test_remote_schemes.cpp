@@ -65,7 +65,10 @@ TEST_CASE("schemes: bad URLs are usage errors that say what to do", "[remote]") 
   for (const std::string bad :
        {"", "/srv/models", "registry.example/team", "://x", "file://relative/dir", "file://", "file:", "oci://", "oci:///team",
         "oci://bad_host/x", "oci://host.example:0/x", "oci://host.example/a//b", "oci://host.example/x?token=1", "oci://host.example/x#f",
-        "s3://B/x", "s3://ab/x", "oci://host.example/a b", "file:///tmp/x\ny"}) {
+        "s3://B/x", "s3://ab/x", "oci://host.example/a b", "file:///tmp/x\ny",
+        // A base path with '.' or '..' segments (it would leave the directory or prefix named).
+        "file:///srv/models/../../etc", "file:///srv/..", "file:///srv/./m", "file:///..", "s3://bucket/a/../b", "s3://bucket/..",
+        "https://host.example/a/../b", "http://localhost/./x", "oci://host.example/team/../other"}) {
     INFO(bad);
     CHECK(kind_of(bad) == ErrorKind::usage);
   }

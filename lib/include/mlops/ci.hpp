@@ -5,6 +5,7 @@
 #pragma once
 
 #include <mlops/api.hpp>
+#include <mlops/package.hpp>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -90,12 +91,21 @@ MLOPS_API std::string append_step_summary(const stdfs::path& file, const std::st
 
 // ---- ci init ----
 
+// The run's gates (mlops.yaml's gates:, no baseline) as a model card lists them; empty when
+// mlops.yaml has none. Errors as check's.
+MLOPS_API std::vector<package::CardGate> card_gates(const stdfs::path& cwd, const std::string& run);
+
 struct WorkflowOptions {
   std::string provider;         // github or gitlab
   std::string schedule;         // a 5-field cron line for scheduled retraining, or ""
   std::string branch = "main";  // the branch whose runs are packaged and pushed
   std::string python = "3.11";
   bool force = false;  // replace an existing workflow file
+  // Set by init_workflow from the disk: the project's directory relative to the repository
+  // root ("" at the root; a monorepo's workflow runs its steps there), and whether mlops.yaml
+  // has pipeline stages (a scheduled run then retrains with `mlops repro --pull`).
+  std::string project_dir;
+  bool has_stages = false;
 };
 // .github/workflows/mlops.yml or .gitlab-ci.yml; Error{usage} for another provider.
 MLOPS_API std::string workflow_path(const std::string& provider);
@@ -104,8 +114,10 @@ MLOPS_API std::string workflow_path(const std::string& provider);
 MLOPS_API void validate_cron(const std::string& cron);
 // The workflow's text; Error{usage} for a bad provider, cron, branch or Python version.
 MLOPS_API std::string workflow_text(const WorkflowOptions& options);
-// Writes it atomically at the project root (or cwd outside a project); Error{conflict} when the
-// file exists and !force. Returns the path written.
+// Writes it atomically at the root of the git repository holding the project (or cwd outside
+// a project), with the project's directory set when it is below that root; Error{conflict}
+// when the file exists and !force; Error{invalid_input} for a project directory name a
+// workflow cannot hold. Returns the path written.
 MLOPS_API stdfs::path init_workflow(const stdfs::path& cwd, const WorkflowOptions& options);
 
 }  // namespace mlops::ci

@@ -30,6 +30,12 @@ struct Remote {
   std::string name;
   std::string url;
   std::string file;  // the configuration file that names it
+  // How to reach it (`remote add --endpoint/--region/--ca-file/--plain-http`); never a secret.
+  // The command line's flags win over them.
+  std::string endpoint;  // s3: http(s)://HOST[:PORT]
+  std::string region;    // s3: the bucket's region
+  std::string ca_file;   // absolute (a relative one in the file is relative to the file)
+  bool plain_http = false;
 };
 
 // What the environment, mlops.yaml and the user config say, merged.
@@ -55,15 +61,31 @@ MLOPS_API void check_remote_name(const std::string& name);
 // quotes the URL.
 MLOPS_API void check_remote_url(const std::string& url);
 
-// Adds NAME to the project's mlops.yaml (and makes it `default_remote` when asked), editing
-// the text in place so comments and layout stay; written atomically. Error{conflict} when
-// the project already names it, Error{usage} outside a project.
-MLOPS_API void add_remote(const stdfs::path& cwd, const std::string& name, const std::string& url, bool make_default);
+// Error{usage} unless the settings fit the URL's scheme (endpoint and region for s3:// only,
+// no ca_file or plain_http for file://) and are well formed: the endpoint is
+// http(s)://HOST[:PORT] without user, path or query (never quoted in the message), the region
+// [a-z0-9-] (at most 64).
+MLOPS_API void check_remote_settings(const Remote& remote);
+
+// Adds `remote` (name, url and settings; `file` unused) to the project's mlops.yaml (and makes
+// it `default_remote` when asked), editing the text in place so comments and layout stay;
+// written atomically. A relative ca_file is taken relative to `cwd` and must be a file; it is
+// written relative to mlops.yaml when inside the project. Error{conflict} when the project
+// already names it, Error{usage} outside a project.
+MLOPS_API void add_remote(const stdfs::path& cwd, const Remote& remote, bool make_default);
+inline void add_remote(const stdfs::path& cwd, const std::string& name, const std::string& url, bool make_default) {
+  Remote r;
+  r.name = name;
+  r.url = url;
+  add_remote(cwd, r, make_default);
+}
 // Removes NAME from mlops.yaml (and `default_remote` when it named it). Error{not_found}
 // when mlops.yaml does not name it. Returns true when `default_remote` was removed too.
 MLOPS_API bool remove_remote(const stdfs::path& cwd, const std::string& name);
 // A remote's URL: a URL is checked and returned as it is; a name is looked up (mlops.yaml,
 // then the user config); "" means the default remote. Error{not_found} with "did you mean".
 MLOPS_API std::string resolve_remote(const stdfs::path& cwd, const std::string& name_or_url);
+// The same, with the remote's settings: a URL given as it is has none (name empty).
+MLOPS_API Remote find_remote(const stdfs::path& cwd, const std::string& name_or_url);
 
 }  // namespace mlops::config

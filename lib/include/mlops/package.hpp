@@ -28,12 +28,24 @@ MLOPS_API stdfs::path default_store();
 
 // ---- build ----
 
+// A gate of mlops.yaml as `mlops check` judged it on the run a package is built from: the
+// model card lists them. Filled by the caller (package knows no gates; the CLI asks ci).
+struct CardGate {
+  std::string field;      // metrics.accuracy
+  std::string condition;  // ">= 0.9", "drop <= 0.01"
+  std::string value;      // the run's value as text, "" when it has none
+  std::string status;     // pass, fail, skip
+  std::string reason;     // why it failed or was not checked
+};
+
 struct BuildOptions {
-  std::string tag;          // NAME[:TAG]; default package.name:package.version from mlops.yaml
-  std::string from_exp;     // RUN: lineage (run id, name, params, metrics) from that experiment
-  std::string compression;  // none|gzip|zstd for tar layers; default from mlops.yaml, else none
-  std::string created;      // RFC 3339; default: SOURCE_DATE_EPOCH, else the HEAD commit's time
-  int jobs = 0;             // hashing threads; 0: MLOPS_JOBS, else `jobs` of mlops.yaml or the user config, else one per core
+  std::string tag;              // NAME[:TAG]; default package.name:package.version from mlops.yaml
+  std::string from_exp;         // RUN: lineage (run id, name, params, metrics) from that experiment
+  std::string compression;      // none|gzip|zstd for tar layers; default from mlops.yaml, else none
+  std::string created;          // RFC 3339; default: SOURCE_DATE_EPOCH, else the HEAD commit's time
+  int jobs = 0;                 // hashing threads; 0: MLOPS_JOBS, else `jobs` of mlops.yaml or the user config, else one per core
+  std::vector<CardGate> gates;  // with from_exp: the run's gates, for the model card
+  std::string gates_error;      // with from_exp: why the gates could not be checked ("" when they were, or there are none)
 };
 
 struct LayerResult {

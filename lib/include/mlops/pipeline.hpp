@@ -25,7 +25,8 @@ struct StageState {
 
 // Every stage in the graph's order (dependencies first), compared with mlops.lock and the
 // workspace. Reads only; hashes only files whose stat data the stat cache does not know.
-MLOPS_API std::vector<StageState> status(const stdfs::path& project, const std::vector<std::string>& targets = {});
+MLOPS_API std::vector<StageState> status(const stdfs::path& project, const std::vector<std::string>& targets = {},
+                                         std::size_t* files_hashed = nullptr);
 
 // A line a stage's command printed: `err` for its stderr.
 using LineSink = std::function<void(const std::string& stage, const std::string& line, bool err)>;
@@ -39,6 +40,8 @@ struct ReproOptions {
   bool force = false;                // run the targets even when up to date (not from the run cache)
   bool keep_going = false;           // after a failure, run what does not depend on it
   bool no_run_cache = false;         // run commands even when the run cache has their outputs
+  bool downstream = false;           // the targets and what depends on them (not their upstream)
+  bool single_item = false;          // the targets only (not their upstream)
   stdfs::path store;                 // the blob store outputs are cached in (config: $MLOPS_HOME ...)
   LineSink on_line;
   EventSink on_event;
@@ -47,6 +50,8 @@ struct ReproOptions {
 struct ReproResult {
   std::vector<std::string> ran, skipped, failed, not_run;  // not_run: downstream of a failure
   std::vector<std::string> restored;                       // outputs put back from the run cache
+  std::size_t files_hashed = 0;                            // files read to hash them (the stat cache knew the rest)
+  std::size_t lock_writes = 0;                             // mlops.lock rewrites (one per scheduling round)
 };
 
 // Runs the stale stages (and, by content, whatever their new outputs make stale), in
@@ -66,6 +71,10 @@ struct CheckoutResult {
 // (an edit that replacing it would lose), unless `force`.
 MLOPS_API CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store,
                                   bool force = false);
+
+// The stages of `project`'s mlops.yaml in graph order (empty without a `stages:` section);
+// Error as repro gives it for a bad mlops.yaml.
+MLOPS_API std::vector<std::string> stage_names(const stdfs::path& project);
 
 enum class DagFormat { text, dot, mermaid };
 MLOPS_API std::string dag(const stdfs::path& project, DagFormat format);

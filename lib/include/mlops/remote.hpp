@@ -23,6 +23,7 @@ struct TransferOptions {
   std::optional<stdfs::path> ca_file;
   bool plain_http = false;
   std::string endpoint;  // s3: --endpoint
+  std::string region;    // s3: --region
   ProgressObserver* progress = nullptr;
 };
 
@@ -73,5 +74,30 @@ struct CopyResult {
 };
 // Copies a package between two remotes (the blobs pass through a temporary directory).
 MLOPS_API CopyResult copy(const std::string& source_url, const std::string& destination_url, const TransferOptions& options);
+// The same, reaching the destination with its own settings (ca_file, plain_http, endpoint,
+// region; jobs and progress are `options`'): two named remotes each keep theirs.
+MLOPS_API CopyResult copy(const std::string& source_url, const std::string& destination_url, const TransferOptions& options,
+                          const TransferOptions& destination_options);
+
+struct RemoteTagResult {
+  std::string url;          // the tag set: SCHEME://.../NAME:TAG
+  std::string package_url;  // where push put the package: SCHEME://.../NAME:VERSION
+  std::string digest;       // the package's manifest digest, which the tag now names
+  std::string previous;     // what the tag named before ("" when it was new)
+};
+// Points `tag` of the package's repository on the remote `url` (push's addressing) at the
+// package `ref` of `store`, sending no blob. The remote must hold the whole package (its
+// manifest, its signatures and every blob): else Error{not_found} with the push command as
+// the hint. A tag that exists and names another digest, not in `may_replace`, is left alone:
+// Error{conflict} (it may be a version tag of the same name).
+MLOPS_API RemoteTagResult tag_remote(const stdfs::path& store, const std::string& ref, const std::string& url, const std::string& tag,
+                                     const std::vector<std::string>& may_replace, const TransferOptions& options);
+struct RemoteTag {
+  std::string url;     // SCHEME://.../NAME:TAG
+  std::string digest;  // of the manifest it names, computed from the bytes sent; "" when absent
+};
+// The tag `tag` of the repository `name` on the remote `url` (push's addressing).
+MLOPS_API RemoteTag remote_tag(const stdfs::path& store, const std::string& url, const std::string& name, const std::string& tag,
+                               const TransferOptions& options);
 
 }  // namespace mlops::remote

@@ -39,6 +39,17 @@ use_s3() {
   BUCKET="mlops-$$-$RANDOM"
   s3_curl -X PUT "$AWS_ENDPOINT_URL_S3/$BUCKET" >/dev/null || fail "cannot create the bucket $BUCKET"
 }
+# use_s3_server: use_test_server and use_s3 for the S3 server there is, moto (it checks
+# signatures) before s3rver; skipped with both reasons when neither is up.
+use_s3_server() {
+  if [ -n "${MLOPS_TEST_ENV:-}" ] && [ -r "$MLOPS_TEST_ENV" ] && grep -q "MLOPS_TEST_MOTO_URL=" "$MLOPS_TEST_ENV"; then
+    use_test_server MOTO
+    use_s3 MOTO
+  else
+    use_test_server S3
+    use_s3 S3
+  fi
+}
 # s3_curl ARGS...: curl signing with the test server's key (path-style URLs).
 s3_curl() {
   curl -sSf --aws-sigv4 "aws:amz:$AWS_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// `${...}` in mlops.yaml stages, with DVC's rules: values come from params.yaml and `vars:`
+// (top level and per stage) and, in a `foreach`/`matrix` stage, from `item` and `key`.
+// Everything is resolved before hashing: mlops.lock holds the resulting text only.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace mlops::pipeline::tmpl {
+
+// The limits that keep a hostile mlops.yaml bounded (checked before anything is expanded).
+inline constexpr std::size_t k_max_stages = 10'000;                        // after foreach/matrix
+inline constexpr std::size_t k_max_expanded_bytes = std::size_t{64} << 20;  // text made by ${}
+
+// The variables visible at one place: names, each from one source ("params.yaml",
+// "mlops.yaml:4"). A name is defined once: a second source is an error, as in DVC.
+class Scope {
+ public:
+  // Adds every key of `map` (from `origin`); false and `clash` set when a name is taken.
+  bool add(const YAML::Node& map, const std::string& origin, std::string& clash, std::string& clash_origin);
+  void set(const std::string& name, const YAML::Node& value, const std::string& origin);  // item, key
+  // The value at `path` ("a.b", "list[0]", "a.b[2].c"), or nullopt.
+  std::optional<YAML::Node> find(const std::string& path) const;
+  std::string known() const;  // the top-level names, for a hint
+  bool empty() const { return m_vars.empty(); }
+
+ private:
+  std::map<std::string, std::pair<YAML::Node, std::string>> m_vars;
+};
+
+// Why an interpolation failed (the caller adds FILE:LINE).
+struct Failure {
+  std::string what, hint;
+};
+
+// `text` with every `${path}` replaced by its value (`\${` stays a literal `${`); `budget`
+// counts down the bytes produced. In a command (`cmd`), a map becomes `--key value` flags.
+// nullopt and `failure` set on an unknown name, a bad reference, a list or map inside text,
+// or an exhausted budget.
+std::optional<std::string> interpolate(const std::string& text, const Scope& scope, bool cmd, std::size_t& budget, Failure& failure);
+
+// When `text` is exactly one reference "${path}": the value it names (a list or a map for
+// `foreach:`/`matrix:`), else nullopt. `failure` is set when it names nothing.
+std::optional<YAML::Node> whole_reference(const std::string& text, const Scope& scope, Failure& failure);
+
+}  // namespace mlops::pipeline::tmpl
