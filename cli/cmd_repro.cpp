@@ -5,7 +5,9 @@
 #include "exit_codes.hpp"
 
 #include <mlops/config.hpp>
+#include <mlops/data.hpp>
 #include <mlops/error.hpp>
+#include <mlops/log.hpp>
 #include <mlops/pipeline.hpp>
 
 #include <nlohmann/json.hpp>
@@ -21,8 +23,43 @@ namespace {
 struct ReproArgs {
   std::vector<std::string> stages;
   int jobs = 0;
-  bool dry = false, force = false, keep_going = false, no_run_cache = false, downstream = false, single_item = false;
+  bool dry = false, force = false, keep_going = false, no_run_cache = false, downstream = false, single_item = false, pull = false;
 };
+
+// repro --pull: what the lock and the pointers name comes from the default remote first (what
+// it lacks is left to the stages), missing outputs and data are put in place, and a stage that
+// must run asks the remote's run cache first.
+void pull_before_repro(const config::Settings& settings, pipeline::ReproOptions& o, Context& c) {
+  if (settings.default_remote.empty())
+    throw Error(ErrorKind::usage, "repro --pull needs a default remote", "'mlops remote add NAME URL --default' (file://, s3://)");
+  const std::string url = config::resolve_remote(settings.project, "");
+  pipeline::CacheOptions co;
+  co.jobs = 16;
+  co.missing_ok = true;
+  const auto r = pipeline::cache_fetch(settings.project, settings.store, url, co);
+  c.out.status("fetched " + std::to_string(r.blobs_fetched) + " blob(s) from " + settings.default_remote +
+               (r.missing.empty() ? std::string() : "; " + std::to_string(r.missing.size()) + " it lacks are left to the stages"));
+  // Data first: stages may depend on it.
+  try {
+    pipeline::data_checkout(settings.project, settings.store, false, settings.default_remote);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::not_found && e.kind() != ErrorKind::conflict) throw;
+  }
+  try {
+    pipeline::checkout(settings.project, {}, settings.store, false);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::not_found && e.kind() != ErrorKind::conflict) throw;
+  }
+  o.fetch_run = [store = settings.store, url, co](const std::string& key) {
+    try {
+      return pipeline::fetch_run(store, url, key, co);
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::interrupted) throw;
+      log::write(log::Level::warn, std::string("the remote's run cache was not read: ") + e.what());
+      return false;
+    }
+  };
+}
 
 int run_repro(const ReproArgs& a, Context& c) {
   const config::Settings settings = config::load_settings(std::filesystem::current_path());
@@ -36,6 +73,7 @@ int run_repro(const ReproArgs& a, Context& c) {
   o.downstream = a.downstream;
   o.single_item = a.single_item;
   o.store = settings.store;
+  if (a.pull && !a.dry) pull_before_repro(settings, o, c);
   std::mutex m;  // stages print from worker threads: one line at a time
   o.on_line = [&](const std::string& stage, const std::string& line, bool err) {
     const std::lock_guard g(m);
@@ -54,6 +92,7 @@ int run_repro(const ReproArgs& a, Context& c) {
     }
   };
   const pipeline::ReproResult r = pipeline::repro(settings.project, o);
+  if (!a.dry && (!r.ran.empty() || !r.restored.empty())) pipeline::pin_lock(settings.project, settings.store);  // a gc root
   if (c.out.json()) {
     c.out.print_json({{"ran", r.ran},
                       {"restored", r.restored},
@@ -109,6 +148,9 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
   cmd.add_flag("--keep-going", a->keep_going, "After a stage fails, still run the stages that do not depend on it");
   auto* down = cmd.add_flag("--downstream", a->downstream, "Run the given stages and the stages that depend on them, not their upstream");
   cmd.add_flag("--single-item", a->single_item, "Run only the given stages, not what they depend on")->excludes(down);
+  cmd.add_flag(
+      "--pull", a->pull,
+      "First fetch what mlops.lock and the data pointers name from the default remote, and ask its run cache before running a stage");
   cmd.add_flag("--no-run-cache", a->no_run_cache,
                "Run commands even when an earlier run with the same inputs left its outputs in the store");
   cmd.footer(
@@ -148,7 +190,11 @@ void setup_checkout(CLI::App& cmd, Context& ctx) {
   cmd.callback([stages, force, &ctx] {
     ctx.action = [stages, force](Context& c) {
       const config::Settings settings = config::load_settings(std::filesystem::current_path());
-      const auto r = pipeline::checkout(settings.project, *stages, settings.store, *force);
+      pipeline::DataCheckoutResult d;  // the data of the PATH.mlops pointers first: stages may depend on it
+      if (stages->empty()) d = pipeline::data_checkout(settings.project, settings.store, *force, settings.default_remote);
+      auto r = pipeline::checkout(settings.project, *stages, settings.store, *force);
+      r.restored.insert(r.restored.end(), d.restored.begin(), d.restored.end());
+      r.unchanged.insert(r.unchanged.end(), d.unchanged.begin(), d.unchanged.end());
       if (c.out.json()) {
         c.out.print_json({{"restored", r.restored}, {"unchanged", r.unchanged}});
       } else {

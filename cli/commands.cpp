@@ -33,6 +33,8 @@ constexpr std::array k_commands = {
     Command{"checkout", "Restore pipeline outputs from the store as mlops.lock records them", k_needs_project, setup_checkout},
     Command{"dag", "Show the pipeline's graph of stages (text, dot, mermaid)", k_needs_project, setup_dag},
     Command{"executor", "Check where sweeps run: a scheduler's limits, accounting, what a task sees", k_needs_nothing, setup_executor},
+    Command{"data", "Version data outside git: PATH.mlops pointers to the store", k_needs_project, setup_data},
+    Command{"cache", "Push, pull and collect the blobs and run cache behind pipelines and data", k_needs_project, setup_cache},
     Command{"drift", "Compare a reference and a current dataset for data drift (CSV)", k_needs_nothing, setup_drift},
     Command{"login", "Store credentials for a registry", k_needs_nothing, setup_login},
     Command{"logout", "Remove stored credentials for a registry", k_needs_nothing, setup_logout},

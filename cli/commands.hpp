@@ -48,6 +48,8 @@ void setup_copy(CLI::App& cmd, Context& ctx);
 void setup_remote(CLI::App& cmd, Context& ctx);
 void setup_drift(CLI::App& cmd, Context& ctx);
 void setup_repro(CLI::App& cmd, Context& ctx);
+void setup_data(CLI::App& cmd, Context& ctx);
+void setup_cache(CLI::App& cmd, Context& ctx);
 void setup_status(CLI::App& cmd, Context& ctx);
 void setup_dag(CLI::App& cmd, Context& ctx);
 void setup_executor(CLI::App& cmd, Context& ctx);

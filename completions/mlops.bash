@@ -36,7 +36,7 @@ _mlops_kind() {
         runs | packages | remotes) _mlops_values "$1" ;;
         programs) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -c -- "$vcur") ;;
         words) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "$2" -- "$vcur") ;;
-        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag drift login logout completion version help" -- "$vcur") ;;
+        commands) mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen -W "init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag executor data cache drift login logout completion version help" -- "$vcur") ;;
     esac
 }
 
@@ -54,7 +54,7 @@ _mlops() {
             --store) _mlops_store=${words[i+1]} ;;
         esac
         case "$path:$w" in
-            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/log:--importance|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/ci/init:--provider|/ci/init:--schedule|/ci/init:--branch|/ci/init:--python|/model/promote:--alias|/model/promote:--reason|/model/promote:--remote|/model/list:--remote|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/push:--endpoint|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/pull:--endpoint|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/copy:--endpoint|/repro:--jobs|/repro:-j|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
+            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/log:--importance|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/ci/init:--provider|/ci/init:--schedule|/ci/init:--branch|/ci/init:--python|/model/promote:--alias|/model/promote:--reason|/model/promote:--remote|/model/list:--remote|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/push:--endpoint|/push:--region|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/pull:--endpoint|/pull:--region|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/copy:--endpoint|/copy:--region|/remote/add:--endpoint|/remote/add:--region|/remote/add:--ca-file|/repro:--jobs|/repro:-j|/executor/test:--timeout|/cache/push:--jobs|/cache/push:-j|/cache/push:--ca-file|/cache/push:--endpoint|/cache/pull:--jobs|/cache/pull:-j|/cache/pull:--ca-file|/cache/pull:--endpoint|/cache/fetch:--jobs|/cache/fetch:-j|/cache/fetch:--ca-file|/cache/fetch:--endpoint|/cache/gc:--rev|/cache/gc:--remote|/cache/gc:--jobs|/cache/gc:-j|/cache/gc:--ca-file|/cache/gc:--endpoint|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--preset|/drift:--correction|/drift:--timestamp|/drift:--window|/drift:--prediction|/drift:--target|/drift:--task|/drift:--types|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/login:--username|/login:-u) ((i++)); continue ;;
         esac
         case $w in -*) continue ;; esac
         case "$path/$w" in
@@ -78,6 +78,9 @@ _mlops() {
             /status) path=/status; npos=0 ;;
             /checkout) path=/checkout; npos=0 ;;
             /dag) path=/dag; npos=0 ;;
+            /executor) path=/executor; npos=0 ;;
+            /data) path=/data; npos=0 ;;
+            /cache) path=/cache; npos=0 ;;
             /drift) path=/drift; npos=0 ;;
             /login) path=/login; npos=0 ;;
             /logout) path=/logout; npos=0 ;;
@@ -130,6 +133,15 @@ _mlops() {
             /remote/ls) path=/remote/list; npos=0 ;;
             /remote/remove) path=/remote/remove; npos=0 ;;
             /remote/rm) path=/remote/remove; npos=0 ;;
+            /executor/test) path=/executor/test; npos=0 ;;
+            /data/add) path=/data/add; npos=0 ;;
+            /data/status) path=/data/status; npos=0 ;;
+            /data/unprotect) path=/data/unprotect; npos=0 ;;
+            /cache/push) path=/cache/push; npos=0 ;;
+            /cache/pull) path=/cache/pull; npos=0 ;;
+            /cache/fetch) path=/cache/fetch; npos=0 ;;
+            /cache/gc) path=/cache/gc; npos=0 ;;
+            /cache/fsck) path=/cache/fsck; npos=0 ;;
             *) ((npos++)) ;;
         esac
     done
@@ -218,17 +230,38 @@ _mlops() {
         /push:--jobs|/push:-j) _mlops_kind text ;;
         /push:--ca-file) _mlops_kind files ;;
         /push:--endpoint) _mlops_kind text ;;
+        /push:--region) _mlops_kind text ;;
         /pull:--tag|/pull:-t) _mlops_kind text ;;
         /pull:--only) _mlops_kind text ;;
         /pull:--store) _mlops_kind dirs ;;
         /pull:--jobs|/pull:-j) _mlops_kind text ;;
         /pull:--ca-file) _mlops_kind files ;;
         /pull:--endpoint) _mlops_kind text ;;
+        /pull:--region) _mlops_kind text ;;
         /copy:--store) _mlops_kind dirs ;;
         /copy:--jobs|/copy:-j) _mlops_kind text ;;
         /copy:--ca-file) _mlops_kind files ;;
         /copy:--endpoint) _mlops_kind text ;;
+        /copy:--region) _mlops_kind text ;;
+        /remote/add:--endpoint) _mlops_kind text ;;
+        /remote/add:--region) _mlops_kind text ;;
+        /remote/add:--ca-file) _mlops_kind files ;;
         /repro:--jobs|/repro:-j) _mlops_kind text ;;
+        /executor/test:--timeout) _mlops_kind text ;;
+        /cache/push:--jobs|/cache/push:-j) _mlops_kind text ;;
+        /cache/push:--ca-file) _mlops_kind files ;;
+        /cache/push:--endpoint) _mlops_kind text ;;
+        /cache/pull:--jobs|/cache/pull:-j) _mlops_kind text ;;
+        /cache/pull:--ca-file) _mlops_kind files ;;
+        /cache/pull:--endpoint) _mlops_kind text ;;
+        /cache/fetch:--jobs|/cache/fetch:-j) _mlops_kind text ;;
+        /cache/fetch:--ca-file) _mlops_kind files ;;
+        /cache/fetch:--endpoint) _mlops_kind text ;;
+        /cache/gc:--rev) _mlops_kind text ;;
+        /cache/gc:--remote) _mlops_kind text ;;
+        /cache/gc:--jobs|/cache/gc:-j) _mlops_kind text ;;
+        /cache/gc:--ca-file) _mlops_kind files ;;
+        /cache/gc:--endpoint) _mlops_kind text ;;
         /drift:--reference) _mlops_kind files ;;
         /drift:--current) _mlops_kind files ;;
         /drift:--columns) _mlops_kind text ;;
@@ -237,16 +270,23 @@ _mlops() {
         /drift:--threshold) _mlops_kind text ;;
         /drift:--per-column) _mlops_kind text ;;
         /drift:--drift-share) _mlops_kind text ;;
+        /drift:--preset) _mlops_kind words 'evidently nannyml alibi mlops' ;;
+        /drift:--correction) _mlops_kind words 'bh bonferroni none' ;;
+        /drift:--timestamp) _mlops_kind text ;;
+        /drift:--window) _mlops_kind text ;;
+        /drift:--prediction) _mlops_kind text ;;
+        /drift:--target) _mlops_kind text ;;
+        /drift:--task) _mlops_kind words 'classification regression' ;;
+        /drift:--types) _mlops_kind files ;;
         /drift:--fail-on) _mlops_kind words 'dataset any never' ;;
         /drift:--format) _mlops_kind words 'table json md html junit' ;;
         /drift:--output|/drift:-o) _mlops_kind files ;;
-        /login:--username) _mlops_kind text ;;
-        /login:-u) _mlops_kind text ;;
+        /login:--username|/login:-u) _mlops_kind text ;;
         *) handled=0 ;;
     esac
     if ((!handled)) && [[ -z $vpre ]]; then
         case $path in
-            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag drift login logout completion version help' pos='' rep=0 ;;
+            '') opts='--help -h --help-all --version -V --json --quiet -q --verbose -v --color -C' cmds='init template update exp params metrics check report package ci model key push pull copy remote repro status checkout dag executor data cache drift login logout completion version help' pos='' rep=0 ;;
             '/init') opts='--help -h --help-all --template --ref --set -S --answers --defaults -d --no-git --force -f --trust --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/template') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='list show' pos='' rep=0 ;;
             '/template/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
@@ -295,19 +335,31 @@ _mlops() {
             '/model/list') opts='--help -h --help-all --remote --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/key') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='generate' pos='' rep=0 ;;
             '/key/generate') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
-            '/push') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='packages remotes' rep=0 ;;
-            '/pull') opts='--help -h --help-all --tag -t --only --store --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/copy') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
+            '/push') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --endpoint --region --json --quiet -q --verbose -v --color -C' cmds='' pos='packages remotes' rep=0 ;;
+            '/pull') opts='--help -h --help-all --tag -t --only --store --jobs -j --ca-file --plain-http --endpoint --region --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/copy') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --endpoint --region --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
             '/remote') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='add list remove' pos='' rep=0 ;;
-            '/remote/add') opts='--help -h --help-all --default --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
+            '/remote/add') opts='--help -h --help-all --default --endpoint --region --ca-file --plain-http --json --quiet -q --verbose -v --color -C' cmds='' pos='text text' rep=0 ;;
             '/remote/list') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
-            '/remote/remove') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/repro') opts='--help -h --help-all --jobs -j --dry --force -f --keep-going --no-run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
+            '/remote/remove') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/repro') opts='--help -h --help-all --jobs -j --dry --force -f --keep-going --downstream --single-item --pull --no-run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/status') opts='--help -h --help-all --why --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/checkout') opts='--help -h --help-all --force -f --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/dag') opts='--help -h --help-all --dot --mermaid --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
-            '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --fail-on --format --output -o --strict --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
-            '/login') opts='--help -h --help-all --username --password-stdin --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/executor') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='test' pos='' rep=0 ;;
+            '/executor/test') opts='--help -h --help-all --no-job --timeout --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
+            '/data') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='add status unprotect' pos='' rep=0 ;;
+            '/data/add') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
+            '/data/status') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/data/unprotect') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
+            '/cache') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='push pull fetch gc fsck' pos='' rep=0 ;;
+            '/cache/push') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/pull') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/fetch') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/gc') opts='--help -h --help-all --force -f --rev --all-commits --remote --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/cache/fsck') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --preset --correction --timestamp --window --prediction --target --task --types --fail-on --format --output -o --strict --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/login') opts='--help -h --help-all --username -u --password-stdin --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/logout') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
             '/completion') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='words' rep=0 choices='bash zsh fish' ;;
             '/version') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;

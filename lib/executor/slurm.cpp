@@ -307,7 +307,8 @@ class Slurm final : public Executor {
     // squeue by job name also finds a job the client submitted but never recorded; the
     // offset rides in the comment.
     // Our own jobs only: another user's job given the same name must not be taken for ours.
-    const Captured q = call({"squeue", "-h", "-r", "--states=all", "--name=" + name, "--user=" + std::to_string(::getuid()), "-o", "%F|%K|%T|%k"});
+    const Captured q =
+        call({"squeue", "-h", "-r", "--states=all", "--name=" + name, "--user=" + std::to_string(::getuid()), "-o", "%F|%K|%T|%k"});
     if (q.status != 0) throw Error(ErrorKind::remote, "squeue failed: " + first_line(q.err));
     for (const auto& line : split(q.out, '\n')) {
       const auto f = split(line, '|');

@@ -2,6 +2,7 @@
 // Reading and managing the store: list, inspect, tag, rm, gc, verify.
 #include "package/archive_io.hpp"
 #include "package/diff_ids.hpp"
+#include "package/roots.hpp"
 #include "package/signing.hpp"
 #include "package/store.hpp"
 
@@ -157,30 +158,9 @@ std::vector<std::string> remove(const stdfs::path& store_root, const std::vector
 GcResult gc(const stdfs::path& store_root) {
   Store store(store_root);
   const FileLock guard = store.gc_lock(true);  // no build or import is between blobs and index
-  std::set<std::string> keep;
-  std::vector<std::string> todo;
-  for (const auto& e : store.index()) todo.push_back(e.descriptor.digest);
-  while (!todo.empty()) {
-    const std::string d = todo.back();
-    todo.pop_back();
-    if (!keep.insert(d).second) continue;
-    if (!store.has_blob(d)) continue;
-    // Manifests and indexes are small JSON; anything else is a leaf.
-    std::error_code ec;
-    if (stdfs::file_size(store.blob_path(d), ec) > (4u << 20)) continue;
-    try {
-      const auto j = nlohmann::json::parse(store.read_blob(d), nullptr, false);
-      if (!j.is_object()) continue;
-      const std::string mt = j.value("mediaType", "");
-      if (mt == media::manifest) {
-        for (const auto& b : blobs_of(j, d)) todo.push_back(b.digest);
-      } else if (mt == media::index) {
-        for (const auto& m : j.value("manifests", nlohmann::json::array())) todo.push_back(parse_descriptor(m, d).digest);
-      }
-    } catch (const Error&) {
-      // A corrupt small blob keeps what it might reference; verify reports it.
-    }
-  }
+  // The roots `mlops cache gc` uses too (package/roots.hpp): packages, the pipeline's run
+  // cache and the pins of projects' mlops.lock and data pointers.
+  const std::set<std::string> keep = live_blobs(store, store_roots(store));
   GcResult r;
   std::error_code ec;
   for (stdfs::directory_iterator it(store.root() / "blobs" / "sha256", ec), end; !ec && it != end; it.increment(ec)) {

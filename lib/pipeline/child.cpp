@@ -7,11 +7,11 @@
 #include <fcntl.h>
 #include <poll.h>
 
-#include <algorithm>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <array>
 #include <cerrno>

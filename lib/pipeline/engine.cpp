@@ -5,6 +5,7 @@
 #include "core/worker_pool.hpp"
 #include "package/store.hpp"
 #include "pipeline/child.hpp"
+#include "pipeline/data.hpp"
 #include "pipeline/decide.hpp"
 #include "pipeline/restore.hpp"
 
@@ -144,8 +145,10 @@ std::vector<StageState> status_impl(const stdfs::path& project, const std::vecto
 
 ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   const Pipeline p = load_pipeline(project);
-  const std::vector<std::size_t> sel =
-      select(p, o.targets, o.downstream ? Selection::downstream : o.single_item ? Selection::single : Selection::upstream);
+  const std::vector<std::size_t> sel = select(p, o.targets,
+                                              o.downstream    ? Selection::downstream
+                                              : o.single_item ? Selection::single
+                                                              : Selection::upstream);
   const stdfs::path state = state_dir(project);
   const auto event = [&](const std::string& stage, const std::string& what, const std::string& detail) {
     if (o.on_event) o.on_event(stage, what, detail);
@@ -215,8 +218,12 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
         // clones): the others wait, then find its outputs in the run cache.
         std::optional<package::FileLock> busy;
         if (cacheable && !forced[i]) {  // --force runs
-          busy.emplace(wait_for_key(*store, key, [&] { event(s.name, "waiting", "stage '" + s.name + "': the same inputs are running elsewhere; waiting for them"); }));
+          busy.emplace(wait_for_key(*store, key, [&] {
+            event(s.name, "waiting", "stage '" + s.name + "': the same inputs are running elsewhere; waiting for them");
+          }));
           c.restored = restore_from_run_cache(*store, p, s, key, d, c);
+          if (!c.restored && o.fetch_run && !run_cache_get(*store, key) && o.fetch_run(key))
+            c.restored = restore_from_run_cache(*store, p, s, key, d, c);  // one request to the remote's run cache
         }
         if (c.restored) {
           event(s.name, "restored", "outputs of an earlier run with the same inputs (run cache)");
@@ -413,6 +420,7 @@ CheckoutResult checkout_impl(const stdfs::path& project, const std::vector<std::
     for (const LockedPath& out : it->second.outs) {
       const auto o = std::find_if(s.outs.begin(), s.outs.end(), [&](const Out& x) { return x.path == out.path; });
       if (o == s.outs.end() || !o->cache) continue;
+      clean_restore_temps(p.root / out.path);  // what a checkout killed midway left beside it
       const auto now = hasher.hash(p.root / out.path);
       if (now && now->sha256 == out.sha256) {
         r.unchanged.push_back(out.path);

@@ -98,7 +98,7 @@ std::vector<Hasher::Entry> Hasher::list(const stdfs::path& dir) {
   r.reserve(files.size());
   for (auto& [rel, full] : files) {
     struct stat st {};
-    if (::lstat(full.c_str(), &st) != 0) continue;           // removed meanwhile
+    if (::lstat(full.c_str(), &st) != 0) continue;               // removed meanwhile
     if (!S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode)) continue;  // directories; sockets, FIFOs: no content
     r.push_back(Entry{std::move(rel), std::move(full), st});
   }
@@ -232,7 +232,8 @@ void DirCache::save() {
   const bool all = m_entries.size() <= k_max_dirs;
   for (const auto& [listing, d] : m_entries) {
     if (!all && !m_used.contains(listing)) continue;
-    out += std::string(d.dir ? "d " : "f ") + listing + " " + d.sha256 + " " + std::to_string(d.size) + " " + std::to_string(d.nfiles) + "\n";
+    out +=
+        std::string(d.dir ? "d " : "f ") + listing + " " + d.sha256 + " " + std::to_string(d.size) + " " + std::to_string(d.nfiles) + "\n";
   }
   try {
     fs::write_file_atomic(m_file, out, stdfs::perms(0644), /*durable=*/false);

@@ -11,14 +11,14 @@
 #include <sys/stat.h>
 
 #include <atomic>
-#include <map>
-#include <mutex>
-#include <set>
-#include <vector>
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace mlops::pipeline {
 

@@ -17,8 +17,8 @@
 namespace mlops::pipeline {
 namespace {
 
-const std::set<std::string> k_stage_keys = {"cmd",  "deps",   "params", "outs",           "metrics", "plots", "wdir",
-                                            "desc", "frozen", "meta",   "always_changed", "env",     "pool",  "vars", "matrix"};
+const std::set<std::string> k_stage_keys = {"cmd",    "deps", "params",         "outs", "metrics", "plots", "wdir",  "desc",
+                                            "frozen", "meta", "always_changed", "env",  "pool",    "vars",  "matrix"};
 const std::set<std::string> k_out_keys = {"cache", "persist", "desc", "remote", "push", "type", "labels", "meta"};
 
 struct Ctx {
@@ -294,7 +294,8 @@ void expand(const Ctx& c, const std::string& name, const YAML::Node& key, const 
             std::set<std::string>& names) {
   const auto add = [&](Stage s, const YAML::Node& at) {
     if (!valid_name(s.name))
-      bad(c, at, "stage name '" + s.name + "' is not valid", "the values a foreach or matrix names stages by are letters, digits, '_', '-' and '.'");
+      bad(c, at, "stage name '" + s.name + "' is not valid",
+          "the values a foreach or matrix names stages by are letters, digits, '_', '-' and '.'");
     if (!names.insert(s.name).second) bad(c, at, "stage '" + s.name + "' is defined twice");
     out.push_back(std::move(s));
   };
@@ -309,7 +310,8 @@ void expand(const Ctx& c, const std::string& name, const YAML::Node& key, const 
   if (def["foreach"]) {
     for (const auto& kv : def) {
       const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
-      if (k != "foreach" && k != "do") bad(c, kv.first, "a foreach stage has only 'foreach' and 'do' (found '" + k + "')", "the stage's keys go under do:");
+      if (k != "foreach" && k != "do")
+        bad(c, kv.first, "a foreach stage has only 'foreach' and 'do' (found '" + k + "')", "the stage's keys go under do:");
     }
     const YAML::Node items = iterable(c, def["foreach"], "foreach");
     const YAML::Node body = def["do"];
@@ -423,7 +425,8 @@ Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
     if (!kv.first.IsScalar()) bad(c, kv.first, "a stage name must be text");
     const std::string name = kv.first.Scalar();
     if (!valid_name(name) || name.find('@') != std::string::npos)
-      bad(c, kv.first, "stage name '" + name + "' is not valid", "letters, digits, '_', '-' and '.' ('@' joins a foreach or matrix stage's name to its key)");
+      bad(c, kv.first, "stage name '" + name + "' is not valid",
+          "letters, digits, '_', '-' and '.' ('@' joins a foreach or matrix stage's name to its key)");
     expand(c, name, kv.first, kv.second, parsed, names);
   }
   // Outputs: disjoint across the whole pipeline (neither equal nor one inside another).
@@ -482,7 +485,9 @@ Pipeline load_pipeline(const config::ConfigFile& cfg, const stdfs::path& root) {
           if (parsed[i].deps[k] == d) line = parsed[i].dep_lines[k];
         throw Error(ErrorKind::not_found,
                     at_line(line) + "stage '" + parsed[i].name + "' depends on '" + d + "', which no stage makes and which does not exist",
-                    "create it, add the stage that makes it, or fix the path");
+                    path_exists(root / (d + ".mlops"))
+                        ? "it is versioned data (" + d + ".mlops): 'mlops checkout' or 'mlops cache pull' puts it back"
+                        : "create it, add the stage that makes it, or fix the path");
       }
     }
   }

@@ -60,8 +60,8 @@ std::string kind_of(const YAML::Node& n) { return n.IsMap() ? "a map" : n.IsSequ
 
 // A word as the shell reads it back: bare when it is safe, else in single quotes.
 std::string shell_word(const std::string& s) {
-  const bool safe = !s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.,/:=+@%") ==
-                                      std::string::npos;
+  const bool safe =
+      !s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.,/:=+@%") == std::string::npos;
   if (safe) return s;
   std::string r = "'";
   for (char ch : s) r += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
@@ -185,7 +185,8 @@ std::optional<std::string> interpolate(const std::string& text, const Scope& sco
     }
     const std::string path = trim(text.substr(at + 2, close - at - 2));
     if (!parse_path(path)) {
-      f = {"'${" + text.substr(at + 2, close - at - 2) + "}' is not a variable reference", "references look like ${name}, ${a.b} or ${list[0]}"};
+      f = {"'${" + text.substr(at + 2, close - at - 2) + "}' is not a variable reference",
+           "references look like ${name}, ${a.b} or ${list[0]}"};
       return std::nullopt;
     }
     const auto v = scope.find(path);

@@ -14,7 +14,7 @@
 namespace mlops::pipeline::tmpl {
 
 // The limits that keep a hostile mlops.yaml bounded (checked before anything is expanded).
-inline constexpr std::size_t k_max_stages = 10'000;                        // after foreach/matrix
+inline constexpr std::size_t k_max_stages = 10'000;                         // after foreach/matrix
 inline constexpr std::size_t k_max_expanded_bytes = std::size_t{64} << 20;  // text made by ${}
 
 // The variables visible at one place: names, each from one source ("params.yaml",

@@ -20,6 +20,7 @@
 
 #include "package/oci.hpp"
 
+#include <mlops/error.hpp>
 #include <mlops/progress.hpp>
 
 #include <cstddef>
@@ -91,6 +92,32 @@ class Backend {
   // artifactType. A backend without a referrers API falls back to the `sha256-<hex>` tag
   // scheme (OCI distribution 1.1, "referrers tag schema").
   virtual std::vector<package::Descriptor> referrers(const std::string& repo, const std::string& digest) = 0;
+
+  // ---- the pipeline's cache (mlops cache push|pull|fetch|gc): blobs and small files ----
+  // Every blob digest the repository holds ("sha256:<hex>"), in one listing; nullopt when the
+  // backend cannot list or the repository holds more than `max_entries` (the caller then asks
+  // stat_blob per blob, in parallel).
+  virtual std::optional<std::vector<std::string>> list_blobs(const std::string& repo, std::size_t max_entries) {
+    (void)repo, (void)max_entries;
+    return std::nullopt;
+  }
+  // A small file beside the layout (`rel`: "runs/<key>.json"), at most `max` bytes; nullopt
+  // when absent. Error{usage} from a backend that keeps no such files.
+  virtual std::optional<std::string> get_file(const std::string& repo, const std::string& rel, std::uint64_t max) {
+    (void)repo, (void)rel, (void)max;
+    throw Error(ErrorKind::usage, std::string("a ") + std::string(scheme()) + ":// remote holds no run cache",
+                "use a file:// or s3:// remote for the run cache");
+  }
+  virtual void put_file(const std::string& repo, const std::string& rel, const std::string& bytes) {
+    (void)repo, (void)rel, (void)bytes;
+    throw Error(ErrorKind::usage, std::string("a ") + std::string(scheme()) + ":// remote holds no run cache",
+                "use a file:// or s3:// remote for the run cache");
+  }
+  // Deletes a blob (cache gc --remote). Error{usage} where the backend cannot.
+  virtual void delete_blob(const std::string& repo, const std::string& digest) {
+    (void)repo, (void)digest;
+    throw Error(ErrorKind::usage, std::string("mlops cannot delete from a ") + std::string(scheme()) + ":// remote");
+  }
 };
 
 // How a backend is opened: what the user asked for on the command line or in config.

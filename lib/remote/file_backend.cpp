@@ -8,6 +8,7 @@
 #include "remote/transfer.hpp"
 
 #include <mlops/error.hpp>
+#include <mlops/fs.hpp>
 #include <mlops/interrupt.hpp>
 
 #include <fcntl.h>
@@ -37,9 +38,12 @@ class FileBackend final : public Backend {
   std::string_view scheme() const noexcept override { return "file"; }
 
   std::optional<std::uint64_t> stat_blob(const std::string& repo, const std::string& digest) override {
-    const Store store(dir(repo), StoreAccess::read);
+    // No layout check: a push killed while it created the layout (no oci-layout yet) must not
+    // make the next push fail before it rewrites the header.
+    if (!package::is_digest(digest)) throw Error(ErrorKind::invalid_input, "invalid digest '" + escape_controls(digest) + "'");
+    const stdfs::path p = dir(repo) / "blobs" / "sha256" / digest.substr(7);
     struct stat st {};
-    if (::stat(store.blob_path(digest).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
     return static_cast<std::uint64_t>(st.st_size);
   }
 
@@ -132,6 +136,36 @@ class FileBackend final : public Backend {
   std::vector<Descriptor> referrers(const std::string& repo, const std::string& digest) override {
     const Store store(dir(repo), StoreAccess::read);
     return layout::referrers(index(store), digest, dir(repo).string());
+  }
+
+  std::optional<std::vector<std::string>> list_blobs(const std::string& repo, std::size_t max_entries) override {
+    std::vector<std::string> r;
+    std::error_code ec;
+    for (stdfs::directory_iterator it(dir(repo) / "blobs" / "sha256", ec), end; !ec && it != end; it.increment(ec)) {
+      if (r.size() >= max_entries) return std::nullopt;
+      const std::string d = "sha256:" + it->path().filename().string();
+      if (package::is_digest(d)) r.push_back(d);
+    }
+    return r;
+  }
+
+  std::optional<std::string> get_file(const std::string& repo, const std::string& rel, std::uint64_t max) override {
+    const stdfs::path p = dir(repo) / rel;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) return std::nullopt;
+    if (!S_ISREG(st.st_mode)) throw Error(ErrorKind::invalid_input, p.string() + " is not a regular file");
+    return read_bounded(p, max);
+  }
+
+  void put_file(const std::string& repo, const std::string& rel, const std::string& bytes) override {
+    const stdfs::path p = dir(repo) / rel;
+    stdfs::create_directories(p.parent_path());
+    fs::write_file_atomic(p, bytes);
+  }
+
+  void delete_blob(const std::string& repo, const std::string& digest) override {
+    const Store store(dir(repo), StoreAccess::read);
+    if (::unlink(store.blob_path(digest).c_str()) != 0 && errno != ENOENT) throw_errno("cannot delete " + digest);
   }
 
  private:

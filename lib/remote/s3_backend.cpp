@@ -262,6 +262,53 @@ class S3Backend final : public Backend {
     return layout::referrers(read_index(repo).first, digest, url_of(repo));
   }
 
+  // ListObjects (version 1: s3rver fails to make V2's continuation tokens) under the
+  // repository's blobs/sha256/, 1,000 keys a page, each page from the last key of the one before.
+  std::optional<std::vector<std::string>> list_blobs(const std::string& repo, std::size_t max_entries) override {
+    const std::string prefix = key(repo, "blobs/sha256/");
+    std::vector<std::string> out;
+    std::string after;
+    for (;;) {
+      check_interrupted();
+      Query q{{"prefix", prefix}};
+      if (!after.empty()) q.emplace_back("marker", after);
+      Request r;
+      r.method = Method::get;
+      r.max_body = k_max_xml_answer;
+      const Response a = send(r, "", q, std::string(s3::k_empty_sha256));
+      if (a.status == 405 || a.status == 501) return std::nullopt;
+      if (a.status != 200) fail("ListObjects", a);
+      std::string last;
+      for (const auto& c : xml_values(a.body, "Contents")) {
+        last = xml_value(c, "Key");
+        if (!last.starts_with(prefix)) continue;
+        const std::string d = "sha256:" + last.substr(prefix.size());
+        if (package::is_digest(d)) out.push_back(d);
+      }
+      if (out.size() > max_entries) return std::nullopt;
+      if (xml_value(a.body, "IsTruncated") != "true") return out;
+      if (last.empty() || last <= after) return std::nullopt;  // a server that would loop
+      after = last;
+    }
+  }
+
+  std::optional<std::string> get_file(const std::string& repo, const std::string& rel, std::uint64_t max) override {
+    auto got = get_small(key(repo, rel), max, rel);
+    if (!got) return std::nullopt;
+    return std::move(got->first);
+  }
+
+  void put_file(const std::string& repo, const std::string& rel, const std::string& bytes) override {
+    put_small(key(repo, rel), bytes, rel, {});
+  }
+
+  void delete_blob(const std::string& repo, const std::string& digest) override {
+    Request r;
+    r.method = Method::del;
+    const Response a = send(r, key(repo, layout::blob_path(digest)), {}, std::string(s3::k_empty_sha256));
+    if (a.status != 204 && a.status != 200 && a.status != 404) fail("DELETE blob " + short_digest(digest), a);
+  }
+
  private:
   static http::ClientOptions client_options(const Options& o) {
     http::ClientOptions c;

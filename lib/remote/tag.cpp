@@ -26,7 +26,7 @@ Target tag_target(const std::string& url, const std::string& name, const std::st
 }
 
 std::unique_ptr<Backend> open_for(const Target& t, const stdfs::path& store_root, const TransferOptions& o) {
-  return open_backend(t.location, backend_options(store_root / "mlops", o.jobs, o.ca_file, o.plain_http, o.endpoint));
+  return open_backend(t.location, backend_options(store_root / "mlops", o));
 }
 
 }  // namespace

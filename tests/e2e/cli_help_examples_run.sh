@@ -57,7 +57,7 @@ while IFS= read -r line; do
     rm -rf "$W"
     cp -a "$TEST_DIR/base" "$W"
     case $page in
-      exp* | params* | metrics* | package* | remote* | update* | check* | report* | model* | repro* | status* | dag*) cd "$W/demo" ;;
+      exp* | params* | metrics* | package* | remote* | update* | check* | report* | model* | repro* | status* | dag* | data* | cache*) cd "$W/demo" ;;
       *) cd "$W/scratch" ;;
     esac
     continue

@@ -43,6 +43,9 @@ struct ReproOptions {
   bool downstream = false;           // the targets and what depends on them (not their upstream)
   bool single_item = false;          // the targets only (not their upstream)
   stdfs::path store;                 // the blob store outputs are cached in (config: $MLOPS_HOME ...)
+  // repro --pull: asked when the store has no run-cache entry for a stage's input key; true
+  // when it put one there (with its blobs) from a remote.
+  std::function<bool(const std::string& key)> fetch_run;
   LineSink on_line;
   EventSink on_event;
 };
