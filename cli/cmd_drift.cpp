@@ -142,8 +142,7 @@ int run_drift(const DriftArgs& a, Context& c) {
     columns = first.size();
     for (std::size_t k = 0; k < first.size(); ++k) {
       bool any_sketch = false;
-      for (const auto& w : report.windows)
-        any_sketch = any_sketch || (k < w.report.columns.size() && w.report.columns[k].rank_error > 0);
+      for (const auto& w : report.windows) any_sketch = any_sketch || (k < w.report.columns.size() && w.report.columns[k].rank_error > 0);
       sketched += any_sketch ? 1 : 0;
     }
   }

@@ -651,8 +651,9 @@ void test_sketched_column(Work& w, const Options& options) {
   }
   if (options.preset == Preset::nannyml) {
     // Its threshold comes from chunks of the reference in file order, which a sketch has not kept.
-    res.skipped = "NannyML's threshold needs the reference's values in file order; this column is summed up by a sketch "
-                  "(--max-memory): not tested";
+    res.skipped =
+        "NannyML's threshold needs the reference's values in file order; this column is summed up by a sketch "
+        "(--max-memory): not tested";
     return;
   }
   const bool numerical = res.type == ColumnType::numerical;
