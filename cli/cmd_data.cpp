@@ -210,9 +210,10 @@ Examples:
     s->fallthrough();
     s->add_option("REMOTE", a->remote, "Remote name or URL (default: the default remote)");
     add_transfer_options(s, a);
-    s->add_flag("--run-cache", a->run_cache,
-                w == "push" ? "Also publish the store's run-cache entries (each after every blob it names)"
-                            : "Accepted for symmetry: 'mlops repro --pull' asks the remote's run cache per stage");
+    // Run-cache entries come back on demand: 'mlops repro --pull' asks the remote once per
+    // stage that must run, so pull and fetch have no --run-cache.
+    if (w == "push")
+      s->add_flag("--run-cache", a->run_cache, "Also publish the store's run-cache entries (each after every blob it names)");
     s->footer(w == "push"   ? "\nExamples:\n  mlops cache push file://$HOME/models --run-cache\n"
               : w == "pull" ? "\nExamples:\n  mlops cache pull file://$HOME/models   # then: mlops status\n"
                             : "\nExamples:\n  mlops cache fetch file://$HOME/models\n");

@@ -360,8 +360,8 @@ _mlops() {
             '/data/unprotect') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
             '/cache') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='push pull fetch gc fsck' pos='' rep=0 ;;
             '/cache/push') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
-            '/cache/pull') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
-            '/cache/fetch') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/pull') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/fetch') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
             '/cache/gc') opts='--help -h --help-all --force -f --rev --all-commits --remote --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/cache/fsck') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --preset --correction --timestamp --window --prediction --target --task --types --fail-on --format --output -o --strict --max-memory --json --quiet -q --verbose -v --color -C' cmds='profile' pos='' rep=0 ;;

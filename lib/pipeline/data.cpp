@@ -477,16 +477,30 @@ void write_pins(const package::Store& store, const stdfs::path& project, const s
   std::string text = "mlops-pins 1\nproject " + project.string() + "\n";
   for (const std::string& d : digests) text += d + "\n";
   const stdfs::path dir = store.state_dir() / "pins";
+  const stdfs::path path = dir / (sha256_hex(project.string()).substr(0, 32) + "." + kind);
+  // Unchanged pins are not written again: every repro that ran a stage comes here, and a
+  // rewrite costs a file and a directory sync.
+  std::error_code ec;
+  if (stdfs::is_regular_file(path, ec)) {
+    try {
+      if (fs::read_file(path, text.size() + 1) == text) return;
+    } catch (const std::exception&) {  // unreadable: written again below
+    }
+  }
   stdfs::create_directories(dir);
-  fs::write_file_atomic(dir / (sha256_hex(project.string()).substr(0, 32) + "." + kind), text);
+  fs::write_file_atomic(path, text);
 }
 
 void pin_lock(const stdfs::path& project, const stdfs::path& store_root) {
   try {
-    const package::Store store(store_root, package::StoreAccess::write);
+    // No store, no blob to keep: a pipeline whose outputs are all `cache: false` does not
+    // create one.
+    std::error_code ec;
+    if (!stdfs::exists(store_root, ec)) return;
     std::vector<LockedPath> outs;
     for (const auto& [name, e] : read_lock(project).stages)
       for (const LockedPath& o : e.outs) outs.push_back(o);
+    const package::Store store(store_root, package::StoreAccess::write);
     write_pins(store, stdfs::canonical(project), "lock", expand(store, outs));
   } catch (const std::exception& e) {
     log::warn("the store does not know which blobs mlops.lock names ({}); 'mlops package gc' may delete them", e.what());

@@ -57,7 +57,7 @@ MLOPS_API DataCheckoutResult data_checkout(const stdfs::path& project, const std
 // ---- cache ----
 
 struct CacheOptions : remote::TransferOptions {
-  bool run_cache = false;   // also the run-cache entries (push: the store's; fetch: those of the lock's stages)
+  bool run_cache = false;   // push: also the store's run-cache entries (fetch gets them per stage: repro --pull)
   bool missing_ok = false;  // fetch: blobs the remote lacks are reported, not an error (repro --pull)
 };
 struct CacheResult {
