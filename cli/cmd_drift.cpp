@@ -2,12 +2,18 @@
 // mlops drift: compare a reference and a current CSV file column by column, and fail a CI
 // step when the data drifted.
 #include "commands.hpp"
+#include "progress.hpp"
 
 #include <mlops/drift.hpp>
+#include <mlops/drift_profile.hpp>
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
 
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
+#include <optional>
 
 namespace mlops::cli {
 namespace {
@@ -21,7 +27,50 @@ struct DriftArgs {
   double threshold = -1;
   double drift_share = 0.5;
   bool strict = false;
+  std::string max_memory;
 };
+
+struct ProfileArgs {
+  std::string data, output, max_memory;
+  std::vector<std::string> merge;
+  std::uint64_t exact_values = drift::ProfileOptions{}.exact_values;
+};
+
+// "512M", "2GiB", "1.5G", "1000000": bytes (K, M, G, T are powers of 1024).
+std::uint64_t parse_size(const std::string& text) {
+  std::size_t end = 0;
+  double x = -1;
+  try {
+    x = std::stod(text, &end);
+  } catch (const std::exception&) {
+  }
+  std::string unit = text.substr(std::min(end, text.size()));
+  if (unit.size() > 1 && (unit.ends_with("iB") || unit.ends_with("B"))) unit.erase(unit.size() - (unit.ends_with("iB") ? 2 : 1));
+  const std::string units = "KMGT";
+  double scale = 1;
+  if (unit.size() == 1 && units.find(static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0])))) != std::string::npos)
+    scale = std::pow(1024.0, 1 + static_cast<double>(units.find(static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0]))))));
+  else if (!unit.empty()) x = -1;
+  const double bytes = x * scale;
+  if (!(x >= 0) || end == 0 || !(bytes >= 1024 * 1024) || bytes > 1e18 || !std::isdigit(static_cast<unsigned char>(text[0])))
+    throw Error(ErrorKind::usage, "--max-memory wants a size of at least 1M, like 512M or 4G, got: " + escape_controls(text),
+                "K, M, G and T are powers of 1024");
+  return static_cast<std::uint64_t>(bytes);
+}
+
+// The progress line, for files big enough that reading them takes a while; none with
+// NO_COLOR (as the brief of this command asks), without a terminal, -q or --json.
+constexpr std::uint64_t k_progress_min_bytes = std::uint64_t{32} << 20;
+bool worth_a_progress_line(const std::vector<std::string>& paths) {
+  const char* nc = std::getenv("NO_COLOR");
+  if (nc != nullptr && *nc != '\0') return false;
+  std::uint64_t total = 0;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (p != "-" && std::filesystem::is_regular_file(p, ec)) total += std::filesystem::file_size(p, ec);
+  }
+  return total >= k_progress_min_bytes;
+}
 
 int run_drift(const DriftArgs& a, Context& c) {
   drift::Options o;
@@ -48,7 +97,14 @@ int run_drift(const DriftArgs& a, Context& c) {
                   "METHOD is one of auto, ks, chisquare, z, psi, jensenshannon, wasserstein, kl");
     o.per_column.emplace_back(pc.substr(0, eq), *m);
   }
-  const drift::Report report = drift::compare_files(a.reference, a.current, o);
+  if (a.reference.empty() || a.current.empty())
+    throw Error(ErrorKind::usage, "'mlops drift' needs --reference FILE and --current FILE", "see 'mlops drift --help'");
+  drift::CsvOptions csv;
+  if (!a.max_memory.empty()) csv.max_number_bytes = parse_size(a.max_memory);
+  ProgressLine line(c.out, "drift");
+  if (worth_a_progress_line({a.reference, a.current})) csv.progress = &line;
+  const drift::Report report =
+      with_progress(c, line, "no report was written", [&] { return drift::compare_files(a.reference, a.current, o, csv); });
   const std::string format = c.out.json() ? "json" : a.format;
   std::string text;
   if (format == "json") text = drift::to_json(report);
@@ -72,13 +128,81 @@ int run_drift(const DriftArgs& a, Context& c) {
     c.out.warn(
         std::to_string(small_windows) + " of " + std::to_string(report.windows.size()) +
         " windows have fewer than 30 rows: their p-values have little power and their distances are noisy (choose a wider --window)");
+  std::size_t sketched = 0;
   for (const auto& col : report.columns) {
+    sketched += col.rank_error > 0 ? 1 : 0;
     if (col.unparsable_ref + col.unparsable_cur > 0)
       c.out.warn("column " + escape_controls(col.name) + ": " + std::to_string(col.unparsable_ref + col.unparsable_cur) +
                  " cells are not numbers and count as missing (--strict makes this an error)");
   }
+  std::size_t columns = report.columns.size();
+  if (!report.windows.empty()) {
+    // Windows: a column counts once however many windows it was sketched in.
+    const auto& first = report.windows.front().report.columns;
+    columns = first.size();
+    for (std::size_t k = 0; k < first.size(); ++k) {
+      bool any_sketch = false;
+      for (const auto& w : report.windows) any_sketch = any_sketch || (k < w.report.columns.size() && w.report.columns[k].rank_error > 0);
+      sketched += any_sketch ? 1 : 0;
+    }
+  }
+  if (sketched > 0)
+    c.out.warn(std::to_string(sketched) + " of " + std::to_string(columns) +
+               " columns were compared through a sketch (a reference profile's large columns, or --max-memory): their scores "
+               "are approximate, with the error the report states");
   const bool any = report.number_of_drifted_columns > 0;
   if ((a.fail_on == "dataset" && report.dataset_drift) || (a.fail_on == "any" && any)) return 1;
+  return 0;
+}
+
+int run_profile(const ProfileArgs& a, Context& c) {
+  if (a.data.empty() == a.merge.empty())
+    throw Error(ErrorKind::usage, "'mlops drift profile' takes DATA or --merge PROFILE..., one of the two",
+                "mlops drift profile ref.csv -o ref.profile, or mlops drift profile --merge a.profile b.profile -o all.profile");
+  if (a.merge.size() == 1) throw Error(ErrorKind::usage, "--merge wants two or more profiles, got one", "to copy a profile, copy the file");
+  if (a.output.empty() || a.output == "-")
+    throw Error(ErrorKind::usage, "'mlops drift profile' needs -o FILE (a profile is binary)", "see 'mlops drift profile --help'");
+  drift::CsvOptions csv;
+  if (!a.max_memory.empty()) csv.max_number_bytes = parse_size(a.max_memory);
+  const std::vector<std::string> inputs = a.merge.empty() ? std::vector<std::string>{a.data} : a.merge;
+  for (const std::string& in : inputs)
+    if (std::error_code ec; in != "-" && std::filesystem::equivalent(in, a.output, ec))
+      throw Error(ErrorKind::usage, "-o " + escape_controls(a.output) + " is also an input", "write the profile to another file");
+  ProgressLine line(c.out, "drift profile");
+  if (worth_a_progress_line(inputs)) csv.progress = &line;
+  auto load = [&](const std::string& path) {
+    return drift::is_profile(path) ? drift::read_profile(path, csv.max_number_bytes) : drift::read_csv(path, csv);
+  };
+  drift::Table table = with_progress(c, line, "no profile was written", [&] {
+    csv.progress.phase("reading", 0);
+    drift::Table t = load(inputs[0]);
+    for (std::size_t i = 1; i < inputs.size(); ++i) {
+      std::vector<drift::Table> two;
+      two.push_back(std::move(t));
+      two.push_back(load(inputs[i]));
+      t = drift::merge_tables(two);
+    }
+    return t;
+  });
+  if (!a.merge.empty()) table.source = "merge of " + std::to_string(a.merge.size()) + " inputs";
+  drift::ProfileOptions po;
+  po.exact_values = a.exact_values;
+  const std::string bytes = drift::profile_bytes(table, po);
+  fs::write_file_atomic(a.output, bytes);
+  // What the profile holds, read back (also a check that it reads).
+  const drift::Table back = drift::parse_profile(bytes, a.output);
+  std::size_t sketched = 0;
+  for (const auto& col : back.columns) sketched += col.sketch ? 1 : 0;
+  if (c.out.json()) {
+    c.out.print_json({{"output", a.output},
+                      {"rows", back.rows},
+                      {"columns", back.columns.size()},
+                      {"sketched_columns", sketched},
+                      {"bytes", bytes.size()}});
+  } else {
+    c.out.status("wrote " + a.output + ": " + std::to_string(back.rows) + " rows, " + std::to_string(back.columns.size()) + " columns (" +
+                 std::to_string(sketched) + " as a sketch), " + std::to_string(bytes.size()) + " bytes");
+  }
   return 0;
 }
 
@@ -86,10 +210,11 @@ int run_drift(const DriftArgs& a, Context& c) {
 
 void setup_drift(CLI::App& cmd, Context& ctx) {
   auto a = std::make_shared<DriftArgs>();
-  cmd.add_option("--reference", a->reference, "Reference data: a CSV file (.gz/.zst too), - for standard input")
-      ->type_name("FILE")
-      ->required();
-  cmd.add_option("--current", a->current, "Current data to compare with the reference (CSV, .gz/.zst, -)")->type_name("FILE")->required();
+  // Not ->required(): `mlops drift profile` needs neither.
+  cmd.add_option("--reference", a->reference,
+                 "Reference data: a CSV file (.gz/.zst too), - for standard input, or a profile (mlops drift profile)")
+      ->type_name("FILE");
+  cmd.add_option("--current", a->current, "Current data to compare with the reference (CSV, .gz/.zst, -)")->type_name("FILE");
   cmd.add_option("--columns", a->columns, "Compare only these columns")->type_name("COLUMN")->delimiter(',');
   cmd.add_option("--exclude", a->exclude, "Leave these columns out")->type_name("COLUMN")->delimiter(',');
   cmd.add_option("--method", a->method, "Test for every column (default auto: Evidently's rules)")
@@ -126,12 +251,16 @@ void setup_drift(CLI::App& cmd, Context& ctx) {
       ->capture_default_str();
   cmd.add_option("-o,--output", a->output, "Write the report to FILE (atomically) instead of stdout")->type_name("FILE");
   cmd.add_flag("--strict", a->strict, "A cell that is not a number in a numeric column is an error");
+  cmd.add_option("--max-memory", a->max_memory, "Keep at most SIZE of numbers (512M, 4G); past it columns go to a sketch")
+      ->type_name("SIZE");
   cmd.footer(
       "\nExamples:\n"
       "  mlops drift --reference ref.csv --current cur.csv\n"
       "  mlops drift --reference ref.csv.gz --current cur.csv --format json --fail-on never\n"
       "  mlops drift --reference ref.csv --current cur.csv --format html -o drift.html --fail-on never\n"
       "  mlops drift --reference ref.csv --current cur.csv --method psi --per-column city=chisquare --fail-on never\n"
+      "  mlops drift profile ref.csv -o ref.profile\n"
+      "  mlops drift --reference ref.profile --current cur.csv --fail-on never\n"
       "  mlops drift --reference ref.csv --current cur.csv --preset mlops --correction bonferroni --fail-on never\n"
       "  mlops drift --reference ref.csv --current cur.csv --window 100 --prediction y --fail-on never\n"
       "\nTests (auto): numeric columns with more than 5 values: K-S (p <= 0.05) up to 1000 reference\n"
@@ -140,7 +269,29 @@ void setup_drift(CLI::App& cmd, Context& ctx) {
       "Presets: nannyml (Jensen-Shannon base 2, thresholds from reference chunks), alibi (asymptotic\n"
       "K-S, chi-square, Bonferroni, any drifted column), mlops (p-value and effect size, BH).\n"
       "Exit 1 when --fail-on trips (default: dataset drift), 0 otherwise.\n");
-  cmd.callback([a, &ctx] { ctx.action = [a](Context& c) { return run_drift(*a, c); }; });
+  CLI::App* prof = cmd.add_subcommand("profile", "Write a reference profile of a CSV file, or merge profiles");
+  auto p = std::make_shared<ProfileArgs>();
+  prof->add_option("DATA", p->data, "The data to profile: a CSV file (.gz/.zst too) or - for standard input")->type_name("FILE");
+  prof->add_option("--merge", p->merge, "Merge these profiles (or CSV files) into one")->type_name("FILE");
+  prof->add_option("-o,--output", p->output, "Write the profile to FILE (atomically)")->type_name("FILE");
+  prof->add_option("--exact-values", p->exact_values, "Keep a column's exact values up to N distinct ones; a sketch beyond")
+      ->type_name("N")
+      ->check(CLI::Range(std::uint64_t{1}, drift::k_profile_max_exact_values))
+      ->capture_default_str();
+  prof->add_option("--max-memory", p->max_memory, "Keep at most SIZE of numbers while reading (512M, 4G)")->type_name("SIZE");
+  prof->footer(
+      "\nExamples:\n"
+      "  mlops drift profile ref.csv -o ref.profile\n"
+      "  mlops drift profile cur.csv -o cur.profile\n"
+      "  mlops drift profile --merge ref.profile cur.profile -o both.profile\n"
+      "  mlops drift --reference ref.profile --current cur.csv --fail-on never\n"
+      "\nA profile keeps per column its type, counts, exact values (up to --exact-values distinct ones) or a KLL\n"
+      "sketch beyond, a histogram and category counts; drift results from a sketch state their error.\n");
+  prof->callback([p, &ctx] { ctx.action = [p](Context& c) { return run_profile(*p, c); }; });
+  cmd.callback([a, prof, &ctx] {
+    if (prof->parsed()) return;  // the subcommand's action stands
+    ctx.action = [a](Context& c) { return run_drift(*a, c); };
+  });
 }
 
 }  // namespace mlops::cli

@@ -28,7 +28,7 @@ function __mlops_state
             continue
         end
         switch "$path:$t"
-            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/run:--executor' '/exp/run:--resume' '/exp/run:--cpus' '/exp/run:--mem' '/exp/run:--gpus' '/exp/run:--time' '/exp/run:--partition' '/exp/run:--account' '/exp/run:--qos' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/log:--importance' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/ci/init:--provider' '/ci/init:--schedule' '/ci/init:--branch' '/ci/init:--python' '/model/promote:--alias' '/model/promote:--reason' '/model/promote:--remote' '/model/list:--remote' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/push:--region' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/pull:--region' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/copy:--region' '/remote/add:--endpoint' '/remote/add:--region' '/remote/add:--ca-file' '/repro:--jobs' '/repro:-j' '/executor/test:--timeout' '/cache/push:--jobs' '/cache/push:-j' '/cache/push:--ca-file' '/cache/push:--endpoint' '/cache/pull:--jobs' '/cache/pull:-j' '/cache/pull:--ca-file' '/cache/pull:--endpoint' '/cache/fetch:--jobs' '/cache/fetch:-j' '/cache/fetch:--ca-file' '/cache/fetch:--endpoint' '/cache/gc:--rev' '/cache/gc:--remote' '/cache/gc:--jobs' '/cache/gc:-j' '/cache/gc:--ca-file' '/cache/gc:--endpoint' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--preset' '/drift:--correction' '/drift:--timestamp' '/drift:--window' '/drift:--prediction' '/drift:--target' '/drift:--task' '/drift:--types' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/login:--username' '/login:-u'
+            case '*:--color' '*:-C' '/init:--template' '/init:-t' '/init:--ref' '/init:--set' '/init:-S' '/init:-s' '/init:--answers' '/template/show:--ref' '/update:--to' '/update:--set' '/update:-S' '/update:--conflict' '/update:--template' '/exp/run:--name' '/exp/run:-n' '/exp/run:--set' '/exp/run:-S' '/exp/run:--jobs' '/exp/run:-j' '/exp/run:--tag' '/exp/run:-t' '/exp/run:--message' '/exp/run:-m' '/exp/run:--executor' '/exp/run:--resume' '/exp/run:--cpus' '/exp/run:--mem' '/exp/run:--gpus' '/exp/run:--time' '/exp/run:--partition' '/exp/run:--account' '/exp/run:--qos' '/exp/log:--step' '/exp/log:--param' '/exp/log:--artifact' '/exp/log:--importance' '/exp/list:--filter' '/exp/list:-f' '/exp/list:--sort' '/exp/list:-s' '/exp/list:--limit' '/exp/list:-l' '/exp/list:--columns' '/exp/list:-c' '/check:--rev' '/check:--against' '/check:--format' '/report:--rev' '/report:--against' '/report:--format' '/report:--output' '/report:-o' '/package/build:--store' '/package/build:--tag' '/package/build:-t' '/package/build:--from-exp' '/package/build:--compression' '/package/build:--created' '/package/build:--jobs' '/package/build:-j' '/package/list:--store' '/package/inspect:--store' '/package/verify:--store' '/package/verify:--key' '/package/sign:--store' '/package/sign:--key' '/package/unpack:--store' '/package/unpack:--filter' '/package/tag:--store' '/package/rm:--store' '/package/gc:--store' '/package/export:--store' '/package/import:--store' '/ci/init:--provider' '/ci/init:--schedule' '/ci/init:--branch' '/ci/init:--python' '/model/promote:--alias' '/model/promote:--reason' '/model/promote:--remote' '/model/list:--remote' '/push:--store' '/push:--jobs' '/push:-j' '/push:--ca-file' '/push:--endpoint' '/push:--region' '/pull:--tag' '/pull:-t' '/pull:--only' '/pull:--store' '/pull:--jobs' '/pull:-j' '/pull:--ca-file' '/pull:--endpoint' '/pull:--region' '/copy:--store' '/copy:--jobs' '/copy:-j' '/copy:--ca-file' '/copy:--endpoint' '/copy:--region' '/remote/add:--endpoint' '/remote/add:--region' '/remote/add:--ca-file' '/repro:--jobs' '/repro:-j' '/executor/test:--timeout' '/cache/push:--jobs' '/cache/push:-j' '/cache/push:--ca-file' '/cache/push:--endpoint' '/cache/pull:--jobs' '/cache/pull:-j' '/cache/pull:--ca-file' '/cache/pull:--endpoint' '/cache/fetch:--jobs' '/cache/fetch:-j' '/cache/fetch:--ca-file' '/cache/fetch:--endpoint' '/cache/gc:--rev' '/cache/gc:--remote' '/cache/gc:--jobs' '/cache/gc:-j' '/cache/gc:--ca-file' '/cache/gc:--endpoint' '/drift:--reference' '/drift:--current' '/drift:--columns' '/drift:--exclude' '/drift:--method' '/drift:--threshold' '/drift:--per-column' '/drift:--drift-share' '/drift:--preset' '/drift:--correction' '/drift:--timestamp' '/drift:--window' '/drift:--prediction' '/drift:--target' '/drift:--task' '/drift:--types' '/drift:--fail-on' '/drift:--format' '/drift:--output' '/drift:-o' '/drift:--max-memory' '/drift/profile:--merge' '/drift/profile:--output' '/drift/profile:-o' '/drift/profile:--exact-values' '/drift/profile:--max-memory' '/login:--username' '/login:-u'
                 set skip 1
                 set prev $t
                 continue
@@ -289,6 +289,9 @@ function __mlops_state
                 set npos 0
             case '/cache/fsck'
                 set path '/cache/fsck'
+                set npos 0
+            case '/drift/profile'
+                set path '/drift/profile'
                 set npos 0
             case '*'
                 set npos (math $npos + 1)
@@ -1090,9 +1093,10 @@ complete -c mlops -n '__mlops_at \'/cache/fsck\'' -l quiet -s q -d 'Print only r
 complete -c mlops -n '__mlops_at \'/cache/fsck\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/cache/fsck\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/cache/fsck\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/drift\' 0' -a 'profile' -d 'Write a reference profile of a CSV file, or merge profiles'
 complete -c mlops -n '__mlops_at \'/drift\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/drift\'' -l help-all -d 'Show help for every command'
-complete -c mlops -n '__mlops_at \'/drift\'' -l reference -r -F -d 'Reference data: a CSV file (.gz/.zst too), - for standard input'
+complete -c mlops -n '__mlops_at \'/drift\'' -l reference -r -F -d 'Reference data: a CSV file (.gz/.zst too), - for standard input, or a profile (mlops drift profile)'
 complete -c mlops -n '__mlops_at \'/drift\'' -l current -r -F -d 'Current data to compare with the reference (CSV, .gz/.zst, -)'
 complete -c mlops -n '__mlops_at \'/drift\'' -l columns -x -d 'Compare only these columns'
 complete -c mlops -n '__mlops_at \'/drift\'' -l exclude -x -d 'Leave these columns out'
@@ -1112,11 +1116,23 @@ complete -c mlops -n '__mlops_at \'/drift\'' -l fail-on -x -a 'dataset any never
 complete -c mlops -n '__mlops_at \'/drift\'' -l format -x -a 'table json md html junit' -d 'Output: table, json, md, html or junit'
 complete -c mlops -n '__mlops_at \'/drift\'' -l output -s o -r -F -d 'Write the report to FILE (atomically) instead of stdout'
 complete -c mlops -n '__mlops_at \'/drift\'' -l strict -d 'A cell that is not a number in a numeric column is an error'
+complete -c mlops -n '__mlops_at \'/drift\'' -l max-memory -x -d 'Keep at most SIZE of numbers (512M, 4G); past it columns go to a sketch'
 complete -c mlops -n '__mlops_at \'/drift\'' -l json -d 'Print results as JSON on stdout'
 complete -c mlops -n '__mlops_at \'/drift\'' -l quiet -s q -d 'Print only results and errors'
 complete -c mlops -n '__mlops_at \'/drift\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/drift\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/drift\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -l merge -r -F -d 'Merge these profiles (or CSV files) into one'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -l output -s o -r -F -d 'Write the profile to FILE (atomically)'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -l exact-values -x -d 'Keep a column\'s exact values up to N distinct ones; a sketch beyond'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -l max-memory -x -d 'Keep at most SIZE of numbers while reading (512M, 4G)'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/drift/profile\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
 complete -c mlops -n '__mlops_at \'/login\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/login\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/login\'' -l username -s u -x -d 'User name (asked on a terminal when not given)'

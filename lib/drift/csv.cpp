@@ -3,6 +3,7 @@
 // parser, and what drift needs is narrow and hot: every cell of a large file goes to a
 // number or a count, nothing else is kept (pandas keeps a DataFrame of every cell).
 #include "drift/byte_source.hpp"
+#include "drift/number_sketch.hpp"
 
 #include <mlops/drift.hpp>
 #include <mlops/error.hpp>
@@ -151,6 +152,27 @@ class Parser {
   }
   std::uint64_t line() const { return m_line; }
 
+  // Past CsvOptions::max_number_bytes, the columns holding the most numbers go over to a
+  // sketch until the rest fit (called between reads: at most a read's worth over the limit).
+  void enforce_budget() {
+    const std::uint64_t budget = m_options.max_number_bytes;
+    if (budget == 0) return;
+    for (;;) {
+      std::uint64_t total = 0;
+      Column* largest = nullptr;
+      for (Column& c : m_table.columns) {
+        total += c.numbers.capacity() * sizeof(double);
+        if (!c.sketch && (largest == nullptr || c.numbers.capacity() > largest->numbers.capacity())) largest = &c;
+      }
+      if (total <= budget || largest == nullptr || largest->numbers.capacity() == 0) return;
+      auto sketch = std::make_shared<NumberSketch>();
+      sort_values(largest->numbers);
+      sketch->add_sorted(largest->numbers);
+      std::vector<double>().swap(largest->numbers);
+      largest->sketch = std::move(sketch);
+    }
+  }
+
  private:
   // One record from p; nullptr when it is not complete yet (more input needed).
   const char* parse_record(const char* p, const char* end, bool eof) {
@@ -259,7 +281,8 @@ class Parser {
         cell(c, m_fields[i], line);
         continue;
       }
-      c.numbers.push_back(m_numbers[i]);
+      if (c.sketch) c.sketch->add(m_numbers[i]);
+      else c.numbers.push_back(m_numbers[i]);
       if (m_kinds[i] != k_integer) c.integer_literals = false;
     }
     for (std::size_t k = 0; k < m_keep.size(); ++k) keep(target->kept[k], k, m_keep[k]);
@@ -397,7 +420,8 @@ class Parser {
             ++c.missing;  // Evidently drops ±inf and NaN before testing
             return;
           }
-          c.numbers.push_back(x);
+          if (c.sketch) c.sketch->add(x);
+          else c.numbers.push_back(x);
           if (c.integer_literals) {
             std::size_t k = (num.front() == '-') ? 1 : 0;
             for (; k < num.size(); ++k) {
@@ -473,6 +497,7 @@ Table parse_csv(std::string_view text, const std::string& source, const CsvOptio
     const std::size_t n = std::min(window, text.size() - pos);
     const bool eof = pos + n == text.size();
     const std::size_t used = parser.feed(text.data() + pos, n, eof);
+    parser.enforce_budget();
     if (used == 0 && !eof) too_long(table, parser.line(), options.max_record_bytes);
     pos += used;
     if (eof) break;
@@ -486,6 +511,10 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
   table.source = path;
   const auto source = open_source(path);
   Parser parser(table, options);
+  // Progress counts the bytes of plain files (a compressed file's size says nothing of what
+  // it holds).
+  const bool counted = source->size_hint() > 0;
+  if (counted) options.progress.add_total(source->size_hint());
   std::vector<char> buf(k_read_chunk);
   std::size_t have = 0;
   std::uint64_t consumed = 0;
@@ -497,16 +526,28 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
     }
     const std::size_t n = source->read(buf.data() + have, buf.size() - have);
     const bool eof = n == 0;
+    if (consumed == 0 && have < 8 && have + n >= 8 && std::memcmp(buf.data(), "\x89MLPROF\n", 8) == 0)
+      throw Error(ErrorKind::invalid_input, path + ": a drift profile, not CSV data",
+                  "give a profile as a file (--reference ref.profile), not on standard input or compressed");
     have += n;
     const std::size_t used = parser.feed(buf.data(), have, eof);
+    parser.enforce_budget();
+    if (counted) options.progress.advance(n);
     consumed += used;
     if (!reserved && table.rows >= 1000 && source->size_hint() > 0) {
       // The rows to come, from the bytes per row so far: vectors grown by doubling would
       // take up to twice the memory the numbers need.
       reserved = true;
       const double rows = static_cast<double>(source->size_hint()) / static_cast<double>(consumed) * static_cast<double>(table.rows) * 1.02;
-      for (Column& c : table.columns)
-        if (c.numbers.size() * 2 > table.rows) c.numbers.reserve(static_cast<std::size_t>(rows) + 16);
+      // Within --max-memory: the columns that fit, the others grow (and go to a sketch).
+      std::uint64_t reserved_bytes = 0;
+      for (Column& c : table.columns) {
+        if (c.sketch || c.numbers.size() * 2 <= table.rows) continue;
+        const std::uint64_t bytes = (static_cast<std::uint64_t>(rows) + 16) * sizeof(double);
+        if (options.max_number_bytes != 0 && reserved_bytes + bytes > options.max_number_bytes) continue;
+        reserved_bytes += bytes;
+        c.numbers.reserve(static_cast<std::size_t>(rows) + 16);
+      }
     }
     if (eof) break;
     std::memmove(buf.data(), buf.data() + used, have - used);

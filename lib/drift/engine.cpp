@@ -2,8 +2,11 @@
 // Which test each column gets and what it concludes: Evidently's defaults (column types,
 // the 1000-row switch, thresholds and their comparators, the dataset share), columns
 // computed in parallel.
+#include "drift/number_sketch.hpp"
+
 #include <mlops/did_you_mean.hpp>
 #include <mlops/drift.hpp>
+#include <mlops/drift_profile.hpp>
 #include <mlops/error.hpp>
 #include <mlops/interrupt.hpp>
 
@@ -34,6 +37,8 @@ std::string number_key(double x) {
   return std::string(buf, r.ptr);
 }
 
+std::uint64_t number_count(const Column& c) { return c.numbers.size() + (c.sketch ? c.sketch->count() : 0); }
+
 // Counts per category over the union of both sides' values (in sorted key order).
 struct Categories {
   std::vector<std::string> keys;
@@ -62,14 +67,18 @@ Categories categories_of_text(const Column& r, const Column& c) {
   for (double v : c.numbers) m[number_key(v)].second += 1;
   for (const auto& [k, n] : r.text) m[k].first += static_cast<double>(n);
   for (const auto& [k, n] : c.text) m[k].second += static_cast<double>(n);
+  if (r.sketch)  // exact counts, or the column is not tested (test_column)
+    for (const auto& [v, n] : r.sketch->counts()) m[number_key(v)].first += static_cast<double>(n);
+  if (c.sketch)
+    for (const auto& [v, n] : c.sketch->counts()) m[number_key(v)].second += static_cast<double>(n);
   Categories out;
   for (const auto& [k, counts] : m) {
     out.keys.push_back(k);
     out.ref.push_back(counts.first);
     out.cur.push_back(counts.second);
   }
-  out.n_ref = static_cast<double>(r.numbers.size() + r.text_cells);
-  out.n_cur = static_cast<double>(c.numbers.size() + c.text_cells);
+  out.n_ref = static_cast<double>(number_count(r) + r.text_cells);
+  out.n_cur = static_cast<double>(number_count(c) + c.text_cells);
   return out;
 }
 
@@ -108,7 +117,7 @@ void fill_zeroes(std::vector<double>& p) {
 }
 
 bool numeric_column(const Column& r, const Column& c) {
-  const std::uint64_t numbers = r.numbers.size() + c.numbers.size();
+  const std::uint64_t numbers = number_count(r) + number_count(c);
   const std::uint64_t text = r.text_cells + c.text_cells;
   return numbers > 0 && numbers > text && !r.text_overflow && !c.text_overflow;
 }
@@ -206,6 +215,28 @@ void html_histogram(ColumnResult& res, const std::vector<double>& r, const std::
   for (double& v : res.hist_cur) v /= nc;
 }
 
+Method choose_method(const Work& w, const ColumnResult& res, bool numeric, std::size_t n_values) {
+  const bool small = res.n_ref <= k_small_reference;
+  Method m;
+  if (w.method) {
+    m = *w.method;
+  } else if (res.type == ColumnType::numerical && n_values > 5) {
+    m = small ? Method::ks : Method::wasserstein;
+  } else if (res.type == ColumnType::numerical && n_values > 2) {
+    m = small ? Method::chisquare : Method::jensenshannon;
+  } else if (n_values > 2) {
+    m = small ? Method::chisquare : Method::jensenshannon;
+  } else {
+    m = small ? Method::z : Method::jensenshannon;
+  }
+  if (!numeric && (m == Method::ks || m == Method::wasserstein)) {
+    // A global --method that needs numbers leaves categorical columns to the default rule;
+    // a per-column one is an error (found in compare()).
+    m = small ? (n_values > 2 ? Method::chisquare : Method::z) : Method::jensenshannon;
+  }
+  return m;
+}
+
 void decide(ColumnResult& res) {
   const double s = res.drift_score;
   const std::string_view cmp = res.comparator;
@@ -300,6 +331,8 @@ void preset_column(ColumnResult& res, std::vector<double>& r, std::vector<double
   decide(res);
 }
 
+void test_sketched_column(Work& w, const Options& options);  // below
+
 void evidently_column(Work& w, const Options& options, bool numeric, std::size_t n_values, std::size_t ref_nunique,
                       std::optional<Categories>& cats);
 
@@ -313,6 +346,10 @@ void test_column(Work& w, const Options& options) {
   std::vector<double> ref_in_order;
   res.missing_ref = rc.missing;
   res.missing_cur = cc.missing;
+  if (numeric && (rc.sketch || cc.sketch)) {
+    test_sketched_column(w, options);
+    return;
+  }
   if (numeric) {
     res.unparsable_ref = rc.text_cells;
     res.unparsable_cur = cc.text_cells;
@@ -332,9 +369,13 @@ void test_column(Work& w, const Options& options) {
     res.type = int_dtype && distinct_sorted(rc.numbers) <= k_integer_cardinality_limit ? ColumnType::categorical : ColumnType::numerical;
     if (w.type) res.type = ColumnType::numerical;
   } else {
-    res.n_ref = rc.numbers.size() + rc.text_cells;
-    res.n_cur = cc.numbers.size() + cc.text_cells;
+    res.n_ref = number_count(rc) + rc.text_cells;
+    res.n_cur = number_count(cc) + cc.text_cells;
     res.type = ColumnType::categorical;
+    if ((rc.sketch && !rc.sketch->exact()) || (cc.sketch && !cc.sketch->exact())) {
+      res.skipped = "mostly text, with numbers summed up by a sketch (--max-memory): not tested";
+      return;
+    }
     if (rc.text_overflow || cc.text_overflow) {
       res.type = ColumnType::text;
     } else if (w.type) {
@@ -343,6 +384,8 @@ void test_column(Work& w, const Options& options) {
       std::set<std::string> distinct;
       for (const auto& [k, n] : rc.text) distinct.insert(k);
       for (double v : rc.numbers) distinct.insert(number_key(v));
+      if (rc.sketch)
+        for (const auto& [v, n] : rc.sketch->counts()) distinct.insert(number_key(v));
       if (static_cast<double>(distinct.size()) > 0.5 * static_cast<double>(res.n_ref)) res.type = ColumnType::text;
     }
   }
@@ -375,8 +418,9 @@ void test_column(Work& w, const Options& options) {
   }
   html_histogram(res, rc.numbers, cc.numbers, (numeric && res.type == ColumnType::numerical) ? nullptr : &*cats);
   if (numeric) {
-    rc.numbers = {};  // done with them: free the memory while other columns are computed
-    cc.numbers = {};
+    // Done with them: free the memory while other columns are computed (= {} keeps it).
+    std::vector<double>().swap(rc.numbers);
+    std::vector<double>().swap(cc.numbers);
   }
 }
 
@@ -385,24 +429,7 @@ void evidently_column(Work& w, const Options& options, bool numeric, std::size_t
   Column& rc = *w.ref;
   Column& cc = *w.cur;
   ColumnResult& res = *w.out;
-  const bool small = res.n_ref <= k_small_reference;
-  Method m;
-  if (w.method) {
-    m = *w.method;
-  } else if (res.type == ColumnType::numerical && n_values > 5) {
-    m = small ? Method::ks : Method::wasserstein;
-  } else if (res.type == ColumnType::numerical && n_values > 2) {
-    m = small ? Method::chisquare : Method::jensenshannon;
-  } else if (n_values > 2) {
-    m = small ? Method::chisquare : Method::jensenshannon;
-  } else {
-    m = small ? Method::z : Method::jensenshannon;
-  }
-  if (!numeric && (m == Method::ks || m == Method::wasserstein)) {
-    // A global --method that needs numbers leaves categorical columns to the default rule;
-    // a per-column one is an error (found in compare()).
-    m = small ? (n_values > 2 ? Method::chisquare : Method::z) : Method::jensenshannon;
-  }
+  const Method m = choose_method(w, res, numeric, n_values);
   if (numeric && !cats && (m == Method::chisquare || m == Method::z || ref_nunique <= 20 || res.type == ColumnType::categorical))
     cats = categories_of_numbers(rc.numbers, cc.numbers);
   res.method = m;
@@ -483,6 +510,313 @@ void evidently_column(Work& w, const Options& options, bool numeric, std::size_t
   decide(res);
 }
 
+// ---- a column summed up by a sketch (reference profile, --max-memory) ----
+// The same rules as test_column, over sorted (value, weight) pairs: exact where the counts
+// are known (few distinct values, or the side that kept its numbers), else the KLL sketch's
+// step CDF, whose rank error bounds the K-S statistic and the Wasserstein distance.
+
+struct Side {
+  std::vector<std::pair<double, std::uint64_t>> values;  // a sketch's: sorted, distinct
+  std::vector<double> sorted;                            // or the numbers kept, sorted
+  bool kept = false;                                     // which of the two
+  std::uint64_t n = 0;
+  double rank_error = 0;  // 0: exact
+  double std = 0, lo = 0, hi = 0;
+};
+
+Side side_of(Column& c) {
+  Side s;
+  if (c.sketch) {
+    s.values = c.sketch->weighted();
+    s.n = c.sketch->count();
+    s.rank_error = c.sketch->rank_error();
+    s.std = c.sketch->population_std();
+    if (!s.values.empty()) s.lo = s.values.front().first, s.hi = s.values.back().first;
+  } else {
+    // Kept as they are (no (value, count) copy: 10 million values would take 160 MB more).
+    sort_values(c.numbers);
+    s.sorted = std::move(c.numbers);
+    c.numbers = std::vector<double>();
+    s.kept = true;
+    s.n = s.sorted.size();
+    s.std = population_std(s.sorted);
+    if (!s.sorted.empty()) s.lo = s.sorted.front(), s.hi = s.sorted.back();
+  }
+  return s;
+}
+
+// One side's distinct values in order, with their weights.
+struct Cursor {
+  const Side& s;
+  std::size_t i = 0;
+  bool done() const { return i >= (s.kept ? s.sorted.size() : s.values.size()); }
+  double value() const { return s.kept ? s.sorted[i] : s.values[i].first; }
+  std::uint64_t take() {
+    if (!s.kept) return s.values[i++].second;
+    std::size_t j = i + 1;
+    while (j < s.sorted.size() && s.sorted[j] == s.sorted[i]) ++j;
+    const std::size_t n = j - i;
+    i = j;
+    return n;
+  }
+};
+
+// Walks both sides' values in order: f(x, previous x, cdfs before x, cdfs after x).
+template <class F>
+void walk(const Side& r, const Side& c, F f) {
+  Cursor a{r}, b{c};
+  std::uint64_t cr = 0, cc = 0;
+  double prev = std::min(r.lo, c.lo);
+  while (!a.done() || !b.done()) {
+    const double x = b.done() || (!a.done() && a.value() <= b.value()) ? a.value() : b.value();
+    const double fr_before = static_cast<double>(cr) / static_cast<double>(r.n);
+    const double fc_before = static_cast<double>(cc) / static_cast<double>(c.n);
+    if (!a.done() && a.value() == x) cr += a.take();
+    if (!b.done() && b.value() == x) cc += b.take();
+    f(x, prev, fr_before, fc_before, static_cast<double>(cr) / static_cast<double>(r.n),
+      static_cast<double>(cc) / static_cast<double>(c.n));
+    prev = x;
+  }
+}
+
+// Distinct values of one side, or of both together, up to k_distinct_cap.
+std::size_t distinct_capped(const Side& r, const Side* c) {
+  static const Side none;
+  Cursor a{r}, b{c != nullptr ? *c : none};
+  std::size_t n = 0;
+  while ((!a.done() || !b.done()) && n < k_distinct_cap) {
+    const double x = b.done() || (!a.done() && a.value() <= b.value()) ? a.value() : b.value();
+    if (!a.done() && a.value() == x) a.take();
+    if (!b.done() && b.value() == x) b.take();
+    ++n;
+  }
+  return n;
+}
+
+std::vector<double> weighted_histogram(const Side& s, const std::vector<double>& edges) {
+  if (s.kept) return histogram(s.sorted, edges);
+  // numpy.histogram's bins: edges[i] <= v < edges[i + 1], the last one closed.
+  std::vector<double> counts(edges.size() - 1, 0.0);
+  for (const auto& [v, n] : s.values) {
+    if (v < edges.front() || v > edges.back()) continue;
+    auto k = static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
+    k = std::min(k, edges.size() - 1) - 1;
+    counts[k] += static_cast<double>(n);
+  }
+  return counts;
+}
+
+std::vector<double> equal_edges(double lo, double hi, std::size_t bins) {
+  // numpy.linspace over [lo, hi] (widened by 0.5 each way when they are equal).
+  if (lo == hi) lo -= 0.5, hi += 0.5;
+  std::vector<double> edges(bins + 1);
+  const double step = (hi - lo) / static_cast<double>(bins);
+  for (std::size_t i = 0; i <= bins; ++i) edges[i] = static_cast<double>(i) * step + lo;
+  edges.back() = hi;
+  return edges;
+}
+
+std::vector<double> sturges_edges_of(double lo, double hi, std::uint64_t n) {
+  // sturges_edges() from the range and count alone.
+  const double width = (hi - lo) / (std::log2(static_cast<double>(n)) + 1.0);
+  const double span = lo == hi ? 1.0 : hi - lo;
+  const std::size_t bins = width != 0 ? static_cast<std::size_t>(std::ceil(span / width)) : 1;
+  return equal_edges(lo, hi, bins);
+}
+
+void test_sketched_column(Work& w, const Options& options) {
+  Column& rc = *w.ref;
+  Column& cc = *w.cur;
+  ColumnResult& res = *w.out;
+  res.unparsable_ref = rc.text_cells;
+  res.unparsable_cur = cc.text_cells;
+  res.missing_ref = rc.missing + rc.text_cells;
+  res.missing_cur = cc.missing + cc.text_cells;
+  rc.text.clear();
+  cc.text.clear();
+  const Side r = side_of(rc), c = side_of(cc);
+  res.n_ref = r.n;
+  res.n_cur = c.n;
+  const bool exact = r.rank_error == 0 && c.rank_error == 0;
+  // Inexact means more than NumberSketch::k_exact_distinct values: more than every cap below.
+  const std::size_t ref_nunique = r.rank_error == 0 ? distinct_capped(r, nullptr) : k_distinct_cap;
+  const std::size_t n_values = exact ? distinct_capped(r, &c) : k_distinct_cap;
+  const bool int_dtype =
+      rc.integer_literals && cc.integer_literals && rc.missing == 0 && cc.missing == 0 && rc.text_cells == 0 && cc.text_cells == 0;
+  res.type = int_dtype && ref_nunique <= k_integer_cardinality_limit ? ColumnType::categorical : ColumnType::numerical;
+  if (w.type) res.type = ColumnType::numerical;
+  if (r.n == 0 || c.n == 0) {
+    res.skipped = std::string("no values in the ") + (r.n == 0 ? "reference" : "current") + " data";
+    return;
+  }
+  if (options.preset == Preset::nannyml) {
+    // Its threshold comes from chunks of the reference in file order, which a sketch has not kept.
+    res.skipped =
+        "NannyML's threshold needs the reference's values in file order; this column is summed up by a sketch "
+        "(--max-memory): not tested";
+    return;
+  }
+  const bool numerical = res.type == ColumnType::numerical;
+  const bool preset = options.preset != Preset::evidently;  // alibi, mlops: K-S or chi-square contingency
+  const Method m = !preset ? choose_method(w, res, true, n_values) : numerical ? Method::ks : Method::chi2_contingency;
+  res.method = m;
+  res.stattest = preset && m == Method::ks && options.preset == Preset::alibi ? "K-S p_value (asymptotic)" : stattest_name(m);
+  res.threshold = options.threshold.value_or(preset ? 0.05 : default_threshold(m));
+  res.rank_error = r.rank_error + c.rank_error;
+  std::optional<Categories> cats;
+  if (m == Method::chisquare || m == Method::z || m == Method::chi2_contingency || (!preset && ref_nunique <= 20) || !numerical) {
+    if (!exact) {
+      res.skipped = std::string(stattest_name(m)) + " needs the count of every value; this column has more than " +
+                    std::to_string(NumberSketch::k_exact_distinct) + " and is summed up by a sketch";
+      return;
+    }
+    Categories k;
+    std::map<double, std::pair<double, double>> by_value;
+    // The value first: in `x += take()` the right side is evaluated first (C++17).
+    for (Cursor a{r}; !a.done();) {
+      const double v = a.value();
+      by_value[v].first += static_cast<double>(a.take());
+    }
+    for (Cursor b{c}; !b.done();) {
+      const double v = b.value();
+      by_value[v].second += static_cast<double>(b.take());
+    }
+    for (const auto& [v, counts] : by_value) {
+      k.keys.push_back(number_key(v));
+      k.ref.push_back(counts.first);
+      k.cur.push_back(counts.second);
+    }
+    k.n_ref = static_cast<double>(r.n);
+    k.n_cur = static_cast<double>(c.n);
+    cats = std::move(k);
+  }
+  const double eps = res.rank_error;
+  const double std_ref = std::max(r.std, 0.001);
+  std::vector<double> none;
+  switch (m) {
+    case Method::ks: {
+      double d = 0;
+      walk(r, c, [&](double, double, double, double, double fr, double fc) { d = std::max(d, std::abs(fr - fc)); });
+      const bool asymptotic = options.preset == Preset::alibi;
+      const TestResult t = ks_pvalue(d, r.n, c.n, asymptotic);
+      res.statistic = t.statistic;
+      res.p_value = t.p_value;
+      res.drift_score = t.p_value;
+      res.comparator = preset ? "<" : "<=";
+      if (eps > 0) {
+        res.score_low = ks_pvalue(std::min(1.0, d + eps), r.n, c.n, asymptotic).p_value;
+        res.score_high = ks_pvalue(std::max(0.0, d - eps), r.n, c.n, asymptotic).p_value;
+      }
+      if (options.preset == Preset::mlops) {
+        // The effect size is the normed Wasserstein distance (its error bound is not reported).
+        long double sum = 0;
+        walk(r, c, [&](double x, double prev, double fr, double fc, double, double) { sum += std::abs(fr - fc) * (x - prev); });
+        res.effect_size = static_cast<double>(sum) / std_ref;
+        res.effect_size_name = "Wasserstein distance (normed)";
+        res.effect_threshold = 0.1;
+      }
+      break;
+    }
+    case Method::chi2_contingency: {
+      const TestResult t = chi2_contingency(cats->ref, cats->cur);
+      res.statistic = t.statistic;
+      res.p_value = t.p_value;
+      res.drift_score = t.p_value;
+      res.comparator = "<";
+      if (options.preset == Preset::mlops) {
+        res.effect_size = cramers_v(cats->ref, cats->cur);
+        res.effect_size_name = "Cramer's V";
+        res.effect_threshold = 0.1;
+      }
+      break;
+    }
+    case Method::wasserstein: {
+      long double sum = 0;
+      walk(r, c, [&](double x, double prev, double fr, double fc, double, double) { sum += std::abs(fr - fc) * (x - prev); });
+      res.statistic = static_cast<double>(sum);
+      res.drift_score = res.statistic / std_ref;
+      res.comparator = ">=";
+      if (eps > 0) {
+        // |W1(F', G) - W1(F, G)| <= integral |F' - F| <= rank error * range.
+        const double e = eps * (std::max(r.hi, c.hi) - std::min(r.lo, c.lo)) / std_ref;
+        res.score_low = std::max(0.0, res.drift_score - e);
+        res.score_high = res.drift_score + e;
+      }
+      break;
+    }
+    case Method::chisquare: {
+      std::vector<double> expected(cats->ref.size());
+      const double k_norm = cats->n_cur / cats->n_ref;
+      for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = cats->ref[i] * k_norm;
+      const TestResult t = chisquare(cats->cur, expected);
+      res.statistic = t.statistic;
+      res.p_value = t.p_value;
+      res.drift_score = t.p_value;
+      res.comparator = "<";
+      break;
+    }
+    case Method::z: {
+      // A Work over the counts alone: test_column's z-test reads only the categories.
+      double p = k_no_value, z = 0;
+      if (cats->keys.size() == 1) {
+        p = 1;
+      } else {
+        const double n1 = cats->n_ref, n2 = cats->n_cur;
+        const double p1 = (n1 - cats->ref[0]) / n1, p2 = (n2 - cats->cur[0]) / n2;
+        const double P = (p1 * n1 + p2 * n2) / (n1 + n2);
+        z = (p1 - p2) / std::sqrt(P * (1 - P) * (1.0 / n1 + 1.0 / n2));
+        p = 2 * (1 - normal_cdf(std::abs(z)));
+      }
+      res.statistic = z;
+      res.p_value = p;
+      res.drift_score = p;
+      res.comparator = "<";
+      break;
+    }
+    case Method::jensenshannon:
+    case Method::psi:
+    case Method::kl: {
+      std::vector<double> pr, pc;
+      if (numerical && ref_nunique > 20) {
+        // Sturges bins over both sides: each bin's share is within 2 x rank error.
+        const auto edges = sturges_edges_of(std::min(r.lo, c.lo), std::max(r.hi, c.hi), r.n + c.n);
+        pr = weighted_histogram(r, edges);
+        pc = weighted_histogram(c, edges);
+        for (double& v : pr) v /= static_cast<double>(r.n);
+        for (double& v : pc) v /= static_cast<double>(c.n);
+        if (m != Method::jensenshannon) {
+          fill_zeroes(pr);
+          fill_zeroes(pc);
+        }
+      } else {
+        binned(res, none, none, false, ref_nunique, &*cats, m != Method::jensenshannon, pr, pc);
+      }
+      double v = 0;
+      if (m == Method::jensenshannon) v = jensenshannon(pr, pc);
+      else if (m == Method::kl) v = kl_divergence(pr, pc);
+      else
+        for (std::size_t i = 0; i < pr.size(); ++i) v += (pr[i] - pc[i]) * std::log(pr[i] / pc[i]);
+      res.statistic = v;
+      res.drift_score = v;
+      res.comparator = ">=";
+      res.log_base = "e";
+      break;
+    }
+    case Method::auto_: break;
+  }
+  decide(res);
+  if (numerical) {
+    const auto edges = equal_edges(std::min(r.lo, c.lo), std::max(r.hi, c.hi), k_html_bins);
+    res.hist_ref = weighted_histogram(r, edges);
+    res.hist_cur = weighted_histogram(c, edges);
+    for (const double e : edges) res.bins.push_back(number_key(e));
+    for (double& v : res.hist_ref) v /= static_cast<double>(r.n);
+    for (double& v : res.hist_cur) v /= static_cast<double>(c.n);
+  } else {
+    html_histogram(res, none, none, &*cats);
+  }
+}
+
 // The report's correction over the p-values of every tested column; a p-value test then
 // decides on the adjusted value.
 void apply_correction(Report& report, const Options&) {
@@ -496,6 +830,12 @@ void apply_correction(Report& report, const Options&) {
     c.p_value_adjusted = adjusted[i];
     if (report.correction == Correction::none || c.drift_score != *c.p_value) continue;
     c.drift_score = adjusted[i];
+    if (c.score_low && c.score_high && p[i] > 0) {
+      // A sketch's range of p-values, adjusted by the same factor (the other columns' ranks held).
+      const double f = adjusted[i] / p[i];
+      c.score_low = std::min(1.0, *c.score_low * f);
+      c.score_high = std::min(1.0, *c.score_high * f);
+    }
     decide(c);
   }
 }
@@ -729,19 +1069,42 @@ Report compare_files(const std::string& reference, const std::string& current, c
   if (!options.target.empty()) ref_csv.keep_cells = cur_csv.keep_cells = {options.prediction, options.target};
   else if (!options.prediction.empty()) ref_csv.keep_cells = cur_csv.keep_cells = {options.prediction};
 
-  // The two files are read at the same time, one per core.
+  // A profile keeps neither rows nor their order: what needs them cannot be computed from one.
+  const bool ref_profile = is_profile(reference), cur_profile = is_profile(current);
+  if (cur_profile && spec)
+    throw Error(ErrorKind::usage, "--window splits the current data's rows; " + current + " is a drift profile, which keeps none",
+                "give the current data as CSV");
+  if (cur_profile && !options.prediction.empty())
+    throw Error(ErrorKind::usage, "--prediction reads the current data row by row; " + current + " is a drift profile, which keeps no rows",
+                "give the current data as CSV, or drop --prediction/--target");
+  if (ref_profile && !options.target.empty())
+    throw Error(ErrorKind::usage,
+                "--target measures the model on the reference row by row; " + reference + " is a drift profile, which keeps no rows",
+                "give the reference as CSV, or drop --target (the prediction's drift needs no rows)");
+  if (ref_profile && options.preset == Preset::nannyml)
+    throw Error(ErrorKind::usage,
+                "--preset nannyml sets its thresholds from the reference's rows in file order; a drift profile keeps no order",
+                "give the reference and current data as CSV, or use --preset evidently, alibi or mlops");
+
+  // The two files are read at the same time, one per core; a reference profile is read
+  // instead of data (by its magic bytes), and --max-memory is shared by the two.
+  if (csv.max_number_bytes != 0) ref_csv.max_number_bytes = cur_csv.max_number_bytes = std::max<std::uint64_t>(1, csv.max_number_bytes / 2);
+  csv.progress.phase("reading", 0);
+  auto load = [&](const std::string& path, bool profile, const CsvOptions& o) {
+    return profile ? read_profile(path, o.max_number_bytes) : read_csv(path, o);
+  };
   Table ref, cur;
   std::exception_ptr ref_failure;
   std::thread reader([&] {
     try {
-      ref = read_csv(reference, ref_csv);
+      ref = load(reference, ref_profile, ref_csv);
     } catch (...) {
       ref_failure = std::current_exception();
     }
   });
   std::exception_ptr cur_failure;
   try {
-    cur = read_csv(current, cur_csv);
+    cur = load(current, cur_profile, cur_csv);
   } catch (...) {
     cur_failure = std::current_exception();
   }

@@ -45,6 +45,44 @@ void KllSketch::update(double x) {
   compress_if_full();
 }
 
+void KllSketch::update(double x, std::uint64_t weight) {
+  if (std::isnan(x) || weight == 0) return;
+  m_n += weight;
+  m_min = std::min(m_min, x);
+  m_max = std::max(m_max, x);
+  for (std::size_t h = 0; weight != 0; ++h, weight >>= 1) {
+    if ((weight & 1) == 0) continue;
+    if (h >= m_levels.size()) m_levels.resize(h + 1);
+    m_levels[h].push_back(x);
+    ++m_retained;
+  }
+  compress_if_full();
+}
+
+std::optional<KllSketch> KllSketch::restore(std::uint16_t k, std::uint64_t n, double min, double max,
+                                            std::vector<std::vector<double>> levels) {
+  if (k < 8 || levels.empty() || levels.size() > k_max_levels) return std::nullopt;
+  KllSketch s(k);
+  std::uint64_t total = 0;
+  std::size_t retained = 0;
+  for (std::size_t h = 0; h < levels.size(); ++h) {
+    for (const double v : levels[h]) {
+      if (!std::isfinite(v) || v < min || v > max) return std::nullopt;
+      if (__builtin_add_overflow(total, std::uint64_t{1} << h, &total)) return std::nullopt;
+    }
+    retained += levels[h].size();
+  }
+  if (total != n || (n == 0) != (retained == 0)) return std::nullopt;
+  if (n != 0 && !(std::isfinite(min) && std::isfinite(max) && min <= max)) return std::nullopt;
+  s.m_levels = std::move(levels);
+  s.m_n = n;
+  s.m_retained = retained;
+  if (n != 0) s.m_min = min, s.m_max = max;
+  s.refresh_capacities();
+  s.compress_if_full();
+  return s;
+}
+
 void KllSketch::merge(const KllSketch& other) {
   if (other.m_n == 0) return;
   if (other.m_levels.size() > m_levels.size()) m_levels.resize(other.m_levels.size());

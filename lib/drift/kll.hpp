@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -18,7 +19,9 @@ class KllSketch {
   // with 99% confidence, in about 3k values of memory whatever the count.
   explicit KllSketch(std::uint16_t k = 200);
 
-  void update(double x);               // NaN is not a value: ignored
+  void update(double x);  // NaN is not a value: ignored
+  // x counted `weight` times, in O(log weight): one value in each level of a set bit.
+  void update(double x, std::uint64_t weight);
   void merge(const KllSketch& other);  // as if every value of other had been added here
   std::uint64_t count() const noexcept { return m_n; }
   bool empty() const noexcept { return m_n == 0; }
@@ -39,6 +42,12 @@ class KllSketch {
 
   // For serialization: level h holds values of weight 2^h.
   const std::vector<std::vector<double>>& levels() const noexcept { return m_levels; }
+  // The sketch that levels() of a sketch with this k, count, min and max described; nullopt
+  // when they do not fit together (from a hostile file: weights that do not sum to n, a value
+  // outside [min, max] or not finite, more levels or values than a sketch can hold).
+  static std::optional<KllSketch> restore(std::uint16_t k, std::uint64_t n, double min, double max,
+                                          std::vector<std::vector<double>> levels);
+  static constexpr std::size_t k_max_levels = 63;
 
  private:
   std::size_t capacity(std::size_t level) const;

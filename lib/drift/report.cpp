@@ -56,6 +56,14 @@ std::string md_cell(std::string_view s) {
 
 std::string score_text(const ColumnResult& c) { return c.skipped.empty() ? num(c.drift_score) : "-"; }
 
+// A result computed from a KLL sketch says so, with the error it may carry.
+std::string sketch_note(const ColumnResult& c) {
+  if (c.rank_error <= 0 || !c.skipped.empty()) return "";
+  std::string s = "from a sketch: rank error " + num(100 * c.rank_error, "%.2g") + "% (99%)";
+  if (c.score_low && c.score_high) s += ", score in [" + num(*c.score_low) + ", " + num(*c.score_high) + "]";
+  return s;
+}
+
 // The type as shown, marked when --types set it.
 std::string type_text(const ColumnResult& c) { return std::string(to_string(c.type)) + (c.type_overridden ? " (set)" : ""); }
 
@@ -144,6 +152,8 @@ nlohmann::ordered_json columns_json(const Report& r) {
     o["missing_cur"] = c.missing_cur;
     o["unparsable_ref"] = c.unparsable_ref;
     o["unparsable_cur"] = c.unparsable_cur;
+    o["rank_error"] = c.rank_error > 0 ? nlohmann::ordered_json(c.rank_error) : null;
+    o["drift_score_range"] = c.score_low && c.score_high ? nlohmann::ordered_json::array({*c.score_low, *c.score_high}) : null;
     cols[c.name] = std::move(o);
   }
   return cols;
@@ -266,6 +276,7 @@ std::string to_table(const Report& r) {
                     c.drift_detected ? "DRIFT" : "-");
     }
     out += line;
+    if (const std::string note = sketch_note(c); !note.empty()) out.insert(out.size() - 1, "  (" + note + ")");
   }
   out += verdict(r) + "\n" + model_line(r);
   return out;
@@ -301,8 +312,9 @@ std::string to_markdown(const Report& r, std::size_t max_chars) {
   std::size_t shown = 0;
   for (const ColumnResult* c : order) {
     std::string row = "| " + md_cell(c->name) + " | " + type_text(*c) + " | " +
-                      (c->skipped.empty() ? md_cell(test_text(r, *c)) : "skipped: " + md_cell(c->skipped)) + " | " + score_text(*c) +
-                      " | " + (c->skipped.empty() ? std::string(c->comparator) + " " + num(c->threshold) : "-") + " | " +
+                      (c->skipped.empty() ? md_cell(test_text(r, *c)) : "skipped: " + md_cell(c->skipped)) +
+                      (sketch_note(*c).empty() ? "" : " (" + md_cell(sketch_note(*c)) + ")") + " | " + score_text(*c) + " | " +
+                      (c->skipped.empty() ? std::string(c->comparator) + " " + num(c->threshold) : "-") + " | " +
                       (c->drift_detected ? "**drift**" : "no") + " |\n";
     const std::string note = "\n_" + std::to_string(order.size() - shown) + " more columns not shown (the comment is limited to " +
                              std::to_string(max_chars) + " characters)._\n";
@@ -354,6 +366,7 @@ std::string to_junit(const Report& r) {
       out += "<failure message=\"" + xml_escape(test_text(r, c) + " " + num(c.drift_score) + " " + c.comparator + " " + num(c.threshold)) +
              "\" type=\"drift\"/>";
     }
+    if (const std::string note = sketch_note(c); !note.empty()) out += "<system-out>" + xml_escape(note) + "</system-out>";
     out += "</testcase>\n";
   }
   out += "    <system-out>" + xml_escape(verdict(r)) + "</system-out>\n  </testsuite>\n</testsuites>\n";
@@ -379,9 +392,10 @@ std::string to_html(const Report& r) {
          "<th>distribution</th></tr>\n";
   for (const ColumnResult* c : by_score(r)) {
     out += "<tr><td>" + xml_escape(c->name) + "</td><td>" + type_text(*c) + "</td><td>" +
-           (c->skipped.empty() ? xml_escape(test_text(r, *c)) : "skipped: " + xml_escape(c->skipped)) + "</td><td>" + score_text(*c) +
-           "</td><td>" + (c->skipped.empty() ? xml_escape(std::string(c->comparator) + " " + num(c->threshold)) : "-") + "</td><td" +
-           (c->drift_detected ? " class=\"d\">drift" : ">no") + "</td><td>";
+           (c->skipped.empty() ? xml_escape(test_text(r, *c)) : "skipped: " + xml_escape(c->skipped)) +
+           (sketch_note(*c).empty() ? "" : " <span class=\"k\">(" + xml_escape(sketch_note(*c)) + ")</span>") + "</td><td>" +
+           score_text(*c) + "</td><td>" + (c->skipped.empty() ? xml_escape(std::string(c->comparator) + " " + num(c->threshold)) : "-") +
+           "</td><td" + (c->drift_detected ? " class=\"d\">drift" : ">no") + "</td><td>";
     const std::size_t bins = c->hist_ref.size();
     if (bins > 0) {
       double top = 1e-12;

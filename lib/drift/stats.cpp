@@ -259,7 +259,12 @@ TestResult ks_2samp(std::vector<double>& a, std::vector<double>& b, bool asympto
     min_s = std::min(min_s, d);
   }
   const double minS = std::clamp(-min_s, 0.0, 1.0);
-  double d = minS > max_s ? minS : max_s;
+  return ks_pvalue(minS > max_s ? minS : max_s, static_cast<std::uint64_t>(n1), static_cast<std::uint64_t>(n2), asymptotic);
+}
+
+TestResult ks_pvalue(double d, std::uint64_t un1, std::uint64_t un2, bool asymptotic) {
+  if (un1 == 0 || un2 == 0 || std::isnan(d)) return {k_nan, k_nan};
+  const long n1 = static_cast<long>(un1), n2 = static_cast<long>(un2);
   const long g = std::gcd(n1, n2);
   double prob = k_nan;
   bool exact = !asymptotic && std::max(n1, n2) <= 10000;

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <mlops/api.hpp>
+#include <mlops/progress.hpp>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +27,11 @@ struct CsvOptions {
   std::size_t max_record_bytes = std::size_t{64} << 20;
   // Distinct non-numeric values kept per column; beyond it the column is free text.
   std::size_t max_distinct_text = 100000;
+  // Bytes of numbers kept (0: no limit, every number exact). Past it the largest columns
+  // go over to a sketch (Column::sketch), whose results state their error (--max-memory).
+  std::uint64_t max_number_bytes = 0;
+  // Told the bytes read (thread-safe: both files are read at once); the caller sets the phase.
+  Progress progress;
   // Time windows: each row goes to the part (Table::parts) `split` names for the cell of
   // column `split_column` (none: an empty cell) and the row's index (0-based); nullopt drops
   // the row and counts it
@@ -45,6 +52,8 @@ struct Kept {
   std::vector<std::string> labels;  // shared by the parts of a table (in the main table)
 };
 
+class NumberSketch;  // lib/drift/number_sketch.hpp
+
 // One column as read: numeric cells as doubles, every other non-empty cell counted by value.
 // Nothing else of the file is kept.
 struct Column {
@@ -57,6 +66,9 @@ struct Column {
   bool integer_literals = true;                         // every numeric cell was written as an integer ("12", "-3")
   std::uint64_t first_text_line = 0;                    // where the first non-numeric cell was (for --strict)
   std::string first_text;
+  // Set when the numbers are summed up instead of kept (a reference profile's large column,
+  // or past CsvOptions::max_number_bytes): `numbers` is then empty.
+  std::shared_ptr<NumberSketch> sketch;
 };
 
 struct Table {
@@ -91,6 +103,8 @@ struct TestResult {
 // scipy.stats.ks_2samp(a, b, alternative='two-sided', method='auto'), or method='asymp' when
 // `asymptotic` (alibi-detect's call). Sorts both inputs.
 MLOPS_API TestResult ks_2samp(std::vector<double>& a, std::vector<double>& b, bool asymptotic = false);
+// ks_2samp's p-value for a statistic d of samples of n1 and n2 values (d as scipy rounds it).
+MLOPS_API TestResult ks_pvalue(double d, std::uint64_t n1, std::uint64_t n2, bool asymptotic = false);
 // scipy.stats.kstwo.sf(d, n): the finite-n two-sided Kolmogorov distribution.
 MLOPS_API double kstwo_sf(double d, double n);
 // scipy.stats.chisquare(observed, expected), ddof 0.
@@ -231,6 +245,11 @@ struct ColumnResult {
   // Pre-binned histograms for the HTML report: shared bin labels, then counts per side.
   std::vector<std::string> bins;
   std::vector<double> hist_ref, hist_cur;
+  // Computed from a KLL sketch (a reference profile's column, --max-memory): the sketches'
+  // normalized rank error (99%, both sides added) and, where it follows from it, the range
+  // of drift_score that error allows. 0 and none when exact.
+  double rank_error = 0;
+  std::optional<double> score_low, score_high;
 };
 
 struct Window;
