@@ -58,12 +58,10 @@ std::uint64_t parse_size(const std::string& text) {
   return static_cast<std::uint64_t>(bytes);
 }
 
-// The progress line, for files big enough that reading them takes a while; none with
-// NO_COLOR (as the brief of this command asks), without a terminal, -q or --json.
+// The progress line, for files big enough that reading them takes a while (ProgressLine
+// itself draws none with NO_COLOR, without a terminal, -q or --json).
 constexpr std::uint64_t k_progress_min_bytes = std::uint64_t{32} << 20;
 bool worth_a_progress_line(const std::vector<std::string>& paths) {
-  const char* nc = std::getenv("NO_COLOR");
-  if (nc != nullptr && *nc != '\0') return false;
   std::uint64_t total = 0;
   for (const std::string& p : paths) {
     std::error_code ec;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace mlops::cli {
 namespace {
@@ -51,10 +52,17 @@ std::string duration(double seconds) {
 
 void write_err(std::string_view s) { (void)!std::fwrite(s.data(), 1, s.size(), stderr); }
 
+bool no_color_set() {
+  const char* nc = std::getenv("NO_COLOR");
+  return nc != nullptr && *nc != '\0';
+}
+
 }  // namespace
 
 ProgressLine::ProgressLine(const Output& out, std::string operation)
-    : m_enabled(out.stderr_tty() && !out.quiet() && !out.json()), m_operation(std::move(operation)), m_phase_start(Clock::now()) {}
+    : m_enabled(out.stderr_tty() && !no_color_set() && !out.quiet() && !out.json()),
+      m_operation(std::move(operation)),
+      m_phase_start(Clock::now()) {}
 
 ProgressLine::~ProgressLine() { clear(); }
 

@@ -2,9 +2,9 @@
 // The one progress drawer of the CLI: a single line on stderr ("build: hashing  412 MiB /
 // 2.0 GiB  20%  405 MiB/s  ETA 4s") for the library's ProgressObserver reports.
 //
-// Drawn only when stderr is a terminal and neither -q nor --json is given. NO_COLOR does
-// not turn it off, as with git and docker: it is not colour, and it uses none (only \r and
-// spaces, so it works with TERM=dumb too). Redrawn at most 10 times a second, erased before
+// Drawn only when stderr is a terminal, NO_COLOR is not set (the project's rule for colour
+// and progress alike: NO_COLOR asks for a quiet, plain terminal) and neither -q nor --json is
+// given. It uses only \r and spaces, so it works with TERM=dumb too. Redrawn at most 10 times a second, erased before
 // anything else is printed and when the operation ends. Counting goes on without a
 // terminal, so an interruption can always say what it stopped.
 #pragma once

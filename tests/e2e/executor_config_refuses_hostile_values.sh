@@ -26,6 +26,7 @@ try() { # YAML-LINES EXPECTED-TEXT
 try '    partition: "x\n#SBATCH --export=ALL"' "executors.slurm.partition"
 try "    qos: \"q'; rm -rf ~\"" "executors.slurm.qos"
 try '    account: [a, b]' "executors.slurm.account"
+# shellcheck disable=SC2016  # a literal ${...} or $(...): for mlops or the stage shell, not this one
 try '    export: ["$(id)"]' "executors.slurm.export"
 try '    export: ["A\nB"]' "executors.slurm.export"
 try '    export: [[a]]' "executors.slurm.export"

@@ -25,6 +25,7 @@ stages:
     outs: [model.bin]
     metrics: [metrics.json]
 YAML
+# shellcheck disable=SC2016  # a literal ${...} or $(...): for mlops or the stage shell, not this one
 printf '#!/bin/sh\ncat prepared.csv > model.bin\necho "{\\"lr\\": $(grep lr params.yaml | cut -d" " -f2)}" > metrics.json\n' >train.sh
 chmod +x train.sh
 printf 'prepared.csv\nmodel.bin\nmetrics.json\n' >.gitignore

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # An interrupted build (SIGINT, as Ctrl-C sends it, on a terminal) exits 130 with one line
 # saying what it stopped (the phase, the file, how far it got) and what that leaves: nothing
-# tagged. The same build then succeeds.
+# tagged. The same build then succeeds. (NO_COLOR, which the harness sets, would hide the
+# progress line this waits for.)
 . "$(dirname "$0")/harness.sh"
 command -v script >/dev/null || skip "script (util-linux) is needed"
 
@@ -13,7 +14,7 @@ interrupted=
 for _ in 1 2 3; do
   rm -f pid tty.out
   # The build on a pseudo-terminal; its pid in ./pid (the shell execs it).
-  (cd proj && exec script -qfec "echo \$\$ >'$TEST_DIR/pid'; exec '$MLOPS' package build" /dev/null </dev/null >"$TEST_DIR/tty.out" 2>&1) &
+  (cd proj && exec env -u NO_COLOR script -qfec "echo \$\$ >'$TEST_DIR/pid'; exec '$MLOPS' --color never package build" /dev/null </dev/null >"$TEST_DIR/tty.out" 2>&1) &
   runner=$!
   KILL_ON_EXIT+=("$runner")
   # Until the line shows bytes hashed: the weights (the biggest job, started first) are under way.

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # build, verify, unpack, export, import and sign draw a progress line (bytes, total, percentage;
-# rate and ETA once measurable) on stderr when it is a terminal (run under script(1), with
-# NO_COLOR set: progress is not colour), erased before the result; never in a pipe or a file,
-# with -q or with --json.
+# rate and ETA once measurable) on stderr when it is a terminal (run under script(1)), erased
+# before the result; never in a pipe or a file, with NO_COLOR set, with -q or with --json.
 . "$(dirname "$0")/harness.sh"
 command -v script >/dev/null || skip "script (util-linux) is needed"
 
@@ -12,9 +11,8 @@ on_tty() {
   local name=$1; shift
   local cmd
   printf -v cmd '%q ' "$@"
-  (cd proj && script -qfec "$cmd" /dev/null </dev/null >"$TEST_DIR/$name.tty") || fail "$name failed on a terminal"
+  (cd proj && env -u NO_COLOR script -qfec "$cmd" /dev/null </dev/null >"$TEST_DIR/$name.tty") || fail "$name failed on a terminal"
 }
-[ -n "${NO_COLOR:-}" ] || fail "the harness sets NO_COLOR"
 
 on_tty build "$MLOPS" package build
 expect_contains build.tty "build: hashing"
@@ -34,7 +32,11 @@ expect_contains sign.tty "sign: hashing files"
 # The line is erased (spaces over it, back to its start) before the result is printed.
 grep -qa $'\r *\r' build.tty || fail "the progress line was not erased"
 
-# Never without a terminal, with -q or with --json.
+# Never without a terminal, with NO_COLOR, -q or --json.
+(cd proj && NO_COLOR=1 script -qfec "$(printf '%q ' "$MLOPS" package verify demo:1.0)" /dev/null </dev/null >"$TEST_DIR/nocolor.tty") ||
+  fail "verify failed on a terminal with NO_COLOR"
+expect_contains nocolor.tty "ok:"
+expect_not_contains nocolor.tty "verifying"
 rm -rf unpacked other demo.tar
 (cd proj && "$MLOPS" package build 2>"$TEST_DIR/pipe.err" | cat >/dev/null)
 expect_not_contains pipe.err "hashing"

@@ -59,6 +59,7 @@ expect_eq "$(cat grid-m-2.txt)" "m 2 m-2"
 expect_contains "$TEST_DIR/err" "[grid@s-1] --lr 0.1 --epochs 2 --verbose"
 expect_contains mlops.lock "grid@s-1:"
 expect_contains mlops.lock "cmd: echo s 1 s-1 > grid-s-1.txt && echo --lr 0.1 --epochs 2 --verbose"
+# shellcheck disable=SC2016  # a literal ${...} or $(...): for mlops or the stage shell, not this one
 expect_not_contains mlops.lock '${'
 # The group's name selects every stage it made.
 expect_exit 0 mlops --json repro --force seed
