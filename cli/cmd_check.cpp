@@ -41,9 +41,10 @@ std::string padded_run_name(const std::string& arg) {
 
 int run_check(CheckOpts& co, Context& ctx) {
   if (const std::string name = padded_run_name(co.o.run); !name.empty())
-    throw Error(ErrorKind::usage,
-                "'" + exp::printable(co.o.run) + "' is neither a run nor an expression (a run name has no whitespace or control characters)",
-                "to check run '" + name + "': mlops check '" + name + "'");
+    throw Error(
+        ErrorKind::usage,
+        "'" + exp::printable(co.o.run) + "' is neither a run nor an expression (a run name has no whitespace or control characters)",
+        "to check run '" + name + "': mlops check '" + name + "'");
   if (!co.o.run.empty() && !reads_as_run(co.o.run)) {
     co.o.expressions.insert(co.o.expressions.begin(), co.o.run);
     co.o.run.clear();

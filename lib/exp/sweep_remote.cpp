@@ -156,11 +156,13 @@ ExecutorConfig executor_config(const Repo& r, const std::string& name) {
   if (!root.IsMap()) return c;
   const YAML::Node all = root["executors"];
   if (all && !all.IsNull() && !all.IsMap())
-    throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(all.Mark().line + 1) + ": executors must be a mapping of executor names");
+    throw Error(ErrorKind::invalid_input,
+                file.string() + ":" + std::to_string(all.Mark().line + 1) + ": executors must be a mapping of executor names");
   const YAML::Node n = all && all.IsMap() ? all[name] : YAML::Node();
   if (!n || n.IsNull()) return c;
   if (!n.IsMap())
-    throw Error(ErrorKind::invalid_input, file.string() + ":" + std::to_string(n.Mark().line + 1) + ": executors." + name + " must be a mapping");
+    throw Error(ErrorKind::invalid_input,
+                file.string() + ":" + std::to_string(n.Mark().line + 1) + ": executors." + name + " must be a mapping");
   const std::pair<const char*, std::string*> fields[] = {
       {"cpus", &c.resources.cpus},           {"mem", &c.resources.mem},         {"gpus", &c.resources.gpus}, {"time", &c.resources.time},
       {"partition", &c.resources.partition}, {"account", &c.resources.account}, {"qos", &c.resources.qos}};
