@@ -246,7 +246,9 @@ void submit_indexes(Repo& r, Manifest& m, const std::vector<size_t>& indexes, co
 // any clone find them. Best effort: another mlops updating the manifest meanwhile wins.
 void adopt_jobs(Repo& r, Manifest& m, const std::vector<executor::Submission>& subs, const std::map<size_t, executor::TaskState>& sched) {
   std::map<std::string, executor::Submission> found;
-  for (const auto& [index, t] : sched) {
+  for (const auto& entry : sched) {  // no structured binding: clang 14 cannot capture one in a lambda
+    const std::size_t index = entry.first;
+    const executor::TaskState& t = entry.second;
     if (t.job.empty() || std::any_of(subs.begin(), subs.end(), [&](const executor::Submission& s) { return s.job == t.job; })) continue;
     auto& s = found[t.job];
     s.job = t.job;
