@@ -237,6 +237,26 @@ Method choose_method(const Work& w, const ColumnResult& res, bool numeric, std::
   return m;
 }
 
+// The two-proportion z-test on a column's category counts: the first key counts as 0, every
+// other as 1 (the proportion of "not the first key"). `single_key`: both sides hold one and
+// the same value, p = 1. Shared by the exact and the sketched paths.
+void z_test(const Categories& cats, bool single_key, ColumnResult& res) {
+  double p = k_no_value, z = 0;
+  if (single_key) {
+    p = 1;
+  } else {
+    const double n1 = cats.n_ref, n2 = cats.n_cur;
+    const double p1 = (n1 - cats.ref[0]) / n1, p2 = (n2 - cats.cur[0]) / n2;
+    const double P = (p1 * n1 + p2 * n2) / (n1 + n2);
+    z = (p1 - p2) / std::sqrt(P * (1 - P) * (1.0 / n1 + 1.0 / n2));
+    p = 2 * (1 - normal_cdf(std::abs(z)));
+  }
+  res.statistic = z;
+  res.p_value = p;
+  res.drift_score = p;
+  res.comparator = "<";
+}
+
 void decide(ColumnResult& res) {
   const double s = res.drift_score;
   const std::string_view cmp = res.comparator;
@@ -464,25 +484,10 @@ void evidently_column(Work& w, const Options& options, bool numeric, std::size_t
       break;
     }
     case Method::z: {
-      double p = k_no_value, z = 0;
-      const std::size_t ref_keys =
-          static_cast<std::size_t>(std::count_if(cats->ref.begin(), cats->ref.end(), [](double v) { return v > 0; }));
-      const std::size_t cur_keys =
-          static_cast<std::size_t>(std::count_if(cats->cur.begin(), cats->cur.end(), [](double v) { return v > 0; }));
-      if (ref_keys == 1 && cur_keys == 1 && cats->keys.size() == 1) {
-        p = 1;
-      } else {
-        // The first key counts as 0, every other as 1: the proportion of "not the first key".
-        const double n1 = cats->n_ref, n2 = cats->n_cur;
-        const double p1 = (n1 - cats->ref[0]) / n1, p2 = (n2 - cats->cur[0]) / n2;
-        const double P = (p1 * n1 + p2 * n2) / (n1 + n2);
-        z = (p1 - p2) / std::sqrt(P * (1 - P) * (1.0 / n1 + 1.0 / n2));
-        p = 2 * (1 - normal_cdf(std::abs(z)));
-      }
-      res.statistic = z;
-      res.p_value = p;
-      res.drift_score = p;
-      res.comparator = "<";
+      const auto positive = [](double v) { return v > 0; };
+      const bool single = std::count_if(cats->ref.begin(), cats->ref.end(), positive) == 1 &&
+                          std::count_if(cats->cur.begin(), cats->cur.end(), positive) == 1 && cats->keys.size() == 1;
+      z_test(*cats, single, res);
       break;
     }
     case Method::jensenshannon:
@@ -757,20 +762,7 @@ void test_sketched_column(Work& w, const Options& options) {
     }
     case Method::z: {
       // A Work over the counts alone: test_column's z-test reads only the categories.
-      double p = k_no_value, z = 0;
-      if (cats->keys.size() == 1) {
-        p = 1;
-      } else {
-        const double n1 = cats->n_ref, n2 = cats->n_cur;
-        const double p1 = (n1 - cats->ref[0]) / n1, p2 = (n2 - cats->cur[0]) / n2;
-        const double P = (p1 * n1 + p2 * n2) / (n1 + n2);
-        z = (p1 - p2) / std::sqrt(P * (1 - P) * (1.0 / n1 + 1.0 / n2));
-        p = 2 * (1 - normal_cdf(std::abs(z)));
-      }
-      res.statistic = z;
-      res.p_value = p;
-      res.drift_score = p;
-      res.comparator = "<";
+      z_test(*cats, cats->keys.size() == 1, res);
       break;
     }
     case Method::jensenshannon:
