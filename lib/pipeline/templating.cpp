@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <set>
 #include <vector>
 
 namespace mlops::pipeline::tmpl {
@@ -100,13 +101,19 @@ std::optional<std::string> as_flags(const YAML::Node& map, const std::string& pa
 
 }  // namespace
 
+const Scope::Entry* Scope::lookup(const std::string& name) const {
+  for (const Scope* s = this; s; s = s->m_parent)
+    if (const auto it = s->m_vars.find(name); it != s->m_vars.end()) return &it->second;
+  return nullptr;
+}
+
 bool Scope::add(const YAML::Node& map, const std::string& origin, std::string& clash, std::string& clash_origin) {
   for (const auto& kv : map) {
     if (!kv.first.IsScalar()) continue;
     const std::string& k = kv.first.Scalar();
-    if (const auto it = m_vars.find(k); it != m_vars.end()) {
+    if (const Entry* e = lookup(k)) {
       clash = k;
-      clash_origin = it->second.second;
+      clash_origin = e->second;
       return false;
     }
     m_vars.emplace(k, std::pair{kv.second, origin});
@@ -124,9 +131,9 @@ void Scope::set(const std::string& name, const YAML::Node& value, const std::str
 std::optional<YAML::Node> Scope::find(const std::string& path) const {
   const auto steps = parse_path(path);
   if (!steps) return std::nullopt;
-  const auto it = m_vars.find(steps->front().key);
-  if (it == m_vars.end()) return std::nullopt;
-  YAML::Node n = it->second.first;
+  const Entry* e = lookup(steps->front().key);
+  if (!e) return std::nullopt;
+  YAML::Node n = e->first;
   for (std::size_t i = 1; i < steps->size(); ++i) {
     const Step& s = (*steps)[i];
     YAML::Node next;
@@ -144,9 +151,12 @@ std::optional<YAML::Node> Scope::find(const std::string& path) const {
 }
 
 std::string Scope::known() const {
+  std::set<std::string> names;
+  for (const Scope* s = this; s; s = s->m_parent)
+    for (const auto& kv : s->m_vars) names.insert(kv.first);
   std::string r;
   std::size_t count = 0;
-  for (const auto& [k, v] : m_vars) {
+  for (const auto& k : names) {
     if (++count > 20) return r + ", ...";
     r += (r.empty() ? "" : ", ") + k;
   }

@@ -21,16 +21,23 @@ inline constexpr std::size_t k_max_expanded_bytes = std::size_t{64} << 20;  // t
 // "mlops.yaml:4"). A name is defined once: a second source is an error, as in DVC.
 class Scope {
  public:
+  Scope() = default;
+  // A scope on top of `parent` (which must outlive it): a foreach or matrix point adds
+  // item and key without copying params.yaml's names once per point.
+  explicit Scope(const Scope* parent) : m_parent(parent) {}
   // Adds every key of `map` (from `origin`); false and `clash` set when a name is taken.
   bool add(const YAML::Node& map, const std::string& origin, std::string& clash, std::string& clash_origin);
   void set(const std::string& name, const YAML::Node& value, const std::string& origin);  // item, key
   // The value at `path` ("a.b", "list[0]", "a.b[2].c"), or nullopt.
   std::optional<YAML::Node> find(const std::string& path) const;
   std::string known() const;  // the top-level names, for a hint
-  bool empty() const { return m_vars.empty(); }
+  bool empty() const { return m_vars.empty() && (!m_parent || m_parent->empty()); }
 
  private:
-  std::map<std::string, std::pair<YAML::Node, std::string>> m_vars;
+  using Entry = std::pair<YAML::Node, std::string>;  // value, origin
+  const Entry* lookup(const std::string& name) const;
+  std::map<std::string, Entry> m_vars;
+  const Scope* m_parent = nullptr;
 };
 
 // Why an interpolation failed (the caller adds FILE:LINE).

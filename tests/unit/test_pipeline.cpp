@@ -115,6 +115,26 @@ TEST_CASE("pipeline: a cycle is named, a self-loop too") {
   CHECK(error_of([&] { pr.load("stages:\n  a: {cmd: x, deps: [d/x], outs: [d]}\n"); }).find("a -> a") != std::string::npos);
 }
 
+TEST_CASE("pipeline: a 10000-stage chain is ordered and a 10000-stage cycle named on one line") {
+  // The order and the cycle search are iterative (a recursive walk this deep risks the
+  // stack) and linear (the old order was quadratic).
+  Project pr;
+  const int n = 10000;
+  std::string reversed = "stages:\n";  // s9999 first, s0 last: the order must move every stage
+  for (int k = n - 1; k >= 0; --k)
+    reversed += "  s" + std::to_string(k) + ": {cmd: x, deps: [" + (k ? "o" + std::to_string(k - 1) : std::string("mlops.yaml")) +
+                "], outs: [o" + std::to_string(k) + "]}\n";
+  const Pipeline p = pr.load(reversed);
+  REQUIRE(p.stages.size() == static_cast<std::size_t>(n));
+  for (std::size_t i = 1; i < p.stages.size(); ++i) CHECK(p.stages[i].upstream == std::vector<std::size_t>{i - 1});
+  std::string cyclic = reversed;
+  cyclic.replace(cyclic.find("deps: [mlops.yaml]"), 18, "deps: [o9999]");
+  const std::string e = error_of([&] { pr.load(cyclic); });
+  CHECK(e.find("the stages form a cycle: ") != std::string::npos);
+  CHECK(e.find("(9989 more)") != std::string::npos);
+  CHECK(e.size() < 400);
+}
+
 TEST_CASE("pipeline: a directory's digest is its canonical manifest's, whatever the order of creation") {
   Project one, two;
   one.write("d/b", "bee");
