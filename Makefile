@@ -20,7 +20,7 @@ DEMO_PACKAGES := python3 python3-sklearn python3-pytest python3-yaml python3-job
 TEST_PACKAGES := $(DEMO_PACKAGES) python3-torch python3-scipy python3-pandas chromium jq tmux curl clang libclang-rt-14-dev \
   docker-registry skopeo apache2-utils nginx fcgiwrap hyperfine shellcheck \
   zstd openssl time zsh fish bash-completion man-db dpkg-dev file clang-format-14 \
-  chromium slurm-wlm munge
+  chromium slurm-wlm munge iproute2
 
 .PHONY: all build demo deb test test-release test-asan test-tsan test-fuzz deps deps-test completions man bench clean
 

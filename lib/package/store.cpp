@@ -74,6 +74,7 @@ namespace {
 // Dirty pages are pushed to disk every this many bytes while a blob is written, so the
 // fsync at commit has little left to do and a big blob never fills the page cache.
 constexpr std::uint64_t k_flush_every = 32u << 20;
+constexpr std::size_t k_write_buffer = 1u << 20;
 
 std::string random_suffix() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -130,13 +131,14 @@ BlobWriter::BlobWriter(Store& store, std::string_view resume_digest) : m_store(s
     m_hash.update(buf.data(), static_cast<std::size_t>(n));
     m_size += static_cast<std::uint64_t>(n);
   }
-  m_resumed = m_flushed = m_size;
+  m_resumed = m_flushed = m_written = m_size;
 }
 
 void BlobWriter::restart() {
   if (::ftruncate(m_fd, 0) != 0 || ::lseek(m_fd, 0, SEEK_SET) != 0) throw_errno("cannot truncate " + m_temp.string());
   m_hash.reset();
-  m_size = m_flushed = 0;
+  m_pending.clear();
+  m_size = m_flushed = m_written = 0;
 }
 
 void BlobWriter::discard() { m_keep = false; }
@@ -145,6 +147,17 @@ BlobWriter::~BlobWriter() {
   // Unlinked before the lock goes (with the close): a writer waiting for it then sees that
   // the name is gone and opens a new file.
   if (!m_committed && !m_keep) ::unlink(m_temp.c_str());
+  if (!m_committed && m_keep && m_fd >= 0) {
+    // What was received stays for the next pull to continue from; a short write only
+    // means it continues from earlier (the partial blob is hashed again when reopened).
+    std::size_t done = 0;
+    while (done < m_pending.size()) {
+      const ssize_t n = ::write(m_fd, m_pending.data() + done, m_pending.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+  }
   if (m_fd >= 0) ::close(m_fd);
 }
 
@@ -158,21 +171,41 @@ bool durable_blobs() {
 
 void BlobWriter::write(const void* data, std::size_t size) {
   m_hash.update(data, size);
-  write_all(m_fd, data, size, m_temp.string());
   m_size += size;
-  if (m_size - m_flushed >= k_flush_every) {
+  // Downloads arrive in libcurl's 16 KiB pieces: gathered here, a 1 GiB pull makes 1,000
+  // write calls instead of 65,000. Large writes (package build's) go straight through.
+  if (m_pending.size() + size < k_write_buffer) {
+    if (m_pending.capacity() < k_write_buffer) m_pending.reserve(k_write_buffer);
+    m_pending.insert(m_pending.end(), static_cast<const char*>(data), static_cast<const char*>(data) + size);
+    return;
+  }
+  write_pending();
+  write_through(data, size);
+}
+
+void BlobWriter::write_pending() {
+  if (m_pending.empty()) return;
+  write_through(m_pending.data(), m_pending.size());
+  m_pending.clear();
+}
+
+void BlobWriter::write_through(const void* data, std::size_t size) {
+  write_all(m_fd, data, size, m_temp.string());
+  m_written += size;
+  if (m_written - m_flushed >= k_flush_every) {
     // Start writeback of this stretch now rather than in 30 s; when blobs are durable, also
     // wait for the stretch before it, which keeps the fsync at commit short.
-    ::sync_file_range(m_fd, static_cast<off_t>(m_flushed), static_cast<off_t>(m_size - m_flushed), SYNC_FILE_RANGE_WRITE);
+    ::sync_file_range(m_fd, static_cast<off_t>(m_flushed), static_cast<off_t>(m_written - m_flushed), SYNC_FILE_RANGE_WRITE);
     if (durable_blobs() && m_flushed >= k_flush_every) {
       ::sync_file_range(m_fd, static_cast<off_t>(m_flushed - k_flush_every), static_cast<off_t>(k_flush_every),
                         SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
     }
-    m_flushed = m_size;
+    m_flushed = m_written;
   }
 }
 
 std::string BlobWriter::commit(std::string_view expected) {
+  write_pending();
   const std::string digest = "sha256:" + m_hash.hex();
   if (!expected.empty() && expected != digest) {
     m_keep = false;  // a partial download that hashes to something else is no use to resume

@@ -102,10 +102,14 @@ class BlobWriter {
   bool existed() const noexcept { return m_existed; }  // the store had the blob already
 
  private:
+  void write_pending();
+  void write_through(const void* data, std::size_t size);
+
   Store& m_store;
   int m_fd = -1;
   stdfs::path m_temp;
-  std::uint64_t m_size = 0, m_flushed = 0;
+  std::vector<char> m_pending;  // bytes hashed and counted in m_size, not yet written
+  std::uint64_t m_size = 0, m_written = 0, m_flushed = 0;
   Sha256 m_hash;
   bool m_committed = false, m_existed = false;
   bool m_keep = false;  // resumable: not removed when dropped without commit()

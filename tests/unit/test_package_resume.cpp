@@ -124,3 +124,32 @@ TEST_CASE("resumable blob writer: two writers of one digest take turns", "[packa
   CHECK(store.read_blob(d) == k_data);
   CHECK_FALSE(std::filesystem::exists(store.partial_path(d)));
 }
+
+TEST_CASE("blob writer: pieces of any size, gathered or not, land whole and in order", "[package]") {
+  fs::TempDir dir;
+  Store store(dir.path() / "store");
+  std::string data;
+  for (int i = 0; i < 3'000'000; ++i) data += static_cast<char>('a' + (i * 7) % 26);
+  const std::string d = digest_of(data);
+  {
+    BlobWriter w(store, d);
+    // libcurl's 16 KiB pieces, one larger than the writer's buffer, and odd sizes between.
+    const std::size_t pieces[] = {16384, 1, 16383, 2u << 20, 5, 16384, 70000};
+    std::size_t at = 0, i = 0;
+    while (at < data.size()) {
+      const std::size_t n = std::min(pieces[i++ % std::size(pieces)], data.size() - at);
+      w.write(data.data() + at, n);
+      at += n;
+      CHECK(w.size() == at);
+    }
+    CHECK(w.commit(d) == d);
+  }
+  CHECK(store.read_blob(d) == data);
+  {
+    BlobWriter w(store, digest_of(k_data));
+    w.write("junk", 4);
+    w.restart();  // what was gathered goes too
+    w.write(k_data.data(), k_data.size());
+    CHECK(w.commit(digest_of(k_data)) == digest_of(k_data));
+  }
+}
