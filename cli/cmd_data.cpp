@@ -4,6 +4,7 @@
 // remote. The work is in lib/pipeline (mlops/data.hpp).
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "remote_flags.hpp"
 
 #include <mlops/config.hpp>
 #include <mlops/data.hpp>
@@ -28,25 +29,23 @@ struct CacheArgs {
   bool run_cache = false, force = false, all_commits = false;
   std::vector<std::string> revs;
   std::string remote_gc;
-  std::string ca_file, endpoint;
-  bool plain_http = false;
+  RemoteFlags flags;
 };
 
-// REMOTE|URL → URL ("" is the default remote).
-std::string cache_url(const std::string& remote_or_url) {
-  if (remote_or_url.find("://") != std::string::npos) return remote_or_url;
-  if (remote_or_url.empty() && settings_here().default_remote.empty())
+// REMOTE|URL ("" is the default remote) → the URL and the options to reach it: the remote's
+// settings from mlops.yaml under the flags, jobs from -j, else the configuration, else 16.
+remote::NamedRemote cache_remote(const std::string& remote_or_url, const CacheArgs& a, const config::Settings& s) {
+  if (remote_or_url.empty() && s.default_remote.empty())
     throw Error(ErrorKind::usage, "no remote given and no default remote",
                 "give REMOTE or URL, or 'mlops remote add NAME URL --default' (file://, s3://)");
-  return config::resolve_remote(stdfs::current_path(), remote_or_url);
+  remote::NamedRemote n = named_remote(remote_or_url, a.flags);
+  n.options.jobs = a.jobs ? a.jobs : s.jobs && *s.jobs > 0 ? static_cast<unsigned>(*s.jobs) : 16;
+  return n;
 }
 
-pipeline::CacheOptions cache_options(const CacheArgs& a, const config::Settings& s) {
+pipeline::CacheOptions cache_options(const CacheArgs& a, const remote::NamedRemote& n) {
   pipeline::CacheOptions o;
-  o.jobs = a.jobs ? a.jobs : s.jobs && *s.jobs > 0 ? static_cast<unsigned>(*s.jobs) : 16;
-  if (!a.ca_file.empty()) o.ca_file = stdfs::path(a.ca_file);
-  o.plain_http = a.plain_http;
-  o.endpoint = a.endpoint;
+  static_cast<remote::TransferOptions&>(o) = n.options;
   o.run_cache = a.run_cache;
   return o;
 }
@@ -64,16 +63,14 @@ nlohmann::json to_json(const pipeline::CacheResult& r) {
 
 void add_transfer_options(CLI::App* s, const std::shared_ptr<CacheArgs>& a) {
   s->add_option("-j,--jobs", a->jobs, "Parallel transfers (default: jobs in the configuration, else 16)")->check(CLI::Range(1, 64));
-  s->add_option("--ca-file", a->ca_file, "CA certificates (PEM) to trust for HTTPS remotes")->type_name("FILE");
-  s->add_flag("--plain-http", a->plain_http, "Allow plain HTTP to a server that is not on loopback");
-  s->add_option("--endpoint", a->endpoint, "S3 API endpoint for s3:// remotes (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)")
-      ->type_name("URL");
+  add_remote_flags(s, a->flags);
 }
 
 int run_transfer(const std::string& what, const CacheArgs& a, Context& c) {
   const config::Settings s = settings_here();
-  const std::string url = cache_url(a.remote);
-  const pipeline::CacheOptions o = cache_options(a, s);
+  const remote::NamedRemote n = cache_remote(a.remote, a, s);
+  const std::string& url = n.url;
+  const pipeline::CacheOptions o = cache_options(a, n);
   pipeline::CacheResult r;
   if (what == "push") {
     r = pipeline::cache_push(s.project, s.store, url, o);
@@ -243,8 +240,9 @@ Examples:
       o.revs = a->revs;
       o.all_commits = a->all_commits;
       if (!a->remote_gc.empty()) {
-        o.remote_url = cache_url(a->remote_gc);
-        o.transfer = cache_options(*a, s);
+        const remote::NamedRemote n = cache_remote(a->remote_gc, *a, s);
+        o.remote_url = n.url;
+        o.transfer = n.options;
       }
       const auto r = pipeline::cache_gc(s.project, s.store, o);
       if (c.out.json()) {

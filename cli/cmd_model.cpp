@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // mlops model promote|history|list: aliases with an audit trail in git.
 #include "commands.hpp"
+#include "exit_codes.hpp"
+#include "remote_flags.hpp"
 
-#include <mlops/config.hpp>
 #include <mlops/error.hpp>
 #include <mlops/exp.hpp>
 #include <mlops/model.hpp>
@@ -43,7 +44,12 @@ void setup_model(CLI::App& cmd, Context& ctx) {
       "\nExamples:\n  mlops model promote churn:v2 --alias prod --reason 'better recall'\n  mlops model history prod\n  mlops model "
       "list\n");
   {
-    auto o = std::make_shared<model::PromoteOptions>();
+    struct PromoteArgs {
+      model::PromoteOptions o;
+      RemoteFlags flags;
+    };
+    auto args = std::make_shared<PromoteArgs>();
+    auto o = std::shared_ptr<model::PromoteOptions>(args, &args->o);
     CLI::App* s = cmd.add_subcommand("promote", "Point an alias (prod, staging) at a package, recording who, when and why");
     s->fallthrough();
     s->add_option("REF", o->package, "Package (NAME:TAG or digest) in the store")->required();
@@ -52,6 +58,7 @@ void setup_model(CLI::App& cmd, Context& ctx) {
     s->add_option("--remote", o->remote,
                   "Also tag the package NAME on this remote (a remote's name or a URL); it must be pushed there first")
         ->type_name("REMOTE");
+    add_remote_flags(s, args->flags);
     s->footer(
         "\nEach promotion is a commit on refs/mlops/aliases/NAME (who, when, why, the package digest,\n"
         "the gates its run passed, the signature key id); concurrent promotions are all kept.\n"
@@ -63,13 +70,17 @@ void setup_model(CLI::App& cmd, Context& ctx) {
         "pointed at (a version tag, or a promotion made elsewhere and not fetched) is left alone (exit 6).\n"
         "\nExamples:\n  mlops model promote churn:v2 --alias prod --reason 'better recall'\n  mlops model promote churn:v1 --alias "
         "staging\n  mlops model promote churn:v2 --alias prod --remote file://$HOME/models\n");
-    s->callback([o, s, &ctx] {
+    s->callback([args, o, s, &ctx] {
       // An empty --remote (an unset variable in a CI script) is not "no remote".
       if (s->count("--remote") > 0 && o->remote.empty())
         throw Error(ErrorKind::usage, "--remote is empty", "give a remote's name or a URL, or leave --remote out");
-      ctx.action = [o](Context& c) {
+      ctx.action = [args, o](Context& c) {
         o->store = package::default_store();
-        if (!o->remote.empty()) o->remote = config::resolve_remote(std::filesystem::current_path(), o->remote);
+        if (!o->remote.empty()) {
+          const remote::NamedRemote n = named_remote(o->remote, args->flags);
+          o->remote = n.url;
+          o->transfer = n.options;
+        }
         const nlohmann::json rec = nlohmann::json::parse(model::promote(std::filesystem::current_path(), *o));
         if (c.out.json()) {
           c.out.print_json(rec);
@@ -106,41 +117,62 @@ void setup_model(CLI::App& cmd, Context& ctx) {
     });
   }
   {
-    auto remote = std::make_shared<std::string>();
+    struct ListArgs {
+      std::string remote;
+      RemoteFlags flags;
+    };
+    auto args = std::make_shared<ListArgs>();
     CLI::App* s = cmd.add_subcommand("list", "Every alias and the package it points at");
     s->fallthrough();
-    s->add_option("--remote", *remote, "Look the aliases up on this remote (a remote's name or a URL) instead")->type_name("REMOTE");
+    s->add_option("--remote", args->remote, "Look the aliases up on this remote (a remote's name or a URL) instead")->type_name("REMOTE");
+    add_remote_flags(s, args->flags);
     s->footer(
         "\nWith --remote: each alias's tag on the remote (PACKAGE:ALIAS, the package its promotion here\n"
-        "names) and whether it points where the alias does here (same, differs, absent).\n"
+        "names) and whether it points where the alias does here (same, differs, absent). An alias whose\n"
+        "tag cannot be read is listed with the state error and the reason, the others are still looked\n"
+        "up, and the command then exits with the code of the first such error (5: the network or the\n"
+        "remote failed; 2, 3, 4 as for any command).\n"
         "\nExamples:\n  mlops model list\n  mlops model list --json\n  mlops model list --remote file://$HOME/models\n");
-    s->callback([remote, s, &ctx] {
-      if (s->count("--remote") > 0 && remote->empty())
+    s->callback([args, s, &ctx] {
+      if (s->count("--remote") > 0 && args->remote.empty())
         throw Error(ErrorKind::usage, "--remote is empty", "give a remote's name or a URL, or leave --remote out");
-      ctx.action = [remote](Context& c) {
-        if (!remote->empty()) {
+      ctx.action = [args](Context& c) {
+        if (!args->remote.empty()) {
           const auto cwd = std::filesystem::current_path();
-          const auto l = model::list_remote(cwd, package::default_store(), config::resolve_remote(cwd, *remote), {});
+          const remote::NamedRemote n = named_remote(args->remote, args->flags);
+          const auto l = model::list_remote(cwd, package::default_store(), n.url, n.options);
           const auto state = [](const model::RemoteAlias& a) {
-            return a.digest.empty() ? "absent" : a.digest == a.local_digest ? "same" : "differs";
+            return !a.error.empty() ? "error" : a.digest.empty() ? "absent" : a.digest == a.local_digest ? "same" : "differs";
           };
+          const model::RemoteAlias* failed = nullptr;
+          std::size_t failures = 0;
+          for (const auto& a : l)
+            if (!a.error.empty() && failures++ == 0) failed = &a;
           if (c.out.json()) {
             nlohmann::json arr = nlohmann::json::array();
-            for (const auto& a : l)
-              arr.push_back({{"alias", a.alias},
-                             {"url", a.url},
-                             {"digest", a.digest.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.digest)},
-                             {"local_digest", a.local_digest},
-                             {"state", state(a)}});
+            for (const auto& a : l) {
+              nlohmann::json j{{"alias", a.alias},
+                               {"url", a.url.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.url)},
+                               {"digest", a.digest.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.digest)},
+                               {"local_digest", a.local_digest},
+                               {"state", state(a)}};
+              if (!a.error.empty()) j["error"] = a.error;
+              arr.push_back(std::move(j));
+            }
             c.out.print_json(arr);
-            return 0;
+          } else {
+            std::vector<std::vector<std::string>> rows{{"ALIAS", "REMOTE TAG", "REMOTE DIGEST", "HERE", "STATE"}};
+            for (const auto& a : l)
+              rows.push_back({exp::printable(a.alias), a.url.empty() ? "-" : exp::printable(a.url),
+                              a.digest.empty() ? "-" : a.digest.substr(0, 19), exp::printable(a.local_digest).substr(0, 19), state(a)});
+            c.out.print(format_table(rows, c.out));
           }
-          std::vector<std::vector<std::string>> rows{{"ALIAS", "REMOTE TAG", "REMOTE DIGEST", "HERE", "STATE"}};
+          if (failed == nullptr) return 0;
+          // Every alias was shown; the reasons go to stderr, the exit code is the first one's.
           for (const auto& a : l)
-            rows.push_back({exp::printable(a.alias), exp::printable(a.url), a.digest.empty() ? "-" : a.digest.substr(0, 19),
-                            exp::printable(a.local_digest).substr(0, 19), state(a)});
-          c.out.print(format_table(rows, c.out));
-          return 0;
+            if (!a.error.empty()) c.out.warn("alias " + exp::printable(a.alias) + ": " + exp::printable(a.error));
+          c.out.error(std::to_string(failures) + " of " + std::to_string(l.size()) + " aliases could not be read from the remote", "");
+          return exit_code_for(failed->error_kind);
         }
         const auto l = model::list(std::filesystem::current_path());
         if (c.out.json()) {

@@ -2,6 +2,7 @@
 // mlops push / pull / copy: packages to and from remotes (oci://, s3://, http(s)://, file://).
 #include "commands.hpp"
 #include "progress.hpp"
+#include "remote_flags.hpp"
 
 #include <mlops/config.hpp>
 #include <mlops/error.hpp>
@@ -20,83 +21,45 @@ struct TransferOpts {
   std::string store, ref, remote, source, destination, tag;
   std::vector<std::string> only;
   unsigned jobs = 0;
-  std::string ca_file;
-  std::string endpoint;
-  std::string region;
-  bool plain_http = false;
+  RemoteFlags flags;
   stdfs::path store_path() const { return store.empty() ? package::default_store() : stdfs::path(store); }
-  // `named`: the remote's settings from mlops.yaml (none for a URL given as it is); the flags win.
-  remote::TransferOptions transfer(ProgressObserver* progress, const config::Remote& named = {}) const {
-    remote::TransferOptions t;
-    t.jobs = jobs;
+  // REMOTE|URL → the URL and how to reach it (the remote's settings under the flags).
+  remote::NamedRemote find(const std::string& remote_or_url, ProgressObserver* progress) const {
+    remote::NamedRemote n = named_remote(remote_or_url, flags);
+    n.options.jobs = jobs;
     // No --jobs: MLOPS_JOBS, then mlops.yaml's and the user config's `jobs`.
-    if (t.jobs == 0) {
+    if (n.options.jobs == 0) {
       if (const auto configured = config::load_settings(stdfs::current_path()).jobs; configured && *configured > 0) {
-        t.jobs = static_cast<unsigned>(*configured);
+        n.options.jobs = static_cast<unsigned>(*configured);
       }
     }
-    if (!ca_file.empty()) t.ca_file = stdfs::path(ca_file);
-    else if (!named.ca_file.empty()) t.ca_file = stdfs::path(named.ca_file);
-    t.plain_http = plain_http || named.plain_http;
-    t.plain_http_from_project = named.plain_http && !plain_http;
-    t.endpoint = endpoint.empty() ? named.endpoint : endpoint;
-    t.region = region.empty() ? named.region : region;
-    t.progress = progress;
-    return t;
+    n.options.progress = progress;
+    return n;
+  }
+  // URL or REMOTE:REF → the package's URL (and the remote's settings when one is named).
+  remote::NamedRemote find_package(const std::string& arg, ProgressObserver* progress) const {
+    if (arg.find("://") != std::string::npos) return find(arg, progress);
+    const auto colon = arg.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == arg.size()) {
+      throw Error(ErrorKind::usage, "'" + escape_controls(arg) + "' names no remote package", "give URL/NAME[:TAG] or REMOTE:NAME[:TAG]");
+    }
+    remote::NamedRemote n = find(arg.substr(0, colon), progress);
+    while (!n.url.empty() && n.url.back() == '/') n.url.pop_back();
+    n.url += "/" + arg.substr(colon + 1);
+    return n;
   }
 };
 
-// REMOTE|URL → the remote (its URL and settings). The one place a remote name is resolved: a
-// URL is used as it is (the scheme table checks it; no settings), a name is looked up in
-// mlops.yaml and the user config (`mlops remote add`), "" means the default remote.
-config::Remote find_remote(const std::string& remote_or_url) {
-  if (remote_or_url.find("://") != std::string::npos) {
-    config::Remote r;
-    r.url = remote_or_url;
-    return r;
-  }
-  if (!remote_or_url.empty()) {
-    try {
-      config::check_remote_name(remote_or_url);
-    } catch (const Error&) {
-      throw Error(ErrorKind::usage, "'" + escape_controls(remote_or_url) + "' is neither a remote URL nor a remote's name",
-                  "give SCHEME://..., e.g. file://$HOME/models or oci://registry.example/team, or a name from 'mlops remote list'");
-    }
-  }
-  return config::find_remote(stdfs::current_path(), remote_or_url);
-}
-
-// URL or REMOTE:REF → the package's URL (and the remote's settings when one is named).
-config::Remote package_remote(const std::string& arg) {
-  if (arg.find("://") != std::string::npos) {
-    config::Remote r;
-    r.url = arg;
-    return r;
-  }
-  const auto colon = arg.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == arg.size()) {
-    throw Error(ErrorKind::usage, "'" + escape_controls(arg) + "' names no remote package", "give URL/NAME[:TAG] or REMOTE:NAME[:TAG]");
-  }
-  config::Remote r = find_remote(arg.substr(0, colon));
-  while (!r.url.empty() && r.url.back() == '/') r.url.pop_back();
-  r.url += "/" + arg.substr(colon + 1);
-  return r;
-}
-
 void add_common(CLI::App* s, const std::shared_ptr<TransferOpts>& o) {
   s->add_option("-j,--jobs", o->jobs, "Parallel blob transfers (default 4)")->check(CLI::Range(1, 64));
-  s->add_option("--ca-file", o->ca_file, "CA certificates (PEM) to trust for HTTPS remotes")->type_name("FILE");
-  s->add_flag("--plain-http", o->plain_http, "Allow plain HTTP to a registry that is not on loopback");
-  s->add_option("--endpoint", o->endpoint, "S3 API endpoint for s3:// remotes (default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)")
-      ->type_name("URL");
-  s->add_option("--region", o->region, "S3 region for s3:// remotes (default AWS_REGION, the profile's, us-east-1)");
+  add_remote_flags(s, o->flags);
 }
 
 int run_push(TransferOpts& o, Context& ctx) {
-  const config::Remote named = find_remote(o.remote);
   ProgressLine line(ctx.out, "push");
+  const remote::NamedRemote to = o.find(o.remote, &line);
   const auto r = with_progress(ctx, line, "the tag was not set; blobs sent so far are not sent again",
-                               [&] { return remote::push(o.store_path(), o.ref, named.url, o.transfer(&line, named)); });
+                               [&] { return remote::push(o.store_path(), o.ref, to.url, to.options); });
   if (ctx.out.json()) {
     ctx.out.print_json({{"ref", r.ref},
                         {"digest", r.digest},
@@ -114,11 +77,11 @@ int run_push(TransferOpts& o, Context& ctx) {
 }
 
 int run_pull(TransferOpts& o, Context& ctx) {
-  const config::Remote named = package_remote(o.source);
-  const std::string& url = named.url;
   ProgressLine line(ctx.out, "pull");
+  const remote::NamedRemote from = o.find_package(o.source, &line);
+  const std::string& url = from.url;
   remote::PullOptions p;
-  static_cast<remote::TransferOptions&>(p) = o.transfer(&line, named);
+  static_cast<remote::TransferOptions&>(p) = from.options;
   p.tag = o.tag;
   p.only = o.only;
   const auto r = with_progress(ctx, line, "nothing was tagged; the same command continues the downloads where they stopped",
@@ -146,11 +109,11 @@ int run_pull(TransferOpts& o, Context& ctx) {
 }
 
 int run_copy(TransferOpts& o, Context& ctx) {
-  const config::Remote from = package_remote(o.source);
-  const config::Remote to = find_remote(o.destination);
   ProgressLine line(ctx.out, "copy");
+  const remote::NamedRemote from = o.find_package(o.source, &line);
+  const remote::NamedRemote to = o.find(o.destination, &line);
   const auto r = with_progress(ctx, line, "the destination's tag was not set",
-                               [&] { return remote::copy(from.url, to.url, o.transfer(&line, from), o.transfer(&line, to)); });
+                               [&] { return remote::copy(from.url, to.url, from.options, to.options); });
   if (ctx.out.json()) {
     ctx.out.print_json({{"source", r.source},
                         {"destination", r.destination},

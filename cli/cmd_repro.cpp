@@ -9,6 +9,7 @@
 #include <mlops/error.hpp>
 #include <mlops/log.hpp>
 #include <mlops/pipeline.hpp>
+#include <mlops/remote.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -32,8 +33,11 @@ struct ReproArgs {
 void pull_before_repro(const config::Settings& settings, pipeline::ReproOptions& o, Context& c) {
   if (settings.default_remote.empty())
     throw Error(ErrorKind::usage, "repro --pull needs a default remote", "'mlops remote add NAME URL --default' (file://, s3://)");
-  const std::string url = config::resolve_remote(settings.project, "");
+  // The default remote with its settings from mlops.yaml (endpoint, region, CA file), as cache pull.
+  const remote::NamedRemote n = remote::find_named_remote(settings.project, "", {});
+  const std::string url = n.url;
   pipeline::CacheOptions co;
+  static_cast<remote::TransferOptions&>(co) = n.options;
   co.jobs = 16;
   co.missing_ok = true;
   const auto r = pipeline::cache_fetch(settings.project, settings.store, url, co);

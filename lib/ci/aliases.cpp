@@ -283,9 +283,16 @@ std::vector<RemoteAlias> list_remote(const stdfs::path& cwd, const stdfs::path& 
       log::warn("alias {}: '{}' is not a package NAME:TAG, so its remote tag is not known", alias, escape_controls(ref));
       continue;
     }
-    const remote::RemoteTag t = remote::remote_tag(store, url, pr.name, alias, transfer);
-    ra.digest = t.digest;
-    ra.url = t.url;
+    try {
+      const remote::RemoteTag t = remote::remote_tag(store, url, pr.name, alias, transfer);
+      ra.digest = t.digest;
+      ra.url = t.url;
+    } catch (const Error& e) {
+      // One repository refusing (a permission, a deleted repository) says nothing of the others.
+      if (e.kind() == ErrorKind::interrupted) throw;
+      ra.error = e.what();
+      ra.error_kind = e.kind();
+    }
     out.push_back(std::move(ra));
   }
   return out;

@@ -18,6 +18,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <set>
 
 namespace mlops::ci {
 
@@ -111,8 +112,20 @@ ReportModel collect_report(const stdfs::path& cwd, const ReportOptions& o) {
       }
     }
   }
+  // Each run once: a run named twice (by id and by name, say) is one row, and the baseline,
+  // which has its own row, is not a run as well (`--against R1 R1 R2`) unless it is the only
+  // run named: then its gates are still evaluated.
+  {
+    std::set<std::string> seen;
+    std::vector<Resolved> unique;
+    for (auto& s : subjects)
+      if (s.subject.run_id.empty() || seen.insert(s.subject.run_id).second) unique.push_back(std::move(s));
+    subjects = std::move(unique);
+  }
   std::optional<Resolved> base;
   if (!o.against.empty()) base = resolve_baseline(cwd, o.against, subjects.size() == 1 ? subjects[0].run.id : std::string());
+  if (base && !base->subject.run_id.empty() && subjects.size() > 1)
+    std::erase_if(subjects, [&](const Resolved& s) { return s.subject.run_id == base->subject.run_id; });
   Names names;
   if (!specs.empty()) {
     for (const auto& r : exp::list(cwd, every_run())) names.add(r);

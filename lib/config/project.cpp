@@ -42,6 +42,14 @@ std::string scalar(const ConfigFile& f, const YAML::Node& n, const std::string& 
 
 }  // namespace
 
+std::string ca_file_problem(const stdfs::path& ca_file) {
+  struct stat st {};
+  if (::stat(ca_file.c_str(), &st) != 0) return "no such file";
+  if (S_ISDIR(st.st_mode)) return "a directory, not a file";
+  if (!S_ISREG(st.st_mode)) return "not a regular file";
+  return "";
+}
+
 std::string ConfigFile::at(const YAML::Node& node) const { return file.string() + ":" + std::to_string(node.Mark().line + 1) + ": "; }
 
 std::optional<stdfs::path> find_project_root(const stdfs::path& start) {
@@ -150,6 +158,11 @@ Layer read_layer(const ConfigFile& f) {
         stdfs::path p = scalar(f, v, "ca_file");
         if (p.is_relative()) p = f.file.parent_path() / p;
         r.ca_file = p.lexically_normal().string();
+        // A missing file is left to the command that uses the remote (a clone may lack it and
+        // never need it); a directory or a fifo here is a mistake in the file.
+        if (const std::string why = ca_file_problem(r.ca_file); !why.empty() && why != "no such file")
+          throw Error(ErrorKind::invalid_input, f.at(v) + "remote '" + r.name + "': ca_file " + escape_controls(r.ca_file) + ": " + why,
+                      "give the PEM file of the CA certificates");
         last = v;
       }
       if (const YAML::Node v = kv.second["plain_http"]; v && !v.IsNull()) {

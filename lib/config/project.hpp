@@ -41,6 +41,10 @@ struct Layer {
 };
 Layer read_layer(const ConfigFile& f);
 
+// Why `ca_file` cannot be a CA file ("" when it is a regular file, through symlinks): curl
+// would fail late and obscurely on a directory, and block opening a fifo. Never opens it.
+std::string ca_file_problem(const stdfs::path& ca_file);
+
 // Environment > project layer > user config > built-in, for a project already loaded (or
 // none): the modules that read mlops.yaml themselves call this instead of load_settings.
 Settings resolve(const std::optional<ConfigFile>& project);

@@ -238,11 +238,9 @@ void add_remote(const stdfs::path& cwd, const Remote& remote, bool make_default)
     stdfs::path ca = added.ca_file;
     if (ca.is_relative()) ca = cwd / ca;
     ca = ca.lexically_normal();
-    struct stat st {};
-    if (::stat(ca.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-      throw Error(ErrorKind::usage, "--ca-file " + escape_controls(remote.ca_file) + ": no such file",
+    if (const std::string why = ca_file_problem(ca); !why.empty())
+      throw Error(ErrorKind::usage, "--ca-file " + escape_controls(remote.ca_file) + ": " + why,
                   "give the PEM file of the CA certificates");
-    }
     added.ca_file = ca.string();
   }
   check_remote_settings(added);

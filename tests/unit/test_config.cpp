@@ -4,6 +4,7 @@
 #include <mlops/config.hpp>
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
+#include <mlops/remote.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -200,6 +201,51 @@ TEST_CASE("config: resolve_remote takes a name or a URL", "[config]") {
   CHECK(kind_of([&] { config::resolve_remote(proj, "orign"); }) == ErrorKind::not_found);
   CHECK(kind_of([&] { config::resolve_remote(proj, ""); }) == ErrorKind::usage);
   CHECK(kind_of([&] { config::resolve_remote(proj, "https://u:p@h/x"); }) == ErrorKind::usage);
+}
+
+TEST_CASE("config: find_named_remote gives a named remote's settings under the flags", "[config]") {
+  const Env env;
+  const auto proj = env.project(
+      "default_remote: minio\n"
+      "remotes:\n"
+      "  minio: {url: 's3://b/p', endpoint: 'http://127.0.0.1:9', region: eu-west-3}\n"
+      "  tls: {url: 'oci://h/x', ca_file: ca.pem, plain_http: true}\n");
+  fs::write_file_atomic(proj / "ca.pem", "pem\n");
+  const auto named = remote::find_named_remote(proj, "", {});
+  CHECK(named.name == "minio");
+  CHECK(named.url == "s3://b/p");
+  CHECK(named.options.endpoint == "http://127.0.0.1:9");
+  CHECK(named.options.region == "eu-west-3");
+  remote::TransferOptions flags;
+  flags.endpoint = "http://127.0.0.1:7";
+  flags.jobs = 3;
+  const auto flagged = remote::find_named_remote(proj, "minio", flags);
+  CHECK(flagged.options.endpoint == "http://127.0.0.1:7");
+  CHECK(flagged.options.region == "eu-west-3");
+  CHECK(flagged.options.jobs == 3);
+  const auto tls = remote::find_named_remote(proj, "tls", {});
+  REQUIRE(tls.options.ca_file);
+  CHECK(*tls.options.ca_file == proj / "ca.pem");
+  CHECK(tls.options.plain_http);
+  CHECK(tls.options.plain_http_from_project);
+  remote::TransferOptions plain;
+  plain.plain_http = true;
+  CHECK_FALSE(remote::find_named_remote(proj, "tls", plain).options.plain_http_from_project);
+  // A URL as it is: the flags alone.
+  const auto url = remote::find_named_remote(proj, "s3://other/q", {});
+  CHECK(url.name.empty());
+  CHECK(url.options.endpoint.empty());
+  CHECK(kind_of([&] { remote::find_named_remote(proj, "Not A Name", {}); }) == ErrorKind::usage);
+  CHECK(kind_of([&] { remote::find_named_remote(proj, "minoi", {}); }) == ErrorKind::not_found);
+  // A CA file is a regular file: the flag's is a usage error, the configuration's bad input.
+  remote::TransferOptions dir;
+  dir.ca_file = env.tmp.path();
+  CHECK(kind_of([&] { remote::find_named_remote(proj, "s3://other/q", dir); }) == ErrorKind::usage);
+  stdfs::remove(proj / "ca.pem");
+  CHECK(message_of([&] { remote::find_named_remote(proj, "tls", {}); }).find("no such file") != std::string::npos);
+  CHECK(kind_of([&] { remote::find_named_remote(proj, "tls", {}); }) == ErrorKind::invalid_input);
+  stdfs::create_directory(proj / "ca.pem");
+  CHECK(message_of([&] { config::load_settings(proj); }).find("mlops.yaml:4:") != std::string::npos);
 }
 
 TEST_CASE("config: add and remove remotes keep the rest of mlops.yaml", "[config]") {

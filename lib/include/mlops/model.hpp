@@ -6,6 +6,7 @@
 #pragma once
 
 #include <mlops/api.hpp>
+#include <mlops/error.hpp>
 #include <mlops/remote.hpp>
 
 #include <nlohmann/json_fwd.hpp>
@@ -49,8 +50,13 @@ struct RemoteAlias {
   std::string url;           // SCHEME://.../PACKAGE:ALIAS
   std::string digest;        // what the remote's tag names; "" when the remote has no such tag
   std::string local_digest;  // what the alias points at here
+  // Why the remote's tag could not be read ("" when it was): that alias only; the others are
+  // still looked up. `error_kind` is the error's kind then (the CLI's exit code).
+  std::string error;
+  ErrorKind error_kind = ErrorKind::remote;
 };
-// Every local alias, looked up on the remote `url`, sorted by name.
+// Every local alias, looked up on the remote `url`, sorted by name. An alias whose lookup fails
+// is listed with `error` set and the next one is looked up (an interruption still stops it).
 MLOPS_API std::vector<RemoteAlias> list_remote(const stdfs::path& cwd, const stdfs::path& store, const std::string& url,
                                                const remote::TransferOptions& transfer);
 // Error{usage} unless NAME is 1-100 of [A-Za-z0-9._-], starting with a letter or digit,

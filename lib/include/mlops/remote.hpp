@@ -30,6 +30,21 @@ struct TransferOptions {
   ProgressObserver* progress = nullptr;
 };
 
+// A remote as a command reaches it: REMOTE|URL resolved once, for every command that takes one
+// (push, pull, copy, cache push/pull/fetch/gc, model promote/list, repro --pull).
+struct NamedRemote {
+  std::string name;         // the remote's name; "" for a URL given as it is
+  std::string url;          // its URL
+  TransferOptions options;  // the command line's options over the remote's settings
+};
+// A URL is used as it is (checked when it is opened), with `flags` alone; a name is looked up in mlops.yaml, then
+// the user config ("" is the default remote), and its endpoint, region, ca_file and plain_http
+// fill what `flags` (the command line) leaves unset; jobs and progress are `flags'`.
+// Error{usage} for a word that is neither a URL nor a remote's name, or --ca-file naming no
+// regular file; Error{not_found} for an unknown name (with "did you mean"); Error{invalid_input}
+// when the remote's ca_file in its configuration file names no regular file.
+MLOPS_API NamedRemote find_named_remote(const stdfs::path& cwd, const std::string& name_or_url, const TransferOptions& flags);
+
 // The number of parallel transfers when none is asked for.
 MLOPS_API unsigned default_jobs();
 
