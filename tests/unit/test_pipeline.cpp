@@ -12,8 +12,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <ctime>
 
 #include <string>
 #include <thread>
@@ -246,4 +249,22 @@ TEST_CASE("pipeline: params are compared by value, key by key") {
   CHECK(decide(p, p.stages[0], &locked, false, h).reason == "param params.yaml:model.lr changed: 0.1 -> 0.2");
   pr.write("params.yaml", "model: {lr: 0.1}\n");
   CHECK(decide(p, p.stages[0], &locked, false, h).reason == "param params.yaml:seed was deleted");
+}
+
+TEST_CASE("pipeline: temporary lock files are removed when dead, kept while a writer may be at work") {
+  Project pr;
+  const stdfs::path fresh = pr.root / ".mlops.lock.tmp-AbC123", old = pr.root / ".mlops.lock.tmp-xyz789";
+  const stdfs::path mine = pr.root / ".mlops.lock.tmp-notes.txt";  // not mkostemp's name: the user's
+  for (const auto& f : {fresh, old, mine}) fs::write_file_atomic(f, "schema: 1\n");
+  // Set back two minutes, as a writer killed long ago leaves it.
+  const struct timespec times[2] = {{0, UTIME_OMIT}, {::time(nullptr) - 120, 0}};
+  REQUIRE(::utimensat(AT_FDCWD, old.c_str(), times, 0) == 0);
+  // Without the pipeline lock: a file touched within the minute may be a live writer's.
+  CHECK(clean_lock_temps(pr.root, false) == 1);
+  CHECK(stdfs::exists(fresh));
+  CHECK_FALSE(stdfs::exists(old));
+  // Holding it: no writer is alive, whatever the age.
+  CHECK(clean_lock_temps(pr.root, true) == 1);
+  CHECK_FALSE(stdfs::exists(fresh));
+  CHECK(stdfs::exists(mine));
 }
