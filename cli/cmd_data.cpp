@@ -230,7 +230,7 @@ Examples:
   gc->footer(R"(
 Kept: what the workspace's mlops.lock and pointers name (and those of --rev/--all-commits), the
 run cache, packages, and the pins other projects sharing the store left ('mlops package gc'
-keeps the same).
+keeps the same). The pins of a project whose directory is gone keep nothing, and go with -f.
 
 Examples:
   mlops cache gc                  # what would be deleted
@@ -248,10 +248,41 @@ Examples:
       }
       const auto r = pipeline::cache_gc(s.project, s.store, o);
       if (c.out.json()) {
-        c.out.print_json({{"kept", r.kept}, {"removed", r.removed}, {"bytes", r.bytes}, {"dry_run", r.dry_run}});
+        c.out.print_json(
+            {{"kept", r.kept}, {"removed", r.removed}, {"bytes", r.bytes}, {"dry_run", r.dry_run}, {"pins_dropped", r.pins_dropped}});
       } else {
+        for (const auto& p : r.pins_dropped)
+          c.out.status((r.dry_run ? "would drop the pins of " : "dropped the pins of ") + escape_controls(p) + " (the directory is gone)");
         c.out.status((r.dry_run ? "would delete " : "deleted ") + std::to_string(r.removed) + " blob(s) (" + std::to_string(r.bytes) +
                      " bytes), kept " + std::to_string(r.kept) + (r.dry_run && r.removed ? "; --force deletes them" : ""));
+      }
+      return static_cast<int>(k_exit_ok);
+    };
+  });
+
+  auto unpin_dir = std::make_shared<std::string>();
+  auto* unpin = cmd.add_subcommand("unpin", "Forget the blobs a project pinned in the store, so gc may delete them");
+  unpin->fallthrough();
+  unpin->add_option("DIR", *unpin_dir, "The project's directory, which may be gone (default: this project)")->type_name("DIR");
+  unpin->footer(R"(
+A project pins what its mlops.lock and pointers name (repro, data add, cache gc write the pins),
+and every gc of the shared store keeps it. Unpin a project you deleted or moved; this project
+pins again at its next repro, data add or cache gc. 'mlops cache gc' drops the pins of projects
+whose directory is gone by itself.
+
+Examples:
+  mlops cache unpin ../old-clone   # then: mlops cache gc)");
+  unpin->callback([&ctx, unpin_dir] {
+    ctx.action = [unpin_dir](Context& c) {
+      const config::Settings s = settings_here();
+      const stdfs::path dir = unpin_dir->empty() ? s.project : stdfs::path(*unpin_dir);
+      const auto removed = pipeline::cache_unpin(s.store, dir);
+      if (c.out.json()) {
+        c.out.print_json({{"project", stdfs::absolute(dir).lexically_normal().string()}, {"pins_removed", removed}});
+      } else {
+        c.out.status(removed.empty() ? "no pins of " + escape_controls(dir.string()) + " in the store " + escape_controls(s.store.string())
+                                     : "removed " + std::to_string(removed.size()) + " pin file(s) of " + escape_controls(dir.string()) +
+                                           "; 'mlops cache gc -f' deletes what nothing else keeps");
       }
       return static_cast<int>(k_exit_ok);
     };
