@@ -37,7 +37,7 @@ std::string cache_url(const std::string& remote_or_url) {
   if (remote_or_url.find("://") != std::string::npos) return remote_or_url;
   if (remote_or_url.empty() && settings_here().default_remote.empty())
     throw Error(ErrorKind::usage, "no remote given and no default remote",
-                "give REMOTE or URL, or 'mlops remote add NAME URL --default' (file://, s3://)");
+                "give REMOTE or URL, or 'mlops remote add NAME URL --default' (file://, s3://, http(s)://, oci://)");
   return config::resolve_remote(stdfs::current_path(), remote_or_url);
 }
 
@@ -194,7 +194,8 @@ void setup_cache(CLI::App& cmd, Context& ctx) {
   cmd.require_subcommand(1);
   cmd.footer(R"(
 The blobs that mlops.lock and the data pointers name, and the run cache, in the store and on a
-remote (file://, s3://: they go to the repository mlops-cache under the remote's URL).
+remote (file://, s3://, http(s):// WebDAV, oci:// registries: the repository mlops-cache under
+the remote's URL).
 
 Examples:
   mlops cache push file://$HOME/models

@@ -31,7 +31,8 @@ struct ReproArgs {
 // must run asks the remote's run cache first.
 void pull_before_repro(const config::Settings& settings, pipeline::ReproOptions& o, Context& c) {
   if (settings.default_remote.empty())
-    throw Error(ErrorKind::usage, "repro --pull needs a default remote", "'mlops remote add NAME URL --default' (file://, s3://)");
+    throw Error(ErrorKind::usage, "repro --pull needs a default remote",
+                "'mlops remote add NAME URL --default' (file://, s3://, http(s)://, oci://)");
   const std::string url = config::resolve_remote(settings.project, "");
   pipeline::CacheOptions co;
   co.jobs = 16;
