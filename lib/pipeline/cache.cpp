@@ -483,8 +483,9 @@ CacheGcResult cache_gc(const stdfs::path& project_in, const stdfs::path& store_r
   }
   // Pins of projects whose directory is gone keep nothing: that project can never need its
   // blobs again (a directory that merely cannot be read is not gone: only ENOENT counts; a
-  // project below an unmounted mount point does look gone, as docs/formats.md warns). Dropped with --force, left out of the roots either way so
-  // the dry run says what --force deletes.
+  // project below an unmounted mount point does look gone, as docs/formats.md warns).
+  // Dropped with --force, left out of the roots either way so the dry run says what --force
+  // deletes.
   std::set<stdfs::path> gone;
   std::error_code ec;
   for (stdfs::directory_iterator it(store.state_dir() / "pins", ec), end; !ec && it != end; it.increment(ec)) {
