@@ -268,3 +268,38 @@ TEST_CASE("pipeline: temporary lock files are removed when dead, kept while a wr
   CHECK_FALSE(stdfs::exists(fresh));
   CHECK(stdfs::exists(mine));
 }
+
+TEST_CASE("pipeline: deps: ${list} is one dep per item, in a foreach too; an item that is not text is refused") {
+  Project pr;
+  for (const char* f : {"a.csv", "b.csv", "small.csv", "conf.yaml"}) pr.write(f, "x");
+  const Pipeline p = pr.load(
+      "vars:\n"
+      "  - files: [a.csv, b.csv]\n"
+      "    one: conf.yaml\n"
+      "stages:\n"
+      "  whole:\n"
+      "    cmd: x\n"
+      "    deps: ${files}\n"
+      "  items:\n"
+      "    cmd: x\n"
+      "    deps:\n"
+      "      - ${files}\n"
+      "      - ${one}\n"
+      "  each:\n"
+      "    foreach: {small: [small.csv, conf.yaml]}\n"
+      "    do:\n"
+      "      cmd: x\n"
+      "      deps:\n"
+      "        - ${item}\n");
+  REQUIRE(p.stages.size() == 3);
+  CHECK(p.stages[0].deps == std::vector<std::string>{"a.csv", "b.csv"});
+  CHECK(p.stages[1].deps == std::vector<std::string>{"a.csv", "b.csv", "conf.yaml"});
+  CHECK(p.stages[1].dep_lines == std::vector<int>{11, 11, 12});
+  CHECK(p.stages[2].deps == std::vector<std::string>{"small.csv", "conf.yaml"});
+  CHECK(error_of([&] {
+          pr.load("vars: [{l: [[a.csv]]}]\nstages:\n  s:\n    cmd: x\n    deps:\n      - ${l}\n");
+        }).find("mlops.yaml:6: '${l}' holds a list, which cannot be a path") != std::string::npos);
+  CHECK(error_of([&] {
+          pr.load("vars: [{x: 1}]\nstages:\n  s:\n    cmd: x\n    deps:\n      - ${nope}\n");
+        }).find("unknown variable 'nope'") != std::string::npos);
+}
