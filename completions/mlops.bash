@@ -141,6 +141,7 @@ _mlops() {
             /cache/pull) path=/cache/pull; npos=0 ;;
             /cache/fetch) path=/cache/fetch; npos=0 ;;
             /cache/gc) path=/cache/gc; npos=0 ;;
+            /cache/unpin) path=/cache/unpin; npos=0 ;;
             /cache/fsck) path=/cache/fsck; npos=0 ;;
             /drift/profile) path=/drift/profile; npos=0 ;;
             *) ((npos++)) ;;
@@ -358,11 +359,12 @@ _mlops() {
             '/data/add') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
             '/data/status') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/data/unprotect') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
-            '/cache') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='push pull fetch gc fsck' pos='' rep=0 ;;
+            '/cache') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='push pull fetch gc unpin fsck' pos='' rep=0 ;;
             '/cache/push') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
             '/cache/pull') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
             '/cache/fetch') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
             '/cache/gc') opts='--help -h --help-all --force -f --rev --all-commits --remote --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/cache/unpin') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/cache/fsck') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --preset --correction --timestamp --window --prediction --target --task --types --fail-on --format --output -o --strict --max-memory --json --quiet -q --verbose -v --color -C' cmds='profile' pos='' rep=0 ;;
             '/drift/profile') opts='--help -h --help-all --merge --output -o --exact-values --max-memory --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
