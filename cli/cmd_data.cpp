@@ -37,7 +37,7 @@ struct CacheArgs {
 remote::NamedRemote cache_remote(const std::string& remote_or_url, const CacheArgs& a, const config::Settings& s) {
   if (remote_or_url.empty() && s.default_remote.empty())
     throw Error(ErrorKind::usage, "no remote given and no default remote",
-                "give REMOTE or URL, or 'mlops remote add NAME URL --default' (file://, s3://)");
+                "give REMOTE or URL, or 'mlops remote add NAME URL --default' (file://, s3://, http(s)://, oci://)");
   remote::NamedRemote n = named_remote(remote_or_url, a.flags);
   n.options.jobs = a.jobs ? a.jobs : s.jobs && *s.jobs > 0 ? static_cast<unsigned>(*s.jobs) : 16;
   return n;
@@ -191,7 +191,8 @@ void setup_cache(CLI::App& cmd, Context& ctx) {
   cmd.require_subcommand(1);
   cmd.footer(R"(
 The blobs that mlops.lock and the data pointers name, and the run cache, in the store and on a
-remote (file://, s3://: they go to the repository mlops-cache under the remote's URL).
+remote (file://, s3://, http(s):// WebDAV, oci:// registries: the repository mlops-cache under
+the remote's URL).
 
 Examples:
   mlops cache push file://$HOME/models
@@ -227,7 +228,7 @@ Examples:
   gc->footer(R"(
 Kept: what the workspace's mlops.lock and pointers name (and those of --rev/--all-commits), the
 run cache, packages, and the pins other projects sharing the store left ('mlops package gc'
-keeps the same).
+keeps the same). The pins of a project whose directory is gone keep nothing, and go with -f.
 
 Examples:
   mlops cache gc                  # what would be deleted
@@ -246,10 +247,41 @@ Examples:
       }
       const auto r = pipeline::cache_gc(s.project, s.store, o);
       if (c.out.json()) {
-        c.out.print_json({{"kept", r.kept}, {"removed", r.removed}, {"bytes", r.bytes}, {"dry_run", r.dry_run}});
+        c.out.print_json(
+            {{"kept", r.kept}, {"removed", r.removed}, {"bytes", r.bytes}, {"dry_run", r.dry_run}, {"pins_dropped", r.pins_dropped}});
       } else {
+        for (const auto& p : r.pins_dropped)
+          c.out.status((r.dry_run ? "would drop the pins of " : "dropped the pins of ") + escape_controls(p) + " (the directory is gone)");
         c.out.status((r.dry_run ? "would delete " : "deleted ") + std::to_string(r.removed) + " blob(s) (" + std::to_string(r.bytes) +
                      " bytes), kept " + std::to_string(r.kept) + (r.dry_run && r.removed ? "; --force deletes them" : ""));
+      }
+      return static_cast<int>(k_exit_ok);
+    };
+  });
+
+  auto unpin_dir = std::make_shared<std::string>();
+  auto* unpin = cmd.add_subcommand("unpin", "Forget the blobs a project pinned in the store, so gc may delete them");
+  unpin->fallthrough();
+  unpin->add_option("DIR", *unpin_dir, "The project's directory, which may be gone (default: this project)")->type_name("DIR");
+  unpin->footer(R"(
+A project pins what its mlops.lock and pointers name (repro, data add, cache gc write the pins),
+and every gc of the shared store keeps it. Unpin a project you deleted or moved; this project
+pins again at its next repro, data add or cache gc. 'mlops cache gc' drops the pins of projects
+whose directory is gone by itself.
+
+Examples:
+  mlops cache unpin ../old-clone   # then: mlops cache gc)");
+  unpin->callback([&ctx, unpin_dir] {
+    ctx.action = [unpin_dir](Context& c) {
+      const config::Settings s = settings_here();
+      const stdfs::path dir = unpin_dir->empty() ? s.project : stdfs::path(*unpin_dir);
+      const auto removed = pipeline::cache_unpin(s.store, dir);
+      if (c.out.json()) {
+        c.out.print_json({{"project", stdfs::absolute(dir).lexically_normal().string()}, {"pins_removed", removed}});
+      } else {
+        c.out.status(removed.empty() ? "no pins of " + escape_controls(dir.string()) + " in the store " + escape_controls(s.store.string())
+                                     : "removed " + std::to_string(removed.size()) + " pin file(s) of " + escape_controls(dir.string()) +
+                                           "; 'mlops cache gc -f' deletes what nothing else keeps");
       }
       return static_cast<int>(k_exit_ok);
     };

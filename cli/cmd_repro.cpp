@@ -32,7 +32,8 @@ struct ReproArgs {
 // must run asks the remote's run cache first.
 void pull_before_repro(const config::Settings& settings, pipeline::ReproOptions& o, Context& c) {
   if (settings.default_remote.empty())
-    throw Error(ErrorKind::usage, "repro --pull needs a default remote", "'mlops remote add NAME URL --default' (file://, s3://)");
+    throw Error(ErrorKind::usage, "repro --pull needs a default remote",
+                "'mlops remote add NAME URL --default' (file://, s3://, http(s)://, oci://)");
   // The default remote with its settings from mlops.yaml (endpoint, region, CA file), as cache pull.
   const remote::NamedRemote n = remote::find_named_remote(settings.project, "", {});
   const std::string url = n.url;

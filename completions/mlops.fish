@@ -287,6 +287,9 @@ function __mlops_state
             case '/cache/gc'
                 set path '/cache/gc'
                 set npos 0
+            case '/cache/unpin'
+                set path '/cache/unpin'
+                set npos 0
             case '/cache/fsck'
                 set path '/cache/fsck'
                 set npos 0
@@ -1034,6 +1037,7 @@ complete -c mlops -n '__mlops_at \'/cache\' 0' -a 'push' -d 'Send the blobs mlop
 complete -c mlops -n '__mlops_at \'/cache\' 0' -a 'pull' -d 'Fetch the blobs mlops.lock and the pointers name, and put them in place'
 complete -c mlops -n '__mlops_at \'/cache\' 0' -a 'fetch' -d 'Fetch the blobs mlops.lock and the pointers name into the store'
 complete -c mlops -n '__mlops_at \'/cache\' 0' -a 'gc' -d 'Delete blobs nothing refers to (a dry run unless --force)'
+complete -c mlops -n '__mlops_at \'/cache\' 0' -a 'unpin' -d 'Forget the blobs a project pinned in the store, so gc may delete them'
 complete -c mlops -n '__mlops_at \'/cache\' 0' -a 'fsck' -d 'Check every blob of the store against its digest (exit 1 naming corrupt ones)'
 complete -c mlops -n '__mlops_at \'/cache\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/cache\'' -l help-all -d 'Show help for every command'
@@ -1098,6 +1102,14 @@ complete -c mlops -n '__mlops_at \'/cache/gc\'' -l quiet -s q -d 'Print only res
 complete -c mlops -n '__mlops_at \'/cache/gc\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
 complete -c mlops -n '__mlops_at \'/cache/gc\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
 complete -c mlops -n '__mlops_at \'/cache/gc\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/cache/unpin\'' -l help -s h -d 'Print this help message and exit'
+complete -c mlops -n '__mlops_at \'/cache/unpin\'' -l help-all -d 'Show help for every command'
+complete -c mlops -n '__mlops_at \'/cache/unpin\'' -l json -d 'Print results as JSON on stdout'
+complete -c mlops -n '__mlops_at \'/cache/unpin\'' -l quiet -s q -d 'Print only results and errors'
+complete -c mlops -n '__mlops_at \'/cache/unpin\'' -l verbose -s v -d 'More log output on stderr (-vv for debug)'
+complete -c mlops -n '__mlops_at \'/cache/unpin\'' -l color -x -a 'auto always never' -d 'Colour: auto, always or never (NO_COLOR disables auto)'
+complete -c mlops -n '__mlops_at \'/cache/unpin\'' -s C -x -a '(__fish_complete_directories (commandline -ct))' -d 'Run as if started in DIR'
+complete -c mlops -n '__mlops_at \'/cache/unpin\' 0' -x -a '(__fish_complete_directories (commandline -ct))'
 complete -c mlops -n '__mlops_at \'/cache/fsck\'' -l help -s h -d 'Print this help message and exit'
 complete -c mlops -n '__mlops_at \'/cache/fsck\'' -l help-all -d 'Show help for every command'
 complete -c mlops -n '__mlops_at \'/cache/fsck\'' -l json -d 'Print results as JSON on stdout'

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <sstream>
 
 namespace mlops::package {
@@ -48,7 +49,16 @@ void pin_roots(const stdfs::path& file, std::vector<std::string>& out) {
 
 }  // namespace
 
-std::vector<std::string> pipeline_roots(const Store& store) {
+std::string pin_project(const stdfs::path& pin_file) {
+  // The first two lines only: a pin file lists every blob of its project (megabytes).
+  std::ifstream in(pin_file, std::ios::binary);
+  std::string line;
+  for (int i = 0; i < 2 && std::getline(in, line); ++i)
+    if (line.starts_with("project ")) return line.substr(8);
+  return "";
+}
+
+std::vector<std::string> pipeline_roots(const Store& store, const std::set<stdfs::path>& skip) {
   std::vector<std::string> out;
   std::error_code ec;
   const stdfs::path runs = store.state_dir() / "runs";
@@ -56,7 +66,7 @@ std::vector<std::string> pipeline_roots(const Store& store) {
     if (it->is_regular_file(ec)) run_entry_roots(it->path(), out);
   ec.clear();
   for (stdfs::directory_iterator it(store.state_dir() / "pins", ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_regular_file(ec)) pin_roots(it->path(), out);
+    if (it->is_regular_file(ec) && !skip.count(it->path())) pin_roots(it->path(), out);
   return out;
 }
 
@@ -94,10 +104,10 @@ std::set<std::string> live_blobs(const Store& store, std::vector<std::string> to
   return keep;
 }
 
-std::vector<std::string> store_roots(const Store& store) {
+std::vector<std::string> store_roots(const Store& store, const std::set<stdfs::path>& skip_pins) {
   std::vector<std::string> roots;
   for (const auto& e : store.index()) roots.push_back(e.descriptor.digest);
-  for (auto& r : pipeline_roots(store)) roots.push_back(std::move(r));
+  for (auto& r : pipeline_roots(store, skip_pins)) roots.push_back(std::move(r));
   return roots;
 }
 

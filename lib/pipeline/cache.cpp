@@ -481,10 +481,27 @@ CacheGcResult cache_gc(const stdfs::path& project_in, const stdfs::path& store_r
     write_pins(store, project, "lock", expand(store, lock_outs));
     write_pins(store, project, "data", expand(store, data_outs));
   }
-  std::vector<std::string> roots = package::store_roots(store);
-  for (const std::string& h : expand(store, outs)) roots.push_back("sha256:" + h);
-  const std::set<std::string> live = package::live_blobs(store, roots);
+  // Pins of projects whose directory is gone keep nothing: that project can never need its
+  // blobs again (a directory that merely cannot be read is not gone: only ENOENT counts; a
+  // project below an unmounted mount point does look gone, as docs/formats.md warns).
+  // Dropped with --force, left out of the roots either way so the dry run says what --force
+  // deletes.
+  std::set<stdfs::path> gone;
   std::error_code ec;
+  for (stdfs::directory_iterator it(store.state_dir() / "pins", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string who = package::pin_project(it->path());
+    struct stat st {};
+    if (who.empty() || who.front() != '/' || ::stat(who.c_str(), &st) == 0 || errno != ENOENT) continue;
+    gone.insert(it->path());
+    if (std::find(r.pins_dropped.begin(), r.pins_dropped.end(), who) == r.pins_dropped.end()) r.pins_dropped.push_back(who);
+  }
+  std::sort(r.pins_dropped.begin(), r.pins_dropped.end());
+  std::vector<std::string> roots = package::store_roots(store, gone);
+  for (const std::string& h : expand(store, outs)) roots.push_back("sha256:" + h);
+  if (o.force)
+    for (const stdfs::path& f : gone) ::unlink(f.c_str());
+  const std::set<std::string> live = package::live_blobs(store, roots);
+  ec.clear();
   for (stdfs::directory_iterator it(store.root() / "blobs" / "sha256", ec), end; !ec && it != end; it.increment(ec)) {
     const std::string digest = "sha256:" + it->path().filename().string();
     if (live.count(digest)) {
@@ -497,6 +514,31 @@ CacheGcResult cache_gc(const stdfs::path& project_in, const stdfs::path& store_r
     r.bytes += sec ? 0 : size;
     if (o.force) ::unlink(it->path().c_str());
   }
+  return r;
+}
+
+std::vector<std::string> cache_unpin(const stdfs::path& store_root, const stdfs::path& project) {
+  std::vector<std::string> r;
+  std::error_code ec;
+  if (!stdfs::exists(store_root, ec)) return r;
+  // The path as the pins recorded it (canonical when written), and as given: a project that
+  // is gone can no longer be made canonical.
+  std::set<std::string> names{stdfs::absolute(project).lexically_normal().string()};
+  if (const stdfs::path c = stdfs::canonical(project, ec); !ec) names.insert(c.string());
+  std::set<std::string> trimmed;
+  for (std::string n : names) {
+    while (n.size() > 1 && n.back() == '/') n.pop_back();
+    trimmed.insert(n);
+  }
+  const package::Store store(store_root, package::StoreAccess::write);
+  const package::FileLock guard = store.gc_lock(true);  // not while a gc reads them
+  for (stdfs::directory_iterator it(store.state_dir() / "pins", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string who = package::pin_project(it->path());
+    if (!trimmed.count(who)) continue;
+    if (::unlink(it->path().c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove " + it->path().string());
+    r.push_back(it->path().filename().string());
+  }
+  std::sort(r.begin(), r.end());
   return r;
 }
 

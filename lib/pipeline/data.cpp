@@ -11,6 +11,8 @@
 #include "core/sha256.hpp"
 #include "core/worker_pool.hpp"
 #include "core/yaml_limits.hpp"
+#include "git/index_file.hpp"
+#include "git/refs_files.hpp"
 #include "pipeline/decide.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/stages.hpp"
@@ -549,6 +551,41 @@ void refuse_stage_output(const stdfs::path& project, const std::string& rel) {
                     "stage outputs are versioned by mlops.lock; 'mlops data add' is for data no stage makes");
 }
 
+// Data git already tracks would be in git twice over once added: the pointer, and the bytes
+// git keeps committing (the .gitignore entry does not untrack a tracked file). Read from the
+// index file, without libgit2: data add stays cheap.
+void refuse_tracked(const stdfs::path& p, const std::string& shown, bool dir) {
+  const auto repo = git::find_repo_dirs(p.parent_path());
+  if (!repo) return;
+  std::error_code ec;
+  const stdfs::path work = stdfs::canonical(repo->workdir, ec);
+  if (ec || !fs::is_within(work, p)) return;
+  const std::string rel = p.lexically_relative(work).generic_string();
+  git::IndexFile index;
+  try {
+    index = git::read_index(repo->worktree_gitdir / "index");
+  } catch (const Error& e) {
+    log::debug("data add: the git index was not read ({}); not checked for tracked files", e.what());
+    return;
+  }
+  const auto it = std::lower_bound(index.entries.begin(), index.entries.end(), rel,
+                                   [](const git::IndexEntry& e, const std::string& r) { return e.path < r; });
+  // Sorted bytewise: every path starting with rel ("a", "a-b", "a/x") is in one run from here.
+  bool tracked = false;
+  for (auto i = it; i != index.entries.end() && !tracked && i->path.starts_with(rel); ++i)
+    tracked = i->path.size() == rel.size() || i->path[rel.size()] == '/';
+  if (!tracked) return;
+  std::string quoted = shown;
+  if (quoted.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-/") != std::string::npos) {
+    std::string q = "'";
+    for (char c : shown) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    quoted = q + "'";
+  }
+  throw Error(ErrorKind::usage, escape_controls(shown) + (dir ? " holds files git tracks" : " is tracked by git") + "; not added",
+              "untrack it first: git rm " + std::string(dir ? "-r " : "") + "--cached " + escape_controls(quoted) +
+                  " (the file stays), then 'mlops data add' it");
+}
+
 }  // namespace
 
 DataAddResult data_add(const stdfs::path& project_in, const stdfs::path& path, const stdfs::path& store_root) {
@@ -562,6 +599,7 @@ DataAddResult data_add(const stdfs::path& project_in, const stdfs::path& path, c
   if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
     throw Error(ErrorKind::usage, escape_controls(rel) + " is neither a file nor a directory");
   refuse_stage_output(project, rel);
+  refuse_tracked(p, path.string(), S_ISDIR(st.st_mode));
   package::Store store(store_root, package::StoreAccess::write);
   const package::FileLock guard = store.writer_lock();  // gc waits until the pointer names the blobs
   Hasher hasher(state_dir(project) / "digests");

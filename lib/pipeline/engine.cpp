@@ -4,6 +4,7 @@
 #include "core/log.hpp"
 #include "core/worker_pool.hpp"
 #include "package/store.hpp"
+#include "pipeline/busy_lock.hpp"
 #include "pipeline/child.hpp"
 #include "pipeline/data.hpp"
 #include "pipeline/decide.hpp"
@@ -101,12 +102,12 @@ package::FileLock wait_for_lock(const stdfs::path& state, const Event& event) {
 
 // The lock on a run-cache key, taken around looking it up, running and recording it.
 template <class Said>
-package::FileLock wait_for_key(const package::Store& store, const std::string& key, const Said& say) {
+BusyLock wait_for_key(const package::Store& store, const std::string& key, const Said& say) {
   const stdfs::path dir = store.state_dir() / "busy";
   stdfs::create_directories(dir);
   bool said = false;
   for (;;) {
-    if (auto t = package::FileLock::try_exclusive(dir / key)) return std::move(*t);
+    if (auto t = BusyLock::try_take(dir / key)) return std::move(*t);
     if (!said) say();
     said = true;
     check_interrupted();
@@ -157,6 +158,18 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   if (!o.dry) {
     stdfs::create_directories(state / "started");
     lock.emplace(wait_for_lock(state, event));
+    // Holding the lock, this run is the one writer: a temporary lock file is a killed one's.
+    if (const std::size_t n = clean_lock_temps(project, true)) log::debug("pipeline: removed {} stale temporary lock file(s)", n);
+    // A started entry of a stage mlops.yaml no longer has (renamed, a foreach item dropped),
+    // or a temporary name a kill left while one was written, can never be cleared by a run.
+    std::error_code ec;
+    for (stdfs::directory_iterator it(state / "started", ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (std::none_of(p.stages.begin(), p.stages.end(), [&](const Stage& s) { return s.name == name; })) {
+        std::error_code rm;
+        stdfs::remove(it->path(), rm);
+      }
+    }
   }
   LockFile lockf = read_lock(project);  // read under the lock: another repro may just have written it
   Hasher hasher(state / "digests");
@@ -174,6 +187,9 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
     std::call_once(store_once, [&] {
       store_slot.emplace(o.store, package::StoreAccess::write);
       store_lock.emplace(store_slot->writer_lock());
+      // Busy files a killed repro left (their flock is free); a live one's stays.
+      if (const std::size_t n = clean_dead_busy(store_slot->state_dir() / "busy"))
+        log::debug("pipeline: removed {} busy file(s) left by killed runs", n);
     });
     return &*store_slot;
   };
@@ -216,7 +232,7 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
         const std::string key = cacheable ? run_key(s, d.inputs) : std::string();
         // One process at a time runs a given input key (sweep points in their worktrees, two
         // clones): the others wait, then find its outputs in the run cache.
-        std::optional<package::FileLock> busy;
+        std::optional<BusyLock> busy;
         if (cacheable && !forced[i]) {  // --force runs
           busy.emplace(wait_for_key(*store, key, [&] {
             event(s.name, "waiting", "stage '" + s.name + "': the same inputs are running elsewhere; waiting for them");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 namespace mlops::pipeline {
@@ -179,6 +180,26 @@ void write_lock(const stdfs::path& root, const LockFile& lock, const std::vector
     throw;
   }
   if (sync_dir) fs::fsync_dir(root);
+}
+
+std::size_t clean_lock_temps(const stdfs::path& root, bool lock_held) {
+  constexpr std::string_view prefix = ".mlops.lock.tmp-";
+  const auto now = std::chrono::system_clock::now();
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (stdfs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    // mkostemp's six characters, nothing else: a file of the user's that merely starts so stays.
+    if (!name.starts_with(prefix) || name.size() != prefix.size() + 6) continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (!lock_held) {
+      const auto mtime = std::chrono::system_clock::time_point(std::chrono::seconds(st.st_mtim.tv_sec));
+      if (now - mtime < std::chrono::minutes(1)) continue;  // perhaps a writer at work
+    }
+    if (::unlink(it->path().c_str()) == 0) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace mlops::pipeline

@@ -45,4 +45,10 @@ std::string lock_text(const LockFile& lock, const std::vector<std::string>& orde
 // once, at its end (engine.cpp says why the renames in between need not be).
 void write_lock(const stdfs::path& root, const LockFile& lock, const std::vector<std::string>& order, bool sync_dir = true);
 
+// Removes the `.mlops.lock.tmp-XXXXXX` files a writer killed between its mkostemp and its
+// rename left in `root`. A live writer holds the pipeline lock (<state>/lock) for that whole
+// window: with `lock_held` (the caller holds it) every such file is a dead writer's; without,
+// only those untouched for a minute are taken as dead. Returns how many were removed.
+std::size_t clean_lock_temps(const stdfs::path& root, bool lock_held);
+
 }  // namespace mlops::pipeline

@@ -239,8 +239,19 @@ Stage parse_stage(const Ctx& outer, const std::string& name, const YAML::Node& k
   if (const YAML::Node a = def["always_changed"]; a) s.always_changed = flag(c, a, "always_changed");
   if (const YAML::Node d = def["deps"]; d) {
     for (const YAML::Node& item : list(c, d, "deps")) {
-      s.deps.push_back(project_path(c, item, s.wdir, text(c, item, "a dep"), "a dep"));
-      s.dep_lines.push_back(line_of(item));
+      std::vector<std::string> raws;
+      if (item.IsScalar() && c.scope) {  // `${files}` naming a list: one dep per item
+        tmpl::Failure f;
+        if (auto items = tmpl::list_items(item.Scalar(), *c.scope, *c.budget, f)) raws = std::move(*items);
+        else if (!f.what.empty()) bad(c, item, f.what, f.hint);
+        else raws.push_back(text(c, item, "a dep"));
+      } else {
+        raws.push_back(text(c, item, "a dep"));
+      }
+      for (const std::string& raw : raws) {
+        s.deps.push_back(project_path(c, item, s.wdir, raw, "a dep"));
+        s.dep_lines.push_back(line_of(item));
+      }
     }
   }
   if (const YAML::Node p = def["params"]; p) parse_params(c, s, p);

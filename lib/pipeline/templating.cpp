@@ -235,4 +235,24 @@ std::optional<YAML::Node> whole_reference(const std::string& text, const Scope& 
   return v;
 }
 
+std::optional<std::vector<std::string>> list_items(const std::string& text, const Scope& scope, std::size_t& budget, Failure& f) {
+  const auto v = whole_reference(text, scope, f);
+  if (!v || !v->IsSequence()) return std::nullopt;
+  std::vector<std::string> r;
+  for (const YAML::Node& item : *v) {
+    if (!item.IsScalar()) {
+      f = {"'" + text + "' holds " + kind_of(item) + ", which cannot be a path", "a list of paths holds text only"};
+      return std::nullopt;
+    }
+    if (item.Scalar().size() > budget) {
+      f = {"the values put in by ${...} pass " + std::to_string(k_max_expanded_bytes >> 20) + " MiB in all",
+           "a foreach or matrix that large is refused; split the pipeline"};
+      return std::nullopt;
+    }
+    budget -= item.Scalar().size();
+    r.push_back(item.Scalar());
+  }
+  return r;
+}
+
 }  // namespace mlops::pipeline::tmpl

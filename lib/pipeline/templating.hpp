@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlops::pipeline::tmpl {
 
@@ -54,5 +55,11 @@ std::optional<std::string> interpolate(const std::string& text, const Scope& sco
 // When `text` is exactly one reference "${path}": the value it names (a list or a map for
 // `foreach:`/`matrix:`), else nullopt. `failure` is set when it names nothing.
 std::optional<YAML::Node> whole_reference(const std::string& text, const Scope& scope, Failure& failure);
+
+// When `text` is exactly one reference naming a list: its items as text, one path each
+// (`deps: ${files}`), charged to `budget`. nullopt with `failure` empty when it is anything
+// else (the caller interpolates it as text); with `failure` set on an unknown name, an item
+// that is a list or map, or an exhausted budget.
+std::optional<std::vector<std::string>> list_items(const std::string& text, const Scope& scope, std::size_t& budget, Failure& failure);
 
 }  // namespace mlops::pipeline::tmpl

@@ -106,12 +106,12 @@ class Backend {
   virtual std::optional<std::string> get_file(const std::string& repo, const std::string& rel, std::uint64_t max) {
     (void)repo, (void)rel, (void)max;
     throw Error(ErrorKind::usage, std::string("a ") + std::string(scheme()) + ":// remote holds no run cache",
-                "use a file:// or s3:// remote for the run cache");
+                "use a file://, s3://, http(s):// or oci:// remote for the run cache");
   }
   virtual void put_file(const std::string& repo, const std::string& rel, const std::string& bytes) {
     (void)repo, (void)rel, (void)bytes;
     throw Error(ErrorKind::usage, std::string("a ") + std::string(scheme()) + ":// remote holds no run cache",
-                "use a file:// or s3:// remote for the run cache");
+                "use a file://, s3://, http(s):// or oci:// remote for the run cache");
   }
   // Deletes a blob (cache gc --remote). Error{usage} where the backend cannot.
   virtual void delete_blob(const std::string& repo, const std::string& digest) {

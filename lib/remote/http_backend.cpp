@@ -148,6 +148,32 @@ class HttpBackend final : public Backend {
     put_atomic(repo, "index.json", r, true);
   }
 
+  // The pipeline's run cache: `runs/<key>.json` beside the layout, as on file:// (PUT to a
+  // temporary name, then MOVE over any older copy).
+  std::optional<std::string> get_file(const std::string& repo, const std::string& rel, std::uint64_t max) override {
+    Request r;
+    r.method = Method::get;
+    r.url = url(repo, rel);
+    r.max_body = max;
+    Response a;
+    try {
+      a = send(r);
+    } catch (const Error& e) {
+      if (std::string(e.what()).find("over the limit") != std::string::npos)
+        throw Error(ErrorKind::invalid_input, shown(repo) + "/" + rel + " is over " + std::to_string(max) + " bytes: refused");
+      throw;
+    }
+    if (a.status == 404 || a.status == 410) return std::nullopt;
+    if (!ok(a.status)) http::throw_status("GET " + shown(repo) + "/" + rel, a);
+    return std::move(a.body);
+  }
+
+  void put_file(const std::string& repo, const std::string& rel, const std::string& bytes) override {
+    Request r;
+    r.body = bytes;
+    put_atomic(repo, rel, r, true);
+  }
+
   std::vector<std::string> list_tags(const std::string& repo) override { return layout::tags(read_index(repo), shown(repo)); }
 
   std::vector<Descriptor> referrers(const std::string& repo, const std::string& digest) override {

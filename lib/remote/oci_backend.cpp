@@ -69,6 +69,17 @@ std::string with_query(const std::string& url, const std::string& param) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + param;
 }
 
+constexpr const char* k_run_entry_type = "application/vnd.mlops.run-cache.v1+json";
+
+// "runs/<64 hex>.json" -> the tag "run-<hex>" (a tag is at most 128 characters of
+// [A-Za-z0-9_.-]); a registry holds no other loose file.
+std::string run_tag(const std::string& rel) {
+  const std::string hex = rel.size() == 5 + 64 + 5 && rel.starts_with("runs/") && rel.ends_with(".json") ? rel.substr(5, 64) : "";
+  if (hex.empty() || hex.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw Error(ErrorKind::usage, "an oci:// remote keeps run-cache entries only, not " + rel);
+  return "run-" + hex;
+}
+
 class OciBackend final : public Backend {
  public:
   OciBackend(const Location& location, const Options& options)
@@ -309,6 +320,55 @@ class OciBackend final : public Backend {
     // 2.8) needs the client to keep the referrers tag schema: an index under sha256-<hex of
     // the subject> listing the manifests that refer to it (OCI distribution 1.1).
     if (!a.headers.get("OCI-Subject")) add_to_referrers_tag(repo, manifest);
+  }
+
+  // The pipeline's run cache on a registry, which keeps no loose files: `runs/<key>.json` is an
+  // artifact manifest tagged `run-<key>` whose one layer is the file's bytes (config: the
+  // empty blob). Registries accept it (distribution 2.8 included) and their gc keeps it.
+  std::optional<std::string> get_file(const std::string& repo, const std::string& rel, std::uint64_t max) override {
+    const auto m = get_manifest(repo, run_tag(rel));
+    if (!m) return std::nullopt;
+    const auto j = nlohmann::json::parse(m->bytes, nullptr, false);
+    if (!j.is_object() || !j.contains("layers") || !j["layers"].is_array() || j["layers"].size() != 1)
+      throw Error(ErrorKind::invalid_input, "the manifest tagged " + run_tag(rel) + " in " + repo + " is not a run-cache entry of mlops");
+    const package::Descriptor d = package::parse_descriptor(j["layers"][0], "the manifest tagged " + run_tag(rel));
+    if (d.size > max)
+      throw Error(ErrorKind::invalid_input,
+                  rel + " in " + repo + " is " + std::to_string(d.size) + " bytes, over the " + std::to_string(max) + " mlops reads");
+    std::string out;
+    get_blob(repo, d, 0,
+             [&](const char* data, std::size_t n) {
+               if (out.size() + n > d.size) throw Error(ErrorKind::invalid_input, rel + " from the registry is bigger than it said");
+               out.append(data, n);
+             },
+             {});
+    if (out.size() != d.size || "sha256:" + sha256_hex(out) != d.digest)
+      throw Error(ErrorKind::invalid_input, rel + " from the registry does not match its digest " + d.digest);
+    return out;
+  }
+
+  void put_file(const std::string& repo, const std::string& rel, const std::string& bytes) override {
+    const std::string tag = run_tag(rel);
+    const fs::TempDir tmp({}, "mlops-oci-file-");
+    const auto blob = [&](const std::string& media_type, const std::string& data, const std::string& name) {
+      const stdfs::path f = tmp.path() / name;
+      fs::write_file_atomic(f, data, stdfs::perms(0600), false);
+      package::Descriptor d{media_type, "sha256:" + sha256_hex(data), data.size(), {}, nlohmann::json::object()};
+      put_blob(repo, d, f, {});
+      return d;
+    };
+    const package::Descriptor config = blob(package::media::empty, "{}", "config");
+    const package::Descriptor layer = blob(k_run_entry_type, bytes, "layer");
+    nlohmann::json doc = {{"schemaVersion", 2},
+                          {"mediaType", package::media::manifest},
+                          {"artifactType", k_run_entry_type},
+                          {"config", package::to_json(config)},
+                          {"layers", nlohmann::json::array({package::to_json(layer)})}};
+    Manifest m;
+    m.media_type = package::media::manifest;
+    m.bytes = doc.dump();
+    m.digest = "sha256:" + sha256_hex(m.bytes);
+    put_manifest(repo, m, tag);
   }
 
   std::vector<std::string> list_tags(const std::string& repo) override {

@@ -4,8 +4,8 @@
 # into a project (there, its other commands too: make train, make test, python3 ...) runs and
 # exits 0, in the order the docs show them, in one project, and
 # does what its comment says where that can be checked (shows()).
-# Two blocks are left to other tests: README's Scaffolding (init_readme_scaffolding_examples_run.sh)
-# and Install (what the installed package does: tests/install/). Lines that are not mlops
+# Three blocks are left to other tests: README's Scaffolding (init_readme_scaffolding_examples_run.sh),
+# Continuous training (readme_continuous_training_loop_runs.sh: two clones of its own) and Install (what the installed package does: tests/install/). Lines that are not mlops
 # commands are classified by docs_shell_commands_are_classified.sh.
 #
 # They run in docs_workspace's `demo` (harness.sh: its placeholders are listed there and in
@@ -14,7 +14,7 @@
 . "$(dirname "$0")/harness.sh"
 
 (cd "$MLOPS_SOURCE_DIR" && doc_shell_lines) >commands.tsv
-awk -F'\t' '$2 != "Scaffolding" && $2 != "Install" && $3 ~ /^mlops / {print}' commands.tsv >examples.tsv
+awk -F'\t' '$2 != "Scaffolding" && $2 != "Install" && $2 != "Continuous training" && $3 ~ /^mlops / {print}' commands.tsv >examples.tsv
 [ "$(wc -l <examples.tsv)" -ge 15 ] || { cat commands.tsv >&2; fail "expected at least 15 mlops examples in the docs"; }
 
 # shows CMD: where the docs say what an example prints or makes, it does (out/err: its output).

@@ -28,6 +28,7 @@ covered_by() {
   esac
   case "$section|$line" in
     "Scaffolding|mlops "*) echo tests/e2e/init_readme_scaffolding_examples_run.sh ;;
+    "Continuous training|mlops "*) echo tests/e2e/readme_continuous_training_loop_runs.sh ;;
     "Install|make deb" | "Install|sudo apt install ./build-deb/"* | "Install|sudo apt remove mlops" | \
       "Install|mlops --version && man mlops") echo tests/install/deb_installs_runs_and_removes.sh ;;
     "Install|cmake --preset default -DMLOPS_BUILD_TESTS=OFF && cmake --build --preset default" | \

@@ -12,8 +12,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <ctime>
 
 #include <string>
 #include <thread>
@@ -246,4 +249,57 @@ TEST_CASE("pipeline: params are compared by value, key by key") {
   CHECK(decide(p, p.stages[0], &locked, false, h).reason == "param params.yaml:model.lr changed: 0.1 -> 0.2");
   pr.write("params.yaml", "model: {lr: 0.1}\n");
   CHECK(decide(p, p.stages[0], &locked, false, h).reason == "param params.yaml:seed was deleted");
+}
+
+TEST_CASE("pipeline: temporary lock files are removed when dead, kept while a writer may be at work") {
+  Project pr;
+  const stdfs::path fresh = pr.root / ".mlops.lock.tmp-AbC123", old = pr.root / ".mlops.lock.tmp-xyz789";
+  const stdfs::path mine = pr.root / ".mlops.lock.tmp-notes.txt";  // not mkostemp's name: the user's
+  for (const auto& f : {fresh, old, mine}) fs::write_file_atomic(f, "schema: 1\n");
+  // Set back two minutes, as a writer killed long ago leaves it.
+  const struct timespec times[2] = {{0, UTIME_OMIT}, {::time(nullptr) - 120, 0}};
+  REQUIRE(::utimensat(AT_FDCWD, old.c_str(), times, 0) == 0);
+  // Without the pipeline lock: a file touched within the minute may be a live writer's.
+  CHECK(clean_lock_temps(pr.root, false) == 1);
+  CHECK(stdfs::exists(fresh));
+  CHECK_FALSE(stdfs::exists(old));
+  // Holding it: no writer is alive, whatever the age.
+  CHECK(clean_lock_temps(pr.root, true) == 1);
+  CHECK_FALSE(stdfs::exists(fresh));
+  CHECK(stdfs::exists(mine));
+}
+
+TEST_CASE("pipeline: deps: ${list} is one dep per item, in a foreach too; an item that is not text is refused") {
+  Project pr;
+  for (const char* f : {"a.csv", "b.csv", "small.csv", "conf.yaml"}) pr.write(f, "x");
+  const Pipeline p = pr.load(
+      "vars:\n"
+      "  - files: [a.csv, b.csv]\n"
+      "    one: conf.yaml\n"
+      "stages:\n"
+      "  whole:\n"
+      "    cmd: x\n"
+      "    deps: ${files}\n"
+      "  items:\n"
+      "    cmd: x\n"
+      "    deps:\n"
+      "      - ${files}\n"
+      "      - ${one}\n"
+      "  each:\n"
+      "    foreach: {small: [small.csv, conf.yaml]}\n"
+      "    do:\n"
+      "      cmd: x\n"
+      "      deps:\n"
+      "        - ${item}\n");
+  REQUIRE(p.stages.size() == 3);
+  CHECK(p.stages[0].deps == std::vector<std::string>{"a.csv", "b.csv"});
+  CHECK(p.stages[1].deps == std::vector<std::string>{"a.csv", "b.csv", "conf.yaml"});
+  CHECK(p.stages[1].dep_lines == std::vector<int>{11, 11, 12});
+  CHECK(p.stages[2].deps == std::vector<std::string>{"small.csv", "conf.yaml"});
+  CHECK(error_of([&] {
+          pr.load("vars: [{l: [[a.csv]]}]\nstages:\n  s:\n    cmd: x\n    deps:\n      - ${l}\n");
+        }).find("mlops.yaml:6: '${l}' holds a list, which cannot be a path") != std::string::npos);
+  CHECK(error_of([&] {
+          pr.load("vars: [{x: 1}]\nstages:\n  s:\n    cmd: x\n    deps:\n      - ${nope}\n");
+        }).find("unknown variable 'nope'") != std::string::npos);
 }

@@ -86,8 +86,14 @@ struct CacheGcResult {
   std::size_t kept = 0, removed = 0;  // removed: would be, without force
   std::uint64_t bytes = 0;            // of the removed
   bool dry_run = true;
+  std::vector<std::string> pins_dropped;  // projects whose directory is gone: their pins keep nothing (removed with force)
 };
 MLOPS_API CacheGcResult cache_gc(const stdfs::path& project, const stdfs::path& store, const CacheGcOptions& o);
+
+// Removes the pins `project` (a directory, which may be gone) left in the store, so that gc
+// keeps only what other roots name. Returns the pin files removed (none: it had none). A
+// project that still exists pins again at its next repro, data add or cache gc.
+MLOPS_API std::vector<std::string> cache_unpin(const stdfs::path& store, const stdfs::path& project);
 
 struct FsckResult {
   std::size_t checked = 0;
