@@ -64,6 +64,9 @@ bool data_safe_rel(std::string_view p) {
   }
 }
 
+// What YAML (yaml-cpp) reads as a null when it is written plain.
+bool yaml_null_spelling(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+
 std::string data_random() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   return std::to_string(rng() % 1000000000000ull);
@@ -363,8 +366,9 @@ bool names_form_a_tree(const std::vector<DirEntry>& entries) {
 std::string pointer_text(const LockedPath& out) {
   std::string t = "# Data versioned by mlops: commit this file, not the data (mlops data add; docs/formats.md)\nschema: 1\nouts:\n";
   const std::string name = stdfs::path(out.path).filename().string();
-  // A plain YAML scalar where that reads back as itself, else a double-quoted (JSON) string.
-  const bool plain = !name.empty() && name.front() != '-' &&
+  // A plain YAML scalar where that reads back as itself (not a null: `path: null` is no name),
+  // else a double-quoted (JSON) string.
+  const bool plain = !name.empty() && name.front() != '-' && !yaml_null_spelling(name) &&
                      name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
   t += "  - path: " + (plain ? name : nlohmann::json(name).dump()) + "\n";
   t += "    sha256: " + out.sha256 + "\n";
@@ -458,7 +462,10 @@ Pointer read_pointer(const stdfs::path& project, const stdfs::path& file) {
     const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
     const YAML::Node& v = kv.second;
     if (k == "path") {
-      if (!v.IsScalar() || v.Scalar() != name)
+      // Data named null, Null or NULL: earlier versions wrote the name plain, which YAML reads
+      // as a null, not as the name; such a pointer still names its own data.
+      const bool old_null = v.IsNull() && yaml_null_spelling(name);
+      if (!old_null && (!v.IsScalar() || v.Scalar() != name))
         throw bad(line(v), "path must be '" + escape_controls(name) + "', the pointer's own name without .mlops");
       have_path = true;
     } else if (k == "sha256") {
