@@ -4,6 +4,7 @@
 // computed in parallel.
 #include "core/worker_pool.hpp"
 #include "drift/number_sketch.hpp"
+#include "drift/window.hpp"
 
 #include <mlops/did_you_mean.hpp>
 #include <mlops/drift.hpp>
@@ -1041,13 +1042,7 @@ Report compare_files(const std::string& reference, const std::string& current, c
                   "or give rows a window: --window 1000");
     cur_csv.split_column = spec->seconds > 0 ? options.timestamp : std::string();
     const WindowSpec w = *spec;
-    cur_csv.split = [w](std::string_view cell, std::uint64_t row) -> std::optional<std::int64_t> {
-      if (w.rows > 0) return static_cast<std::int64_t>(row / w.rows);
-      const auto t = parse_timestamp(cell);
-      if (!t) return std::nullopt;
-      const std::int64_t d = *t - w.origin;
-      return (d >= 0 ? d : d - (w.seconds - 1)) / w.seconds;  // rounded down
-    };
+    cur_csv.split = [w](std::string_view cell, std::uint64_t row) { return window_key(w, cell, row); };
   } else if (!options.timestamp.empty()) {
     throw Error(ErrorKind::usage, "--timestamp needs --window", "for example  --timestamp time --window 1d");
   }

@@ -2,6 +2,8 @@
 // Time windows (--timestamp/--window) and a model's performance (--prediction/--target).
 // Timestamps by hand: GCC 12's <chrono> has no std::chrono::parse, and the forms accepted
 // are few (ISO 8601 dates and date-times, Unix seconds).
+#include "drift/window.hpp"
+
 #include <mlops/drift.hpp>
 #include <mlops/error.hpp>
 
@@ -130,6 +132,15 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(x)) return std::nullopt;
   if (x < static_cast<double>(k_min_seconds) || x > static_cast<double>(k_max_seconds)) return std::nullopt;
   return static_cast<std::int64_t>(std::floor(x));
+}
+
+std::optional<std::int64_t> window_key(const WindowSpec& w, std::string_view cell, std::uint64_t row) noexcept {
+  if (w.rows > 0) return static_cast<std::int64_t>(row / w.rows);
+  if (w.seconds <= 0) return std::nullopt;
+  const auto t = parse_timestamp(cell);
+  if (!t) return std::nullopt;
+  const std::int64_t d = *t - w.origin;
+  return (d >= 0 ? d : d - (w.seconds - 1)) / w.seconds;  // rounded down
 }
 
 std::string format_timestamp(std::int64_t t) {

@@ -38,20 +38,36 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <unordered_map>
 
 namespace mlops::pipeline {
 namespace {
 
 bool data_hex64(const std::string& s) { return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos; }
 
-bool data_safe_rel(const std::string& p) {
+// A relative path in normal form (no empty, "." or ".." component; a trailing '/' is allowed, as
+// lexically_normal() leaves it), at most 4096 bytes, no control character, not in .git. Checked
+// component by component in one pass: comparing with lexically_normal(), as this did, took
+// 10 ms for one deep 4 KiB name (libstdc++ rebuilds the path at every component), so a
+// manifest of them took minutes.
+bool data_safe_rel(std::string_view p) {
   if (p.empty() || p.front() == '/' || p.size() > 4096) return false;
   for (unsigned char c : p)
     if (c < 0x20 || c == 0x7f) return false;
-  const std::string s = stdfs::path(p).lexically_normal().generic_string();
-  return s == p && s != "." && s != ".." && !s.starts_with("../") && s.find("/../") == std::string::npos && s != ".git" &&
-         !s.starts_with(".git/");
+  for (std::size_t begin = 0;;) {
+    const std::size_t slash = p.find('/', begin);
+    const std::string_view part = p.substr(begin, slash == std::string_view::npos ? std::string_view::npos : slash - begin);
+    if (part == "." || part == ".." || (begin == 0 && part == ".git")) return false;
+    if (slash == std::string_view::npos) return true;
+    if (slash == begin) return false;  // "//"
+    begin = slash + 1;
+    if (begin == p.size()) return true;  // "a/"
+  }
 }
+
+// What YAML (yaml-cpp) reads as a null when it is written plain.
+bool yaml_null_spelling(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
 
 std::string data_random() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -233,19 +249,6 @@ bool has_all(const package::Store& store, const LockedPath& out) {
   return true;
 }
 
-std::string pointer_text(const LockedPath& out) {
-  std::string t = "# Data versioned by mlops: commit this file, not the data (mlops data add; docs/formats.md)\nschema: 1\nouts:\n";
-  const std::string name = stdfs::path(out.path).filename().string();
-  // A plain YAML scalar where that reads back as itself, else a double-quoted (JSON) string.
-  const bool plain = !name.empty() && name.front() != '-' &&
-                     name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
-  t += "  - path: " + (plain ? name : nlohmann::json(name).dump()) + "\n";
-  t += "    sha256: " + out.sha256 + "\n";
-  t += "    size: " + std::to_string(out.size) + "\n";
-  if (out.nfiles) t += "    nfiles: " + std::to_string(*out.nfiles) + "\n";
-  return t;
-}
-
 void add_gitignore(const stdfs::path& dir, const std::string& name) {
   const stdfs::path gi = dir / ".gitignore";
   struct stat st {};
@@ -322,7 +325,59 @@ std::optional<Digest> workspace_digest(Hasher& hasher, const stdfs::path& full) 
   return hasher.hash(full);
 }
 
+// One name once, and no name inside another's (a file "a" and "a/b" cannot both exist): the
+// names become a tree of their components, each name walked once, so the check is linear in
+// the manifest's size. (Looking up every prefix of every name, as this did, copied and compared
+// each prefix: quadratic in a name's length, minutes for a manifest of deep 4 KiB names.)
+bool names_form_a_tree(const std::vector<DirEntry>& entries) {
+  struct Child {
+    std::size_t parent;
+    std::string_view name;
+    bool operator==(const Child&) const = default;
+  };
+  struct ChildHash {
+    std::size_t operator()(const Child& c) const noexcept { return std::hash<std::string_view>{}(c.name) * 31 + c.parent; }
+  };
+  std::unordered_map<Child, std::size_t, ChildHash> children;  // node 0 is the root
+  std::vector<char> is_file{0}, has_children{0};
+  for (const DirEntry& e : entries) {
+    const std::string_view path = e.path;
+    std::size_t node = 0;
+    for (std::size_t begin = 0;;) {
+      if (is_file[node]) return false;  // a file's name is a directory of this one
+      const std::size_t slash = path.find('/', begin);
+      const std::string_view part = path.substr(begin, slash == std::string_view::npos ? std::string_view::npos : slash - begin);
+      has_children[node] = 1;
+      const auto [it, added] = children.try_emplace(Child{node, part}, is_file.size());
+      if (added) {
+        is_file.push_back(0);
+        has_children.push_back(0);
+      }
+      node = it->second;
+      if (slash == std::string_view::npos) break;
+      begin = slash + 1;
+    }
+    if (is_file[node] || has_children[node]) return false;  // named twice, or a directory of another
+    is_file[node] = 1;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string pointer_text(const LockedPath& out) {
+  std::string t = "# Data versioned by mlops: commit this file, not the data (mlops data add; docs/formats.md)\nschema: 1\nouts:\n";
+  const std::string name = stdfs::path(out.path).filename().string();
+  // A plain YAML scalar where that reads back as itself (not a null: `path: null` is no name),
+  // else a double-quoted (JSON) string.
+  const bool plain = !name.empty() && name.front() != '-' && !yaml_null_spelling(name) &&
+                     name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
+  t += "  - path: " + (plain ? name : nlohmann::json(name).dump()) + "\n";
+  t += "    sha256: " + out.sha256 + "\n";
+  t += "    size: " + std::to_string(out.size) + "\n";
+  if (out.nfiles) t += "    nfiles: " + std::to_string(*out.nfiles) + "\n";
+  return t;
+}
 
 bool manifest_entries_ok(const std::string& text, std::vector<DirEntry>& r) {
   const auto doc = nlohmann::json::parse(text, nullptr, false);
@@ -337,15 +392,7 @@ bool manifest_entries_ok(const std::string& text, std::vector<DirEntry>& r) {
     if (!data_safe_rel(x.path) || !data_hex64(x.sha256) || x.size > (1ull << 40)) return false;
     r.push_back(std::move(x));
   }
-  // One name once, and no name inside another's (a file "a" and "a/b" cannot both exist).
-  std::set<std::string> seen;
-  for (const DirEntry& e : r)
-    if (!seen.insert(e.path).second) return false;
-  for (const DirEntry& e : r) {
-    for (std::size_t s = e.path.find('/'); s != std::string::npos; s = e.path.find('/', s + 1))
-      if (seen.count(e.path.substr(0, s))) return false;
-  }
-  return true;
+  return names_form_a_tree(r);
 }
 
 std::optional<std::vector<DirEntry>> dir_entries(const package::Store& store, const std::string& hex) {
@@ -417,7 +464,10 @@ Pointer read_pointer(const stdfs::path& project, const stdfs::path& file) {
     const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
     const YAML::Node& v = kv.second;
     if (k == "path") {
-      if (!v.IsScalar() || v.Scalar() != name)
+      // Data named null, Null or NULL: earlier versions wrote the name plain, which YAML reads
+      // as a null, not as the name; such a pointer still names its own data.
+      const bool old_null = v.IsNull() && yaml_null_spelling(name);
+      if (!old_null && (!v.IsScalar() || v.Scalar() != name))
         throw bad(line(v), "path must be '" + escape_controls(name) + "', the pointer's own name without .mlops");
       have_path = true;
     } else if (k == "sha256") {

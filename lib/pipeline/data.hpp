@@ -25,6 +25,8 @@ struct Pointer {
 // Error{invalid_input} ("FILE:LINE: ...") for anything but a pointer this version writes: one
 // entry, its path the pointer's own name without .mlops, a 64-hex sha256, bounded sizes.
 Pointer read_pointer(const stdfs::path& project, const stdfs::path& file);
+// The text of the pointer `data add` writes for `out` (read_pointer reads it back as `out`).
+std::string pointer_text(const LockedPath& out);
 // Every PATH.mlops below the project (not in .git, nor inside the data a pointer names).
 std::vector<Pointer> find_pointers(const stdfs::path& project);
 

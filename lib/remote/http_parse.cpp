@@ -264,4 +264,68 @@ bool is_loopback_host(std::string_view host) noexcept {
   return dots == 3;
 }
 
+namespace {
+
+// The entity at the start of `s` (just after its '&'): the character it stands for, and its
+// length with the ';'; {0, 0} when it is none of ours. Only the next 6 bytes are looked at
+// (the longest entity is "apos;"): searching the whole body for the ';' made a body full of
+// '&' without one quadratic (a key of 2 MiB of '&' took 3 minutes; answers may hold 4 MiB).
+std::pair<char, std::size_t> xml_entity(std::string_view s) {
+  const auto semi = s.substr(0, 6).find(';');
+  if (semi == std::string_view::npos) return {0, 0};
+  const std::string_view ent = s.substr(0, semi);
+  char c = 0;
+  if (ent == "amp") c = '&';
+  else if (ent == "lt") c = '<';
+  else if (ent == "gt") c = '>';
+  else if (ent == "quot" || ent == "#34") c = '"';
+  else if (ent == "apos" || ent == "#39") c = '\'';
+  return {c, c == 0 ? 0 : semi + 1};
+}
+
+}  // namespace
+
+std::vector<std::string> xml_values(std::string_view xml, std::string_view tag) {
+  std::vector<std::string> out;
+  const std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
+  for (std::size_t pos = 0;;) {
+    const auto b = xml.find(open, pos);
+    if (b == std::string_view::npos) break;
+    const auto e = xml.find(close, b + open.size());
+    if (e == std::string_view::npos) break;
+    const std::string_view raw = xml.substr(b + open.size(), e - b - open.size());
+    std::string v;
+    v.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size();) {
+      const auto amp = raw.find('&', i);
+      v.append(raw.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i));
+      if (amp == std::string_view::npos) break;
+      const auto [c, length] = xml_entity(raw.substr(amp + 1));
+      v += length == 0 ? '&' : c;
+      i = amp + 1 + length;
+    }
+    out.push_back(std::move(v));
+    pos = e + close.size();
+  }
+  return out;
+}
+
+std::string xml_value(std::string_view xml, std::string_view tag) {
+  auto v = xml_values(xml, tag);
+  return v.empty() ? std::string() : std::move(v.front());
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
 }  // namespace mlops::remote::http

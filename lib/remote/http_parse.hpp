@@ -96,4 +96,16 @@ std::string origin_of(const UrlParts& parts);
 // 127.0.0.0/8, ::1, localhost: where plain HTTP needs no --plain-http.
 bool is_loopback_host(std::string_view host) noexcept;
 
+// S3's XML answers (ListObjects, ListParts, errors), read by hand rather than by libxml2: they
+// are flat, we read a few element names from bounded bodies, and a full XML parser (DTDs,
+// entities, namespaces) is more attack surface than help here.
+// The text of every <tag>...</tag> in `xml`, in order, with the five predefined entities and
+// &#34; &#39; decoded (anything else after an '&' is kept as it is). One pass over the body:
+// an entity is looked for only in the few bytes after its '&'.
+std::vector<std::string> xml_values(std::string_view xml, std::string_view tag);
+// The first of them, "" when there is none.
+std::string xml_value(std::string_view xml, std::string_view tag);
+// `s` as XML element text (& < > " escaped); xml_values reads it back as `s`.
+std::string xml_escape(std::string_view s);
+
 }  // namespace mlops::remote::http

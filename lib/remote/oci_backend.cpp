@@ -11,6 +11,7 @@
 #include "remote/credentials.hpp"
 #include "remote/http_client.hpp"
 #include "remote/layout.hpp"
+#include "remote/listing.hpp"
 
 #include <mlops/credentials.hpp>
 #include <mlops/error.hpp>
@@ -391,16 +392,10 @@ class OciBackend final : public Backend {
       const Response a = send(r, pull_scope(repo));
       if (a.status == 404) return {};
       if (a.status != 200) http::throw_status("list the tags of " + repo, a);
-      layout::check_json_counts(a.body, "the tag list of " + repo, 8, k_max_tags - tags.size(), 2 * k_max_tags + 16);
-      const auto j = parse_json(a.body, "the tag list of " + repo, 8);
-      if (j.contains("tags") && j["tags"].is_array()) {
-        for (const auto& t : j["tags"]) {
-          if (!t.is_string()) continue;
-          if (tags.size() >= k_max_tags) {
-            throw Error(ErrorKind::invalid_input, repo + " has over " + std::to_string(k_max_tags) + " tags: refused");
-          }
-          tags.push_back(t.get<std::string>());
-        }
+      for (auto& t : listing::tag_page(a.body, "the tag list of " + repo, k_max_tags - tags.size())) {
+        if (tags.size() >= k_max_tags)
+          throw Error(ErrorKind::invalid_input, repo + " has over " + std::to_string(k_max_tags) + " tags: refused");
+        tags.push_back(std::move(t));
       }
       url.clear();
       if (const auto link = a.headers.get("link")) {

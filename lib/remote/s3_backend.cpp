@@ -11,6 +11,7 @@
 #include "remote/file_backend.hpp"
 #include "remote/http_client.hpp"
 #include "remote/layout.hpp"
+#include "remote/listing.hpp"
 #include "remote/s3_config.hpp"
 #include "remote/s3_sign.hpp"
 #include "remote/transfer.hpp"
@@ -42,7 +43,7 @@ using Query = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::uint64_t k_default_multipart_threshold = 64u << 20;  // one PUT up to this size
 constexpr std::uint64_t k_default_part_size = 16u << 20;            // S3's minimum is 5 MiB
-constexpr std::uint64_t k_max_parts = 10000;                        // S3's limit
+constexpr std::uint64_t k_max_parts = listing::k_max_s3_parts;      // S3's limit
 constexpr std::uint64_t k_max_single_put = 5ull << 30;              // S3's limit for one PUT
 constexpr std::uint64_t k_max_xml_answer = 4u << 20;
 constexpr int k_index_write_rounds = 8;  // conditional index.json writes lost to another writer
@@ -56,64 +57,9 @@ std::uint64_t s3_knob(const char* name, std::uint64_t fallback) {
   return end != nullptr && *end == '\0' && n > 0 ? n : fallback;
 }
 
-// The text of every <tag>...</tag> in an S3 answer, entities decoded. A hand-written reader,
-// not libxml2: S3's answers are flat, we read five element names from bounded bodies, and a
-// full XML parser (DTDs, entities, namespaces) is more attack surface than help here.
-std::vector<std::string> xml_values(std::string_view xml, std::string_view tag) {
-  std::vector<std::string> out;
-  const std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
-  for (std::size_t pos = 0;;) {
-    const auto b = xml.find(open, pos);
-    if (b == std::string_view::npos) break;
-    const auto e = xml.find(close, b + open.size());
-    if (e == std::string_view::npos) break;
-    const std::string_view raw = xml.substr(b + open.size(), e - b - open.size());
-    std::string v;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] != '&') {
-        v += raw[i];
-        continue;
-      }
-      const auto semi = raw.find(';', i);
-      const std::string_view ent = raw.substr(i + 1, semi == std::string_view::npos ? 0 : semi - i - 1);
-      char c = 0;
-      if (ent == "amp") c = '&';
-      else if (ent == "lt") c = '<';
-      else if (ent == "gt") c = '>';
-      else if (ent == "quot" || ent == "#34") c = '"';
-      else if (ent == "apos" || ent == "#39") c = '\'';
-      if (c == 0) {
-        v += '&';
-        continue;
-      }
-      v += c;
-      i = semi;
-    }
-    out.push_back(std::move(v));
-    pos = e + close.size();
-  }
-  return out;
-}
-std::string xml_value(std::string_view xml, std::string_view tag) {
-  auto v = xml_values(xml, tag);
-  return v.empty() ? std::string() : v.front();
-}
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
-
-bool printable(std::string_view s, std::size_t max) {
-  return !s.empty() && s.size() <= max &&
-         std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
-}
+using http::xml_escape;
+using http::xml_value;
+using listing::printable;
 
 std::string range_sha256(const stdfs::path& path, std::uint64_t offset, std::uint64_t length) {
   Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -278,17 +224,12 @@ class S3Backend final : public Backend {
       const Response a = send(r, "", q, std::string(s3::k_empty_sha256));
       if (a.status == 405 || a.status == 501) return std::nullopt;
       if (a.status != 200) fail("ListObjects", a);
-      std::string last;
-      for (const auto& c : xml_values(a.body, "Contents")) {
-        last = xml_value(c, "Key");
-        if (!last.starts_with(prefix)) continue;
-        const std::string d = "sha256:" + last.substr(prefix.size());
-        if (package::is_digest(d)) out.push_back(d);
-      }
+      listing::ObjectsPage page = listing::s3_objects_page(a.body, prefix);
+      out.insert(out.end(), std::make_move_iterator(page.digests.begin()), std::make_move_iterator(page.digests.end()));
       if (out.size() > max_entries) return std::nullopt;
-      if (xml_value(a.body, "IsTruncated") != "true") return out;
-      if (last.empty() || last <= after) return std::nullopt;  // a server that would loop
-      after = last;
+      if (!page.truncated) return out;
+      if (page.last_key.empty() || page.last_key <= after) return std::nullopt;  // a server that would loop
+      after = std::move(page.last_key);
     }
   }
 
@@ -560,18 +501,10 @@ class S3Backend final : public Backend {
       if (a.status == 405 || a.status == 501) return std::nullopt;
       if (a.status == 404) throw Error(ErrorKind::not_found, "the multipart upload is gone");
       if (a.status != 200) fail("ListParts", a);
-      for (const auto& part : xml_values(a.body, "Part")) {
-        const auto n = http::parse_decimal(xml_value(part, "PartNumber"));
-        const auto size = http::parse_decimal(xml_value(part, "Size"));
-        if (!n || !size) throw Error(RemoteFailure::rejected, "s3://" + m_location.host + " sent an invalid ListParts answer");
-        std::string etag = xml_value(part, "ETag");
-        // Only what this upload can hold: a lying server's 100,000 parts do not grow the map.
-        if (*n == 0 || *n > k_max_parts || !printable(etag, 256)) continue;
-        out[static_cast<unsigned>(*n)] = {std::move(etag), *size};
-      }
-      if (xml_value(a.body, "IsTruncated") != "true") return out;
-      marker = xml_value(a.body, "NextPartNumberMarker");
-      if (!printable(marker, 16)) return out;
+      listing::PartsPage got = listing::s3_parts_page(a.body, m_location.host);
+      for (auto& [n, part] : got.parts) out[n] = std::move(part);
+      if (!got.truncated || got.next_marker.empty()) return out;
+      marker = std::move(got.next_marker);
     }
     return out;
   }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "package/store.hpp"
+#include "pipeline/data.hpp"
 #include "pipeline/decide.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/lockfile.hpp"
@@ -11,6 +12,7 @@
 #include <mlops/fs.hpp>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -302,4 +304,53 @@ TEST_CASE("pipeline: deps: ${list} is one dep per item, in a foreach too; an ite
   CHECK(error_of([&] {
           pr.load("vars: [{x: 1}]\nstages:\n  s:\n    cmd: x\n    deps:\n      - ${nope}\n");
         }).find("unknown variable 'nope'") != std::string::npos);
+TEST_CASE("pipeline: a directory manifest's names are checked in one pass, however long and deep") {
+  const std::string hex(64, 'a');
+  const auto manifest = [&](const std::vector<std::string>& names) {
+    nlohmann::json entries = nlohmann::json::array();
+    for (const auto& n : names) entries.push_back({{"path", n}, {"sha256", hex}, {"size", 1}});
+    return nlohmann::json{{"entries", entries}}.dump();
+  };
+  const auto ok = [](const std::string& text) {
+    std::vector<DirEntry> out;
+    return manifest_entries_ok(text, out);
+  };
+  CHECK(ok(manifest({"a", "b/c", "b/d", "ab/c"})));
+  CHECK_FALSE(ok(manifest({"a", "a"})));
+  CHECK_FALSE(ok(manifest({"a", "a/b"})));
+  CHECK_FALSE(ok(manifest({"a/b/c", "a/b"})));
+  CHECK_FALSE(ok(manifest({"a/", "a"})));
+  CHECK(ok(manifest({"a/b", "a/bc", "ab"})));
+
+  // A 1 MiB name is refused whole (names are at most 4096 bytes).
+  CHECK_FALSE(ok(manifest({std::string(1u << 20, 'a')})));
+  // 1 MiB of names near that limit, each 2,043 directories deep: every prefix of every name was
+  // copied and looked up before (about 10^10 bytes compared for these).
+  std::string deep;
+  while (deep.size() < 4086) deep += "a/";
+  std::vector<std::string> names;
+  for (int i = 0; i < 256; ++i) names.push_back(deep + "f" + std::to_string(1000 + i));
+  std::vector<DirEntry> out;
+  CHECK(manifest_entries_ok(manifest(names), out));
+  CHECK(out.size() == 256);
+  CHECK(out.back().path == names.back());
+  names.push_back(deep + "f1000/x");  // inside a file of the list
+  CHECK_FALSE(ok(manifest(names)));
+  names.back() = deep.substr(0, deep.size() - 1);  // a file where the others' directory is
+  CHECK_FALSE(ok(manifest(names)));
+}
+
+TEST_CASE("pipeline: the pointer data add writes reads back, whatever YAML makes of the name") {
+  Project p;
+  for (const std::string name : {"raw.csv", "null", "Null", "NULL", "true", "~", "-x", "a b: #c", "1e3", "yes"}) {
+    INFO(name);
+    LockedPath out{name, std::string(64, 'a'), 3, std::nullopt};
+    p.write(name + ".mlops", pointer_text(out));
+    CHECK(read_pointer(p.root, p.root / (name + ".mlops")).out == out);
+  }
+  // A pointer an earlier version wrote for data named null (the name plain: a YAML null).
+  p.write("null.mlops", "schema: 1\nouts:\n  - path: null\n    sha256: " + std::string(64, 'a') + "\n    size: 3\n");
+  CHECK(read_pointer(p.root, p.root / "null.mlops").out.path == "null");
+  p.write("other.mlops", "schema: 1\nouts:\n  - path: null\n    sha256: " + std::string(64, 'a') + "\n    size: 3\n");
+  CHECK_THROWS_AS(read_pointer(p.root, p.root / "other.mlops"), Error);
 }
