@@ -304,6 +304,8 @@ TEST_CASE("pipeline: deps: ${list} is one dep per item, in a foreach too; an ite
   CHECK(error_of([&] {
           pr.load("vars: [{x: 1}]\nstages:\n  s:\n    cmd: x\n    deps:\n      - ${nope}\n");
         }).find("unknown variable 'nope'") != std::string::npos);
+}
+
 TEST_CASE("pipeline: a directory manifest's names are checked in one pass, however long and deep") {
   const std::string hex(64, 'a');
   const auto manifest = [&](const std::vector<std::string>& names) {
