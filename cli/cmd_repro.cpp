@@ -25,6 +25,8 @@ struct ReproArgs {
   std::vector<std::string> stages;
   int jobs = 0;
   bool dry = false, force = false, keep_going = false, no_run_cache = false, downstream = false, single_item = false, pull = false;
+  std::string executor;
+  bool wait = false;
 };
 
 // repro --pull: what the lock and the pointers name comes from the default remote first (what
@@ -78,6 +80,11 @@ int run_repro(const ReproArgs& a, Context& c) {
   o.downstream = a.downstream;
   o.single_item = a.single_item;
   o.store = settings.store;
+  o.executor = a.executor;
+  o.wait = a.wait;
+  const bool scheduler = !a.executor.empty() && a.executor != "local";
+  if (a.wait && !scheduler) throw Error(ErrorKind::usage, "--wait goes with --executor", "mlops repro --executor slurm --wait");
+  if (scheduler && a.pull) throw Error(ErrorKind::usage, "--pull runs here, not on a scheduler", "run 'mlops repro --pull --dry' first");
   if (a.pull && !a.dry) pull_before_repro(settings, o, c);
   std::mutex m;  // stages print from worker threads: one line at a time
   o.on_line = [&](const std::string& stage, const std::string& line, bool err) {
@@ -97,6 +104,8 @@ int run_repro(const ReproArgs& a, Context& c) {
     }
   };
   const pipeline::ReproResult r = pipeline::repro(settings.project, o);
+  nlohmann::json jobs = nlohmann::json::array();
+  for (const auto& [stage, job] : r.jobs) jobs.push_back({{"stage", stage}, {"job", job}});
   if (!a.dry && (!r.ran.empty() || !r.restored.empty())) pipeline::pin_lock(settings.project, settings.store);  // a gc root
   if (c.out.json()) {
     c.out.print_json({{"ran", r.ran},
@@ -105,7 +114,10 @@ int run_repro(const ReproArgs& a, Context& c) {
                       {"failed", r.failed},
                       {"not_run", r.not_run},
                       {"dry_run", a.dry},
-                      {"files_hashed", r.files_hashed}});
+                      {"files_hashed", r.files_hashed},
+                      {"jobs", jobs}});
+  } else {
+    for (const auto& [stage, job] : r.jobs) c.out.print(stage + " " + job + "\n");
   }
   if (!r.failed.empty()) {
     std::string names;
@@ -114,7 +126,10 @@ int run_repro(const ReproArgs& a, Context& c) {
                 r.not_run.empty() ? "" : std::to_string(r.not_run.size()) + " stage(s) after it did not run; --keep-going runs the others");
     return k_exit_negative;
   }
-  if (r.ran.empty() && r.restored.empty() && !c.out.json()) c.out.status("pipeline is up to date");
+  if (scheduler && !a.wait && !r.jobs.empty() && !c.out.json())
+    c.out.status("mlops: " + std::to_string(r.jobs.size()) + " stage(s) submitted to " + a.executor +
+                 "; 'mlops status' shows what is still stale");
+  if (r.ran.empty() && r.restored.empty() && r.jobs.empty() && !c.out.json()) c.out.status("pipeline is up to date");
   return k_exit_ok;
 }
 
@@ -158,12 +173,20 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
       "First fetch what mlops.lock and the data pointers name from the default remote, and ask its run cache before running a stage");
   cmd.add_flag("--no-run-cache", a->no_run_cache,
                "Run commands even when an earlier run with the same inputs left its outputs in the store");
+  cmd.add_option("--executor", a->executor,
+                 "Where stages run: local (default), slurm (one job per stage that must run, after its upstream's jobs; detached)")
+      ->type_name("NAME");
+  cmd.add_flag("--wait", a->wait, "With --executor slurm: wait for the jobs, then report which stages ran (mlops.lock says)");
   cmd.footer(
       "\nExamples:\n"
       "  mlops repro                 # run every stage whose command, deps, params or outputs changed\n"
       "  mlops repro -j 2 --dry      # what would run, two stages at a time, and why\n"
       "  mlops repro --keep-going    # after a failure, still run what does not depend on it\n"
       "  mlops repro --downstream prepare --dry   # what prepare and the stages after it would do\n"
+
+      "\nOn Slurm (one job per stage that must run, after its upstream's jobs; prints STAGE JOB lines\n"
+      "and returns unless --wait; `resources:` of a stage over executors.slurm in mlops.yaml):\n"
+      "  mlops repro --executor slurm --wait\n"
       "\nStages are the `stages:` of mlops.yaml; mlops.lock records what each last ran with.\n"
       "Exit 1 when a stage's command fails.\n");
   cmd.callback([a, &ctx] { ctx.action = [a](Context& c) { return run_repro(*a, c); }; });

@@ -5,6 +5,9 @@
 #include <atomic>
 #include <csignal>
 
+#include <pthread.h>
+#include <signal.h>
+
 namespace mlops {
 namespace {
 
@@ -38,6 +41,12 @@ void install_time_limit_handler(int sig) {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_SIGINFO;
   sigaction(sig, &sa, nullptr);
+  // A mask inherited from whatever started us must not hide the warning: one that came
+  // while it was blocked is delivered now, before any command starts.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
 }
 
 bool time_limit_reached() noexcept { return g_time_limit != 0; }

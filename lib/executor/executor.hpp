@@ -72,10 +72,20 @@ class Executor {
   // resources; b.indexes and b.command are not used), waiting at most `timeout`; its
   // output, or nullopt when it did not end in time (it is cancelled then).
   virtual std::optional<std::string> probe(const TaskBatch& b, const std::string& script, std::chrono::seconds timeout) = 0;
-  // Submits the batch (split where the scheduler's limits require); each Submission is
-  // reported through `submitted` as soon as it exists, so a caller can record it before the
-  // next one. Error{remote} with the scheduler's own words when it refuses.
-  virtual std::vector<Submission> submit(const TaskBatch& batch, const std::function<void(const Submission&)>& submitted) = 0;
+  // Submits the batch (split where the scheduler's limits require). Each part is reported
+  // through `submitting` (job empty) just before the scheduler is asked, so a caller can
+  // record that a submission is under way (a client killed during sbatch is then known), and
+  // through `submitted` as soon as it exists, so a caller can record it before the next one.
+  // Error{remote} with the scheduler's own words when it refuses.
+  virtual std::vector<Submission> submit(const TaskBatch& batch, const std::function<void(const Submission&)>& submitting,
+                                         const std::function<void(const Submission&)>& submitted) = 0;
+  // One job (no array) running `b.command` once, started only after every job of `after_ok`
+  // ended successfully and cancelled by the scheduler when one of them did not; its id.
+  // `comment` is kept with the job. Error{remote} when the scheduler refuses.
+  virtual std::string submit_job(const TaskBatch& b, const std::vector<std::string>& after_ok, const std::string& comment) = 0;
+  // The states of these jobs that the scheduler still knows (one query, then accounting for
+  // the ones it forgot), by job id.
+  virtual std::map<std::string, TaskState> poll_jobs(const std::vector<std::string>& jobs) = 0;
   // The states of the tasks of the jobs named `name` that the scheduler still knows, by
   // global index: ONE scheduler query (then one fallback query when the first knows nothing).
   virtual std::map<size_t, TaskState> poll(const std::string& name, const std::vector<Submission>& known) = 0;
@@ -89,6 +99,28 @@ struct Row {
   bool in_process;                      // runs in the client (exp's worktree pool), no scheduler
   std::unique_ptr<Executor> (*make)();  // null where not implemented yet
 };
+
+// executors.<name> of mlops.yaml (docs/formats.md): resources and the extra variables a task
+// receives. A cloned mlops.yaml is hostile: Error{invalid_input} with FILE:LINE for a value
+// sbatch could misread (safe_value), an entry that is not a variable name, a section that is
+// not a mapping. Nothing set (or no file): empty settings.
+struct Settings {
+  Resources resources;
+  std::vector<std::string> exports;
+};
+Settings read_settings(const stdfs::path& project_file, const std::string& name);
+// The variables every task receives from the submitting environment; executors.<name>.export
+// adds names. Never the whole environment: a secret set in the client's shell stays there.
+inline constexpr const char* k_default_exports[] = {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"};
+// A value that may reach sbatch's arguments (a resource): no control character, no quote.
+bool safe_value(std::string_view v);
+// A variable name a task may receive: [A-Za-z_][A-Za-z0-9_]*, and not one of the words
+// sbatch's --export gives a meaning to (ALL, NONE, NIL: the whole environment, or nothing).
+bool valid_export_name(std::string_view s);
+
+// This mlops binary's path, for a task's command (the nodes run the same one: a shared
+// filesystem, or the same path). Error{internal} when /proc cannot tell.
+std::string this_program();
 
 // THE table: local, slurm, kubernetes (documented, not implemented).
 std::span<const Row> table();

@@ -11,13 +11,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -32,10 +33,33 @@ struct Captured {
   std::string out, err;
 };
 
+// The program `name` names on PATH, looked up before fork (execvp is not async-signal-safe,
+// and a missing tool is reported here, not as a child's exit 127); empty when there is none.
+std::string find_tool(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path != nullptr && *path != '\0' ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (;;) {
+    const size_t colon = rest.find(':');
+    const std::string dir(rest.substr(0, colon));
+    const std::string full = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    if (::access(full.c_str(), X_OK) == 0) return full;
+    if (colon == std::string_view::npos) return {};
+    rest.remove_prefix(colon + 1);
+  }
+}
+
 // Runs a scheduler tool without a shell and keeps its stdout and stderr (bounded: 16 MiB
 // each). run_process_io drops stderr on purpose (credential helpers), but a scheduler's
 // refusal must reach the user verbatim, so this one keeps it.
+// The tool dies with us (PR_SET_PDEATHSIG): a client killed while sbatch or squeue runs
+// leaves no scheduler tool behind, and a killed sbatch either submitted its job, which is
+// then found by name, or did not. The signal follows the thread that forked, which waits
+// for the tool here, so it fires exactly when this process dies.
 Captured capture(const std::vector<std::string>& argv) {
+  const std::string exe = find_tool(argv[0]);
+  if (exe.empty())
+    throw Error(ErrorKind::not_found, "cannot run " + argv[0] + ": " + std::strerror(ENOENT), "is Slurm's client installed and on PATH?");
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::internal, std::string("pipe: ") + std::strerror(errno));
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -43,23 +67,33 @@ Captured capture(const std::vector<std::string>& argv) {
     ::close(out_pipe[1]);
     throw Error(ErrorKind::internal, std::string("pipe: ") + std::strerror(errno));
   }
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // Only async-signal-safe calls until execve. Our handlers would only set a flag here.
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (const int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR2}) ::sigaction(sig, &dfl, nullptr);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(127);  // the client died before prctl took effect
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    const int null = ::open("/dev/null", O_RDONLY);
+    if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 || ::dup2(err_pipe[1], 2) < 0) ::_exit(127);
+    ::execve(exe.c_str(), args.data(), environ);
+    ::_exit(127);
+  }
+  const int fork_errno = errno;
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
-  if (rc != 0) {
+  if (pid < 0) {
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
-    throw Error(ErrorKind::not_found, "cannot run " + argv[0] + ": " + std::strerror(rc), "is Slurm's client installed and on PATH?");
+    throw Error(ErrorKind::internal, "cannot run " + argv[0] + ": " + std::strerror(fork_errno));
   }
   Captured c;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
@@ -163,6 +197,19 @@ void common_args(const TaskBatch& b, std::vector<std::string>& argv) {
   if (!r.qos.empty()) argv.push_back("--qos=" + r.qos);
 }
 
+// `exec 'word' ...` for --wrap: the batch shell becomes the command itself, so that
+// --signal=B:USR2 reaches it; "{offset}" is replaced by `offset`.
+std::string exec_line(const std::vector<std::string>& command, size_t offset) {
+  std::string wrap = "exec";
+  for (auto word : command) {
+    if (word == "{offset}") word = std::to_string(offset);
+    wrap += " '";
+    for (const char ch : word) wrap += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    wrap += "'";
+  }
+  return wrap;
+}
+
 class Slurm final : public Executor {
  public:
   std::vector<Fact> describe() override {
@@ -256,7 +303,8 @@ class Slurm final : public Executor {
     return out;
   }
 
-  std::vector<Submission> submit(const TaskBatch& b, const std::function<void(const Submission&)>& submitted) override {
+  std::vector<Submission> submit(const TaskBatch& b, const std::function<void(const Submission&)>& submitting,
+                                 const std::function<void(const Submission&)>& submitted) override {
     if (b.indexes.empty()) return {};
     std::error_code ec;
     stdfs::create_directories(b.log_dir, ec);  // Slurm fails silently when --output's directory is missing
@@ -276,14 +324,8 @@ class Slurm final : public Executor {
                                     "--signal=B:USR2@60",
                                     "--no-requeue"};
       common_args(b, argv);
-      std::string wrap = "exec";
-      for (auto word : b.command) {
-        if (word == "{offset}") word = std::to_string(c.offset);
-        wrap += " '";
-        for (const char ch : word) wrap += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-        wrap += "'";
-      }
-      argv.push_back("--wrap=" + wrap);
+      argv.push_back("--wrap=" + exec_line(b.command, c.offset));
+      if (submitting) submitting(Submission{"", c.offset, c.indexes});
       const Captured res = call(argv);
       const std::string id = first_line(res.out).substr(0, first_line(res.out).find(';'));
       if (res.status != 0 || !to_size(id)) {
@@ -344,6 +386,63 @@ class Slurm final : public Executor {
             if (const auto code = to_size(std::string_view(f[2]).substr(0, f[2].find(':')))) t.exit_code = static_cast<int>(*code);
             states[s.offset + *task] = t;
           }
+        }
+      }
+    }
+    return states;
+  }
+
+  std::string submit_job(const TaskBatch& b, const std::vector<std::string>& after_ok, const std::string& comment) override {
+    std::error_code ec;
+    stdfs::create_directories(b.log_dir, ec);
+    if (ec) throw Error(ErrorKind::io, "cannot create " + b.log_dir.string() + ": " + ec.message());
+    std::vector<std::string> argv{"sbatch",
+                                  "--parsable",
+                                  "--job-name=" + b.name,
+                                  "--comment=" + comment,
+                                  "--output=" + (b.log_dir / "%j.log").string(),
+                                  "--chdir=" + b.workdir.string(),
+                                  "--signal=B:USR2@60",
+                                  "--no-requeue"};
+    if (!after_ok.empty()) {
+      std::string dep = "--dependency=afterok";
+      for (const auto& j : after_ok) dep += ":" + j;
+      argv.push_back(dep);
+      // A failed upstream job makes the dependency unsatisfiable: cancelled, never left pending.
+      argv.push_back("--kill-on-invalid-dep=yes");
+    }
+    common_args(b, argv);
+    argv.push_back("--wrap=" + exec_line(b.command, 0));
+    const Captured res = call(argv);
+    const std::string id = first_line(res.out).substr(0, first_line(res.out).find(';'));
+    if (res.status != 0 || !to_size(id))
+      throw Error(ErrorKind::remote, "sbatch refused the job: " +
+                                         (res.err.empty() ? "no job id in its output '" + first_line(res.out) + "'" : first_line(res.err)));
+    return id;
+  }
+
+  std::map<std::string, TaskState> poll_jobs(const std::vector<std::string>& jobs) override {
+    std::map<std::string, TaskState> states;
+    if (jobs.empty()) return states;
+    std::string ids;
+    for (const auto& j : jobs) ids += (ids.empty() ? "" : ",") + j;
+    // squeue -j fails outright when the controller forgot every id given: that is "unknown",
+    // not an error, so its status is not checked.
+    const Captured q = call({"squeue", "-h", "--states=all", "-j", ids, "-o", "%i|%T"});
+    for (const auto& line : split(q.out, '\n')) {
+      const auto f = split(line, '|');
+      if (f.size() < 2 || std::find(jobs.begin(), jobs.end(), f[0]) == jobs.end()) continue;
+      states[f[0]] = TaskState{slurm::map_state(f[1]), f[1], f[0], 0, std::nullopt};
+    }
+    if (states.size() < jobs.size()) {
+      const Captured a = call({"sacct", "-X", "-P", "-n", "-o", "JobID,State,ExitCode", "-j", ids});
+      if (a.status == 0) {
+        for (const auto& line : split(a.out, '\n')) {
+          const auto f = split(line, '|');
+          if (f.size() < 3 || states.count(f[0]) || std::find(jobs.begin(), jobs.end(), f[0]) == jobs.end()) continue;
+          TaskState t{slurm::map_state(f[1]), f[1], f[0], 0, std::nullopt};
+          if (const auto code = to_size(std::string_view(f[2]).substr(0, f[2].find(':')))) t.exit_code = static_cast<int>(*code);
+          states[f[0]] = t;
         }
       }
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exp/executor.hpp"
 
+#include "core/json.hpp"
 #include "core/sha256.hpp"
 #include "exp/live.hpp"
 #include "exp/live_log.hpp"

@@ -12,6 +12,7 @@
 #include "exp/live.hpp"
 #include "exp/query.hpp"
 #include "exp/run_parts.hpp"
+#include "exp/sweep_manifest.hpp"
 #include "exp/ulid.hpp"
 #include "exp/values.hpp"
 
@@ -36,14 +37,11 @@ using namespace mlops::git;
 
 namespace {
 
-constexpr int k_manifest_schema = 1;
-// Variables a task gets from the submitting environment; mlops.yaml's executors.<name>.export
-// adds names. Never the whole environment: a secret set in the client's shell stays there.
-const char* const k_default_exports[] = {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"};
+const auto& k_default_exports = executor::k_default_exports;  // never the whole environment
 
 struct Manifest {
   std::string commit;  // of the ref, for compare-and-swap
-  nlohmann::json doc;
+  SweepManifest doc;
 };
 
 std::string job_name(const std::string& sweep) { return "mlops-" + sweep; }
@@ -54,13 +52,31 @@ std::optional<Manifest> read_manifest(Repo& r, const std::string& sweep) {
   if (git_reference_name_to_id(&id, r.get(), ref.c_str()) != 0) return std::nullopt;
   Manifest m;
   m.commit = oid_hex(id);
-  const auto text = read_blob_at(r, m.commit, "sweep.json");
-  if (!text || text->size() > (64u << 20)) throw Error(ErrorKind::invalid_input, ref + " holds no sweep.json");
-  m.doc = nlohmann::json::parse(*text, nullptr, false);
-  if (!m.doc.is_object() || m.doc.value("schema", 0) != k_manifest_schema || m.doc.value("id", "") != sweep || !m.doc.contains("points") ||
-      !m.doc["points"].is_array()) {
-    throw Error(ErrorKind::invalid_input, ref + " is not a sweep manifest of schema 1");
-  }
+  // A manifest may come from anyone's repository (git fetch): the ref may name a blob or a
+  // tree, the blob may be huge. Checked whole before any use, its size before it is read.
+  const auto bad = [&](const std::string& what) {
+    return Error(ErrorKind::invalid_input, "sweep " + sweep + ": " + ref + " " + what, "'git update-ref -d " + ref + "' removes it");
+  };
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, r.get(), &id) != 0) throw bad("does not name a commit");
+  CommitPtr commit(c);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, c) != 0) throw bad("has no tree");
+  TreePtr tree(t);
+  const git_tree_entry* e = git_tree_entry_byname(t, "sweep.json");
+  if (e == nullptr || git_tree_entry_type(e) != GIT_OBJECT_BLOB) throw bad("holds no sweep.json");
+  git_odb* odb_raw = nullptr;
+  check(git_repository_odb(&odb_raw, r.get()), "cannot open the object database");
+  OdbPtr odb(odb_raw);
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  if (git_odb_read_header(&size, &type, odb_raw, git_tree_entry_id(e)) != 0) throw bad("holds no readable sweep.json");
+  if (size > k_sweep_manifest_max_bytes) throw bad("holds a sweep.json over 64 MiB");
+  git_blob* bl = nullptr;
+  if (git_blob_lookup(&bl, r.get(), git_tree_entry_id(e)) != 0) throw bad("holds no readable sweep.json");
+  BlobPtr blob(bl);
+  m.doc = parse_sweep_manifest(
+      std::string_view(static_cast<const char*>(git_blob_rawcontent(bl)), static_cast<size_t>(git_blob_rawsize(bl))), sweep);
   return m;
 }
 
@@ -72,7 +88,7 @@ Manifest need_manifest(Repo& r, const std::string& sweep) {
 
 // A new manifest commit (parent: the previous one) and the ref moved by compare-and-swap.
 void write_manifest(Repo& r, Manifest& m) {
-  const std::string text = m.doc.dump(2) + "\n";
+  const std::string text = sweep_manifest_text(m.doc);
   git_oid blob;
   check(git_blob_create_from_buffer(&blob, r.get(), text.data(), text.size()), "cannot store sweep.json");
   git_treebuilder* raw = nullptr;
@@ -94,7 +110,7 @@ void write_manifest(Repo& r, Manifest& m) {
     parents[0] = p;
   }
   const SignaturePtr sig = commit_signature(r);
-  const std::string sweep = m.doc["id"].get<std::string>();
+  const std::string& sweep = m.doc.id;
   const std::string message = "mlops sweep " + sweep + "\n\nSweep-Id: " + sweep + "\n";
   git_oid commit;
   check(
@@ -117,83 +133,28 @@ void write_manifest(Repo& r, Manifest& m) {
   m.commit = oid_hex(commit);
 }
 
+// The array jobs that exist (entries still `submitting` have no job).
 std::vector<executor::Submission> submissions_of(const Manifest& m) {
   std::vector<executor::Submission> out;
-  for (const auto& s : m.doc.value("submissions", nlohmann::json::array())) {
-    executor::Submission x;
-    x.job = s.value("job", "");
-    x.offset = s.value("offset", size_t{0});
-    for (const auto& i : s.value("indexes", nlohmann::json::array())) x.indexes.push_back(i.get<size_t>());
-    out.push_back(std::move(x));
+  for (const auto& s : m.doc.submissions) {
+    if (s.job.empty()) continue;
+    out.push_back(executor::Submission{s.job, s.offset, s.indexes});
   }
   return out;
 }
 
-bool valid_env_name(const std::string& s) {
-  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char ch) { return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); });
-}
+bool valid_env_name(const std::string& s) { return executor::valid_export_name(s); }
 
-// executors.<name> in mlops.yaml: resources and `export`.
-struct ExecutorConfig {
-  executor::Resources resources;
-  std::vector<std::string> exports;
-};
-
+// executors.<name> in mlops.yaml (lib/executor/settings.cpp reads it for repro too).
+using ExecutorConfig = executor::Settings;
 ExecutorConfig executor_config(const Repo& r, const std::string& name) {
-  ExecutorConfig c;
-  const stdfs::path file = r.project / config::k_project_file;
-  std::error_code ec;
-  if (!stdfs::exists(file, ec)) return c;
-  const std::string text = fs::read_regular_file(file, 16u << 20);
-  YAML::Node root;
-  try {
-    root = yaml::load(text, file.string());
-  } catch (const YAML::Exception& e) {
-    throw Error(ErrorKind::invalid_input, file.string() + ": " + e.what());
-  }
-  if (!root.IsMap()) return c;
-  const YAML::Node all = root["executors"];
-  if (all && !all.IsNull() && !all.IsMap())
-    throw Error(ErrorKind::invalid_input,
-                file.string() + ":" + std::to_string(all.Mark().line + 1) + ": executors must be a mapping of executor names");
-  const YAML::Node n = all && all.IsMap() ? all[name] : YAML::Node();
-  if (!n || n.IsNull()) return c;
-  if (!n.IsMap())
-    throw Error(ErrorKind::invalid_input,
-                file.string() + ":" + std::to_string(n.Mark().line + 1) + ": executors." + name + " must be a mapping");
-  const std::pair<const char*, std::string*> fields[] = {
-      {"cpus", &c.resources.cpus},           {"mem", &c.resources.mem},         {"gpus", &c.resources.gpus}, {"time", &c.resources.time},
-      {"partition", &c.resources.partition}, {"account", &c.resources.account}, {"qos", &c.resources.qos}};
-  // A cloned mlops.yaml is hostile: what reaches sbatch's arguments is checked here, once, for
-  // `executor test` and `exp run` alike (a newline or quote, as for the --partition flags).
-  const auto at = [&](const YAML::Node& v, const std::string& key) {
-    return file.string() + ":" + std::to_string(v.Mark().line + 1) + ": executors." + name + "." + key;
-  };
-  for (const auto& [k, v] : fields) {
-    const YAML::Node x = n[k];
-    if (!x || x.IsNull()) continue;
-    if (!x.IsScalar()) throw Error(ErrorKind::invalid_input, at(x, k) + " must be a single value");
-    *v = x.Scalar();
-    if (std::any_of(v->begin(), v->end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f || ch == '\''; }))
-      throw Error(ErrorKind::invalid_input, at(x, k) + " holds a character Slurm cannot take");
-  }
-  if (const YAML::Node x = n["export"]; x && !x.IsNull()) {
-    if (!x.IsSequence()) throw Error(ErrorKind::invalid_input, at(x, "export") + " must be a list of variable names");
-    for (const auto& e : x) {
-      if (!e.IsScalar() || !valid_env_name(e.Scalar()))
-        throw Error(ErrorKind::invalid_input, at(e, "export") + ": an entry is not a variable name ([A-Za-z_][A-Za-z0-9_]*)");
-      c.exports.push_back(e.Scalar());
-    }
-  }
-  return c;
+  return executor::read_settings(r.project / config::k_project_file, name);
 }
 
 executor::Resources merged_resources(const executor::Resources& base, const std::map<std::string, std::string>& over) {
   executor::Resources r = base;
   for (const auto& [k, v] : over) {
-    if (v.find_first_of("\n\r'") != std::string::npos) throw Error(ErrorKind::usage, "--" + k + " holds a character Slurm cannot take");
+    if (!executor::safe_value(v) || v.size() > 256) throw Error(ErrorKind::usage, "--" + k + " holds a character Slurm cannot take");
     if (k == "cpus") r.cpus = v;
     else if (k == "mem") r.mem = v;
     else if (k == "gpus") r.gpus = v;
@@ -206,44 +167,76 @@ executor::Resources merged_resources(const executor::Resources& base, const std:
   return r;
 }
 
-std::string self_exe() {
-  std::error_code ec;
-  const auto p = stdfs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw Error(ErrorKind::internal, "cannot find the mlops binary: " + ec.message());
-  return p.string();
+std::string self_exe() { return executor::this_program(); }
+
+std::string host_name() {
+  char h[256] = {};
+  if (::gethostname(h, sizeof h - 1) != 0) return {};
+  return h;
 }
 
-// Submits `indexes` of the sweep and records each array job in the manifest as soon as it exists.
+// A `submitting` entry whose client is still at it: on this host, its process alive. One
+// written elsewhere, or by a process that is gone, stays as it is until --resume.
+bool client_alive(const SweepSubmission& s) {
+  if (s.pid <= 0 || s.host.empty() || s.host != host_name()) return false;
+  return ::kill(static_cast<pid_t>(s.pid), 0) == 0 || errno == EPERM;
+}
+
+// Submits `indexes` of the sweep. Each array job is recorded twice: as `submitting` before
+// sbatch runs, and with its id as soon as sbatch answers; a client killed in between leaves
+// an entry that says so, which `exp status` shows and `--resume` resolves (the job adopted
+// by name, or the points submitted again).
 void submit_indexes(Repo& r, Manifest& m, const std::vector<size_t>& indexes, const executor::Resources& res, size_t parallel) {
-  const std::string sweep = m.doc["id"].get<std::string>();
-  const auto& row = executor::find(m.doc.value("executor", ""));
+  const std::string sweep = m.doc.id;
+  const auto& row = executor::find(m.doc.executor);
   auto ex = row.make();
   executor::TaskBatch b;
   b.name = job_name(sweep);
   b.indexes = indexes;
   b.parallel = parallel;
   b.command = {self_exe(), "exp", "__task", "--sweep", sweep, "--offset", "{offset}"};
-  for (const auto& v : m.doc.value("export", nlohmann::json::array())) b.export_vars.push_back(v.get<std::string>());
-  b.workdir = r.workdir / m.doc.value("cwd", "");
+  b.export_vars = m.doc.exports;
+  b.workdir = r.workdir / m.doc.cwd;
   b.log_dir = r.mlops_dir / "sweeps" / sweep;
   b.resources = res;
-  if (m.doc.contains("cancelled")) {
-    nlohmann::json keep = nlohmann::json::array();
-    for (const auto& i : m.doc["cancelled"]) {
-      if (std::find(indexes.begin(), indexes.end(), i.get<size_t>()) == indexes.end()) keep.push_back(i);
+  const std::set<size_t> again(indexes.begin(), indexes.end());
+  std::erase_if(m.doc.cancelled, [&](size_t i) { return again.count(i) != 0; });
+  // An unfinished submission whose job nobody found (status_of adopts the ones squeue
+  // knows) is replaced by this one.
+  std::erase_if(m.doc.submissions, [](const SweepSubmission& s) { return s.job.empty(); });
+  const std::string host = host_name();
+  const long pid = static_cast<long>(::getpid());
+  try {
+    ex->submit(
+        b,
+        [&](const executor::Submission& s) {
+          m.doc.submissions.push_back(SweepSubmission{"", s.offset, s.indexes, "", true, host, pid});
+          write_manifest(r, m);
+        },
+        [&](const executor::Submission& s) {
+          SweepSubmission& e = m.doc.submissions.back();  // the entry `submitting` wrote
+          e = SweepSubmission{s.job, s.offset, s.indexes, now_rfc3339(), false, "", 0};
+          write_manifest(r, m);
+          log::info("submitted array job {} ({} points)", s.job, s.indexes.size());
+        });
+  } catch (const Error& e) {
+    // sbatch refused: no job exists for the entry written before it (best effort; the
+    // error that stopped us is the one to report).
+    if (!m.doc.submissions.empty() && m.doc.submissions.back().job.empty() && e.kind() == ErrorKind::remote) {
+      m.doc.submissions.pop_back();
+      try {
+        write_manifest(r, m);
+      } catch (const Error&) {
+      }
     }
-    m.doc["cancelled"] = keep;
+    throw;
   }
-  ex->submit(b, [&](const executor::Submission& s) {
-    m.doc["submissions"].push_back({{"job", s.job}, {"offset", s.offset}, {"indexes", s.indexes}, {"submitted", now_rfc3339()}});
-    write_manifest(r, m);
-    log::info("submitted array job {} ({} points)", s.job, s.indexes.size());
-  });
 }
 
 // Jobs the scheduler knows by the sweep's name that the manifest does not record (the client
-// was killed between sbatch and the manifest write): recorded now, so that sacct, cancel and
-// any clone find them. Best effort: another mlops updating the manifest meanwhile wins.
+// was killed between sbatch and the manifest write): recorded now, in place of the
+// `submitting` entry of the same offset when there is one, so that sacct, cancel and any
+// clone find them. Best effort: another mlops updating the manifest meanwhile wins.
 void adopt_jobs(Repo& r, Manifest& m, const std::vector<executor::Submission>& subs, const std::map<size_t, executor::TaskState>& sched) {
   std::map<std::string, executor::Submission> found;
   for (const auto& entry : sched) {  // no structured binding: clang 14 cannot capture one in a lambda
@@ -253,13 +246,23 @@ void adopt_jobs(Repo& r, Manifest& m, const std::vector<executor::Submission>& s
     auto& s = found[t.job];
     s.job = t.job;
     s.offset = t.offset;
-    if (index < m.doc["points"].size()) s.indexes.push_back(index);
+    if (index < m.doc.points.size() && index >= t.offset) s.indexes.push_back(index);
   }
   if (found.empty()) return;
-  for (const auto& [job, s] : found) {
-    log::warn("sweep {}: array job {} was not recorded (the client stopped after submitting it): recorded now",
-              m.doc["id"].get<std::string>(), job);
-    m.doc["submissions"].push_back({{"job", s.job}, {"offset", s.offset}, {"indexes", s.indexes}, {"submitted", nullptr}});
+  for (const auto& entry : found) {
+    const executor::Submission& s = entry.second;
+    log::warn("sweep {}: array job {} was not recorded (the client stopped after submitting it): recorded now", m.doc.id, s.job);
+    const auto pending = std::find_if(m.doc.submissions.begin(), m.doc.submissions.end(),
+                                      [&](const SweepSubmission& x) { return x.job.empty() && x.offset == s.offset; });
+    if (pending != m.doc.submissions.end()) {
+      // The entry lists every index sbatch was given; squeue shows only those it still has.
+      pending->job = s.job;
+      pending->submitting = false;
+      pending->host.clear();
+      pending->pid = 0;
+    } else {
+      m.doc.submissions.push_back(SweepSubmission{s.job, s.offset, s.indexes, "", false, "", 0});
+    }
   }
   try {
     write_manifest(r, m);
@@ -270,8 +273,8 @@ void adopt_jobs(Repo& r, Manifest& m, const std::vector<executor::Submission>& s
 
 SweepStatus status_of(Repo& r, Manifest& m) {
   SweepStatus st;
-  st.id = m.doc["id"].get<std::string>();
-  st.executor = m.doc.value("executor", "");
+  st.id = m.doc.id;
+  st.executor = m.doc.executor;
   const auto subs = submissions_of(m);
   std::map<size_t, std::string> job_of;
   for (const auto& s : subs) {
@@ -284,11 +287,11 @@ SweepStatus status_of(Repo& r, Manifest& m) {
   };
   std::map<std::string, std::string> refs = refs_now();
   bool ask = false;
-  for (const auto& p : m.doc["points"]) {
+  for (const auto& p : m.doc.points) {
     SweepPoint sp;
-    sp.index = p.value("index", size_t{0});
-    sp.run = p.value("run", "");
-    sp.name = p.value("name", "");
+    sp.index = p.index;
+    sp.run = p.run;
+    sp.name = p.name;
     if (job_of.count(sp.index)) sp.job = job_of[sp.index];
     if (auto it = refs.find(sp.run); it != refs.end()) {
       const Run run = read_run(r, it->second);
@@ -300,7 +303,7 @@ SweepStatus status_of(Repo& r, Manifest& m) {
     st.points.push_back(std::move(sp));
   }
   std::set<size_t> cancelled;
-  for (const auto& i : m.doc.value("cancelled", nlohmann::json::array())) cancelled.insert(i.get<size_t>());
+  cancelled.insert(m.doc.cancelled.begin(), m.doc.cancelled.end());
   std::map<size_t, executor::TaskState> sched;
   if (ask) {
     const auto& row = executor::find(st.executor);
@@ -343,6 +346,15 @@ SweepStatus status_of(Repo& r, Manifest& m) {
       // squeue line, no jobcomp record): `exp cancel` wrote it into the manifest.
       sp.state = cancelled.count(sp.index) ? "cancelled" : sp.job.empty() ? "unsubmitted" : "lost";
       sp.final = true;
+      if (sp.job.empty()) {
+        // In a submission that never got its job id, and no job of the sweep's name holds it:
+        // sbatch may not have run. Final unless its client is still at it; --resume submits it.
+        for (const auto& entry : m.doc.submissions) {
+          if (!entry.job.empty() || !std::binary_search(entry.indexes.begin(), entry.indexes.end(), sp.index)) continue;
+          sp.state = "submitting";
+          sp.final = !client_alive(entry);
+        }
+      }
       continue;
     }
     const std::string& t = s->second.state;
@@ -375,37 +387,28 @@ std::string submit_sweep(Repo& r, const RunOptions& o, const std::string& sweep,
   const ExecutorConfig cfg = executor_config(r, o.executor);
   const executor::Resources res = merged_resources(cfg.resources, o.resources);
   Manifest m;
-  nlohmann::json exports = nlohmann::json::array();
   std::set<std::string> seen;
   for (const char* v : k_default_exports) {
-    if (seen.insert(v).second) exports.push_back(v);
+    if (seen.insert(v).second) m.doc.exports.emplace_back(v);
   }
   for (const auto& v : cfg.exports) {
     if (!valid_env_name(v))
       throw Error(ErrorKind::invalid_input, "executors." + o.executor + ".export: '" + v + "' is not a variable name");
-    if (seen.insert(v).second) exports.push_back(v);
+    if (seen.insert(v).second) m.doc.exports.push_back(v);
   }
-  nlohmann::json points = nlohmann::json::array();
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Run& run = jobs[i].run;
-    points.push_back(
-        {{"index", i}, {"run", run.id}, {"name", run.name}, {"snapshot", run.snapshot}, {"baseline", run.baseline}, {"dirty", run.dirty}});
+    m.doc.points.push_back(SweepManifestPoint{i, run.id, run.name, run.snapshot, run.baseline, run.dirty});
   }
-  nlohmann::json resources = nlohmann::json::object();
-  for (const auto& [k, v] : res.as_map()) resources[k] = v;
-  m.doc = {{"schema", k_manifest_schema},
-           {"id", sweep},
-           {"executor", o.executor},
-           {"argv", o.argv},
-           {"cwd", rel_cwd},
-           {"tags", o.tags},
-           {"note", o.note},
-           {"created", now_rfc3339()},
-           {"parallel", parallel},
-           {"resources", resources},
-           {"export", exports},
-           {"points", points},
-           {"submissions", nlohmann::json::array()}};
+  m.doc.id = sweep;
+  m.doc.executor = o.executor;
+  m.doc.argv = o.argv;
+  m.doc.cwd = rel_cwd;
+  m.doc.tags = o.tags;
+  m.doc.note = o.note;
+  m.doc.created = now_rfc3339();
+  m.doc.parallel = static_cast<size_t>(std::max(parallel, 0));
+  m.doc.resources = res.as_map();
   // The manifest exists before sbatch runs, so a client killed in between leaves a sweep
   // that `exp status` can find its job for (by the job name, mlops-<SWEEP>).
   write_manifest(r, m);
@@ -452,15 +455,18 @@ size_t sweep_resume(const stdfs::path& cwd, const std::string& sweep_in, const R
   }
   if (todo.empty()) return 0;
   executor::Resources base;
-  const auto& res = m.doc.value("resources", nlohmann::json::object());
-  base.cpus = res.value("cpus", "");
-  base.mem = res.value("mem", "");
-  base.gpus = res.value("gpus", "");
-  base.time = res.value("time", "");
-  base.partition = res.value("partition", "");
-  base.account = res.value("account", "");
-  base.qos = res.value("qos", "");
-  const size_t parallel = over.jobs > 0 ? static_cast<size_t>(over.jobs) : m.doc.value("parallel", size_t{0});
+  const auto res = [&](const char* k) {
+    const auto it = m.doc.resources.find(k);
+    return it == m.doc.resources.end() ? std::string() : it->second;
+  };
+  base.cpus = res("cpus");
+  base.mem = res("mem");
+  base.gpus = res("gpus");
+  base.time = res("time");
+  base.partition = res("partition");
+  base.account = res("account");
+  base.qos = res("qos");
+  const size_t parallel = over.jobs > 0 ? static_cast<size_t>(over.jobs) : m.doc.parallel;
   submit_indexes(r, m, todo, merged_resources(base, over.resources), parallel);
   return todo.size();
 }
@@ -470,16 +476,14 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
   // Cancelled points are written into the manifest after scancel succeeded (Slurm forgets a
   // pending task it cancelled); a point that had started also has its interrupted run.
   auto mark = [&r](Manifest& m, const std::vector<size_t>& indexes) {
-    if (!m.doc.contains("cancelled")) m.doc["cancelled"] = nlohmann::json::array();
-    std::set<size_t> have;
-    for (const auto& i : m.doc["cancelled"]) have.insert(i.get<size_t>());
+    std::set<size_t> have(m.doc.cancelled.begin(), m.doc.cancelled.end());
     for (const size_t i : indexes) {
-      if (have.insert(i).second) m.doc["cancelled"].push_back(i);
+      if (have.insert(i).second) m.doc.cancelled.push_back(i);
     }
     write_manifest(r, m);
   };
   if (auto m = read_manifest(r, normal_sweep_id(spec))) {
-    auto ex = executor::find(m->doc.value("executor", "")).make();
+    auto ex = executor::find(m->doc.executor).make();
     (void)status_of(r, *m);  // records a job the client submitted but never wrote down
     const auto subs = submissions_of(*m);
     ex->cancel(job_name(normal_sweep_id(spec)), subs, std::nullopt);
@@ -503,11 +507,19 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
     while (sweep.empty() && git_reference_next(&ref, raw) == 0) {
       ReferencePtr owner(ref);
       const std::string name = std::string(git_reference_name(ref)).substr(std::string(k_sweep_ref_prefix).size());
-      const auto m = read_manifest(r, name);
-      for (const auto& p : m->doc["points"]) {
-        if (p.value("run", "") == normal_sweep_id(spec) || p.value("name", "") == spec) {
+      std::optional<Manifest> m;
+      try {
+        m = read_manifest(r, name);
+      } catch (const Error& bad) {
+        // One bad manifest (fetched from elsewhere) does not hide the run in another.
+        if (bad.kind() != ErrorKind::invalid_input) throw;
+        log::warn("{}", bad.what());
+        continue;
+      }
+      for (const auto& p : m->doc.points) {
+        if (p.run == normal_sweep_id(spec) || p.name == spec) {
           sweep = name;
-          run_id = p.value("run", "");
+          run_id = p.run;
         }
       }
     }
@@ -516,15 +528,12 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
   if (sweep.empty())
     throw Error(ErrorKind::usage, "run " + run_id + " is not part of a sweep", "only runs sent to a scheduler can be cancelled");
   Manifest m = need_manifest(r, sweep);
-  if (!m.doc.value("executor", "").empty() && m.doc.value("executor", "") != "local") (void)status_of(r, m);  // unrecorded jobs
-  if (m.doc.value("executor", "").empty() || m.doc.value("executor", "") == "local") {
-    throw Error(ErrorKind::usage, "run " + run_id + " did not go to a scheduler", "stop a local run with Ctrl-C or kill");
-  }
-  for (const auto& p : m.doc["points"]) {
-    if (p.value("run", "") != run_id) continue;
-    const size_t index = p.value("index", size_t{0});
-    executor::find(m.doc.value("executor", "")).make()->cancel(job_name(sweep), submissions_of(m), index);
-    const std::string name = p.value("name", run_id);
+  (void)status_of(r, m);  // records the jobs the client submitted but never wrote down
+  for (const auto& p : m.doc.points) {
+    if (p.run != run_id) continue;
+    const size_t index = p.index;
+    executor::find(m.doc.executor).make()->cancel(job_name(sweep), submissions_of(m), index);
+    const std::string name = p.name.empty() ? run_id : p.name;
     mark(m, {index});
     return "run " + name;
   }
@@ -544,10 +553,9 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
     throw Error(ErrorKind::usage, "no task index (SLURM_ARRAY_TASK_ID)", "this command runs inside a scheduler's task");
   }
   const size_t index = offset + t;
-  const auto& points = m.doc["points"];
-  if (index >= points.size()) throw Error(ErrorKind::invalid_input, "sweep " + sweep + " has no point " + std::to_string(index));
-  const auto& p = points[index];
-  const std::string run_id = p.value("run", "");
+  if (index >= m.doc.points.size()) throw Error(ErrorKind::invalid_input, "sweep " + sweep + " has no point " + std::to_string(index));
+  const SweepManifestPoint& p = m.doc.points[index];
+  const std::string run_id = p.run;
   RunResult result;
   for (const auto& e : list_run_refs(r)) {
     if (e.id == run_id) {
@@ -556,17 +564,17 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
     }
   }
   RunOptions o;
-  for (const auto& a : m.doc["argv"]) o.argv.push_back(a.get<std::string>());
-  for (const auto& a : m.doc.value("tags", nlohmann::json::array())) o.tags.push_back(a.get<std::string>());
-  o.note = m.doc.value("note", "");
-  const std::string rel_cwd = m.doc.value("cwd", "");
+  o.argv = m.doc.argv;
+  o.tags = m.doc.tags;
+  o.note = m.doc.note;
+  const std::string rel_cwd = m.doc.cwd;  // checked: inside the repository
   Job job;
-  job.run = new_run(r, o, r.workdir / rel_cwd, p.value("name", ""));
+  job.run = new_run(r, o, r.workdir / rel_cwd, p.name);
   job.run.id = run_id;
   job.run.sweep = sweep;
-  job.run.snapshot = p.value("snapshot", "");
-  job.run.baseline = p.value("baseline", "");
-  job.run.dirty = p.value("dirty", false);
+  job.run.snapshot = p.snapshot;
+  job.run.baseline = p.baseline;
+  job.run.dirty = p.dirty;
   // Local scratch on the node: the checkout never lands in the shared repository.
   const char* tmp = std::getenv("TMPDIR");
   const stdfs::path scratch = stdfs::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / ("mlops-task-" + run_id);
@@ -578,6 +586,7 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
   job.keep_outputs = true;
   std::vector<Job> jobs;
   jobs.push_back(std::move(job));
+  bool claimed = false;  // the run ref exists: finalize records how the command ended
   auto prepare = [&](Job& j) {
     checkout_into(r, j.run.snapshot, scratch);
     std::error_code e2;
@@ -587,14 +596,37 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
     for (auto& [k, v] : read_params(j.project, r.config.params, j.run.warnings)) (*j.run.params)[k] = recordable(v);
     j.first_commit = write_run_commit(r, j.run, {});
     create_run_ref(r, j.run.id, j.first_commit);  // the claim: a second task for this point stops here
+    claimed = true;
     j.run.commit = j.first_commit;
   };
   auto done = [&](Job&) {
     std::error_code e2;
     stdfs::remove_all(scratch, e2);
   };
-  execute(r, jobs, 1, events, prepare, done);
+  try {
+    execute(r, jobs, 1, events, prepare, done);
+  } catch (const Error& e) {
+    // The warning during the checkout (which stops at a signal): recorded below.
+    if (e.kind() != ErrorKind::interrupted || !time_limit_reached() || claimed) throw;
+  }
   auto& j = jobs.front();
+  if (!claimed && time_limit_reached()) {
+    // The time limit's warning came before the command started (the task waited in the
+    // queue, then the checkout or the repository was slow): execute started nothing. The
+    // point is recorded `timeout`, never run, instead of left without a run for the
+    // scheduler to call lost or, once it forgets the task, for --resume to submit blindly.
+    stdfs::remove_all(scratch, ec);
+    j.run.status = "timeout";
+    j.run.ended = now_rfc3339();
+    j.run.duration = 0;
+    j.run.pid = 0;
+    j.run.warnings.push_back("the scheduler's time limit came before the command started; it did not run");
+    const std::string commit = write_run_commit(r, j.run, {});
+    create_run_ref(r, j.run.id, commit);
+    j.run.commit = commit;
+    log::warn("run {}: the time limit came before the command started; recorded timeout", j.run.name.empty() ? j.run.id : j.run.name);
+    result.exit_code = 128 + SIGTERM;
+  }
   if (j.run.exit_code) result.exit_code = *j.run.exit_code;
   result.runs.push_back(std::move(j.run));
   return result;

@@ -8,6 +8,7 @@
 #include "pipeline/child.hpp"
 #include "pipeline/data.hpp"
 #include "pipeline/decide.hpp"
+#include "pipeline/dispatch.hpp"
 #include "pipeline/restore.hpp"
 
 #include <mlops/error.hpp>
@@ -474,6 +475,7 @@ std::vector<StageState> status(const stdfs::path& project, const std::vector<std
   return io_errors([&] { return status_impl(project, targets, files_hashed); });
 }
 ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
+  if (!o.executor.empty() && o.executor != "local") return io_errors([&] { return dispatch(project, o); });
   return io_errors([&] { return repro_impl(project, o); });
 }
 CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store, bool force) {

@@ -3,6 +3,7 @@
 
 #include "config/project.hpp"
 #include "core/yaml_limits.hpp"
+#include "executor/executor.hpp"
 #include "pipeline/templating.hpp"
 
 #include <mlops/error.hpp>
@@ -19,8 +20,8 @@
 namespace mlops::pipeline {
 namespace {
 
-const std::set<std::string> k_stage_keys = {"cmd",    "deps", "params",         "outs", "metrics", "plots", "wdir",  "desc",
-                                            "frozen", "meta", "always_changed", "env",  "pool",    "vars",  "matrix"};
+const std::set<std::string> k_stage_keys = {"cmd",    "deps", "params",         "outs", "metrics", "plots", "wdir",   "desc",
+                                            "frozen", "meta", "always_changed", "env",  "pool",    "vars",  "matrix", "resources"};
 const std::set<std::string> k_out_keys = {"cache", "persist", "desc", "remote", "push", "type", "labels", "meta"};
 
 struct Ctx {
@@ -279,6 +280,21 @@ Stage parse_stage(const Ctx& outer, const std::string& name, const YAML::Node& k
       }
       if (v < 1) bad(c, kv.second, "pool '" + n + "' wants a count of at least 1");
       s.pool[n] = v;
+    }
+  }
+  if (const YAML::Node rs = def["resources"]; rs && !rs.IsNull()) {
+    // What `repro --executor slurm` asks of the scheduler for this stage, over
+    // executors.<name> (the same keys and the same checks: these reach sbatch's arguments).
+    if (!rs.IsMap()) bad(c, rs, "resources must be a map, e.g. {cpus: 4, mem: 16G, time: '2:00:00'}");
+    static const std::set<std::string> keys = {"cpus", "mem", "gpus", "time", "partition", "account", "qos"};
+    for (const auto& kv : rs) {
+      const std::string k = text(c, kv.first, "a resource name");
+      if (!keys.count(k)) bad(c, kv.first, "unknown resource '" + k + "'", "cpus, mem, gpus, time, partition, account or qos");
+      if (!kv.second.IsScalar()) bad(c, kv.second, "resources." + k + " must be a single value");
+      const std::string v = text(c, kv.second, "resources." + k);
+      if (v.empty() || v.size() > 256 || !executor::safe_value(v))
+        bad(c, kv.second, "resources." + k + " holds a character Slurm cannot take");
+      s.resources[k] = v;
     }
   }
   return s;

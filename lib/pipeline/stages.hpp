@@ -39,6 +39,7 @@ struct Stage {
   std::vector<Out> outs;  // outs and metrics
   std::map<std::string, std::string> env;
   std::map<std::string, int> pool;
+  std::map<std::string, std::string> resources;  // for a scheduler (repro --executor): cpus, mem, gpus, time, partition, ...
   bool frozen = false;
   bool always_changed = false;
   int line = 0;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlops::pipeline {
@@ -48,6 +49,11 @@ struct ReproOptions {
   std::function<bool(const std::string& key)> fetch_run;
   LineSink on_line;
   EventSink on_event;
+  // "" or "local": here. A scheduler ("slurm"): each stage that must run is submitted as one
+  // job running `mlops repro --single-item STAGE` on a node, after its upstream stages' jobs
+  // (afterok); returns once submitted unless `wait`. Events: "submitted", "would submit".
+  std::string executor;
+  bool wait = false;
 };
 
 struct ReproResult {
@@ -55,6 +61,7 @@ struct ReproResult {
   std::vector<std::string> restored;                       // outputs put back from the run cache
   std::size_t files_hashed = 0;                            // files read to hash them (the stat cache knew the rest)
   std::size_t lock_writes = 0;                             // mlops.lock rewrites (one per scheduling round)
+  std::vector<std::pair<std::string, std::string>> jobs;   // with an executor: (stage, the scheduler's job id), in order
 };
 
 // Runs the stale stages (and, by content, whatever their new outputs make stale), in
