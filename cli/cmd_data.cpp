@@ -248,7 +248,11 @@ Examples:
       }
       const auto r = pipeline::cache_gc(s.project, s.store, o);
       if (c.out.json()) {
-        c.out.print_json({{"kept", r.kept}, {"removed", r.removed}, {"bytes", r.bytes}, {"dry_run", r.dry_run}});
+        c.out.print_json({{"kept", r.kept},
+                          {"removed", r.removed},
+                          {"bytes", r.bytes},
+                          {"dry_run", r.dry_run},
+                          {"lock_blobs_parsed", r.lock_blobs_parsed}});
       } else {
         c.out.status((r.dry_run ? "would delete " : "deleted ") + std::to_string(r.removed) + " blob(s) (" + std::to_string(r.bytes) +
                      " bytes), kept " + std::to_string(r.kept) + (r.dry_run && r.removed ? "; --force deletes them" : ""));

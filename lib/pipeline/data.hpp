@@ -25,6 +25,8 @@ struct Pointer {
 // Error{invalid_input} ("FILE:LINE: ...") for anything but a pointer this version writes: one
 // entry, its path the pointer's own name without .mlops, a 64-hex sha256, bounded sizes.
 Pointer read_pointer(const stdfs::path& project, const stdfs::path& file);
+// The same checks on a pointer's text (a git blob: cache gc --rev), `file` where it would be.
+Pointer parse_pointer(const stdfs::path& project, const stdfs::path& file, const std::string& text);
 // Every PATH.mlops below the project (not in .git, nor inside the data a pointer names).
 std::vector<Pointer> find_pointers(const stdfs::path& project);
 

@@ -142,9 +142,10 @@ class FileBackend final : public Backend {
     std::vector<std::string> r;
     std::error_code ec;
     for (stdfs::directory_iterator it(dir(repo) / "blobs" / "sha256", ec), end; !ec && it != end; it.increment(ec)) {
-      if (r.size() >= max_entries) return std::nullopt;
       const std::string d = "sha256:" + it->path().filename().string();
-      if (package::is_digest(d)) r.push_back(d);
+      if (!package::is_digest(d)) continue;
+      if (r.size() >= max_entries) throw too_many_blobs(repo, max_entries);
+      r.push_back(d);
     }
     return r;
   }

@@ -285,7 +285,7 @@ class S3Backend final : public Backend {
         const std::string d = "sha256:" + last.substr(prefix.size());
         if (package::is_digest(d)) out.push_back(d);
       }
-      if (out.size() > max_entries) return std::nullopt;
+      if (out.size() > max_entries) throw too_many_blobs(repo, max_entries);
       if (xml_value(a.body, "IsTruncated") != "true") return out;
       if (last.empty() || last <= after) return std::nullopt;  // a server that would loop
       after = last;

@@ -86,6 +86,7 @@ struct CacheGcResult {
   std::size_t kept = 0, removed = 0;  // removed: would be, without force
   std::uint64_t bytes = 0;            // of the removed
   bool dry_run = true;
+  std::size_t lock_blobs_parsed = 0;  // distinct mlops.lock blobs read from the revisions
 };
 MLOPS_API CacheGcResult cache_gc(const stdfs::path& project, const stdfs::path& store, const CacheGcOptions& o);
 
