@@ -247,8 +247,12 @@ Examples:
       }
       const auto r = pipeline::cache_gc(s.project, s.store, o);
       if (c.out.json()) {
-        c.out.print_json(
-            {{"kept", r.kept}, {"removed", r.removed}, {"bytes", r.bytes}, {"dry_run", r.dry_run}, {"pins_dropped", r.pins_dropped}});
+        c.out.print_json({{"kept", r.kept},
+                          {"removed", r.removed},
+                          {"bytes", r.bytes},
+                          {"dry_run", r.dry_run},
+                          {"pins_dropped", r.pins_dropped},
+                          {"lock_blobs_parsed", r.lock_blobs_parsed}});
       } else {
         for (const auto& p : r.pins_dropped)
           c.out.status((r.dry_run ? "would drop the pins of " : "dropped the pins of ") + escape_controls(p) + " (the directory is gone)");

@@ -27,6 +27,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -38,6 +41,18 @@ constexpr const char* k_repo = "mlops-cache";
 constexpr std::uint64_t k_max_run_entry = 1u << 20;
 
 bool cache_hex64(const std::string& s) { return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos; }
+
+// The most blob names cache gc --remote takes from a listing: 10,000,000 (about 1 GiB of
+// names in memory), or MLOPS_MAX_REMOTE_BLOBS when that is lower (tests).
+std::size_t max_remote_blobs() {
+  constexpr std::size_t k_max = 10'000'000;
+  const char* env = std::getenv("MLOPS_MAX_REMOTE_BLOBS");
+  if (!env || !*env) return k_max;
+  std::size_t v = 0;
+  const auto [end, ec] = std::from_chars(env, env + std::strlen(env), v);
+  if (ec != std::errc() || *end != '\0') throw Error(ErrorKind::usage, "MLOPS_MAX_REMOTE_BLOBS must be a number");
+  return std::min(v, k_max);
+}
 
 struct Remote {
   std::string url;
@@ -341,69 +356,115 @@ bool fetch_run(const stdfs::path& store_root, const std::string& url, const std:
 
 namespace {
 
-// The outputs mlops.lock and the pointers name at revision `rev` of the project's repository.
-void refs_at(git::RepositoryPtr& repo, const stdfs::path& prefix, const std::string& rev, std::vector<LockedPath>& out) {
-  git_object* obj = nullptr;
-  git::check(git::git_revparse_single(&obj, repo.get(), rev.c_str()), "unknown revision '" + escape_controls(rev) + "'");
-  git::ObjectPtr o(obj);
-  git_object* peeled = nullptr;
-  git::check(git::git_object_peel(&peeled, o.get(), GIT_OBJECT_TREE), "revision '" + escape_controls(rev) + "' has no tree");
-  git::ObjectPtr tree_obj(peeled);
-  const git_tree* root = reinterpret_cast<const git_tree*>(tree_obj.get());
-  git::TreePtr sub;
-  const git_tree* tree = root;
-  if (!prefix.empty() && prefix != ".") {
-    git_tree_entry* e = nullptr;
-    if (git::git_tree_entry_bypath(&e, root, prefix.generic_string().c_str()) != 0) return;
-    git::TreeEntryPtr entry(e);
-    git_tree* t = nullptr;
-    if (git::git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE ||
-        git::git_tree_lookup(&t, repo.get(), git::git_tree_entry_id(entry.get())) != 0)
-      return;
-    sub.reset(t);
-    tree = t;
-  }
-  // The files that matter, written into a scratch directory at their paths, then read by the
-  // same readers as the workspace's.
-  fs::TempDir tmp({}, "mlops-gc-");
-  std::vector<std::pair<const git_tree*, std::string>> todo{{tree, ""}};
-  std::vector<git::TreePtr> held;
-  std::size_t visited = 0;
-  while (!todo.empty()) {
-    auto [t, dir] = todo.back();
-    todo.pop_back();
-    for (std::size_t i = 0, n = git::git_tree_entrycount(t); i < n; ++i) {
-      if (++visited > 10'000'000) throw Error(ErrorKind::invalid_input, "the tree of '" + escape_controls(rev) + "' is too big to read");
-      const git_tree_entry* e = git::git_tree_entry_byindex(t, i);
-      const std::string name = git::git_tree_entry_name(e);
-      if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos || name == ".git") continue;
-      const std::string rel = dir.empty() ? name : dir + "/" + name;
-      if (git::git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-        git_tree* child = nullptr;
-        if (git::git_tree_lookup(&child, repo.get(), git::git_tree_entry_id(e)) != 0) continue;
-        held.emplace_back(child);
-        todo.emplace_back(child, rel);
-        continue;
-      }
-      const bool wanted = (dir.empty() && name == "mlops.lock") || (name.size() > 6 && name.ends_with(k_pointer_suffix));
-      if (!wanted || git::git_tree_entry_type(e) != GIT_OBJECT_BLOB) continue;
-      git_blob* b = nullptr;
-      if (git::git_blob_lookup(&b, repo.get(), git::git_tree_entry_id(e)) != 0) continue;
-      git::BlobPtr blob(b);
-      const auto size = static_cast<std::size_t>(git::git_blob_rawsize(blob.get()));
-      if (size > (64u << 20)) continue;
-      const stdfs::path f = tmp.path() / rel;
-      stdfs::create_directories(f.parent_path());
-      fs::write_file_atomic(f, std::string_view(static_cast<const char*>(git::git_blob_rawcontent(blob.get())), size), stdfs::perms(0644),
-                            false);
+// What mlops.lock and the pointers name in the chosen revisions, read from git objects.
+// History repeats itself: a lock unchanged over 1,000 commits is one blob, a directory
+// unchanged is one tree. So each lock blob is parsed once (by its id), each pointer blob
+// once, and a tree already walked (by its id) is not walked again: what it holds was added
+// the first time. Symbolic links (mode 120000) are skipped, never read as a lock or a
+// pointer: their blob is the link's target text.
+class RevRefs {
+ public:
+  RevRefs(git::RepositoryPtr& repo, stdfs::path prefix, std::vector<LockedPath>& out)
+      : m_repo(repo), m_prefix(std::move(prefix)), m_out(out) {}
+
+  void add(const std::string& rev) {
+    git_object* obj = nullptr;
+    git::check(git::git_revparse_single(&obj, m_repo.get(), rev.c_str()), "unknown revision '" + escape_controls(rev) + "'");
+    git::ObjectPtr o(obj);
+    git_object* peeled = nullptr;
+    git::check(git::git_object_peel(&peeled, o.get(), GIT_OBJECT_TREE), "revision '" + escape_controls(rev) + "' has no tree");
+    git::ObjectPtr tree_obj(peeled);
+    const git_tree* root = reinterpret_cast<const git_tree*>(tree_obj.get());
+    git::TreePtr sub;
+    const git_tree* tree = root;
+    if (!m_prefix.empty() && m_prefix != ".") {
+      git_tree_entry* e = nullptr;
+      if (git::git_tree_entry_bypath(&e, root, m_prefix.generic_string().c_str()) != 0) return;
+      git::TreeEntryPtr entry(e);
+      git_tree* t = nullptr;
+      if (git::git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE ||
+          git::git_tree_lookup(&t, m_repo.get(), git::git_tree_entry_id(entry.get())) != 0)
+        return;
+      sub.reset(t);
+      tree = t;
+    }
+    try {
+      walk(tree);
+    } catch (const Error& e) {
+      throw Error(e.kind(), "revision '" + escape_controls(rev) + "': " + e.what(), e.hint());
     }
   }
-  try {
-    for (LockedPath& x : workspace_refs(tmp.path())) out.push_back(std::move(x));
-  } catch (const Error& e) {
-    throw Error(e.kind(), "revision '" + escape_controls(rev) + "': " + e.what(), e.hint());
+
+  std::size_t lock_blobs_parsed() const { return m_locks_parsed; }
+
+ private:
+  static std::string id_of(const git_oid* oid) { return std::string(reinterpret_cast<const char*>(oid->id), GIT_OID_RAWSZ); }
+
+  std::optional<std::string> blob_text(const git_tree_entry* e, std::size_t max, const std::string& rel) {
+    git_blob* b = nullptr;
+    if (git::git_blob_lookup(&b, m_repo.get(), git::git_tree_entry_id(e)) != 0) return std::nullopt;
+    git::BlobPtr blob(b);
+    const auto size = static_cast<std::size_t>(git::git_blob_rawsize(blob.get()));
+    if (size > max)
+      throw Error(ErrorKind::invalid_input, escape_controls(rel) + " is over " + std::to_string(max) + " bytes, more than mlops writes");
+    return std::string(static_cast<const char*>(git::git_blob_rawcontent(blob.get())), size);
   }
-}
+
+  void walk(const git_tree* top) {
+    std::vector<std::pair<const git_tree*, std::string>> todo;
+    std::vector<git::TreePtr> held;
+    // Roots apart: only there is mlops.lock read, so a tree walked as a subdirectory first
+    // still counts as a root later.
+    if (m_roots.insert(id_of(git::git_tree_id(top))).second) todo.emplace_back(top, "");
+    while (!todo.empty()) {
+      auto [t, dir] = todo.back();
+      todo.pop_back();
+      const std::size_t n = git::git_tree_entrycount(t);
+      std::set<std::string> names;
+      for (std::size_t i = 0; i < n; ++i) names.insert(git::git_tree_entry_name(git::git_tree_entry_byindex(t, i)));
+      for (std::size_t i = 0; i < n; ++i) {
+        if (++m_visited > 10'000'000) throw Error(ErrorKind::invalid_input, "the trees of the revisions are too big to read");
+        const git_tree_entry* e = git::git_tree_entry_byindex(t, i);
+        const std::string name = git::git_tree_entry_name(e);
+        if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos || name == ".git") continue;
+        const std::string rel = dir.empty() ? name : dir + "/" + name;
+        if (git::git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+          // A data directory (a sibling NAME.mlops) is not searched, as in the workspace.
+          if (names.count(name + k_pointer_suffix) || !m_trees.insert(id_of(git::git_tree_entry_id(e))).second) continue;
+          git_tree* child = nullptr;
+          if (git::git_tree_lookup(&child, m_repo.get(), git::git_tree_entry_id(e)) != 0) continue;
+          held.emplace_back(child);
+          todo.emplace_back(child, rel);
+          continue;
+        }
+        if (git::git_tree_entry_type(e) != GIT_OBJECT_BLOB || git::git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) continue;
+        const bool lock = dir.empty() && name == k_lock_file;
+        const bool pointer = name.size() > 6 && name.ends_with(k_pointer_suffix);
+        if (!lock && !pointer) continue;
+        const std::string id = id_of(git::git_tree_entry_id(e));
+        if (lock) {
+          if (!m_locks.insert(id).second) continue;
+          const auto text = blob_text(e, std::size_t{64} << 20, rel);
+          if (!text) continue;
+          ++m_locks_parsed;
+          for (const auto& [stage, entry] : parse_lock(*text).stages)
+            for (const LockedPath& x : entry.outs) m_out.push_back(x);
+        } else {
+          if (!m_pointers.insert(id + name).second) continue;  // its name is checked with it
+          const auto text = blob_text(e, k_max_pointer_bytes, rel);
+          if (!text) continue;
+          m_out.push_back(parse_pointer("/", stdfs::path("/") / rel, *text).out);
+        }
+      }
+    }
+  }
+
+  git::RepositoryPtr& m_repo;
+  stdfs::path m_prefix;
+  std::vector<LockedPath>& m_out;
+  std::set<std::string> m_roots, m_trees, m_locks, m_pointers;
+  std::size_t m_locks_parsed = 0, m_visited = 0;
+};
 
 std::vector<std::string> all_commits(git::RepositoryPtr& repo) {
   git_revwalk* w = nullptr;
@@ -438,6 +499,7 @@ CacheGcResult cache_gc(const stdfs::path& project_in, const stdfs::path& store_r
   package::Store store(store_root, package::StoreAccess::write);
   // What the workspace and the chosen revisions name.
   std::vector<LockedPath> outs = workspace_refs(project);
+  std::size_t lock_blobs = 0;
   if (!o.revs.empty() || o.all_commits) {
     git::RepositoryPtr repo = [&] {
       git_repository* r = nullptr;
@@ -449,13 +511,26 @@ CacheGcResult cache_gc(const stdfs::path& project_in, const stdfs::path& store_r
     std::vector<std::string> revs = o.revs;
     if (o.all_commits)
       for (auto& c : all_commits(repo)) revs.push_back(std::move(c));
-    for (const std::string& rev : revs) refs_at(repo, prefix, rev, outs);
+    RevRefs refs(repo, prefix, outs);
+    for (const std::string& rev : revs) refs.add(rev);
+    lock_blobs = refs.lock_blobs_parsed();
   }
   CacheGcResult r;
+  r.lock_blobs_parsed = lock_blobs;
   r.dry_run = !o.force;
   if (!o.remote_url.empty()) {
     Remote rem = open_remote(store, o.remote_url, o.transfer);
-    const auto listed = rem.backend->list_blobs(k_repo, std::size_t{1} << 32);
+    // Bounded: a remote (anyone's bucket or directory) listing millions of names must not
+    // take all memory. Past the cap gc refuses before deleting anything.
+    const std::size_t cap = max_remote_blobs();
+    std::optional<std::vector<std::string>> listed;
+    try {
+      listed = rem.backend->list_blobs(k_repo, cap);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::invalid_input) throw;
+      throw Error(ErrorKind::invalid_input, "cache gc --remote: " + std::string(e.what()) + "; nothing was deleted",
+                  "mlops collects a remote cache of at most " + std::to_string(cap) + " blobs (MLOPS_MAX_REMOTE_BLOBS may lower it)");
+    }
     if (!listed) throw Error(ErrorKind::usage, "mlops cannot list the blobs of a " + std::string(rem.backend->scheme()) + ":// remote");
     // Kept on the remote: what the workspace and revisions name, and the local store's roots.
     std::vector<std::string> roots;

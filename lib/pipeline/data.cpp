@@ -421,12 +421,15 @@ void clean_restore_temps(const stdfs::path& dest) {
 }
 
 Pointer read_pointer(const stdfs::path& project, const stdfs::path& file) {
+  return parse_pointer(project, file, fs::read_regular_file(file, k_max_pointer_bytes));
+}
+
+Pointer parse_pointer(const stdfs::path& project, const stdfs::path& file, const std::string& text) {
   const std::string where = file.lexically_relative(project).generic_string();
   const auto bad = [&](int line, const std::string& what) {
     return Error(ErrorKind::invalid_input, escape_controls(where) + ":" + std::to_string(line) + ": " + what,
                  "a pointer is written by 'mlops data add'; restore it from git");
   };
-  const std::string text = fs::read_regular_file(file, k_max_pointer_bytes);
   YAML::Node doc;
   try {
     doc = yaml::load(text, where);

@@ -27,6 +27,8 @@ struct Pointer {
 Pointer read_pointer(const stdfs::path& project, const stdfs::path& file);
 // The text of the pointer `data add` writes for `out` (read_pointer reads it back as `out`).
 std::string pointer_text(const LockedPath& out);
+// The same checks on a pointer's text (a git blob: cache gc --rev), `file` where it would be.
+Pointer parse_pointer(const stdfs::path& project, const stdfs::path& file, const std::string& text);
 // Every PATH.mlops below the project (not in .git, nor inside the data a pointer names).
 std::vector<Pointer> find_pointers(const stdfs::path& project);
 

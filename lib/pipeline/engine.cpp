@@ -132,13 +132,26 @@ std::vector<StageState> status_impl(const stdfs::path& project, const std::vecto
   const LockFile lock = read_lock(project);
   const stdfs::path state = state_dir(project);
   Hasher hasher(state / "digests");
-  std::vector<StageState> r;
-  for (std::size_t i : sel) {
-    const Stage& s = p.stages[i];
-    const auto it = lock.stages.find(s.name);
-    const Decision d = decide(p, s, it == lock.stages.end() ? nullptr : &it->second, journal_has(state, s.name), hasher);
-    r.push_back(StageState{s.name, !d.reason.empty(), s.frozen, d.reason});
-  }
+  // Every stage is decided against the lock, not against what another stage does now, so
+  // they are decided in parallel (most of a status is stat()ing the deps' files). A failure
+  // is reported for the first stage in order that failed, as a serial status would.
+  std::vector<StageState> r(sel.size());
+  std::vector<std::exception_ptr> failed(sel.size());
+  parallel_for(sel.size(), [&](std::size_t k, unsigned) {
+    const Stage& s = p.stages[sel[k]];
+    try {
+      const auto it = lock.stages.find(s.name);
+      const Decision d = decide(p, s, it == lock.stages.end() ? nullptr : &it->second, journal_has(state, s.name), hasher);
+      r[k] = StageState{s.name, !d.reason.empty(), s.frozen, d.reason};
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::interrupted) throw;
+      failed[k] = std::current_exception();
+    } catch (...) {
+      failed[k] = std::current_exception();
+    }
+  });
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
   log::debug("pipeline: status read {} files", hasher.files_read());
   if (files_hashed) *files_hashed = hasher.files_read();
   save_quietly(hasher, state);

@@ -74,6 +74,10 @@ LockFile read_lock(const stdfs::path& root) {
     if (e.kind() == ErrorKind::not_found) return {};
     throw;
   }
+  return parse_lock(text);
+}
+
+LockFile parse_lock(const std::string& text) {
   const std::string file = k_lock_file;
   // YAML is Unicode text; other bytes would not be written back as they were read.
   if (!is_valid_utf8(text)) throw Error(ErrorKind::invalid_input, file + " is not UTF-8 text", "restore it with git checkout -- " + file);

@@ -38,6 +38,8 @@ struct LockFile {
 // Reads `root`/mlops.lock; an empty LockFile when there is none. Error{invalid_input} with
 // FILE:LINE when it is not a lock file this version understands.
 LockFile read_lock(const stdfs::path& root);
+// The same checks on a lock's text (a git blob: cache gc --rev).
+LockFile parse_lock(const std::string& text);
 std::string lock_text(const LockFile& lock, const std::vector<std::string>& order);
 // Written atomically: a temporary file, its data synced (fdatasync), renamed over
 // mlops.lock, so readers, a kill -9 and a power loss all find a whole lock, old or new.

@@ -95,8 +95,9 @@ class Backend {
 
   // ---- the pipeline's cache (mlops cache push|pull|fetch|gc): blobs and small files ----
   // Every blob digest the repository holds ("sha256:<hex>"), in one listing; nullopt when the
-  // backend cannot list or the repository holds more than `max_entries` (the caller then asks
-  // stat_blob per blob, in parallel).
+  // backend cannot list (the caller then asks stat_blob per blob, in parallel). More than
+  // `max_entries` is Error{invalid_input} (too_many_blobs): memory stays bounded whatever a
+  // remote lists.
   virtual std::optional<std::vector<std::string>> list_blobs(const std::string& repo, std::size_t max_entries) {
     (void)repo, (void)max_entries;
     return std::nullopt;
@@ -140,6 +141,11 @@ struct Location {
   std::string host;    // HOST[:PORT]; the bucket for s3; empty for file
   std::string path;    // base path or prefix, without leading or trailing '/'; absolute for file
 };
+
+// What list_blobs throws past its `max_entries`.
+inline Error too_many_blobs(const std::string& repo, std::size_t max_entries) {
+  return Error(ErrorKind::invalid_input, "the remote's " + repo + " holds more than " + std::to_string(max_entries) + " blobs");
+}
 
 // One entry of the scheme table: how to open a backend for a Location.
 using OpenBackend = std::unique_ptr<Backend> (*)(const Location& location, const Options& options);

@@ -226,7 +226,7 @@ class S3Backend final : public Backend {
       if (a.status != 200) fail("ListObjects", a);
       listing::ObjectsPage page = listing::s3_objects_page(a.body, prefix);
       out.insert(out.end(), std::make_move_iterator(page.digests.begin()), std::make_move_iterator(page.digests.end()));
-      if (out.size() > max_entries) return std::nullopt;
+      if (out.size() > max_entries) throw too_many_blobs(repo, max_entries);
       if (!page.truncated) return out;
       if (page.last_key.empty() || page.last_key <= after) return std::nullopt;  // a server that would loop
       after = std::move(page.last_key);

@@ -196,6 +196,108 @@ TEST_CASE("pipeline: a file changed just now is not remembered (racy)") {
   CHECK(h.files_read() == 1);
 }
 
+namespace {
+
+FileRecord numbered(std::uint64_t i) {
+  FileRecord r{};
+  r.dev = 1, r.ino = i, r.size = 10 + i, r.mtime_ns = 100, r.ctime_ns = 200;
+  hex_to_raw(sha256_hex(std::to_string(i)), r.digest);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("pipeline: the stat cache files are read whole or not at all") {
+  Project pr;
+  const stdfs::path file = pr.root / "digests";
+  {
+    RecordFile<FileRecord> c(file, 100);
+    for (std::uint64_t i : {5, 1, 3}) c.add(numbered(i));
+    c.save();
+  }
+  const std::string good = fs::read_file(file);
+  const auto count = [&] {
+    RecordFile<FileRecord> c(file, 100);
+    c.load();
+    return c.loaded();
+  };
+  CHECK(count() == 3);
+  {
+    RecordFile<FileRecord> c(file, 100);
+    const auto hit = c.find(numbered(3));
+    REQUIRE(hit);
+    CHECK(raw_to_hex(hit->digest) == sha256_hex("3"));
+    CHECK(!c.find(numbered(4)));
+  }
+  SECTION("any byte flipped: ignored, never a wrong digest") {
+    for (std::size_t at = 0; at < good.size(); ++at) {
+      std::string bad = good;
+      bad[at] = static_cast<char>(bad[at] ^ 0x01);
+      INFO("byte " << at);
+      CHECK(!RecordFile<FileRecord>::parse(bad));
+    }
+  }
+  SECTION("cut short or grown: ignored") {
+    for (std::size_t n = 0; n < good.size(); n += 7) CHECK(!RecordFile<FileRecord>::parse(good.substr(0, n)));
+    CHECK(!RecordFile<FileRecord>::parse(good + "x"));
+  }
+  SECTION("the text format of version 2, the other cache's records: ignored, then rebuilt") {
+    fs::write_file_atomic(file, "mlops-digest-cache 2\nf 1 3 13 100 200 " + sha256_hex("x") + " 0 0 0\n");
+    CHECK(count() == 0);
+    CHECK(!RecordFile<DirRecord>::parse(good));
+    RecordFile<FileRecord> c(file, 100);
+    c.add(numbered(7));
+    c.save();
+    CHECK(count() == 1);
+  }
+  SECTION("unsorted records (not written by mlops): ignored") {
+    std::vector<FileRecord> v{numbered(3), numbered(1)};
+    CHECK(!RecordFile<FileRecord>::parse(RecordFile<FileRecord>::serialize(v)));
+    std::swap(v[0], v[1]);
+    CHECK(RecordFile<FileRecord>::parse(RecordFile<FileRecord>::serialize(v)));
+  }
+  SECTION("a save merges what another process saved meanwhile") {
+    RecordFile<FileRecord> a(file, 100), b(file, 100);
+    a.load();
+    b.load();
+    a.add(numbered(8));
+    b.add(numbered(9));
+    a.save();
+    b.save();
+    CHECK(count() == 5);
+  }
+}
+
+TEST_CASE("pipeline: a damaged stat cache costs a re-read, never a wrong digest") {
+  Project pr;
+  pr.write("d/a", "alpha");
+  pr.write("d/b", "beta");
+  pr.write("one", "single");
+  age(pr.root / "d");
+  const std::string want_dir = Hasher(pr.root / "c0" / "digests").hash(pr.root / "d")->sha256;
+  stdfs::create_directories(pr.root / "st");
+  {
+    Hasher h(pr.root / "st" / "digests");
+    h.hash(pr.root / "d");
+    h.hash(pr.root / "one");
+    h.save();
+  }
+  for (const char* name : {"dirs", "digests"}) {
+    const stdfs::path f = pr.root / "st" / name;
+    const std::string good = fs::read_file(f);
+    for (std::size_t at = 0; at < good.size(); ++at) {
+      std::string bad = good;
+      bad[at] = static_cast<char>(bad[at] ^ 0x04);
+      fs::write_file_atomic(f, bad);
+      Hasher h(pr.root / "st" / "digests");
+      INFO(name << " byte " << at);
+      CHECK(h.hash(pr.root / "d")->sha256 == want_dir);
+      CHECK(h.hash(pr.root / "one")->sha256 == sha256_hex("single"));
+    }
+    fs::write_file_atomic(f, good);
+  }
+}
+
 TEST_CASE("pipeline: outputs stored are blobs under their sha256") {
   Project pr;
   pr.write("d/x", "data");
