@@ -54,7 +54,7 @@ _mlops() {
             --store) _mlops_store=${words[i+1]} ;;
         esac
         case "$path:$w" in
-            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/log:--importance|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/ci/init:--provider|/ci/init:--schedule|/ci/init:--branch|/ci/init:--python|/model/promote:--alias|/model/promote:--reason|/model/promote:--remote|/model/list:--remote|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/push:--endpoint|/push:--region|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/pull:--endpoint|/pull:--region|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/copy:--endpoint|/copy:--region|/remote/add:--endpoint|/remote/add:--region|/remote/add:--ca-file|/repro:--jobs|/repro:-j|/repro:--executor|/executor/test:--timeout|/cache/push:--jobs|/cache/push:-j|/cache/push:--ca-file|/cache/push:--endpoint|/cache/pull:--jobs|/cache/pull:-j|/cache/pull:--ca-file|/cache/pull:--endpoint|/cache/fetch:--jobs|/cache/fetch:-j|/cache/fetch:--ca-file|/cache/fetch:--endpoint|/cache/gc:--rev|/cache/gc:--remote|/cache/gc:--jobs|/cache/gc:-j|/cache/gc:--ca-file|/cache/gc:--endpoint|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--preset|/drift:--correction|/drift:--timestamp|/drift:--window|/drift:--prediction|/drift:--target|/drift:--task|/drift:--types|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/drift:--max-memory|/drift/profile:--merge|/drift/profile:--output|/drift/profile:-o|/drift/profile:--exact-values|/drift/profile:--max-memory|/login:--username|/login:-u) ((i++)); continue ;;
+            *:--color|*:-C|/init:--template|/init:-t|/init:--ref|/init:--set|/init:-S|/init:-s|/init:--answers|/template/show:--ref|/update:--to|/update:--set|/update:-S|/update:--conflict|/update:--template|/exp/run:--name|/exp/run:-n|/exp/run:--set|/exp/run:-S|/exp/run:--jobs|/exp/run:-j|/exp/run:--tag|/exp/run:-t|/exp/run:--message|/exp/run:-m|/exp/run:--executor|/exp/run:--resume|/exp/run:--cpus|/exp/run:--mem|/exp/run:--gpus|/exp/run:--time|/exp/run:--partition|/exp/run:--account|/exp/run:--qos|/exp/log:--step|/exp/log:--param|/exp/log:--artifact|/exp/log:--importance|/exp/list:--filter|/exp/list:-f|/exp/list:--sort|/exp/list:-s|/exp/list:--limit|/exp/list:-l|/exp/list:--columns|/exp/list:-c|/check:--rev|/check:--against|/check:--format|/report:--rev|/report:--against|/report:--format|/report:--output|/report:-o|/package/build:--store|/package/build:--tag|/package/build:-t|/package/build:--from-exp|/package/build:--compression|/package/build:--created|/package/build:--jobs|/package/build:-j|/package/list:--store|/package/inspect:--store|/package/verify:--store|/package/verify:--key|/package/sign:--store|/package/sign:--key|/package/unpack:--store|/package/unpack:--filter|/package/tag:--store|/package/rm:--store|/package/gc:--store|/package/export:--store|/package/import:--store|/ci/init:--provider|/ci/init:--schedule|/ci/init:--branch|/ci/init:--python|/model/promote:--alias|/model/promote:--reason|/model/promote:--remote|/model/promote:--ca-file|/model/promote:--endpoint|/model/promote:--region|/model/list:--remote|/model/list:--ca-file|/model/list:--endpoint|/model/list:--region|/push:--store|/push:--jobs|/push:-j|/push:--ca-file|/push:--endpoint|/push:--region|/pull:--tag|/pull:-t|/pull:--only|/pull:--store|/pull:--jobs|/pull:-j|/pull:--ca-file|/pull:--endpoint|/pull:--region|/copy:--store|/copy:--jobs|/copy:-j|/copy:--ca-file|/copy:--endpoint|/copy:--region|/remote/add:--endpoint|/remote/add:--region|/remote/add:--ca-file|/repro:--jobs|/repro:-j|/repro:--executor|/executor/test:--timeout|/cache/push:--jobs|/cache/push:-j|/cache/push:--ca-file|/cache/push:--endpoint|/cache/push:--region|/cache/pull:--jobs|/cache/pull:-j|/cache/pull:--ca-file|/cache/pull:--endpoint|/cache/pull:--region|/cache/fetch:--jobs|/cache/fetch:-j|/cache/fetch:--ca-file|/cache/fetch:--endpoint|/cache/fetch:--region|/cache/gc:--rev|/cache/gc:--remote|/cache/gc:--jobs|/cache/gc:-j|/cache/gc:--ca-file|/cache/gc:--endpoint|/cache/gc:--region|/drift:--reference|/drift:--current|/drift:--columns|/drift:--exclude|/drift:--method|/drift:--threshold|/drift:--per-column|/drift:--drift-share|/drift:--preset|/drift:--correction|/drift:--timestamp|/drift:--window|/drift:--prediction|/drift:--target|/drift:--task|/drift:--types|/drift:--fail-on|/drift:--format|/drift:--output|/drift:-o|/drift:--max-memory|/drift/profile:--merge|/drift/profile:--output|/drift/profile:-o|/drift/profile:--exact-values|/drift/profile:--max-memory|/login:--username|/login:-u) ((i++)); continue ;;
         esac
         case $w in -*) continue ;; esac
         case "$path/$w" in
@@ -227,7 +227,13 @@ _mlops() {
         /model/promote:--alias) _mlops_kind text ;;
         /model/promote:--reason) _mlops_kind text ;;
         /model/promote:--remote) _mlops_kind text ;;
+        /model/promote:--ca-file) _mlops_kind files ;;
+        /model/promote:--endpoint) _mlops_kind text ;;
+        /model/promote:--region) _mlops_kind text ;;
         /model/list:--remote) _mlops_kind text ;;
+        /model/list:--ca-file) _mlops_kind files ;;
+        /model/list:--endpoint) _mlops_kind text ;;
+        /model/list:--region) _mlops_kind text ;;
         /push:--store) _mlops_kind dirs ;;
         /push:--jobs|/push:-j) _mlops_kind text ;;
         /push:--ca-file) _mlops_kind files ;;
@@ -254,17 +260,21 @@ _mlops() {
         /cache/push:--jobs|/cache/push:-j) _mlops_kind text ;;
         /cache/push:--ca-file) _mlops_kind files ;;
         /cache/push:--endpoint) _mlops_kind text ;;
+        /cache/push:--region) _mlops_kind text ;;
         /cache/pull:--jobs|/cache/pull:-j) _mlops_kind text ;;
         /cache/pull:--ca-file) _mlops_kind files ;;
         /cache/pull:--endpoint) _mlops_kind text ;;
+        /cache/pull:--region) _mlops_kind text ;;
         /cache/fetch:--jobs|/cache/fetch:-j) _mlops_kind text ;;
         /cache/fetch:--ca-file) _mlops_kind files ;;
         /cache/fetch:--endpoint) _mlops_kind text ;;
+        /cache/fetch:--region) _mlops_kind text ;;
         /cache/gc:--rev) _mlops_kind text ;;
         /cache/gc:--remote) _mlops_kind text ;;
         /cache/gc:--jobs|/cache/gc:-j) _mlops_kind text ;;
         /cache/gc:--ca-file) _mlops_kind files ;;
         /cache/gc:--endpoint) _mlops_kind text ;;
+        /cache/gc:--region) _mlops_kind text ;;
         /drift:--reference) _mlops_kind files ;;
         /drift:--current) _mlops_kind files ;;
         /drift:--columns) _mlops_kind text ;;
@@ -338,9 +348,9 @@ _mlops() {
             '/ci') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='init' pos='' rep=0 ;;
             '/ci/init') opts='--help -h --help-all --provider --schedule --branch --python --force -f --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/model') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='promote history list' pos='' rep=0 ;;
-            '/model/promote') opts='--help -h --help-all --alias --reason --remote --json --quiet -q --verbose -v --color -C' cmds='' pos='packages' rep=0 ;;
+            '/model/promote') opts='--help -h --help-all --alias --reason --remote --ca-file --plain-http --endpoint --region --json --quiet -q --verbose -v --color -C' cmds='' pos='packages' rep=0 ;;
             '/model/history') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=0 ;;
-            '/model/list') opts='--help -h --help-all --remote --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/model/list') opts='--help -h --help-all --remote --ca-file --plain-http --endpoint --region --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/key') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='generate' pos='' rep=0 ;;
             '/key/generate') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
             '/push') opts='--help -h --help-all --store --jobs -j --ca-file --plain-http --endpoint --region --json --quiet -q --verbose -v --color -C' cmds='' pos='packages remotes' rep=0 ;;
@@ -361,10 +371,10 @@ _mlops() {
             '/data/status') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/data/unprotect') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='files' rep=0 ;;
             '/cache') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='push pull fetch gc unpin fsck' pos='' rep=0 ;;
-            '/cache/push') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
-            '/cache/pull') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
-            '/cache/fetch') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
-            '/cache/gc') opts='--help -h --help-all --force -f --rev --all-commits --remote --jobs -j --ca-file --plain-http --endpoint --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
+            '/cache/push') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --region --run-cache --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/pull') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --region --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/fetch') opts='--help -h --help-all --jobs -j --ca-file --plain-http --endpoint --region --json --quiet -q --verbose -v --color -C' cmds='' pos='remotes' rep=0 ;;
+            '/cache/gc') opts='--help -h --help-all --force -f --rev --all-commits --remote --jobs -j --ca-file --plain-http --endpoint --region --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/cache/unpin') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/cache/fsck') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/drift') opts='--help -h --help-all --reference --current --columns --exclude --method --threshold --per-column --drift-share --preset --correction --timestamp --window --prediction --target --task --types --fail-on --format --output -o --strict --max-memory --json --quiet -q --verbose -v --color -C' cmds='profile' pos='' rep=0 ;;
