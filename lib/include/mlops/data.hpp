@@ -87,7 +87,7 @@ struct CacheGcResult {
   std::uint64_t bytes = 0;            // of the removed
   bool dry_run = true;
   std::vector<std::string> pins_dropped;  // projects whose directory is gone: their pins keep nothing (removed with force)
-  std::size_t lock_blobs_parsed = 0;  // distinct mlops.lock blobs read from the revisions
+  std::size_t lock_blobs_parsed = 0;      // distinct mlops.lock blobs read from the revisions
 };
 MLOPS_API CacheGcResult cache_gc(const stdfs::path& project, const stdfs::path& store, const CacheGcOptions& o);
 
