@@ -23,6 +23,8 @@ namespace stdfs = std::filesystem;
 struct Resources {
   std::string cpus, mem, gpus, time, partition, account, qos;
   std::map<std::string, std::string> as_map() const;
+  // The field `key` names (as_map's keys) set to `value`; false for a key that is none of them.
+  bool set(std::string_view key, std::string value);
 };
 
 // N tasks of one sweep submitted at once. A task learns its index from the scheduler

@@ -34,6 +34,18 @@ std::map<std::string, std::string> Resources::as_map() const {
   return m;
 }
 
+bool Resources::set(std::string_view key, std::string value) {
+  std::string* const fields[] = {&cpus, &mem, &gpus, &time, &partition, &account, &qos};
+  const std::string_view names[] = {"cpus", "mem", "gpus", "time", "partition", "account", "qos"};
+  for (std::size_t i = 0; i < std::size(names); ++i) {
+    if (names[i] == key) {
+      *fields[i] = std::move(value);
+      return true;
+    }
+  }
+  return false;
+}
+
 std::span<const Row> table() { return k_table; }
 
 const Row& find(std::string_view name) {

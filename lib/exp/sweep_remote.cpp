@@ -155,14 +155,7 @@ executor::Resources merged_resources(const executor::Resources& base, const std:
   executor::Resources r = base;
   for (const auto& [k, v] : over) {
     if (!executor::safe_value(v) || v.size() > 256) throw Error(ErrorKind::usage, "--" + k + " holds a character Slurm cannot take");
-    if (k == "cpus") r.cpus = v;
-    else if (k == "mem") r.mem = v;
-    else if (k == "gpus") r.gpus = v;
-    else if (k == "time") r.time = v;
-    else if (k == "partition") r.partition = v;
-    else if (k == "account") r.account = v;
-    else if (k == "qos") r.qos = v;
-    else throw Error(ErrorKind::usage, "unknown resource '" + k + "'", "cpus, mem, gpus, time, partition, account or qos");
+    if (!r.set(k, v)) throw Error(ErrorKind::usage, "unknown resource '" + k + "'", "cpus, mem, gpus, time, partition, account or qos");
   }
   return r;
 }

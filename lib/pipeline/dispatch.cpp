@@ -30,15 +30,7 @@ bool journal_names(const stdfs::path& state, const std::string& stage) {
 
 executor::Resources stage_resources(const executor::Resources& base, const Stage& s) {
   executor::Resources r = base;
-  for (const auto& [k, v] : s.resources) {
-    if (k == "cpus") r.cpus = v;
-    else if (k == "mem") r.mem = v;
-    else if (k == "gpus") r.gpus = v;
-    else if (k == "time") r.time = v;
-    else if (k == "partition") r.partition = v;
-    else if (k == "account") r.account = v;
-    else if (k == "qos") r.qos = v;
-  }
+  for (const auto& [k, v] : s.resources) r.set(k, v);  // keys were checked when mlops.yaml was read
   return r;
 }
 
