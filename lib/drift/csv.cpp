@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <sys/mman.h>
+
 namespace mlops::drift {
 namespace {
 
@@ -484,6 +486,16 @@ class Parser {
               "is this a CSV file? records are limited so that one line cannot take all memory");
 }
 
+// Huge pages for a reserved column: a million rows of 20 columns in 4 KiB pages is 40,000 page
+// faults (a sixth of a `drift` run's time in perf), in 2 MiB pages under a hundred. Advice only:
+// where transparent huge pages are off it does nothing.
+void advise_huge_pages(const std::vector<double>& v) {
+  constexpr std::uintptr_t k_page = 4096;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(v.data()) + k_page - 1) & ~(k_page - 1);
+  const auto end = reinterpret_cast<std::uintptr_t>(v.data() + v.capacity()) & ~(k_page - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
 }  // namespace
 
 Table parse_csv(std::string_view text, const std::string& source, const CsvOptions& options) {
@@ -549,6 +561,7 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
         if (options.max_number_bytes != 0 && reserved_bytes + bytes > options.max_number_bytes) continue;
         reserved_bytes += bytes;
         c.numbers.reserve(static_cast<std::size_t>(rows) + 16);
+        advise_huge_pages(c.numbers);
       }
     }
     if (eof) break;

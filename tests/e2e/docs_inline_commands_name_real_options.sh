@@ -21,13 +21,25 @@ not_a_command() {
 # Subcommands listed by a help page (aliases after a comma dropped).
 subcommands() { awk '/^Subcommands:/ {s = 1; next} s && /^[^ ]/ {s = 0} s && /^  [a-z]/ {sub(",", "", $1); print $1}' <<<"$1"; }
 
+# load_help PATH...: sets the caller's $page to the command's --help, asked once per command
+# (two hundred spans name a few dozen commands; each start of the binary is slow under ASan).
+declare -A pages=()
+load_help() {
+  local key="${*:-.}"
+  if [ -z "${pages[$key]+set}" ]; then
+    pages[$key]=$("$MLOPS" "$@" --help) || return 1
+  fi
+  page=${pages[$key]}
+}
+
 # check SPAN WORD...: walks the subcommands the words select, then checks the options left.
 check() {
   local span=$1; shift
   local path=() page w alt found
-  page=$("$MLOPS" --help)
+  load_help
   while [ $# -gt 0 ]; do
-    w=$1
+    w=${1#[}                                   # [--opt VALUE]: an optional part is checked too
+    w=${w%]}
     if [[ $w == -* ]]; then
       [ "$w" = -- ] && return 0                # the rest is the user's command
       w=${w%%=*}
@@ -48,7 +60,7 @@ check() {
     elif [ ${#path[@]} -eq 0 ] || subcommands "$page" | grep -qx -- "$w"; then
       subcommands "$page" | grep -qx -- "$w" || fail "\`$span\`: '$w' is not an mlops command"
       path+=("$w")
-      page=$("$MLOPS" "${path[@]}" --help) || fail "\`$span\`: mlops ${path[*]} --help fails"
+      load_help "${path[@]}" || fail "\`$span\`: mlops ${path[*]} --help fails"
     fi
     shift
   done
