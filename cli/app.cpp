@@ -16,6 +16,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -128,7 +129,28 @@ int dispatch(int argc, char** argv, Output& errors) {
 
 }  // namespace
 
+namespace {
+
+// When `sig` came ignored (a Slurm task's batch script ignores USR2 before it execs mlops),
+// blocks it: Linux keeps a blocked signal pending even while it is ignored, so a warning that
+// comes before the task's install_time_limit_handler (which unblocks it) is taken then, not
+// lost. Left alone otherwise: a plain `kill -USR2` of mlops still ends it.
+void hold_if_ignored(int sig) noexcept {
+  struct sigaction now {};
+  if (::sigaction(sig, nullptr, &now) != 0 || now.sa_handler != SIG_IGN) return;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  ::sigprocmask(SIG_BLOCK, &set, nullptr);
+}
+
+}  // namespace
+
 int run(int argc, char** argv) {
+  // Before anything else: a time-limit warning to a Slurm task that is still starting stays
+  // pending until the task's handler takes it (docs/architecture.md, "Executors").
+  hold_if_ignored(SIGUSR2);
+  if (std::getenv("MLOPS_TEST_USR2_AT_START") != nullptr) std::raise(SIGUSR2);  // tests: the warning while starting
   // A closed pipe must surface as EPIPE from write(), not kill us mid-way.
   std::signal(SIGPIPE, SIG_IGN);
   install_interrupt_handlers();

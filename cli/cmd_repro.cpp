@@ -31,7 +31,7 @@ struct ReproArgs {
 
 // repro --pull: what the lock and the pointers name comes from the default remote first (what
 // it lacks is left to the stages), missing outputs and data are put in place, and a stage that
-// must run asks the remote's run cache first.
+// must run asks the remote's run cache first (with --executor: before it is submitted).
 void pull_before_repro(const config::Settings& settings, pipeline::ReproOptions& o, Context& c) {
   if (settings.default_remote.empty())
     throw Error(ErrorKind::usage, "repro --pull needs a default remote",
@@ -84,7 +84,6 @@ int run_repro(const ReproArgs& a, Context& c) {
   o.wait = a.wait;
   const bool scheduler = !a.executor.empty() && a.executor != "local";
   if (a.wait && !scheduler) throw Error(ErrorKind::usage, "--wait goes with --executor", "mlops repro --executor slurm --wait");
-  if (scheduler && a.pull) throw Error(ErrorKind::usage, "--pull runs here, not on a scheduler", "run 'mlops repro --pull --dry' first");
   if (a.pull && !a.dry) pull_before_repro(settings, o, c);
   std::mutex m;  // stages print from worker threads: one line at a time
   o.on_line = [&](const std::string& stage, const std::string& line, bool err) {
@@ -168,13 +167,14 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
   cmd.add_flag("--keep-going", a->keep_going, "After a stage fails, still run the stages that do not depend on it");
   auto* down = cmd.add_flag("--downstream", a->downstream, "Run the given stages and the stages that depend on them, not their upstream");
   cmd.add_flag("--single-item", a->single_item, "Run only the given stages, not what they depend on")->excludes(down);
-  cmd.add_flag(
-      "--pull", a->pull,
-      "First fetch what mlops.lock and the data pointers name from the default remote, and ask its run cache before running a stage");
+  cmd.add_flag("--pull", a->pull,
+               "First fetch what mlops.lock and the data pointers name from the default remote, and ask its run cache before running "
+               "(or submitting) a stage");
   cmd.add_flag("--no-run-cache", a->no_run_cache,
                "Run commands even when an earlier run with the same inputs left its outputs in the store");
   cmd.add_option("--executor", a->executor,
-                 "Where stages run: local (default), slurm (one job per stage that must run, after its upstream's jobs; detached)")
+                 "Where stages run: local (default), slurm (one job per stage that must run and is not in the run cache, after its "
+                 "upstream's jobs; detached)")
       ->type_name("NAME");
   cmd.add_flag("--wait", a->wait, "With --executor slurm: wait for the jobs, then report which stages ran (mlops.lock says)");
   cmd.footer(
@@ -185,8 +185,10 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
       "  mlops repro --downstream prepare --dry   # what prepare and the stages after it would do\n"
 
       "\nOn Slurm (one job per stage that must run, after its upstream's jobs; prints STAGE JOB lines\n"
-      "and returns unless --wait; `resources:` of a stage over executors.slurm in mlops.yaml):\n"
+      "and returns unless --wait; `resources:` of a stage over executors.slurm in mlops.yaml). A stage\n"
+      "the run cache holds (with --pull: the default remote's too) is restored here, not submitted:\n"
       "  mlops repro --executor slurm --wait\n"
+      "  mlops repro --executor slurm --dry   # which stages would be restored, which submitted\n"
       "\nStages are the `stages:` of mlops.yaml; mlops.lock records what each last ran with.\n"
       "Exit 1 when a stage's command fails.\n");
   cmd.callback([a, &ctx] { ctx.action = [a](Context& c) { return run_repro(*a, c); }; });

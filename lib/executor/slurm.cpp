@@ -197,10 +197,12 @@ void common_args(const TaskBatch& b, std::vector<std::string>& argv) {
   if (!r.qos.empty()) argv.push_back("--qos=" + r.qos);
 }
 
-// `exec 'word' ...` for --wrap: the batch shell becomes the command itself, so that
-// --signal=B:USR2 reaches it; "{offset}" is replaced by `offset`.
+// `trap '' USR2; exec 'word' ...` for --wrap: the batch shell becomes the command itself, so
+// that --signal=B:USR2 reaches it; "{offset}" is replaced by `offset`. USR2 ignored across the
+// exec: a warning while mlops starts must not kill it (mlops then holds it pending until its
+// handler is in place; one in the few instructions before that is dropped, not fatal).
 std::string exec_line(const std::vector<std::string>& command, size_t offset) {
-  std::string wrap = "exec";
+  std::string wrap = "trap '' USR2; exec";
   for (auto word : command) {
     if (word == "{offset}") word = std::to_string(offset);
     wrap += " '";

@@ -143,8 +143,12 @@ void spawn(Active& a) {
   sigaddset(&def, SIGTERM);
   sigaddset(&def, SIGHUP);
   sigaddset(&def, SIGPIPE);
+  sigaddset(&def, SIGUSR2);  // ignored and held for mlops on a Slurm node (hold_if_ignored), not for the command
   posix_spawnattr_setsigdefault(&attr, &def);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
   std::vector<std::string> env = child_env(*a.job);
   std::vector<char*> envp, argv;

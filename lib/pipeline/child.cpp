@@ -84,6 +84,7 @@ ProcessResult run_shell(const std::string& cmd, const std::filesystem::path& cwd
   sigaddset(&defaults, SIGINT);
   sigaddset(&defaults, SIGTERM);
   sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGUSR2);  // ignored by a Slurm job's batch script for mlops, not for the command
   posix_spawnattr_setsigmask(&act.attr, &none);
   posix_spawnattr_setsigdefault(&act.attr, &defaults);
   posix_spawnattr_setflags(&act.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);

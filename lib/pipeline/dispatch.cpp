@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// `repro --executor slurm`: each stage that must run becomes one scheduler job, after the
-// jobs of its upstream stages (afterok), through lib/executor's table. The job runs
+// `repro --executor slurm`: the run cache first (local, and the remote's with --pull): a stage
+// it holds is restored here by the engine's restore_only repro, never submitted. Each other
+// stage that must run becomes one scheduler job, after the jobs of its upstream stages
+// (afterok), through lib/executor's table. The job runs
 // `mlops repro --single-item STAGE` in the project on the node (a shared filesystem, as for
 // sweeps), so the stage is decided, run, cached and recorded in mlops.lock exactly as a local
 // repro does it; mlops.lock, not the scheduler's accounting, then says whether it ran.
@@ -48,8 +50,25 @@ ReproResult dispatch(const stdfs::path& project, const ReproOptions& o) {
                                               : o.single_item ? Selection::single
                                                               : Selection::upstream);
   const executor::Settings settings = executor::read_settings(p.root / config::k_project_file, std::string(row.name));
-  const LockFile lockf = read_lock(project);
   const stdfs::path state = state_dir(project);
+
+  // The run cache first, for the stages whose inputs are known here, under the pipeline lock
+  // (the engine takes it): a hit is restored and recorded in mlops.lock as repro does, and a
+  // stage after it is decided with its outputs in place. --force and --no-run-cache run.
+  ReproResult restored;
+  if (!o.force && !o.no_run_cache) {
+    ReproOptions r = o;
+    r.executor.clear();
+    r.wait = false;
+    r.restore_only = true;
+    r.on_line = nullptr;
+    r.on_event = [&](const std::string& stage, const std::string& what, const std::string& detail) {
+      if (what == "restored" || what == "would restore" || what == "waiting") event(stage, what, detail);
+    };
+    restored = repro(project, r);
+  }
+  const std::set<std::string> was_restored(restored.restored.begin(), restored.restored.end());
+  const LockFile lockf = read_lock(project);  // with what was just restored
   Hasher hasher(state / "digests");
 
   executor::TaskBatch base;
@@ -61,11 +80,12 @@ ReproResult dispatch(const stdfs::path& project, const ReproOptions& o) {
   const std::string exe = o.dry ? std::string() : executor::this_program();
 
   const std::size_t n = p.stages.size();
-  std::vector<bool> in_sel(n, false), sent(n, false);
+  std::vector<bool> in_sel(n, false), sent(n, false), restoring(n, false);
   std::vector<std::string> job_of(n);
   for (std::size_t i : sel) in_sel[i] = true;
   std::unique_ptr<executor::Executor> ex = row.make();
   ReproResult result;
+  result.restored = restored.restored;
   for (std::size_t i : sel) {  // graph order: every upstream job exists before its dependants
     const Stage& s = p.stages[i];
     if (s.frozen) {
@@ -73,9 +93,14 @@ ReproResult dispatch(const stdfs::path& project, const ReproOptions& o) {
       result.skipped.push_back(s.name);
       continue;
     }
+    if (was_restored.contains(s.name)) {  // reported by the engine; up to date now (or, dry, once restored)
+      restoring[i] = o.dry;
+      continue;
+    }
     std::vector<std::string> after;
-    bool upstream_sent = false;
+    bool upstream_sent = false, upstream_restoring = false;
     for (std::size_t u : s.upstream) {
+      upstream_restoring = upstream_restoring || (in_sel[u] && restoring[u]);
       if (!in_sel[u] || !sent[u]) continue;
       upstream_sent = true;
       if (!job_of[u].empty()) after.push_back(job_of[u]);
@@ -83,6 +108,8 @@ ReproResult dispatch(const stdfs::path& project, const ReproOptions& o) {
     std::string reason;
     if (upstream_sent) {
       reason = "an upstream stage runs first";  // its outputs are not made yet: decided on the node
+    } else if (upstream_restoring) {
+      reason = "an upstream stage would be restored first; decided then";  // dry: nothing was restored
     } else {
       const auto it = lockf.stages.find(s.name);
       reason = decide(p, s, it == lockf.stages.end() ? nullptr : &it->second, journal_names(state, s.name), hasher).reason;

@@ -52,28 +52,35 @@ std::vector<std::string> order_of(const Pipeline& p) {
 struct Completion {
   std::size_t index = 0;
   bool ran = false, ok = true, restored = false;
+  bool left = false;  // restore_only: must run and was not restored; left to the caller
   std::string detail;
   LockEntry entry;
   std::exception_ptr error;
 };
 
-enum class St { waiting, running, ran, skipped, failed, blocked };
+enum class St { waiting, running, ran, skipped, failed, blocked, left };
 
-// Puts back the outputs an earlier run with the same input key wrote, when the store has
-// every blob; false (the command runs) otherwise, or when a blob turns out corrupt.
-bool restore_from_run_cache(const package::Store& store, const Pipeline& p, const Stage& s, const std::string& key, const Decision& d,
-                            Completion& c) {
-  const auto outs = run_cache_get(store, key);
-  if (!outs || outs->size() != s.outs.size()) return false;
+// The outputs an earlier run with the same input key wrote, when the run cache names each of
+// the stage's outputs once and the store has every blob; nullopt otherwise.
+std::optional<std::vector<LockedPath>> run_cache_hit(const package::Store& store, const Stage& s, const std::string& key) {
+  auto outs = run_cache_get(store, key);
+  if (!outs || outs->size() != s.outs.size()) return std::nullopt;
   for (const LockedPath& out : *outs) {
     const bool listed = std::any_of(s.outs.begin(), s.outs.end(), [&](const Out& o) { return o.path == out.path; });
-    if (!listed || !restorable(store, out)) return false;
+    if (!listed || !restorable(store, out)) return std::nullopt;
   }
   // Each output exactly once: an entry naming one twice would leave another stale.
   for (const Out& o : s.outs)
-    if (std::count_if(outs->begin(), outs->end(), [&](const LockedPath& x) { return x.path == o.path; }) != 1) return false;
+    if (std::count_if(outs->begin(), outs->end(), [&](const LockedPath& x) { return x.path == o.path; }) != 1) return std::nullopt;
+  return outs;
+}
+
+// Puts back the outputs of a run-cache hit; false (the command runs) when a blob turns out
+// corrupt or the disk refuses.
+bool restore_hit(const package::Store& store, const Pipeline& p, const Stage& s, const std::vector<LockedPath>& outs, const Decision& d,
+                 Completion& c) {
   try {
-    for (const LockedPath& out : *outs) restore(store, p.root, out);
+    for (const LockedPath& out : outs) restore(store, p.root, out);
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::interrupted) throw;
     log::warn("stage '{}': not restored from the run cache: {}", s.name, e.what());
@@ -83,8 +90,14 @@ bool restore_from_run_cache(const package::Store& store, const Pipeline& p, cons
     return false;
   }
   c.entry = d.inputs;
-  c.entry.outs = *outs;
+  c.entry.outs = outs;
   return true;
+}
+
+bool restore_from_run_cache(const package::Store& store, const Pipeline& p, const Stage& s, const std::string& key, const Decision& d,
+                            Completion& c) {
+  const auto outs = run_cache_hit(store, s, key);
+  return outs && restore_hit(store, p, s, *outs, d, c);
 }
 
 // The pipeline lock, waiting for it (polled, so that Ctrl-C ends the wait).
@@ -193,12 +206,17 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
   std::optional<package::FileLock> store_lock;
   std::once_flag store_once;
   bool want_store = false;
-  if (!o.dry && !o.store.empty())
+  // A dry restore_only run looks the run cache up too (read only, no writer lock).
+  if ((!o.dry || o.restore_only) && !o.store.empty())
     for (std::size_t i : sel)
       for (const Out& out : p.stages[i].outs) want_store = want_store || out.cache;
   const auto open_store = [&]() -> package::Store* {
     if (!want_store) return nullptr;
     std::call_once(store_once, [&] {
+      if (o.dry) {
+        store_slot.emplace(o.store, package::StoreAccess::read);
+        return;
+      }
       store_slot.emplace(o.store, package::StoreAccess::write);
       store_lock.emplace(store_slot->writer_lock());
       // Busy files a killed repro left (their flock is free); a live one's stays.
@@ -232,8 +250,36 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
       Decision d = decide(p, s, locked ? &*locked : nullptr, journal_has(state, s.name), hasher);
       if (s.frozen) {
         event(s.name, "skipped", "frozen");
+      } else if (o.restore_only && o.dry && upstream_would_run) {
+        c.left = true;  // its deps are an upstream's outputs, not restored in a dry run: unknown
       } else if (d.reason.empty() && !forced[i] && !(o.dry && upstream_would_run)) {
         event(s.name, "skipped", "up to date");
+      } else if (o.restore_only) {
+        // Restored (and recorded below as a run is) on a hit; otherwise left as it is.
+        package::Store* const store = open_store();
+        const bool cacheable = store && !o.no_run_cache && !forced[i] && run_cache_eligible(s);
+        const std::string key = cacheable ? run_key(s, d.inputs) : std::string();
+        std::optional<BusyLock> busy;
+        if (cacheable && !o.dry)
+          busy.emplace(wait_for_key(*store, key, [&] {
+            event(s.name, "waiting", "stage '" + s.name + "': the same inputs are running elsewhere; waiting for them");
+          }));
+        auto hit = cacheable ? run_cache_hit(*store, s, key) : std::nullopt;
+        if (cacheable && !hit && !o.dry && o.fetch_run && !run_cache_get(*store, key) && o.fetch_run(key))
+          hit = run_cache_hit(*store, s, key);  // one request to the remote's run cache
+        if (hit && o.dry) {
+          c.ran = c.restored = true;
+          event(s.name, "would restore", "outputs of an earlier run with the same inputs (run cache)");
+        } else if (hit) {
+          // The journal only now: a stage left alone keeps its reason (the caller reports it).
+          fs::write_file_atomic(journal(state, s.name), d.reason + "\n", stdfs::perms(0644), false);
+          c.restored = restore_hit(*store, p, s, *hit, d, c);
+        }
+        if (c.restored && !o.dry) {
+          c.ran = true;
+          event(s.name, "restored", "outputs of an earlier run with the same inputs (run cache)");
+        }
+        c.left = !c.restored;
       } else if (o.dry) {
         c.ran = true;
         event(s.name, "would run", d.reason.empty() ? (forced[i] ? "--force" : "an upstream stage would run") : d.reason);
@@ -321,7 +367,7 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
         bool ready = true, blocked = false, up_runs = false;
         for (std::size_t u : s.upstream) {
           if (!in_sel[u]) continue;
-          if (st[u] == St::failed || st[u] == St::blocked) blocked = true;
+          if (st[u] == St::failed || st[u] == St::blocked || st[u] == St::left) blocked = true;
           else if (st[u] != St::ran && st[u] != St::skipped) ready = false;
           up_runs = up_runs || would_run[u];
         }
@@ -378,6 +424,15 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
         result.failed.push_back(s.name);
         if (!fatal) fatal = c.error;
         stop = true;
+        continue;
+      }
+      if (!c.ok && o.restore_only) {  // the caller runs it (it could not be restored)
+        log::warn("stage '{}': not restored: {}", s.name, c.detail);
+        c.left = true;
+      }
+      if (c.left) {
+        st[c.index] = St::left;
+        result.not_run.push_back(s.name);
         continue;
       }
       if (!c.ok) {

@@ -54,6 +54,11 @@ struct ReproOptions {
   // (afterok); returns once submitted unless `wait`. Events: "submitted", "would submit".
   std::string executor;
   bool wait = false;
+  // Run no command: a stage that must run is restored from the run cache (and fetch_run) when
+  // it can be, and recorded in mlops.lock as repro records it; one that cannot is listed in
+  // `not_run` with every stage downstream of it. repro --executor does this first, so that a
+  // hit is restored here and never submitted. With `dry`: "would restore" for a hit.
+  bool restore_only = false;
 };
 
 struct ReproResult {
