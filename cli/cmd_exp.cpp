@@ -75,6 +75,10 @@ void default_to_pipeline(exp::RunOptions& o) {
     std::error_code ec;
     const stdfs::path self = stdfs::read_symlink("/proc/self/exe", ec);
     o.argv = {ec ? std::string("mlops") : self.string(), "repro"};
+    // A stage restored from the run cache or up to date leaves its metrics file older than
+    // the run; mlops.lock says which content the pipeline stands for (exp cannot ask lib/pipeline
+    // itself: it sits below it).
+    o.vouched_metrics = [](const stdfs::path& dir) { return pipeline::recorded_metrics(dir); };
     return;
   }
   throw Error(ErrorKind::usage, "'mlops exp run' needs COMMAND: The command and its arguments, after --",

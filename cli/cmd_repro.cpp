@@ -138,7 +138,11 @@ int run_status(const std::vector<std::string>& stages, bool why, Context& c) {
   const auto states = pipeline::status(settings.project, stages, &hashed);
   if (c.out.json()) {
     nlohmann::json arr = nlohmann::json::array();
-    for (const auto& s : states) arr.push_back({{"stage", s.name}, {"stale", s.stale}, {"frozen", s.frozen}, {"reason", s.reason}});
+    for (const auto& s : states) {
+      const char* state = s.running ? "running" : s.stale ? "stale" : s.frozen ? "frozen" : "up to date";
+      arr.push_back(
+          {{"stage", s.name}, {"state", state}, {"stale", s.stale}, {"running", s.running}, {"frozen", s.frozen}, {"reason", s.reason}});
+    }
     c.out.print_json({{"stages", arr}, {"files_hashed", hashed}});
     return k_exit_ok;
   }
@@ -147,7 +151,7 @@ int run_status(const std::vector<std::string>& stages, bool why, Context& c) {
   for (const auto& s : states) {
     if (!s.stale) continue;
     any = true;
-    text += s.name + (why ? ": " + escape_controls(s.reason) : std::string(": stale")) + "\n";
+    text += s.name + (why ? ": " + escape_controls(s.reason) : std::string(s.running ? ": running" : ": stale")) + "\n";
   }
   c.out.print(text);
   if (!any) c.out.status("pipeline is up to date");
@@ -203,7 +207,10 @@ void setup_status(CLI::App& cmd, Context& ctx) {
       "\nExamples:\n"
       "  mlops status                # the stages 'mlops repro' would run\n"
       "  mlops status --why          # and why\n"
-      "  mlops --json status         # every stage, stale or not, as JSON\n");
+      "  mlops --json status         # every stage, stale or not, as JSON\n"
+      "\nA stage is up to date, stale (with --why: the first reason it must run), frozen, or\n"
+      "running (an 'mlops repro' runs it now). One whose last run was killed is stale: its last\n"
+      "run did not finish. --json gives each stage's state, stale, running, frozen and reason.\n");
   cmd.callback([stages, why, &ctx] { ctx.action = [stages, why](Context& c) { return run_status(*stages, *why, c); }; });
 }
 

@@ -7,6 +7,8 @@
 
 #include <mlops/exp.hpp>
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +23,8 @@ struct Job {
   stdfs::path live_dir;        // .git/mlops/live/<id>
   bool keep_outputs = false;   // isolated runs: outputs are stored for `exp apply`
   bool prefix_output = false;  // "[name] " before each line, when several run at once
+  // RunOptions::vouched_metrics: metrics files recorded though older than the run.
+  std::function<std::map<std::string, std::string>(const stdfs::path& project)> vouched_metrics;
 };
 
 // Runs the jobs, at most `parallel` at a time, and finalizes each (metrics, series, outputs,

@@ -307,6 +307,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
     job.cwd = cwd;
     job.project = r.project;
     job.live_dir = r.mlops_dir / "live" / job.run.id;
+    job.vouched_metrics = o.vouched_metrics;
     jobs.push_back(std::move(job));
   } else {
     // ---- a sweep: each point in its own worktree from the snapshot ----
@@ -350,6 +351,7 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
       job.live_dir = r.mlops_dir / "live" / job.run.id;
       job.keep_outputs = true;
       job.prefix_output = std::min<size_t>(n_jobs, points.size()) > 1;
+      job.vouched_metrics = o.vouched_metrics;
       jobs.push_back(std::move(job));
     }
   }

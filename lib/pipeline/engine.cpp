@@ -10,6 +10,7 @@
 #include "pipeline/decide.hpp"
 #include "pipeline/dispatch.hpp"
 #include "pipeline/restore.hpp"
+#include "pipeline/started.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/fs.hpp>
@@ -26,13 +27,6 @@
 
 namespace mlops::pipeline {
 namespace {
-
-stdfs::path journal(const stdfs::path& state, const std::string& stage) { return state / "started" / stage; }
-
-bool journal_has(const stdfs::path& state, const std::string& stage) {
-  std::error_code ec;
-  return stdfs::exists(journal(state, stage), ec);
-}
 
 void save_quietly(Hasher& h, const stdfs::path& state) {
   try {
@@ -56,6 +50,7 @@ struct Completion {
   std::string detail;
   LockEntry entry;
   std::exception_ptr error;
+  StartedEntry started;  // held until the main loop has dealt with this completion
 };
 
 enum class St { waiting, running, ran, skipped, failed, blocked, left };
@@ -153,8 +148,13 @@ std::vector<StageState> status_impl(const stdfs::path& project, const std::vecto
   parallel_for(sel.size(), [&](std::size_t k, unsigned) {
     const Stage& s = p.stages[sel[k]];
     try {
+      const Started j = started(state, s.name);
+      if (j == Started::running) {  // nothing to compare: its outputs are being written
+        r[k] = StageState{s.name, true, s.frozen, "it is running now (mlops repro); its outputs are not final yet", true};
+        return;
+      }
       const auto it = lock.stages.find(s.name);
-      const Decision d = decide(p, s, it == lock.stages.end() ? nullptr : &it->second, journal_has(state, s.name), hasher);
+      const Decision d = decide(p, s, it == lock.stages.end() ? nullptr : &it->second, j == Started::unfinished, hasher);
       r[k] = StageState{s.name, !d.reason.empty(), s.frozen, d.reason};
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::interrupted) throw;
@@ -247,7 +247,7 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
     c.index = i;
     const Stage& s = p.stages[i];
     try {
-      Decision d = decide(p, s, locked ? &*locked : nullptr, journal_has(state, s.name), hasher);
+      Decision d = decide(p, s, locked ? &*locked : nullptr, started(state, s.name) != Started::no, hasher);
       if (s.frozen) {
         event(s.name, "skipped", "frozen");
       } else if (o.restore_only && o.dry && upstream_would_run) {
@@ -286,7 +286,7 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
       } else {
         c.ran = true;
         event(s.name, "running", d.reason.empty() ? "--force" : d.reason);
-        fs::write_file_atomic(journal(state, s.name), d.reason + "\n", stdfs::perms(0644), false);  // not synced: see below
+        c.started = StartedEntry::write(state, s.name, d.reason + "\n");  // not synced: see below
         package::Store* const store = open_store();
         const bool cacheable = store && !o.no_run_cache && run_cache_eligible(s);
         const std::string key = cacheable ? run_key(s, d.inputs) : std::string();
@@ -392,6 +392,7 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
     // Crash safety with few syncs. A stage's journal entry (state/started/NAME) is written
     // before its command starts and removed only once a lock naming its new outputs has been
     // renamed into place; every completion that arrived together goes into one lock write.
+    // This process flocks the entry all along (started.hpp), so `status` reads it as running.
     // - kill -9: what was written before it stays (page cache) and a rename is atomic, so the
     //   lock is whole, old or new, and a stage cut short still has its journal entry: stale.
     // - Power loss: the lock's bytes are fdatasync'd before each rename, so it is whole; a
@@ -462,7 +463,7 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
     ++result.lock_writes;
     for (const std::string& name : recorded) {
       std::error_code ec;
-      stdfs::remove(journal(state, name), ec);
+      stdfs::remove(started_path(state, name), ec);
       event(name, "done", "");
     }
   }
@@ -542,6 +543,26 @@ CheckoutResult checkout_impl(const stdfs::path& project, const std::vector<std::
 std::vector<StageState> status(const stdfs::path& project, const std::vector<std::string>& targets, std::size_t* files_hashed) {
   return io_errors([&] { return status_impl(project, targets, files_hashed); });
 }
+std::map<std::string, std::string> recorded_metrics(const stdfs::path& project) {
+  return io_errors([&] {
+    const Pipeline p = load_pipeline(project);
+    const LockFile lock = read_lock(project);
+    const stdfs::path state = state_dir(project);
+    std::map<std::string, std::string> r;
+    for (const Stage& s : p.stages) {
+      if (s.frozen) continue;  // not run by this pipeline: its recorded outputs are older
+      const auto it = lock.stages.find(s.name);
+      if (it == lock.stages.end() || started(state, s.name) != Started::no) continue;
+      for (const Out& o : s.outs) {
+        if (!o.metric) continue;
+        for (const LockedPath& lp : it->second.outs)
+          if (lp.path == o.path && !lp.nfiles) r[lp.path] = lp.sha256;  // a file, not a directory
+      }
+    }
+    return r;
+  });
+}
+
 ReproResult repro(const stdfs::path& project, const ReproOptions& o) {
   if (!o.executor.empty() && o.executor != "local") return io_errors([&] { return dispatch(project, o); });
   return io_errors([&] { return repro_impl(project, o); });

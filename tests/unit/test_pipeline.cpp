@@ -5,6 +5,7 @@
 #include "pipeline/hashing.hpp"
 #include "pipeline/lockfile.hpp"
 #include "pipeline/stages.hpp"
+#include "pipeline/started.hpp"
 
 #include "core/sha256.hpp"
 
@@ -457,4 +458,26 @@ TEST_CASE("pipeline: the pointer data add writes reads back, whatever YAML makes
   CHECK(read_pointer(p.root, p.root / "null.mlops").out.path == "null");
   p.write("other.mlops", "schema: 1\nouts:\n  - path: null\n    sha256: " + std::string(64, 'a') + "\n    size: 3\n");
   CHECK_THROWS_AS(read_pointer(p.root, p.root / "other.mlops"), Error);
+}
+
+TEST_CASE("pipeline: a started entry reads as running while held, as unfinished once let go") {
+  fs::TempDir tmp;
+  const stdfs::path state = tmp.path();
+  stdfs::create_directories(state / "started");
+  CHECK(started(state, "train") == Started::no);
+  {
+    const StartedEntry held = StartedEntry::write(state, "train", "never ran\n");
+    CHECK(started(state, "train") == Started::running);
+    CHECK(started(state, "prepare") == Started::no);
+    // Written again over an entry a dead run left: held from the moment it has the name.
+    const StartedEntry other = StartedEntry::write(state, "prepare", "x\n");
+    CHECK(started(state, "prepare") == Started::running);
+  }
+  CHECK(started(state, "train") == Started::unfinished);  // the holder is gone, the entry stays
+  const StartedEntry again = StartedEntry::write(state, "train", "its last run did not finish\n");
+  CHECK(started(state, "train") == Started::running);
+  CHECK(fs::read_file(started_path(state, "train")) == "its last run did not finish\n");
+  std::size_t n = 0;
+  for (const auto& e : stdfs::directory_iterator(state / "started")) n += e.path().filename().string()[0] == '.' ? 100 : 1;
+  CHECK(n == 2);  // no temporary name left
 }

@@ -80,6 +80,14 @@ struct RunOptions {
   std::string executor;
   std::map<std::string, std::string> resources;  // cpus, mem, gpus, time, partition, account, qos: over mlops.yaml's
   bool wait = false;
+  // Metrics files the command vouches for although it did not write them during the run: path
+  // (relative to the project) -> the sha256 the file must have. Asked once the command exited
+  // 0, with the project directory it ran in. A metrics file older than the run is otherwise
+  // not recorded (a stale one was once credited to a run); the pipeline (exp run without a
+  // command) sets this to its stages' `metrics:` as mlops.lock records them, because a stage
+  // restored from the run cache or up to date leaves its metrics file as it was. Such a file
+  // is recorded even when mlops.yaml's `metrics:` does not list it.
+  std::function<std::map<std::string, std::string>(const stdfs::path& project)> vouched_metrics;
 };
 
 // What the library reports while runs happen; the CLI prints it.

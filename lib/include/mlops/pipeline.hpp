@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,7 +22,8 @@ struct StageState {
   std::string name;
   bool stale = false;
   bool frozen = false;
-  std::string reason;  // the first reason found: "command changed", "dep data/x.csv changed", ...
+  std::string reason;    // the first reason found: "command changed", "dep data/x.csv changed", ...
+  bool running = false;  // a live `mlops repro` runs it now (also stale: its outputs are not final)
 };
 
 // Every stage in the graph's order (dependencies first), compared with mlops.lock and the
@@ -86,6 +88,13 @@ struct CheckoutResult {
 // (an edit that replacing it would lose), unless `force`.
 MLOPS_API CheckoutResult checkout(const stdfs::path& project, const std::vector<std::string>& targets, const stdfs::path& store,
                                   bool force = false);
+
+// The `metrics:` files of the stages mlops.lock records as finished (not frozen, no started
+// entry), path relative to the project -> the sha256 recorded. After a repro of every stage
+// succeeded, these are the metrics the pipeline stands for, whether the stages ran, were
+// restored from the run cache or were up to date (`exp run` without a command credits them).
+// Reads mlops.yaml, mlops.lock and the started journal; hashes nothing.
+MLOPS_API std::map<std::string, std::string> recorded_metrics(const stdfs::path& project);
 
 // The stages of `project`'s mlops.yaml in graph order (empty without a `stages:` section);
 // Error as repro gives it for a bad mlops.yaml.
