@@ -12,6 +12,7 @@
 #include "core/log.hpp"
 #include "executor/executor.hpp"
 #include "pipeline/decide.hpp"
+#include "pipeline/started.hpp"
 
 #include <mlops/error.hpp>
 #include <mlops/interrupt.hpp>
@@ -27,7 +28,7 @@ namespace {
 
 bool journal_names(const stdfs::path& state, const std::string& stage) {
   std::error_code ec;
-  return stdfs::exists(state / "started" / stage, ec);
+  return stdfs::exists(started_path(state, stage), ec);
 }
 
 executor::Resources stage_resources(const executor::Resources& base, const Stage& s) {

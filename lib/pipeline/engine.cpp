@@ -272,7 +272,7 @@ ReproResult repro_impl(const stdfs::path& project, const ReproOptions& o) {
           event(s.name, "would restore", "outputs of an earlier run with the same inputs (run cache)");
         } else if (hit) {
           // The journal only now: a stage left alone keeps its reason (the caller reports it).
-          fs::write_file_atomic(journal(state, s.name), d.reason + "\n", stdfs::perms(0644), false);
+          c.started = StartedEntry::write(state, s.name, d.reason + "\n");
           c.restored = restore_hit(*store, p, s, *hit, d, c);
         }
         if (c.restored && !o.dry) {
