@@ -351,6 +351,19 @@ YAML
   printf 'b\na\n' >"$1/raw.csv"
 }
 # runs_since MARK: the stages that ran since `wc -l < runs.log` was MARK, one line, sorted.
+# start_repro ARGS...: `mlops repro ARGS` in its own session, in the background, until the
+# stage's command has written ../child.pid (the kill -9 and running-stage scenarios); sets
+# leader (the repro) and child (the command's process group), both killed when the test ends.
+# shellcheck disable=SC2120  # the arguments are repro's, often none
+start_repro() {
+  setsid "$MLOPS" repro "$@" >"$TEST_DIR/run.out" 2>"$TEST_DIR/run.err" &
+  leader=$!
+  KILL_ON_EXIT+=("-$leader")
+  for _ in $(seq 200); do [ -s ../child.pid ] && break; sleep 0.05; done
+  [ -s ../child.pid ] || { cat "$TEST_DIR/run.err" >&2; fail "the stage did not start"; }
+  child=$(cat ../child.pid)
+  KILL_ON_EXIT+=("-$child")
+}
 runs_since() { tail -n +"$(($1 + 1))" runs.log | sort | tr '\n' ' ' | sed 's/ $//'; }
 # use_fake_slurm: sbatch, squeue, sacct, scancel, scontrol and sinfo from tests/tools/fake_slurm first
 # on PATH, its state in $FAKE_SLURM_DIR (its `calls` file lists every call).

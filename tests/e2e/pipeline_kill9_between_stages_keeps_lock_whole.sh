@@ -25,13 +25,7 @@ stages:
     outs: [d.txt]
 YAML
 touch ../slow
-setsid "$MLOPS" repro >"$TEST_DIR/run.out" 2>"$TEST_DIR/run.err" &
-leader=$!
-KILL_ON_EXIT+=("-$leader")
-for _ in $(seq 200); do [ -s ../child.pid ] && break; sleep 0.05; done
-[ -s ../child.pid ] || { cat "$TEST_DIR/run.err" >&2; fail "stage c did not start"; }
-child=$(cat ../child.pid)
-KILL_ON_EXIT+=("-$child")
+start_repro
 kill -KILL "$leader"
 kill -KILL -- "-$child"
 wait "$leader" 2>/dev/null || true

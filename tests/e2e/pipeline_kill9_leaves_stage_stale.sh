@@ -16,13 +16,7 @@ expect_exit 0 mlops status
 expect_contains "$TEST_DIR/err" "up to date"
 
 touch ../slow
-setsid "$MLOPS" repro --force >"$TEST_DIR/run.out" 2>"$TEST_DIR/run.err" &
-leader=$!
-KILL_ON_EXIT+=("-$leader")
-for _ in $(seq 200); do [ -s ../child.pid ] && break; sleep 0.05; done
-[ -s ../child.pid ] || { cat "$TEST_DIR/run.err" >&2; fail "the stage did not start"; }
-child=$(cat ../child.pid)
-KILL_ON_EXIT+=("-$child")
+start_repro --force
 kill -KILL "$leader"
 kill -KILL -- "-$child"
 wait "$leader" 2>/dev/null || true

@@ -13,13 +13,7 @@ stages:
     cmd: echo $$ > ../child.pid && while [ ! -e ../go ]; do sleep 0.05; done && echo done > out.txt
     outs: [out.txt]
 YAML
-setsid "$MLOPS" repro >"$TEST_DIR/run.out" 2>"$TEST_DIR/run.err" &
-leader=$!
-KILL_ON_EXIT+=("-$leader")
-for _ in $(seq 200); do [ -s ../child.pid ] && break; sleep 0.05; done
-[ -s ../child.pid ] || { cat "$TEST_DIR/run.err" >&2; fail "the stage did not start"; }
-child=$(cat ../child.pid)
-KILL_ON_EXIT+=("-$child")
+start_repro
 
 expect_exit 0 mlops status
 expect_eq "$(cat "$TEST_DIR/out")" "slow: running" "status while the stage runs"
