@@ -277,8 +277,8 @@ void finalize(Repo& r, Active& a, bool interrupted_run) {
       if (!digest) digest = sha256_hex(text);
       return *digest;
     };
-    const auto v = vouched.find(mf);
-    if (!a.before.written(mf, stamp_of(st), sha) && !(v != vouched.end() && v->second == sha())) {
+    const auto vouch = vouched.find(mf);
+    if (!a.before.written(mf, stamp_of(st), sha) && !(vouch != vouched.end() && vouch->second == sha())) {
       stale_metrics.push_back(mf);
       continue;
     }
