@@ -8,9 +8,7 @@
 . "$MLOPS_SOURCE_DIR/tests/integration/lib/slurm.sh"
 use_slurm
 
-pipeline_project p
-cd p
-printf 'executors:\n  slurm:\n    export: [MLOPS_HOME]\n' >>mlops.yaml
+slurm_pipeline_project p
 expect_exit 0 mlops repro
 rm prepared.csv model.bin
 mark=$(wc -l <runs.log)

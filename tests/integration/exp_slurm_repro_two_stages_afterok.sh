@@ -8,9 +8,7 @@
 . "$MLOPS_SOURCE_DIR/tests/integration/lib/slurm.sh"
 use_slurm
 
-pipeline_project p
-cd p
-printf 'executors:\n  slurm:\n    export: [MLOPS_HOME]\n' >>mlops.yaml
+slurm_pipeline_project p
 timeout 200 "$MLOPS" repro --executor slurm --wait >"$TEST_DIR/out" 2>"$TEST_DIR/err" || fail "repro: $(cat "$TEST_DIR/err")"
 expect_eq "$(cut -d' ' -f1 "$TEST_DIR/out" | tr '\n' ' ')" "prepare train " "stages submitted"
 expect_eq "$(tr '\n' ' ' <runs.log)" "prepare train " "train ran after prepare"
