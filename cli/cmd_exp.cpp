@@ -35,6 +35,7 @@ std::string shell_word(const std::string& w) {
 struct RunOpts {
   exp::RunOptions o;
   std::string resume;
+  bool pull = false;                             // the pipeline form only: mlops repro --pull
   std::map<std::string, std::string> resources;  // --cpus ... --qos, as given
 };
 
@@ -69,12 +70,13 @@ int print_sweep(const exp::SweepStatus& st, Context& ctx) {
 }
 
 // No command: the project's pipeline (`mlops repro`, by this very binary), when it has one.
-void default_to_pipeline(exp::RunOptions& o) {
+void default_to_pipeline(exp::RunOptions& o, bool pull) {
   const auto project = config::find_project_root(stdfs::current_path());
   if (project && !pipeline::stage_names(*project).empty()) {
     std::error_code ec;
     const stdfs::path self = stdfs::read_symlink("/proc/self/exe", ec);
     o.argv = {ec ? std::string("mlops") : self.string(), "repro"};
+    if (pull) o.argv.emplace_back("--pull");
     // A stage restored from the run cache or up to date leaves its metrics file older than
     // the run; mlops.lock says which content the pipeline stands for (exp cannot ask lib/pipeline
     // itself: it sits below it).
@@ -87,7 +89,13 @@ void default_to_pipeline(exp::RunOptions& o) {
 
 int run_run(RunOpts& ro, Context& ctx) {
   ro.o.resources = ro.resources;
-  if (ro.o.argv.empty() && ro.resume.empty()) default_to_pipeline(ro.o);
+  // A command's own fetching is its business; --pull belongs to the pipeline form, whose
+  // metrics mlops.lock vouches for (a command run keeps the stale-metrics rule).
+  if (ro.pull && (!ro.o.argv.empty() || !ro.resume.empty())) {
+    throw Error(ErrorKind::usage, "--pull is for the pipeline form of 'mlops exp run' (no command)",
+                "without a command the run is 'mlops repro --pull'; a command fetches what it needs itself");
+  }
+  if (ro.o.argv.empty() && ro.resume.empty()) default_to_pipeline(ro.o, ro.pull);
   if (!ro.resume.empty()) {
     if (!ro.o.argv.empty() || !ro.o.sets.empty()) {
       throw Error(ErrorKind::usage, "--resume takes the command and -S values from the sweep", "mlops exp run --resume SWEEP");
@@ -296,6 +304,7 @@ Examples:
     s->add_option("-t,--tag", ro->o.tags, "Tag the run (repeatable)")->allow_extra_args(false);
     s->add_option("-m,--message", ro->o.note, "A note to keep with the run");
     s->add_option("COMMAND", ro->o.argv, "The command and its arguments, after --");
+    s->add_flag("--pull", ro->pull, "No command: stage outputs and run cache from the default remote first (mlops repro --pull)");
     s->add_option("--executor", ro->o.executor, "Where the points run: local (default), slurm (one array job; detached)")
         ->type_name("NAME");
     s->add_flag("--wait", ro->o.wait, "With --executor slurm: wait until every point has finished");
@@ -310,7 +319,9 @@ The exit code is the command's (128+N when signal N killed it, 127 when it canno
 started; for a sweep, the first failing point's); mlops's own errors print "mlops: error:".
 The command goes after `--`: without it, a command with options is refused. With no
 command, the pipeline runs (`mlops repro`: the stages of mlops.yaml); sweep points share the
-run cache, so a stage a point does not change is restored, not run again.
+run cache, so a stage a point does not change is restored, not run again; with --pull the
+default remote's run cache too (what CI runs on a fresh clone). The metrics of stages that
+were up to date or restored are the run's when mlops.lock records their content.
 Params come from the files in mlops.yaml's `params:` (default params.yaml), metrics from
 `metrics:` (default metrics.json) when the run writes them, and from `mlops exp log` calls
 during the run. A single run happens in the workspace; -S values are written into the
@@ -323,6 +334,7 @@ Examples:
   mlops exp run -S model.n_estimators=50 -- make train
   mlops exp run -S model.max_depth=5,10 -S seed=1,2 --jobs 2 -- make train
   mlops exp run -S model.n_estimators=50,100 --jobs 2   # the pipeline (mlops repro) per point
+  mlops exp run --pull   # the pipeline, restoring what another machine computed
 
 On Slurm (one array job; prints the sweep id and returns unless --wait):
   mlops exp run --executor slurm -S lr=0.1,0.01 -S bs=16,32 --jobs 50 --time 2:00:00 -- make train

@@ -311,7 +311,7 @@ _mlops() {
             '/template/show') opts='--help -h --help-all --ref --json --quiet -q --verbose -v --color -C' cmds='' pos='templates' rep=0 ;;
             '/update') opts='--help -h --help-all --to --set -S --defaults -d --conflict --dry-run --trust --check --abort --adopt --template --json --quiet -q --verbose -v --color -C' cmds='' pos='dirs' rep=0 ;;
             '/exp') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='run log list show diff rm tag apply branch push pull status wait cancel gc' pos='' rep=0 ;;
-            '/exp/run') opts='--help -h --help-all --name -n --set -S --jobs -j --isolated --include-untracked -u --new-keys --tag -t --message -m --executor --wait --resume --cpus --mem --gpus --time --partition --account --qos --json --quiet -q --verbose -v --color -C' cmds='' pos='programs' rep=1 ;;
+            '/exp/run') opts='--help -h --help-all --name -n --set -S --jobs -j --isolated --include-untracked -u --new-keys --tag -t --message -m --pull --executor --wait --resume --cpus --mem --gpus --time --partition --account --qos --json --quiet -q --verbose -v --color -C' cmds='' pos='programs' rep=1 ;;
             '/exp/log') opts='--help -h --help-all --step --param --artifact --importance --json --quiet -q --verbose -v --color -C' cmds='' pos='text' rep=1 ;;
             '/exp/list') opts='--help -h --help-all --all -a --filter --sort --limit -l --columns -c --csv --md --json --quiet -q --verbose -v --color -C' cmds='' pos='' rep=0 ;;
             '/exp/show') opts='--help -h --help-all --json --quiet -q --verbose -v --color -C' cmds='' pos='runs' rep=0 ;;

@@ -455,6 +455,7 @@ complete -c mlops -n '__mlops_at \'/exp/run\'' -l include-untracked -s u -d 'Als
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l new-keys -d 'Allow -S to add parameters the params file does not have'
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l tag -s t -x -d 'Tag the run (repeatable)'
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l message -s m -x -d 'A note to keep with the run'
+complete -c mlops -n '__mlops_at \'/exp/run\'' -l pull -d 'No command: stage outputs and run cache from the default remote first (mlops repro --pull)'
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l executor -x -d 'Where the points run: local (default), slurm (one array job; detached)'
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l wait -d 'With --executor slurm: wait until every point has finished'
 complete -c mlops -n '__mlops_at \'/exp/run\'' -l resume -x -d 'Submit again the points of SWEEP that have no final run'

@@ -353,8 +353,9 @@ const char* const k_gitlab_drift = R"YAML(    - |
 )YAML";
 
 // The experiment: `mlops exp run` (the train: command), except on a schedule in a project
-// with pipeline stages, where the run records `mlops repro --pull` (stages whose outputs
-// another machine already produced are pulled rather than run again).
+// with pipeline stages, where it is `mlops exp run --pull` (the pipeline; stages whose outputs
+// another machine already produced are pulled rather than run again, and their metrics are
+// still the run's, so the gates check it).
 const char* const k_github_run = R"YAML(        run: |
           mlops exp pull origin || echo "no runs on origin yet"
           mlops exp run -n "$RUN_NAME"
@@ -366,8 +367,8 @@ const char* const k_github_run_stages = R"YAML(        env:
           mlops exp pull origin || echo "no runs on origin yet"
           if [ "$EVENT" = schedule ]; then
             # --pull: stage outputs another machine made come from the remote, where this mlops can
-            pull=; if mlops repro --help 2>/dev/null | grep -q -e --pull; then pull=1; fi
-            mlops exp run -n "$RUN_NAME" -- mlops repro ${pull:+--pull}
+            pull=; if mlops exp run --help 2>/dev/null | grep -q -e --pull; then pull=1; fi
+            mlops exp run -n "$RUN_NAME" ${pull:+--pull}
           else
             mlops exp run -n "$RUN_NAME"
           fi
@@ -379,8 +380,8 @@ const char* const k_gitlab_run = R"YAML(    - mlops exp run -n "$RUN_NAME"
 const char* const k_gitlab_run_stages = R"YAML(    - |
       if [ "$CI_PIPELINE_SOURCE" = schedule ]; then
         # --pull: stage outputs another machine made come from the remote, where this mlops can
-        pull=; if mlops repro --help 2>/dev/null | grep -q -e --pull; then pull=1; fi
-        mlops exp run -n "$RUN_NAME" -- mlops repro ${pull:+--pull}
+        pull=; if mlops exp run --help 2>/dev/null | grep -q -e --pull; then pull=1; fi
+        mlops exp run -n "$RUN_NAME" ${pull:+--pull}
       else
         mlops exp run -n "$RUN_NAME"
       fi
