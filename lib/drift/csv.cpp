@@ -125,9 +125,9 @@ constexpr int k_max_scale = 9;
 constexpr std::uint64_t k_scaled_limit = 0x7fffffff;  // |k| <= 2^31 - 1: k and -k fit in 32 bits
 constexpr std::uint64_t k_pow10_int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
 
-// One plain decimal onto a scaled column: false when it does not fit (more than k_max_scale
-// decimals, or an integer of 32 bits or more), and the caller turns the column into doubles.
-bool add_scaled(Column& c, const SimpleDecimal& r) {
+// add_scaled() past its common case: a new number of decimals (the column rescaled), a value
+// that may not fit once scaled, or a zero (which may be "-0").
+[[gnu::noinline]] bool add_scaled_slowly(Column& c, const SimpleDecimal& r) {
   if (r.fraction > c.scale && (r.fraction > k_max_scale || !rescale(c, r.fraction))) return false;
   if (r.mantissa > k_scaled_limit) return false;
   const std::uint64_t k = r.mantissa * k_pow10_int[c.scale - r.fraction];  // < 2^31 * 10^9: no wrap
@@ -135,6 +135,17 @@ bool add_scaled(Column& c, const SimpleDecimal& r) {
   if (r.negative && k == 0) c.negative_zeros.push_back(c.scaled.size());
   c.scaled.push_back(r.negative ? -static_cast<std::int32_t>(k) : static_cast<std::int32_t>(k));
   return true;
+}
+
+// One plain decimal onto a scaled column: false when it does not fit (more than k_max_scale
+// decimals, or an integer of 32 bits or more), and the caller turns the column into doubles.
+inline bool add_scaled(Column& c, const SimpleDecimal& r) {
+  // Most cells: as many decimals as the column has already, 0 < k < 2^31.
+  if (r.fraction == c.scale && r.mantissa - 1 < k_scaled_limit) {
+    c.scaled.push_back(r.negative ? -static_cast<std::int32_t>(r.mantissa) : static_cast<std::int32_t>(r.mantissa));
+    return true;
+  }
+  return add_scaled_slowly(c, r);
 }
 
 std::string shown(std::string_view v) {
@@ -228,7 +239,7 @@ class Parser {
         while (p < end && *p != ',' && *p != '\n') out += *p++;
         if (!out.empty() && out.back() == '\r' && (p == end || *p == '\n')) out.pop_back();
         m_fields.emplace_back(out);
-        m_numbers.emplace_back();
+        m_numbers.push_back(0);
         m_kinds.push_back(k_text);
       } else {
         const char* s = p;
@@ -238,14 +249,14 @@ class Parser {
         p = number.stop;
         if (number.ok && (p == end || *p == ',' || *p == '\n')) {
           m_fields.emplace_back(s, static_cast<std::size_t>(p - s));
-          m_numbers.push_back(number);
-          m_kinds.push_back(number.integer ? k_integer : k_decimal);
+          m_numbers.push_back(number.mantissa);
+          m_kinds.push_back(kind_of(number));
         } else {
           while (p < end && *p != ',' && *p != '\n') ++p;
           std::string_view v(s, static_cast<std::size_t>(p - s));
           if (!v.empty() && v.back() == '\r' && (p == end || *p == '\n')) v.remove_suffix(1);
           m_fields.push_back(v);
-          m_numbers.emplace_back();
+          m_numbers.push_back(0);
           m_kinds.push_back(k_text);
         }
       }
@@ -300,12 +311,13 @@ class Parser {
       }
       // A scaled column takes the digits as they are (no division); the first number that does
       // not fit turns it into doubles for good.
-      if (c.scale < 0 || !add_scaled(c, m_numbers[i])) {
+      const SimpleDecimal number = decimal_of(m_numbers[i], m_kinds[i]);
+      if (c.scale < 0 || !add_scaled(c, number)) {
         to_doubles(c);
-        if (c.sketch) c.sketch->add(decimal_value(m_numbers[i]));
-        else c.numbers.push_back(decimal_value(m_numbers[i]));
+        if (c.sketch) c.sketch->add(decimal_value(number));
+        else c.numbers.push_back(decimal_value(number));
       }
-      if (m_kinds[i] != k_integer) c.integer_literals = false;
+      if (!number.integer) c.integer_literals = false;
     }
     for (std::size_t k = 0; k < m_keep.size(); ++k) keep(target->kept[k], k, m_keep[k]);
     if (target != &m_table) ++target->rows;
@@ -339,7 +351,7 @@ class Parser {
       out.label_ids.push_back(Kept::k_no_label);
       return;
     }
-    double x = m_kinds[field] != k_text ? decimal_value(m_numbers[field]) : 0.0;
+    double x = m_kinds[field] != k_text ? decimal_value(decimal_of(m_numbers[field], m_kinds[field])) : 0.0;
     bool number = m_kinds[field] != k_text;
     if (!number) {
       const std::string_view v = trim(raw);
@@ -490,10 +502,18 @@ class Parser {
 
   Table& m_table;
   const CsvOptions& m_options;
-  // Per field of the record: its bytes, and the number when the scan converted it already.
-  static constexpr unsigned char k_text = 0, k_decimal = 1, k_integer = 2;
+  // Per field of the record: its bytes, and for a plain decimal its digits (not converted yet).
+  // A field's kind: k_text, or a plain decimal's flags and decimals (kind_of), its digits in
+  // m_numbers: 9 bytes a field, not a SimpleDecimal's 32.
+  static constexpr unsigned char k_text = 0;
+  static unsigned char kind_of(const SimpleDecimal& r) {
+    return static_cast<unsigned char>(1 | (r.integer ? 2 : 0) | (r.negative ? 4 : 0) | (r.fraction << 3));  // fraction <= 22
+  }
+  static SimpleDecimal decimal_of(std::uint64_t mantissa, unsigned char kind) {
+    return {nullptr, true, (kind & 2) != 0, (kind & 4) != 0, kind >> 3, mantissa};
+  }
   std::vector<std::string_view> m_fields;
-  std::vector<SimpleDecimal> m_numbers;
+  std::vector<std::uint64_t> m_numbers;
   std::vector<unsigned char> m_kinds;
   std::deque<std::string> m_quoted;  // a deque: growing it moves no string m_fields points into
   std::uint64_t m_line = 1;

@@ -244,41 +244,32 @@ void sort_scaled(Column& c) {
     const int passes = std::max(1, (bits + 11) / 12);  // 12 bits a digit or fewer: the counts stay in L1
     const int digit = (bits + passes - 1) / passes;
     const std::size_t buckets = std::size_t{1} << digit;
-    // The keys in v's own bytes and one scratch buffer (the doubles' one, reused per thread).
-    static_assert(sizeof(std::int32_t) == sizeof(std::uint32_t));
-    auto* base = reinterpret_cast<unsigned char*>(v.data());
-    auto* scratch = reinterpret_cast<unsigned char*>(radix_scratch((n + 1) / 2).data());
-    auto load = [](const unsigned char* p, std::size_t i) {
-      std::uint32_t k;
-      std::memcpy(&k, p + i * 4, 4);
-      return k;
+    // The values themselves move (a digit is taken from k - lo as they pass), between v and one
+    // scratch buffer kept per thread: no pass to write keys or to undo them.
+    static thread_local std::vector<std::int32_t> scratch_buffer;
+    if (scratch_buffer.size() < n) scratch_buffer.resize(n);
+    std::int32_t* const scratch = scratch_buffer.data();
+    auto digit_of = [lo, digit, buckets](std::int32_t k, int p) {
+      return static_cast<std::size_t>((static_cast<std::uint32_t>(static_cast<std::int64_t>(k) - lo) >> (p * digit)) & (buckets - 1));
     };
-    auto store = [](unsigned char* p, std::size_t i, std::uint32_t k) { std::memcpy(p + i * 4, &k, 4); };
     std::vector<std::uint32_t> counts(static_cast<std::size_t>(passes) * buckets, 0);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto k = static_cast<std::uint32_t>(static_cast<std::int64_t>(v[i]) - lo);
-      store(base, i, k);
-      for (int p = 0; p < passes; ++p) ++counts[static_cast<std::size_t>(p) * buckets + ((k >> (p * digit)) & (buckets - 1))];
-    }
-    unsigned char* from = base;
-    unsigned char* to = scratch;
+    for (std::size_t i = 0; i < n; ++i)
+      for (int p = 0; p < passes; ++p) ++counts[static_cast<std::size_t>(p) * buckets + digit_of(v[i], p)];
+    std::int32_t* from = v.data();
+    std::int32_t* to = scratch;
     for (int p = 0; p < passes; ++p) {
       std::uint32_t* cp = counts.data() + static_cast<std::size_t>(p) * buckets;
-      const int shift = p * digit;
-      if (cp[(load(from, 0) >> shift) & (buckets - 1)] == n) continue;  // one digit: nothing to move
+      if (cp[digit_of(from[0], p)] == n) continue;  // one digit: nothing to move
       std::uint32_t sum = 0;
       for (std::size_t b = 0; b < buckets; ++b) {
         const std::uint32_t m = cp[b];
         cp[b] = sum;
         sum += m;
       }
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t k = load(from, i);
-        store(to, cp[(k >> shift) & (buckets - 1)]++, k);
-      }
+      for (std::size_t i = 0; i < n; ++i) to[cp[digit_of(from[i], p)]++] = from[i];
       std::swap(from, to);
     }
-    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::int32_t>(static_cast<std::int64_t>(load(from, i)) + lo);
+    if (from != v.data()) std::memcpy(v.data(), from, n * sizeof(std::int32_t));
   }
   if (!c.negative_zeros.empty()) {  // first among the zeros, as the sort on the doubles' bits puts them
     const auto zero = static_cast<std::uint64_t>(std::lower_bound(v.begin(), v.end(), 0) - v.begin());
