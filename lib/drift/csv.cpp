@@ -89,8 +89,8 @@ struct SimpleDecimal {
   std::uint64_t mantissa;  // the digits as an integer
 };
 
-constexpr double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                              1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+constexpr double k_exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 SimpleDecimal scan_simple_decimal(const char* p, const char* end) {
   const bool negative = p < end && *p == '-';
@@ -117,7 +117,7 @@ SimpleDecimal scan_simple_decimal(const char* p, const char* end) {
 // The double of an ok scan: one division of exact operands.
 double decimal_value(const SimpleDecimal& r) {
   double x = static_cast<double>(r.mantissa);
-  if (r.fraction > 0) x /= k_pow10[r.fraction];
+  if (r.fraction > 0) x /= k_exact_pow10[r.fraction];
   return r.negative ? -x : x;
 }
 
@@ -553,7 +553,7 @@ void to_doubles(Column& c) {
   std::vector<double> numbers;
   numbers.reserve(std::max(c.scaled.capacity(), c.numbers.capacity()));
   if (numbers.capacity() >= (std::size_t{1} << 18)) advise_huge_pages(numbers);
-  const double scale = k_pow10[c.scale];
+  const double scale = k_exact_pow10[c.scale];
   for (const std::int32_t k : c.scaled) numbers.push_back(static_cast<double>(k) / scale);
   for (const std::uint64_t i : c.negative_zeros) numbers[i] = -0.0;
   c.numbers = std::move(numbers);
@@ -565,7 +565,7 @@ void to_doubles(Column& c) {
 double scaled_value(const Column& c, std::size_t i) {
   const std::int32_t k = c.scaled[i];
   if (k == 0 && std::find(c.negative_zeros.begin(), c.negative_zeros.end(), i) != c.negative_zeros.end()) return -0.0;
-  return static_cast<double>(k) / k_pow10[c.scale];
+  return static_cast<double>(k) / k_exact_pow10[c.scale];
 }
 
 bool rescale(Column& c, int scale) {
