@@ -193,6 +193,25 @@ TEST_CASE("drift scaled: ks_2samp_scaled equals ks_2samp on the doubles, bit for
       CHECK(got.p_value == want.p_value);
     }
   }
+  // One side always a value ahead of the other: every other point of the walk has the extreme
+  // numerator i * n2 - j * n1, and their doubles (k + 1) / n - k / n differ in the last bits;
+  // scipy takes the largest of them (of either sign).
+  for (const bool a_first : {true, false}) {
+    std::string ta = "v\n", tb = "v\n";
+    for (int k = 0; k < 12000; ++k) {  // past 10000 values: scipy keeps D as computed (no lattice rounding)
+      ta += std::to_string(2 * k + (a_first ? 0 : 1)) + "\n";
+      tb += std::to_string(2 * k + (a_first ? 1 : 0)) + "\n";
+    }
+    Column a = parse_csv(ta, "a.csv", scaled_options()).columns[0], b = parse_csv(tb, "b.csv", scaled_options()).columns[0];
+    std::vector<double> da = doubles_of(a), db = doubles_of(b);
+    const TestResult want = ks_2samp(da, db);
+    TestResult got;
+    REQUIRE(ks_2samp_scaled(a, b, got));
+    INFO("a first " << a_first);
+    CHECK(want.statistic != 1.0 / 12000);  // the first such point's double is not the largest
+    CHECK(got.statistic == want.statistic);
+    CHECK(got.p_value == want.p_value);
+  }
   // Different scales are refused: the caller rescales.
   Column a = parse_csv("v\n1.5\n2.5\n", "t.csv", scaled_options()).columns[0];
   Column b = parse_csv("v\n1.25\n2\n", "t.csv", scaled_options()).columns[0];
