@@ -81,15 +81,18 @@ std::string_view trim(std::string_view v) {
 // strtod and std::from_chars give (Clinger's fast path). 3-4x faster than from_chars on the
 // cells of a typical CSV; anything else returns false and goes to from_chars.
 struct SimpleDecimal {
-  const char* stop;  // the first byte that is no part of -?digits[.digits]
-  bool ok;           // the bytes before stop are such a number and it was converted
-  bool integer;      // no decimal point
-  double value;
+  const char* stop;        // the first byte that is no part of -?digits[.digits]
+  bool ok;                 // the bytes before stop are such a number (mantissa < 2^53, see value())
+  bool integer;            // no decimal point
+  bool negative;           // a leading '-'
+  int fraction;            // digits after the point (0 for an integer)
+  std::uint64_t mantissa;  // the digits as an integer
 };
 
+constexpr double k_exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 SimpleDecimal scan_simple_decimal(const char* p, const char* end) {
-  static constexpr double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const bool negative = p < end && *p == '-';
   if (negative) ++p;
   std::uint64_t w = 0;  // wraps past 19 digits, but then ok is false
@@ -106,20 +109,43 @@ SimpleDecimal scan_simple_decimal(const char* p, const char* end) {
       break;
     }
   }
-  SimpleDecimal r{p, false, fraction < 0, 0.0};
-  if (digits == 0 || digits > 19 || fraction > 22 || w > (std::uint64_t{1} << 53)) return r;
-  double x = static_cast<double>(w);
-  if (fraction > 0) x /= k_pow10[fraction];
-  r.value = negative ? -x : x;
-  r.ok = true;
+  SimpleDecimal r{p, false, fraction < 0, negative, std::max(fraction, 0), w};
+  r.ok = !(digits == 0 || digits > 19 || fraction > 22 || w > (std::uint64_t{1} << 53));
   return r;
 }
 
-bool parse_simple_decimal(std::string_view s, double& out) {
-  const SimpleDecimal r = scan_simple_decimal(s.data(), s.data() + s.size());
-  if (!r.ok || r.stop != s.data() + s.size()) return false;
-  out = r.value;
+// The double of an ok scan: one division of exact operands.
+double decimal_value(const SimpleDecimal& r) {
+  double x = static_cast<double>(r.mantissa);
+  if (r.fraction > 0) x /= k_exact_pow10[r.fraction];
+  return r.negative ? -x : x;
+}
+
+constexpr int k_max_scale = 9;
+constexpr std::uint64_t k_scaled_limit = 0x7fffffff;  // |k| <= 2^31 - 1: k and -k fit in 32 bits
+constexpr std::uint64_t k_pow10_int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+
+// add_scaled() past its common case: a new number of decimals (the column rescaled), a value
+// that may not fit once scaled, or a zero (which may be "-0").
+[[gnu::noinline]] bool add_scaled_slowly(Column& c, const SimpleDecimal& r) {
+  if (r.fraction > c.scale && (r.fraction > k_max_scale || !rescale(c, r.fraction))) return false;
+  if (r.mantissa > k_scaled_limit) return false;
+  const std::uint64_t k = r.mantissa * k_pow10_int[c.scale - r.fraction];  // < 2^31 * 10^9: no wrap
+  if (k > k_scaled_limit) return false;
+  if (r.negative && k == 0) c.negative_zeros.push_back(c.scaled.size());
+  c.scaled.push_back(r.negative ? -static_cast<std::int32_t>(k) : static_cast<std::int32_t>(k));
   return true;
+}
+
+// One plain decimal onto a scaled column: false when it does not fit (more than k_max_scale
+// decimals, or an integer of 32 bits or more), and the caller turns the column into doubles.
+inline bool add_scaled(Column& c, const SimpleDecimal& r) {
+  // Most cells: as many decimals as the column has already, 0 < k < 2^31.
+  if (r.fraction == c.scale && r.mantissa - 1 < k_scaled_limit) {
+    c.scaled.push_back(r.negative ? -static_cast<std::int32_t>(r.mantissa) : static_cast<std::int32_t>(r.mantissa));
+    return true;
+  }
+  return add_scaled_slowly(c, r);
 }
 
 std::string shown(std::string_view v) {
@@ -223,8 +249,8 @@ class Parser {
         p = number.stop;
         if (number.ok && (p == end || *p == ',' || *p == '\n')) {
           m_fields.emplace_back(s, static_cast<std::size_t>(p - s));
-          m_numbers.push_back(number.value);
-          m_kinds.push_back(number.integer ? k_integer : k_decimal);
+          m_numbers.push_back(number.mantissa);
+          m_kinds.push_back(kind_of(number));
         } else {
           while (p < end && *p != ',' && *p != '\n') ++p;
           std::string_view v(s, static_cast<std::size_t>(p - s));
@@ -283,9 +309,15 @@ class Parser {
         cell(c, m_fields[i], line);
         continue;
       }
-      if (c.sketch) c.sketch->add(m_numbers[i]);
-      else c.numbers.push_back(m_numbers[i]);
-      if (m_kinds[i] != k_integer) c.integer_literals = false;
+      // A scaled column takes the digits as they are (no division); the first number that does
+      // not fit turns it into doubles for good.
+      const SimpleDecimal number = decimal_of(m_numbers[i], m_kinds[i]);
+      if (c.scale < 0 || !add_scaled(c, number)) {
+        to_doubles(c);
+        if (c.sketch) c.sketch->add(decimal_value(number));
+        else c.numbers.push_back(decimal_value(number));
+      }
+      if (!number.integer) c.integer_literals = false;
     }
     for (std::size_t k = 0; k < m_keep.size(); ++k) keep(target->kept[k], k, m_keep[k]);
     if (target != &m_table) ++target->rows;
@@ -319,7 +351,7 @@ class Parser {
       out.label_ids.push_back(Kept::k_no_label);
       return;
     }
-    double x = m_numbers[field];
+    double x = m_kinds[field] != k_text ? decimal_value(decimal_of(m_numbers[field], m_kinds[field])) : 0.0;
     bool number = m_kinds[field] != k_text;
     if (!number) {
       const std::string_view v = trim(raw);
@@ -381,6 +413,7 @@ class Parser {
             m_table.source + ":" + std::to_string(line) + ": column " + std::to_string(i + 1) + "'s name is not UTF-8: " + shown(name),
             "convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8");
       m_table.columns[i].name = std::move(name);
+      if (m_options.scaled && m_options.max_number_bytes == 0) m_table.columns[i].scale = 0;
     }
     for (const Column& c : m_table.columns) {
       if (!seen.insert(c.name).second)
@@ -413,7 +446,9 @@ class Parser {
         std::string_view num = v;
         if (num.front() == '+' && num.size() > 1 && num[1] != '-' && num[1] != '+') num.remove_prefix(1);
         double x = 0;
-        const bool simple = parse_simple_decimal(num, x);
+        const SimpleDecimal scan = scan_simple_decimal(num.data(), num.data() + num.size());
+        const bool simple = scan.ok && scan.stop == num.data() + num.size();
+        if (simple) x = decimal_value(scan);
         const auto [ptr, ec] =
             simple ? std::from_chars_result{num.data() + num.size(), std::errc()} : std::from_chars(num.data(), num.data() + num.size(), x);
         if (ptr == num.data() + num.size() && (ec == std::errc() || ec == std::errc::result_out_of_range)) {
@@ -422,8 +457,13 @@ class Parser {
             ++c.missing;  // Evidently drops ±inf and NaN before testing
             return;
           }
-          if (c.sketch) c.sketch->add(x);
-          else c.numbers.push_back(x);
+          // A plain decimal within blanks or after a '+' (or before a CR) is the same number as
+          // without them; any other spelling (1e-3, 0x1p3, ...) turns the column into doubles.
+          if (!simple || c.scale < 0 || !add_scaled(c, scan)) {
+            to_doubles(c);
+            if (c.sketch) c.sketch->add(x);
+            else c.numbers.push_back(x);
+          }
           if (c.integer_literals) {
             std::size_t k = (num.front() == '-') ? 1 : 0;
             for (; k < num.size(); ++k) {
@@ -462,10 +502,18 @@ class Parser {
 
   Table& m_table;
   const CsvOptions& m_options;
-  // Per field of the record: its bytes, and the number when the scan converted it already.
-  static constexpr unsigned char k_text = 0, k_decimal = 1, k_integer = 2;
+  // Per field of the record: its bytes, and for a plain decimal its digits (not converted yet).
+  // A field's kind: k_text, or a plain decimal's flags and decimals (kind_of), its digits in
+  // m_numbers: 9 bytes a field, not a SimpleDecimal's 32.
+  static constexpr unsigned char k_text = 0;
+  static unsigned char kind_of(const SimpleDecimal& r) {
+    return static_cast<unsigned char>(1 | (r.integer ? 2 : 0) | (r.negative ? 4 : 0) | (r.fraction << 3));  // fraction <= 22
+  }
+  static SimpleDecimal decimal_of(std::uint64_t mantissa, unsigned char kind) {
+    return {nullptr, true, (kind & 2) != 0, (kind & 4) != 0, kind >> 3, mantissa};
+  }
   std::vector<std::string_view> m_fields;
-  std::vector<double> m_numbers;
+  std::vector<std::uint64_t> m_numbers;
   std::vector<unsigned char> m_kinds;
   std::deque<std::string> m_quoted;  // a deque: growing it moves no string m_fields points into
   std::uint64_t m_line = 1;
@@ -489,7 +537,8 @@ class Parser {
 // Huge pages for a reserved column: a million rows of 20 columns in 4 KiB pages is 40,000 page
 // faults (a sixth of a `drift` run's time in perf), in 2 MiB pages under a hundred. Advice only:
 // where transparent huge pages are off it does nothing.
-void advise_huge_pages(const std::vector<double>& v) {
+template <typename T>
+void advise_huge_pages(const std::vector<T>& v) {
   constexpr std::uintptr_t k_page = 4096;
   const auto begin = (reinterpret_cast<std::uintptr_t>(v.data()) + k_page - 1) & ~(k_page - 1);
   const auto end = reinterpret_cast<std::uintptr_t>(v.data() + v.capacity()) & ~(k_page - 1);
@@ -497,6 +546,41 @@ void advise_huge_pages(const std::vector<double>& v) {
 }
 
 }  // namespace
+
+void to_doubles(Column& c) {
+  if (c.scale < 0) return;
+  // The capacity carries over: a reserved column stays reserved.
+  std::vector<double> numbers;
+  numbers.reserve(std::max(c.scaled.capacity(), c.numbers.capacity()));
+  if (numbers.capacity() >= (std::size_t{1} << 18)) advise_huge_pages(numbers);
+  const double scale = k_exact_pow10[c.scale];
+  for (const std::int32_t k : c.scaled) numbers.push_back(static_cast<double>(k) / scale);
+  for (const std::uint64_t i : c.negative_zeros) numbers[i] = -0.0;
+  c.numbers = std::move(numbers);
+  std::vector<std::int32_t>().swap(c.scaled);
+  std::vector<std::uint64_t>().swap(c.negative_zeros);
+  c.scale = -1;
+}
+
+double scaled_value(const Column& c, std::size_t i) {
+  const std::int32_t k = c.scaled[i];
+  if (k == 0 && std::find(c.negative_zeros.begin(), c.negative_zeros.end(), i) != c.negative_zeros.end()) return -0.0;
+  return static_cast<double>(k) / k_exact_pow10[c.scale];
+}
+
+bool rescale(Column& c, int scale) {
+  if (c.scale < 0 || scale < c.scale || scale > k_max_scale) return false;
+  if (scale == c.scale) return true;
+  const std::uint64_t factor = k_pow10_int[scale - c.scale];
+  std::uint64_t largest = 0;
+  for (const std::int32_t k : c.scaled)
+    largest = std::max<std::uint64_t>(largest, static_cast<std::uint64_t>(std::abs(static_cast<std::int64_t>(k))));
+  if (largest * factor > k_scaled_limit) return false;  // largest < 2^31, factor <= 10^9: no wrap
+  const auto f = static_cast<std::int32_t>(factor);
+  for (std::int32_t& k : c.scaled) k *= f;
+  c.scale = scale;
+  return true;
+}
 
 Table parse_csv(std::string_view text, const std::string& source, const CsvOptions& options) {
   Table table;
@@ -556,12 +640,17 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
       // Within --max-memory: the columns that fit, the others grow (and go to a sketch).
       std::uint64_t reserved_bytes = 0;
       for (Column& c : table.columns) {
-        if (c.sketch || c.numbers.size() * 2 <= table.rows) continue;
-        const std::uint64_t bytes = (static_cast<std::uint64_t>(rows) + 16) * sizeof(double);
+        if (c.sketch || (c.numbers.size() + c.scaled.size()) * 2 <= table.rows) continue;
+        const std::uint64_t bytes = (static_cast<std::uint64_t>(rows) + 16) * (c.scale >= 0 ? sizeof(std::int32_t) : sizeof(double));
         if (options.max_number_bytes != 0 && reserved_bytes + bytes > options.max_number_bytes) continue;
         reserved_bytes += bytes;
-        c.numbers.reserve(static_cast<std::size_t>(rows) + 16);
-        advise_huge_pages(c.numbers);
+        if (c.scale >= 0) {
+          c.scaled.reserve(static_cast<std::size_t>(rows) + 16);
+          advise_huge_pages(c.scaled);
+        } else {
+          c.numbers.reserve(static_cast<std::size_t>(rows) + 16);
+          advise_huge_pages(c.numbers);
+        }
       }
     }
     if (eof) break;

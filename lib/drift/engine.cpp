@@ -39,7 +39,7 @@ std::string number_key(double x) {
   return std::string(buf, r.ptr);
 }
 
-std::uint64_t number_count(const Column& c) { return c.numbers.size() + (c.sketch ? c.sketch->count() : 0); }
+std::uint64_t number_count(const Column& c) { return c.numbers.size() + c.scaled.size() + (c.sketch ? c.sketch->count() : 0); }
 
 // Counts per category over the union of both sides' values (in sorted key order).
 struct Categories {
@@ -88,18 +88,20 @@ Categories categories_of_text(const Column& r, const Column& c) {
 // and stopping early skips a pass over a million values.
 constexpr std::size_t k_distinct_cap = 21;
 
-std::size_t distinct_sorted(const std::vector<double>& x) {
+template <typename T>
+std::size_t distinct_sorted(const std::vector<T>& x) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < x.size() && n < k_distinct_cap; ++i) n += (i == 0 || x[i] != x[i - 1]) ? 1 : 0;
   return n;
 }
 
-std::size_t distinct_union_sorted(const std::vector<double>& a, const std::vector<double>& b) {
+template <typename T>
+std::size_t distinct_union_sorted(const std::vector<T>& a, const std::vector<T>& b) {
   std::size_t i = 0, j = 0, n = 0;
-  double last = 0;
+  T last = 0;
   bool any = false;
   while ((i < a.size() || j < b.size()) && n < k_distinct_cap) {
-    const double x = (j == b.size() || (i < a.size() && a[i] <= b[j])) ? a[i++] : b[j++];
+    const T x = (j == b.size() || (i < a.size() && a[i] <= b[j])) ? a[i++] : b[j++];
     if (!any || x != last) ++n;
     last = x;
     any = true;
@@ -176,19 +178,47 @@ void binned(const ColumnResult& res, std::vector<double>& r, std::vector<double>
   }
 }
 
+// Evidently's 10 equal bins over both sides' range, and their labels.
+std::vector<double> html_edges(ColumnResult& res, double lo, double hi) {
+  double first = lo, last = hi;
+  if (first == last) first -= 0.5, last += 0.5;
+  std::vector<double> edges(k_html_bins + 1);
+  const double step = (last - first) / static_cast<double>(k_html_bins);
+  for (std::size_t i = 0; i <= k_html_bins; ++i) edges[i] = static_cast<double>(i) * step + first;
+  edges.back() = last;
+  for (std::size_t i = 0; i < k_html_bins; ++i) res.bins.push_back(number_key(edges[i]));
+  res.bins.push_back(number_key(edges.back()));
+  return edges;
+}
+
+// The HTML histogram's counts as shares of each side.
+void html_shares(ColumnResult& res) {
+  const double nr = std::max(1.0, static_cast<double>(res.n_ref)), nc = std::max(1.0, static_cast<double>(res.n_cur));
+  for (double& v : res.hist_ref) v /= nr;
+  for (double& v : res.hist_cur) v /= nc;
+}
+
+// histogram() of a sorted scaled column: the same binary searches, on the integers' doubles.
+std::vector<double> histogram_scaled(const Column& c, const std::vector<double>& edges) {
+  std::vector<double> counts(edges.size() - 1, 0.0);
+  double scale = 1;  // 10^scale, exact
+  for (int i = 0; i < c.scale; ++i) scale *= 10;
+  const auto less = [scale](std::int32_t k, double e) { return static_cast<double>(k) / scale < e; };
+  const auto below = [&](double e) {
+    return static_cast<double>(std::lower_bound(c.scaled.begin(), c.scaled.end(), e, less) - c.scaled.begin());
+  };
+  for (std::size_t i = 0; i + 1 < counts.size(); ++i) counts[i] = std::max(0.0, below(edges[i + 1]) - below(edges[i]));
+  const auto upper = std::upper_bound(c.scaled.begin(), c.scaled.end(), edges.back(),
+                                      [scale](double e, std::int32_t k) { return e < static_cast<double>(k) / scale; });
+  counts.back() = std::max(0.0, static_cast<double>(upper - c.scaled.begin()) - below(edges[counts.size() - 1]));
+  return counts;
+}
+
 void html_histogram(ColumnResult& res, const std::vector<double>& r, const std::vector<double>& c, const Categories* cats) {
   if (cats == nullptr) {
-    const double lo = std::min(r.front(), c.front()), hi = std::max(r.back(), c.back());
-    double first = lo, last = hi;
-    if (first == last) first -= 0.5, last += 0.5;
-    std::vector<double> edges(k_html_bins + 1);
-    const double step = (last - first) / static_cast<double>(k_html_bins);
-    for (std::size_t i = 0; i <= k_html_bins; ++i) edges[i] = static_cast<double>(i) * step + first;
-    edges.back() = last;
+    const auto edges = html_edges(res, std::min(r.front(), c.front()), std::max(r.back(), c.back()));
     res.hist_ref = histogram(r, edges);
     res.hist_cur = histogram(c, edges);
-    for (std::size_t i = 0; i < k_html_bins; ++i) res.bins.push_back(number_key(edges[i]));
-    res.bins.push_back(number_key(edges.back()));
   } else {
     std::vector<std::size_t> order(cats->keys.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -212,9 +242,7 @@ void html_histogram(ColumnResult& res, const std::vector<double>& r, const std::
       res.hist_cur.push_back(other_c);
     }
   }
-  const double nr = std::max(1.0, static_cast<double>(res.n_ref)), nc = std::max(1.0, static_cast<double>(res.n_cur));
-  for (double& v : res.hist_ref) v /= nr;
-  for (double& v : res.hist_cur) v /= nc;
+  html_shares(res);
 }
 
 Method choose_method(const Work& w, const ColumnResult& res, bool numeric, std::size_t n_values) {
@@ -358,12 +386,58 @@ void test_sketched_column(Work& w, const Options& options);  // below
 void evidently_column(Work& w, const Options& options, bool numeric, std::size_t n_values, std::size_t ref_nunique,
                       std::optional<Categories>& cats);
 
+// Two columns the reader kept as scaled integers (CsvOptions::scaled), brought to one scale.
+// Small ones are not worth it (and std::sort, which sort_values uses on them, leaves -0.0 among
+// the zeros where it happens to).
+bool same_scale(Column& a, Column& b) {
+  constexpr std::size_t k_min_scaled = 4096;
+  if (a.scale < 0 || b.scale < 0 || a.scaled.size() < k_min_scaled || b.scaled.size() < k_min_scaled) return false;
+  const int scale = std::max(a.scale, b.scale);
+  return rescale(a, scale) && rescale(b, scale);
+}
+
+// evidently_column's K-S case and html_histogram on two sorted scaled columns: the numbers the
+// doubles give, without turning the integers back into doubles. False when ks_2samp_scaled
+// cannot (then nothing is set).
+bool ks_column_scaled(Work& w, const Options& options) {
+  Column& rc = *w.ref;
+  Column& cc = *w.cur;
+  ColumnResult& res = *w.out;
+  TestResult t;
+  if (!ks_2samp_scaled(rc, cc, t)) return false;
+  res.method = Method::ks;
+  res.stattest = stattest_name(Method::ks);
+  res.threshold = options.threshold.value_or(default_threshold(Method::ks));
+  res.statistic = t.statistic;
+  res.p_value = t.p_value;
+  res.drift_score = t.p_value;
+  res.comparator = "<=";
+  decide(res);
+  const auto edges = html_edges(res, std::min(scaled_value(rc, 0), scaled_value(cc, 0)),
+                                std::max(scaled_value(rc, rc.scaled.size() - 1), scaled_value(cc, cc.scaled.size() - 1)));
+  res.hist_ref = histogram_scaled(rc, edges);
+  res.hist_cur = histogram_scaled(cc, edges);
+  html_shares(res);
+  for (Column* c : {&rc, &cc}) {
+    std::vector<std::int32_t>().swap(c->scaled);
+    std::vector<std::uint64_t>().swap(c->negative_zeros);
+  }
+  return true;
+}
+
 void test_column(Work& w, const Options& options) {
   Column& rc = *w.ref;
   Column& cc = *w.cur;
   ColumnResult& res = *w.out;
   res.name = rc.name;
   const bool numeric = numeric_work(w);
+  // Scaled integers are sorted as such, and the K-S test walks them; every other path (and
+  // every other preset) takes doubles.
+  const bool scaled = numeric && !rc.sketch && !cc.sketch && options.preset == Preset::evidently && same_scale(rc, cc);
+  if (!scaled) {
+    to_doubles(rc);
+    to_doubles(cc);
+  }
   res.type_overridden = w.type.has_value();
   std::vector<double> ref_in_order;
   res.missing_ref = rc.missing;
@@ -380,15 +454,22 @@ void test_column(Work& w, const Options& options) {
     rc.text.clear();
     cc.text.clear();
     if (options.preset == Preset::nannyml) ref_in_order = rc.numbers;
-    sort_values(rc.numbers);
-    sort_values(cc.numbers);
-    res.n_ref = rc.numbers.size();
-    res.n_cur = cc.numbers.size();
+    if (scaled) {
+      sort_scaled(rc);
+      sort_scaled(cc);
+    } else {
+      sort_values(rc.numbers);
+      sort_values(cc.numbers);
+    }
+    res.n_ref = rc.numbers.size() + rc.scaled.size();
+    res.n_cur = cc.numbers.size() + cc.scaled.size();
     // pandas reads integers without a missing cell as int64; Evidently calls such a column
     // categorical when it has at most 10 distinct values.
     const bool int_dtype =
         rc.integer_literals && cc.integer_literals && rc.missing == 0 && cc.missing == 0 && rc.text_cells == 0 && cc.text_cells == 0;
-    res.type = int_dtype && distinct_sorted(rc.numbers) <= k_integer_cardinality_limit ? ColumnType::categorical : ColumnType::numerical;
+    res.type = int_dtype && (scaled ? distinct_sorted(rc.scaled) : distinct_sorted(rc.numbers)) <= k_integer_cardinality_limit
+                   ? ColumnType::categorical
+                   : ColumnType::numerical;
     if (w.type) res.type = ColumnType::numerical;
   } else {
     res.n_ref = number_count(rc) + rc.text_cells;
@@ -423,7 +504,17 @@ void test_column(Work& w, const Options& options) {
   }
   std::optional<Categories> cats;
   std::size_t n_values = 0, ref_nunique = 0;  // numeric: at most k_distinct_cap
-  if (numeric) {
+  if (scaled) {
+    n_values = distinct_union_sorted(rc.scaled, cc.scaled);
+    ref_nunique = distinct_sorted(rc.scaled);
+    // The K-S test of a numerical column needs only the order; anything else the doubles, which
+    // come out sorted.
+    if (choose_method(w, res, numeric, n_values) == Method::ks && res.type == ColumnType::numerical && ref_nunique > 20 &&
+        ks_column_scaled(w, options))
+      return;
+    to_doubles(rc);
+    to_doubles(cc);
+  } else if (numeric) {
     n_values = distinct_union_sorted(rc.numbers, cc.numbers);
     ref_nunique = distinct_sorted(rc.numbers);
   } else {
@@ -1077,6 +1168,9 @@ Report compare_files(const std::string& reference, const std::string& current, c
   // The two files are read at the same time, one per core; a reference profile is read
   // instead of data (by its magic bytes), and --max-memory is shared by the two.
   if (csv.max_number_bytes != 0) ref_csv.max_number_bytes = cur_csv.max_number_bytes = std::max<std::uint64_t>(1, csv.max_number_bytes / 2);
+  // Plain decimals kept as integers (compare() reads them; the windows' parts and the sorted
+  // reference they share are doubles).
+  if (!spec) ref_csv.scaled = cur_csv.scaled = true;
   csv.progress.phase("reading", 0);
   auto load = [&](const std::string& path, bool profile, const CsvOptions& o) {
     return profile ? read_profile(path, o.max_number_bytes) : read_csv(path, o);

@@ -41,6 +41,9 @@ struct CsvOptions {
   std::size_t max_parts = 10000;
   // Columns whose cells are kept row by row (a model's prediction and target): Table::kept.
   std::vector<std::string> keep_cells;
+  // Keep a column of plain decimals as integers (Column::scaled) while it is one; ignored with
+  // max_number_bytes. Only compare() reads such columns (to_doubles() turns one back).
+  bool scaled = false;
 };
 
 // A kept column's cells, one per row: the number (NaN when not one) and a label id into
@@ -69,7 +72,29 @@ struct Column {
   // Set when the numbers are summed up instead of kept (a reference profile's large column,
   // or past CsvOptions::max_number_bytes): `numbers` is then empty.
   std::shared_ptr<NumberSketch> sketch;
+  // CsvOptions::scaled: while scale >= 0, every number of the column was a plain decimal
+  // (-?digits[.digits]) with at most `scale` <= 9 digits after the point, and the numbers are
+  // kept here, in file order, as the integers k = x * 10^scale (|k| < 2^31), `numbers` empty.
+  // x is then exactly k / 10^scale as a double (both exact, one rounding, as the reader
+  // divides), and distinct k are distinct doubles in the same order: sorting and the K-S walk
+  // can work on k. negative_zeros: the indexes of "-0.0" cells (k = 0), so that the doubles
+  // come back bit for bit.
+  int scale = -1;
+  std::vector<std::int32_t> scaled;
+  std::vector<std::uint64_t> negative_zeros;
 };
+
+// A column's scaled integers (Column::scale >= 0) back to doubles in `numbers`, the same bits
+// as the reader would have stored; nothing to do otherwise.
+MLOPS_API void to_doubles(Column& c);
+// Rescales a scaled column to `scale` (>= its own): false, and nothing changed, when some
+// integer would not fit in 32 bits.
+MLOPS_API bool rescale(Column& c, int scale);
+// The double of a scaled column's i-th number (as to_doubles() makes it).
+MLOPS_API double scaled_value(const Column& c, std::size_t i);
+// Sorts a scaled column's integers ascending (negative_zeros then index the first zeros, where
+// sort_values puts -0.0), as sort_values sorts the doubles.
+MLOPS_API void sort_scaled(Column& c);
 
 struct Table {
   std::string source;  // the path as given ("-" for standard input)
@@ -103,6 +128,10 @@ struct TestResult {
 // scipy.stats.ks_2samp(a, b, alternative='two-sided', method='auto'), or method='asymp' when
 // `asymptotic` (alibi-detect's call). Sorts both inputs.
 MLOPS_API TestResult ks_2samp(std::vector<double>& a, std::vector<double>& b, bool asymptotic = false);
+// ks_2samp on two sorted scaled columns (Column::scaled, the same scale): the same numbers as on
+// their doubles. Needs n1 * n2 <= 2^50 (false otherwise, and `out` is not set): then two points
+// of the walk whose CDF differences differ as real numbers also differ as doubles.
+MLOPS_API bool ks_2samp_scaled(const Column& a, const Column& b, TestResult& out);
 // ks_2samp's p-value for a statistic d of samples of n1 and n2 values (d as scipy rounds it).
 MLOPS_API TestResult ks_pvalue(double d, std::uint64_t n1, std::uint64_t n2, bool asymptotic = false);
 // scipy.stats.kstwo.sf(d, n): the finite-n two-sided Kolmogorov distribution.
