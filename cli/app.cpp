@@ -37,6 +37,7 @@ bool has_upward(const stdfs::path& start, const char* name) {
 
 // The table-driven setup every command gets before it runs (git's RUN_SETUP idea).
 void prepare(const Command& cmd, Context& ctx) {
+  if (ctx.no_repository) return;
   if ((cmd.needs & k_needs_git_repo) && !has_upward(".", ".git")) {
     // The same kind (and exit code) as a missing mlops.yaml: what the command works on is not here.
     throw Error(ErrorKind::usage, "not a git repository (or any parent directory)", "run it inside a git repository, or use -C DIR");

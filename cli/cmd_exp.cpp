@@ -308,6 +308,10 @@ Examples:
     s->add_option("--executor", ro->o.executor, "Where the points run: local (default), slurm (one array job; detached)")
         ->type_name("NAME");
     s->add_flag("--wait", ro->o.wait, "With --executor slurm: wait until every point has finished");
+    s->add_option("--remote", ro->o.remote,
+                  "With --executor slurm: the git remote (name or URL) tasks fetch the sweep from and push their runs to, for nodes "
+                  "that do not share this repository (default: executors.NAME.remote in mlops.yaml)")
+        ->type_name("REMOTE");
     s->add_option("--resume", ro->resume, "Submit again the points of SWEEP that have no final run")->type_name("SWEEP");
     for (const char* res : {"cpus", "mem", "gpus", "time", "partition", "account", "qos"}) {
       s->add_option(std::string("--") + res, ro->resources[res],
@@ -338,6 +342,7 @@ Examples:
 
 On Slurm (one array job; prints the sweep id and returns unless --wait):
   mlops exp run --executor slurm -S lr=0.1,0.01 -S bs=16,32 --jobs 50 --time 2:00:00 -- make train
+  mlops exp run --executor slurm --remote origin -S lr=0.1,0.01 -- make train   # nodes without this filesystem
   mlops exp run --resume SWEEP)");
     // Everything from the first word of the command on is the command's, and a `--` before
     // it is seen (allow_extras keeps it): options after a command given without `--` are
@@ -602,16 +607,20 @@ Examples:
     // Hidden: the body of a scheduler task (lib/exp/sweep_remote.cpp writes the command).
     auto sweep = std::make_shared<std::string>();
     auto offset = std::make_shared<size_t>(0);
+    auto remote = std::make_shared<std::string>();
     CLI::App* s = sub("__task", "");
     s->group("");
     s->add_option("--sweep", *sweep)->required();
     s->add_option("--offset", *offset);
-    s->callback([sweep, offset, &ctx] {
-      ctx.action = [sweep, offset](Context& c) {
+    s->add_option("--remote", *remote);
+    s->callback([sweep, offset, remote, &ctx] {
+      // With a git remote the task runs where no repository is: it makes its own in scratch.
+      ctx.no_repository = !remote->empty();
+      ctx.action = [sweep, offset, remote](Context& c) {
         exp::RunEvents ev;
         ev.started = [&c](const exp::Run& r) { c.out.status("mlops: run " + r.name + " (" + r.id + ") started"); };
         ev.finished = [&c](const exp::Run& r) { c.out.status("mlops: " + run_summary(r)); };
-        return exp::sweep_task(stdfs::current_path(), *sweep, *offset, ev).exit_code;
+        return exp::sweep_task(stdfs::current_path(), *sweep, *offset, ev, *remote).exit_code;
       };
     });
   }

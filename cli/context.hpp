@@ -25,6 +25,7 @@ struct Context {
   std::function<int(Context&)> action;
   std::string command_path;        // "template list", for messages
   bool hot_path = false;           // called in tight loops (exp log): skip the optional setup
+  bool no_repository = false;      // a command of a group that needs one works without it (a task fetching from a git remote)
   std::vector<std::string> notes;  // warnings from parsing (old option spellings), shown before the action
 };
 

@@ -37,6 +37,7 @@ struct TaskBatch {
   std::vector<std::string> export_vars;  // the only variables of ours the task sees (never the whole environment)
   stdfs::path workdir;                   // where the task starts (shared with the client)
   stdfs::path log_dir;                   // the scheduler's own log per task (created before submitting)
+  std::string log_prefix;                // before "%A_%a.log" in log_dir (a shared /tmp needs the sweep's name)
   Resources resources;
 };
 
@@ -109,6 +110,7 @@ struct Row {
 struct Settings {
   Resources resources;
   std::vector<std::string> exports;
+  std::string remote;  // `remote`: the git remote (name or URL) tasks use when the nodes share no filesystem
 };
 Settings read_settings(const stdfs::path& project_file, const std::string& name);
 // The variables every task receives from the submitting environment; executors.<name>.export

@@ -65,6 +65,13 @@ Settings read_settings(const stdfs::path& file, const std::string& name) {
     *v = x.Scalar();
     if (!safe_value(*v) || v->size() > 256) throw Error(ErrorKind::invalid_input, at(x, k) + " holds a character Slurm cannot take");
   }
+  if (const YAML::Node x = n["remote"]; x && !x.IsNull()) {
+    // Reaches the tasks' command line (quoted) and git: one plain word.
+    if (!x.IsScalar()) throw Error(ErrorKind::invalid_input, at(x, "remote") + " must be a single value");
+    c.remote = x.Scalar();
+    if (c.remote.empty() || !safe_value(c.remote) || c.remote.size() > 4096)
+      throw Error(ErrorKind::invalid_input, at(x, "remote") + " must be a git remote's name or URL");
+  }
   if (const YAML::Node x = n["export"]; x && !x.IsNull()) {
     if (!x.IsSequence()) throw Error(ErrorKind::invalid_input, at(x, "export") + " must be a list of variable names");
     for (const auto& e : x) {

@@ -321,7 +321,7 @@ class Slurm final : public Executor {
                                     "--job-name=" + b.name,
                                     "--comment=mlops offset=" + std::to_string(c.offset),
                                     "--array=" + c.array_spec + (per_chunk ? "%" + std::to_string(per_chunk) : ""),
-                                    "--output=" + (b.log_dir / "%A_%a.log").string(),
+                                    "--output=" + (b.log_dir / (b.log_prefix + "%A_%a.log")).string(),
                                     "--chdir=" + b.workdir.string(),
                                     "--signal=B:USR2@60",
                                     "--no-requeue"};

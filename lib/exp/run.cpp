@@ -249,6 +249,8 @@ RunResult run(const stdfs::path& cwd_in, const RunOptions& o, const RunEvents& e
   const auto points = grid(overrides);
   const bool scheduled = !o.executor.empty() && o.executor != "local";
   if (scheduled) check_executor(o.executor);  // before anything is written
+  if (!scheduled && !o.remote.empty())
+    throw Error(ErrorKind::usage, "--remote is for a sweep sent to a scheduler", "add --executor slurm, or leave --remote out");
   const bool isolated = o.isolated || points.size() > 1 || scheduled;
 
   std::set<std::string> names = existing_names(r);

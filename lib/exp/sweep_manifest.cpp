@@ -100,6 +100,33 @@ bool inside_repository(const std::string& cwd) {
 
 }  // namespace
 
+std::string git_remote_url_problem(const std::string& url) {
+  if (url.empty()) return "is empty";
+  if (url.size() > k_max_text) return "is longer than 4096 bytes";
+  if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return "holds a control character";
+  if (url.front() == '-') return "starts with '-'";
+  const auto scheme_end = url.find("://");
+  if (scheme_end != std::string::npos) {
+    const std::string scheme = url.substr(0, scheme_end);
+    if (scheme != "https" && scheme != "http" && scheme != "ssh" && scheme != "git" && scheme != "file")
+      return "is not an http(s)://, ssh://, git:// or file:// URL";
+    const std::string rest = url.substr(scheme_end + 3);
+    const std::string authority = rest.substr(0, rest.find('/'));
+    const auto at = authority.rfind('@');
+    if (at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos)
+      return "holds a password (the tasks would see it)";
+    return {};
+  }
+  if (url.front() == '/') return {};
+  // git's "TRANSPORT::ADDRESS" runs a helper program: never from a manifest.
+  if (url.find("::") != std::string::npos) return "is not a git URL (or an absolute path) the nodes can reach";
+  // scp-like [USER@]HOST:PATH (what git reads so: a ':' before any '/').
+  const auto colon = url.find(':');
+  if (colon != std::string::npos && colon > 0 && url.substr(0, colon).find('/') == std::string::npos) return {};
+  return "is not a git URL (or an absolute path) the nodes can reach";
+}
+
 SweepManifest parse_sweep_manifest(std::string_view text, const std::string& sweep) {
   const Reader rd{sweep};
   if (text.size() > k_sweep_manifest_max_bytes) rd.bad("sweep.json", "is larger than 64 MiB");
@@ -132,6 +159,13 @@ SweepManifest parse_sweep_manifest(std::string_view text, const std::string& swe
   m.cwd = rd.text(*rd.member(doc, "cwd", "cwd", true), "cwd", k_max_text);
   if (!inside_repository(m.cwd)) rd.bad("cwd", "'" + m.cwd + "' is outside the repository");
 
+  if (const json* v = rd.member(doc, "remote", "remote", false); v && !v->is_null()) {
+    m.remote = rd.text(*v, "remote", k_max_text);
+    // A fetched manifest names where this clone fetches runs from and tasks push them to.
+    if (!m.remote.empty()) {
+      if (const std::string why = git_remote_url_problem(m.remote); !why.empty()) rd.bad("remote", why);
+    }
+  }
   if (const json* v = rd.member(doc, "tags", "tags", false); v && !v->is_null()) {
     const json& tags = rd.array(*v, "tags", k_max_list);
     for (std::size_t i = 0; i < tags.size(); ++i) m.tags.push_back(rd.text(tags[i], "tags[" + std::to_string(i) + "]", k_max_text));
@@ -255,6 +289,7 @@ std::string sweep_manifest_text(const SweepManifest& m) {
               {"points", points},
               {"submissions", subs}};
   if (!m.cancelled.empty()) doc["cancelled"] = m.cancelled;
+  if (!m.remote.empty()) doc["remote"] = m.remote;
   return json_text(doc, 2) + "\n";
 }
 

@@ -40,6 +40,9 @@ struct SweepSubmission {
 
 struct SweepManifest {
   std::string id, executor, cwd, note, created;
+  // The git remote the tasks fetch the manifest and their snapshots from and push their runs
+  // to (no shared filesystem); empty: they open the submitting repository by its path.
+  std::string remote;
   std::vector<std::string> argv, tags, exports;
   std::size_t parallel = 0;
   std::map<std::string, std::string> resources;  // cpus, mem, gpus, time, partition, account, qos
@@ -47,6 +50,12 @@ struct SweepManifest {
   std::vector<SweepSubmission> submissions;
   std::vector<std::size_t> cancelled;
 };
+
+// Why `url` cannot be a sweep's git remote (empty: it can): a URL libgit2 fetches from
+// (http(s)://, ssh://, git://, file://, an absolute path or scp-like [USER@]HOST:PATH), at
+// most 4 KiB, without a control character, a leading '-' or a password (tasks would find it in
+// the manifest and in their batch script).
+std::string git_remote_url_problem(const std::string& url);
 
 // Error{invalid_input} "sweep SWEEP: ..." naming the first field that is not what mlops writes
 // (or the JSON error); never another exception.

@@ -7,12 +7,14 @@
 
 #include "config/project.hpp"
 #include "core/log.hpp"
+#include "core/url.hpp"
 #include "core/yaml_limits.hpp"
 #include "executor/executor.hpp"
 #include "exp/live.hpp"
 #include "exp/query.hpp"
 #include "exp/run_parts.hpp"
 #include "exp/sweep_manifest.hpp"
+#include "exp/sync.hpp"
 #include "exp/ulid.hpp"
 #include "exp/values.hpp"
 
@@ -45,6 +47,34 @@ struct Manifest {
 };
 
 std::string job_name(const std::string& sweep) { return "mlops-" + sweep; }
+
+// Where a point's snapshot waits on a sweep's git remote until its task fetches it (a server
+// gives out only what a ref reaches); also kept here, so that git gc keeps the snapshot.
+std::string snapshot_ref(const std::string& sweep, size_t index) { return "refs/mlops/snapshots/" + sweep + "/" + std::to_string(index); }
+
+// A sweep's git remote as given (a git remote's name or a URL) -> the URL the tasks use.
+std::string sweep_remote_url(Repo& r, const std::string& spec) {
+  std::string url = spec;
+  git_remote* raw = nullptr;
+  if (git_remote_lookup(&raw, r.get(), spec.c_str()) == 0) {
+    RemotePtr owner(raw);
+    const char* u = git_remote_url(raw);
+    url = u == nullptr ? "" : u;
+  }
+  if (const std::string why = git_remote_url_problem(url); !why.empty()) {
+    throw Error(ErrorKind::usage, "the sweep's git remote '" + redact_url(url) + "' " + why,
+                "give a git remote's name or a URL the nodes reach with their own credentials (ssh keys or agent); a password "
+                "in the URL would travel in the manifest and the batch script");
+  }
+  return url;
+}
+
+void delete_ref_if_there(Repo& r, const std::string& name) {
+  git_reference* ref = nullptr;
+  if (git_reference_lookup(&ref, r.get(), name.c_str()) != 0) return;
+  ReferencePtr owner(ref);
+  (void)git_reference_delete(ref);
+}
 
 std::optional<Manifest> read_manifest(Repo& r, const std::string& sweep) {
   git_oid id;
@@ -80,7 +110,25 @@ std::optional<Manifest> read_manifest(Repo& r, const std::string& sweep) {
   return m;
 }
 
+// A clone of a sweep's git remote has no refs/mlops/sweeps/* until it fetches one: a sweep
+// not here is looked for on `origin` (read as hostile like any manifest).
+void fetch_missing_manifest(Repo& r, const std::string& sweep) {
+  git_oid id;
+  const std::string ref = k_sweep_ref_prefix + sweep;
+  if (git_reference_name_to_id(&id, r.get(), ref.c_str()) == 0) return;
+  git_remote* raw = nullptr;
+  if (git_remote_lookup(&raw, r.get(), "origin") != 0) return;
+  git_remote_free(raw);
+  try {
+    fetch_refspecs(r, "origin", {"+" + ref + ":" + ref});
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
+    log::warn("sweep {} is not here and origin could not be asked: {}", sweep, e.what());
+  }
+}
+
 Manifest need_manifest(Repo& r, const std::string& sweep) {
+  fetch_missing_manifest(r, sweep);
   auto m = read_manifest(r, sweep);
   if (!m) throw Error(ErrorKind::not_found, "no sweep " + sweep, "sweep ids are printed by 'mlops exp run --executor ...'");
   return *m;
@@ -175,6 +223,36 @@ bool client_alive(const SweepSubmission& s) {
   return ::kill(static_cast<pid_t>(s.pid), 0) == 0 || errno == EPERM;
 }
 
+// The manifest (and, the first time, every point's snapshot) sent to the sweep's git remote.
+// Error{remote} when it cannot be reached or refuses.
+void publish(Repo& r, const Manifest& m, bool with_snapshots) {
+  const std::string ref = k_sweep_ref_prefix + m.doc.id;
+  std::vector<std::string> specs{"+" + ref + ":" + ref};
+  if (with_snapshots) {
+    for (const auto& p : m.doc.points) {
+      if (!p.snapshot.empty()) specs.push_back(snapshot_ref(m.doc.id, p.index) + ":" + snapshot_ref(m.doc.id, p.index));
+    }
+  }
+  const auto refused = push_refspecs(r, m.doc.remote, specs);
+  if (!refused.empty()) {
+    throw Error(RemoteFailure::rejected, "the sweep's git remote " + redact_url(m.doc.remote) + " refused " + printable(refused.front()),
+                "check that you may push refs/mlops/* there");
+  }
+}
+
+// After a submission: the job ids sent along, so that a clone of the remote follows the sweep
+// (`exp status` there). Best effort: the tasks need only what publish() sent first.
+void publish_jobs(Repo& r, const Manifest& m) {
+  if (m.doc.remote.empty()) return;
+  try {
+    publish(r, m, false);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
+    log::warn("sweep {}: its job ids are not on {} ({}); clones of it cannot follow the sweep until 'mlops exp status {}' here sends them",
+              m.doc.id, redact_url(m.doc.remote), e.what(), m.doc.id);
+  }
+}
+
 // Submits `indexes` of the sweep. Each array job is recorded twice: as `submitting` before
 // sbatch runs, and with its id as soon as sbatch answers; a client killed in between leaves
 // an entry that says so, which `exp status` shows and `--resume` resolves (the job adopted
@@ -191,6 +269,14 @@ void submit_indexes(Repo& r, Manifest& m, const std::vector<size_t>& indexes, co
   b.export_vars = m.doc.exports;
   b.workdir = r.workdir / m.doc.cwd;
   b.log_dir = r.mlops_dir / "sweeps" / sweep;
+  if (!m.doc.remote.empty()) {
+    // No shared filesystem: the task fetches from the remote (its URL holds no password:
+    // sweep_remote_url refused one) and starts, and logs, in the node's /tmp.
+    b.command.insert(b.command.end(), {"--remote", m.doc.remote});
+    b.workdir = "/tmp";
+    b.log_dir = "/tmp";
+    b.log_prefix = "mlops-" + sweep + "-";
+  }
   b.resources = res;
   const std::set<size_t> again(indexes.begin(), indexes.end());
   std::erase_if(m.doc.cancelled, [&](size_t i) { return again.count(i) != 0; });
@@ -265,6 +351,16 @@ void adopt_jobs(Repo& r, Manifest& m, const std::vector<executor::Submission>& s
 }
 
 SweepStatus status_of(Repo& r, Manifest& m) {
+  if (!m.doc.remote.empty()) {
+    // The tasks pushed their runs to the sweep's git remote: one fetch of them per round,
+    // checked as `exp pull` checks them; then the run refs decide, as with a shared repository.
+    try {
+      for (const auto& rej : pull_runs(r, m.doc.remote).rejected) log::warn("not pulled: {}", rej);
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::interrupted) throw;
+      log::warn("sweep {}: cannot fetch its runs from {}: {}; states from the runs here", m.doc.id, redact_url(m.doc.remote), e.what());
+    }
+  }
   SweepStatus st;
   st.id = m.doc.id;
   st.executor = m.doc.executor;
@@ -380,6 +476,7 @@ std::string submit_sweep(Repo& r, const RunOptions& o, const std::string& sweep,
   const ExecutorConfig cfg = executor_config(r, o.executor);
   const executor::Resources res = merged_resources(cfg.resources, o.resources);
   Manifest m;
+  if (const std::string& spec = o.remote.empty() ? cfg.remote : o.remote; !spec.empty()) m.doc.remote = sweep_remote_url(r, spec);
   std::set<std::string> seen;
   for (const char* v : k_default_exports) {
     if (seen.insert(v).second) m.doc.exports.emplace_back(v);
@@ -405,9 +502,30 @@ std::string submit_sweep(Repo& r, const RunOptions& o, const std::string& sweep,
   // The manifest exists before sbatch runs, so a client killed in between leaves a sweep
   // that `exp status` can find its job for (by the job name, mlops-<SWEEP>).
   write_manifest(r, m);
+  if (!m.doc.remote.empty()) {
+    // The tasks find the sweep on the remote only: sent before anything is submitted, and when
+    // it cannot be, the sweep is undone here and nothing is submitted.
+    for (const auto& p : m.doc.points) {
+      if (p.snapshot.empty()) continue;
+      const git_oid id = parse_oid(p.snapshot);
+      git_reference* out = nullptr;
+      check(git_reference_create(&out, r.get(), snapshot_ref(sweep, p.index).c_str(), &id, 1, "mlops: sweep snapshot"),
+            "cannot write " + snapshot_ref(sweep, p.index));
+      git_reference_free(out);
+    }
+    try {
+      publish(r, m, true);
+    } catch (const Error& e) {
+      delete_ref_if_there(r, k_sweep_ref_prefix + sweep);
+      for (const auto& p : m.doc.points) delete_ref_if_there(r, snapshot_ref(sweep, p.index));
+      if (e.kind() != ErrorKind::remote) throw;
+      throw Error(e.remote_failure(), e.what(), "nothing was submitted; " + e.hint());
+    }
+  }
   std::vector<size_t> all(jobs.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   submit_indexes(r, m, all, res, static_cast<size_t>(std::max(parallel, 0)));
+  publish_jobs(r, m);
   return sweep;
 }
 
@@ -461,6 +579,7 @@ size_t sweep_resume(const stdfs::path& cwd, const std::string& sweep_in, const R
   base.qos = res("qos");
   const size_t parallel = over.jobs > 0 ? static_cast<size_t>(over.jobs) : m.doc.parallel;
   submit_indexes(r, m, todo, merged_resources(base, over.resources), parallel);
+  publish_jobs(r, m);
   return todo.size();
 }
 
@@ -475,6 +594,7 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
     }
     write_manifest(r, m);
   };
+  if (is_ulid(normal_sweep_id(spec))) fetch_missing_manifest(r, normal_sweep_id(spec));
   if (auto m = read_manifest(r, normal_sweep_id(spec))) {
     auto ex = executor::find(m->doc.executor).make();
     (void)status_of(r, *m);  // records a job the client submitted but never wrote down
@@ -533,11 +653,9 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
   throw Error(ErrorKind::not_found, "run " + run_id + " is not in sweep " + sweep);
 }
 
-RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t offset, const RunEvents& events) {
-  // sbatch --signal=B:USR2@60: the command gets SIGTERM and its run is recorded `timeout`.
-  install_time_limit_handler(SIGUSR2);
-  Repo r = open_repo(cwd);
-  const Manifest m = need_manifest(r, sweep);
+namespace {
+
+size_t task_index(size_t offset) {
   const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
   if (task == nullptr) task = std::getenv("MLOPS_TASK_INDEX");
   size_t t = 0;
@@ -545,7 +663,17 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
   if (tv.empty() || std::from_chars(tv.data(), tv.data() + tv.size(), t).ec != std::errc()) {
     throw Error(ErrorKind::usage, "no task index (SLURM_ARRAY_TASK_ID)", "this command runs inside a scheduler's task");
   }
-  const size_t index = offset + t;
+  return offset + t;
+}
+
+stdfs::path scratch_base() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? stdfs::path(tmp) : stdfs::path("/tmp");
+}
+
+// The point `index` of the sweep, in `r`: checked out into local scratch, claimed, run, recorded.
+RunResult run_task(Repo& r, const Manifest& m, size_t index, const RunEvents& events) {
+  const std::string& sweep = m.doc.id;
   if (index >= m.doc.points.size()) throw Error(ErrorKind::invalid_input, "sweep " + sweep + " has no point " + std::to_string(index));
   const SweepManifestPoint& p = m.doc.points[index];
   const std::string run_id = p.run;
@@ -569,8 +697,7 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
   job.run.baseline = p.baseline;
   job.run.dirty = p.dirty;
   // Local scratch on the node: the checkout never lands in the shared repository.
-  const char* tmp = std::getenv("TMPDIR");
-  const stdfs::path scratch = stdfs::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / ("mlops-task-" + run_id);
+  const stdfs::path scratch = scratch_base() / ("mlops-task-" + run_id);
   std::error_code ec;
   stdfs::remove_all(scratch, ec);
   job.cwd = rel_cwd.empty() ? scratch : scratch / rel_cwd;
@@ -622,6 +749,96 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
   }
   if (j.run.exit_code) result.exit_code = *j.run.exit_code;
   result.runs.push_back(std::move(j.run));
+  return result;
+}
+
+// Removes a task's scratch repository however the task ends.
+struct ScratchDir {
+  stdfs::path path;
+  ~ScratchDir() {
+    std::error_code ec;
+    stdfs::remove_all(path, ec);
+  }
+};
+
+// The task's run sent to the sweep's git remote through `exp push`'s checks; a failure to
+// reach it is tried again after 2, 4 and 8 s, a refusal is final. Error{remote} in the end.
+void push_run_back(Repo& r, const std::string& remote, const Run& run) {
+  const std::set<std::string> only{run.id};
+  const std::string label = run.name.empty() ? run.id : run.name;
+  int delay = 2;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      const SyncResult res = push_runs(r, remote, &only);
+      if (!res.rejected.empty()) {
+        throw Error(RemoteFailure::rejected,
+                    "run " + label + " ran, but " + redact_url(remote) + " refused its record: " + printable(res.rejected.front()),
+                    "the run is lost with this task's scratch; check that you may push refs/mlops/exps/* there");
+      }
+      return;
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::interrupted) throw;
+      const bool final = e.kind() != ErrorKind::remote || e.remote_failure() == RemoteFailure::auth ||
+                         e.remote_failure() == RemoteFailure::rejected || attempt >= 4;
+      if (final) {
+        if (e.remote_failure() == RemoteFailure::rejected) throw;
+        throw Error(e.kind() == ErrorKind::remote ? e.remote_failure() : RemoteFailure::unspecified,
+                    "run " + label + " ran, but its record could not be pushed to " + redact_url(remote) + " (" + std::to_string(attempt) +
+                        " attempts): " + e.what(),
+                    "the run is lost with this task's scratch");
+      }
+      log::warn("run {}: pushing its record failed ({}); trying again in {} s", label, e.what(), delay);
+      for (int i = 0; i < delay * 10; ++i) {
+        check_interrupted();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      delay *= 2;
+    }
+  }
+}
+
+}  // namespace
+
+RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t offset, const RunEvents& events, const std::string& remote) {
+  // sbatch --signal=B:USR2@60: the command gets SIGTERM and its run is recorded `timeout`.
+  install_time_limit_handler(SIGUSR2);
+  const size_t index = task_index(offset);
+  if (remote.empty()) {
+    Repo r = open_repo(cwd);
+    const Manifest m = need_manifest(r, sweep);
+    return run_task(r, m, index, events);
+  }
+  // No shared filesystem: a scratch repository on the node gets the manifest and this point's
+  // snapshot from the sweep's git remote (nothing else), the point runs in it as above, and
+  // its run is pushed back. The URL is the manifest's (no password: see sweep_remote_url).
+  if (const std::string why = git_remote_url_problem(remote); !why.empty())
+    throw Error(ErrorKind::usage, "--remote '" + redact_url(remote) + "' " + why);
+  const ScratchDir scratch{scratch_base() / ("mlops-git-" + sweep + "-" + std::to_string(index) + "-" + std::to_string(::getpid()))};
+  std::error_code ec;
+  stdfs::remove_all(scratch.path, ec);
+  const stdfs::path work = scratch.path / "work";
+  git_repository_init_options init;
+  check(git_repository_init_options_init(&init, GIT_REPOSITORY_INIT_OPTIONS_VERSION), "libgit2");
+  init.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+  git_repository* raw = nullptr;
+  check(git_repository_init_ext(&raw, work.c_str(), &init), "cannot create a scratch repository in " + work.string());
+  Repo fetched;
+  fetched.repo.reset(raw);
+  const std::string ref = k_sweep_ref_prefix + sweep;
+  fetch_refspecs(fetched, remote, {"+" + ref + ":" + ref, "+" + snapshot_ref(sweep, index) + ":" + snapshot_ref(sweep, index)});
+  const auto m = read_manifest(fetched, sweep);
+  if (!m)
+    throw Error(ErrorKind::not_found, "no sweep " + sweep + " on " + redact_url(remote),
+                "it is sent there by 'mlops exp run --executor ... --remote'");
+  if (index >= m->doc.points.size()) throw Error(ErrorKind::invalid_input, "sweep " + sweep + " has no point " + std::to_string(index));
+  const std::string& snapshot = m->doc.points[index].snapshot;
+  if (snapshot.empty()) throw Error(ErrorKind::invalid_input, "sweep " + sweep + ": point " + std::to_string(index) + " has no snapshot");
+  checkout_into(fetched, snapshot, work);
+  stdfs::create_directories(work / m->doc.cwd, ec);
+  Repo r = open_repo(work / m->doc.cwd, false);
+  fetched.repo.reset();
+  RunResult result = run_task(r, *m, index, events);
+  for (const auto& run : result.runs) push_run_back(r, remote, run);
   return result;
 }
 

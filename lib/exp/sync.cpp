@@ -2,6 +2,7 @@
 // exp push / exp pull: refs/mlops/exps/* through any remote libgit2 speaks. Runs are
 // append-only; the one thing two copies can disagree on is annotation (tags, note), and
 // pull merges that instead of picking a side.
+#include "exp/sync.hpp"
 #include "core/url.hpp"
 #include "exp/cache.hpp"
 #include "exp/query.hpp"
@@ -93,10 +94,7 @@ struct PushState {
 int on_push_update(const char* ref, const char* status, void* payload) {
   auto* st = static_cast<PushState*>(payload);
   if (status != nullptr) {
-    std::string id = ref;
-    const std::string prefix = k_ref_prefix;
-    if (id.rfind(prefix, 0) == 0) id = id.substr(prefix.size());
-    st->rejected.push_back(id + ": " + status);
+    st->rejected.push_back(std::string(ref) + ": " + status);
   } else {
     ++st->accepted;
   }
@@ -156,17 +154,67 @@ std::string merge_runs(Repo& r, const std::string& local, const std::string& rem
 
 }  // namespace
 
+std::vector<std::string> push_refspecs(Repo& r, const std::string& remote_name, const std::vector<std::string>& specs_in) {
+  if (specs_in.empty()) return {};
+  Remote rem = open_remote(r, remote_name);
+  std::vector<std::string> specs = specs_in;
+  std::vector<char*> ptrs;
+  for (auto& s : specs) ptrs.push_back(s.data());
+  git_strarray arr{ptrs.data(), ptrs.size()};
+  git_push_options po;
+  check(git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION), "libgit2");
+  set_remote_callbacks(po.callbacks);
+  PushState st;
+  po.callbacks.push_update_reference = on_push_update;
+  po.callbacks.payload = &st;
+  try {
+    check(git_remote_push(rem.remote.get(), &arr, &po), "push");
+  } catch (const Error& e) {
+    check_interrupted();
+    remote_failure(e, rem.label);
+  }
+  return st.rejected;
+}
+
+void fetch_refspecs(Repo& r, const std::string& remote_name, const std::vector<std::string>& specs_in) {
+  if (specs_in.empty()) return;
+  Remote rem = open_remote(r, remote_name);
+  std::vector<std::string> specs = specs_in;
+  std::vector<char*> ptrs;
+  for (auto& s : specs) ptrs.push_back(s.data());
+  git_strarray arr{ptrs.data(), ptrs.size()};
+  git_fetch_options fo;
+  check(git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION), "libgit2");
+  set_remote_callbacks(fo.callbacks);
+  fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+  fo.update_fetchhead = 0;  // FETCH_HEAD would keep the URL
+  try {
+    // Our own reflog message: libgit2's default ("fetch URL") would keep the URL.
+    check(git_remote_fetch(rem.remote.get(), &arr, &fo, "mlops: fetch"), "fetch");
+  } catch (const Error& e) {
+    check_interrupted();
+    remote_failure(e, rem.label);
+  }
+}
+
 SyncResult push(const stdfs::path& cwd, const std::string& remote_name) {
   Repo r = open_repo(cwd, false);
+  return push_runs(r, remote_name, nullptr);
+}
+
+SyncResult push_runs(Repo& r, const std::string& remote_name, const std::set<std::string>* only) {
   Remote rem = open_remote(r, remote_name);
   const auto theirs = remote_runs(rem);
   std::vector<std::string> specs;
   SyncResult res;
   // Only valid runs leave: the listing's checks, then the files of each run to be sent.
   const RunIndex index = load_runs(r, false);
-  for (const auto& bad : index.invalid) res.rejected.push_back(ref_label(bad.ref, k_ref_prefix) + ": " + bad.reason);
+  for (const auto& bad : index.invalid) {
+    if (only == nullptr) res.rejected.push_back(ref_label(bad.ref, k_ref_prefix) + ": " + bad.reason);
+  }
   for (const auto& c : index.runs) {
     const RefEntry e{c.id, c.commit};
+    if (only != nullptr && only->count(e.id) == 0) continue;
     auto it = theirs.find(e.id);
     if (it != theirs.end() && it->second == e.commit) {
       ++res.unchanged;
@@ -189,22 +237,9 @@ SyncResult push(const stdfs::path& cwd, const std::string& remote_name) {
     res.updated.push_back(e.id);
   }
   if (specs.empty()) return res;
-  std::vector<char*> ptrs;
-  for (auto& s : specs) ptrs.push_back(s.data());
-  git_strarray arr{ptrs.data(), ptrs.size()};
-  git_push_options po;
-  check(git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION), "libgit2");
-  set_remote_callbacks(po.callbacks);
-  PushState st;
-  po.callbacks.push_update_reference = on_push_update;
-  po.callbacks.payload = &st;
-  try {
-    check(git_remote_push(rem.remote.get(), &arr, &po), "push");
-  } catch (const Error& e) {
-    check_interrupted();
-    remote_failure(e, rem.label);
-  }
-  for (const auto& rej : st.rejected) {
+  for (const auto& ref_rej : push_refspecs(r, remote_name, specs)) {
+    std::string rej = ref_rej;
+    if (rej.rfind(k_ref_prefix, 0) == 0) rej = rej.substr(std::string(k_ref_prefix).size());
     res.rejected.push_back(rej);  // refused by the server
     const std::string id = rej.substr(0, rej.find(':'));
     res.updated.erase(std::remove(res.updated.begin(), res.updated.end(), id), res.updated.end());
@@ -214,6 +249,10 @@ SyncResult push(const stdfs::path& cwd, const std::string& remote_name) {
 
 SyncResult pull(const stdfs::path& cwd, const std::string& remote_name) {
   Repo r = open_repo(cwd, false);
+  return pull_runs(r, remote_name);
+}
+
+SyncResult pull_runs(Repo& r, const std::string& remote_name) {
   Remote rem = open_remote(r, remote_name);
   std::string spec = std::string("+") + k_ref_prefix + "*:" + rem.tracking_prefix + "*";
   char* ptr = spec.data();

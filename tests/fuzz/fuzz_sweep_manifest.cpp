@@ -2,7 +2,7 @@
 // Sweep manifests (refs/mlops/sweeps/<SWEEP>) come from anyone's repository with a fetch. Only
 // Error{invalid_input}; what is accepted keeps the promises sweep_remote.cpp relies on (cwd
 // inside the repository, indexes within the points, export names sbatch reads as names, values
-// sbatch cannot misread) and writes out and reads back the same.
+// sbatch cannot misread, a git remote without a password) and writes out and reads back the same.
 #include "executor/executor.hpp"
 #include "exp/sweep_manifest.hpp"
 
@@ -44,6 +44,8 @@ void check(const SweepManifest& m) {
   }
   for (const std::size_t i : m.cancelled)
     if (i >= m.points.size()) violated("cancelled index");
+  // The remote reaches git and the tasks' command line: a URL without a password or option.
+  if (!m.remote.empty() && (!git_remote_url_problem(m.remote).empty() || m.remote.front() == '-')) violated("remote");
 }
 
 }  // namespace

@@ -80,6 +80,10 @@ struct RunOptions {
   std::string executor;
   std::map<std::string, std::string> resources;  // cpus, mem, gpus, time, partition, account, qos: over mlops.yaml's
   bool wait = false;
+  // With a scheduler: the git remote (name or URL) the tasks fetch the sweep from and push their
+  // runs to, for nodes that do not share this repository's filesystem; empty: executors.<name>.remote
+  // of mlops.yaml, else none (the tasks open this repository by its path).
+  std::string remote;
   // Metrics files the command vouches for although it did not write them during the run: path
   // (relative to the project) -> the sha256 the file must have. Asked once the command exited
   // 0, with the project directory it ran in. A metrics file older than the run is otherwise
@@ -136,7 +140,10 @@ MLOPS_API size_t sweep_resume(const stdfs::path& cwd, const std::string& sweep, 
 MLOPS_API std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec);
 // The body of one scheduler task (hidden `mlops exp __task`): the point at `offset` + the
 // scheduler's task index, checked out into local scratch, claimed, run and recorded.
-MLOPS_API RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t offset, const RunEvents& events);
+// With `remote` (the sweep's git remote), the task works in a scratch repository: the manifest
+// and the point's snapshot fetched from it, the run pushed back (retried), the scratch removed.
+MLOPS_API RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t offset, const RunEvents& events,
+                               const std::string& remote = {});
 
 // `mlops exp log` from inside a running command (found through $MLOPS_RUN_DIR).
 struct LogEntry {
