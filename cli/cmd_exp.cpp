@@ -76,7 +76,13 @@ void default_to_pipeline(exp::RunOptions& o, bool pull) {
     std::error_code ec;
     const stdfs::path self = stdfs::read_symlink("/proc/self/exe", ec);
     o.argv = {ec ? std::string("mlops") : self.string(), "repro"};
-    if (pull) o.argv.emplace_back("--pull");
+    if (pull) {
+      // Refused before the run starts, so a missing remote records no failed run.
+      if (config::load_settings(stdfs::current_path()).default_remote.empty())
+        throw Error(ErrorKind::usage, "exp run --pull needs a default remote",
+                    "'mlops remote add NAME URL --default' (file://, s3://, http(s)://, oci://)");
+      o.argv.emplace_back("--pull");
+    }
     // A stage restored from the run cache or up to date leaves its metrics file older than
     // the run; mlops.lock says which content the pipeline stands for (exp cannot ask lib/pipeline
     // itself: it sits below it).
@@ -338,7 +344,6 @@ Examples:
   mlops exp run -S model.n_estimators=50 -- make train
   mlops exp run -S model.max_depth=5,10 -S seed=1,2 --jobs 2 -- make train
   mlops exp run -S model.n_estimators=50,100 --jobs 2   # the pipeline (mlops repro) per point
-  mlops exp run --pull   # the pipeline, restoring what another machine computed
 
 On Slurm (one array job; prints the sweep id and returns unless --wait):
   mlops exp run --executor slurm -S lr=0.1,0.01 -S bs=16,32 --jobs 50 --time 2:00:00 -- make train

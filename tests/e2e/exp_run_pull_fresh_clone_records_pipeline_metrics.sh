@@ -33,4 +33,7 @@ before=$(git for-each-ref refs/mlops | wc -l)
 expect_exit 2 mlops exp run --pull -- true
 expect_contains "$TEST_DIR/err" "--pull is for the pipeline form"
 expect_exit 2 mlops exp run --pull -n x -- mlops repro
+sed -i '/default_remote/d' mlops.yaml
+expect_exit 2 mlops exp run --pull
+expect_contains "$TEST_DIR/err" "needs a default remote"
 expect_eq "$(git for-each-ref refs/mlops | wc -l)" "$before" "refs after refused runs"
