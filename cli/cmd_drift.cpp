@@ -111,7 +111,7 @@ int run_drift(const DriftArgs& a, Context& c) {
   else if (format == "html") text = drift::to_html(report);
   else text = drift::to_table(report);
   if (!a.output.empty() && a.output != "-") {
-    fs::write_file_atomic(a.output, text);
+    fs::write_output_file(a.output, text);
     c.out.status("wrote " + a.output);
   } else {
     c.out.print(text);
@@ -186,7 +186,7 @@ int run_profile(const ProfileArgs& a, Context& c) {
   drift::ProfileOptions po;
   po.exact_values = a.exact_values;
   const std::string bytes = drift::profile_bytes(table, po);
-  fs::write_file_atomic(a.output, bytes);
+  fs::write_output_file(a.output, bytes);
   // What the profile holds, read back (also a check that it reads).
   const drift::Table back = drift::parse_profile(bytes, a.output);
   std::size_t sketched = 0;

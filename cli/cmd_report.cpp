@@ -26,7 +26,7 @@ int run_report(ReportOpts& ro, Context& ctx) {
   if (ro.output.empty() || ro.output == "-") {
     ctx.out.print(res.text);
   } else {
-    fs::write_file_atomic(ro.output, res.text);
+    fs::write_output_file(ro.output, res.text);
     ctx.out.status("mlops: report written to " + ro.output);
   }
   if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary != nullptr && *summary != '\0') {

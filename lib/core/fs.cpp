@@ -42,6 +42,43 @@ void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::pe
   if (durable) fsync_dir(dir);
 }
 
+OutputTarget output_target(const stdfs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) throw Error(ErrorKind::conflict, path.string() + " is a directory", "name the file to write");
+    if (!S_ISREG(st.st_mode)) return {OutputTarget::Kind::stream, path};
+  }
+  // Follow the links one at a time: one that passes through /proc (/dev/stdout, /dev/fd/N) names
+  // an open file description, whose file a rename would not reach, so it is written in place.
+  stdfs::path p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    if (p.lexically_normal().string().rfind("/proc/", 0) == 0) return {OutputTarget::Kind::stream, path};
+    std::error_code ec;
+    if (!stdfs::is_symlink(stdfs::symlink_status(p, ec)) || ec) break;
+    const stdfs::path next = stdfs::read_symlink(p, ec);
+    if (ec) break;
+    p = next.is_absolute() ? next : p.parent_path() / next;
+  }
+  return {OutputTarget::Kind::replace, p.lexically_normal()};
+}
+
+int open_output_stream(const stdfs::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) throw_errno("cannot write " + path.string());
+  return fd;
+}
+
+void write_output_file(const stdfs::path& path, std::string_view data) {
+  const OutputTarget t = output_target(path);
+  if (t.kind == OutputTarget::Kind::replace) {
+    write_file_atomic(t.path, data);
+    return;
+  }
+  Fd fd(open_output_stream(t.path));
+  write_all(fd.get(), data.data(), data.size(), t.path.string());
+  fd.close(t.path.string());
+}
+
 namespace {
 
 // O_NONBLOCK so that opening a FIFO without a writer returns at once; blocking again for the

@@ -223,17 +223,29 @@ void export_tar(const stdfs::path& store_root, const std::string& ref, const std
     throw Error(ErrorKind::conflict, file.string() + " is a directory", "give the path of the .tar file to write");
   }
   progress.phase("writing " + file.filename().string(), total);
-  TempFile temp(file);
-  TarWriter tar(temp.fd(), temp.path().string());
-  std::vector<char> buf(k_buffer);
   // A fixed order: the tarball's bytes depend on the package only.
-  tar.file("oci-layout", k_layout_json);
-  tar.file("index.json", index.dump(2) + "\n");
-  tar.directory("blobs/");
-  tar.directory("blobs/sha256/");
-  for (const auto& digest : blobs) tar.blob(store, digest, buf, progress);
-  tar.close();
-  temp.commit(file);
+  auto write_tar = [&](int fd, const std::string& what) {
+    TarWriter tar(fd, what);
+    std::vector<char> buf(k_buffer);
+    tar.file("oci-layout", k_layout_json);
+    tar.file("index.json", index.dump(2) + "\n");
+    tar.directory("blobs/");
+    tar.directory("blobs/sha256/");
+    for (const auto& digest : blobs) tar.blob(store, digest, buf, progress);
+    tar.close();
+  };
+  // A pipe, a device or /dev/stdout takes the stream in place (mlops package export REF
+  // /dev/stdout | ...): a rename over it would replace the node (fs::output_target).
+  const fs::OutputTarget target = fs::output_target(file);
+  if (target.kind == fs::OutputTarget::Kind::stream) {
+    Fd out(fs::open_output_stream(target.path));
+    write_tar(out.get(), target.path.string());
+    out.close(target.path.string());
+    return;
+  }
+  TempFile temp(target.path);
+  write_tar(temp.fd(), temp.path().string());
+  temp.commit(target.path);
 }
 
 // ---- import ----

@@ -18,6 +18,22 @@ namespace stdfs = std::filesystem;
 MLOPS_API void write_file_atomic(const stdfs::path& path, std::string_view data, stdfs::perms mode = stdfs::perms(0644),
                                  bool durable = true);
 
+// A path the user named for output (-o FILE, an export's FILE), written as the user means it:
+// a device, FIFO or socket (/dev/null, a terminal, a pipe) and a link through /proc
+// (/dev/stdout on a file) get the bytes in place, appended (stream); renaming over them would
+// replace the node itself (as root, /dev/null with a regular file) or miss the open file. Other
+// symlinks are followed, so the link stays and its target is replaced atomically (replace, with
+// `path` resolved). A directory is Error{conflict}. Anything else is replaced atomically.
+struct OutputTarget {
+  enum class Kind { replace, stream } kind = Kind::replace;
+  stdfs::path path;
+};
+MLOPS_API OutputTarget output_target(const stdfs::path& path);
+// Opens a Stream target for writing (O_APPEND, no O_CREAT); the caller closes the fd.
+MLOPS_API int open_output_stream(const stdfs::path& path);
+// write_file_atomic for a Replace target, a write in place for a Stream one.
+MLOPS_API void write_output_file(const stdfs::path& path, std::string_view data);
+
 // Whole file into memory; Error{not_found} or Error{io}. A FIFO nobody writes reads as
 // empty instead of blocking the open.
 MLOPS_API std::string read_file(const stdfs::path& path);
