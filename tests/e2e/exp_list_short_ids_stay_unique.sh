@@ -13,8 +13,10 @@ forge() {  # NEW_ID NAME
   git update-ref "refs/mlops/exps/$1" \
     "$("$PYTHON" "$MLOPS_SOURCE_DIR/tests/e2e/forge_run.py" "refs/mlops/exps/$id1" "$1" --set "name=\"$2\"")"
 }
-# Same 8 (and 10) characters as first's random part, then different; and a full twin.
-forge "${id1:0:10}${id1:10:10}ZZZZZZ" near
+# Same 8 (and 10) characters as first's random part, then different (the 11th must differ:
+# a fixed Z matched first's own one run in 32); and a full twin.
+differ=Z && [ "${id1:20:1}" != Z ] || differ=Y
+forge "${id1:0:10}${id1:10:10}${differ}ZZZZZ" near
 forge "0000000000${id1:10:16}" twin
 
 expect_exit 0 mlops exp list --all

@@ -9,10 +9,7 @@
 use_fake_slurm
 
 remote=$TEST_DIR/remote.git
-git init -q --bare -b main "$remote"
-exp_repo a
-cd a
-git push -q "$remote" main
+exp_repo_on_remote a "$remote"
 # shellcheck disable=SC2016  # expanded by the task's shell
 expect_exit 0 mlops exp run --executor slurm --remote "file://$remote" -S lr=0.1,0.2 -S depth=3,5 -- \
   sh -c 'printf "{\"acc\": %s}\n" "$(sed -n "s/^depth: //p" params.yaml)" >metrics.json'

@@ -7,10 +7,7 @@
 use_fake_slurm
 
 remote=$TEST_DIR/remote.git
-git init -q --bare -b main "$remote"
-exp_repo a
-cd a
-git push -q "$remote" main
+exp_repo_on_remote a "$remote"
 expect_exit 0 mlops exp run --executor slurm --remote "$remote" -S lr=0.1,0.2 -- true
 sweep=$(cat "$TEST_DIR/out")
 run0=$(git show "refs/mlops/sweeps/$sweep:sweep.json" | jq -r '.points[0].run')

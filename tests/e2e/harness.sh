@@ -108,6 +108,14 @@ use_test_server() {
   [ -n "${!url:-}" ] || skip "$1: ${!why:-not available}"
   export GIT_TERMINAL_PROMPT=0 GIT_ASKPASS=/bin/false
 }
+# daemon_repo PREFIX: a new empty bare repository the git daemon serves (after use_test_server
+# GIT_DAEMON); sets bare (its path) and url.
+daemon_repo() {
+  local name="$1-$$-$RANDOM.git"
+  bare="$MLOPS_TEST_GIT_DAEMON_ROOT/$name"
+  git init -q --bare -b main "$bare"
+  url="$MLOPS_TEST_GIT_DAEMON_URL/$name"
+}
 # with_creds URL USER PASSWORD: the URL with user:password@ after the scheme.
 with_creds() { printf '%s://%s:%s@%s' "${1%%://*}" "$2" "$3" "${1#*://}"; }
 
@@ -123,6 +131,13 @@ exp_repo() {
   chmod 755 "$dir/train.sh"
   git -C "$dir" add -A
   git -C "$dir" commit -q -m base
+}
+# exp_repo_on_remote DIR BARE: exp_repo DIR, its main pushed to a new bare repository BARE
+# (the sweeps through a git remote); the caller is left in DIR.
+exp_repo_on_remote() {
+  git init -q --bare -b main "$2"
+  exp_repo "$1"
+  cd "$1" && git push -q "$2" main
 }
 # tree_digest of a working tree, leaving out its .git.
 worktree_digest() {

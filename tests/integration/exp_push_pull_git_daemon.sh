@@ -5,10 +5,7 @@
 
 use_test_server GIT_DAEMON
 
-name="exps-$$-$RANDOM.git"
-bare="$MLOPS_TEST_GIT_DAEMON_ROOT/$name"
-git init -q --bare -b main "$bare"
-url="$MLOPS_TEST_GIT_DAEMON_URL/$name"
+daemon_repo exps
 
 exp_repo a
 cd a

@@ -7,10 +7,7 @@
 use_slurm
 use_test_server GIT_DAEMON
 
-name="sweep-$$-$RANDOM.git"
-bare="$MLOPS_TEST_GIT_DAEMON_ROOT/$name"
-git init -q --bare -b main "$bare"
-url="$MLOPS_TEST_GIT_DAEMON_URL/$name"
+daemon_repo sweep
 cat >"$bare/hooks/pre-receive" <<'HOOK'
 #!/bin/sh
 while read -r old new ref; do

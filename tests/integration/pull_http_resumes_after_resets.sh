@@ -23,8 +23,11 @@ start_faultproxy "${url#http://}" --reset-down-after-bytes 2000000 --resets 2
 export MLOPS_HTTP_BACKOFF_MS=20
 expect_exit 0 mlops --json pull --jobs 1 "$PROXY_URL/$team/demo:1.0" --store "$TEST_DIR/second"
 expect_eq "$(proxy_stat resets)" 2 "resets made by the proxy"
+# Each reset is followed by a request for the rest (Range from where the partial blob ends).
+[ "$(proxy_stat resumed)" -ge 2 ] || fail "$(proxy_stat resumed) downloads continued with a Range request, not one after each of the 2 resets"
 down=$(proxy_stat down)
 # A restart would bring 2 + 2 + 6 MB down; a reset also drops what sat in the socket buffers
-# (up to ~1 MB under ASan), so the bound sits between the two.
-[ "$down" -lt $((size + 2000000)) ] || fail "the pull restarted instead of resuming: $down bytes came down"
+# (loopback's receive queue grows to MBs when a slow ASan reader falls behind: 1.26 MB a reset
+# was seen), so the bound sits below a restart with room for that.
+[ "$down" -lt $((size + 4000000)) ] || fail "the pull restarted instead of resuming: $down bytes came down"
 MLOPS_HOME="$TEST_DIR/second" expect_exit 0 mlops package verify "$team/demo:1.0"

@@ -29,7 +29,8 @@ import threading
 import time
 
 LOCK = threading.Lock()
-STATS = {"up": 0, "down": 0, "requests": 0, "resets": 0, "injected": 0, "stalls": 0, "connections": 0}
+# resumed: requests asking for a byte range that does not start at 0 (a download continued).
+STATS = {"up": 0, "down": 0, "requests": 0, "resets": 0, "injected": 0, "stalls": 0, "connections": 0, "resumed": 0}
 STATE = {"down_since_reset": 0, "down_resets_left": 0, "since_reset": 0, "resets_left": 0, "matches": 0, "injected_left": 0, "stalls_left": 0}
 
 
@@ -131,11 +132,15 @@ def handle(client, args):
             parts = request_line.split(" ")
             what = parts[0] + " " + (parts[1] if len(parts) > 1 else "")
             length = 0
+            resumed = False
             for line in lines[1:]:
                 if line.lower().startswith("content-length:"):
                     length = int(line.split(":", 1)[1].strip())
+                if re.match(r"(?i)range:\s*bytes=[1-9]", line):
+                    resumed = True
             with LOCK:
                 STATS["requests"] += 1
+                STATS["resumed"] += resumed
                 inject = False
                 if args.status and re.search(args.match, what):
                     STATE["matches"] += 1
