@@ -49,7 +49,8 @@ nlohmann::json sweep_json(const exp::SweepStatus& st) {
                    {"state", p.state},
                    {"job", p.job},
                    {"exit_code", p.exit_code ? nlohmann::json(*p.exit_code) : nlohmann::json()},
-                   {"final", p.final}});
+                   {"final", p.final},
+                   {"reason", p.reason.empty() ? nlohmann::json() : nlohmann::json(p.reason)}});
   }
   return {{"schema", 1}, {"sweep", st.id}, {"executor", st.executor}, {"finished", st.finished}, {"ok", st.ok}, {"points", pts}};
 }
@@ -61,7 +62,8 @@ int print_sweep(const exp::SweepStatus& st, Context& ctx) {
     std::string text;
     for (const auto& p : st.points) {
       text += std::to_string(p.index) + "\t" + p.run + "\t" + exp::printable(p.name) + "\t" + p.state +
-              (p.exit_code ? " (exit " + std::to_string(*p.exit_code) + ")" : "") + "\t" + p.job + "\n";
+              (p.exit_code ? " (exit " + std::to_string(*p.exit_code) + ")" : "") + "\t" + p.job +
+              (p.reason.empty() ? "" : "\t" + p.reason) + "\n";
     }
     ctx.out.print(text);
   }
@@ -583,6 +585,8 @@ Examples:
                                                            : "Show the points of a sweep sent to a scheduler");
     s->add_option("SWEEP", *id, "The sweep id 'exp run --executor' printed")->required();
     s->footer(std::string("\nA point's state comes from its run; the scheduler is asked only about points without one.\n"
+                          "Columns: index, run, name, state, job, and why the point has no run when its task said so\n"
+                          "(sweeps through a git remote).\n"
                           "Exit code: 0 when every point completed") +
               (waiting ? "" : " or the sweep is still going") +
               ", 1 when one failed, timed out, was cancelled or lost.\n\nWith a sweep id 'mlops exp run --executor slurm' printed:\n  "

@@ -52,6 +52,15 @@ std::string job_name(const std::string& sweep) { return "mlops-" + sweep; }
 // gives out only what a ref reaches); also kept here, so that git gc keeps the snapshot.
 std::string snapshot_ref(const std::string& sweep, size_t index) { return "refs/mlops/snapshots/" + sweep + "/" + std::to_string(index); }
 
+// Why a task of a sweep with a git remote has no run there (its run could not be pushed back,
+// its snapshot could not be checked out): left by the task under a ref of its own, which a
+// remote that refuses refs/mlops/exps/* may still take, so that `exp status` in any clone can
+// say it; removed with the snapshot ref once the point has a run.
+std::string failure_ref(const std::string& sweep, size_t index) {
+  return "refs/mlops/sweep-failures/" + sweep + "/" + std::to_string(index);
+}
+constexpr size_t k_failure_reason_max = 4096;
+
 // A sweep's git remote as given (a git remote's name or a URL) -> the URL the tasks use.
 std::string sweep_remote_url(Repo& r, const std::string& spec) {
   std::string url = spec;
@@ -76,37 +85,75 @@ void delete_ref_if_there(Repo& r, const std::string& name) {
   (void)git_reference_delete(ref);
 }
 
+// The one file `name` of the commit `id`'s tree, at most `max` bytes. What it may come from
+// is anyone's repository (git fetch): the id may name a blob or a tree, the file may be huge;
+// checked before use, its size before it is read. Empty with `why` set when it is not so.
+std::optional<std::string> read_one_file(Repo& r, const git_oid& id, const char* name, size_t max, std::string& why) {
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, r.get(), &id) != 0) return why = "does not name a commit", std::nullopt;
+  CommitPtr commit(c);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, c) != 0) return why = "has no tree", std::nullopt;
+  TreePtr tree(t);
+  const git_tree_entry* e = git_tree_entry_byname(t, name);
+  if (e == nullptr || git_tree_entry_type(e) != GIT_OBJECT_BLOB) return why = std::string("holds no ") + name, std::nullopt;
+  git_odb* odb_raw = nullptr;
+  check(git_repository_odb(&odb_raw, r.get()), "cannot open the object database");
+  OdbPtr odb(odb_raw);
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  if (git_odb_read_header(&size, &type, odb_raw, git_tree_entry_id(e)) != 0)
+    return why = std::string("holds no readable ") + name, std::nullopt;
+  if (size > max) {
+    const bool mib = max % (1u << 20) == 0;
+    return why = std::string("holds a ") + name + " over " + std::to_string(mib ? max >> 20 : max) + (mib ? " MiB" : " bytes"),
+           std::nullopt;
+  }
+  git_blob* bl = nullptr;
+  if (git_blob_lookup(&bl, r.get(), git_tree_entry_id(e)) != 0) return why = std::string("holds no readable ") + name, std::nullopt;
+  BlobPtr blob(bl);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(bl)), static_cast<size_t>(git_blob_rawsize(bl)));
+}
+
+// A commit whose tree holds the one file `name` (parent: `parent` unless empty); its id.
+git_oid write_one_file(Repo& r, const char* name, const std::string& text, const std::string& message, const std::string& parent) {
+  git_oid blob;
+  check(git_blob_create_from_buffer(&blob, r.get(), text.data(), text.size()), std::string("cannot store ") + name);
+  git_treebuilder* raw = nullptr;
+  check(git_treebuilder_new(&raw, r.get(), nullptr), "cannot build a tree");
+  TreebuilderPtr tb(raw);
+  check(git_treebuilder_insert(nullptr, raw, name, &blob, GIT_FILEMODE_BLOB), std::string("cannot add ") + name);
+  git_oid tree_id;
+  check(git_treebuilder_write(&tree_id, raw), "cannot write a tree");
+  git_tree* tree = nullptr;
+  check(git_tree_lookup(&tree, r.get(), &tree_id), "cannot read a tree");
+  TreePtr tree_owner(tree);
+  CommitPtr parent_owner;
+  const git_commit* parents[1] = {nullptr};
+  if (!parent.empty()) {
+    git_commit* p = nullptr;
+    const git_oid pid = parse_oid(parent);
+    check(git_commit_lookup(&p, r.get(), &pid), "cannot read commit " + parent);
+    parent_owner.reset(p);
+    parents[0] = p;
+  }
+  const SignaturePtr sig = commit_signature(r);
+  git_oid commit;
+  check(git_commit_create(&commit, r.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, parent.empty() ? 0 : 1, parents),
+        std::string("cannot commit ") + name);
+  return commit;
+}
+
 std::optional<Manifest> read_manifest(Repo& r, const std::string& sweep) {
   git_oid id;
   const std::string ref = k_sweep_ref_prefix + sweep;
   if (git_reference_name_to_id(&id, r.get(), ref.c_str()) != 0) return std::nullopt;
   Manifest m;
   m.commit = oid_hex(id);
-  // A manifest may come from anyone's repository (git fetch): the ref may name a blob or a
-  // tree, the blob may be huge. Checked whole before any use, its size before it is read.
-  const auto bad = [&](const std::string& what) {
-    return Error(ErrorKind::invalid_input, "sweep " + sweep + ": " + ref + " " + what, "'git update-ref -d " + ref + "' removes it");
-  };
-  git_commit* c = nullptr;
-  if (git_commit_lookup(&c, r.get(), &id) != 0) throw bad("does not name a commit");
-  CommitPtr commit(c);
-  git_tree* t = nullptr;
-  if (git_commit_tree(&t, c) != 0) throw bad("has no tree");
-  TreePtr tree(t);
-  const git_tree_entry* e = git_tree_entry_byname(t, "sweep.json");
-  if (e == nullptr || git_tree_entry_type(e) != GIT_OBJECT_BLOB) throw bad("holds no sweep.json");
-  git_odb* odb_raw = nullptr;
-  check(git_repository_odb(&odb_raw, r.get()), "cannot open the object database");
-  OdbPtr odb(odb_raw);
-  size_t size = 0;
-  git_object_t type = GIT_OBJECT_INVALID;
-  if (git_odb_read_header(&size, &type, odb_raw, git_tree_entry_id(e)) != 0) throw bad("holds no readable sweep.json");
-  if (size > k_sweep_manifest_max_bytes) throw bad("holds a sweep.json over 64 MiB");
-  git_blob* bl = nullptr;
-  if (git_blob_lookup(&bl, r.get(), git_tree_entry_id(e)) != 0) throw bad("holds no readable sweep.json");
-  BlobPtr blob(bl);
-  m.doc = parse_sweep_manifest(
-      std::string_view(static_cast<const char*>(git_blob_rawcontent(bl)), static_cast<size_t>(git_blob_rawsize(bl))), sweep);
+  std::string why;
+  const auto text = read_one_file(r, id, "sweep.json", k_sweep_manifest_max_bytes, why);
+  if (!text) throw Error(ErrorKind::invalid_input, "sweep " + sweep + ": " + ref + " " + why, "'git update-ref -d " + ref + "' removes it");
+  m.doc = parse_sweep_manifest(*text, sweep);
   return m;
 }
 
@@ -136,34 +183,9 @@ Manifest need_manifest(Repo& r, const std::string& sweep) {
 
 // A new manifest commit (parent: the previous one) and the ref moved by compare-and-swap.
 void write_manifest(Repo& r, Manifest& m) {
-  const std::string text = sweep_manifest_text(m.doc);
-  git_oid blob;
-  check(git_blob_create_from_buffer(&blob, r.get(), text.data(), text.size()), "cannot store sweep.json");
-  git_treebuilder* raw = nullptr;
-  check(git_treebuilder_new(&raw, r.get(), nullptr), "cannot build a tree");
-  TreebuilderPtr tb(raw);
-  check(git_treebuilder_insert(nullptr, raw, "sweep.json", &blob, GIT_FILEMODE_BLOB), "cannot add sweep.json");
-  git_oid tree_id;
-  check(git_treebuilder_write(&tree_id, raw), "cannot write the sweep tree");
-  git_tree* tree = nullptr;
-  check(git_tree_lookup(&tree, r.get(), &tree_id), "cannot read the sweep tree");
-  TreePtr tree_owner(tree);
-  CommitPtr parent_owner;
-  const git_commit* parents[1] = {nullptr};
-  if (!m.commit.empty()) {
-    git_commit* p = nullptr;
-    const git_oid pid = parse_oid(m.commit);
-    check(git_commit_lookup(&p, r.get(), &pid), "cannot read the sweep manifest");
-    parent_owner.reset(p);
-    parents[0] = p;
-  }
-  const SignaturePtr sig = commit_signature(r);
   const std::string& sweep = m.doc.id;
-  const std::string message = "mlops sweep " + sweep + "\n\nSweep-Id: " + sweep + "\n";
-  git_oid commit;
-  check(
-      git_commit_create(&commit, r.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, m.commit.empty() ? 0 : 1, parents),
-      "cannot write the sweep manifest");
+  const git_oid commit =
+      write_one_file(r, "sweep.json", sweep_manifest_text(m.doc), "mlops sweep " + sweep + "\n\nSweep-Id: " + sweep + "\n", m.commit);
   const std::string ref = k_sweep_ref_prefix + sweep;
   git_reference* out = nullptr;
   int rc = 0;
@@ -350,12 +372,64 @@ void adopt_jobs(Repo& r, Manifest& m, const std::vector<executor::Submission>& s
   }
 }
 
+bool ref_exists(Repo& r, const std::string& name) {
+  git_oid id;
+  return git_reference_name_to_id(&id, r.get(), name.c_str()) == 0;
+}
+
+// The reasons the tasks left on the remote for points without a run (one fetch), each read as
+// hostile: a commit holding reason.txt of at most 4 KiB, shown through printable().
+void fetch_failure_reasons(Repo& r, const Manifest& m, SweepStatus& st, const std::set<size_t>& with_run) {
+  const std::string prefix = "refs/mlops/sweep-failures/" + m.doc.id + "/";
+  try {
+    fetch_refspecs(r, m.doc.remote, {"+" + prefix + "*:" + prefix + "*"});
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
+    log::debug("sweep {}: no failure reasons fetched: {}", m.doc.id, e.what());
+  }
+  for (auto& p : st.points) {
+    if (with_run.count(p.index)) continue;
+    git_oid id;
+    if (git_reference_name_to_id(&id, r.get(), failure_ref(m.doc.id, p.index).c_str()) != 0) continue;
+    std::string why;
+    const auto text = read_one_file(r, id, "reason.txt", k_failure_reason_max, why);
+    p.reason = text ? printable(*text) : "(the reason left on the remote is unreadable: it " + why + ")";
+  }
+}
+
+// Snapshot and failure refs of points that have their run are needed no more (a run commit has
+// its snapshot as parent): deleted on the remote in one push, then here. Points without a run
+// keep theirs, for --resume. Only refs this clone has are deleted (the ones it pushed or
+// fetched), so a round with nothing to remove costs nothing. Best effort.
+void tidy_remote_refs(Repo& r, const Manifest& m, const std::set<size_t>& with_run) {
+  std::vector<std::string> names;
+  for (const size_t i : with_run) {
+    for (const auto& n : {snapshot_ref(m.doc.id, i), failure_ref(m.doc.id, i)}) {
+      if (ref_exists(r, n)) names.push_back(n);
+    }
+  }
+  if (names.empty()) return;
+  std::vector<std::string> specs;
+  for (const auto& n : names) specs.push_back(":" + n);
+  try {
+    for (const auto& rej : push_refspecs(r, m.doc.remote, specs))
+      log::warn("sweep {}: not removed from its git remote: {}", m.doc.id, printable(rej));
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
+    log::warn("sweep {}: the snapshot refs of finished points stay on {} for now: {}", m.doc.id, redact_url(m.doc.remote), e.what());
+    return;
+  }
+  for (const auto& n : names) delete_ref_if_there(r, n);
+}
+
 SweepStatus status_of(Repo& r, Manifest& m) {
+  bool remote_answered = false;
   if (!m.doc.remote.empty()) {
     // The tasks pushed their runs to the sweep's git remote: one fetch of them per round,
     // checked as `exp pull` checks them; then the run refs decide, as with a shared repository.
     try {
       for (const auto& rej : pull_runs(r, m.doc.remote).rejected) log::warn("not pulled: {}", rej);
+      remote_answered = true;
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::interrupted) throw;
       log::warn("sweep {}: cannot fetch its runs from {}: {}; states from the runs here", m.doc.id, redact_url(m.doc.remote), e.what());
@@ -455,6 +529,14 @@ SweepStatus status_of(Repo& r, Manifest& m) {
       if (!sp.exit_code) sp.exit_code = s->second.exit_code;
       sp.final = true;
     }
+  }
+  if (remote_answered) {
+    std::set<size_t> with_run;
+    for (const auto& p : st.points) {
+      if (refs.count(p.run)) with_run.insert(p.index);
+    }
+    if (with_run.size() < st.points.size()) fetch_failure_reasons(r, m, st, with_run);
+    tidy_remote_refs(r, m, with_run);
   }
   st.finished = std::all_of(st.points.begin(), st.points.end(), [](const SweepPoint& p) { return p.final; });
   st.ok = std::all_of(st.points.begin(), st.points.end(), [](const SweepPoint& p) { return p.state == "completed"; });
@@ -797,6 +879,28 @@ void push_run_back(Repo& r, const std::string& remote, const Run& run) {
   }
 }
 
+// The reason a point has no run on the sweep's remote, pushed under failure_ref() for `exp
+// status`; when that fails too, the task's log (on the node) is all there is. Never throws.
+void leave_failure_reason(Repo& r, const std::string& remote, const std::string& sweep, size_t index, const Error& failure) {
+  try {
+    std::string text = failure.what();
+    if (!failure.hint().empty()) text += " (" + failure.hint() + ")";
+    if (text.size() > k_failure_reason_max) text.resize(k_failure_reason_max);
+    const std::string ref = failure_ref(sweep, index);
+    const git_oid commit = write_one_file(
+        r, "reason.txt", text, "mlops sweep task failure\n\nSweep-Id: " + sweep + "\nIndex: " + std::to_string(index) + "\n", "");
+    git_reference* out = nullptr;
+    check(git_reference_create(&out, r.get(), ref.c_str(), &commit, 1, "mlops: sweep task failure"), "cannot write " + ref);
+    git_reference_free(out);
+    const auto refused = push_refspecs(r, remote, {"+" + ref + ":" + ref});
+    if (!refused.empty()) log::warn("the reason was not left on {} either: {}", redact_url(remote), printable(refused.front()));
+  } catch (const Error& e) {
+    log::warn("the reason was not left on {} either: {}", redact_url(remote), e.what());
+  } catch (const std::exception& e) {
+    log::warn("the reason was not left on {} either: {}", redact_url(remote), e.what());
+  }
+}
+
 }  // namespace
 
 RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t offset, const RunEvents& events, const std::string& remote) {
@@ -824,6 +928,8 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
   check(git_repository_init_ext(&raw, work.c_str(), &init), "cannot create a scratch repository in " + work.string());
   Repo fetched;
   fetched.repo.reset(raw);
+  fetched.workdir = work;  // for the identity of the commit leave_failure_reason may write
+  fetched.gitdir = work / ".git";
   const std::string ref = k_sweep_ref_prefix + sweep;
   fetch_refspecs(fetched, remote, {"+" + ref + ":" + ref, "+" + snapshot_ref(sweep, index) + ":" + snapshot_ref(sweep, index)});
   const auto m = read_manifest(fetched, sweep);
@@ -833,13 +939,18 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
   if (index >= m->doc.points.size()) throw Error(ErrorKind::invalid_input, "sweep " + sweep + " has no point " + std::to_string(index));
   const std::string& snapshot = m->doc.points[index].snapshot;
   if (snapshot.empty()) throw Error(ErrorKind::invalid_input, "sweep " + sweep + ": point " + std::to_string(index) + " has no snapshot");
-  checkout_into(fetched, snapshot, work);
-  stdfs::create_directories(work / m->doc.cwd, ec);
-  Repo r = open_repo(work / m->doc.cwd, false);
-  fetched.repo.reset();
-  RunResult result = run_task(r, *m, index, events);
-  for (const auto& run : result.runs) push_run_back(r, remote, run);
-  return result;
+  try {
+    checkout_into(fetched, snapshot, work);
+    stdfs::create_directories(work / m->doc.cwd, ec);
+    Repo r = open_repo(work / m->doc.cwd, false);
+    RunResult result = run_task(r, *m, index, events);
+    for (const auto& run : result.runs) push_run_back(r, remote, run);
+    return result;
+  } catch (const Error& e) {
+    // Cancelled or out of time: the scheduler says so. Anything else leaves its reason.
+    if (e.kind() != ErrorKind::interrupted) leave_failure_reason(fetched, remote, sweep, index, e);
+    throw;
+  }
 }
 
 namespace {

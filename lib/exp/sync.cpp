@@ -57,9 +57,15 @@ Remote open_remote(Repo& r, const std::string& name_or_url) {
 
 [[noreturn]] void remote_failure(const Error& e, const std::string& label) {
   if (e.kind() == ErrorKind::interrupted) throw e;
+  std::string why = e.what();
+  // libgit2 says "unsupported URL protocol" of a local path that does not exist.
+  if (const std::string path = label.rfind("file://", 0) == 0 ? label.substr(7) : label; !path.empty() && path[0] == '/') {
+    std::error_code ec;
+    if (!stdfs::exists(path, ec)) why = "no repository at that path";
+  }
   // Keeps the retry class (auth stays auth) of a remote error; any other kind becomes remote.
   throw Error(e.kind() == ErrorKind::remote ? e.remote_failure() : RemoteFailure::unspecified,
-              std::string("cannot reach ") + label + ": " + e.what(),
+              std::string("cannot reach ") + label + ": " + why,
               "check the remote's URL and your access (git ls-remote works the same way)");
 }
 

@@ -3,7 +3,8 @@
 # its snapshots are pushed to the git remote before sbatch; each task (run here from another
 # directory, with the submitting repository moved away) fetches them into scratch it removes,
 # runs its point and pushes the run back; a fresh clone of the remote reads all four points of the
-# 2x2 sweep with exp status, and so does the submitting clone.
+# 2x2 sweep with exp status, and so does the submitting clone, whose exp wait then removes the
+# snapshot refs here and on the remote.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 use_fake_slurm
@@ -53,3 +54,10 @@ mv away a
 cd a
 expect_exit 0 mlops --json exp wait "$sweep"
 expect_json "$TEST_DIR/out" .ok true
+# Every point has its run: the snapshot refs went, here and on the remote (the runs keep the
+# snapshots: each run commit has its snapshot as parent).
+expect_eq "$(git for-each-ref "refs/mlops/snapshots/$sweep" | wc -l)" 0 "snapshot refs left here"
+expect_eq "$(git -C "$remote" for-each-ref "refs/mlops/snapshots/$sweep" | wc -l)" 0 "snapshot refs left on the remote"
+expect_exit 0 mlops exp show "$run0"
+(cd "$remote" && git gc -q --prune=now && expect_fsck_clean)
+expect_exit 0 mlops exp pull "file://$remote"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A task of a sweep with a git remote whose run cannot be pushed back (the remote holds another
-# record for that run id) exits 5 with the reason in its log; exp status, from a clone of the
-# remote, shows that point failed (as the scheduler saw it) and the others completed.
+# record for that run id) exits 5 with the reason in its log and on the remote; exp status, from a
+# clone of the remote, shows that point failed (as the scheduler saw it) with that reason and the
+# others completed; in the submitting clone, status removes the finished point's snapshot ref.
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 use_fake_slurm
@@ -35,3 +36,19 @@ expect_exit 1 mlops --json exp status "$sweep"
 expect_json "$TEST_DIR/out" '.points[0].state' failed
 expect_json "$TEST_DIR/out" '.points[1].state' completed
 expect_json "$TEST_DIR/out" .finished true
+# The task left its reason on the remote, under a ref of its own: status shows it for point 0.
+expect_eq "$(git -C "$remote" for-each-ref --format='%(refname)' "refs/mlops/sweep-failures/$sweep")" \
+  "refs/mlops/sweep-failures/$sweep/0" "the failure refs on the remote"
+expect_json "$TEST_DIR/out" '.points[0].reason | test("refused its record")' true
+expect_json "$TEST_DIR/out" '.points[1].reason' null
+expect_exit 1 mlops exp status "$sweep"
+expect_contains "$TEST_DIR/out" "refused its record"
+
+# In the submitting clone, status removes the snapshot ref of the point that has its run, here
+# and on the remote; point 0 (no run: --resume would need it) keeps its own.
+cd "$TEST_DIR/a"
+expect_exit 1 mlops exp status "$sweep"
+for repo in . "$remote"; do
+  expect_eq "$(git -C "$repo" for-each-ref --format='%(refname)' "refs/mlops/snapshots/$sweep")" \
+    "refs/mlops/snapshots/$sweep/0" "the snapshot refs left in $repo"
+done

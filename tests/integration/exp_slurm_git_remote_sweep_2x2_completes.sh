@@ -30,6 +30,7 @@ expect_exit 0 mlops --json exp list --all
 expect_json "$TEST_DIR/out" "[.[] | select(.sweep == \"$sweep\" and .status == \"completed\")] | length" 4
 expect_json "$TEST_DIR/out" '[.[] | "\(.params.lr)/\(.params.depth)/\(.metrics.acc.last)"] | sort | join(" ")' "0.01/3/3 0.01/4/4 0.1/3/3 0.1/4/4"
 expect_eq "$(git -C "$bare" for-each-ref refs/mlops/exps | wc -l)" 4 "runs on the daemon"
+expect_eq "$(git -C "$bare" for-each-ref refs/mlops/snapshots | wc -l)" 0 "snapshot refs left on the daemon (removed by exp wait)"
 (cd "$bare" && expect_fsck_clean)
 # The tasks' scratch is gone.
 expect_eq "$(find "$TMPDIR" -maxdepth 1 -name 'mlops-*' | wc -l)" 0 "scratch left in TMPDIR"

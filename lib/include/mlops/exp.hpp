@@ -123,6 +123,7 @@ struct SweepPoint {
   std::string run, name, state, job;
   std::optional<int> exit_code;
   bool final = false;  // will not change any more
+  std::string reason;  // why a point has no run, as its task left it (sweeps through a git remote)
 };
 struct SweepStatus {
   std::string id, executor;
