@@ -39,32 +39,7 @@ std::string current(exp::Repo& r, const std::string& name) {
 
 std::string write_commit(exp::Repo& r, const std::string& parent, const nlohmann::json& record, const std::string& message) {
   const std::string text = record.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  git_oid blob;
-  check(git_blob_create_from_buffer(&blob, r.get(), text.data(), text.size()), "cannot write alias.json");
-  git_treebuilder* raw = nullptr;
-  check(git_treebuilder_new(&raw, r.get(), nullptr), "cannot build the alias tree");
-  TreebuilderPtr tb(raw);
-  check(git_treebuilder_insert(nullptr, raw, "alias.json", &blob, GIT_FILEMODE_BLOB), "cannot build the alias tree");
-  git_oid tree_id;
-  check(git_treebuilder_write(&tree_id, raw), "cannot write the alias tree");
-  git_tree* tree = nullptr;
-  check(git_tree_lookup(&tree, r.get(), &tree_id), "cannot read the alias tree");
-  TreePtr tree_owner(tree);
-  CommitPtr parent_owner;
-  const git_commit* parents[1] = {nullptr};
-  size_t n = 0;
-  if (!parent.empty()) {
-    const git_oid pid = exp::parse_oid(parent);
-    git_commit* pc = nullptr;
-    check(git_commit_lookup(&pc, r.get(), &pid), "cannot read the alias's previous commit");
-    parent_owner.reset(pc);
-    parents[n++] = pc;
-  }
-  const SignaturePtr sig = exp::commit_signature(r);
-  git_oid id;
-  check(git_commit_create(&id, r.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, n, parents),
-        "cannot write the alias commit");
-  return exp::oid_hex(id);
+  return exp::oid_hex(exp::write_file_commit(r, "alias.json", text, message, parent));
 }
 
 // Compare-and-swap: create when `expected` is "", else move from `expected`. False when

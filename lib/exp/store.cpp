@@ -229,6 +229,34 @@ TreePtr commit_tree(Repo& r, const std::string& commit, const std::string& what)
   return TreePtr(t);
 }
 
+git_oid write_file_commit(Repo& r, const char* name, const std::string& text, const std::string& message, const std::string& parent) {
+  git_oid blob;
+  check(git_blob_create_from_buffer(&blob, r.get(), text.data(), text.size()), std::string("cannot store ") + name);
+  git_treebuilder* raw = nullptr;
+  check(git_treebuilder_new(&raw, r.get(), nullptr), "cannot build a tree");
+  TreebuilderPtr tb(raw);
+  check(git_treebuilder_insert(nullptr, raw, name, &blob, GIT_FILEMODE_BLOB), std::string("cannot add ") + name);
+  git_oid tree_id;
+  check(git_treebuilder_write(&tree_id, raw), "cannot write a tree");
+  git_tree* tree = nullptr;
+  check(git_tree_lookup(&tree, r.get(), &tree_id), "cannot read a tree");
+  TreePtr tree_owner(tree);
+  CommitPtr parent_owner;
+  const git_commit* parents[1] = {nullptr};
+  if (!parent.empty()) {
+    git_commit* p = nullptr;
+    const git_oid pid = parse_oid(parent);
+    check(git_commit_lookup(&p, r.get(), &pid), "cannot read commit " + parent);
+    parent_owner.reset(p);
+    parents[0] = p;
+  }
+  const SignaturePtr sig = commit_signature(r);
+  git_oid commit;
+  check(git_commit_create(&commit, r.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, parent.empty() ? 0 : 1, parents),
+        std::string("cannot commit ") + name);
+  return commit;
+}
+
 std::string rewrite_run_json(Repo& r, const std::string& commit, const Run& run) {
   const git_oid id = parse_oid(commit);
   git_commit* c = nullptr;

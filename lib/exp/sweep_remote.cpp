@@ -115,35 +115,6 @@ std::optional<std::string> read_one_file(Repo& r, const git_oid& id, const char*
   return std::string(static_cast<const char*>(git_blob_rawcontent(bl)), static_cast<size_t>(git_blob_rawsize(bl)));
 }
 
-// A commit whose tree holds the one file `name` (parent: `parent` unless empty); its id.
-git_oid write_one_file(Repo& r, const char* name, const std::string& text, const std::string& message, const std::string& parent) {
-  git_oid blob;
-  check(git_blob_create_from_buffer(&blob, r.get(), text.data(), text.size()), std::string("cannot store ") + name);
-  git_treebuilder* raw = nullptr;
-  check(git_treebuilder_new(&raw, r.get(), nullptr), "cannot build a tree");
-  TreebuilderPtr tb(raw);
-  check(git_treebuilder_insert(nullptr, raw, name, &blob, GIT_FILEMODE_BLOB), std::string("cannot add ") + name);
-  git_oid tree_id;
-  check(git_treebuilder_write(&tree_id, raw), "cannot write a tree");
-  git_tree* tree = nullptr;
-  check(git_tree_lookup(&tree, r.get(), &tree_id), "cannot read a tree");
-  TreePtr tree_owner(tree);
-  CommitPtr parent_owner;
-  const git_commit* parents[1] = {nullptr};
-  if (!parent.empty()) {
-    git_commit* p = nullptr;
-    const git_oid pid = parse_oid(parent);
-    check(git_commit_lookup(&p, r.get(), &pid), "cannot read commit " + parent);
-    parent_owner.reset(p);
-    parents[0] = p;
-  }
-  const SignaturePtr sig = commit_signature(r);
-  git_oid commit;
-  check(git_commit_create(&commit, r.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, parent.empty() ? 0 : 1, parents),
-        std::string("cannot commit ") + name);
-  return commit;
-}
-
 std::optional<Manifest> read_manifest(Repo& r, const std::string& sweep) {
   git_oid id;
   const std::string ref = k_sweep_ref_prefix + sweep;
@@ -185,7 +156,7 @@ Manifest need_manifest(Repo& r, const std::string& sweep) {
 void write_manifest(Repo& r, Manifest& m) {
   const std::string& sweep = m.doc.id;
   const git_oid commit =
-      write_one_file(r, "sweep.json", sweep_manifest_text(m.doc), "mlops sweep " + sweep + "\n\nSweep-Id: " + sweep + "\n", m.commit);
+      write_file_commit(r, "sweep.json", sweep_manifest_text(m.doc), "mlops sweep " + sweep + "\n\nSweep-Id: " + sweep + "\n", m.commit);
   const std::string ref = k_sweep_ref_prefix + sweep;
   git_reference* out = nullptr;
   int rc = 0;
@@ -887,7 +858,7 @@ void leave_failure_reason(Repo& r, const std::string& remote, const std::string&
     if (!failure.hint().empty()) text += " (" + failure.hint() + ")";
     if (text.size() > k_failure_reason_max) text.resize(k_failure_reason_max);
     const std::string ref = failure_ref(sweep, index);
-    const git_oid commit = write_one_file(
+    const git_oid commit = write_file_commit(
         r, "reason.txt", text, "mlops sweep task failure\n\nSweep-Id: " + sweep + "\nIndex: " + std::to_string(index) + "\n", "");
     git_reference* out = nullptr;
     check(git_reference_create(&out, r.get(), ref.c_str(), &commit, 1, "mlops: sweep task failure"), "cannot write " + ref);
