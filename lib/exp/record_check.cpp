@@ -255,7 +255,22 @@ std::string printable(std::string_view s) {
       const size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
       const bool c1_control = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0;
       if (n > 1 && i + n <= s.size() && !c1_control && is_valid_utf8(s.substr(i, n))) {
-        out.append(s.substr(i, n));
+        // Characters that reorder or break a line on a terminal (bidi controls, line and
+        // paragraph separators, BOM) are escaped like controls: \uXXXX.
+        const unsigned cp = n == 2   ? ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu)
+                            : n == 3 ? ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+                                           (static_cast<unsigned char>(s[i + 2]) & 0x3Fu)
+                                     : 0;
+        if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+            cp == 0xFEFF) {
+          out.append("\\u")
+              .append(1, hex[(cp >> 12) & 15])
+              .append(1, hex[(cp >> 8) & 15])
+              .append(1, hex[(cp >> 4) & 15])
+              .append(1, hex[cp & 15]);
+        } else {
+          out.append(s.substr(i, n));
+        }
         i += n;
         continue;
       }

@@ -112,16 +112,22 @@ std::string git_remote_url_problem(const std::string& url) {
     if (scheme != "https" && scheme != "http" && scheme != "ssh" && scheme != "git" && scheme != "file")
       return "is not an http(s)://, ssh://, git:// or file:// URL";
     const std::string rest = url.substr(scheme_end + 3);
-    const std::string authority = rest.substr(0, rest.find('/'));
-    const auto at = authority.rfind('@');
-    if (at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos)
-      return "holds a password (the tasks would see it)";
+    // What comes before an '@' is a user name, a token or a password, whatever '/' or ':' it
+    // holds (a password may hold '/'): only ssh's plain user name (git@) may travel.
+    if (const auto at = rest.find('@'); at != std::string::npos) {
+      const std::string user = rest.substr(0, at);
+      if (user.find_first_of(":/") != std::string::npos) return "holds a password (the tasks would see it)";
+      if (scheme != "ssh") return "holds a user name or token (the tasks would see it; give the nodes a credential helper instead)";
+    }
+    if (url.find_first_of("?#") != std::string::npos) return "holds a query or fragment (a token there would reach the tasks)";
     return {};
   }
   if (url.front() == '/') return {};
   // git's "TRANSPORT::ADDRESS" runs a helper program: never from a manifest.
   if (url.find("::") != std::string::npos) return "is not a git URL (or an absolute path) the nodes can reach";
-  // scp-like [USER@]HOST:PATH (what git reads so: a ':' before any '/').
+  // scp-like [USER@]HOST:PATH (what git reads so: a ':' before any '/'); USER:PASSWORD@ is refused.
+  if (const auto at = url.find('@'); at != std::string::npos && url.substr(0, at).find(':') != std::string::npos)
+    return "holds a password (the tasks would see it)";
   const auto colon = url.find(':');
   if (colon != std::string::npos && colon > 0 && url.substr(0, colon).find('/') == std::string::npos) return {};
   return "is not a git URL (or an absolute path) the nodes can reach";

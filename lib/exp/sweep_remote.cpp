@@ -44,6 +44,8 @@ const auto& k_default_exports = executor::k_default_exports;  // never the whole
 struct Manifest {
   std::string commit;  // of the ref, for compare-and-swap
   SweepManifest doc;
+  // Sweeps with a git remote, once status_of asked it: the snapshot refs the remote advertised.
+  std::optional<std::set<std::string>> remote_snapshots;
 };
 
 std::string job_name(const std::string& sweep) { return "mlops-" + sweep; }
@@ -217,10 +219,11 @@ bool client_alive(const SweepSubmission& s) {
 }
 
 // The manifest (and, the first time, every point's snapshot) sent to the sweep's git remote.
-// Error{remote} when it cannot be reached or refuses.
+// Fast-forward only: a clone whose manifest is behind the remote's (another clone resumed the
+// sweep) never overwrites it. Error{remote} when it cannot be reached or refuses.
 void publish(Repo& r, const Manifest& m, bool with_snapshots) {
   const std::string ref = k_sweep_ref_prefix + m.doc.id;
-  std::vector<std::string> specs{"+" + ref + ":" + ref};
+  std::vector<std::string> specs{ref + ":" + ref};
   if (with_snapshots) {
     for (const auto& p : m.doc.points) {
       if (!p.snapshot.empty()) specs.push_back(snapshot_ref(m.doc.id, p.index) + ":" + snapshot_ref(m.doc.id, p.index));
@@ -348,18 +351,68 @@ bool ref_exists(Repo& r, const std::string& name) {
   return git_reference_name_to_id(&id, r.get(), name.c_str()) == 0;
 }
 
-// The reasons the tasks left on the remote for points without a run (one fetch), each read as
-// hostile: a commit holding reason.txt of at most 4 KiB, shown through printable().
-void fetch_failure_reasons(Repo& r, const Manifest& m, SweepStatus& st, const std::set<size_t>& with_run) {
-  const std::string prefix = "refs/mlops/sweep-failures/" + m.doc.id + "/";
+std::string failure_prefix(const std::string& sweep) { return "refs/mlops/sweep-failures/" + sweep + "/"; }
+// The remote's manifest, fetched beside the runs: this clone follows what others wrote there.
+std::string remote_manifest_ref(const std::string& sweep) { return "refs/mlops/sweep-remote/" + sweep; }
+
+// The remote's refs under the sweep's failure prefix are mirrored here by the fetch; a hostile
+// remote may put anything there. Every ref that is not a point's (a plain index below the
+// number of points) is deleted, so that none stays or blocks the next fetch.
+void drop_stray_failure_refs(Repo& r, const Manifest& m) {
+  const std::string prefix = failure_prefix(m.doc.id);
+  std::vector<std::string> stray;
+  git_reference_iterator* raw = nullptr;
+  const std::string glob = prefix + "*";
+  if (git_reference_iterator_glob_new(&raw, r.get(), glob.c_str()) != 0) return;
+  ReferenceIteratorPtr it(raw);
+  git_reference* ref = nullptr;
+  while (git_reference_next(&ref, raw) == 0) {
+    const ReferencePtr owner(ref);
+    const std::string name = git_reference_name(ref);
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    size_t index = 0;
+    const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), index);
+    const bool canonical = ec == std::errc() && end == rest.data() + rest.size() && (rest == "0" || rest.front() != '0');
+    if (!canonical || index >= m.doc.points.size()) stray.push_back(name);
+  }
+  for (const auto& n : stray) delete_ref_if_there(r, n);
+}
+
+// When the remote's manifest is newer than this clone's (its descendant: another clone resumed
+// or cancelled), this clone moves to it, read as hostile like any manifest. Ours newer or the
+// two diverged: ours stays (publish sends it only as a fast-forward).
+void follow_remote_manifest(Repo& r, Manifest& m) {
+  git_oid theirs;
+  if (git_reference_name_to_id(&theirs, r.get(), remote_manifest_ref(m.doc.id).c_str()) != 0) return;
+  if (oid_hex(theirs) == m.commit || m.commit.empty()) return;
+  const git_oid ours = parse_oid(m.commit);
+  if (git_graph_descendant_of(r.get(), &theirs, &ours) != 1) return;
+  std::string why;
+  const auto text = read_one_file(r, theirs, "sweep.json", k_sweep_manifest_max_bytes, why);
+  SweepManifest doc;
   try {
-    fetch_refspecs(r, m.doc.remote, {"+" + prefix + "*:" + prefix + "*"});
+    if (!text) throw Error(ErrorKind::invalid_input, why);
+    doc = parse_sweep_manifest(*text, m.doc.id);
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::interrupted) throw;
-    log::debug("sweep {}: no failure reasons fetched: {}", m.doc.id, e.what());
+    log::warn("sweep {}: the manifest on {} is not used: {}", m.doc.id, redact_url(m.doc.remote), e.what());
+    return;
   }
+  git_reference* out = nullptr;
+  const std::string ref = k_sweep_ref_prefix + m.doc.id;
+  if (git_reference_create_matching(&out, r.get(), ref.c_str(), &theirs, 1, &ours, "mlops: sweep from its remote") != 0) return;
+  git_reference_free(out);
+  m.commit = oid_hex(theirs);
+  m.doc = std::move(doc);
+}
+
+// The reasons the tasks left on the remote (mirrored by the fetch) for points that ended
+// without a run; each read as hostile: a commit holding reason.txt of at most 4 KiB, shown
+// through printable(). A point queued or running again (--resume) has none to show.
+void show_failure_reasons(Repo& r, const Manifest& m, SweepStatus& st, const std::map<std::string, std::string>& runs) {
   for (auto& p : st.points) {
-    if (with_run.count(p.index)) continue;
+    if (runs.count(p.run) || !p.final) continue;
     git_oid id;
     if (git_reference_name_to_id(&id, r.get(), failure_ref(m.doc.id, p.index).c_str()) != 0) continue;
     std::string why;
@@ -368,43 +421,107 @@ void fetch_failure_reasons(Repo& r, const Manifest& m, SweepStatus& st, const st
   }
 }
 
-// Snapshot and failure refs of points that have their run are needed no more (a run commit has
-// its snapshot as parent): deleted on the remote in one push, then here. Points without a run
-// keep theirs, for --resume. Only refs this clone has are deleted (the ones it pushed or
-// fetched), so a round with nothing to remove costs nothing. Best effort.
-void tidy_remote_refs(Repo& r, const Manifest& m, const std::set<size_t>& with_run) {
+// Snapshot and failure refs of points whose run the remote holds are needed no more (a run
+// commit has its snapshot as parent): deleted on the remote in one push, then here, except
+// those the remote refused to delete (tried again next time). Points without a run there keep
+// theirs, for --resume. Only refs that exist are deleted (the snapshot refs the remote
+// advertised or this clone pushed, the failure refs it mirrors), so a round with nothing to
+// remove costs nothing. Best effort.
+void tidy_remote_refs(Repo& r, const Manifest& m, const SweepStatus& st, const std::set<std::string>& on_remote) {
   std::vector<std::string> names;
-  for (const size_t i : with_run) {
-    for (const auto& n : {snapshot_ref(m.doc.id, i), failure_ref(m.doc.id, i)}) {
-      if (ref_exists(r, n)) names.push_back(n);
-    }
+  for (const auto& p : st.points) {
+    if (!on_remote.count(p.run)) continue;
+    const std::string snap = snapshot_ref(m.doc.id, p.index);
+    if (ref_exists(r, snap) || (m.remote_snapshots && m.remote_snapshots->count(snap))) names.push_back(snap);
+    if (ref_exists(r, failure_ref(m.doc.id, p.index))) names.push_back(failure_ref(m.doc.id, p.index));
   }
   if (names.empty()) return;
   std::vector<std::string> specs;
   for (const auto& n : names) specs.push_back(":" + n);
+  std::set<std::string> kept;
   try {
-    for (const auto& rej : push_refspecs(r, m.doc.remote, specs))
-      log::warn("sweep {}: not removed from its git remote: {}", m.doc.id, printable(rej));
+    for (const auto& rej : push_refspecs(r, m.doc.remote, specs)) {
+      kept.insert(rej.substr(0, rej.find(": ")));
+      log::info("sweep {}: {} stays on its git remote: {}", m.doc.id, printable(rej.substr(0, rej.find(": "))),
+                printable(rej.find(": ") == std::string::npos ? rej : rej.substr(rej.find(": ") + 2)));
+    }
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::interrupted) throw;
-    log::warn("sweep {}: the snapshot refs of finished points stay on {} for now: {}", m.doc.id, redact_url(m.doc.remote), e.what());
+    log::info("sweep {}: {} refs of finished points stay on {} for now: {}", m.doc.id, names.size(), redact_url(m.doc.remote), e.what());
     return;
   }
-  for (const auto& n : names) delete_ref_if_there(r, n);
+  for (const auto& n : names) {
+    if (!kept.count(n)) delete_ref_if_there(r, n);
+  }
+}
+
+// The points --resume submits again need their snapshots on the remote (it may have lost them)
+// and no reason left by the attempt before: both in one push, before anything is submitted. A
+// point whose snapshot is neither in this repository nor advertised by the remote is left out,
+// with a warning.
+void republish_points(Repo& r, const Manifest& m, std::vector<size_t>& todo) {
+  git_odb* odb_raw = nullptr;
+  check(git_repository_odb(&odb_raw, r.get()), "cannot open the object database");
+  OdbPtr odb(odb_raw);
+  std::vector<std::string> specs;
+  std::vector<size_t> kept;
+  for (const size_t i : todo) {
+    const SweepManifestPoint& p = m.doc.points[i];
+    git_oid id;
+    const std::string snap = snapshot_ref(m.doc.id, i);
+    if (p.snapshot.empty() || git_oid_fromstr(&id, p.snapshot.c_str()) != 0 || git_odb_exists(odb_raw, &id) == 0) {
+      if (m.remote_snapshots && m.remote_snapshots->count(snap)) {  // not here, but there: sent as it is
+        specs.push_back(":" + failure_ref(m.doc.id, i));
+        delete_ref_if_there(r, failure_ref(m.doc.id, i));
+        kept.push_back(i);
+        continue;
+      }
+      log::warn(
+          "sweep {}: point {} is not submitted again: its snapshot is not in this repository (resume it from the clone that "
+          "submitted the sweep)",
+          m.doc.id, i);
+      continue;
+    }
+    git_reference* out = nullptr;
+    check(git_reference_create(&out, r.get(), snap.c_str(), &id, 1, "mlops: sweep snapshot"), "cannot write " + snap);
+    git_reference_free(out);
+    specs.push_back("+" + snap + ":" + snap);
+    specs.push_back(":" + failure_ref(m.doc.id, i));
+    delete_ref_if_there(r, failure_ref(m.doc.id, i));
+    kept.push_back(i);
+  }
+  todo = std::move(kept);
+  if (specs.empty()) return;
+  for (const auto& rej : push_refspecs(r, m.doc.remote, specs)) {
+    if (rej.rfind("refs/mlops/snapshots/", 0) == 0) {
+      throw Error(RemoteFailure::rejected, "the sweep's git remote " + redact_url(m.doc.remote) + " refused " + printable(rej),
+                  "nothing was submitted again; check that you may push refs/mlops/* there");
+    }
+    log::warn("sweep {}: {}", m.doc.id, printable(rej));
+  }
 }
 
 SweepStatus status_of(Repo& r, Manifest& m) {
-  bool remote_answered = false;
+  std::optional<std::set<std::string>> on_remote;  // the runs the remote holds, when it answered
   if (!m.doc.remote.empty()) {
-    // The tasks pushed their runs to the sweep's git remote: one fetch of them per round,
-    // checked as `exp pull` checks them; then the run refs decide, as with a shared repository.
+    // The tasks pushed their runs to the sweep's git remote: one fetch per round brings them
+    // (checked as `exp pull` checks them), the reasons tasks left, and the remote's manifest;
+    // then the run refs decide, as with a shared repository.
+    const std::string fail = failure_prefix(m.doc.id);
+    const std::string manifest = k_sweep_ref_prefix + m.doc.id;
+    PullExtras x;
+    x.specs = {"+" + fail + "*:" + fail + "*", "+" + manifest + ":" + remote_manifest_ref(m.doc.id)};
+    x.list_prefix = "refs/mlops/snapshots/" + m.doc.id + "/";
     try {
-      for (const auto& rej : pull_runs(r, m.doc.remote).rejected) log::warn("not pulled: {}", rej);
-      remote_answered = true;
+      for (const auto& rej : pull_runs(r, m.doc.remote, &x).rejected) log::warn("not pulled: {}", rej);
+      on_remote = std::move(x.run_ids);
+      m.remote_snapshots = std::move(x.listed);
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::interrupted) throw;
       log::warn("sweep {}: cannot fetch its runs from {}: {}; states from the runs here", m.doc.id, redact_url(m.doc.remote), e.what());
     }
+    drop_stray_failure_refs(r, m);
+    follow_remote_manifest(r, m);
   }
   SweepStatus st;
   st.id = m.doc.id;
@@ -501,13 +618,9 @@ SweepStatus status_of(Repo& r, Manifest& m) {
       sp.final = true;
     }
   }
-  if (remote_answered) {
-    std::set<size_t> with_run;
-    for (const auto& p : st.points) {
-      if (refs.count(p.run)) with_run.insert(p.index);
-    }
-    if (with_run.size() < st.points.size()) fetch_failure_reasons(r, m, st, with_run);
-    tidy_remote_refs(r, m, with_run);
+  if (!m.doc.remote.empty()) {
+    show_failure_reasons(r, m, st, refs);
+    if (on_remote) tidy_remote_refs(r, m, st, *on_remote);
   }
   st.finished = std::all_of(st.points.begin(), st.points.end(), [](const SweepPoint& p) { return p.final; });
   st.ok = std::all_of(st.points.begin(), st.points.end(), [](const SweepPoint& p) { return p.state == "completed"; });
@@ -631,6 +744,10 @@ size_t sweep_resume(const stdfs::path& cwd, const std::string& sweep_in, const R
   base.account = res("account");
   base.qos = res("qos");
   const size_t parallel = over.jobs > 0 ? static_cast<size_t>(over.jobs) : m.doc.parallel;
+  if (!m.doc.remote.empty()) {
+    republish_points(r, m, todo);
+    if (todo.empty()) return 0;
+  }
   submit_indexes(r, m, todo, merged_resources(base, over.resources), parallel);
   publish_jobs(r, m);
   return todo.size();

@@ -258,11 +258,13 @@ SyncResult pull(const stdfs::path& cwd, const std::string& remote_name) {
   return pull_runs(r, remote_name);
 }
 
-SyncResult pull_runs(Repo& r, const std::string& remote_name) {
+SyncResult pull_runs(Repo& r, const std::string& remote_name, PullExtras* extras) {
   Remote rem = open_remote(r, remote_name);
-  std::string spec = std::string("+") + k_ref_prefix + "*:" + rem.tracking_prefix + "*";
-  char* ptr = spec.data();
-  git_strarray arr{&ptr, 1};
+  std::vector<std::string> specs{std::string("+") + k_ref_prefix + "*:" + rem.tracking_prefix + "*"};
+  if (extras != nullptr) specs.insert(specs.end(), extras->specs.begin(), extras->specs.end());
+  std::vector<char*> ptrs;
+  for (auto& spec : specs) ptrs.push_back(spec.data());
+  git_strarray arr{ptrs.data(), ptrs.size()};
   git_fetch_options fo;
   check(git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION), "libgit2");
   set_remote_callbacks(fo.callbacks);
@@ -273,6 +275,16 @@ SyncResult pull_runs(Repo& r, const std::string& remote_name) {
   } catch (const Error& e) {
     check_interrupted();
     remote_failure(e, rem.label);
+  }
+  if (extras != nullptr && !extras->list_prefix.empty()) {
+    // The refs the fetch's connection advertised stay readable after it ends.
+    const git_remote_head** heads = nullptr;
+    size_t n = 0;
+    if (git_remote_ls(&heads, &n, rem.remote.get()) == 0) {
+      for (size_t i = 0; i < n; ++i) {
+        if (std::string_view(heads[i]->name).rfind(extras->list_prefix, 0) == 0) extras->listed.insert(heads[i]->name);
+      }
+    }
   }
   std::map<std::string, std::string> local;
   std::set<std::string> local_invalid;
@@ -317,6 +329,9 @@ SyncResult pull_runs(Repo& r, const std::string& remote_name) {
     delete_ref_checked(r, rem.tracking_prefix + f.first, f.second, rem.tracking_prefix);
     return true;
   });
+  if (extras != nullptr) {
+    for (const auto& f : fetched) extras->run_ids.insert(f.first);
+  }
   for (const auto& [id, theirs] : fetched) {
     auto l = local.find(id);
     if (l == local.end()) {

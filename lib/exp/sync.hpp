@@ -24,7 +24,14 @@ void fetch_refspecs(Repo& r, const std::string& remote, const std::vector<std::s
 // `exp push` of the runs `only` names (every run when null): each run checked first, only
 // fast-forwards of what the remote has.
 SyncResult push_runs(Repo& r, const std::string& remote, const std::set<std::string>* only);
+// What a caller of pull_runs gets from the same connection besides the runs.
+struct PullExtras {
+  std::vector<std::string> specs;  // "+SRC:DST" fetched too, pruned like the runs (DST mirrors SRC)
+  std::string list_prefix;         // the refs the remote advertises under it...
+  std::set<std::string> listed;    // ...by full name (nothing of theirs is downloaded)
+  std::set<std::string> run_ids;   // the valid runs the remote holds
+};
 // `exp pull`: the remote's runs fetched, checked, and created, fast-forwarded or merged here.
-SyncResult pull_runs(Repo& r, const std::string& remote);
+SyncResult pull_runs(Repo& r, const std::string& remote, PullExtras* extras = nullptr);
 
 }  // namespace mlops::exp

@@ -136,6 +136,14 @@ TEST_CASE("printable escapes control characters, escape sequences and invalid UT
   CHECK(printable("\xff\xc3") == "\\xff\\xc3");  // not UTF-8
   CHECK(printable(std::string("a\0b", 3)) == "a\\x00b");
   CHECK(printable("\x7f") == "\\x7f");
+  // Bidi controls, line/paragraph separators and the BOM would reorder or break the line.
+  CHECK(printable("ok \xe2\x80\xae"
+                  "txt.exe") == "ok \\u202etxt.exe");  // RIGHT-TO-LEFT OVERRIDE
+  CHECK(printable("a\xe2\x80\xa8"
+                  "b\xe2\x80\xa9"
+                  "c") == "a\\u2028b\\u2029c");
+  CHECK(printable("\xef\xbb\xbfx\xe2\x81\xa6y\xd8\x9c") == "\\ufeffx\\u2066y\\u061c");
+  CHECK(printable("\xe2\x80\x94 \xe2\x80\x99") == "\xe2\x80\x94 \xe2\x80\x99");  // dashes and quotes stay
 }
 
 TEST_CASE("names that read as run ids", "[exp]") {

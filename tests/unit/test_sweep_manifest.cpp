@@ -30,6 +30,13 @@ TEST_CASE("a sweep's git remote is a URL git fetches from, without a password or
   }
   CHECK(git_remote_url_problem("https://me:pw@example.org/x.git").find("password") != std::string::npos);
   CHECK(git_remote_url_problem("ssh://me:pw@example.org/x.git").find("password") != std::string::npos);
+  CHECK(git_remote_url_problem("https://user:pa/ss@example.org/x.git").find("password") != std::string::npos);
+  CHECK(git_remote_url_problem("ssh://me:pa/ss@example.org/x.git").find("password") != std::string::npos);
+  CHECK(git_remote_url_problem("tok:secret@example.org:team/x.git").find("password") != std::string::npos);
+  CHECK(git_remote_url_problem("https://ghp_S3CRET@example.org/x.git").find("token") != std::string::npos);
+  CHECK(git_remote_url_problem("git://ghp_S3CRET@127.0.0.1:9418/x.git").find("token") != std::string::npos);
+  CHECK(git_remote_url_problem("https://example.org/x.git?private_token=S3CRET").find("query") != std::string::npos);
+  CHECK(git_remote_url_problem("git://127.0.0.1:9418/x.git#S3CRET").find("query") != std::string::npos);
   CHECK_FALSE(git_remote_url_problem("-uhack").empty());
   CHECK_FALSE(git_remote_url_problem("ext::sh -c touch% /tmp/x").empty());
   CHECK_FALSE(git_remote_url_problem("fd::17").empty());
