@@ -202,6 +202,9 @@ ExecutorConfig executor_config(const Repo& r, const std::string& name) {
 executor::Resources merged_resources(const executor::Resources& base, const std::map<std::string, std::string>& over) {
   executor::Resources r = base;
   for (const auto& [k, v] : over) {
+    // The CLI's map holds every resource option, the ones not given empty: those keep the
+    // value of executors.<name>.
+    if (v.empty()) continue;
     if (!executor::safe_value(v) || v.size() > 256) throw Error(ErrorKind::usage, "--" + k + " holds a character Slurm cannot take");
     if (!r.set(k, v)) throw Error(ErrorKind::usage, "unknown resource '" + k + "'", "cpus, mem, gpus, time, partition, account or qos");
   }
