@@ -37,7 +37,8 @@ Examples:
   t->add_option("--timeout", a->timeout, "Seconds to wait for that job (default 60)")->type_name("SECONDS")->check(CLI::Range(1, 86400));
   t->add_option("--remote", a->remote,
                 "The git remote (name or URL) of sweeps whose nodes do not share this repository: check that this machine and "
-                "the job's node reach it instead of a writable repository (default: executors.NAME.remote in mlops.yaml)")
+                "the job's node reach it instead of a writable repository (default: executors.NAME.remote in mlops.yaml, else "
+                "in the user config)")
       ->type_name("REMOTE");
   t->footer(R"(
 Exit 0 when every check passed, 1 when one did not (each says what to do), 5 when the

@@ -193,10 +193,10 @@ std::vector<executor::Submission> submissions_of(const Manifest& m) {
 
 bool valid_env_name(const std::string& s) { return executor::valid_export_name(s); }
 
-// executors.<name> in mlops.yaml (lib/executor/settings.cpp reads it for repro too).
+// executors.<name> in mlops.yaml over the user's config.yaml (lib/executor/settings.cpp reads it for repro too).
 using ExecutorConfig = executor::Settings;
 ExecutorConfig executor_config(const Repo& r, const std::string& name) {
-  return executor::read_settings(r.project / config::k_project_file, name);
+  return executor::read_settings(r.project / config::k_project_file, name, config::user_config_file());
 }
 
 executor::Resources merged_resources(const executor::Resources& base, const std::map<std::string, std::string>& over) {
