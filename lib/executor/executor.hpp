@@ -106,13 +106,15 @@ struct Row {
 // executors.<name> of mlops.yaml (docs/formats.md): resources and the extra variables a task
 // receives. A cloned mlops.yaml is hostile: Error{invalid_input} with FILE:LINE for a value
 // sbatch could misread (safe_value), an entry that is not a variable name, a section that is
-// not a mapping. Nothing set (or no file): empty settings.
+// not a mapping. Nothing set (or no file): empty settings. `user_file` (the user's
+// config.yaml, config::user_config_file(); empty: none) gives defaults, checked the same way:
+// per key the project's value wins, `export` lists are merged.
 struct Settings {
   Resources resources;
   std::vector<std::string> exports;
   std::string remote;  // `remote`: the git remote (name or URL) tasks use when the nodes share no filesystem
 };
-Settings read_settings(const stdfs::path& project_file, const std::string& name);
+Settings read_settings(const stdfs::path& project_file, const std::string& name, const stdfs::path& user_file);
 // The variables every task receives from the submitting environment; executors.<name>.export
 // adds names. Never the whole environment: a secret set in the client's shell stays there.
 inline constexpr const char* k_default_exports[] = {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"};

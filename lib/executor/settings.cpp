@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// executors.<name> of mlops.yaml, read for `exp run`, `executor test` and `repro` alike, and
-// the checks on what reaches sbatch's arguments.
+// executors.<name> of mlops.yaml over the user's config.yaml, read for `exp run`, `executor
+// test` and `repro` alike, and the checks on what reaches sbatch's arguments.
 #include "core/yaml_limits.hpp"
 #include "executor/executor.hpp"
 
@@ -8,6 +8,7 @@
 #include <mlops/fs.hpp>
 
 #include <algorithm>
+#include <array>
 
 namespace mlops::executor {
 
@@ -29,7 +30,21 @@ std::string this_program() {
   return p.string();
 }
 
-Settings read_settings(const stdfs::path& file, const std::string& name) {
+namespace {
+
+// The keys of executors.<name> that are resources, with their fields in `r`.
+std::array<std::pair<const char*, std::string*>, 7> resource_fields(Resources& r) {
+  return {{{"cpus", &r.cpus},
+           {"mem", &r.mem},
+           {"gpus", &r.gpus},
+           {"time", &r.time},
+           {"partition", &r.partition},
+           {"account", &r.account},
+           {"qos", &r.qos}}};
+}
+
+// executors.<name> of one file, checked.
+Settings read_file(const stdfs::path& file, const std::string& name) {
   Settings c;
   std::error_code ec;
   if (!stdfs::exists(file, ec)) return c;
@@ -50,9 +65,7 @@ Settings read_settings(const stdfs::path& file, const std::string& name) {
   if (!n.IsMap())
     throw Error(ErrorKind::invalid_input,
                 file.string() + ":" + std::to_string(n.Mark().line + 1) + ": executors." + name + " must be a mapping");
-  const std::pair<const char*, std::string*> fields[] = {
-      {"cpus", &c.resources.cpus},           {"mem", &c.resources.mem},         {"gpus", &c.resources.gpus}, {"time", &c.resources.time},
-      {"partition", &c.resources.partition}, {"account", &c.resources.account}, {"qos", &c.resources.qos}};
+  const auto fields = resource_fields(c.resources);
   // A cloned mlops.yaml is hostile: what reaches sbatch's arguments is checked here, once, for
   // `executor test` and `exp run` alike (a newline or quote, as for the --partition flags).
   const auto at = [&](const YAML::Node& v, const std::string& key) {
@@ -80,6 +93,28 @@ Settings read_settings(const stdfs::path& file, const std::string& name) {
                     at(e, "export") + ": an entry is not a variable name ([A-Za-z_][A-Za-z0-9_]*, not ALL, NONE or NIL)");
       c.exports.push_back(e.Scalar());
     }
+  }
+  return c;
+}
+
+}  // namespace
+
+Settings read_settings(const stdfs::path& project_file, const std::string& name, const stdfs::path& user_file) {
+  // Both files are read whole, so that a hostile value in either is refused whichever wins.
+  Settings c = read_file(project_file, name);
+  const Settings u = user_file.empty() ? Settings{} : read_file(user_file, name);
+  // Per key the project's value wins: the user's are defaults (their account, partition, the
+  // remote their credentials reach), the project's what its sweeps need.
+  Resources ur = u.resources;
+  const auto theirs = resource_fields(ur);
+  const auto ours = resource_fields(c.resources);
+  for (size_t i = 0; i < ours.size(); ++i) {
+    if (ours[i].second->empty()) *ours[i].second = *theirs[i].second;
+  }
+  if (c.remote.empty()) c.remote = u.remote;
+  // Variables are a union: a task needs both the project's and the user's.
+  for (const auto& e : u.exports) {
+    if (std::find(c.exports.begin(), c.exports.end(), e) == c.exports.end()) c.exports.push_back(e);
   }
   return c;
 }

@@ -188,15 +188,18 @@ std::vector<executor::Submission> submissions_of(const Manifest& m) {
 
 bool valid_env_name(const std::string& s) { return executor::valid_export_name(s); }
 
-// executors.<name> in mlops.yaml (lib/executor/settings.cpp reads it for repro too).
+// executors.<name> in mlops.yaml over the user's config.yaml (lib/executor/settings.cpp reads it for repro too).
 using ExecutorConfig = executor::Settings;
 ExecutorConfig executor_config(const Repo& r, const std::string& name) {
-  return executor::read_settings(r.project / config::k_project_file, name);
+  return executor::read_settings(r.project / config::k_project_file, name, config::user_config_file());
 }
 
 executor::Resources merged_resources(const executor::Resources& base, const std::map<std::string, std::string>& over) {
   executor::Resources r = base;
   for (const auto& [k, v] : over) {
+    // The CLI's map holds every resource option, the ones not given empty: those keep the
+    // value of executors.<name>.
+    if (v.empty()) continue;
     if (!executor::safe_value(v) || v.size() > 256) throw Error(ErrorKind::usage, "--" + k + " holds a character Slurm cannot take");
     if (!r.set(k, v)) throw Error(ErrorKind::usage, "unknown resource '" + k + "'", "cpus, mem, gpus, time, partition, account or qos");
   }
@@ -1043,27 +1046,68 @@ RunResult sweep_task(const stdfs::path& cwd, const std::string& sweep, size_t of
 
 namespace {
 
-// The probe's body: one `KEY: value` line per thing a task depends on.
-std::string probe_script(const std::string& exe, const Repo& r) {
-  auto q = [](const std::string& w) {
-    std::string o = "'";
-    for (const char ch : w) o += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-    return o + "'";
-  };
-  const std::string git = q(r.gitdir.string());
-  return "echo \"mlops: $(" + q(exe) + " version 2>&1 | head -n 1)\"; " +
-         "env -0 | tr '\\0' '\\n' | sed -n 's/^\\([A-Za-z_][A-Za-z0-9_]*\\)=.*/env: \\1/p'; " + "if [ -r " + git +
-         "/HEAD ]; then echo 'repo: readable'; fi; " + "if [ -w " + git + "/refs ] && [ -w " + git +
-         "/objects ]; then echo 'repo: writable'; fi";
+std::string shell_quoted(const std::string& w) {
+  std::string o = "'";
+  for (const char ch : w) o += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return o + "'";
+}
+
+// The probe's body: one `KEY: value` line per thing a task depends on. With a git remote
+// (`remote_url` not empty) the node's own mlops also says whether it reaches the remote
+// (`remote: ...`, probe_remote_line): the nodes may have no git CLI, and what counts is
+// libgit2 with the node's credentials, as the tasks will use it.
+std::string probe_script(const std::string& exe, const Repo& r, const std::string& remote_url) {
+  const std::string git = shell_quoted(r.gitdir.string());
+  std::string s = "echo \"mlops: $(" + shell_quoted(exe) + " version 2>&1 | head -n 1)\"; " +
+                  "env -0 | tr '\\0' '\\n' | sed -n 's/^\\([A-Za-z_][A-Za-z0-9_]*\\)=.*/env: \\1/p'; " + "if [ -r " + git +
+                  "/HEAD ]; then echo 'repo: readable'; fi; " + "if [ -w " + git + "/refs ] && [ -w " + git +
+                  "/objects ]; then echo 'repo: writable'; fi";
+  // The URL holds no password (sweep_remote_url refused one); `--` ends the options before it.
+  if (!remote_url.empty()) s += "; " + shell_quoted(exe) + " executor __probe-remote -- " + shell_quoted(remote_url) + " 2>&1";
+  return s;
+}
+
+// The git remote `executor test` checks: --remote, else executors.<name>.remote; the same
+// rules as a sweep's (sweep_remote_url). Outside a repository only a URL can be named.
+std::string probe_remote_url(std::optional<Repo>& r, const std::string& spec) {
+  if (spec.empty()) return {};
+  if (r) return sweep_remote_url(*r, spec);
+  if (const std::string why = git_remote_url_problem(spec); !why.empty()) {
+    throw Error(ErrorKind::usage, "the git remote '" + redact_url(spec) + "' " + why,
+                "give a URL the nodes reach with their own credentials, or run it in the repository to name a git remote");
+  }
+  return spec;
+}
+
+// One line of a reason: what the node prints and the client shows in a fact.
+std::string one_line(std::string text) {
+  for (char& ch : text) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = ' ';
+  }
+  if (text.size() > 300) text = text.substr(0, 300) + "...";
+  return text;
 }
 
 }  // namespace
 
-ExecutorReport test_executor(const stdfs::path& cwd, const std::string& name, bool run_job, int timeout_s) {
+std::string probe_remote_line(const std::string& url) {
+  if (const std::string why = git_remote_url_problem(url); !why.empty())
+    return "remote: unreachable: the URL '" + one_line(redact_url(url)) + "' " + why;
+  try {
+    check_reachable(nullptr, url);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
+    return "remote: unreachable: " + one_line(redact_urls_in(e.what()));
+  }
+  return "remote: reachable";
+}
+
+ExecutorReport test_executor(const stdfs::path& cwd, const std::string& name, bool run_job, int timeout_s, const std::string& remote) {
   const auto& row = executor::find(name);
   ExecutorReport rep;
   rep.executor = std::string(row.name);
   if (row.in_process) {
+    if (!remote.empty()) throw Error(ErrorKind::usage, "--remote is for a scheduler's nodes", "mlops executor test slurm --remote REMOTE");
     rep.reachable = true;
     rep.facts.push_back(
         {"reachable", "this machine (" + std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " CPUs)", true, ""});
@@ -1071,18 +1115,36 @@ ExecutorReport test_executor(const stdfs::path& cwd, const std::string& name, bo
     rep.ok = true;
     return rep;
   }
+  // The repository first: its executors.<name> names the git remote, and a bad URL or a
+  // password in it is a usage error before the scheduler is asked anything.
+  std::optional<Repo> r;
+  std::string no_repo;
+  try {
+    r.emplace(open_repo(cwd));
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
+    no_repo = e.what();
+  }
+  const ExecutorConfig cfg = r ? executor_config(*r, std::string(row.name)) : ExecutorConfig{};
+  const std::string remote_url = probe_remote_url(r, remote.empty() ? cfg.remote : remote);
   auto ex = row.make();
   for (const auto& f : ex->describe()) rep.facts.push_back({f.name, f.value, f.ok, f.hint});
   rep.reachable = !rep.facts.empty() && rep.facts.front().ok;
-  if (rep.reachable && run_job) {
-    std::optional<Repo> r;
+  if (!remote_url.empty()) {
+    // From here, with this machine's credentials: what `exp run` needs before it submits.
     try {
-      r.emplace(open_repo(cwd));
+      if (r) check_reachable(&*r, remote_url);
+      else check_reachable(nullptr, remote_url);
+      rep.facts.push_back({"git remote", redact_url(remote_url) + " (reachable)", true, ""});
     } catch (const Error& e) {
-      rep.facts.push_back({"task", "not tested: " + std::string(e.what()), false, "run it in the repository whose sweeps it will run"});
+      if (e.kind() == ErrorKind::interrupted) throw;
+      rep.facts.push_back({"git remote", redact_url(remote_url) + " unreachable: " + one_line(redact_urls_in(e.what())), false,
+                           "exp run sends the sweep there first: check the URL and your access (git ls-remote works the same way)"});
     }
+  }
+  if (rep.reachable && run_job) {
+    if (!r) rep.facts.push_back({"task", "not tested: " + no_repo, false, "run it in the repository whose sweeps it will run"});
     if (r) {
-      const ExecutorConfig cfg = executor_config(*r, std::string(row.name));
       executor::TaskBatch b;
       b.name = "mlops-executor-test";
       for (const char* v : k_default_exports) b.export_vars.push_back(v);
@@ -1090,16 +1152,18 @@ ExecutorReport test_executor(const stdfs::path& cwd, const std::string& name, bo
         if (valid_env_name(v) && std::find(b.export_vars.begin(), b.export_vars.end(), v) == b.export_vars.end())
           b.export_vars.push_back(v);
       }
-      b.workdir = r->workdir;
+      // With a git remote a task starts in the node's /tmp (submit_indexes): so does the probe.
+      // Its output still comes back through the repository's log directory.
+      b.workdir = remote_url.empty() ? r->workdir : stdfs::path("/tmp");
       b.log_dir = r->mlops_dir / "sweeps" / "executor-test";
       b.resources = cfg.resources;
       const std::string exe = self_exe();
-      const auto out = ex->probe(b, probe_script(exe, *r), std::chrono::seconds(std::max(timeout_s, 1)));
+      const auto out = ex->probe(b, probe_script(exe, *r, remote_url), std::chrono::seconds(std::max(timeout_s, 1)));
       if (!out) {
         rep.facts.push_back({"task", "did not start and end within " + std::to_string(timeout_s) + " s (cancelled)", false,
                              "the queue may be busy: see squeue; --timeout waits longer"});
       } else {
-        std::string seen_version;
+        std::string seen_version, remote_seen;
         std::vector<std::string> ours, slurm, other;
         bool readable = false, writable = false;
         for (size_t a = 0; a < out->size();) {
@@ -1110,6 +1174,7 @@ ExecutorReport test_executor(const stdfs::path& cwd, const std::string& name, bo
           if (line.rfind("mlops: ", 0) == 0) seen_version = line.substr(7);
           else if (line == "repo: readable") readable = true;
           else if (line == "repo: writable") writable = true;
+          else if (line.rfind("remote: ", 0) == 0) remote_seen = one_line(line.substr(8));
           else if (line.rfind("env: ", 0) == 0) {
             const std::string v = line.substr(5);
             if (v.rfind("SLURM_", 0) == 0) slurm.push_back(v);
@@ -1121,12 +1186,23 @@ ExecutorReport test_executor(const stdfs::path& cwd, const std::string& name, bo
         const bool same = seen_version.rfind(here, 0) == 0;
         rep.facts.push_back({"task: mlops", seen_version.empty() ? exe + " did not run on the node" : seen_version, same,
                              same ? "" : "the node must run " + exe + " (" + here + "): a shared filesystem, or the same path"});
-        rep.facts.push_back({"task: repository",
-                             r->gitdir.string() + (writable   ? " (read and write)"
-                                                   : readable ? " (read only)"
-                                                              : " (not seen)"),
-                             writable,
-                             writable ? "" : "tasks record their runs there: it must be on a filesystem the nodes share, writable"});
+        const std::string repo_seen = r->gitdir.string() + (writable ? " (read and write)" : readable ? " (read only)" : " (not seen)");
+        if (remote_url.empty()) {
+          rep.facts.push_back({"task: repository", repo_seen, writable,
+                               writable ? "" : "tasks record their runs there: it must be on a filesystem the nodes share, writable"});
+        } else {
+          // Informational: the tasks fetch from and push to the git remote, never this repository.
+          rep.facts.push_back({"task: repository", repo_seen, true, "not needed: the tasks go through the git remote"});
+          const bool reached = remote_seen == "reachable";
+          rep.facts.push_back({"task: git remote",
+                               redact_url(remote_url) + (reached               ? " (reachable)"
+                                                         : remote_seen.empty() ? " not checked: the node's mlops did not answer"
+                                                                               : " " + remote_seen),
+                               reached,
+                               reached ? ""
+                                       : "each task fetches its point from there and pushes its run back with the node's own "
+                                         "credentials (ssh keys or agent): give the nodes access, or a URL they reach"});
+        }
         std::string names;
         for (const auto& v : ours) names += (names.empty() ? "" : ",") + v;
         rep.facts.push_back({"task: environment",

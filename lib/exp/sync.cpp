@@ -203,6 +203,32 @@ void fetch_refspecs(Repo& r, const std::string& remote_name, const std::vector<s
   }
 }
 
+void check_reachable(Repo* r, const std::string& remote_name) {
+  Remote rem;
+  if (r != nullptr) {
+    rem = open_remote(*r, remote_name);
+  } else {
+    git_remote* raw = nullptr;
+    check(git_remote_create_detached(&raw, remote_name.c_str()), "invalid remote URL " + redact_url(remote_name));
+    rem.remote.reset(raw);
+    rem.label = redact_url(remote_name);
+  }
+  git_remote_callbacks cb;
+  check(git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION), "libgit2");
+  set_remote_callbacks(cb);
+  try {
+    // Read-only: the fetch direction's handshake and ref listing are all a task's first step needs.
+    check(git_remote_connect(rem.remote.get(), GIT_DIRECTION_FETCH, &cb, nullptr, nullptr), "connect");
+    const git_remote_head** heads = nullptr;
+    size_t n = 0;
+    check(git_remote_ls(&heads, &n, rem.remote.get()), "cannot list the remote's refs");
+  } catch (const Error& e) {
+    check_interrupted();
+    remote_failure(e, rem.label);
+  }
+  git_remote_disconnect(rem.remote.get());
+}
+
 SyncResult push(const stdfs::path& cwd, const std::string& remote_name) {
   Repo r = open_repo(cwd, false);
   return push_runs(r, remote_name, nullptr);

@@ -21,6 +21,11 @@ namespace mlops::exp {
 std::vector<std::string> push_refspecs(Repo& r, const std::string& remote, const std::vector<std::string>& specs);
 // Fetches `specs` ("+SRC:DST") from `remote`; Error{remote} as push_refspecs.
 void fetch_refspecs(Repo& r, const std::string& remote, const std::vector<std::string>& specs);
+// Connects to `remote` and lists its refs, nothing fetched or pushed: whether this machine
+// reaches it with its own credentials (`executor test`). `r` null: `remote` is a URL and no
+// repository is at hand (the probe job on a node, which may have none). Error{remote} (its
+// retry class kept) when it cannot be reached; never prints or records the URL's credentials.
+void check_reachable(Repo* r, const std::string& remote);
 // `exp push` of the runs `only` names (every run when null): each run checked first, only
 // fast-forwards of what the remote has.
 SyncResult push_runs(Repo& r, const std::string& remote, const std::set<std::string>* only);

@@ -50,7 +50,8 @@ ReproResult dispatch(const stdfs::path& project, const ReproOptions& o) {
                                               o.downstream    ? Selection::downstream
                                               : o.single_item ? Selection::single
                                                               : Selection::upstream);
-  const executor::Settings settings = executor::read_settings(p.root / config::k_project_file, std::string(row.name));
+  const executor::Settings settings =
+      executor::read_settings(p.root / config::k_project_file, std::string(row.name), config::user_config_file());
   const stdfs::path state = state_dir(project);
 
   // The run cache first, for the stages whose inputs are known here, under the pipeline lock

@@ -26,7 +26,15 @@ struct ExecutorReport {
 };
 
 // Error{usage} for an unknown executor. `run_job`: also submit the tiny job (needs a git
-// repository at `cwd`, as a sweep does), waiting at most `timeout_s` for it.
-MLOPS_API ExecutorReport test_executor(const std::filesystem::path& cwd, const std::string& name, bool run_job, int timeout_s);
+// repository at `cwd`, as a sweep does), waiting at most `timeout_s` for it. `remote` (else
+// executors.<name>.remote): the git remote of a sweep whose nodes share no filesystem; then
+// whether this machine and the job's node reach it is checked instead of whether the node can
+// write the repository. Error{usage} for a URL a sweep would refuse (a password in it).
+MLOPS_API ExecutorReport test_executor(const std::filesystem::path& cwd, const std::string& name, bool run_job, int timeout_s,
+                                       const std::string& remote = {});
+// The probe job's check on a node: connects to the git remote `url` through libgit2 (read-only,
+// nothing fetched) and returns the line the client reads: "remote: reachable" or
+// "remote: unreachable: REASON" (one line, no credentials).
+MLOPS_API std::string probe_remote_line(const std::string& url);
 
 }  // namespace mlops::exp
