@@ -30,7 +30,10 @@ std::pair<size_t, size_t> userinfo(std::string_view url) {
   // "user:pa/ss@host": a raw '/' in a password ends the authority early. A ':' followed by
   // something that is not a port means a password was meant: everything up to the last '@'
   // before the query is treated as user information, or the whole authority when none follows.
-  const size_t colon = authority.find(':');
+  // An IPv6 host ("[::1]:8443") holds colons of its own: the port's comes after its ']'.
+  const size_t host_end = !authority.empty() && authority.front() == '[' ? authority.find(']') : 0;
+  if (host_end == std::string_view::npos) return {std::string_view::npos, 0};
+  const size_t colon = authority.find(':', host_end);
   if (colon == std::string_view::npos) return {std::string_view::npos, 0};
   const std::string_view after = authority.substr(colon + 1);
   bool port = true;
@@ -65,6 +68,8 @@ std::string redact_query(std::string_view url) {
 }
 
 }  // namespace
+
+bool url_has_userinfo(std::string_view url) { return userinfo(url).first != std::string_view::npos; }
 
 std::string redact_url(std::string_view url) {
   // Not a URL (a directory, "git@host:repo"): left as it is, a '?' in a path included.

@@ -14,6 +14,10 @@ std::string redact_url(std::string_view url);
 // not) passed through redact_url. A URL ends at white space.
 std::string redact_urls_in(std::string_view text);
 
+// Whether a scheme://authority URL holds user information ("user@", "user:token@", and a
+// password whose '/' ended the authority early: "user:pa/ss@host"), as redact_url reads it.
+bool url_has_userinfo(std::string_view url);
+
 // "https://user:token@host/x" -> "https://host/x": for anything recorded (files, git objects).
 std::string strip_url_credentials(std::string_view url);
 

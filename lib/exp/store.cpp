@@ -229,7 +229,8 @@ TreePtr commit_tree(Repo& r, const std::string& commit, const std::string& what)
   return TreePtr(t);
 }
 
-git_oid write_file_commit(Repo& r, const char* name, const std::string& text, const std::string& message, const std::string& parent) {
+git_oid write_file_commit(Repo& r, const char* name, const std::string& text, const std::string& message, const std::string& parent,
+                          const std::string& second_parent) {
   git_oid blob;
   check(git_blob_create_from_buffer(&blob, r.get(), text.data(), text.size()), std::string("cannot store ") + name);
   git_treebuilder* raw = nullptr;
@@ -241,18 +242,20 @@ git_oid write_file_commit(Repo& r, const char* name, const std::string& text, co
   git_tree* tree = nullptr;
   check(git_tree_lookup(&tree, r.get(), &tree_id), "cannot read a tree");
   TreePtr tree_owner(tree);
-  CommitPtr parent_owner;
-  const git_commit* parents[1] = {nullptr};
-  if (!parent.empty()) {
+  CommitPtr owners[2];
+  const git_commit* parents[2] = {nullptr, nullptr};
+  size_t n = 0;
+  for (const std::string* id : {&parent, &second_parent}) {
+    if (id->empty()) continue;
     git_commit* p = nullptr;
-    const git_oid pid = parse_oid(parent);
-    check(git_commit_lookup(&p, r.get(), &pid), "cannot read commit " + parent);
-    parent_owner.reset(p);
-    parents[0] = p;
+    const git_oid pid = parse_oid(*id);
+    check(git_commit_lookup(&p, r.get(), &pid), "cannot read commit " + *id);
+    owners[n].reset(p);
+    parents[n++] = p;
   }
   const SignaturePtr sig = commit_signature(r);
   git_oid commit;
-  check(git_commit_create(&commit, r.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, parent.empty() ? 0 : 1, parents),
+  check(git_commit_create(&commit, r.get(), nullptr, sig.get(), sig.get(), "UTF-8", message.c_str(), tree, n, parents),
         std::string("cannot commit ") + name);
   return commit;
 }

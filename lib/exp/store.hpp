@@ -113,9 +113,11 @@ struct RefEntry {
 };
 std::vector<RefEntry> list_run_refs(Repo& r);
 
-// A commit (parent: `parent` unless empty) whose tree is the one file `name` holding `text`,
-// for the refs whose history is a file's (sweep manifests, aliases); its id. No ref moves.
-git_oid write_file_commit(Repo& r, const char* name, const std::string& text, const std::string& message, const std::string& parent);
+// A commit (parents: `parent`, `second_parent`, each unless empty) whose tree is the one file
+// `name` holding `text`, for the refs whose history is a file's (sweep manifests, aliases); its
+// id. No ref moves.
+git_oid write_file_commit(Repo& r, const char* name, const std::string& text, const std::string& message, const std::string& parent,
+                          const std::string& second_parent = {});
 // Reads run.json, params.json, metrics.json and artifacts.json of a run commit.
 Run read_run(Repo& r, const std::string& commit);
 // A whole file of a run commit (logs/stdout, series/x.tsv), if present; Error{invalid_input}

@@ -5,6 +5,8 @@
 // option to sbatch or run a task outside the repository.
 #include "exp/sweep_manifest.hpp"
 
+#include "core/url.hpp"
+
 #include "core/json.hpp"
 #include "executor/executor.hpp"
 #include "exp/ulid.hpp"
@@ -13,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <filesystem>
 
 namespace mlops::exp {
@@ -106,25 +109,38 @@ std::string git_remote_url_problem(const std::string& url) {
   if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
     return "holds a control character";
   if (url.front() == '-') return "starts with '-'";
+  // Printed in messages and scripts: a bidi control or look-alike would disguise it.
+  if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    return "holds a character outside ASCII (percent-encode it)";
   const auto scheme_end = url.find("://");
   if (scheme_end != std::string::npos) {
-    const std::string scheme = url.substr(0, scheme_end);
-    if (scheme != "https" && scheme != "http" && scheme != "ssh" && scheme != "git" && scheme != "file")
+    std::string scheme = url.substr(0, scheme_end);
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const bool ssh = scheme == "ssh" || scheme == "git+ssh" || scheme == "ssh+git";
+    if (scheme != "https" && scheme != "http" && !ssh && scheme != "git" && scheme != "file")
       return "is not an http(s)://, ssh://, git:// or file:// URL";
-    const std::string rest = url.substr(scheme_end + 3);
-    // What comes before an '@' is a user name, a token or a password, whatever '/' or ':' it
-    // holds (a password may hold '/'): only ssh's plain user name (git@) may travel.
-    if (const auto at = rest.find('@'); at != std::string::npos) {
-      const std::string user = rest.substr(0, at);
-      if (user.find_first_of(":/") != std::string::npos) return "holds a password (the tasks would see it)";
-      if (scheme != "ssh") return "holds a user name or token (the tasks would see it; give the nodes a credential helper instead)";
+    // User information as redact_url reads it (an '@' in the path is not; a password holding
+    // '/' is): only ssh's plain user name (git@) may travel.
+    if (url_has_userinfo(url)) {
+      const std::string rest = url.substr(scheme_end + 3);
+      const std::string user = rest.substr(0, rest.find('@'));
+      if (user.find_first_of(":/") != std::string::npos || rest.find('@') == std::string::npos)
+        return "holds a password (the tasks would see it)";
+      if (!ssh) return "holds a user name or token (the tasks would see it; give the nodes a credential helper instead)";
     }
     if (url.find_first_of("?#") != std::string::npos) return "holds a query or fragment (a token there would reach the tasks)";
     return {};
   }
   if (url.front() == '/') return {};
-  // git's "TRANSPORT::ADDRESS" runs a helper program: never from a manifest.
-  if (url.find("::") != std::string::npos) return "is not a git URL (or an absolute path) the nodes can reach";
+  // git's "TRANSPORT::ADDRESS" runs a helper program: never from a manifest (an IPv6 host's
+  // "::" inside [...] is not one).
+  std::string unbracketed;
+  for (size_t i = 0, depth = 0; i < url.size(); ++i) {
+    if (url[i] == '[') ++depth;
+    else if (url[i] == ']' && depth > 0) --depth;
+    else if (depth == 0) unbracketed += url[i];
+  }
+  if (unbracketed.find("::") != std::string::npos) return "is not a git URL (or an absolute path) the nodes can reach";
   // scp-like [USER@]HOST:PATH (what git reads so: a ':' before any '/'); USER:PASSWORD@ is refused.
   if (const auto at = url.find('@'); at != std::string::npos && url.substr(0, at).find(':') != std::string::npos)
     return "holds a password (the tasks would see it)";

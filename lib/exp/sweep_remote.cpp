@@ -154,11 +154,12 @@ Manifest need_manifest(Repo& r, const std::string& sweep) {
   return *m;
 }
 
-// A new manifest commit (parent: the previous one) and the ref moved by compare-and-swap.
-void write_manifest(Repo& r, Manifest& m) {
+// A new manifest commit (parent: the previous one; `merged`: the remote's too) and the ref
+// moved by compare-and-swap.
+void write_manifest(Repo& r, Manifest& m, const std::string& merged = {}) {
   const std::string& sweep = m.doc.id;
-  const git_oid commit =
-      write_file_commit(r, "sweep.json", sweep_manifest_text(m.doc), "mlops sweep " + sweep + "\n\nSweep-Id: " + sweep + "\n", m.commit);
+  const git_oid commit = write_file_commit(r, "sweep.json", sweep_manifest_text(m.doc),
+                                           "mlops sweep " + sweep + "\n\nSweep-Id: " + sweep + "\n", m.commit, merged);
   const std::string ref = k_sweep_ref_prefix + sweep;
   git_reference* out = nullptr;
   int rc = 0;
@@ -358,64 +359,122 @@ std::string failure_prefix(const std::string& sweep) { return "refs/mlops/sweep-
 // The remote's manifest, fetched beside the runs: this clone follows what others wrote there.
 std::string remote_manifest_ref(const std::string& sweep) { return "refs/mlops/sweep-remote/" + sweep; }
 
-// The remote's refs under the sweep's failure prefix are mirrored here by the fetch; a hostile
-// remote may put anything there. Every ref that is not a point's (a plain index below the
-// number of points) is deleted, so that none stays or blocks the next fetch.
-void drop_stray_failure_refs(Repo& r, const Manifest& m) {
-  const std::string prefix = failure_prefix(m.doc.id);
-  std::vector<std::string> stray;
-  git_reference_iterator* raw = nullptr;
-  const std::string glob = prefix + "*";
-  if (git_reference_iterator_glob_new(&raw, r.get(), glob.c_str()) != 0) return;
-  ReferenceIteratorPtr it(raw);
-  git_reference* ref = nullptr;
-  while (git_reference_next(&ref, raw) == 0) {
-    const ReferencePtr owner(ref);
-    const std::string name = git_reference_name(ref);
-    if (name.rfind(prefix, 0) != 0) continue;
-    const std::string rest = name.substr(prefix.size());
-    size_t index = 0;
-    const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), index);
-    const bool canonical = ec == std::errc() && end == rest.data() + rest.size() && (rest == "0" || rest.front() != '0');
-    if (!canonical || index >= m.doc.points.size()) stray.push_back(name);
-  }
-  for (const auto& n : stray) delete_ref_if_there(r, n);
+bool names_commit(Repo& r, const git_oid& id) {
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, r.get(), &id) != 0) return false;
+  git_commit_free(c);
+  return true;
 }
 
-// When the remote's manifest is newer than this clone's (its descendant: another clone resumed
-// or cancelled), this clone moves to it, read as hostile like any manifest. Ours newer or the
-// two diverged: ours stays (publish sends it only as a fast-forward).
-void follow_remote_manifest(Repo& r, Manifest& m) {
+// The refs the fetch mirrors from the remote (its manifest, the sweep's failure refs) may hold
+// anything. Deleted here at once: every failure ref that is not a point's (a plain index below
+// the number of points), and every mirrored ref that does not name a commit (a ref on a blob
+// makes libgit2's next fetch fail: "object is not a committish"). Returns, by point, why a
+// failure ref was dropped as unreadable.
+std::map<size_t, std::string> drop_unusable_mirrors(Repo& r, const Manifest& m) {
+  std::map<size_t, std::string> unreadable;
+  std::vector<std::string> drop;
+  git_oid id;
+  if (git_reference_name_to_id(&id, r.get(), remote_manifest_ref(m.doc.id).c_str()) == 0 && !names_commit(r, id))
+    drop.push_back(remote_manifest_ref(m.doc.id));
+  const std::string prefix = failure_prefix(m.doc.id);
+  git_reference_iterator* raw = nullptr;
+  const std::string glob = prefix + "*";
+  if (git_reference_iterator_glob_new(&raw, r.get(), glob.c_str()) == 0) {
+    ReferenceIteratorPtr it(raw);
+    git_reference* ref = nullptr;
+    while (git_reference_next(&ref, raw) == 0) {
+      const ReferencePtr owner(ref);
+      const std::string name = git_reference_name(ref);
+      if (name.rfind(prefix, 0) != 0) continue;
+      const std::string rest = name.substr(prefix.size());
+      size_t index = 0;
+      const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), index);
+      const bool canonical = ec == std::errc() && end == rest.data() + rest.size() && (rest == "0" || rest.front() != '0');
+      if (!canonical || index >= m.doc.points.size()) {
+        drop.push_back(name);
+      } else if (const git_oid* target = git_reference_target(ref); target == nullptr || !names_commit(r, *target)) {
+        drop.push_back(name);
+        unreadable[index] = "(the reason left on the remote is unreadable: it does not name a commit)";
+      }
+    }
+  }
+  for (const auto& n : drop) delete_ref_if_there(r, n);
+  return unreadable;
+}
+
+// Two manifests of one sweep: equal but for the jobs submitted and the points cancelled, the
+// only things clones add after the submission.
+bool same_sweep(SweepManifest a, SweepManifest b) {
+  a.submissions.clear();
+  a.cancelled.clear();
+  b.submissions.clear();
+  b.cancelled.clear();
+  return sweep_manifest_text(a) == sweep_manifest_text(b);
+}
+
+// This clone's manifest kept as one with the remote's (fetched into remote_manifest_ref):
+// theirs newer (another clone resumed or cancelled), this clone moves to it; ours newer, it is
+// sent; the two diverged, a merge of both (every job, every cancelled point) is written with both
+// as parents and sent. The remote's is read as hostile: one that changes anything but jobs and
+// cancelled points (the remote, the command, the exports, the resources, the points) is not used.
+// Sending is fast-forward only and best effort.
+void sync_manifest(Repo& r, Manifest& m) {
   git_oid theirs;
-  if (git_reference_name_to_id(&theirs, r.get(), remote_manifest_ref(m.doc.id).c_str()) != 0) return;
-  if (oid_hex(theirs) == m.commit || m.commit.empty()) return;
-  const git_oid ours = parse_oid(m.commit);
-  if (git_graph_descendant_of(r.get(), &theirs, &ours) != 1) return;
+  if (m.commit.empty() || git_reference_name_to_id(&theirs, r.get(), remote_manifest_ref(m.doc.id).c_str()) != 0) return;
+  if (oid_hex(theirs) == m.commit) return;
   std::string why;
   const auto text = read_one_file(r, theirs, "sweep.json", k_sweep_manifest_max_bytes, why);
   SweepManifest doc;
   try {
-    if (!text) throw Error(ErrorKind::invalid_input, why);
+    if (!text) throw Error(ErrorKind::invalid_input, "it " + why);
     doc = parse_sweep_manifest(*text, m.doc.id);
+    if (!same_sweep(doc, m.doc)) throw Error(ErrorKind::invalid_input, "it changes more than the sweep's jobs and cancelled points");
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::interrupted) throw;
     log::warn("sweep {}: the manifest on {} is not used: {}", m.doc.id, redact_url(m.doc.remote), e.what());
     return;
   }
-  git_reference* out = nullptr;
-  const std::string ref = k_sweep_ref_prefix + m.doc.id;
-  if (git_reference_create_matching(&out, r.get(), ref.c_str(), &theirs, 1, &ours, "mlops: sweep from its remote") != 0) return;
-  git_reference_free(out);
-  m.commit = oid_hex(theirs);
-  m.doc = std::move(doc);
+  const git_oid ours = parse_oid(m.commit);
+  if (git_graph_descendant_of(r.get(), &theirs, &ours) == 1) {
+    git_reference* out = nullptr;
+    const std::string ref = k_sweep_ref_prefix + m.doc.id;
+    if (git_reference_create_matching(&out, r.get(), ref.c_str(), &theirs, 1, &ours, "mlops: sweep from its remote") != 0) return;
+    git_reference_free(out);
+    m.commit = oid_hex(theirs);
+    m.doc = std::move(doc);
+    return;
+  }
+  if (git_graph_descendant_of(r.get(), &ours, &theirs) != 1) {
+    for (const auto& s : doc.submissions) {
+      if (s.job.empty()) continue;  // a `submitting` entry is its own clone's business
+      if (std::none_of(m.doc.submissions.begin(), m.doc.submissions.end(), [&](const SweepSubmission& x) { return x.job == s.job; }))
+        m.doc.submissions.push_back(s);
+    }
+    for (const size_t i : doc.cancelled) {
+      if (std::find(m.doc.cancelled.begin(), m.doc.cancelled.end(), i) == m.doc.cancelled.end()) m.doc.cancelled.push_back(i);
+    }
+    try {
+      write_manifest(r, m, oid_hex(theirs));
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::conflict) throw;
+      return;  // another mlops here wrote it meanwhile: the next round merges again
+    }
+  }
+  publish_jobs(r, m);
 }
 
 // The reasons the tasks left on the remote (mirrored by the fetch) for points that ended
 // without a run; each read as hostile: a commit holding reason.txt of at most 4 KiB, shown
 // through printable(). A point queued or running again (--resume) has none to show.
-void show_failure_reasons(Repo& r, const Manifest& m, SweepStatus& st, const std::map<std::string, std::string>& runs) {
+void show_failure_reasons(Repo& r, const Manifest& m, SweepStatus& st, const std::map<std::string, std::string>& runs,
+                          const std::map<size_t, std::string>& unreadable) {
   for (auto& p : st.points) {
     if (runs.count(p.run) || !p.final) continue;
+    if (const auto u = unreadable.find(p.index); u != unreadable.end()) {
+      p.reason = u->second;
+      continue;
+    }
     git_oid id;
     if (git_reference_name_to_id(&id, r.get(), failure_ref(m.doc.id, p.index).c_str()) != 0) continue;
     std::string why;
@@ -506,6 +565,7 @@ void republish_points(Repo& r, const Manifest& m, std::vector<size_t>& todo) {
 
 SweepStatus status_of(Repo& r, Manifest& m) {
   std::optional<std::set<std::string>> on_remote;  // the runs the remote holds, when it answered
+  std::map<size_t, std::string> unreadable;        // failure refs of the remote that were no commit
   if (!m.doc.remote.empty()) {
     // The tasks pushed their runs to the sweep's git remote: one fetch per round brings them
     // (checked as `exp pull` checks them), the reasons tasks left, and the remote's manifest;
@@ -523,8 +583,8 @@ SweepStatus status_of(Repo& r, Manifest& m) {
       if (e.kind() == ErrorKind::interrupted) throw;
       log::warn("sweep {}: cannot fetch its runs from {}: {}; states from the runs here", m.doc.id, redact_url(m.doc.remote), e.what());
     }
-    drop_stray_failure_refs(r, m);
-    follow_remote_manifest(r, m);
+    unreadable = drop_unusable_mirrors(r, m);
+    sync_manifest(r, m);
   }
   SweepStatus st;
   st.id = m.doc.id;
@@ -622,7 +682,7 @@ SweepStatus status_of(Repo& r, Manifest& m) {
     }
   }
   if (!m.doc.remote.empty()) {
-    show_failure_reasons(r, m, st, refs);
+    show_failure_reasons(r, m, st, refs, unreadable);
     if (on_remote) tidy_remote_refs(r, m, st, *on_remote);
   }
   st.finished = std::all_of(st.points.begin(), st.points.end(), [](const SweepPoint& p) { return p.final; });
@@ -748,8 +808,16 @@ size_t sweep_resume(const stdfs::path& cwd, const std::string& sweep_in, const R
   base.qos = res("qos");
   const size_t parallel = over.jobs > 0 ? static_cast<size_t>(over.jobs) : m.doc.parallel;
   if (!m.doc.remote.empty()) {
+    // Without the remote's runs, points that finished there would be run again.
+    if (!m.remote_snapshots)
+      throw Error(RemoteFailure::unspecified, "sweep " + m.doc.id + ": its git remote " + redact_url(m.doc.remote) + " could not be asked",
+                  "nothing was submitted again; try again once it answers");
+    const size_t asked = todo.size();
     republish_points(r, m, todo);
-    if (todo.empty()) return 0;
+    if (todo.empty() && asked > 0)
+      throw Error(ErrorKind::not_found, "sweep " + m.doc.id +
+                                            ": no point can be submitted again (their snapshots are neither here nor on " +
+                                            redact_url(m.doc.remote) + ")");
   }
   submit_indexes(r, m, todo, merged_resources(base, over.resources), parallel);
   publish_jobs(r, m);
@@ -766,6 +834,7 @@ std::string sweep_cancel(const stdfs::path& cwd, const std::string& spec) {
       if (have.insert(i).second) m.doc.cancelled.push_back(i);
     }
     write_manifest(r, m);
+    publish_jobs(r, m);  // clones of the sweep's git remote see the cancelled points
   };
   if (is_ulid(normal_sweep_id(spec))) fetch_missing_manifest(r, normal_sweep_id(spec));
   if (auto m = read_manifest(r, normal_sweep_id(spec))) {

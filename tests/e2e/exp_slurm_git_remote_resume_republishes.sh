@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A sweep through a git remote that lost a point's snapshot: the task fails and leaves its reason;
-# exp status shows it (also when the remote cannot be reached); exp run --resume sends the snapshot
-# again and removes the old reason before it submits (a queued point shows none), the resubmitted
-# task's run lands; a clone of the remote follows the resumed manifest (its new job, no job "not
-# recorded").
+# exp status shows it (also when the remote cannot be reached, when --resume refuses to run);
+# exp run --resume sends the snapshot again and removes the old reason before it submits (a queued
+# point shows none), the resubmitted task's run lands; a clone of the remote follows the resumed
+# manifest (its new job, no job "not recorded").
 # shellcheck source-path=SCRIPTDIR source=harness.sh
 . "$(dirname "$0")/harness.sh"
 use_fake_slurm
@@ -30,6 +30,10 @@ expect_json "$TEST_DIR/out" '.points[1].reason | test("snapshot")' true
 mv "$remote" "$remote.away"
 expect_exit 1 mlops --json exp status "$sweep"
 expect_json "$TEST_DIR/out" '.points[1].reason | test("snapshot")' true
+# ...and --resume submits nothing: without the remote's runs it would run finished points again.
+expect_exit 5 mlops exp run --resume "$sweep"
+expect_contains "$TEST_DIR/err" "could not be asked"
+[ ! -e "$FAKE_SLURM_DIR/jobs/101" ] || fail "--resume submitted without its remote"
 mv "$remote.away" "$remote"
 
 expect_exit 0 mlops exp run --resume "$sweep"

@@ -22,6 +22,13 @@ TEST_CASE("URLs lose their credentials", "[core]") {
   CHECK(redact_url("https://u:pa/ss@host/x.git") == "https://***@host/x.git");
   CHECK(redact_url("https://u:pa/ss") == "https://***@/ss");
   CHECK(redact_url("https://host:8443/x@y") == "https://host:8443/x@y");
+  // An IPv6 host's colons are not a password's.
+  CHECK(redact_url("https://[::1]/x.git") == "https://[::1]/x.git");
+  CHECK(redact_url("https://[2001:db8::1]:8443/org/x.git") == "https://[2001:db8::1]:8443/org/x.git");
+  CHECK(redact_url("ssh://git@[::1]:22/x") == "ssh://***@[::1]:22/x");
+  CHECK(redact_url("https://u:p@[::1]:x/y") == "https://***@[::1]:x/y");
+  CHECK(url_has_userinfo("https://tok@host/x"));
+  CHECK_FALSE(url_has_userinfo("https://host/org/a@b.git"));
   CHECK(redact_url("888a/./b/..2?c") == "888a/./b/..2?c");  // a path, not a URL (found by fuzz_template_spec)
   CHECK(redact_urls_in("malformed URL 'https://user:p@ss@host:1/x.git' (see http://u:p@h/)") ==
         "malformed URL 'https://***@host:1/x.git' (see http://***@h/)");

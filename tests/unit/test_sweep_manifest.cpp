@@ -24,7 +24,9 @@ SweepManifest minimal() {
 
 TEST_CASE("a sweep's git remote is a URL git fetches from, without a password or a helper program", "[exp][sweep]") {
   for (const char* ok : {"https://example.org/team/x.git", "ssh://git@example.org/x.git", "git://127.0.0.1:9418/x.git",
-                         "file:///srv/git/x.git", "/srv/git/x.git", "git@example.org:team/x.git", "ssh://git@[::1]:22/x.git"}) {
+                         "file:///srv/git/x.git", "/srv/git/x.git", "git@example.org:team/x.git", "ssh://git@[::1]:22/x.git",
+                         "https://example.org/org/a@b.git", "file:///srv/a@b/x.git", "git@[::1]:x.git", "git+ssh://git@example.org/x.git",
+                         "https://[::1]/x.git", "https://[2001:db8::1]:8443/org/x.git", "SSH://git@example.org/x.git"}) {
     INFO(ok);
     CHECK(git_remote_url_problem(ok).empty());
   }
@@ -37,6 +39,10 @@ TEST_CASE("a sweep's git remote is a URL git fetches from, without a password or
   CHECK(git_remote_url_problem("git://ghp_S3CRET@127.0.0.1:9418/x.git").find("token") != std::string::npos);
   CHECK(git_remote_url_problem("https://example.org/x.git?private_token=S3CRET").find("query") != std::string::npos);
   CHECK(git_remote_url_problem("git://127.0.0.1:9418/x.git#S3CRET").find("query") != std::string::npos);
+  CHECK(git_remote_url_problem("/srv/gone\xe2\x80\xae"
+                               "evil.git")
+            .find("ASCII") != std::string::npos);  // RIGHT-TO-LEFT OVERRIDE
+  CHECK(git_remote_url_problem("HTTPS://tok@example.org/x.git").find("token") != std::string::npos);
   CHECK_FALSE(git_remote_url_problem("-uhack").empty());
   CHECK_FALSE(git_remote_url_problem("ext::sh -c touch% /tmp/x").empty());
   CHECK_FALSE(git_remote_url_problem("fd::17").empty());
