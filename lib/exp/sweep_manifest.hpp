@@ -53,8 +53,9 @@ struct SweepManifest {
 
 // Why `url` cannot be a sweep's git remote (empty: it can): a URL libgit2 fetches from
 // (http(s)://, ssh://, git://, file://, an absolute path or scp-like [USER@]HOST:PATH), at
-// most 4 KiB, without a control character, a leading '-' or a password (tasks would find it in
-// the manifest and in their batch script).
+// most 4 KiB of ASCII, without a control character, a leading '-' or a credential (a password
+// anywhere, a user name or token outside ssh, a query or fragment): tasks would find it in the
+// manifest and in their batch script.
 std::string git_remote_url_problem(const std::string& url);
 
 // Error{invalid_input} "sweep SWEEP: ..." naming the first field that is not what mlops writes

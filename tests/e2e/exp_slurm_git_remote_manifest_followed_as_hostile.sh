@@ -8,10 +8,7 @@
 . "$(dirname "$0")/harness.sh"
 use_fake_slurm
 
-remote=$TEST_DIR/remote.git
-exp_repo_on_remote a "$remote"
-expect_exit 0 mlops exp run --executor slurm --remote "$remote" -S lr=0.1,0.2 -- true
-sweep=$(cat "$TEST_DIR/out")
+git_remote_sweep -S lr=0.1,0.2 -- true
 ref=refs/mlops/sweeps/$sweep
 for i in 0 1; do echo FAILED >"$FAKE_SLURM_DIR/state/100_$i"; done
 expect_exit 1 mlops exp status "$sweep"

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/harness.sh"
 use_fake_slurm
 
-remote=$TEST_DIR/remote.git
-exp_repo_on_remote a "$remote"
-expect_exit 0 mlops exp run --executor slurm --remote "$remote" -S lr=0.1,0.2,0.3 -- true
-sweep=$(cat "$TEST_DIR/out")
+git_remote_sweep -S lr=0.1,0.2,0.3 -- true
 ref=refs/mlops/sweeps/$sweep
 git clone -q "$remote" "$TEST_DIR/b"
 (cd "$TEST_DIR/b" && expect_exit 0 mlops exp status "$sweep")

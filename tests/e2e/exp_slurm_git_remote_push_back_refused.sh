@@ -7,10 +7,7 @@
 . "$(dirname "$0")/harness.sh"
 use_fake_slurm
 
-remote=$TEST_DIR/remote.git
-exp_repo_on_remote a "$remote"
-expect_exit 0 mlops exp run --executor slurm --remote "$remote" -S lr=0.1,0.2 -- true
-sweep=$(cat "$TEST_DIR/out")
+git_remote_sweep -S lr=0.1,0.2 -- true
 run0=$(git show "refs/mlops/sweeps/$sweep:sweep.json" | jq -r '.points[0].run')
 # Someone else's record under point 0's run id, sharing no history with it.
 foreign=$(git -C "$remote" commit-tree "$(git -C "$remote" hash-object -t tree -w /dev/null)" -m foreign)

@@ -7,11 +7,8 @@
 . "$(dirname "$0")/harness.sh"
 use_fake_slurm
 
-remote=$TEST_DIR/remote.git
-exp_repo_on_remote a "$remote"
 # shellcheck disable=SC2016  # expanded by the task's shell
-expect_exit 0 mlops exp run --executor slurm --remote "$remote" -S lr=0.1,0.2 -- sh -c 'mv "$REMOTE_DIR" "$REMOTE_DIR.away"'
-sweep=$(cat "$TEST_DIR/out")
+git_remote_sweep -S lr=0.1,0.2 -- sh -c 'mv "$REMOTE_DIR" "$REMOTE_DIR.away"'
 wrap=$(sed -n 5p "$FAKE_SLURM_DIR/jobs/100")
 mkdir "$TEST_DIR/node"
 task() { (cd / && REMOTE_DIR=$remote SLURM_ARRAY_TASK_ID=$1 TMPDIR=$TEST_DIR/node sh -c "$wrap") >"$TEST_DIR/task$1.out" 2>"$TEST_DIR/task$1.err"; }

@@ -8,10 +8,7 @@
 . "$(dirname "$0")/harness.sh"
 use_fake_slurm
 
-remote=$TEST_DIR/remote.git
-exp_repo_on_remote a "$remote"
-expect_exit 0 mlops exp run --executor slurm --remote "$remote" -S lr=0.1,0.2,0.3 -- true
-sweep=$(cat "$TEST_DIR/out")
+git_remote_sweep -S lr=0.1,0.2,0.3 -- true
 run() { git show "refs/mlops/sweeps/$sweep:sweep.json" | jq -r ".points[$1].run"; }
 mkdir "$TEST_DIR/node"
 task() { (cd / && SLURM_ARRAY_TASK_ID=$1 TMPDIR=$TEST_DIR/node sh -c "$(sed -n 5p "$FAKE_SLURM_DIR/jobs/100")") >"$TEST_DIR/task.out" 2>"$TEST_DIR/task.err"; }

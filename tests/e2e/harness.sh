@@ -139,6 +139,16 @@ exp_repo_on_remote() {
   exp_repo "$1"
   cd "$1" && git push -q "$2" main
 }
+# git_remote_sweep ARGS...: a sweep through a git remote on the fake Slurm (use_fake_slurm):
+# exp_repo_on_remote a $TEST_DIR/remote.git (sets remote; the caller is left in a), then
+# `mlops exp run --executor slurm --remote "$remote" ARGS...` (sets sweep, its id).
+git_remote_sweep() {
+  remote=$TEST_DIR/remote.git
+  exp_repo_on_remote a "$remote"
+  expect_exit 0 mlops exp run --executor slurm --remote "$remote" "$@"
+  # shellcheck disable=SC2034  # read by the scenarios
+  sweep=$(cat "$TEST_DIR/out")
+}
 # tree_digest of a working tree, leaving out its .git.
 worktree_digest() {
   (cd "$1" && find . -path ./.git -prune -o -printf '%p %y %s %m %l\n' | LC_ALL=C sort &&
