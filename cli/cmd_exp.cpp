@@ -318,12 +318,12 @@ Examples:
     s->add_flag("--wait", ro->o.wait, "With --executor slurm: wait until every point has finished");
     s->add_option("--remote", ro->o.remote,
                   "With --executor slurm: the git remote (name or URL) tasks fetch the sweep from and push their runs to, for nodes "
-                  "that do not share this repository (default: executors.NAME.remote in mlops.yaml)")
+                  "that do not share this repository (default: executors.NAME.remote in mlops.yaml, else in your config.yaml)")
         ->type_name("REMOTE");
     s->add_option("--resume", ro->resume, "Submit again the points of SWEEP that have no final run")->type_name("SWEEP");
     for (const char* res : {"cpus", "mem", "gpus", "time", "partition", "account", "qos"}) {
       s->add_option(std::string("--") + res, ro->resources[res],
-                    std::string("Scheduler resource '") + res + "' (over executors.NAME in mlops.yaml)")
+                    std::string("Scheduler resource '") + res + "' (over executors.NAME in mlops.yaml and your config.yaml)")
           ->type_name("VALUE");
     }
     s->footer(R"(
