@@ -58,9 +58,8 @@ std::string snapshot_ref(const std::string& sweep, size_t index) { return "refs/
 // its snapshot could not be checked out): left by the task under a ref of its own, which a
 // remote that refuses refs/mlops/exps/* may still take, so that `exp status` in any clone can
 // say it; removed with the snapshot ref once the point has a run.
-std::string failure_ref(const std::string& sweep, size_t index) {
-  return "refs/mlops/sweep-failures/" + sweep + "/" + std::to_string(index);
-}
+std::string failure_prefix(const std::string& sweep) { return "refs/mlops/sweep-failures/" + sweep + "/"; }
+std::string failure_ref(const std::string& sweep, size_t index) { return failure_prefix(sweep) + std::to_string(index); }
 constexpr size_t k_failure_reason_max = 4096;
 
 // A sweep's git remote as given (a git remote's name or a URL) -> the URL the tasks use.
@@ -355,14 +354,13 @@ bool ref_exists(Repo& r, const std::string& name) {
   return git_reference_name_to_id(&id, r.get(), name.c_str()) == 0;
 }
 
-std::string failure_prefix(const std::string& sweep) { return "refs/mlops/sweep-failures/" + sweep + "/"; }
 // The remote's manifest, fetched beside the runs: this clone follows what others wrote there.
 std::string remote_manifest_ref(const std::string& sweep) { return "refs/mlops/sweep-remote/" + sweep; }
 
 bool names_commit(Repo& r, const git_oid& id) {
   git_commit* c = nullptr;
   if (git_commit_lookup(&c, r.get(), &id) != 0) return false;
-  git_commit_free(c);
+  const CommitPtr owner(c);
   return true;
 }
 
